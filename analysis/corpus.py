@@ -181,10 +181,10 @@ def parse_article(data: bytes, *, path: str) -> Article:
         header = yaml.load(header_text, Loader=_YAML_LOADER)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else None
+        yaml_line = mark.line + 2 if mark is not None else None
         problem = getattr(err, "problem", None) or str(err)
         raise CorpusFileError(
-            [Problem(path, "(header)", f"is not valid YAML: {problem}", line)]
+            [Problem(path, "(header)", f"is not valid YAML: {problem}", yaml_line)]
         ) from None
     if not isinstance(header, Mapping):
         raise CorpusFileError([Problem(path, "(header)", "must be a mapping of field: value")])
@@ -272,9 +272,7 @@ def _inferences(value: Any, *, path: str, problems: list[Problem]) -> tuple[Infe
     found = []
     for name, record in value.items():
         if not isinstance(record, Mapping) or "basis" not in record:
-            problems.append(
-                Problem(path, f"inferred.{name}", "must have a 'value' and a 'basis'")
-            )
+            problems.append(Problem(path, f"inferred.{name}", "must have a 'value' and a 'basis'"))
             continue
         found.append(Inference(str(name), str(record.get("value", "")), str(record["basis"])))
     return tuple(found)
@@ -446,16 +444,22 @@ def load_corpus(corpus_dir: Path | str, *, use_cache: bool = True) -> Corpus:
     fresh: dict[str, Any] = {}
     rows: list[dict[str, Any]] = []
     digests: list[str] = []
-    entries = sorted(os.scandir(articles_dir), key=lambda e: e.name) if articles_dir.is_dir() else []
+    entries = (
+        sorted(os.scandir(articles_dir), key=lambda e: e.name) if articles_dir.is_dir() else []
+    )
     if not articles_dir.is_dir():
-        problems.append(Problem(ARTICLES_DIR, "(folder)", "missing: create articles/ and add files"))
+        problems.append(
+            Problem(ARTICLES_DIR, "(folder)", "missing: create articles/ and add files")
+        )
     for entry in entries:
         rel = f"{ARTICLES_DIR}/{entry.name}"
         if entry.name.startswith(".") or not entry.is_file():
             continue
         if not entry.name.endswith(".md"):
             problems.append(
-                Problem(rel, "(file)", "is not an article file (.md) and was skipped", None, "warning")
+                Problem(
+                    rel, "(file)", "is not an article file (.md) and was skipped", None, "warning"
+                )
             )
             continue
         if entry.stat().st_size > MAX_ARTICLE_BYTES:
@@ -479,7 +483,9 @@ def load_corpus(corpus_dir: Path | str, *, use_cache: bool = True) -> Corpus:
         stem = entry.name[: -len(".md")]
         if parsed.id != stem:
             problems.append(
-                Problem(rel, "id", f"{parsed.id!r} does not match the file name; rename one of them")
+                Problem(
+                    rel, "id", f"{parsed.id!r} does not match the file name; rename one of them"
+                )
             )
             continue
         rows.append(_article_row(parsed, rel))
