@@ -1,0 +1,349 @@
+"""Terms: words and short phrases counted per article, the input of every term contrast.
+
+A *term* is a lowercased word token or a phrase of up to three consecutive
+tokens. Word tokens are runs of Unicode letters and digits joined by inner
+hyphens or apostrophes ("s-300", "2254", "al-nusra", "covid-19", "п'ять");
+an English possessive is dropped ("Russia's" → "russia"). Single words that are
+stopwords or one character long are not terms. A phrase is a term when it does
+not start or end with a stopword (inner stopwords are kept: "secretary of
+state"), does not cross punctuation (".", ",", ";", brackets, quotes, dashes),
+and occurs at least ``min_phrase_count`` times in the corpus.
+
+No document-frequency cut-off is applied to single words: a word every article
+uses ("kerry", "putin") stays a term.
+
+Stopword lists for English, Russian and Ukrainian are plain text files in
+``analysis/data/`` written for this project; a language without a list simply
+has no stopwords.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from array import array
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+
+__all__ = [
+    "DEFAULT_LANGUAGES",
+    "TOKEN_PATTERN",
+    "TermCounts",
+    "count_terms",
+    "extract_terms",
+    "load_stopwords",
+    "prepare_text",
+    "tokenize",
+]
+
+#: Languages whose stopword lists are used when the caller names none.
+DEFAULT_LANGUAGES: tuple[str, ...] = ("en", "ru", "uk")
+
+#: A word token: letters/digits, with inner hyphens or apostrophes.
+TOKEN_PATTERN = r"[^\W_]+(?:['\-][^\W_]+)*"
+
+_DATA_DIR = Path(__file__).parent / "data"
+# Punctuation that ends a phrase: a phrase never spans a sentence or a clause.
+_BREAKS = '.!?;:,()[]{}"«»“”„…—–|/\\'
+_TOKEN_OR_BREAK = re.compile(TOKEN_PATTERN + "|[" + re.escape(_BREAKS) + "]")
+_TOKEN = re.compile(TOKEN_PATTERN)
+_SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^<>]{0,2000}>")
+_URL_OR_EMAIL = re.compile(r"(?:https?://|www\.)\S+|[^\s@<>]+@[^\s@<>]+\.\w+", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"(?<=[^\W_])'s\b")
+_CHAR_MAP = str.maketrans(
+    {
+        "’": "'",
+        "‘": "'",
+        "ʼ": "'",
+        "`": "'",
+        "´": "'",
+        "‐": "-",
+        "‑": "-",
+        "‒": "-",
+    }
+)
+# Marks the end of an article in the token stream so no phrase spans two articles.
+_DOCUMENT_BREAK = "."
+
+
+def prepare_text(text: str) -> str:
+    """Normalise a text for tokenization.
+
+    Removes HTML ``<script>``/``<style>`` blocks and tags, decodes HTML
+    entities, removes URLs and e-mail addresses, unifies apostrophes and
+    hyphens, lowercases, and drops English possessives (``'s``).
+
+    Parameters
+    ----------
+    text : str
+        Any text; plain text passes through with only the changes above.
+
+    Returns
+    -------
+    str
+        The normalised text. Character offsets are not preserved.
+    """
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+    if "<" in text:
+        text = _TAG.sub(" ", _SCRIPT_OR_STYLE.sub(" ", text))
+    if "&" in text:
+        text = html.unescape(text)
+    text = _URL_OR_EMAIL.sub(" ", text).translate(_CHAR_MAP).lower()
+    return _POSSESSIVE.sub("", text)
+
+
+def tokenize(text: str) -> list[str]:
+    """Split a text into lowercased word tokens, stopwords included.
+
+    Parameters
+    ----------
+    text : str
+        Any text; it goes through :func:`prepare_text` first.
+
+    Returns
+    -------
+    list of str
+        Word tokens in text order; punctuation, markup and URLs yield none.
+    """
+    return _TOKEN.findall(prepare_text(text))
+
+
+@cache
+def load_stopwords(language: str) -> frozenset[str]:
+    """Stopwords of one language, from ``analysis/data/stopwords_<language>.txt``.
+
+    Parameters
+    ----------
+    language : str
+        ISO 639-1 code such as ``"en"``, ``"ru"`` or ``"uk"``.
+
+    Returns
+    -------
+    frozenset of str
+        The lowercased stopwords; empty when no list ships for the language.
+
+    Raises
+    ------
+    ValueError
+        If ``language`` is not a two- or three-letter lowercase code.
+    """
+    if not re.fullmatch(r"[a-z]{2,3}", language):
+        raise ValueError(f"language must be a 2- or 3-letter lowercase code, got {language!r}")
+    path = _DATA_DIR / f"stopwords_{language}.txt"
+    if not path.is_file():
+        return frozenset()
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(
+        prepare_text(line.strip()) for line in lines if line.strip() and not line.startswith("#")
+    )
+
+
+def _stopwords(languages: Iterable[str]) -> frozenset[str]:
+    if isinstance(languages, str):
+        raise ValueError(f"languages must be a collection of codes, got the string {languages!r}")
+    return frozenset().union(*(load_stopwords(language) for language in languages))
+
+
+def extract_terms(
+    text: str,
+    *,
+    languages: Iterable[str] = DEFAULT_LANGUAGES,
+    max_words: int = 3,
+) -> dict[str, int]:
+    """The terms of one text with their counts, without corpus-level pruning.
+
+    Parameters
+    ----------
+    text : str
+        Any text.
+    languages : iterable of str, default ("en", "ru", "uk")
+        Languages whose stopwords apply.
+    max_words : int, default 3
+        Longest phrase, in words.
+
+    Returns
+    -------
+    dict of str to int
+        Each term of the text and how often it occurs, in the column order of
+        :func:`count_terms`.
+    """
+    counts = count_terms([text], languages=languages, max_words=max_words, min_phrase_count=1)
+    row = counts.counts.getrow(0)
+    order = np.argsort(row.indices, kind="stable")
+    return dict(zip(counts.terms[row.indices[order]], row.data[order].tolist(), strict=True))
+
+
+@dataclass(frozen=True)
+class TermCounts:
+    """Term counts of a corpus.
+
+    Attributes
+    ----------
+    counts : scipy.sparse.csr_matrix
+        Articles × terms, ``int32`` counts; row *i* is the *i*-th input text.
+    terms : numpy.ndarray
+        Term strings (object array), one per column. Columns hold single words,
+        then two-word phrases, then three-word phrases; within a length the
+        order is fixed by the input (it follows the first use of their words).
+    n_words : numpy.ndarray
+        Words in each term (1 to ``max_words``), ``int8``.
+    doc_tokens : numpy.ndarray
+        Word tokens of each article, stopwords included, ``int64``.
+    """
+
+    counts: sp.csr_matrix
+    terms: np.ndarray
+    n_words: np.ndarray
+    doc_tokens: np.ndarray
+
+
+def _encode(
+    texts: Iterable[str], reserved: Sequence[str]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Token ids of the whole corpus as one stream, an article break after each article.
+
+    ``reserved`` strings get the first ids, so "is a stopword or a break" is a
+    single comparison on the ids.
+    """
+    vocabulary: defaultdict[str, int] = defaultdict()
+    vocabulary.default_factory = vocabulary.__len__
+    for word in reserved:
+        vocabulary[word]
+    lookup = vocabulary.__getitem__
+    stream = array("i")
+    lengths = array("q")
+    for text in texts:
+        if not isinstance(text, str):
+            raise ValueError(f"texts must be strings, got {type(text).__name__}")
+        before = len(stream)
+        stream.extend(map(lookup, _TOKEN_OR_BREAK.findall(prepare_text(text))))
+        stream.append(0)
+        lengths.append(len(stream) - before)
+    words = np.array(list(vocabulary), dtype=object)
+    return (
+        np.frombuffer(stream, dtype=np.int32),
+        np.frombuffer(lengths, dtype=np.int64),
+        words,
+    )
+
+
+def _block(rows: np.ndarray, columns: np.ndarray, n_docs: int, n_columns: int) -> sp.csr_matrix:
+    """A CSR count matrix from (row, column) occurrences whose rows are already sorted."""
+    indptr = np.zeros(n_docs + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=n_docs), out=indptr[1:])
+    matrix = sp.csr_matrix(
+        (np.ones(len(columns), dtype=np.int32), columns.astype(np.int32), indptr),
+        shape=(n_docs, n_columns),
+    )
+    matrix.sum_duplicates()
+    return matrix
+
+
+def count_terms(
+    texts: Iterable[str],
+    *,
+    languages: Iterable[str] = DEFAULT_LANGUAGES,
+    max_words: int = 3,
+    min_phrase_count: int = 2,
+) -> TermCounts:
+    """Count the terms of every text: the document-term matrix of a corpus.
+
+    Tokens are mapped to integer ids once; phrases are then formed, filtered
+    and counted with NumPy on the id stream, so the corpus never holds a
+    string for every candidate phrase.
+
+    Parameters
+    ----------
+    texts : iterable of str
+        Article texts (cleaned text, not raw pages).
+    languages : iterable of str, default ("en", "ru", "uk")
+        Languages whose stopword lists are merged. Codes without a shipped list
+        add no stopwords.
+    max_words : int, default 3
+        Longest phrase, in words (1 = single words only).
+    min_phrase_count : int, default 2
+        A phrase must occur this many times in the whole corpus to become a
+        term; a phrase seen once can never be evidence of a pattern. Single
+        words are never pruned.
+
+    Returns
+    -------
+    TermCounts
+        Counts, term strings, words per term and tokens per article.
+
+    Raises
+    ------
+    ValueError
+        If ``max_words`` is not 1–5, ``min_phrase_count`` is below 1, or a
+        text is not a string.
+    """
+    if not 1 <= max_words <= 5:
+        raise ValueError(f"max_words must be between 1 and 5, got {max_words}")
+    if min_phrase_count < 1:
+        raise ValueError(f"min_phrase_count must be at least 1, got {min_phrase_count}")
+    breaks = [_DOCUMENT_BREAK, *sorted(set(_BREAKS) - {_DOCUMENT_BREAK})]
+    reserved = breaks + sorted(_stopwords(languages) - set(breaks))
+    stream, lengths, words = _encode(texts, reserved)
+    n_docs = len(lengths)
+    doc_of = np.repeat(np.arange(n_docs, dtype=np.int32), lengths)
+
+    ids = np.arange(len(words))
+    is_break = ids < len(breaks)
+    not_term = (ids < len(reserved)) | (np.fromiter(map(len, words), np.int64, len(words)) < 2)
+    doc_tokens = np.bincount(doc_of[~is_break[stream]], minlength=n_docs).astype(np.int64)
+
+    word_ids = np.flatnonzero(~not_term)
+    starts = np.flatnonzero(~not_term[stream])
+    column_of_word = np.cumsum(~not_term) - 1
+    blocks = [_block(doc_of[starts], column_of_word[stream[starts]], n_docs, len(word_ids))]
+    labels = [words[word_ids]]
+    sizes = [len(word_ids)]
+
+    # codes[k] identifies the sequence of n words starting at position starts[k];
+    # parts[m] holds its (m+1)-th word id.
+    codes = stream[starts].astype(np.int64)
+    parts = [stream[starts]]
+    for n in range(2, max_words + 1):
+        ends = starts + n - 1
+        inside = ends < len(stream)
+        ends = ends[inside]
+        # Inner words may be stopwords, but no word of a phrase may be a break.
+        keep = ~is_break[stream[ends]]
+        starts, codes = starts[inside][keep], codes[inside][keep]
+        parts = [p[inside][keep] for p in parts]
+        last = stream[ends[keep]]
+        parts.append(last)
+        codes = np.unique(codes, return_inverse=True)[1].astype(np.int64) * len(words) + last
+
+        ends_term = np.flatnonzero(~not_term[last])
+        _, first, inverse, counts = np.unique(
+            codes[ends_term], return_index=True, return_inverse=True, return_counts=True
+        )
+        kept = counts >= min_phrase_count
+        column = np.cumsum(kept) - 1
+        occurrence = kept[inverse]
+        rows = doc_of[starts[ends_term[occurrence]]]
+        blocks.append(_block(rows, column[inverse[occurrence]], n_docs, int(kept.sum())))
+        first_seen = ends_term[first[kept]]
+        label = words[parts[0][first_seen]]
+        for part in parts[1:]:
+            label = label + " " + words[part[first_seen]]
+        labels.append(label)
+        sizes.append(int(kept.sum()))
+
+    counts_matrix = sp.hstack(blocks, format="csr", dtype=np.int32)
+    return TermCounts(
+        counts=counts_matrix,
+        terms=np.concatenate(labels).astype(object),
+        n_words=np.repeat(np.arange(1, max_words + 1, dtype=np.int8), sizes),
+        doc_tokens=doc_tokens,
+    )
