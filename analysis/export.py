@@ -1,0 +1,56 @@
+"""CSV exports that a spreadsheet cannot turn into formulas, byte-identical on every run."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.corpus import write_text_atomically
+
+__all__ = ["FORMULA_PREFIXES", "neutralize_formulas", "to_csv_bytes", "to_csv_text", "write_csv"]
+
+#: A cell starting with one of these is run as a formula by Excel, LibreOffice or Sheets.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _neutralize(value: object) -> object:
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def neutralize_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` whose text cells cannot run as spreadsheet formulas.
+
+    A text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+    return gets a leading apostrophe, which spreadsheets show as text. Numbers
+    are left alone: ``-1.5`` in a numeric column stays a number.
+    """
+    result = frame.copy()
+    for column in result.columns:
+        if result[column].dtype == object or pd.api.types.is_string_dtype(result[column]):
+            result[column] = result[column].map(_neutralize)
+    result.columns = [str(_neutralize(str(c))) for c in result.columns]
+    return result
+
+
+def to_csv_text(frame: pd.DataFrame) -> str:
+    """Formula-safe CSV text with ``\\n`` line ends and floats written to 10 significant digits."""
+    buffer = io.StringIO()
+    neutralize_formulas(frame).to_csv(
+        buffer, index=False, lineterminator="\n", float_format="%.10g", date_format="%Y-%m-%d"
+    )
+    return buffer.getvalue()
+
+
+def to_csv_bytes(frame: pd.DataFrame) -> bytes:
+    """:func:`to_csv_text` as UTF-8 bytes, for downloads."""
+    return to_csv_text(frame).encode("utf-8")
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> Path:
+    """Write :func:`to_csv_text` of ``frame`` to ``path`` atomically."""
+    write_text_atomically(Path(path), to_csv_text(frame))
+    return Path(path)

@@ -1,0 +1,75 @@
+"""Selecting articles by outlet, outlet group, year, meeting and language."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import asdict, dataclass
+
+import pandas as pd
+
+__all__ = ["Selection", "filter_articles"]
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which articles to analyse. An empty collection means "no restriction".
+
+    ``years`` is an inclusive ``(first, last)`` range; undated articles are kept
+    only when no year range is set, since their year is unknown.
+    """
+
+    outlets: tuple[str, ...] = ()
+    groups: tuple[str, ...] = ()
+    years: tuple[int, int] | None = None
+    meetings: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        """The filters in force, in words, for captions and manifests."""
+        parts = []
+        if self.outlets:
+            parts.append("outlets: " + ", ".join(self.outlets))
+        if self.groups:
+            parts.append("groups: " + ", ".join(self.groups))
+        if self.years:
+            parts.append(f"years: {self.years[0]}–{self.years[1]}")
+        if self.meetings:
+            parts.append("meetings: " + ", ".join(self.meetings))
+        if self.languages:
+            parts.append("languages: " + ", ".join(self.languages))
+        return "; ".join(parts) if parts else "all articles"
+
+    def to_dict(self) -> dict[str, object]:
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
+
+
+def _meeting_mask(meetings: pd.Series, wanted: Collection[str]) -> pd.Series:
+    wanted_set = set(wanted)
+    return meetings.map(
+        lambda value: bool(wanted_set.intersection(value.split("; ") if value else ["none"]))
+    )
+
+
+def filter_articles(articles: pd.DataFrame, selection: Selection) -> pd.DataFrame:
+    """The rows of ``articles`` that ``selection`` keeps (a new frame; the input is untouched).
+
+    The meeting ``"none"`` selects articles that cover no meeting.
+    """
+    mask = pd.Series(True, index=articles.index)
+    if selection.outlets:
+        mask &= articles["outlet"].isin(selection.outlets)
+    if selection.groups:
+        mask &= articles["outlet_group"].isin(selection.groups)
+    if selection.years:
+        first, last = selection.years
+        if first > last:
+            raise ValueError(
+                f"year range {first}–{last} is empty: the first year is after the last"
+            )
+        years = articles["year"]
+        mask &= years.notna() & (years >= first) & (years <= last)
+    if selection.meetings:
+        mask &= _meeting_mask(articles["meetings"], selection.meetings)
+    if selection.languages:
+        mask &= articles["language"].isin(selection.languages)
+    return articles.loc[mask.astype(bool)].copy()
