@@ -40,6 +40,7 @@ __all__ = [
     "extract_terms",
     "load_stopwords",
     "prepare_text",
+    "token_spans",
     "tokenize",
 ]
 
@@ -54,6 +55,8 @@ _DATA_DIR = Path(__file__).parent / "data"
 _BREAKS = '.!?;:,()[]{}"«»“”„…—–|/\\'
 _TOKEN_OR_BREAK = re.compile(TOKEN_PATTERN + "|[" + re.escape(_BREAKS) + "]")
 _TOKEN = re.compile(TOKEN_PATTERN)
+_PARAGRAPH = re.compile(r"\n[^\S\n]*\n")
+_SPAN = re.compile(_TOKEN_OR_BREAK.pattern + "|" + _PARAGRAPH.pattern)
 _SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^<>]{0,2000}>")
 _URL_OR_EMAIL = re.compile(r"(?:https?://|www\.)\S+|[^\s@<>]+@[^\s@<>]+\.\w+", re.IGNORECASE)
@@ -79,7 +82,8 @@ def prepare_text(text: str) -> str:
 
     Removes HTML ``<script>``/``<style>`` blocks and tags, decodes HTML
     entities, removes URLs and e-mail addresses, unifies apostrophes and
-    hyphens, lowercases, and drops English possessives (``'s``).
+    hyphens, marks paragraph breaks with a period (a phrase never spans two
+    paragraphs), lowercases, and drops English possessives (``'s``).
 
     Parameters
     ----------
@@ -98,6 +102,8 @@ def prepare_text(text: str) -> str:
     if "&" in text:
         text = html.unescape(text)
     text = _URL_OR_EMAIL.sub(" ", text).translate(_CHAR_MAP).lower()
+    if "\n" in text:
+        text = _PARAGRAPH.sub("\n.\n", text)
     return _POSSESSIVE.sub("", text)
 
 
@@ -115,6 +121,44 @@ def tokenize(text: str) -> list[str]:
         Word tokens in text order; punctuation, markup and URLs yield none.
     """
     return _TOKEN.findall(prepare_text(text))
+
+
+def token_spans(text: str) -> list[tuple[str, int, int]]:
+    """Word tokens and phrase breaks of a text, with their character spans.
+
+    Tokens are normalised exactly as :func:`tokenize` does (lowercase, unified
+    apostrophes and hyphens, possessive dropped), but spans point into the
+    text as given. URLs, e-mail addresses and HTML tags yield no tokens.
+    Entities are not decoded, so offsets stay true to ``text``.
+
+    Parameters
+    ----------
+    text : str
+        Any text.
+
+    Returns
+    -------
+    list of (str, int, int)
+        ``(token, start, end)`` in text order; a phrase break (punctuation or
+        a paragraph break) has the token ``""``.
+    """
+    blank = _TAG.sub(_spaces, _SCRIPT_OR_STYLE.sub(_spaces, text)) if "<" in text else text
+    blank = _URL_OR_EMAIL.sub(_spaces, blank).translate(_CHAR_MAP)
+    spans = []
+    for match in _SPAN.finditer(blank):
+        token = match.group()
+        if not token[0].isalnum():
+            token = ""
+        else:
+            token = token.lower()
+            if token.endswith("'s") and len(token) > 2:
+                token = token[:-2]
+        spans.append((token, match.start(), match.end()))
+    return spans
+
+
+def _spaces(match: re.Match[str]) -> str:
+    return " " * len(match.group())
 
 
 @cache
