@@ -1,0 +1,236 @@
+"""Benchmark of the analysis pipeline on synthetic news corpora.
+
+Run: ``.venv/bin/python tests/benchmarks/bench_pipeline.py --sizes 1000 10000 50000``
+(not collected by pytest).
+
+How the corpora are made
+------------------------
+* Every article has 400–1,500 words (uniform).
+* Words follow a Zipf–Mandelbrot law (p(rank) ∝ 1/(rank + 2.7)) over a
+  vocabulary whose size grows with the corpus by Heaps' law,
+  V = 40 · T^0.55 for T tokens (about 80k types for 1k articles, 650k for 50k),
+  as in real news. The most frequent ranks are the English stopwords, in
+  alphabetical order; the others are pronounceable pseudo-words built from syllables.
+* Every ~18 words a sentence ends (". "), and commas appear now and then, so
+  punctuation breaks phrases as in real text.
+* Eight outlets take turns. Each has planted framing words and phrases
+  (``regime change``, ``western aggression``, ...) inserted at about 1 in 150
+  words, and every article gets shared news phrases (``secretary of state``,
+  ``john kerry``, ``minsk agreements``, ``resolution 2254``...).
+
+Stages and what is measured
+---------------------------
+* ``baseline``: ``TfidfVectorizer(ngram_range=(1, 2)).fit_transform(texts)``.
+* ``contrasts``: :func:`analysis.contrasts.contrast_one_vs_rest` by outlet,
+  counting included (tokenize + count + score), keeping each outlet's top 100
+  terms in each direction (the full frame at 50k articles would have tens of
+  millions of rows, which nobody reads).
+* ``load``: :func:`analysis.corpus.load_corpus` on the corpus written as files
+  (cache off), when that module exists.
+* ``clean``: ``analysis.cleaning.clean_articles`` on the loaded frame, when that
+  module exists.
+
+Each stage runs in its own forked child process, so timings are not disturbed
+by memory tracing, and its peak memory is the child's peak resident set size
+(``resource.getrusage(RUSAGE_SELF).ru_maxrss``), which includes the corpus
+texts inherited from the parent. ``ratio`` is the stage's time over the
+baseline's time for the same texts in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import multiprocessing as mp
+import resource
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from analysis.terms import load_stopwords
+
+N_OUTLETS = 8
+FRAMING = [
+    ["regime change", "western aggression", "illegal annexation"],
+    ["mutual cooperation", "strategic partnership", "constructive dialogue"],
+    ["russian propaganda", "hybrid war", "kremlin lies"],
+    ["nato expansion", "color revolution", "deep state"],
+    ["peace process", "humanitarian corridor", "ceasefire talks"],
+    ["energy security", "gas transit", "sanctions relief"],
+    ["human rights", "civil society", "political prisoners"],
+    ["great powers", "spheres of influence", "congress of vienna"],
+]
+SHARED = [
+    "secretary of state",
+    "john kerry",
+    "vladimir putin",
+    "foreign minister sergei lavrov",
+    "minsk agreements",
+    "security council resolution 2254",
+    "s-300 missiles",
+]
+_SYLLABLES = [c + v for c in "bcdfghklmnprstvz" for v in "aeiou"] + ["al", "or", "en", "is"]
+
+
+def _pseudo_words(count: int) -> list[str]:
+    """Distinct pronounceable words: rank r written in base len(_SYLLABLES)."""
+    base = len(_SYLLABLES)
+    words = []
+    for rank in range(count):
+        parts = [_SYLLABLES[rank % base]]
+        rank //= base
+        while rank:
+            parts.append(_SYLLABLES[rank % base])
+            rank //= base
+        parts.append(_SYLLABLES[len(parts) % base])
+        words.append("".join(parts))
+    return words
+
+
+def make_corpus(n_articles: int, *, seed: int = 0) -> pd.DataFrame:
+    """A synthetic corpus of ``n_articles`` articles with ``outlet`` and ``text_clean``."""
+    rng = np.random.default_rng(seed)
+    lengths = rng.integers(400, 1501, size=n_articles)
+    total = int(lengths.sum())
+    stop = sorted(load_stopwords("en"))
+    vocabulary_size = int(40 * total**0.55)
+    words = np.array(stop + _pseudo_words(vocabulary_size - len(stop)), dtype=object)
+    weights = 1.0 / (np.arange(vocabulary_size) + 2.7)
+    tokens = words[rng.choice(vocabulary_size, size=total, p=weights / weights.sum())]
+    punctuation = rng.random(total)
+    tokens[punctuation < 1 / 18] = tokens[punctuation < 1 / 18] + "."
+    tokens[(punctuation > 0.95)] = tokens[(punctuation > 0.95)] + ","
+    planted = rng.random(total) < 1 / 150
+    outlet_of_token = np.repeat(np.arange(n_articles) % N_OUTLETS, lengths)
+    choice = rng.integers(0, 3, size=total)
+    for outlet, phrases in enumerate(FRAMING):
+        for k, phrase in enumerate(phrases):
+            tokens[planted & (outlet_of_token == outlet) & (choice == k)] = phrase
+    shared = rng.random(total) < 1 / 200
+    tokens[shared] = np.array(SHARED, dtype=object)[rng.integers(0, len(SHARED), shared.sum())]
+    bounds = np.concatenate([[0], np.cumsum(lengths)])
+    texts = [
+        " ".join(tokens[bounds[k] : bounds[k + 1]]).capitalize() + "." for k in range(n_articles)
+    ]
+    return pd.DataFrame(
+        {
+            "id": [f"a{k:06d}" for k in range(n_articles)],
+            "outlet": [f"outlet-{k % N_OUTLETS}" for k in range(n_articles)],
+            "text_clean": texts,
+        }
+    )
+
+
+def write_corpus(frame: pd.DataFrame, root: Path) -> None:
+    """Write the synthetic corpus as a corpus folder readable by ``load_corpus``."""
+    from analysis.corpus import ARTICLES_DIR, format_article
+    from analysis.types import Article, PublishedDate
+
+    outlets = "".join(
+        f"outlet-{k}:\n  name: Outlet {k}\n  kind: blog\n  group: group-{k % 2}\n"
+        for k in range(N_OUTLETS)
+    )
+    (root / "outlets.yaml").write_text(outlets, encoding="utf-8")
+    (root / "meetings.yaml").write_text("", encoding="utf-8")
+    articles = root / ARTICLES_DIR
+    articles.mkdir()
+    for row in frame.itertuples():
+        article = Article(
+            id=str(row.id),
+            title=f"Article {row.id}",
+            outlet=str(row.outlet),
+            text=str(row.text_clean),
+            language="en",
+            published=PublishedDate.parse("2015-05-12"),
+        )
+        # Plain writes: the atomic, fsynced writer would time the disk, not us.
+        (articles / f"{row.id}.md").write_text(format_article(article), encoding="utf-8")
+
+
+def _child(stage: Callable[[], Any], queue: Any) -> None:
+    start = time.perf_counter()
+    stage()
+    seconds = time.perf_counter() - start
+    queue.put((seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2))
+
+
+def measure(stage: Callable[[], Any]) -> tuple[float, float]:
+    """Seconds and peak resident memory (GiB) of ``stage`` run in a forked child."""
+    context = mp.get_context("fork")
+    queue = context.Queue()
+    process = context.Process(target=_child, args=(stage, queue))
+    process.start()
+    seconds, peak = queue.get()
+    process.join()
+    return seconds, peak
+
+
+def _has(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None
+
+
+def run(size: int, rows: list[dict[str, Any]]) -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from analysis.contrasts import contrast_one_vs_rest
+
+    frame = make_corpus(size)
+    texts = frame["text_clean"].tolist()
+    stages: dict[str, Callable[[], Any]] = {
+        "baseline": lambda: TfidfVectorizer(ngram_range=(1, 2)).fit_transform(texts),
+        "contrasts": lambda: contrast_one_vs_rest(frame, "outlet", top=100),
+    }
+    with tempfile.TemporaryDirectory() as folder:
+        if _has("analysis.corpus"):
+            from analysis.corpus import load_corpus
+
+            write_corpus(frame, Path(folder))
+            stages["load"] = lambda: load_corpus(folder, use_cache=False)
+            if _has("analysis.cleaning"):
+                from analysis.cleaning import clean_articles
+
+                loaded = load_corpus(folder, use_cache=False).articles
+                stages["clean"] = lambda: clean_articles(loaded)
+        baseline = None
+        for name, stage in stages.items():
+            seconds, peak = measure(stage)
+            baseline = seconds if name == "baseline" else baseline
+            row = {
+                "size": size,
+                "stage": name,
+                "seconds": round(seconds, 2),
+                "ratio": round(seconds / baseline, 2) if baseline else float("nan"),
+                "peak_rss_gib": round(peak, 2),
+            }
+            rows.append(row)
+            print(row, flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 50000])
+    args = parser.parse_args(argv)
+    rows: list[dict[str, Any]] = []
+    for size in args.sizes:
+        run(size, rows)
+    table = pd.DataFrame(rows)
+    print()
+    print(table.to_string(index=False))
+    contrasts = table[table["stage"] == "contrasts"].set_index("size")
+    if len(contrasts) > 1:
+        per_article = contrasts["seconds"] / contrasts.index
+        print()
+        print("contrasts seconds per 1,000 articles:", (1000 * per_article).round(3).to_dict())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
