@@ -32,9 +32,13 @@ Stages and what is measured
 
 Each stage runs in its own forked child process, so timings are not disturbed
 by memory tracing, and its peak memory is the child's peak resident set size
-(``resource.getrusage(RUSAGE_SELF).ru_maxrss``), which includes the corpus
-texts inherited from the parent. ``ratio`` is the stage's time over the
-baseline's time for the same texts in the same run.
+(``resource.getrusage(RUSAGE_SELF).ru_maxrss``, column ``peak_rss_gib``),
+which includes the interpreter and the corpus texts inherited from the parent;
+``stage_gib`` is that peak minus the child's resident size when the stage
+started, i.e. what the stage itself added. The corpus is generated in another
+child so the parent holds only the texts. ``ratio`` is the stage's time over
+the baseline's time for the same texts in the same run. Other processes on the
+machine share the CPU, so compare ratios rather than absolute seconds.
 """
 
 from __future__ import annotations
@@ -155,22 +159,33 @@ def write_corpus(frame: pd.DataFrame, root: Path) -> None:
         (articles / f"{row.id}.md").write_text(format_article(article), encoding="utf-8")
 
 
+def _resident_gib() -> float:
+    pages = int(Path("/proc/self/statm").read_text().split()[1])
+    return pages * resource.getpagesize() / 1024**3
+
+
 def _child(stage: Callable[[], Any], queue: Any) -> None:
+    before = _resident_gib()
     start = time.perf_counter()
     stage()
     seconds = time.perf_counter() - start
-    queue.put((seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
+    queue.put((seconds, peak, peak - before))
 
 
-def measure(stage: Callable[[], Any]) -> tuple[float, float]:
-    """Seconds and peak resident memory (GiB) of ``stage`` run in a forked child."""
+def measure(stage: Callable[[], Any]) -> tuple[float, float, float]:
+    """Seconds, peak resident memory and its rise during the stage (GiB), in a forked child."""
     context = mp.get_context("fork")
     queue = context.Queue()
     process = context.Process(target=_child, args=(stage, queue))
     process.start()
-    seconds, peak = queue.get()
+    result = queue.get()
     process.join()
-    return seconds, peak
+    return result
+
+
+def _generate(size: int, path: str) -> None:
+    make_corpus(size).to_pickle(path)
 
 
 def _has(module: str) -> bool:
@@ -182,7 +197,14 @@ def run(size: int, rows: list[dict[str, Any]]) -> None:
 
     from analysis.contrasts import contrast_one_vs_rest
 
-    frame = make_corpus(size)
+    with tempfile.TemporaryDirectory() as folder:
+        # Generated in a child so the parent (and every stage forked from it)
+        # holds only the finished texts, not the generator's scratch memory.
+        path = str(Path(folder) / "corpus.pkl")
+        generator = mp.get_context("fork").Process(target=_generate, args=(size, path))
+        generator.start()
+        generator.join()
+        frame = pd.read_pickle(path)
     texts = frame["text_clean"].tolist()
     stages: dict[str, Callable[[], Any]] = {
         "baseline": lambda: TfidfVectorizer(ngram_range=(1, 2)).fit_transform(texts),
@@ -201,7 +223,7 @@ def run(size: int, rows: list[dict[str, Any]]) -> None:
                 stages["clean"] = lambda: clean_articles(loaded)
         baseline = None
         for name, stage in stages.items():
-            seconds, peak = measure(stage)
+            seconds, peak, rise = measure(stage)
             baseline = seconds if name == "baseline" else baseline
             row = {
                 "size": size,
@@ -209,6 +231,7 @@ def run(size: int, rows: list[dict[str, Any]]) -> None:
                 "seconds": round(seconds, 2),
                 "ratio": round(seconds / baseline, 2) if baseline else float("nan"),
                 "peak_rss_gib": round(peak, 2),
+                "stage_gib": round(rise, 2),
             }
             rows.append(row)
             print(row, flush=True)
