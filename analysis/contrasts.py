@@ -165,25 +165,25 @@ class _Groups:
         ).astype(np.int64)
         self.term_total = np.asarray(self.counts.sum(axis=0)).ravel()
 
-    def row(self, matrix: sp.csr_matrix, group: int) -> np.ndarray:
-        return matrix.getrow(group).toarray().ravel()
-
-    def side(self, group: int | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, int]:
-        """Counts, document counts, TF-IDF sums, articles and tokens of a group or of all."""
-        if group is None:
-            return (
-                self.term_total,
-                np.asarray(self.docs.sum(axis=0)).ravel(),
-                np.asarray(self.tfidf.sum(axis=0)).ravel(),
-                int(self.articles.sum()),
-                int(self.tokens.sum()),
-            )
+    def side(self, group: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, int]:
+        """Counts, document counts, TF-IDF sums, articles and tokens of one group."""
         return (
-            self.row(self.counts, group),
-            self.row(self.docs, group),
-            self.row(self.tfidf, group),
+            self.counts.getrow(group).toarray().ravel(),
+            self.docs.getrow(group).toarray().ravel(),
+            self.tfidf.getrow(group).toarray().ravel(),
             int(self.articles[group]),
             int(self.tokens[group]),
+        )
+
+    def rest(self, group: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, int]:
+        """The same for all selected articles outside one group."""
+        y, d, s, a, t = self.side(group)
+        return (
+            self.term_total - y,
+            np.asarray(self.docs.sum(axis=0)).ravel() - d,
+            np.asarray(self.tfidf.sum(axis=0)).ravel() - s,
+            int(self.articles.sum()) - a,
+            int(self.tokens.sum()) - t,
         )
 
 
@@ -207,11 +207,7 @@ def _frame(
     top: int | None,
 ) -> pd.DataFrame:
     y_i, d_i, s_i, a_i, t_i = groups.side(group)
-    y_j, d_j, s_j, a_j, t_j = groups.side(other)
-    if other is None:
-        all_docs = groups.side(None)
-        y_j, d_j, s_j = y_j - y_i, all_docs[1] - d_i, s_j - s_i
-        a_j, t_j = a_j - a_i, t_j - t_i
+    y_j, d_j, s_j, a_j, t_j = groups.rest(group) if other is None else groups.side(other)
     alpha = prior_total * groups.term_total / groups.term_total.sum()
     delta, z = _log_odds(y_i, y_j, alpha, prior_total)
     keep = np.flatnonzero((y_i + y_j) > 0)
