@@ -205,6 +205,8 @@ def find_near_duplicates(
     """
     if not 0 < threshold <= 1:
         raise ValueError(f"threshold must be in (0, 1], got {threshold!r}")
+    if not new:
+        return []
     new_matrix = _matrix(new)
     existing_matrix = _matrix(existing)
     document_frequency = np.bincount(new_matrix.indices, minlength=_BUCKETS) + np.bincount(
