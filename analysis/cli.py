@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from analysis.corpus import load_corpus
+from analysis.corpus import load_corpus, write_text_atomically
+from analysis.export import write_csv
+from analysis.pipeline import (
+    GROUPING_COLUMNS,
+    AnalysisOptions,
+    analysis_tables,
+    manifest,
+    prepare_corpus,
+)
+from analysis.selection import Selection
 from analysis.types import Problem
 
 __all__ = ["default_corpus_dir", "main"]
@@ -39,6 +50,92 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
+def _year_range(values: Sequence[str] | None) -> tuple[int, int] | None:
+    if not values:
+        return None
+    years: list[int] = []
+    for value in values:
+        match = re.fullmatch(r"(\d{4})(?:[-–:](\d{4}))?", value.strip())
+        if not match:
+            raise SystemExit(
+                f"narratives: --year {value!r}: write a year (2015) or a range (2015-2016)"
+            )
+        years.extend(int(y) for y in match.groups() if y)
+    return min(years), max(years)
+
+
+def _selection(args: argparse.Namespace) -> Selection:
+    return Selection(
+        outlets=tuple(args.outlet or ()),
+        groups=tuple(args.group or ()),
+        years=_year_range(args.year),
+        meetings=tuple(args.meeting or ()),
+        languages=tuple(args.language or ()),
+    )
+
+
+def _cmd_analyze(args: argparse.Namespace) -> int:
+    corpus = load_corpus(args.corpus)
+    if corpus.errors:
+        print(
+            f"narratives: {len(corpus.errors)} files have errors and are left out; "
+            "run `narratives validate` for the list",
+            file=sys.stderr,
+        )
+    options = AnalysisOptions(
+        prior_total=args.prior_total, max_words=args.max_words, min_phrase_count=args.min_phrase
+    )
+    prepared = prepare_corpus(corpus, options=options)
+    selection = _selection(args)
+    try:
+        tables = analysis_tables(
+            prepared,
+            selection,
+            by=args.group_by,
+            compare=tuple(args.compare) if args.compare else None,
+            kwic_terms=tuple(args.kwic or ()),
+            top=args.top,
+        )
+    except ValueError as err:
+        print(f"narratives: {err}", file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, table in tables.items():
+        write_csv(table, out / f"{name}.csv")
+    record = manifest(
+        prepared,
+        selection,
+        parameters={
+            "group_by": args.group_by,
+            "compare": args.compare,
+            "kwic": args.kwic,
+            "top": args.top,
+        },
+        tables={name: len(table) for name, table in tables.items()},
+    )
+    write_text_atomically(
+        out / "manifest.json", json.dumps(record, indent=2, sort_keys=True) + "\n"
+    )
+    for name, table in tables.items():
+        print(f"{out / (name + '.csv')}: {len(table)} rows")
+    print(f"{out / 'manifest.json'}: {selection.describe()}")
+    return 0
+
+
+def _add_filters(command: argparse.ArgumentParser) -> None:
+    filters = command.add_argument_group("filters (repeat an option to select several values)")
+    filters.add_argument("--outlet", action="append", metavar="KEY", help="outlet key")
+    filters.add_argument("--group", action="append", metavar="NAME", help="outlet group")
+    filters.add_argument(
+        "--year", action="append", metavar="YEAR", help="a year or a range such as 2015-2016"
+    )
+    filters.add_argument(
+        "--meeting", action="append", metavar="KEY", help="meeting key, or 'none' for no meeting"
+    )
+    filters.add_argument("--language", action="append", metavar="CODE", help="language code")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="narratives",
@@ -56,6 +153,38 @@ def _parser() -> argparse.ArgumentParser:
     )
     validate.add_argument("--no-cache", action="store_true", help="parse every file again")
     validate.set_defaults(handler=_cmd_validate)
+
+    analyze = commands.add_parser(
+        "analyze",
+        help="write every analysis table of the selected articles as CSV, with a manifest",
+        description="Write the analysis tables of the selected articles as formula-safe CSV "
+        "files and a manifest.json that records how to reproduce them.",
+    )
+    analyze.add_argument("--corpus", type=Path, default=None, help="corpus folder")
+    analyze.add_argument("--out", type=Path, required=True, help="folder to write the tables to")
+    _add_filters(analyze)
+    terms = analyze.add_argument_group("term contrasts")
+    terms.add_argument(
+        "--group-by", default="outlet", choices=GROUPING_COLUMNS, help="grouping column"
+    )
+    terms.add_argument(
+        "--compare", nargs=2, metavar=("A", "B"), help="also contrast group A with group B"
+    )
+    terms.add_argument("--kwic", nargs="+", metavar="TERM", help="keyword in context for terms")
+    terms.add_argument("--top", type=int, default=None, help="keep each group's top N terms")
+    terms.add_argument(
+        "--prior-total", type=float, default=AnalysisOptions.prior_total, help="prior total α₀"
+    )
+    terms.add_argument(
+        "--max-words", type=int, default=AnalysisOptions.max_words, help="longest phrase (1-3)"
+    )
+    terms.add_argument(
+        "--min-phrase",
+        type=int,
+        default=AnalysisOptions.min_phrase_count,
+        help="corpus count a phrase needs to become a term",
+    )
+    analyze.set_defaults(handler=_cmd_analyze)
     return parser
 
 

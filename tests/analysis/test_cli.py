@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis.cli import main
+from tests.conftest import SHIPPED_CORPUS
+
+
+def _analyze(out: Path, *extra: str) -> int:
+    return main(["analyze", "--corpus", str(SHIPPED_CORPUS), "--out", str(out), *extra])
+
+
+def test_analyze_writes_every_table_and_a_manifest(tmp_path: Path):
+    out = tmp_path / "out"
+    status = _analyze(out, "--compare", "euromaidan-press", "osw", "--kwic", "Assad", "--top", "20")
+    assert status == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        "articles.csv",
+        "contrast_pair.csv",
+        "contrasts.csv",
+        "kwic.csv",
+        "manifest.json",
+        "removed.csv",
+    ]
+    record = json.loads((out / "manifest.json").read_text())
+    assert record["filters_in_words"] == "all articles"
+    assert record["parameters"]["compare"] == ["euromaidan-press", "osw"]
+    assert record["tables"]["articles"] == 5
+    assert len(record["corpus_fingerprint"]) == 32
+    kwic = pd.read_csv(out / "kwic.csv")
+    assert set(kwic["term"]) == {"Assad"}
+    assert kwic["sentence"].str.contains("Assad").all()
+
+
+def test_analyze_is_byte_identical_on_a_rerun(tmp_path: Path):
+    assert _analyze(tmp_path / "a", "--meeting", "2015-12-moscow", "--meeting", "none") == 0
+    assert _analyze(tmp_path / "b", "--meeting", "2015-12-moscow", "--meeting", "none") == 0
+    for csv in sorted((tmp_path / "a").glob("*.csv")):
+        assert csv.read_bytes() == (tmp_path / "b" / csv.name).read_bytes(), csv.name
+
+
+def test_analyze_filters_select_the_articles(tmp_path: Path):
+    assert _analyze(tmp_path, "--year", "2015-2016", "--group-by", "outlet_group") == 0
+    articles = pd.read_csv(tmp_path / "articles.csv")
+    assert sorted(articles["year"]) == [2015, 2015, 2016]
+    contrasts = pd.read_csv(tmp_path / "contrasts.csv")
+    assert set(contrasts["group"]) == {"Ukrainian", "pro-Kremlin"}
+
+
+def test_analyze_with_an_empty_selection_is_a_clear_error(tmp_path: Path, capsys):
+    assert _analyze(tmp_path, "--outlet", "osw", "--meeting", "2015-05-sochi") == 2
+    assert "no article matches the filters" in capsys.readouterr().err
+
+
+def test_analyze_rejects_a_bad_year(tmp_path: Path):
+    with pytest.raises(SystemExit, match=r"write a year \(2015\) or a range \(2015-2016\)"):
+        _analyze(tmp_path, "--year", "last year")
