@@ -85,9 +85,10 @@ class CleanedText:
 class BoilerplateModel:
     """Lines that repeat across a corpus, counted per outlet.
 
-    Lines are compared by a key that ignores case, punctuation, spacing and
-    the value of numbers (``Copyright © 2021`` and ``© 2024``-style footers
-    match). Only lines found in at least ``min_articles`` articles are kept.
+    Lines are compared after character normalization, ignoring case,
+    punctuation at either end and, in lines of up to 200 characters, the value
+    of numbers (``Copyright © 2021`` matches ``Copyright © 2024``). Only lines
+    found in at least ``min_articles`` articles are kept.
 
     A repeated line is removed from an article when it looks like chrome:
 
