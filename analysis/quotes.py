@@ -217,7 +217,10 @@ def load_speakers(path: Path | str | None = None) -> SpeakerLexicon:
 @functools.lru_cache(maxsize=8)
 def _load_speakers(path: str) -> SpeakerLexicon:
     with open(path, encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
+        try:
+            data = yaml.safe_load(handle)
+        except yaml.YAMLError as err:
+            raise ValueError(f"{path}: not valid YAML: {err}") from None
     if not isinstance(data, Mapping):
         raise ValueError(f"{path}: must be a mapping of speaker id to {{name, kind, aliases}}")
     speakers = {}
