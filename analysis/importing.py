@@ -175,11 +175,11 @@ class ImportReport:
 
 @dataclass
 class _Pending:
-    """An article prepared in the staging folder, waiting to be placed."""
+    """An article prepared in the staging folder (none in a dry run), waiting to be placed."""
 
     article: Article
     source: str
-    staged: Path
+    staged: Path | None
     shingles: np.ndarray
     renamed_from: str = ""
     near_duplicate_of: str = ""
@@ -189,7 +189,7 @@ class _Pending:
 @dataclass
 class _Context:
     root: Path
-    staging: Path
+    staging: Path | None
     outlets: dict[str, Outlet]
     meetings: dict[str, Meeting]
     metadata: ImportMetadata
@@ -419,7 +419,8 @@ def _read_source(
             skip_bad_rows = False
     if problems and not skip_bad_rows:
         for item in pending:
-            item.staged.unlink(missing_ok=True)
+            if item.staged is not None:
+                item.staged.unlink(missing_ok=True)
         context.taken_ids = taken_before
         context.fingerprints = fingerprints_before
         report.problems.extend(problems)
@@ -592,13 +593,19 @@ def _prepare(
     article = replace(article, id=article_id)
     context.taken_ids.add(article_id)
     context.fingerprints[fingerprint] = article_id
-    staged = context.staging / f"{article_id}.md"
-    staged.write_text(format_article(article), encoding="utf-8", newline="")
+    article_shingles = shingles(article.text)
+    staged = None
+    if context.staging is None:
+        # A dry run writes nothing, so it need not keep the text either.
+        article = replace(article, text="")
+    else:
+        staged = context.staging / f"{article_id}.md"
+        staged.write_text(format_article(article), encoding="utf-8", newline="")
     return _Pending(
         article=article,
         source=record.where,
         staged=staged,
-        shingles=shingles(article.text),
+        shingles=article_shingles,
         renamed_from=wanted if article_id != wanted else "",
     )
 
@@ -627,7 +634,8 @@ def _mark_near_duplicates(
         if near_duplicates == "skip":
             skipped.add(match.index)
             original_of[match.index] = of_id
-            item.staged.unlink(missing_ok=True)
+            if item.staged is not None:
+                item.staged.unlink(missing_ok=True)
             report.duplicates.append(
                 DuplicateArticle(item.source, item.article.title, "near", of_id, similarity)
             )
@@ -637,7 +645,8 @@ def _mark_near_duplicates(
         item.article = replace(item.article, extra=extra)
         item.near_duplicate_of = of_id
         item.similarity = similarity
-        item.staged.write_text(format_article(item.article), encoding="utf-8", newline="")
+        if item.staged is not None:
+            item.staged.write_text(format_article(item.article), encoding="utf-8", newline="")
         report.duplicates.append(
             DuplicateArticle(
                 item.source, item.article.title, "near", of_id, similarity, item.article.id
@@ -647,15 +656,17 @@ def _mark_near_duplicates(
 
 
 @contextmanager
-def _staging_folder(articles_dir: Path, *, dry_run: bool) -> Iterator[Path]:
+def _staging_folder(articles_dir: Path, *, dry_run: bool) -> Iterator[Path | None]:
     """A hidden folder inside ``articles/`` (same file system, so renames are atomic).
 
     ``load_corpus`` skips hidden entries, so a reader never sees staged files.
-    A dry run stages in the system's temporary folder instead.
+    A dry run stages nothing and gets ``None``.
     """
-    if not dry_run:
-        articles_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".import-", dir=None if dry_run else articles_dir))
+    if dry_run:
+        yield None
+        return
+    articles_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".import-", dir=articles_dir))
     try:
         yield staging
     finally:
@@ -674,6 +685,8 @@ def _place(pending: Sequence[_Pending], articles_dir: Path) -> None:
     placed: list[Path] = []
     try:
         for item in pending:
+            if item.staged is None:
+                continue
             target = articles_dir / item.staged.name
             _publish(item.staged, target)
             placed.append(target)
