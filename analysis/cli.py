@@ -12,6 +12,7 @@ from pathlib import Path
 
 from analysis.corpus import load_corpus, write_text_atomically
 from analysis.export import write_csv
+from analysis.importing import ImportMetadata, import_articles, render_report
 from analysis.pipeline import (
     GROUPING_COLUMNS,
     AnalysisOptions,
@@ -123,6 +124,36 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_import(args: argparse.Namespace) -> int:
+    meetings: tuple[str, ...] | None = None
+    if args.meeting:
+        meetings = tuple(m for m in args.meeting if m != "none")
+    metadata = ImportMetadata(
+        outlet=args.outlet,
+        title=args.title,
+        published=args.date,
+        language=args.language,
+        meetings=meetings,
+        authors=tuple(args.author) if args.author else None,
+        url=args.url,
+    )
+    try:
+        report = import_articles(
+            args.paths,
+            args.corpus,
+            metadata=metadata,
+            skip_bad_rows=args.skip_bad_rows,
+            near_duplicates="skip" if args.skip_near_duplicates else "add",
+            dry_run=args.dry_run,
+            progress=not args.quiet,
+        )
+    except ValueError as err:
+        print(f"narratives: {err}", file=sys.stderr)
+        return 2
+    print(render_report(report))
+    return 1 if report.problems else 0
+
+
 def _add_filters(command: argparse.ArgumentParser) -> None:
     filters = command.add_argument_group("filters (repeat an option to select several values)")
     filters.add_argument("--outlet", action="append", metavar="KEY", help="outlet key")
@@ -153,6 +184,41 @@ def _parser() -> argparse.ArgumentParser:
     )
     validate.add_argument("--no-cache", action="store_true", help="parse every file again")
     validate.set_defaults(handler=_cmd_validate)
+
+    importer = commands.add_parser(
+        "import",
+        help="add articles from .txt, .md, .html, .csv or .jsonl files",
+        description="Add articles to the corpus. Each file is all or nothing; nothing is "
+        "overwritten; duplicates are flagged. Metadata given here applies to every article "
+        "and wins over what is inferred.",
+    )
+    importer.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files to import")
+    importer.add_argument("--corpus", type=Path, default=None, help="corpus folder")
+    importer.add_argument("--outlet", help="outlet key, name or web domain (from outlets.yaml)")
+    importer.add_argument("--title", help="title (for a single article)")
+    importer.add_argument("--date", help="publication date: 2016-07-15, 15 July 2016, 2022-01...")
+    importer.add_argument("--language", help="language code (otherwise inferred)")
+    importer.add_argument(
+        "--meeting",
+        action="append",
+        metavar="KEY",
+        help="meeting covered (repeat for several; 'none' for none; otherwise inferred)",
+    )
+    importer.add_argument("--author", action="append", metavar="NAME", help="author (repeatable)")
+    importer.add_argument("--url", help="address of the page")
+    importer.add_argument(
+        "--skip-bad-rows",
+        action="store_true",
+        help="import the good rows of a CSV/JSONL with bad rows (the bad ones are listed)",
+    )
+    importer.add_argument(
+        "--skip-near-duplicates",
+        action="store_true",
+        help="leave out near duplicates instead of adding them flagged",
+    )
+    importer.add_argument("--dry-run", action="store_true", help="report only; write nothing")
+    importer.add_argument("--quiet", action="store_true", help="no progress bar")
+    importer.set_defaults(handler=_cmd_import)
 
     analyze = commands.add_parser(
         "analyze",

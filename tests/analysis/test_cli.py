@@ -59,3 +59,35 @@ def test_analyze_with_an_empty_selection_is_a_clear_error(tmp_path: Path, capsys
 def test_analyze_rejects_a_bad_year(tmp_path: Path):
     with pytest.raises(SystemExit, match=r"write a year \(2015\) or a range \(2015-2016\)"):
         _analyze(tmp_path, "--year", "last year")
+
+
+def test_import_command_adds_and_reports(registry_corpus: Path, tmp_path: Path, capsys):
+    source = tmp_path / "sochi.txt"
+    source.write_text(
+        "Kerry in Sochi\n\nJohn Kerry met Vladimir Putin in Sochi to discuss Ukraine "
+        "and the Minsk agreements.\n",
+        encoding="utf-8",
+    )
+    argv = ["import", str(source), "--corpus", str(registry_corpus), "--outlet", "osw", "--quiet"]
+    assert main([*argv, "--dry-run"]) == 0
+    assert list((registry_corpus / "articles").glob("*.md")) == []
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "inferred meetings = 2015-05-sochi" in out
+    assert [p.name for p in (registry_corpus / "articles").glob("*.md")] == [
+        "osw-undated-kerry-in-sochi.md"
+    ]
+    assert main(["validate", str(registry_corpus)]) == 0
+
+
+def test_import_command_names_a_bad_row_and_adds_nothing(registry_corpus: Path, tmp_path, capsys):
+    source = tmp_path / "rows.csv"
+    source.write_text(
+        "title,text,outlet,publish_date\n"
+        "Good,Kerry met Putin in Moscow.,osw,2016-07-15\n"
+        "Bad,Kerry met Putin.,osw,2016-02-31\n",
+        encoding="utf-8",
+    )
+    assert main(["import", str(source), "--corpus", str(registry_corpus), "--quiet"]) == 1
+    assert "rows.csv:3" in capsys.readouterr().out
+    assert list((registry_corpus / "articles").glob("*.md")) == []
