@@ -31,6 +31,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -103,18 +104,24 @@ def text_fingerprint(text: str) -> str:
 def shingles(text: str) -> np.ndarray:
     """The sorted, distinct hashed word 3-grams of ``text`` (an int32 array).
 
-    Hashes are Python's string hashes: comparable within one run only, which
-    is all :func:`find_near_duplicates` needs.
+    Words are hashed with CRC-32 and combined with NumPy, so the same text
+    gives the same shingles in every run (Python's own string hash changes
+    from one process to the next) and similarities are reproducible.
     """
     words = _words(text)
     if len(words) < _SHINGLE_WORDS:
         return np.empty(0, dtype=np.int32)
-    hashed = np.fromiter(
-        map(hash, zip(words, words[1:], words[2:], strict=False)),
-        dtype=np.int64,
-        count=len(words) - _SHINGLE_WORDS + 1,
+    word_hashes = np.fromiter(
+        (zlib.crc32(word.encode("utf-8")) for word in words), dtype=np.uint64, count=len(words)
     )
-    return np.unique(hashed & (_BUCKETS - 1)).astype(np.int32)
+    with np.errstate(over="ignore"):
+        hashed = (
+            word_hashes[:-2] * np.uint64(0x9E3779B97F4A7C15)
+            + word_hashes[1:-1] * np.uint64(0xC2B2AE3D27D4EB4F)
+            + word_hashes[2:]
+        )
+    hashed ^= hashed >> np.uint64(29)
+    return np.unique(hashed & np.uint64(_BUCKETS - 1)).astype(np.int32)
 
 
 def _matrix(sets: Sequence[np.ndarray]) -> sp.csr_matrix:
