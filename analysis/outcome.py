@@ -210,10 +210,15 @@ def outcome_per_article(
             }
         else:
             counted: set[tuple[int, int]] = set()
+            counted_labels: set[tuple[int, int, str]] = set()
             for hit, extra in zip(scan.hits, scan.evidence, strict=True):
                 if hit.kind not in _OUTCOME_KINDS or hit.target not in (_RUSSIA, _WEST):
                     continue
                 label = _actor_label(hit.target, hit.polarity)
+                if (hit.sentence, hit.cue_start, label) in counted_labels:
+                    # Agent and counterpart of one cue tell the same outcome: count it once.
+                    continue
+                counted_labels.add((hit.sentence, hit.cue_start, label))
                 weight = hit.weight if hit.voice == "outlet" else 0.0
                 totals[label] += weight
                 counted.add((hit.sentence, hit.cue_start))

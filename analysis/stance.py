@@ -75,7 +75,10 @@ MIN_GROUP_ARTICLES = 5
 #: An evaluative cue with no target in its clause counts this much for the sentence's nearest.
 _SENTENCE_FALLBACK = 0.5
 _OUTCOME_KINDS = frozenset({"gains", "losses", "gain_nouns", "loss_nouns"})
-_NOUN_BEFORE = re.compile(r"(?:^|\W)(?:a|an|the)\s+(?:\w+\s+)?$", re.IGNORECASE)
+# An article, optionally with one lower-case adjective, makes the cue a noun
+# ("a retreat", "a diplomatic victory"); "the West conceded" stays a verb.
+_NOUN_BEFORE = re.compile(r"(?:^|\W)(?:a|an|the)\s+(?:(?-i:[a-z])\w*\s+)?$", re.IGNORECASE)
+_PUNCTUATION = re.compile(r"[,;:.!?\"()—]")
 _WORD = re.compile(r"\w+")
 _RELATIVE = re.compile(r"\s*(?:which|who)\b", re.IGNORECASE)
 _MODIFIER = re.compile(r"\s+[A-Z]")
@@ -363,7 +366,12 @@ def _assign(
     if kind == "evaluative":
         candidates = [m for m in in_clause if not _is_patient(text, m, lo, lexicon)]
         adjacent = [m for m in candidates if m.start >= match.end()]
-        adjacent = [m for m in adjacent if _words_between(text, match.end(), m.start) <= 1]
+        adjacent = [
+            m
+            for m in adjacent
+            if _words_between(text, match.end(), m.start) <= 1
+            and not _PUNCTUATION.search(text, match.end(), m.start)
+        ]
         prior = [m for m in candidates if m.end <= match.start()]
         if adjacent:
             return [(adjacent[0], 1, 1.0, "evaluative: target it qualifies")]
@@ -465,10 +473,12 @@ def scan_article(
             assert negator is not None
             words = text[negator.start() : match.end()].strip()
         voice = voice_at(match.start(), quotes)
+        # A quotation's cue speaks of targets inside it, the outlet's of targets outside.
+        same_voice = [m for m in mentions[index] if voice_at(m.start, quotes) == voice]
         assigned = (
             [(inside[0], 1, 1.0, "evaluative: part of the name used for the target")]
             if inside
-            else _assign(text, cue, match, clause, mentions[index], lexicon)
+            else _assign(text, cue, match, clause, same_voice, lexicon)
         )
         for mention, sign, factor, rule in assigned:
             polarity = cue.polarity * sign * (-1 if negated else 1)
@@ -904,11 +914,14 @@ def stance_by_group(
     rated_labels = ["favorable", "unfavorable", "neutral"]
     rated = table[table["label"].isin(rated_labels)].groupby(["group", "target"])["articles"].sum()
     table["rated"] = [rated[(g, t)] for g, t in zip(table["group"], table["target"], strict=True)]
+    is_rated = table["label"].isin(rated_labels).to_numpy()
     low, high = wilson_interval(
-        table["articles"].to_numpy(), table["rated"].to_numpy(), confidence_level=confidence_level
+        np.where(is_rated, table["articles"].to_numpy(), 0),
+        table["rated"].to_numpy(),
+        confidence_level=confidence_level,
     )
     enough = table["rated"].to_numpy() >= min_articles
-    is_share = table["label"].isin(rated_labels).to_numpy() & enough
+    is_share = is_rated & enough
     with np.errstate(divide="ignore", invalid="ignore"):
         share = table["articles"].to_numpy() / table["rated"].to_numpy()
     table["share"] = np.where(is_share, share, np.nan)

@@ -123,6 +123,11 @@ def _alternation(words: Sequence[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
+def _alias_pattern(words: Sequence[str]) -> str:
+    # "the West" also matches "The West" at the start of a sentence.
+    return _alternation(words).replace(r"the\ ", r"[Tt]he\ ")
+
+
 class TargetMatcher:
     """Find target mentions in text with one compiled expression.
 
@@ -150,7 +155,7 @@ class TargetMatcher:
             places.extend(target.places)
         self._places = frozenset(places)
         self._pattern = re.compile(
-            r"(?<!\w)(" + _alternation(list(self._owner)) + r")(?:'s)?(?!\w)"
+            r"(?<!\w)(" + _alias_pattern(list(self._owner)) + r")(?:'s)?(?!\w)"
         )
         self._after_preposition = (
             re.compile(r"(?:^|\W)(?:" + _alternation(place_prepositions) + r")\s+$", re.IGNORECASE)
@@ -163,6 +168,8 @@ class TargetMatcher:
         found: list[Mention] = []
         for match in self._pattern.finditer(text):
             alias = match.group(1)
+            if alias.startswith("The "):
+                alias = "t" + alias[1:]
             if (
                 alias in self._places
                 and self._after_preposition is not None
