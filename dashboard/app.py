@@ -4,14 +4,29 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.data import get_corpus
-from dashboard.filters import render_filters
+from dashboard.data import CorpusUnavailableError, get_corpus, get_prepared
+from dashboard.filters import render_export, render_filters
 
 st.set_page_config(page_title="Narratives", page_icon=":material/compare:", layout="wide")
 
 pages = [
-    st.Page("views/corpus.py", title="Corpus", icon=":material/library_books:", default=True),
+    st.Page("views/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    st.Page("views/meeting.py", title="Meeting side by side", icon=":material/view_column:"),
+    st.Page("views/contrasts.py", title="Term contrasts", icon=":material/bar_chart:"),
+    st.Page("views/stance.py", title="Stance and framing", icon=":material/balance:"),
+    st.Page("views/reader.py", title="Reader", icon=":material/article:"),
+    st.Page("views/corpus.py", title="Corpus", icon=":material/library_books:"),
 ]
 page = st.navigation(pages)
-st.session_state["selection"] = render_filters(get_corpus())
+try:
+    corpus = get_corpus()
+except CorpusUnavailableError as err:
+    st.error(str(err), icon=":material/error:")
+    st.stop()
+selection = render_filters(corpus)
+st.session_state["selection"] = selection
+try:
+    render_export(get_prepared(), selection)
+except CorpusUnavailableError as err:
+    st.sidebar.error(str(err))
 page.run()

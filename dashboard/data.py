@@ -1,17 +1,56 @@
-"""Everything the dashboard caches: the loaded corpus. Pages never load or compute directly."""
+"""Everything the dashboard caches. Pages never load or compute the whole corpus themselves.
+
+Two layers:
+
+* the whole-corpus work (:func:`get_corpus`, :func:`get_prepared`) is cached
+  as a shared resource keyed by a signature of the corpus files and the
+  analysis options, so a filter change never redoes it and an edited file is
+  always read again;
+* results that depend on the filters (:func:`contrasts`, :func:`keyword_in_context`)
+  are computed from that prepared corpus by the library's own functions and
+  cached per filter, so going back to a view is instant.
+"""
 
 from __future__ import annotations
 
+import io
+import json
 import os
+import zipfile
+from dataclasses import replace
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from analysis.corpus import ARTICLES_DIR, Corpus, load_corpus
+from analysis.export import to_csv_bytes
+from analysis.pipeline import (
+    AnalysisOptions,
+    PreparedCorpus,
+    analysis_tables,
+    keyword_table,
+    manifest,
+    prepare_corpus,
+    term_contrasts,
+)
+from analysis.selection import Selection
 
-__all__ = ["corpus_dir", "get_corpus"]
+__all__ = [
+    "CorpusUnavailableError",
+    "contrasts",
+    "corpus_dir",
+    "export_bundle",
+    "get_corpus",
+    "get_prepared",
+    "keyword_in_context",
+]
 
 _REPO_CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+
+
+class CorpusUnavailableError(RuntimeError):
+    """The corpus folder cannot be loaded at all (missing, or its registry is unreadable)."""
 
 
 def corpus_dir() -> Path:
@@ -19,25 +58,169 @@ def corpus_dir() -> Path:
     return Path(os.environ.get("NARRATIVES_CORPUS") or _REPO_CORPUS)
 
 
-def _signature(root: Path) -> tuple[tuple[str, int, int], ...]:
-    """A cheap fingerprint of the folder: any file added, removed or edited changes it."""
+def _signature(root: Path) -> int:
+    """A cheap fingerprint of the folder: any file added, removed or edited changes it.
+
+    The overrides file sits in the corpus folder, so a label correction changes
+    it too and every page shows the corrected label.
+    """
     entries: list[tuple[str, int, int]] = []
-    for folder in (root, root / ARTICLES_DIR):
+    for folder in (root, root / ARTICLES_DIR, root / "labels"):
         if not folder.is_dir():
             continue
         for entry in os.scandir(folder):
             if entry.is_file():
                 stat = entry.stat()
-                entries.append((entry.path, stat.st_size, stat.st_mtime_ns))
-    return tuple(sorted(entries))
+                entries.append((entry.name, stat.st_size, stat.st_mtime_ns))
+    return hash(tuple(sorted(entries)))
 
 
 @st.cache_resource(max_entries=2, show_spinner="Loading the corpus…")
-def _load(root: str, _signature_key: int) -> Corpus:
+def _load(root: str, signature_key: int) -> Corpus:
     return load_corpus(Path(root))
 
 
-def get_corpus() -> Corpus:
-    """The corpus, loaded once per change of its files (shared by every session)."""
+@st.cache_resource(max_entries=3, show_spinner="Cleaning the texts and counting terms…")
+def _prepare(
+    root: str, signature_key: int, prior_total: float, max_words: int, min_phrase_count: int
+) -> PreparedCorpus:
+    options = AnalysisOptions(
+        prior_total=prior_total, max_words=max_words, min_phrase_count=min_phrase_count
+    )
+    return prepare_corpus(_load(root, signature_key), options=options)
+
+
+def _key() -> tuple[str, int]:
     root = corpus_dir()
-    return _load(str(root), hash(_signature(root)))
+    if not root.is_dir():
+        raise CorpusUnavailableError(
+            f"The corpus folder {root} does not exist. Set NARRATIVES_CORPUS to a corpus "
+            "folder (with outlets.yaml, meetings.yaml and articles/)."
+        )
+    return str(root), _signature(root)
+
+
+def get_corpus() -> Corpus:
+    """The corpus, loaded once per change of its files (shared by every session).
+
+    Raises
+    ------
+    CorpusUnavailableError
+        If the folder is missing or cannot be loaded at all.
+    """
+    root, signature = _key()
+    try:
+        return _load(root, signature)
+    except (OSError, ValueError) as err:
+        raise CorpusUnavailableError(f"The corpus in {root} cannot be loaded: {err}") from err
+
+
+def get_prepared(options: AnalysisOptions | None = None) -> PreparedCorpus:
+    """The whole-corpus analysis (cleaned texts, term counts) for ``options``.
+
+    Computed once per corpus version and options; filters never trigger it.
+    """
+    options = options or AnalysisOptions()
+    root, signature = _key()
+    # The prior only enters the contrasts, not the cleaning or the counts, so a
+    # prepared corpus with the same phrase settings is reused under the new prior.
+    base = AnalysisOptions(max_words=options.max_words, min_phrase_count=options.min_phrase_count)
+    try:
+        prepared = _prepare(
+            root, signature, base.prior_total, base.max_words, base.min_phrase_count
+        )
+    except (OSError, ValueError) as err:
+        raise CorpusUnavailableError(f"The corpus in {root} cannot be analysed: {err}") from err
+    return prepared if options == base else replace(prepared, options=options)
+
+
+def _options_key(prepared: PreparedCorpus) -> tuple[str, float, int, int]:
+    options = prepared.options
+    return (
+        prepared.fingerprint,
+        options.prior_total,
+        options.max_words,
+        options.min_phrase_count,
+    )
+
+
+@st.cache_data(max_entries=64, show_spinner="Contrasting terms…")
+def _contrasts(
+    _prepared: PreparedCorpus,
+    key: tuple[str, float, int, int],
+    _selection: Selection,
+    selection_key: str,
+    by: str,
+    compare: tuple[str, str] | None,
+    top: int | None,
+) -> pd.DataFrame:
+    return term_contrasts(_prepared, _selection, by=by, compare=compare, top=top)
+
+
+def contrasts(
+    prepared: PreparedCorpus,
+    selection: Selection,
+    *,
+    by: str = "outlet",
+    compare: tuple[str, str] | None = None,
+    top: int | None = None,
+) -> pd.DataFrame:
+    """:func:`analysis.pipeline.term_contrasts`, cached per filters and options."""
+    return _contrasts(
+        prepared, _options_key(prepared), selection, repr(selection), by, compare, top
+    )
+
+
+@st.cache_data(max_entries=64, show_spinner="Finding the term in context…")
+def _kwic(
+    _prepared: PreparedCorpus,
+    key: tuple[str, float, int, int],
+    _selection: Selection,
+    selection_key: str,
+    term: str,
+) -> pd.DataFrame:
+    return keyword_table(_prepared, _selection, term)
+
+
+def keyword_in_context(prepared: PreparedCorpus, selection: Selection, term: str) -> pd.DataFrame:
+    """:func:`analysis.pipeline.keyword_table`, cached per filters and term."""
+    return _kwic(prepared, _options_key(prepared), selection, repr(selection), term)
+
+
+def export_bundle(
+    prepared: PreparedCorpus,
+    selection: Selection,
+    *,
+    by: str = "outlet",
+    compare: tuple[str, str] | None = None,
+    kwic_terms: tuple[str, ...] = (),
+) -> bytes:
+    """A zip of every analysis table and ``manifest.json``, as ``narratives analyze`` writes them.
+
+    The same library calls as the command line with the same filters, so the
+    CSV files are byte-identical to its output (the manifest differs only in
+    its creation time).
+
+    Raises
+    ------
+    ValueError
+        If the selection is empty or the contrast cannot be made.
+    """
+    tables = analysis_tables(prepared, selection, by=by, compare=compare, kwic_terms=kwic_terms)
+    record = manifest(
+        prepared,
+        selection,
+        parameters={
+            "group_by": by,
+            "compare": list(compare) if compare else None,
+            "kwic": list(kwic_terms) or None,
+            "top": None,
+        },
+        tables={name: len(table) for name, table in tables.items()},
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+        for name, table in tables.items():
+            bundle.writestr(f"{name}.csv", to_csv_bytes(table))
+        bundle.writestr("manifest.json", json.dumps(record, indent=2, sort_keys=True) + "\n")
+    return buffer.getvalue()

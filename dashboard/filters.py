@@ -1,4 +1,4 @@
-"""The shared sidebar: filters that apply on every page and live in the URL."""
+"""The shared sidebar: filters that apply on every page and live in the URL, and "export all"."""
 
 from __future__ import annotations
 
@@ -6,13 +6,17 @@ import pandas as pd
 import streamlit as st
 
 from analysis.corpus import Corpus
-from analysis.selection import Selection
+from analysis.pipeline import PreparedCorpus
+from analysis.selection import Selection, filter_articles
+from dashboard.data import export_bundle
 
-__all__ = ["render_filters", "show_filters_in_force"]
+__all__ = ["render_export", "render_filters", "show_filters_in_force"]
 
 
-def _labels(frame: pd.DataFrame, key: str, label: str) -> dict[str, str]:
-    return dict(zip(frame[key], frame[label], strict=True))
+def _in_registry_order(registry: pd.DataFrame, present: pd.Series) -> list[str]:
+    found = set(present.dropna().astype(str))
+    ordered = [key for key in registry["outlet"] if key in found]
+    return ordered + sorted(found - set(ordered))
 
 
 def render_filters(corpus: Corpus) -> Selection:
@@ -23,12 +27,13 @@ def render_filters(corpus: Corpus) -> Selection:
     link reproduces the view and survives a page switch.
     """
     articles = corpus.articles
-    outlet_names = _labels(corpus.outlets, "outlet", "name")
+    outlet_names = dict(zip(corpus.outlets["outlet"], corpus.outlets["name"], strict=True))
+    meeting_titles = dict(zip(corpus.meetings["meeting"], corpus.meetings["title"], strict=True))
     with st.sidebar:
         st.header("Filters")
         outlets = st.multiselect(
             "Outlets",
-            sorted(articles["outlet"].unique()),
+            _in_registry_order(corpus.outlets, articles["outlet"]),
             format_func=lambda key: outlet_names.get(key, key),
             key="f_outlet",
             bind="query-params",
@@ -36,7 +41,8 @@ def render_filters(corpus: Corpus) -> Selection:
         )
         groups = st.multiselect(
             "Outlet groups",
-            sorted(articles["outlet_group"].unique()),
+            sorted(articles["outlet_group"].dropna().unique()),
+            help="The analyst's groups from outlets.yaml (see the registry on the Overview page).",
             key="f_group",
             bind="query-params",
             placeholder="All groups",
@@ -49,9 +55,13 @@ def render_filters(corpus: Corpus) -> Selection:
             bind="query-params",
             placeholder="All meetings",
         )
+        if meetings:
+            st.caption(
+                " · ".join(meeting_titles.get(key, "no meeting") for key in meetings),
+            )
         languages = st.multiselect(
             "Languages",
-            sorted(articles["language"].unique()),
+            sorted(articles["language"].dropna().unique()),
             key="f_language",
             bind="query-params",
             placeholder="All languages",
@@ -65,6 +75,7 @@ def render_filters(corpus: Corpus) -> Selection:
             )
             if tuple(chosen) != (first, last):
                 year_range = (int(chosen[0]), int(chosen[1]))
+                st.caption("Undated articles are left out while a year range is set.")
     return Selection(
         outlets=tuple(outlets),
         groups=tuple(groups),
@@ -77,3 +88,32 @@ def render_filters(corpus: Corpus) -> Selection:
 def show_filters_in_force(selection: Selection, *, selected: int, total: int) -> None:
     """A caption saying which filters apply and how many articles they keep."""
     st.caption(f"Filters in force: {selection.describe()} — {selected} of {total} articles.")
+
+
+def render_export(prepared: PreparedCorpus, selection: Selection) -> None:
+    """The "export all" button: every table and the manifest, as ``narratives analyze`` writes."""
+    chosen = filter_articles(prepared.articles, selection)
+    outlets = chosen["outlet"].nunique()
+    with st.sidebar:
+        st.divider()
+        st.subheader("Export all")
+        reason = ""
+        if chosen.empty:
+            reason = "No article matches the filters."
+        elif outlets < 2:
+            reason = "The term contrasts need articles from at least two outlets."
+        st.download_button(
+            "Every table + manifest (zip)",
+            (lambda: export_bundle(prepared, selection)) if not reason else b"",
+            file_name="narratives-analysis.zip",
+            mime="application/zip",
+            key="f_export_all",
+            icon=":material/folder_zip:",
+            on_click="ignore",
+            disabled=bool(reason),
+            help=reason
+            or "The same files as `narratives analyze --out DIR` with these filters: "
+            "articles, removed boilerplate, term contrasts by outlet, and manifest.json.",
+        )
+        if reason:
+            st.caption(reason)

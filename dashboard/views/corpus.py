@@ -1,27 +1,204 @@
-"""Corpus page: what is in the corpus, its validation report, and each article's text."""
+"""Corpus: add articles with the CLI's import, the validation report, the whole corpus as CSV."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
-from analysis.export import to_csv_bytes
-from analysis.selection import filter_articles
-from dashboard.data import get_corpus
-from dashboard.filters import show_filters_in_force
+from analysis.importing import ImportMetadata, ImportReport, import_articles
+from analysis.pipeline import ARTICLE_EXPORT_COLUMNS
+from dashboard import layout
+from dashboard.data import corpus_dir
 
-corpus = get_corpus()
-selection = st.session_state["selection"]
-st.title("Corpus")
-articles = filter_articles(corpus.articles, selection)
-show_filters_in_force(selection, selected=len(articles), total=len(corpus.articles))
+FORMATS = ["txt", "md", "html", "htm", "csv", "jsonl", "ndjson"]
 
+page = layout.start_page(
+    "Corpus",
+    "Add articles, check the corpus for problems, and take the whole corpus away as CSV.",
+    allow_empty=True,
+)
+corpus, prepared, selection = page.corpus, page.prepared, page.selection
+
+st.subheader("Add articles")
+st.caption(
+    "The same import as `narratives import`: text, Markdown, HTML, CSV or JSONL files. Outlet, "
+    "date, language and meetings are inferred where the files leave them out, and every inference "
+    "is shown with its basis. Each file is all or nothing; duplicates are never added twice; "
+    "nothing is written until you confirm a preview."
+)
+uploads = st.file_uploader(
+    "Files to import", type=FORMATS, accept_multiple_files=True, key="co_upload"
+)
+outlet_names = dict(zip(corpus.outlets["outlet"], corpus.outlets["name"], strict=True))
+with st.expander(
+    "Metadata for every uploaded article (optional: wins over the files and inference)"
+):
+    given = st.columns(3)
+    outlet = given[0].selectbox(
+        "Outlet",
+        list(outlet_names),
+        index=None,
+        format_func=outlet_names.__getitem__,
+        placeholder="infer from the files",
+        key="co_outlet",
+    )
+    meetings = given[1].multiselect(
+        "Meetings covered",
+        list(corpus.meetings["meeting"]),
+        placeholder="infer from the text",
+        key="co_meetings",
+    )
+    published = given[2].text_input(
+        "Published", placeholder="YYYY-MM-DD, YYYY-MM or YYYY", key="co_published"
+    )
+    language = given[0].text_input("Language code", placeholder="e.g. en", key="co_language")
+    skip_bad_rows = given[1].checkbox(
+        "Let the good rows of a CSV/JSONL in",
+        key="co_skip_rows",
+        help="By default one bad row keeps the whole file out.",
+    )
+    skip_near = given[2].checkbox("Leave near duplicates out", key="co_skip_near")
+
+
+def run_import(*, dry_run: bool) -> ImportReport | None:
+    """Import the uploads (their names only choose the format; they are never paths)."""
+    sources = [(upload.name, upload.getvalue()) for upload in uploads or []]
+    metadata = ImportMetadata(
+        outlet=outlet,
+        published=published.strip() or None,
+        language=language.strip() or None,
+        meetings=tuple(meetings) or None,
+    )
+    try:
+        return import_articles(
+            sources,
+            corpus_dir(),
+            metadata=metadata,
+            skip_bad_rows=skip_bad_rows,
+            near_duplicates="skip" if skip_near else "add",
+            dry_run=dry_run,
+        )
+    except (ValueError, OSError) as err:
+        st.error(f"Nothing was imported: {layout.escape_markdown(err)}", icon=":material/error:")
+        return None
+
+
+def show_report(report: ImportReport) -> None:
+    verb = "Would add" if report.dry_run else "Added"
+    added = pd.DataFrame(
+        [
+            {
+                "id": a.id,
+                "from file": a.source,
+                "title": a.title,
+                "outlet": a.outlet,
+                "published": a.published or "undated",
+                "language": a.language,
+                "meetings": "; ".join(a.meetings) or "none",
+                "renamed from": a.renamed_from,
+                "near duplicate of": a.near_duplicate_of,
+            }
+            for a in report.added
+        ]
+    )
+    (st.success if report.added else st.info)(
+        f"{verb} {len(report.added)} articles. "
+        + ("Nothing was written yet." if report.dry_run else "The corpus has been reloaded."),
+        icon=":material/check:" if report.added else ":material/info:",
+    )
+    if report.added:
+        layout.table(added, what="import preview", selection=selection, key="co_added")
+    inferred = pd.DataFrame(
+        [
+            {"id": i, "field": f.field, "value": f.value, "basis": f.basis}
+            for i, f in report.inferences
+        ]
+    )
+    if not inferred.empty:
+        st.markdown("**What was inferred, and from what**")
+        layout.table(inferred, what="import inferences", selection=selection, key="co_inferred")
+    if report.duplicates:
+        st.markdown("**Duplicates**")
+        layout.table(
+            pd.DataFrame(
+                [
+                    {
+                        "from file": d.source,
+                        "title": d.title,
+                        "kind": d.kind,
+                        "of article": d.of_id,
+                        "similarity": round(d.similarity, 3),
+                        "added as": d.added_as or "skipped",
+                    }
+                    for d in report.duplicates
+                ]
+            ),
+            what="import duplicates",
+            selection=selection,
+            key="co_duplicates",
+        )
+    if report.skipped:
+        st.markdown("**Skipped**")
+        layout.table(
+            pd.DataFrame(
+                [
+                    {"from file": s.source, "title": s.title, "reason": s.reason}
+                    for s in report.skipped
+                ]
+            ),
+            what="import skipped",
+            selection=selection,
+            key="co_skipped",
+        )
+    if report.problems:
+        st.error(
+            f"{len(report.problems)} problems: the files below add nothing until they are fixed.",
+            icon=":material/error:",
+        )
+        layout.table(
+            pd.DataFrame(
+                [
+                    {"file": p.file, "line": p.line, "field": p.field, "problem": p.message}
+                    for p in report.problems
+                ]
+            ),
+            what="import problems",
+            selection=selection,
+            key="co_problems",
+        )
+
+
+if uploads:
+    buttons = st.columns([1, 1, 3])
+    preview = buttons[0].button("Preview (dry run)", key="co_preview", icon=":material/preview:")
+    confirm = buttons[1].button("Import", key="co_import", type="primary", icon=":material/upload:")
+    if preview:
+        report = run_import(dry_run=True)
+        if report is not None:
+            show_report(report)
+    elif confirm:
+        report = run_import(dry_run=False)
+        if report is not None:
+            # Rerun so the sidebar and every page load the corpus with the new articles.
+            st.session_state["co_report"] = report
+            st.rerun()
+if "co_report" in st.session_state:
+    show_report(st.session_state.pop("co_report"))
+
+st.subheader("Validation")
 errors = corpus.errors
 if corpus.problems:
-    label = f"Validation: {len(errors)} errors, {len(corpus.problems) - len(errors)} warnings"
-    with st.expander(label, expanded=bool(errors)):
-        if errors:
-            st.error("Files with errors are left out of every analysis until they are fixed.")
-        st.dataframe(
+    warnings = len(corpus.problems) - len(errors)
+    if errors:
+        st.error(
+            f"{len(errors)} errors: files with errors are left out of every analysis until they "
+            "are fixed.",
+            icon=":material/error:",
+        )
+    else:
+        st.warning(f"{warnings} warnings; no file is left out.", icon=":material/warning:")
+    layout.table(
+        pd.DataFrame(
             [
                 {
                     "severity": p.severity,
@@ -31,73 +208,28 @@ if corpus.problems:
                     "problem": p.message,
                 }
                 for p in corpus.problems
-            ],
-            hide_index=True,
-        )
+            ]
+        ),
+        what="validation report",
+        selection=selection,
+        key="co_problems_report",
+    )
 else:
     st.success(f"All {len(corpus.articles)} articles pass validation.", icon=":material/check:")
 
-st.subheader("Articles")
-if articles.empty:
-    st.info("No article matches the filters. Widen them in the sidebar.")
-else:
-    shown = articles[
-        [
-            "id",
-            "title",
-            "outlet_name",
-            "outlet_group",
-            "published",
-            "date_precision",
-            "authors",
-            "meetings",
-            "language",
-            "url",
-            "notes",
-        ]
-    ]
-    st.dataframe(
-        shown,
-        hide_index=True,
-        column_config={
-            "outlet_name": "outlet",
-            "outlet_group": "group",
-            "published": st.column_config.DateColumn("published", format="YYYY-MM-DD"),
-            "date_precision": "date known to",
-            "url": st.column_config.LinkColumn("url"),
-        },
-        key="corpus_articles",
-    )
-    st.download_button(
-        f"Download these {len(shown)} articles (CSV)",
-        to_csv_bytes(articles.drop(columns=["text"])),
-        file_name="narratives-articles.csv",
-        mime="text/csv",
-        key="corpus_download_articles",
-    )
-
-    st.subheader("Read an article")
-    titles = dict(zip(articles["id"], articles["title"], strict=True))
-    chosen = st.selectbox(
-        "Article", list(titles), format_func=lambda key: titles[key], key="corpus_article"
-    )
-    row = articles.set_index("id").loc[chosen]
-    st.markdown(
-        f"**{row['outlet_name']}** · {row['published']:%Y-%m-%d} · {row['authors'] or 'no byline'}"
-        if row["date_precision"] != "unknown"
-        else f"**{row['outlet_name']}** · undated"
-    )
-    st.caption("Text as published, shown as plain text (nothing in it is run or rendered).")
-    st.text(row["text"])
-
-st.subheader("Outlet registry")
-st.dataframe(corpus.outlets, hide_index=True, key="corpus_outlets")
-st.download_button(
-    "Download the outlet registry (CSV)",
-    to_csv_bytes(corpus.outlets),
-    file_name="narratives-outlets.csv",
-    mime="text/csv",
-    key="corpus_download_outlets",
+st.subheader("The whole corpus")
+st.caption(
+    f"{len(corpus.articles)} articles, {len(corpus.outlets)} outlets, "
+    f"{len(corpus.meetings)} meetings, in {layout.escape_markdown(corpus.root)}. The CSV has "
+    "the metadata and the text as published; the filters do not apply to it."
 )
-st.subheader("Meetings")
-st.dataframe(corpus.meetings, hide_index=True, key="corpus_meetings")
+if not prepared.articles.empty:
+    whole = prepared.articles[[*ARTICLE_EXPORT_COLUMNS, "text"]]
+    layout.download_csv(whole, what="whole corpus", selection=type(selection)(), key="co_whole")
+st.markdown("**Meetings catalogue**")
+layout.table(
+    corpus.meetings,
+    what="meetings catalogue",
+    selection=type(selection)(),
+    key="co_meetings_table",
+)

@@ -1,0 +1,435 @@
+"""Plotly figure builders: tidy frames in, figures out. No Streamlit calls here.
+
+Every builder titles its chart in the analyst's words with the number of
+articles behind it, labels both axes, and puts what a selection needs to
+drill down (an article id, an outlet, a term) into ``customdata``. Colours
+are explicit only where they carry meaning (one per outlet, one per label);
+everything else follows the Streamlit theme, so light and dark both read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+__all__ = [
+    "NEUTRAL_COLOUR",
+    "OKABE_ITO",
+    "articles_timeline",
+    "category_colours",
+    "matrix_chart",
+    "outlet_colours",
+    "share_bars",
+    "term_bars",
+    "term_scatter",
+    "values_over_time",
+]
+
+#: Okabe & Ito (2008), colour-blind safe; black is left out so dark themes keep every outlet.
+OKABE_ITO = (
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#D55E00",
+    "#F0E442",
+    "#999999",
+)
+#: For "the other side" of a comparison and for cells without a value.
+NEUTRAL_COLOUR = "#8C8C8C"
+_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "star", "hexagon", "cross")
+
+
+def outlet_colours(outlets: pd.DataFrame) -> dict[str, str]:
+    """One colour per outlet, assigned in registry order, keyed by outlet key and by name.
+
+    The registry order is the analyst's and does not change with the filters,
+    so an outlet keeps its colour on every page and in every filtered view.
+    Past eight outlets the palette repeats.
+    """
+    colours: dict[str, str] = {}
+    for index, (key, name) in enumerate(zip(outlets["outlet"], outlets["name"], strict=True)):
+        colour = OKABE_ITO[index % len(OKABE_ITO)]
+        colours[str(key)] = colour
+        colours[str(name)] = colour
+    return colours
+
+
+def category_colours(categories: Sequence[str]) -> dict[str, str]:
+    """Okabe–Ito colours for a fixed list of categories (labels, groups), in that order."""
+    return {name: OKABE_ITO[index % len(OKABE_ITO)] for index, name in enumerate(categories)}
+
+
+def _layout(figure: go.Figure, *, title: str, x: str, y: str, height: int | None = None) -> None:
+    figure.update_layout(
+        title={"text": title},
+        xaxis_title=x,
+        yaxis_title=y,
+        legend_title_text="",
+        margin={"t": 70, "l": 10, "r": 10, "b": 10},
+        hoverlabel={"namelength": -1},
+        clickmode="event+select",
+        dragmode=False,
+    )
+    if height:
+        figure.update_layout(height=height)
+
+
+def matrix_chart(
+    cells: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    value: str,
+    title: str,
+    x_title: str,
+    y_title: str,
+    value_title: str,
+    hover: Sequence[str] = (),
+    customdata: Sequence[str] = (),
+    x_order: Sequence[str] | None = None,
+    y_order: Sequence[str] | None = None,
+    value_format: str = "{:.0f}",
+) -> go.Figure:
+    """A heatmap drawn as square markers, so that a click selects one cell.
+
+    ``cells`` has one row per cell with the ``x`` and ``y`` categories and a
+    numeric ``value``; ``hover`` columns are shown on hover, ``customdata``
+    columns are returned by a selection. Empty cells (value 0 or missing) are
+    drawn hollow so an omission is visible, not just pale.
+    """
+    x_order = list(x_order) if x_order is not None else sorted(cells[x].astype(str).unique())
+    y_order = list(y_order) if y_order is not None else sorted(cells[y].astype(str).unique())
+    values = pd.to_numeric(cells[value], errors="coerce").fillna(0.0)
+    filled = values > 0
+    top = float(values.max()) if len(values) and values.max() > 0 else 1.0
+    hover_lines = [f"{y_title}: %{{y}}", f"{x_title}: %{{x}}", f"{value_title}: %{{text}}"]
+    hover_lines += [
+        f"{name}: %{{customdata[{len(customdata) + k}]}}" for k, name in enumerate(hover)
+    ]
+    data = np.column_stack(
+        [_plain_column(cells[c]) for c in (*customdata, *hover)] or [np.empty((len(cells), 0))]
+    )
+    side = max(18, min(48, int(420 / max(len(x_order), len(y_order), 1))))
+    figure = go.Figure(
+        go.Scatter(
+            x=cells[x].astype(str),
+            y=cells[y].astype(str),
+            mode="markers+text",
+            text=[value_format.format(v) for v in values],
+            textfont={"size": 11},
+            textposition="middle center",
+            customdata=data,
+            hovertemplate="<br>".join(hover_lines) + "<extra></extra>",
+            marker={
+                "symbol": np.where(filled, "square", "square-open"),
+                "size": side,
+                "color": values,
+                "cmin": 0,
+                "cmax": top,
+                "colorscale": "Cividis",
+                "reversescale": True,
+                "showscale": True,
+                "colorbar": {"title": {"text": value_title}, "thickness": 12},
+                "line": {"width": 1, "color": NEUTRAL_COLOUR},
+            },
+            showlegend=False,
+        )
+    )
+    height = 160 + side * len(y_order) + 12 * max(len(str(v)) for v in [*x_order, ""])
+    _layout(figure, title=title, x=x_title, y=y_title, height=min(max(height, 300), 900))
+    figure.update_xaxes(categoryorder="array", categoryarray=x_order, type="category")
+    figure.update_yaxes(
+        categoryorder="array", categoryarray=list(reversed(y_order)), type="category"
+    )
+    return figure
+
+
+def articles_timeline(
+    articles: pd.DataFrame,
+    meetings: pd.DataFrame,
+    *,
+    colours: Mapping[str, str],
+    title: str,
+) -> go.Figure:
+    """Publication dates per outlet against the meeting dates.
+
+    ``articles`` needs ``id``, ``title``, ``outlet_name``, ``published``,
+    ``date_precision`` and ``meetings``; undated articles are left out (the
+    caller says how many). ``meetings`` needs ``meeting``, ``title`` and
+    ``start``. A selection returns the article id as ``customdata[0]``.
+    """
+    dated = articles[articles["published"].notna()]
+    figure = go.Figure()
+    for name in dict.fromkeys(dated["outlet_name"]):
+        rows = dated[dated["outlet_name"] == name]
+        figure.add_trace(
+            go.Scatter(
+                x=rows["published"],
+                y=rows["outlet_name"],
+                mode="markers",
+                name=str(name),
+                marker={"size": 12, "color": colours.get(str(name), NEUTRAL_COLOUR)},
+                customdata=np.column_stack(
+                    [_plain_column(rows[c]) for c in ("id", "title", "date_precision", "meetings")]
+                ),
+                hovertemplate=(
+                    "<b>%{customdata[1]}</b><br>%{y}<br>published %{x|%Y-%m-%d} "
+                    "(known to the %{customdata[2]})<br>meetings: %{customdata[3]}<extra></extra>"
+                ),
+            )
+        )
+    starts = pd.to_datetime(meetings["start"], errors="coerce")
+    for start, key in zip(starts, meetings["meeting"], strict=True):
+        if pd.isna(start):
+            continue
+        figure.add_vline(x=start, line={"dash": "dot", "width": 1, "color": NEUTRAL_COLOUR})
+        figure.add_annotation(
+            x=start,
+            y=1.0,
+            yref="paper",
+            text=str(key),
+            showarrow=False,
+            textangle=-90,
+            xanchor="right",
+            yanchor="top",
+            font={"size": 10},
+        )
+    _layout(figure, title=title, x="Publication date (dotted lines: meetings)", y="Outlet")
+    figure.update_layout(height=max(320, 140 + 45 * dated["outlet_name"].nunique()))
+    return figure
+
+
+def term_bars(
+    terms: pd.DataFrame,
+    *,
+    title: str,
+    colour: str,
+    group_label: str,
+    other_label: str,
+) -> go.Figure:
+    """Diverging bars of the terms' z-scores: right, typical of the group; left, of the other side.
+
+    ``terms`` has ``term``, ``z``, ``count_group``, ``count_other``,
+    ``docs_group``, ``docs_other`` and ``single_article`` (see
+    :data:`analysis.contrasts.CONTRAST_COLUMNS`). A selection returns the
+    term as ``customdata[0]``.
+    """
+    ordered = terms.sort_values("z", kind="mergesort")
+    warn = np.where(ordered["single_article"], " (one article only)", "")
+    figure = go.Figure(
+        go.Bar(
+            x=ordered["z"],
+            y=ordered["term"],
+            orientation="h",
+            marker={"color": np.where(ordered["z"] >= 0, colour, NEUTRAL_COLOUR)},
+            customdata=np.column_stack(
+                [
+                    ordered["term"],
+                    ordered["count_group"],
+                    ordered["count_other"],
+                    ordered["docs_group"],
+                    ordered["docs_other"],
+                    warn,
+                ]
+            ),
+            hovertemplate=(
+                "<b>%{customdata[0]}</b>%{customdata[5]}<br>z = %{x:.2f}<br>"
+                f"{group_label}: %{{customdata[1]}} times in %{{customdata[3]}} articles<br>"
+                f"{other_label}: %{{customdata[2]}} times in %{{customdata[4]}} articles"
+                "<extra></extra>"
+            ),
+            showlegend=False,
+        )
+    )
+    for edge in (-1.96, 1.96):
+        figure.add_vline(x=edge, line={"dash": "dot", "width": 1, "color": NEUTRAL_COLOUR})
+    _layout(
+        figure,
+        title=title,
+        x=f"← more typical of {other_label}   ·   z-score   ·   more typical of {group_label} →",
+        y="Word or phrase",
+        height=max(360, 120 + 22 * len(ordered)),
+    )
+    figure.update_yaxes(type="category", automargin=True)
+    return figure
+
+
+def term_scatter(
+    terms: pd.DataFrame,
+    *,
+    title: str,
+    colour: str,
+    group_label: str,
+    other_label: str,
+    highlight: str = "",
+) -> go.Figure:
+    """Each term's total occurrences against its z-score, with ``highlight`` marked.
+
+    Frequent terms with a large |z| are the reliable differences; rare terms
+    with a large |z| rest on few occurrences. A selection returns the term as
+    ``customdata[0]``.
+    """
+    total = terms["count_group"] + terms["count_other"]
+    side = np.where(terms["z"] >= 0, group_label, other_label)
+    figure = go.Figure(
+        go.Scatter(
+            x=total,
+            y=terms["z"],
+            mode="markers",
+            marker={
+                "color": np.where(terms["z"] >= 0, colour, NEUTRAL_COLOUR),
+                "size": 8,
+                "opacity": 0.75,
+            },
+            customdata=np.column_stack(
+                [terms["term"], terms["count_group"], terms["count_other"], side]
+            ),
+            hovertemplate=(
+                "<b>%{customdata[0]}</b> (more typical of %{customdata[3]})<br>z = %{y:.2f}<br>"
+                f"{group_label}: %{{customdata[1]}} times · {other_label}: %{{customdata[2]}} times"
+                "<extra></extra>"
+            ),
+            showlegend=False,
+        )
+    )
+    if highlight:
+        found = terms[terms["term"] == highlight]
+        if not found.empty:
+            row = found.iloc[0]
+            figure.add_annotation(
+                x=np.log10(max(int(row["count_group"] + row["count_other"]), 1)),
+                y=float(row["z"]),
+                text=f"<b>{_plain(highlight)}</b>",
+                showarrow=True,
+                arrowhead=2,
+            )
+    _layout(
+        figure,
+        title=title,
+        x="Occurrences in the compared articles (log scale)",
+        y=f"z-score (> 0: more typical of {group_label})",
+        height=420,
+    )
+    figure.update_xaxes(type="log")
+    return figure
+
+
+def share_bars(
+    shares: pd.DataFrame,
+    *,
+    category: str,
+    label: str,
+    value: str,
+    title: str,
+    category_title: str,
+    value_title: str,
+    label_order: Sequence[str],
+    colours: Mapping[str, str],
+    hover: Sequence[str] = (),
+    customdata: Sequence[str] = (),
+    category_order: Sequence[str] | None = None,
+) -> go.Figure:
+    """Horizontal stacked bars: one bar per ``category``, one segment per ``label``.
+
+    A selection returns ``customdata`` columns (for example an outlet and a label).
+    """
+    figure = go.Figure()
+    extra = [*customdata, *hover]
+    hover_lines = [f"{category_title}: %{{y}}", f"{value_title}: %{{x}}"]
+    hover_lines += [
+        f"{name}: %{{customdata[{len(customdata) + k}]}}" for k, name in enumerate(hover)
+    ]
+    for name in label_order:
+        rows = shares[shares[label] == name]
+        if rows.empty:
+            continue
+        figure.add_trace(
+            go.Bar(
+                x=rows[value],
+                y=rows[category].astype(str),
+                orientation="h",
+                name=str(name),
+                marker={"color": colours.get(str(name), NEUTRAL_COLOUR)},
+                customdata=np.column_stack([_plain_column(rows[c]) for c in extra])
+                if extra
+                else None,
+                hovertemplate=f"<b>{_plain(str(name))}</b><br>"
+                + "<br>".join(hover_lines)
+                + "<extra></extra>",
+            )
+        )
+    order = list(category_order) if category_order is not None else None
+    _layout(
+        figure,
+        title=title,
+        x=value_title,
+        y=category_title,
+        height=max(300, 150 + 40 * shares[category].nunique()),
+    )
+    figure.update_layout(barmode="stack", legend={"orientation": "h", "y": -0.2})
+    if order:
+        figure.update_yaxes(
+            categoryorder="array", categoryarray=list(reversed(order)), type="category"
+        )
+    return figure
+
+
+def values_over_time(
+    points: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    series: str,
+    title: str,
+    x_title: str,
+    y_title: str,
+    colours: Mapping[str, str],
+    hover: Sequence[str] = (),
+    customdata: Sequence[str] = (),
+) -> go.Figure:
+    """One line with markers per ``series`` (an outlet) over time; points carry ``customdata``."""
+    figure = go.Figure()
+    extra = [*customdata, *hover]
+    hover_lines = [f"{x_title}: %{{x|%Y-%m-%d}}", f"{y_title}: %{{y:.2f}}"]
+    hover_lines += [
+        f"{name}: %{{customdata[{len(customdata) + k}]}}" for k, name in enumerate(hover)
+    ]
+    for index, name in enumerate(dict.fromkeys(points[series])):
+        rows = points[points[series] == name].sort_values(x)
+        figure.add_trace(
+            go.Scatter(
+                x=rows[x],
+                y=rows[y],
+                mode="lines+markers",
+                name=str(name),
+                marker={
+                    "size": 10,
+                    "color": colours.get(str(name), NEUTRAL_COLOUR),
+                    "symbol": _SYMBOLS[index % len(_SYMBOLS)],
+                },
+                line={"color": colours.get(str(name), NEUTRAL_COLOUR), "width": 1},
+                customdata=np.column_stack([_plain_column(rows[c]) for c in extra])
+                if extra
+                else None,
+                hovertemplate=f"<b>{_plain(str(name))}</b><br>"
+                + "<br>".join(hover_lines)
+                + "<extra></extra>",
+            )
+        )
+    figure.add_hline(y=0, line={"dash": "dot", "width": 1, "color": NEUTRAL_COLOUR})
+    _layout(figure, title=title, x=x_title, y=y_title, height=420)
+    return figure
+
+
+def _plain_column(values: pd.Series) -> np.ndarray:
+    return np.array([_plain(str(value)) for value in values], dtype=object)
+
+
+def _plain(text: str) -> str:
+    """Text for a Plotly label, with its markup characters escaped (Plotly renders a few tags)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,259 @@
+"""Building blocks every page uses: tables and charts with their CSV, notes and warnings.
+
+Text that comes from articles or uploads is only ever passed to
+``st.dataframe``, ``st.text``, ``st.code`` or, escaped, to
+:func:`highlighted_text`; captions built here escape Markdown first, so a
+``<script>`` or a ``[link](javascript:...)`` in a title shows as typed.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from analysis.corpus import Corpus
+from analysis.export import to_csv_bytes
+from analysis.pipeline import PreparedCorpus
+from analysis.selection import Selection, filter_articles
+from dashboard.data import CorpusUnavailableError, get_corpus, get_prepared
+from dashboard.figures import outlet_colours
+from dashboard.filters import show_filters_in_force
+
+__all__ = [
+    "NOTHING_SELECTED",
+    "PageContext",
+    "chart",
+    "csv_name",
+    "download_csv",
+    "escape_markdown",
+    "highlighted_text",
+    "selected_points",
+    "selected_rows",
+    "small_group_warning",
+    "start_page",
+    "table",
+    "term_spans",
+]
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:=&\"'])")
+
+
+def escape_markdown(text: object) -> str:
+    """``text`` with every Markdown and HTML special character escaped, for ``st.markdown``."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def csv_name(what: str, selection: Selection) -> str:
+    """A file name that says what the table is and which filters made it."""
+    filters = [
+        ("outlet", selection.outlets),
+        ("group", selection.groups),
+        ("meeting", selection.meetings),
+        ("language", selection.languages),
+    ]
+    parts = [f"{name}-{'-'.join(values)}" for name, values in filters if values]
+    if selection.years:
+        parts.append(f"years-{selection.years[0]}-{selection.years[1]}")
+    described = _slug("_".join(parts)) if parts else "all-articles"
+    return f"narratives_{_slug(what)}_{described[:120]}.csv"
+
+
+def download_csv(frame: pd.DataFrame, *, what: str, selection: Selection, key: str) -> None:
+    """A button that downloads ``frame`` as formula-safe CSV, named after what it is."""
+    st.download_button(
+        f"Download {what} ({len(frame)} rows, CSV)",
+        to_csv_bytes(frame),
+        file_name=csv_name(what, selection),
+        mime="text/csv",
+        key=key,
+        icon=":material/download:",
+        on_click="ignore",
+    )
+
+
+def table(
+    frame: pd.DataFrame,
+    *,
+    what: str,
+    selection: Selection,
+    key: str,
+    column_config: Mapping[str, Any] | None = None,
+    select_rows: bool = False,
+    height: int | None = None,
+) -> Any:
+    """``frame`` as a table with a CSV download of exactly those rows and columns.
+
+    With ``select_rows`` a click on a row selects it; the returned state's
+    ``selection.rows`` holds its position.
+    """
+    options: dict[str, Any] = {"hide_index": True, "column_config": column_config, "key": key}
+    if height:
+        options["height"] = height
+    if select_rows:
+        options.update(on_select="rerun", selection_mode="single-row")
+    state = st.dataframe(frame, **options)
+    download_csv(frame, what=what, selection=selection, key=f"{key}_csv")
+    return state
+
+
+def chart(
+    figure: go.Figure,
+    data: pd.DataFrame,
+    *,
+    what: str,
+    selection: Selection,
+    key: str,
+    alt: str,
+) -> Any:
+    """A Plotly chart that reports clicks, with a CSV of the numbers drawn in it."""
+    state = st.plotly_chart(
+        figure,
+        key=key,
+        on_select="rerun",
+        selection_mode="points",
+        alt=alt,
+        config={"displaylogo": False},
+    )
+    download_csv(data, what=what, selection=selection, key=f"{key}_csv")
+    return state
+
+
+def selected_points(state: Any) -> list[list[Any]]:
+    """The ``customdata`` of every point selected in a chart (empty when none)."""
+    try:
+        points = state["selection"]["points"]
+    except (KeyError, TypeError):
+        return []
+    chosen = []
+    for point in points:
+        data = point.get("customdata")
+        if data is None:
+            continue
+        chosen.append(list(data) if isinstance(data, list | tuple) else [data])
+    return chosen
+
+
+def selected_rows(state: Any) -> list[int]:
+    """Row positions selected in a table (empty when none)."""
+    try:
+        return list(state["selection"]["rows"])
+    except (KeyError, TypeError):
+        return []
+
+
+def small_group_warning(sizes: Mapping[str, int], *, minimum: int, what: str = "articles") -> None:
+    """Warn about every group with fewer than ``minimum`` articles; say nothing otherwise."""
+    small = {name: n for name, n in sizes.items() if n < minimum}
+    if not small:
+        return
+    listed = ", ".join(f"{escape_markdown(name)} ({n})" for name, n in sorted(small.items()))
+    st.warning(
+        f"Small samples — fewer than {minimum} {what}: {listed}. "
+        "Differences for these may reflect one article's topic rather than the outlet's habits.",
+        icon=":material/warning:",
+    )
+
+
+def highlighted_text(
+    text: str,
+    spans: Iterable[tuple[int, int, str]],
+    *,
+    height: int = 520,
+) -> None:
+    """The text with ``(start, end, kind)`` spans marked, everything in it escaped.
+
+    ``kind`` is ``"evidence"`` (a sentence behind a label) or ``"term"`` (a
+    searched word). Overlapping spans are clipped so the output stays valid.
+    """
+    pieces: list[str] = []
+    position = 0
+    for start, end, kind in sorted(spans):
+        start = max(start, position)
+        if end <= start:
+            continue
+        pieces.append(html.escape(text[position:start]))
+        style = (
+            "background:#F0E442;color:#000;padding:0 2px;border-radius:2px"
+            if kind == "term"
+            else "background:rgba(86,180,233,0.30);color:inherit;border-bottom:2px solid #0072B2"
+        )
+        pieces.append(f'<mark style="{style}">{html.escape(text[start:end])}</mark>')
+        position = end
+    pieces.append(html.escape(text[position:]))
+    body = "".join(pieces)
+    st.html(
+        f'<div data-testid="narratives-reader-text" style="white-space:pre-wrap;'
+        f"max-height:{height}px;overflow-y:auto;font-family:inherit;line-height:1.55;"
+        f'padding:0.5rem 0.75rem;border:1px solid rgba(128,128,128,0.35);border-radius:0.5rem">'
+        f"{body}</div>"
+    )
+
+
+def term_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int, str]]:
+    """Case-insensitive whole-word occurrences of each term, as highlight spans."""
+    spans: list[tuple[int, int, str]] = []
+    for term in terms:
+        words = term.strip()
+        if not words:
+            continue
+        pattern = re.compile(
+            r"(?<!\w)" + r"\s+".join(map(re.escape, words.split())) + r"(?!\w)", re.I
+        )
+        spans.extend((m.start(), m.end(), "term") for m in pattern.finditer(text))
+    return spans
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """What every page starts from: the corpus, its prepared analysis and the selected articles."""
+
+    corpus: Corpus
+    prepared: PreparedCorpus
+    selection: Selection
+    articles: pd.DataFrame
+    colours: dict[str, str]
+
+
+def start_page(title: str, intro: str, *, allow_empty: bool = False) -> PageContext:
+    """Title, one line on what the page shows, and the filters in force.
+
+    Stops the page with a helpful message when the corpus has no valid
+    article or, unless ``allow_empty``, when the filters select none.
+    """
+    st.title(title)
+    st.caption(intro)
+    try:
+        corpus = get_corpus()
+        prepared = get_prepared()
+    except CorpusUnavailableError as err:
+        st.error(str(err), icon=":material/error:")
+        st.stop()
+    selection: Selection = st.session_state.get("selection", Selection())
+    articles = filter_articles(prepared.articles, selection)
+    show_filters_in_force(selection, selected=len(articles), total=len(prepared.articles))
+    context = PageContext(corpus, prepared, selection, articles, outlet_colours(corpus.outlets))
+    if prepared.articles.empty and not allow_empty:
+        st.info(
+            "The corpus has no valid article yet. Add articles on the Corpus page, or fix the "
+            "files its validation report lists.",
+            icon=":material/info:",
+        )
+        st.stop()
+    if articles.empty and not allow_empty:
+        st.info(NOTHING_SELECTED, icon=":material/filter_alt_off:")
+        st.stop()
+    return context
+
+
+NOTHING_SELECTED = "No article matches the filters. Widen them in the sidebar."

@@ -1,0 +1,213 @@
+"""Term contrasts: which words and phrases set one group of articles apart from another."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from analysis.contrasts import MIN_GROUP_ARTICLES
+from analysis.pipeline import AnalysisOptions
+from dashboard import data, figures, layout, tables
+
+GROUPINGS = {
+    "outlet": "Outlet",
+    "outlet_group": "Outlet group",
+    "meeting": "Meeting (first one covered)",
+    "year": "Year",
+    "language": "Language",
+}
+MODES = ("One against the rest", "A against B")
+PRIORS = (100.0, 300.0, 1000.0, 3000.0, 10000.0)
+#: Terms kept per group and direction for the charts; enough for the scatter, bounded at 10k.
+KEPT_TERMS = 250
+
+page = layout.start_page(
+    "Term contrasts",
+    "Words and phrases one group of articles uses far more than another, ranked by a "
+    "log-odds z-score with an informative prior (|z| > 1.96: unlikely to be chance). "
+    "Click a bar or point to read the term in context.",
+)
+selection, articles = page.selection, page.articles
+names = dict(zip(page.corpus.outlets["outlet"], page.corpus.outlets["name"], strict=True))
+
+controls = st.columns([1, 1, 2])
+by = controls[0].selectbox(
+    "Group articles by",
+    list(GROUPINGS),
+    format_func=GROUPINGS.__getitem__,
+    key="tc_by",
+    bind="query-params",
+)
+mode = controls[1].radio("Compare", MODES, key="tc_mode", bind="query-params")
+values = sorted(articles[by].dropna().astype(str).unique())
+
+
+def label(value: str) -> str:
+    return names.get(value, value) if by == "outlet" else value
+
+
+if len(values) < 2:
+    st.info(
+        f"Term contrasts need at least two groups; the filters leave "
+        f"{len(values)} ({', '.join(map(label, values)) or 'none'}) when grouping by "
+        f"{GROUPINGS[by].lower()}. Widen the filters or group by something else.",
+        icon=":material/info:",
+    )
+    st.stop()
+
+with controls[2]:
+    if mode == MODES[0]:
+        group = st.selectbox(
+            "Group", values, format_func=label, key="tc_group", bind="query-params"
+        )
+        other = None
+    else:
+        pair = st.columns(2)
+        group = pair[0].selectbox("A", values, format_func=label, key="tc_a", bind="query-params")
+        others = [v for v in values if v != group]
+        other = pair[1].selectbox("B", others, format_func=label, key="tc_b", bind="query-params")
+
+with st.expander("Phrase length, prior and number of terms"):
+    settings = st.columns(3)
+    max_words = settings[0].select_slider(
+        "Longest phrase (words)", [1, 2, 3], value=3, key="tc_words", bind="query-params"
+    )
+    prior = settings[1].select_slider(
+        "Prior strength α₀ (pseudo-tokens)",
+        PRIORS,
+        value=1000.0,
+        format_func=lambda v: f"{v:,.0f}",
+        help="Larger: rare terms need more evidence to rank high. 1,000 is about one article.",
+        key="tc_prior",
+        bind="query-params",
+    )
+    top = settings[2].slider("Terms per side", 5, 40, 15, key="tc_top", bind="query-params")
+
+prepared = data.get_prepared(AnalysisOptions(prior_total=float(prior), max_words=int(max_words)))
+compare = (group, other) if other is not None else None
+try:
+    frame = data.contrasts(prepared, selection, by=by, compare=compare, top=KEPT_TERMS)
+except ValueError as err:
+    st.info(f"These articles cannot be contrasted: {err}", icon=":material/info:")
+    st.stop()
+shown = frame[frame["group"].astype(str) == str(group)].reset_index(drop=True)
+if shown.empty:
+    st.info(
+        f"{label(group)} has no term to contrast (its articles have no words left after cleaning).",
+        icon=":material/info:",
+    )
+    st.stop()
+
+first = shown.iloc[0]
+group_label = label(group)
+other_label = "the rest" if other is None else label(other)
+n_group, n_other = int(first["group_articles"]), int(first["other_articles"])
+colour = page.colours.get(group, figures.OKABE_ITO[0]) if by == "outlet" else figures.OKABE_ITO[0]
+if first["small_reason"]:
+    st.warning(
+        f"Small sample ({layout.escape_markdown(first['small_reason'])}; the minimum is "
+        f"{MIN_GROUP_ARTICLES} articles). A term may top the list because of one article's "
+        "topic; terms marked 'one article only' come from a single article.",
+        icon=":material/warning:",
+    )
+
+bars = pd.concat(
+    [
+        tables.top_terms(shown, group, n=int(top), positive=True),
+        tables.top_terms(shown, group, n=int(top), positive=False),
+    ],
+    ignore_index=True,
+)
+sizes = f"n = {n_group} articles of {group_label} vs {n_other} of {other_label}"
+left, right = st.columns([1, 1])
+with left:
+    bar_state = layout.chart(
+        figures.term_bars(
+            bars,
+            title=f"What sets {group_label} apart from {other_label}<br><sup>{sizes}</sup>",
+            colour=colour,
+            group_label=group_label,
+            other_label=other_label,
+        ),
+        bars,
+        what=f"top terms {group_label} vs {other_label}",
+        selection=selection,
+        key="tc_bars",
+        alt=f"Diverging bars of the terms most typical of {group_label} and of {other_label}",
+    )
+with right:
+    search = (
+        st.text_input(
+            "Find a term", key="tc_search", placeholder="e.g. sanctions", bind="query-params"
+        )
+        .strip()
+        .lower()
+    )
+    scatter_state = layout.chart(
+        figures.term_scatter(
+            shown,
+            title=f"How often against how distinctive<br><sup>{sizes}</sup>",
+            colour=colour,
+            group_label=group_label,
+            other_label=other_label,
+            highlight=search,
+        ),
+        shown,
+        what=f"term frequency and z {group_label} vs {other_label}",
+        selection=selection,
+        key="tc_scatter",
+        alt="Scatter of each term's occurrences against its z-score",
+    )
+    if search and search not in set(shown["term"]):
+        st.caption(
+            f"'{layout.escape_markdown(search)}' is not among the {len(shown)} terms kept for "
+            f"this comparison (the {KEPT_TERMS} most distinctive on each side); its keyword in "
+            "context is still listed below."
+        )
+
+clicked = [
+    row[0] for row in layout.selected_points(bar_state) + layout.selected_points(scatter_state)
+]
+term = clicked[-1] if clicked else search
+st.subheader("Keyword in context")
+if not term:
+    st.caption("Click a bar or a point, or type a term above, to see it in the articles.")
+else:
+    try:
+        kwic = data.keyword_in_context(prepared, selection, term)
+    except ValueError as err:
+        st.info(str(err), icon=":material/info:")
+    else:
+        if kwic.empty:
+            st.info(f"'{layout.escape_markdown(term)}' does not occur in the selected articles.")
+        else:
+            kwic = kwic.assign(outlet_name=kwic["outlet"].map(names).fillna(kwic["outlet"]))
+            per_outlet = kwic["outlet_name"].value_counts()
+            st.caption(
+                f"'{layout.escape_markdown(term)}': {len(kwic)} occurrences in "
+                f"{kwic['id'].nunique()} articles — "
+                + ", ".join(f"{layout.escape_markdown(k)} {v}" for k, v in per_outlet.items())
+            )
+            layout.table(
+                kwic[["outlet_name", "title", "published", "left", "match", "right", "id"]],
+                what=f"keyword in context {term}",
+                selection=selection,
+                key="tc_kwic",
+                column_config={
+                    "outlet_name": "outlet",
+                    "published": st.column_config.DateColumn("published", format="YYYY-MM-DD"),
+                },
+            )
+
+with st.expander("All contrast columns for this comparison"):
+    st.caption(
+        "z: log-odds z-score; count and docs: occurrences and articles on each side; "
+        "tfidf_diff: the same contrast by TF-IDF, without uncertainty; small_reason: why a "
+        "side is too small to trust."
+    )
+    layout.table(
+        shown,
+        what=f"term contrasts {group_label} vs {other_label}",
+        selection=selection,
+        key="tc_all",
+    )

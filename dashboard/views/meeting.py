@@ -1,0 +1,270 @@
+"""Meeting side by side: how each outlet told the same Kerry–Putin meeting."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+import streamlit as st
+
+from analysis.contrasts import CONTRAST_COLUMNS, MIN_GROUP_ARTICLES
+from dashboard import data, figures, framing, layout, tables
+from dashboard.navigation import open_in_reader
+
+VIEWS = ("Side by side", "A against B", "Across meetings")
+TERMS_PER_OUTLET = 8
+
+page = layout.start_page(
+    "Meeting side by side",
+    "Pick a meeting: one column per outlet that covered it, with its headline, stance, "
+    "outcome framing, distinctive terms, sources, subjects and key sentences.",
+)
+corpus, prepared, selection, articles = page.corpus, page.prepared, page.selection, page.articles
+names = dict(zip(corpus.outlets["outlet"], corpus.outlets["name"], strict=True))
+catalogue = corpus.meetings.set_index("meeting")
+covered = [
+    m for m in corpus.meetings["meeting"] if m in set(tables.per_meeting(articles)["meeting"])
+]
+labels = framing.Labels.of(prepared, articles)
+
+if not covered:
+    st.info(
+        "None of the selected articles covers a meeting of the catalogue. Widen the meeting "
+        "filter in the sidebar, or mark which meeting an article covers in its file.",
+        icon=":material/info:",
+    )
+    st.stop()
+
+top = st.columns([2, 1])
+meeting = top[0].selectbox(
+    "Meeting",
+    covered,
+    format_func=lambda key: (
+        f"{catalogue.loc[key, 'title']} — {catalogue.loc[key, 'start']:%Y-%m-%d}"
+    ),
+    key="mt_meeting",
+    bind="query-params",
+)
+view = top[1].radio("View", VIEWS, horizontal=True, key="mt_view", bind="query-params")
+info = catalogue.loc[meeting]
+st.caption(
+    f"{layout.escape_markdown(info['place'])} · {info['start']:%Y-%m-%d}"
+    + (f" to {info['end']:%Y-%m-%d}" if info["end"] != info["start"] else "")
+    + f" · on the agenda: {layout.escape_markdown(info['subjects'])}"
+)
+
+on_meeting = tables.meeting_articles(articles, meeting)
+meeting_selection = replace(selection, meetings=(meeting,))
+outlets = [key for key in corpus.outlets["outlet"] if key in set(on_meeting["outlet"])]
+
+
+def distinctive_terms() -> tuple[pd.DataFrame, str]:
+    """Each outlet's top terms on this meeting, and what they were compared with."""
+    if len(outlets) >= 2:
+        frame = data.contrasts(prepared, meeting_selection, by="outlet", top=TERMS_PER_OUTLET)
+        return frame, "against the other outlets' articles on this meeting"
+    try:
+        frame = data.contrasts(prepared, selection, by="meeting", top=TERMS_PER_OUTLET)
+    except ValueError:
+        return (
+            pd.DataFrame(columns=list(CONTRAST_COLUMNS)),
+            "no comparison: the selection holds nothing but this meeting",
+        )
+    frame = frame[frame["group"] == meeting].assign(group=outlets[0])
+    return frame, (
+        "against the rest of the selected corpus, because no other outlet covered this meeting"
+    )
+
+
+if view == VIEWS[0]:
+    if len(outlets) == 1:
+        st.info(
+            f"Only {layout.escape_markdown(names.get(outlets[0], outlets[0]))} covered this "
+            "meeting in the selection, so there is nothing to set it beside. Its terms are "
+            "compared with the rest of the corpus instead; widen the filters to add outlets.",
+            icon=":material/info:",
+        )
+    terms, against = distinctive_terms()
+    layout.small_group_warning(
+        {names.get(k, k): int((on_meeting["outlet"] == k).sum()) for k in outlets},
+        minimum=MIN_GROUP_ARTICLES,
+    )
+    summary_rows = []
+    for start in range(0, len(outlets), 3):
+        row = st.columns(3)
+        for column, outlet in zip(row, outlets[start : start + 3], strict=False):
+            outlet_terms = (
+                tables.top_terms(terms, outlet, n=TERMS_PER_OUTLET) if len(terms) else terms
+            )
+            with column.container(border=True):
+                st.subheader(names.get(outlet, outlet), divider="gray")
+                st.caption(f"{len(on_meeting[on_meeting['outlet'] == outlet])} articles")
+                for _, article in on_meeting[on_meeting["outlet"] == outlet].iterrows():
+                    st.markdown(f"**{layout.escape_markdown(article['title'])}**")
+                    when = (
+                        "undated"
+                        if pd.isna(article["published"])
+                        else f"{article['published']:%Y-%m-%d}"
+                    )
+                    st.caption(
+                        f"{when} · {layout.escape_markdown(article['authors'] or 'no byline')}"
+                    )
+                    framing.article_badges(labels, str(article["id"]))
+                    if st.button("Read", key=f"mt_open_{article['id']}", icon=":material/article:"):
+                        open_in_reader(str(article["id"]))
+                    summary_rows.append(
+                        {
+                            "outlet": names.get(outlet, outlet),
+                            "id": article["id"],
+                            "title": article["title"],
+                            "published": article["published"],
+                            "authors": article["authors"],
+                            **framing.article_summary(labels, str(article["id"])),
+                            "distinctive_terms": "; ".join(outlet_terms["term"]),
+                        }
+                    )
+                st.markdown("**Distinctive terms**")
+                st.caption(against)
+                if outlet_terms.empty:
+                    st.caption("None stands out.")
+                else:
+                    st.dataframe(
+                        outlet_terms[["term", "z", "count_group", "count_other"]],
+                        hide_index=True,
+                        column_config={
+                            "z": st.column_config.NumberColumn("z", format="%.1f"),
+                            "count_group": "here",
+                            "count_other": "elsewhere",
+                        },
+                        key=f"mt_terms_{outlet}",
+                    )
+                framing.outlet_details(labels, on_meeting[on_meeting["outlet"] == outlet])
+    st.divider()
+    layout.download_csv(
+        pd.DataFrame(summary_rows),
+        what=f"meeting {meeting} side by side",
+        selection=meeting_selection,
+        key="mt_summary_csv",
+    )
+    if len(terms):
+        layout.download_csv(
+            terms,
+            what=f"meeting {meeting} distinctive terms",
+            selection=meeting_selection,
+            key="mt_terms_csv",
+        )
+
+elif view == VIEWS[1]:
+    if len(outlets) < 2:
+        st.info(
+            "A against B needs two outlets that covered this meeting; the selection has "
+            f"{len(outlets)}. Pick another meeting or widen the filters.",
+            icon=":material/info:",
+        )
+        st.stop()
+    pair = st.columns(2)
+    a = pair[0].selectbox(
+        "A", outlets, format_func=lambda key: names.get(key, key), key="mt_a", bind="query-params"
+    )
+    b = pair[1].selectbox(
+        "B",
+        [o for o in outlets if o != a],
+        format_func=lambda key: names.get(key, key),
+        key="mt_b",
+        bind="query-params",
+    )
+    assert a is not None
+    assert b is not None
+    try:
+        frame = data.contrasts(prepared, meeting_selection, by="outlet", compare=(a, b), top=15)
+    except ValueError as err:
+        st.info(f"These outlets cannot be contrasted: {err}", icon=":material/info:")
+        st.stop()
+    n_a = int((on_meeting["outlet"] == a).sum())
+    n_b = int((on_meeting["outlet"] == b).sum())
+    layout.small_group_warning({names[a]: n_a, names[b]: n_b}, minimum=MIN_GROUP_ARTICLES)
+    layout.chart(
+        figures.term_bars(
+            frame,
+            title=f"{names[a]} against {names[b]} on this meeting<br>"
+            f"<sup>n = {n_a} and {n_b} articles</sup>",
+            colour=page.colours.get(a, figures.OKABE_ITO[0]),
+            group_label=names[a],
+            other_label=names[b],
+        ),
+        frame,
+        what=f"meeting {meeting} terms {names[a]} vs {names[b]}",
+        selection=meeting_selection,
+        key="mt_pair_terms",
+        alt=f"Terms typical of {names[a]} and of {names[b]} on this meeting",
+    )
+    framing.aligned(labels, on_meeting, a, b, names=names, selection=meeting_selection)
+
+else:
+    choices = [f"outlet:{k}" for k in corpus.outlets["outlet"] if k in set(articles["outlet"])]
+    choices += [f"group:{g}" for g in sorted(articles["outlet_group"].unique())]
+    who = st.selectbox(
+        "Outlet or group",
+        choices,
+        format_func=lambda c: (
+            f"Outlet: {names.get(c[7:], c[7:])}" if c.startswith("outlet:") else f"Group: {c[6:]}"
+        ),
+        key="mt_who",
+        bind="query-params",
+    )
+    assert who is not None
+    kind, _, value = who.partition(":")
+    mine = articles[articles["outlet" if kind == "outlet" else "outlet_group"] == value]
+    mine_selection = (
+        replace(selection, outlets=(value,))
+        if kind == "outlet"
+        else replace(selection, groups=(value,))
+    )
+    per = tables.per_meeting(mine)
+    per = per[per["meeting"] != "none"]
+    if per.empty:
+        st.info("This outlet or group covered no meeting in the selection.", icon=":material/info:")
+        st.stop()
+    starts = dict(zip(corpus.meetings["meeting"], corpus.meetings["start"], strict=True))
+    per = per.assign(meeting_start=per["meeting"].map(starts)).sort_values(
+        ["meeting_start", "published"], kind="mergesort"
+    )
+    st.plotly_chart(
+        figures.articles_timeline(
+            mine,
+            corpus.meetings[corpus.meetings["meeting"].isin(per["meeting"])],
+            colours=page.colours,
+            title=f"Its articles against the meetings (n = {len(mine)} articles)",
+        ),
+        key="mt_who_timeline",
+    )
+    shown = framing.across_meetings(labels, per)
+    layout.table(
+        shown,
+        what=f"{value} across meetings",
+        selection=mine_selection,
+        key="mt_across",
+        column_config={
+            "published": st.column_config.DateColumn("published", format="YYYY-MM-DD"),
+        },
+    )
+    if per["meeting"].nunique() >= 2:
+        terms = data.contrasts(prepared, mine_selection, by="meeting", top=TERMS_PER_OUTLET)
+        st.subheader("What it stressed at each meeting")
+        st.caption("Each meeting's articles against its articles on the other meetings.")
+        words = (
+            terms[terms["z"] > 0]
+            .groupby("group")["term"]
+            .apply(lambda t: "; ".join(t.head(TERMS_PER_OUTLET)))
+            .rename("distinctive_terms")
+            .reset_index()
+            .rename(columns={"group": "meeting"})
+        )
+        layout.table(
+            words,
+            what=f"{value} distinctive terms per meeting",
+            selection=mine_selection,
+            key="mt_across_terms",
+        )
+    else:
+        st.caption("With one meeting covered there are no meetings to set against each other.")

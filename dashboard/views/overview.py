@@ -1,0 +1,136 @@
+"""Overview: the corpus at a glance — coverage, timeline, outlets and articles."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from analysis.contrasts import MIN_GROUP_ARTICLES
+from dashboard import figures, layout, tables
+from dashboard.navigation import open_in_reader
+
+page = layout.start_page(
+    "Overview",
+    "Which outlets covered which Kerry–Putin meeting, when they published, and who they are. "
+    "Click a cell or a point to list the articles behind it.",
+)
+articles, corpus, selection = page.articles, page.corpus, page.selection
+
+first, last = articles["published"].min(), articles["published"].max()
+columns = st.columns(4)
+columns[0].metric("Articles", len(articles))
+columns[1].metric("Outlets", articles["outlet"].nunique())
+columns[2].metric("Meetings covered", tables.per_meeting(articles)["meeting"].ne("none").sum())
+columns[3].metric(
+    "Published",
+    "undated" if pd.isna(first) else f"{first:%Y-%m} – {last:%Y-%m}",
+)
+layout.small_group_warning(
+    {str(k): int(v) for k, v in articles["outlet_name"].value_counts().items()},
+    minimum=MIN_GROUP_ARTICLES,
+)
+
+st.subheader("Coverage: articles per outlet and meeting")
+cells = tables.coverage_cells(articles, corpus.outlets, corpus.meetings)
+coverage = layout.chart(
+    figures.matrix_chart(
+        cells,
+        x="meeting",
+        y="outlet_name",
+        value="articles",
+        title=f"Articles per outlet and meeting (n = {len(articles)} articles)",
+        x_title="Meeting",
+        y_title="Outlet",
+        value_title="Articles",
+        hover=["meeting_title"],
+        customdata=["outlet", "meeting"],
+        x_order=list(dict.fromkeys(cells["meeting"])),
+        y_order=list(dict.fromkeys(cells["outlet_name"])),
+    ),
+    cells,
+    what="articles per outlet and meeting",
+    selection=selection,
+    key="ov_coverage",
+    alt="Matrix of the number of articles each outlet published about each meeting",
+)
+st.caption(
+    "An article that covers several meetings counts in each; hollow squares are meetings "
+    "an outlet did not cover."
+)
+
+st.subheader("Timeline: publication against the meeting dates")
+undated = int(articles["published"].isna().sum())
+timeline = layout.chart(
+    figures.articles_timeline(
+        articles,
+        corpus.meetings,
+        colours=page.colours,
+        title=f"When each outlet published (n = {len(articles) - undated} dated articles)",
+    ),
+    tables.article_list(articles[articles["published"].notna()]),
+    what="dated articles",
+    selection=selection,
+    key="ov_timeline",
+    alt="Publication date of each article by outlet, with the meeting dates as dotted lines",
+)
+if undated:
+    st.caption(f"{undated} undated articles are not on the timeline.")
+
+picked = {(row[0], row[1]) for row in layout.selected_points(coverage)}
+picked_ids = {row[0] for row in layout.selected_points(timeline)}
+if picked or picked_ids:
+    exploded = tables.per_meeting(articles)
+    chosen_ids = (
+        set(
+            exploded.loc[
+                [
+                    (o, m) in picked
+                    for o, m in zip(exploded["outlet"], exploded["meeting"], strict=True)
+                ],
+                "id",
+            ]
+        )
+        | picked_ids
+    )
+    st.subheader("Articles behind your selection")
+    layout.table(
+        tables.article_list(articles[articles["id"].isin(chosen_ids)]),
+        what="articles behind the selected cells",
+        selection=selection,
+        key="ov_drill",
+    )
+
+st.subheader("Outlets and their groups")
+st.caption(
+    "Groups are the analyst's (outlets.yaml): each with the reason and its source. "
+    f"Outlets with fewer than {MIN_GROUP_ARTICLES} selected articles are small samples."
+)
+layout.table(
+    tables.outlet_registry(corpus.outlets, articles),
+    what="outlet registry",
+    selection=selection,
+    key="ov_registry",
+)
+
+st.subheader("Articles")
+st.caption("Select a row and open it in the Reader.")
+listed = tables.article_list(articles)
+state = layout.table(
+    listed,
+    what="articles",
+    selection=selection,
+    key="ov_articles",
+    select_rows=True,
+    column_config={
+        "outlet_name": "outlet",
+        "outlet_group": "group",
+        "published": st.column_config.DateColumn("published", format="YYYY-MM-DD"),
+        "date_precision": "date known to",
+        "url": st.column_config.TextColumn("url"),
+    },
+)
+rows = layout.selected_rows(state)
+if rows:
+    chosen = listed.iloc[rows[0]]
+    if st.button("Open in the Reader", key="ov_open", icon=":material/article:", type="primary"):
+        open_in_reader(str(chosen["id"]))

@@ -1,0 +1,124 @@
+"""Reader: one article — metadata and inferences, its cleaned text, and what cleaning removed."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import corrections, framing, layout, tables
+
+page = layout.start_page(
+    "Reader",
+    "One article: its metadata and what was inferred, the cleaned text with the sentences behind "
+    "its labels and your search terms highlighted, and the boilerplate cleaning took out.",
+)
+prepared, selection, articles = page.prepared, page.selection, page.articles
+labels_by_id = tables.article_labels(articles)
+article_id = st.selectbox(
+    "Article",
+    list(labels_by_id),
+    format_func=labels_by_id.__getitem__,
+    key="rd_article",
+    bind="query-params",
+)
+if article_id is None:
+    st.info("Pick an article above.", icon=":material/info:")
+    st.stop()
+article = articles.set_index("id").loc[article_id]
+labels = framing.Labels.of(prepared, articles[articles["id"] == article_id])
+
+st.subheader(layout.escape_markdown(article["title"]), anchor=False)
+when: str = "undated" if pd.isna(article["published"]) else f"{article['published']:%Y-%m-%d}"
+st.caption(
+    f"{layout.escape_markdown(article['outlet_name'])} "
+    f"({layout.escape_markdown(article['outlet_group'])})"
+    f" · {when} · {layout.escape_markdown(article['authors'] or 'no byline')}"
+)
+framing.article_badges(labels, article_id)
+
+metadata = pd.DataFrame(
+    {
+        "field": [
+            "id",
+            "outlet",
+            "group",
+            "published",
+            "date known to",
+            "authors",
+            "language",
+            "meetings",
+            "url",
+            "notes",
+            "inferred on import",
+            "file",
+        ],
+        "value": [
+            article_id,
+            article["outlet_name"],
+            article["outlet_group"],
+            when,
+            article["date_precision"],
+            article["authors"] or "no byline",
+            article["language"],
+            article["meetings"] or "none",
+            article["url"],
+            article["notes"],
+            article["inferred"] or "nothing (all given in the file)",
+            article["path"],
+        ],
+    }
+)
+with st.expander("Metadata and inferences", expanded=False):
+    layout.table(metadata, what=f"metadata {article_id}", selection=selection, key="rd_metadata")
+
+terms_text = st.text_input(
+    "Highlight terms (comma-separated)",
+    key="rd_terms",
+    placeholder="e.g. sanctions, regime change",
+    bind="query-params",
+)
+terms = [t.strip() for t in (terms_text or "").split(",") if t.strip()]
+text = str(article["text_clean"])
+evidence = labels.rows("evidence", article_id)
+spans = layout.term_spans(text, terms)
+if not evidence.empty:
+    spans += [
+        (int(s), int(e), "evidence")
+        for s, e in zip(evidence["sentence_start"], evidence["sentence_end"], strict=True)
+        if pd.notna(s) and pd.notna(e)
+    ]
+st.markdown("**Cleaned text**")
+st.caption(
+    "Shown as plain text: nothing in it is run or rendered. "
+    + ("Blue underline: a sentence behind a label. " if not evidence.empty else "")
+    + ("Yellow: your terms." if terms else "")
+)
+if text.strip():
+    layout.highlighted_text(text, spans)
+else:
+    st.info("Cleaning left no text in this article; see what was removed below.")
+
+if not evidence.empty:
+    st.markdown("**Evidence behind the labels**")
+    layout.table(
+        evidence.drop(columns=["article_id"]),
+        what=f"evidence {article_id}",
+        selection=selection,
+        key="rd_evidence",
+    )
+
+removed = prepared.removed[prepared.removed["id"] == article_id]
+st.markdown(f"**Removed by cleaning** ({len(removed)} passages)")
+if removed.empty:
+    st.caption("Nothing was removed.")
+else:
+    layout.table(
+        removed[["line_start", "line_end", "rule", "reason", "text"]],
+        what=f"removed boilerplate {article_id}",
+        selection=selection,
+        key="rd_removed",
+    )
+with st.expander("Text as published (raw)"):
+    st.text(str(article["text"]))
+
+corrections.correction_form(article_id, labels)

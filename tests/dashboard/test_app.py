@@ -1,0 +1,90 @@
+"""The frame around every page: a missing corpus, a corpus of one article, the export bundle."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from analysis.cli import main as cli
+from analysis.corpus import load_corpus
+from analysis.pipeline import prepare_corpus
+from analysis.selection import Selection
+from dashboard.data import export_bundle
+from tests.conftest import SHIPPED_CORPUS
+from tests.dashboard.conftest import texts
+
+PAGES = ["overview", "meeting", "contrasts", "stance", "reader", "corpus"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_missing_corpus_folder_is_explained(open_page, tmp_path, page):
+    app = open_page(page, corpus=tmp_path / "nowhere")
+    assert not app.exception
+    assert any("does not exist" in e for e in texts(app, "error"))
+
+
+@pytest.fixture
+def one_article(tmp_path: Path) -> Path:
+    root = tmp_path / "corpus"
+    (root / "articles").mkdir(parents=True)
+    for name in ("outlets.yaml", "meetings.yaml"):
+        shutil.copy(SHIPPED_CORPUS / name, root / name)
+    osw = "osw-2013-05-15-moscow-intransigent-towards-washington-on-the-syria-crisis.md"
+    shutil.copy(SHIPPED_CORPUS / "articles" / osw, root / "articles" / osw)
+    return root
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_copes_with_a_corpus_of_one_article(open_page, one_article, page):
+    app = open_page(page, corpus=one_article)
+    assert not app.exception
+    assert "Filters in force: all articles — 1 of 1 articles." in texts(app, "caption")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_copes_with_an_empty_corpus(open_page, one_article, page):
+    for path in (one_article / "articles").iterdir():
+        path.unlink()
+    app = open_page(page, corpus=one_article)
+    assert not app.exception
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_keeps_the_filters_of_the_url(open_page, page):
+    app = open_page(page, f_group="Ukrainian")
+    assert not app.exception
+    assert app.multiselect(key="f_group").value == ["Ukrainian"]
+    assert "Filters in force: groups: Ukrainian — 2 of 5 articles." in texts(app, "caption")
+
+
+def test_export_all_matches_narratives_analyze(tmp_path):
+    out = tmp_path / "cli"
+    assert (
+        cli(["analyze", "--corpus", str(SHIPPED_CORPUS), "--out", str(out), "--year", "2015-2016"])
+        == 0
+    )
+    prepared = prepare_corpus(load_corpus(SHIPPED_CORPUS))
+    bundle = zipfile.ZipFile(io.BytesIO(export_bundle(prepared, Selection(years=(2015, 2016)))))
+    assert sorted(bundle.namelist()) == sorted(p.name for p in out.iterdir())
+    for name in bundle.namelist():
+        if name == "manifest.json":
+            ours = json.loads(bundle.read(name))
+            theirs = json.loads((out / name).read_text(encoding="utf-8"))
+            ours.pop("created"), theirs.pop("created")
+            assert ours == theirs
+        else:
+            assert bundle.read(name) == (out / name).read_bytes(), name
+
+
+def test_export_all_is_offered_in_the_sidebar(open_page):
+    app = open_page("overview")
+    button = next(b for b in app.get("download_button") if b.proto.id.endswith("-f_export_all"))
+    assert not button.proto.disabled
+    app = open_page("overview", f_outlet="MCU Times")
+    button = next(b for b in app.get("download_button") if b.proto.id.endswith("-f_export_all"))
+    assert button.proto.disabled

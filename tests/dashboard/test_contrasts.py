@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import pytest
+
+from analysis.corpus import load_corpus
+from analysis.pipeline import keyword_table, prepare_corpus, term_contrasts
+from analysis.selection import Selection
+from dashboard.layout import NOTHING_SELECTED
+from tests.conftest import SHIPPED_CORPUS
+from tests.dashboard.conftest import downloaded_rows, texts
+
+
+@pytest.fixture(scope="module")
+def prepared():
+    return prepare_corpus(load_corpus(SHIPPED_CORPUS))
+
+
+def test_default_load_contrasts_the_first_outlet(open_page, downloads, prepared):
+    app = open_page("contrasts")
+    assert not app.exception
+    rows = downloaded_rows(app, downloads, "tc_all_csv")
+    expected = term_contrasts(prepared, Selection(), by="outlet", top=250)
+    expected = expected[expected["group"] == "euromaidan-press"]
+    assert [row["term"] for row in rows] == list(expected["term"])
+    assert [float(row["z"]) for row in rows] == pytest.approx(list(expected["z"]), rel=1e-9)
+    assert any("Small sample" in w for w in texts(app, "warning"))
+
+
+def test_grouping_and_group_are_seeded_from_the_url(open_page, downloads):
+    app = open_page("contrasts", tc_by="Outlet group", tc_group="pro-Kremlin")
+    assert not app.exception
+    assert app.selectbox(key="tc_by").value == "outlet_group"
+    rows = downloaded_rows(app, downloads, "tc_all_csv")
+    assert {row["group"] for row in rows} == {"pro-Kremlin"}
+    assert {row["comparison"] for row in rows} == {"rest"}
+
+
+def test_a_against_b(open_page, downloads):
+    app = open_page("contrasts", tc_mode="A against B", tc_a="Euromaidan Press", tc_b="MCU Times")
+    assert not app.exception
+    rows = downloaded_rows(app, downloads, "tc_all_csv")
+    assert {(row["group"], row["comparison"]) for row in rows} == {
+        ("euromaidan-press", "mcu-times")
+    }
+
+
+def test_term_search_shows_keyword_in_context(open_page, downloads, prepared):
+    app = open_page("contrasts", tc_search="kerry")
+    assert not app.exception
+    rows = downloaded_rows(app, downloads, "tc_kwic_csv")
+    assert len(rows) == len(keyword_table(prepared, Selection(), "kerry"))
+    assert {row["outlet_name"] for row in rows} >= {
+        "Euromaidan Press",
+        "OSW – Centre for Eastern Studies",
+    }
+
+
+def test_one_outlet_cannot_be_contrasted(open_page):
+    app = open_page("contrasts", f_outlet="OSW – Centre for Eastern Studies")
+    assert not app.exception
+    assert any("need at least two groups" in m for m in texts(app, "info"))
+
+
+def test_a_filter_that_selects_nothing_says_so(open_page):
+    app = open_page("contrasts", f_outlet="OSW – Centre for Eastern Studies", f_meeting="none")
+    assert not app.exception
+    assert texts(app, "info") == [NOTHING_SELECTED]
+
+
+def test_a_smaller_prior_changes_the_scores_not_the_counts(open_page, downloads):
+    default = downloaded_rows(open_page("contrasts"), downloads, "tc_all_csv")
+    weak = downloaded_rows(open_page("contrasts", tc_prior="100"), downloads, "tc_all_csv")
+    by_term = {row["term"]: row for row in default}
+    shared = [row for row in weak if row["term"] in by_term]
+    assert shared
+    assert all(row["count_group"] == by_term[row["term"]]["count_group"] for row in shared)
+    assert any(row["z"] != by_term[row["term"]]["z"] for row in shared)

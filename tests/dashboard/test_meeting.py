@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from dashboard.layout import NOTHING_SELECTED
+from tests.dashboard.conftest import downloaded_rows, texts
+
+SOCHI = "Kerry meets Putin in Sochi (Ukraine, Minsk, Syria, Iran) — 2015-05-12"
+
+
+def test_default_load_shows_the_first_meeting(open_page):
+    app = open_page("meeting")
+    assert not app.exception
+    assert app.selectbox(key="mt_meeting").value == "2013-05-moscow"
+    assert any("Only OSW" in message for message in texts(app, "info"))
+    assert any("against the rest of the selected corpus" in c for c in texts(app, "caption"))
+
+
+def test_meeting_is_seeded_from_the_url_and_outlets_stand_side_by_side(open_page, sochi_corpus):
+    app = open_page("meeting", corpus=sochi_corpus, mt_meeting=SOCHI)
+    assert not app.exception
+    assert app.selectbox(key="mt_meeting").value == "2015-05-sochi"
+    headers = [h.value for h in app.subheader]
+    assert headers[:3] == ["Euromaidan Press", "The Duran", "CNN"]
+    assert any(
+        "against the other outlets' articles on this meeting" in c for c in texts(app, "caption")
+    )
+
+
+def test_side_by_side_download_has_one_row_per_article(open_page, sochi_corpus, downloads):
+    app = open_page("meeting", corpus=sochi_corpus, mt_meeting=SOCHI)
+    rows = downloaded_rows(app, downloads, "mt_summary_csv")
+    assert sorted(row["outlet"] for row in rows) == ["CNN", "Euromaidan Press", "The Duran"]
+    assert all(row["distinctive_terms"] for row in rows)
+
+
+def test_a_against_b_contrasts_two_outlets(open_page, sochi_corpus, downloads):
+    app = open_page(
+        "meeting", corpus=sochi_corpus, mt_meeting=SOCHI, mt_view="A against B",
+        mt_a="CNN", mt_b="The Duran",
+    )  # fmt: skip
+    assert not app.exception
+    rows = downloaded_rows(app, downloads, "mt_pair_terms_csv")
+    assert {row["group"] for row in rows} == {"cnn"}
+    assert {row["comparison"] for row in rows} == {"the-duran"}
+
+
+def test_a_against_b_needs_two_outlets(open_page):
+    app = open_page("meeting", mt_view="A against B")
+    assert not app.exception
+    assert any("needs two outlets" in message for message in texts(app, "info"))
+
+
+def test_across_meetings_lists_an_outlets_meetings(open_page, downloads):
+    app = open_page("meeting", mt_view="Across meetings", mt_who="Outlet: Euromaidan Press")
+    assert not app.exception
+    rows = downloaded_rows(app, downloads, "mt_across_csv")
+    assert [row["meeting"] for row in rows] == ["2015-05-sochi", "2015-12-moscow"]
+
+
+def test_no_meeting_in_the_selection_says_so(open_page):
+    app = open_page("meeting", f_meeting="none")
+    assert not app.exception
+    assert any("None of the selected articles covers a meeting" in m for m in texts(app, "info"))
+
+
+def test_a_filter_that_selects_nothing_says_so(open_page):
+    app = open_page("meeting", f_outlet="MCU Times", f_group="think tank")
+    assert not app.exception
+    assert texts(app, "info") == [NOTHING_SELECTED]

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from dashboard.layout import NOTHING_SELECTED
+from tests.dashboard.conftest import downloaded_rows, texts
+
+
+def _table(app, key):
+    return next(table.value for table in app.dataframe if table.proto.id.endswith(f"-{key}"))
+
+
+def test_default_load_shows_the_whole_corpus(open_page):
+    app = open_page("overview")
+    assert not app.exception
+    assert app.title[0].value == "Overview"
+    assert "Filters in force: all articles — 5 of 5 articles." in texts(app, "caption")
+    assert len(_table(app, "ov_articles")) == 5
+    assert app.metric[0].value == "5"
+    assert any("Small samples" in w for w in texts(app, "warning"))
+
+
+def test_filters_are_seeded_from_the_url(open_page):
+    app = open_page("overview", f_outlet="Euromaidan Press")
+    assert not app.exception
+    assert app.multiselect(key="f_outlet").value == ["euromaidan-press"]
+    assert sorted(_table(app, "ov_articles")["outlet_name"]) == ["Euromaidan Press"] * 2
+    assert "Filters in force: outlets: euromaidan-press — 2 of 5 articles." in texts(app, "caption")
+
+
+def test_a_filter_that_selects_nothing_says_so(open_page):
+    app = open_page(
+        "overview", f_outlet="OSW – Centre for Eastern Studies", f_meeting="2015-05-sochi"
+    )
+    assert not app.exception
+    assert texts(app, "info") == [NOTHING_SELECTED]
+    assert not app.dataframe
+
+
+def test_downloads_hold_the_rows_shown(open_page, downloads):
+    app = open_page("overview", f_meeting="none")
+    assert not app.exception
+    rows = downloaded_rows(app, downloads, "ov_articles_csv")
+    assert [row["title"] for row in rows] == [
+        "The West has a rare window to put Putin in his place"
+    ]
+    cells = downloaded_rows(app, downloads, "ov_coverage_csv")
+    assert cells == [
+        {
+            "outlet": "mcu-times",
+            "outlet_name": "MCU Times",
+            "meeting": "none",
+            "meeting_title": "covers no meeting of the catalogue",
+            "articles": "1",
+        }
+    ]
+    button = next(b for b in app.get("download_button") if b.proto.id.endswith("-ov_articles_csv"))
+    assert button.proto.label == "Download articles (1 rows, CSV)"
+
+
+def test_coverage_counts_every_outlet_and_meeting(open_page, downloads):
+    app = open_page("overview")
+    cells = downloaded_rows(app, downloads, "ov_coverage_csv")
+    covered = {(c["outlet"], c["meeting"]): int(c["articles"]) for c in cells}
+    assert covered[("euromaidan-press", "2015-05-sochi")] == 1
+    assert covered[("euromaidan-press", "2015-12-moscow")] == 1
+    assert covered[("osw", "2015-05-sochi")] == 0
+    assert sum(covered.values()) == 5

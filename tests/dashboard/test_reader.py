@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.labels import load_overrides
+from dashboard.layout import NOTHING_SELECTED
+from tests.dashboard.conftest import downloaded_rows, texts, write_article
+
+OSW = "osw-2013-05-15-moscow-intransigent-towards-washington-on-the-syria-crisis"
+OSW_LABEL = (
+    "Moscow intransigent towards Washington on the Syria crisis — "
+    "OSW – Centre for Eastern Studies, 2013-05-15"
+)
+HOSTILE = (
+    "Kerry met Putin. <script>window.__pwned=1</script> Then "
+    '<img src=x onerror="window.__pwned=2"> and [click](javascript:alert(1)) '
+    '<a href="javascript:alert(2)">link</a>.\n'
+)
+
+
+def _reader_html(app) -> str:
+    return next(h.proto.body for h in app.get("html"))
+
+
+def test_default_load_shows_an_article_as_text(open_page):
+    app = open_page("reader")
+    assert not app.exception
+    assert app.subheader[0].value == "Why is Putin meeting with Kerry?"
+    assert any("Vitaliy Portnikov" in caption for caption in texts(app, "caption"))
+    assert "negotiated during the meeting in Sochi" in _reader_html(app)
+    assert "Copyright © 2024" in app.text[0].value  # the raw text, as plain text
+
+
+def test_article_and_terms_are_seeded_from_the_url(open_page):
+    app = open_page("reader", rd_article=OSW_LABEL, rd_terms="Kerry")
+    assert not app.exception
+    assert app.selectbox(key="rd_article").value == OSW
+    body = _reader_html(app)
+    assert "</mark> did not succeed in the main aim of his visit" in body
+    assert ">Kerry</mark>" in body
+
+
+def test_markup_in_an_article_is_shown_as_text(open_page, corpus_copy):
+    write_article(
+        corpus_copy,
+        "cnn-2015-05-12-hostile",
+        "cnn",
+        "<script>x()</script> [a](javascript:b)",
+        HOSTILE,
+    )
+    app = open_page("reader", corpus=corpus_copy, f_outlet="CNN")
+    assert not app.exception
+    body = _reader_html(app)
+    assert "<script" not in body
+    assert "<img" not in body
+    assert "<a " not in body
+    assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in body
+    assert "javascript:alert(1)" in body  # as text
+    heading = app.subheader[0].value
+    assert "<script>" not in heading.replace("\\<", "")
+
+
+def test_removed_boilerplate_download_matches_the_library(open_page, downloads):
+    app = open_page("reader", rd_article=OSW_LABEL)
+    rows = downloaded_rows(app, downloads, "rd_removed_csv")
+    assert rows
+    assert {row["reason"] for row in rows}
+
+
+def test_a_label_correction_is_saved_and_shown(open_page, corpus_copy):
+    app = open_page("reader", corpus=corpus_copy, rd_article=OSW_LABEL)
+    app.selectbox(key="rd_fix_target").select("russia")
+    app.run()
+    app.selectbox(key="rd_fix_label").select("favorable")
+    app.text_input(key="rd_fix_who").input("Tester")
+    app.text_input(key="rd_fix_note").input("sarcasm")
+    app.button(key="rd_fix_save").click()
+    app.run()
+    assert not app.exception
+    assert any("is now 'favorable'" in s for s in texts(app, "success"))
+    overrides = load_overrides(corpus_copy)
+    assert overrides[["article_id", "target", "label", "who", "note"]].values.tolist() == [
+        [OSW, "russia", "favorable", "Tester", "sarcasm"]
+    ]
+    app.run()
+    shown = next(t.value for t in app.dataframe if "who" in t.value.columns)
+    assert isinstance(shown, pd.DataFrame)
+    assert shown["label"].tolist() == ["favorable"]
+
+
+def test_a_correction_without_a_name_is_refused(open_page, corpus_copy):
+    app = open_page("reader", corpus=corpus_copy)
+    app.button(key="rd_fix_save").click()
+    app.run()
+    assert not app.exception
+    assert any("Not saved" in e for e in texts(app, "error"))
+    assert load_overrides(corpus_copy).empty
+
+
+def test_a_filter_that_selects_nothing_says_so(open_page):
+    app = open_page("reader", f_outlet="MCU Times", f_meeting="2015-05-sochi")
+    assert not app.exception
+    assert texts(app, "info") == [NOTHING_SELECTED]
