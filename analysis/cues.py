@@ -42,9 +42,11 @@ __all__ = [
     "check_group_inputs",
     "evidence_frame",
     "evidence_rows",
+    "fold_case",
     "load_cue_lexicon",
     "sentence_of",
     "split_with_starts",
+    "trie_pattern",
 ]
 
 #: Columns of every evidence table (frames, subjects, sources; same as stance's).
@@ -101,14 +103,12 @@ class CueLexicon:
                     )
                 table[key] = label.id
         keys = sorted({k.lower() for k in [*self._folded, *self._exact]})
-        body = _trie_pattern(keys) if keys else "(?!)"
+        body = trie_pattern(keys) if keys else "(?!)"
         self.pattern = re.compile(rf"\b(?:{body})(?!\w)")
 
     def scan(self, text: str) -> list[CueHit]:
         """Every cue occurrence in ``text``, in order, longest match first."""
-        folded = text.lower()
-        if len(folded) != len(text):
-            folded = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+        folded = fold_case(text)
         hits = []
         for match in self.pattern.finditer(folded):
             start, end = match.span()
@@ -122,7 +122,18 @@ class CueLexicon:
         return hits
 
 
-def _trie_pattern(keys: Sequence[str]) -> str:
+def fold_case(text: str) -> str:
+    """``text`` in lower case, character for character, so offsets stay valid.
+
+    The few characters whose lower case is longer (``İ``) are kept as they are.
+    """
+    folded = text.lower()
+    if len(folded) == len(text):
+        return folded
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+def trie_pattern(keys: Sequence[str]) -> str:
     """A regular expression matching any key, longest first, built from a character trie."""
     trie: dict[str, dict] = {}
     for key in keys:

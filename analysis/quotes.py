@@ -59,12 +59,13 @@ import bisect
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
+from analysis.cues import fold_case, trie_pattern
 from analysis.sentences import Sentence, split_sentences
 
 __all__ = [
@@ -125,7 +126,7 @@ class SpeakerLexicon:
     def __init__(self, speakers: Mapping[str, Speaker]) -> None:
         self.speakers = dict(speakers)
         self._alias_ids: dict[str, str] = {}
-        patterns: list[tuple[str, str]] = []
+        wildcards: list[tuple[str, str]] = []
         for speaker in self.speakers.values():
             for alias in speaker.aliases:
                 key = _alias_key(alias)
@@ -136,34 +137,40 @@ class SpeakerLexicon:
                         "give it to one speaker only"
                     )
                 self._alias_ids[key] = speaker.id
-                patterns.append((alias, _alias_pattern(alias)))
-        patterns.sort(key=lambda item: -len(item[0]))
-        self._groups: list[str] = []
-        parts = []
-        for i, (alias, pattern) in enumerate(patterns):
-            self._groups.append(self._alias_ids[_alias_key(alias)])
-            parts.append(f"(?P<a{i}>{pattern})")
-        body = "|".join(parts) if parts else "(?!)"
-        self.pattern = re.compile(rf"(?<![\w'’-])(?:{body})(?![\w-])", re.IGNORECASE)
+                if "*" in alias.split():
+                    wildcards.append((speaker.id, _wildcard_pattern(alias)))
+        plain = sorted(key for key in self._alias_ids if "*" not in key.split())
+        body = trie_pattern(plain) if plain else "(?!)"
+        self._plain = re.compile(rf"(?<![\w'-])(?:{body})(?![\w-])")
+        self._wildcard_ids = [speaker_id for speaker_id, _ in wildcards]
+        parts = "|".join(f"({pattern})" for _, pattern in wildcards) or "(?!)"
+        self._wildcards = re.compile(rf"(?<![\w'’-])(?:{parts})(?![\w-])", re.IGNORECASE)
 
-    def matches(self, text: str, start: int = 0, end: int | None = None) -> list[_Mention]:
-        """Every alias in ``text[start:end]``, as mentions with spans into ``text``."""
+    def matches(self, text: str) -> list[_Mention]:
+        """Every alias without a wildcard in ``text``, in order, longest first."""
+        folded = _fold(text)
         found = []
-        stop = len(text) if end is None else end
-        for match in self.pattern.finditer(text, start, stop):
-            group = match.lastgroup or ""
-            speaker_id = self._groups[int(group[1:])]
-            possessive = text.startswith(("'s", "’s"), match.end())
-            found.append(
-                _Mention(
-                    match.start(),
-                    match.end(),
-                    speaker_id,
-                    self.speakers[speaker_id].kind,
-                    possessive,
-                )
-            )
+        for match in self._plain.finditer(folded):
+            speaker_id = self._alias_ids.get(_alias_key(match.group()))
+            if speaker_id is not None:
+                found.append(self._mention(text, match.start(), match.end(), speaker_id))
         return found
+
+    def wildcard_matches(self, text: str, start: int, end: int) -> list[_Mention]:
+        """Aliases with a wildcard (``officials from * NATO``) in ``text[start:end]``."""
+        return [
+            self._mention(text, m.start(), m.end(), self._wildcard_ids[(m.lastindex or 1) - 1])
+            for m in self._wildcards.finditer(text, start, end)
+        ]
+
+    def _mention(self, text: str, start: int, end: int, speaker_id: str) -> _Mention:
+        possessive = text.startswith(("'s", "’s"), end)
+        return _Mention(start, end, speaker_id, self.speakers[speaker_id].kind, possessive)
+
+
+def _fold(text: str) -> str:
+    """Lower case with ``’`` as ``'``, keeping every character's offset."""
+    return fold_case(text.replace("’", "'"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,10 +186,9 @@ def _alias_key(alias: str) -> str:
     return " ".join(alias.lower().replace("’", "'").split())
 
 
-def _alias_pattern(alias: str) -> str:
-    words = alias.split()
+def _wildcard_pattern(alias: str) -> str:
     pieces = []
-    for word in words:
+    for word in alias.split():
         if word == "*":
             pieces.append(r"(?:[\w'’.-]+\s+){0,6}?")
         else:
@@ -411,9 +417,7 @@ _VERB_KIND = {
     "continued": "complement",
 }
 _SPEECH = re.compile(
-    r"(?P<according>\b[Aa]ccording to\b)|\b(?P<verb>"
-    + "|".join(sorted((re.escape(v) for v in _VERB_KIND), key=len, reverse=True))
-    + r")\b"
+    r"\b(?:(?P<according>[Aa]ccording to)|(?P<verb>" + trie_pattern(sorted(_VERB_KIND)) + r"))\b"
 )
 _TOKEN = re.compile(r"[\w.'’-]*\w[\w'’]*\.?|[^\w\s]")
 _WORD = re.compile(r"[\w'’-]+")
@@ -469,6 +473,8 @@ _ORG_WORDS = _words(
 )
 _CONTENT_CUT = re.compile(r";|,\s+(?:thus|thereby|which shows)\b")
 _MAX_NP_TOKENS = 10
+# Characters looked at around a speech verb: more than any speaker phrase or window needs.
+_WINDOW = 240
 # "despite what some are saying, ..." names no content; "what" stands in for it.
 _FREE_RELATIVE = re.compile(r"\b(?:what|whatever)\s*$", re.IGNORECASE)
 # "According to X, associate fellow at Y, ...": the description is not what X said.
@@ -496,12 +502,19 @@ class _Context:
     quote_spans: list[tuple[int, int]]
     quote_starts: list[int]
     mentions: list[_Mention]
+    mention_starts: list[int]
     surnames: dict[str, tuple[str, str]]
     last_person: tuple[str, str] | None = None
     last_group: tuple[str, str, str] | None = None
 
     def sentence_of(self, position: int) -> int:
         return max(0, bisect.bisect_right(self.sentence_starts, position) - 1)
+
+    def mentions_within(self, start: int, end: int) -> list[_Mention]:
+        """Alias mentions lying inside ``text[start:end]``."""
+        lo = bisect.bisect_left(self.mention_starts, start)
+        hi = bisect.bisect_left(self.mention_starts, end)
+        return [m for m in self.mentions[lo:hi] if m.end <= end]
 
     def in_quote(self, position: int) -> bool:
         k = bisect.bisect_right(self.quote_starts, position) - 1
@@ -522,7 +535,7 @@ def _possessive(token: str) -> bool:
 
 def _np_before(context: _Context, start: int, verb_start: int, *, ing: bool) -> tuple[int, int]:
     """The speaker phrase ending right before the verb, as ``(start, end)``; empty if none."""
-    tokens = _tokens(context.text, start, verb_start)
+    tokens = _tokens(context.text, max(start, verb_start - _WINDOW), verb_start)
     i = len(tokens) - 1
     skipped_be = False
     while i >= 0:
@@ -574,8 +587,8 @@ def _trim_place(
     end = tokens[last][1]
     mentions = [
         m
-        for m in context.mentions
-        if tokens[first][0] <= m.start and m.end == end and not m.possessive
+        for m in context.mentions_within(tokens[first][0], end)
+        if m.end == end and not m.possessive
     ]
     if not mentions:
         return (tokens[first][0], end)
@@ -592,7 +605,7 @@ def _trim_place(
 
 def _np_after(text: str, start: int, end: int, *, anything: bool) -> tuple[int, int]:
     """The speaker phrase starting at ``start``: up to a comma (``anything``) or its last name."""
-    tokens = _tokens(text, start, end)
+    tokens = _tokens(text, start, min(end, start + _WINDOW))
     if anything:
         for k, (_, _, token) in enumerate(tokens[:13]):
             if token in (",", ".", ";", ":", "!", "?"):
@@ -641,7 +654,8 @@ def _identify(context: _Context, start: int, end: int) -> tuple[str, str, str]:
         if context.last_group is not None:
             return context.last_group
         return phrase, "", "group"
-    mentions = [m for m in context.mentions if start <= m.start and m.end <= end]
+    mentions = context.mentions_within(start, end)
+    mentions += context.lexicon.wildcard_matches(text, start, end)
     plain = [m for m in mentions if not m.possessive]
     chosen = plain or mentions
     if chosen:
@@ -677,9 +691,7 @@ def _identify(context: _Context, start: int, end: int) -> tuple[str, str, str]:
 
 def _person_before(context: _Context, position: int) -> tuple[str, str] | None:
     sentence = context.sentences[context.sentence_of(position)]
-    for mention in reversed(context.mentions):
-        if mention.start >= position or mention.start < sentence.start:
-            continue
+    for mention in reversed(context.mentions_within(sentence.start, position)):
         if mention.kind == "person" and not context.in_quote(mention.start):
             return context.text[mention.start : mention.end], mention.speaker_id
     return context.last_person
@@ -706,7 +718,7 @@ def _attribution(context: _Context, match: re.Match[str]) -> _Attribution | None
     kind = _VERB_KIND[verb]
     verb_start, verb_end = match.span()
     before = text[sentence.start : verb_start].rstrip()
-    after_tokens = _tokens(text, verb_end, sentence.end)
+    after_tokens = _tokens(text, verb_end, min(sentence.end, verb_end + _WINDOW))
 
     if verb in _INVERTIBLE and (before.endswith(",") or before[-1:] in '"”»’'):
         np = _np_after(text, verb_end, sentence.end, anything=False)
@@ -802,8 +814,10 @@ def _make(
 def _outside_words(context: _Context, start: int, end: int) -> int:
     count = 0
     cursor = start
-    for quote_start, quote_end in context.quote_spans:
-        if quote_end <= start or quote_start >= end:
+    first = max(0, bisect.bisect_right(context.quote_starts, start) - 1)
+    last = bisect.bisect_left(context.quote_starts, end)
+    for quote_start, quote_end in context.quote_spans[first:last]:
+        if quote_end <= start:
             continue
         count += _word_count(context.text[cursor : max(cursor, quote_start)])
         cursor = max(cursor, quote_end)
@@ -816,6 +830,7 @@ def find_quotations(
     speakers: SpeakerLexicon | None = None,
     min_words: int = 3,
     include_terms: bool = False,
+    sentences: Sequence[Sentence] | None = None,
 ) -> list[Quotation]:
     """Find the direct and reported quotations in ``text`` and their speakers.
 
@@ -830,6 +845,8 @@ def find_quotations(
         (kind ``term``), not a quotation of a source.
     include_terms : bool, default False
         Also return the ``term`` quotations (never attributed).
+    sentences : sequence of Sentence, optional
+        ``split_sentences(text)``, when the caller has it already.
 
     Returns
     -------
@@ -850,17 +867,20 @@ def find_quotations(
     paragraphs = _Paragraphs(text)
     all_spans = _quote_spans(text, paragraphs)
     direct_spans = [span for span in all_spans if _word_count(text[span[0] : span[1]]) >= min_words]
-    sentences = split_sentences(text)
+    if sentences is None:
+        sentences = split_sentences(text)
     if not sentences:
         return []
+    mentions = lexicon.matches(text)
     context = _Context(
         text=text,
         lexicon=lexicon,
-        sentences=sentences,
+        sentences=list(sentences),
         sentence_starts=[s.start for s in sentences],
         quote_spans=direct_spans,
         quote_starts=[s for s, _ in direct_spans],
-        mentions=lexicon.matches(text),
+        mentions=mentions,
+        mention_starts=[m.start for m in mentions],
         surnames={},
     )
     attributions: list[_Attribution] = []

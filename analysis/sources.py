@@ -111,10 +111,8 @@ def article_quotations(
     for article_id, language, text in article_texts(articles, cleaned):
         if language != SUPPORTED_LANGUAGE:
             continue
-        quotations = find_quotations(text, speakers=lexicon)
-        if not quotations:
-            continue
         sentences, starts = split_with_starts(text)
+        quotations = find_quotations(text, speakers=lexicon, sentences=sentences)
         for quotation in quotations:
             sentence = sentence_of(sentences, starts, quotation.start)
             rows.append(
