@@ -198,3 +198,19 @@ def test_wildcard_alias_and_custom_lexicon(tmp_path: Path) -> None:
     text = "According to officials from the oldest NATO members, the alliance must stay united."
     [quotation] = find_quotations(text, speakers=load_speakers(path))
     assert (quotation.speaker_id, quotation.text) == ("allies", "the alliance must stay united")
+
+
+def test_pronouns_resolve_to_the_last_person_quoted() -> None:
+    text = (
+        'According to Richard Connolly, "raising the cost of business would hurt."\n\n'
+        'He also says that "secondary sanctions" could do damage to the economy.\n\n'
+        '"We must unite and not be afraid," said Rasa Juknevičienė.\n\n'
+        '"Europe can not go back to the time of Stalin.\n\n'
+        'The Ukrainians must decide their future," she adds.'
+    )
+    assert [(q.kind, q.speaker_id, q.cue) for q in find_quotations(text)] == [
+        ("direct", "richard-connolly", "According to Richard Connolly"),
+        ("reported", "richard-connolly", "He also says that"),
+        ("direct", "rasa-jukneviciene", "said Rasa Juknevičienė"),
+        ("direct", "rasa-jukneviciene", "she adds"),
+    ]
