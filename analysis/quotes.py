@@ -487,7 +487,6 @@ class _Attribution:
     cue_end: int
     speaker: str
     speaker_id: str
-    speaker_kind: str
     content_start: int
     content_end: int
     sentence: int
@@ -804,7 +803,6 @@ def _make(
         max(cue_end, np[1]),
         speaker,
         speaker_id,
-        kind,
         content[0],
         content[1],
         index,
