@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -35,13 +35,14 @@ import pandas as pd
 import yaml
 
 from analysis.labels import OUTCOME_LABELS, apply_overrides
-from analysis.sentences import split_sentences
 from analysis.stance import (
     EVIDENCE_COLUMNS,
+    ArticleScan,
     StanceLexicon,
     compile_cues,
     load_stance_lexicon,
     scan_articles,
+    stance_per_article,
     voice_at,
 )
 from analysis.targets import TargetMatcher, load_targets
@@ -52,6 +53,7 @@ __all__ = [
     "OutcomeCues",
     "load_outcome_cues",
     "outcome_per_article",
+    "stance_and_outcome",
 ]
 
 DEFAULT_OUTCOME_FILE = Path(__file__).resolve().parent / "data" / "outcome_cues.yaml"
@@ -139,6 +141,7 @@ def outcome_per_article(
     targets_file: Path | str | None = None,
     lexicon_file: Path | str | None = None,
     outcome_file: Path | str | None = None,
+    scans: Sequence[ArticleScan | None] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Outcome framing of every article, and the evidence for it.
 
@@ -157,6 +160,9 @@ def outcome_per_article(
         ``"outcome"`` replace the label.
     targets_file, lexicon_file, outcome_file : path-like, optional
         Other data files than the shipped ones.
+    scans : sequence of ArticleScan or None, optional
+        :func:`analysis.stance.scan_articles` of the same articles (see
+        :func:`stance_and_outcome`), so the text is scanned once.
 
     Returns
     -------
@@ -177,19 +183,21 @@ def outcome_per_article(
     """
     if "meetings" not in articles.columns:
         raise ValueError("articles is missing column(s) meetings")
-    target_map, prepositions = load_targets(targets_file)
-    matcher = TargetMatcher(target_map, prepositions)
     lexicon = load_stance_lexicon(lexicon_file)
     cues = load_outcome_cues(outcome_file)
     covers = [isinstance(m, str) and m.strip() != "" for m in articles["meetings"]]
     chosen = articles[covers]
-    scans = dict(
-        zip(
-            chosen["id"],
-            scan_articles(chosen, cleaned, quotes=quotes, matcher=matcher, lexicon=lexicon),
-            strict=True,
+    if scans is None:
+        target_map, prepositions = load_targets(targets_file)
+        matcher = TargetMatcher(target_map, prepositions)
+        chosen_scans = scan_articles(
+            chosen, cleaned, quotes=quotes, matcher=matcher, lexicon=lexicon
         )
-    )
+    elif len(scans) != len(articles):
+        raise ValueError(f"scans has {len(scans)} entries for {len(articles)} articles")
+    else:
+        chosen_scans = [scan for scan, cover in zip(scans, covers, strict=True) if cover]
+    by_article = dict(zip(chosen["id"], chosen_scans, strict=True))
     texts = dict(zip(cleaned["id"], cleaned["text_clean"], strict=True))
     titles = dict(zip(chosen["id"], chosen["title"], strict=True)) if "title" in chosen else {}
     rows: list[dict[str, Any]] = []
@@ -199,7 +207,7 @@ def outcome_per_article(
     ):
         row: dict[str, Any] = {"article_id": article_id, "meetings": meetings if cover else ""}
         totals = dict.fromkeys(OUTCOME_LABELS[:4], 0.0)
-        scan = scans.get(article_id) if cover else None
+        scan = by_article.get(article_id) if cover else None
         if not cover:
             row |= {"label": "", "confidence": math.nan, "reason": "covers no meeting"}
         elif scan is None:
@@ -241,6 +249,7 @@ def outcome_per_article(
                         totals,
                         counted,
                         scan.quotes if part == "body" else [],
+                        [(0, len(body))] if part == "headline" else scan.sentences,
                     )
                 )
             row |= _decide(totals, cues.min_weight)
@@ -285,15 +294,11 @@ def _target_free(
     totals: dict[str, float],
     counted: set[tuple[int, int]],
     quotes: list[tuple[int, int, str]],
+    sentences: list[tuple[int, int]],
 ) -> list[dict[str, Any]]:
-    sentences = (
-        [(0, len(body))]
-        if part == "headline"
-        else [(s.start, s.end) for s in split_sentences(body)]
-    )
     starts = [start for start, _ in sentences]
     rows: list[dict[str, Any]] = []
-    for match in cues.pattern.finditer(body):
+    for match in cues.pattern.finditer(body, body.lower(), 0, len(body)):
         index = bisect.bisect_right(starts, match.start()) - 1
         if index < 0:
             continue
@@ -304,7 +309,7 @@ def _target_free(
         _, weight, label = cues.entries[int(match.lastgroup[1:])]
         start, end = sentences[index]
         negator = lexicon.negation.search(body, start, match.start())
-        words = match.group(0)
+        words = body[match.start() : match.end()]
         rule = "outcome cue"
         if negator is not None:
             label = _COOPERATION if label == _STALEMATE else _STALEMATE
@@ -346,3 +351,42 @@ def _decide(totals: Mapping[str, float], min_weight: float) -> dict[str, Any]:
         return {"label": _NEUTRAL, "confidence": 0.0, "reason": "outcome cues tie"}
     confidence = best_weight / total * (1.0 - math.exp(-total / 2.0))
     return {"label": best, "confidence": confidence, "reason": ""}
+
+
+def stance_and_outcome(
+    articles: pd.DataFrame,
+    cleaned: pd.DataFrame,
+    *,
+    quotes: pd.DataFrame | None = None,
+    overrides: pd.DataFrame | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Stance and outcome framing from one scan of the texts (what ``analyze`` needs).
+
+    Parameters are as for :func:`analysis.stance.stance_per_article` and
+    :func:`outcome_per_article`, with the shipped data files.
+
+    Returns
+    -------
+    stance : pandas.DataFrame
+        As :func:`analysis.stance.stance_per_article` returns it.
+    outcome : pandas.DataFrame
+        As :func:`outcome_per_article` returns it.
+    evidence : pandas.DataFrame
+        Both evidence tables, stance rows first (``task`` tells them apart).
+    """
+    target_map, prepositions = load_targets()
+    scans = scan_articles(
+        articles,
+        cleaned,
+        quotes=quotes,
+        matcher=TargetMatcher(target_map, prepositions),
+        lexicon=load_stance_lexicon(),
+    )
+    stance, stance_evidence = stance_per_article(
+        articles, cleaned, overrides=overrides, scans=scans
+    )
+    outcome, outcome_evidence = outcome_per_article(
+        articles, cleaned, overrides=overrides, scans=scans
+    )
+    evidence = pd.concat([stance_evidence, outcome_evidence], ignore_index=True)
+    return stance, outcome, evidence

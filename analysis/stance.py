@@ -30,7 +30,7 @@ from __future__ import annotations
 import bisect
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,6 +54,7 @@ __all__ = [
     "STANCE_GROUP_COLUMNS",
     "ArticleScan",
     "CueHit",
+    "CuePattern",
     "StanceLexicon",
     "compile_cues",
     "load_stance_lexicon",
@@ -139,7 +140,7 @@ class StanceLexicon:
 
     language: str
     cues: tuple[_Cue, ...]
-    pattern: re.Pattern[str]
+    pattern: CuePattern
     negation: re.Pattern[str]
     clause_break: re.Pattern[str]
     patient_before: re.Pattern[str]
@@ -178,10 +179,31 @@ def _entries(value: Any, *, where: str) -> list[tuple[str, float]]:
     return entries
 
 
-def compile_cues(cues: Sequence[tuple[str, float]]) -> re.Pattern[str]:
-    """One case-insensitive whole-word expression; group ``c<i>`` is cue ``i``."""
+@dataclass(frozen=True)
+class CuePattern:
+    """Cues compiled into one whole-word expression; group ``c<i>`` is cue ``i``.
+
+    Matching runs on the lower-cased text with a case-sensitive expression,
+    which is two to three times faster than a case-insensitive one; a text
+    whose length lower-casing changes (a few non-ASCII letters) is matched
+    case-insensitively instead, so offsets always point into the original.
+    """
+
+    lower: re.Pattern[str]
+    any_case: re.Pattern[str]
+
+    def finditer(self, text: str, lowered: str, start: int, end: int) -> Iterator[re.Match[str]]:
+        """Matches in ``text[start:end]``; ``lowered`` is ``text.lower()``."""
+        if len(lowered) == len(text):
+            return self.lower.finditer(lowered, start, end)
+        return self.any_case.finditer(text, start, end)
+
+
+def compile_cues(cues: Sequence[tuple[str, float]]) -> CuePattern:
+    """Compile cue fragments (lower-case) into one :class:`CuePattern`."""
     parts = [f"(?P<c{i}>{pattern})" for i, (pattern, _) in enumerate(cues)]
-    return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])", re.IGNORECASE)
+    source = r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])"
+    return CuePattern(re.compile(source), re.compile(source, re.IGNORECASE))
 
 
 def negation_pattern(negators: Sequence[str], window: int) -> re.Pattern[str]:
@@ -325,7 +347,7 @@ def _agent(
         if _MODIFIER.match(text, mention.end):
             continue
         previous_end = before[position - 1].end if position > 0 else clause_start
-        if position > 0 and lexicon.pattern.search(text, previous_end, mention.start):
+        if position > 0 and lexicon.pattern.any_case.search(text, previous_end, mention.start):
             continue
         return mention, "agent"
     if _RELATIVE.match(text, clause_start):
@@ -452,10 +474,16 @@ def scan_article(
     mentions = matcher.mentions_by_sentence(text, spans)
     starts = [start for start, _ in spans]
     hits: list[CueHit] = []
-    for match in lexicon.pattern.finditer(text):
+    # A cue counts only for a target in its sentence, so only those sentences are scanned.
+    lowered = text.lower()
+    matches = (
+        match
+        for index, (start, end) in enumerate(spans)
+        if mentions[index]
+        for match in lexicon.pattern.finditer(text, lowered, start, end)
+    )
+    for match in matches:
         index = bisect.bisect_right(starts, match.start()) - 1
-        if index < 0 or match.start() >= spans[index][1]:
-            continue
         cue = lexicon.cue_for(match)
         inside = [
             m
@@ -467,7 +495,7 @@ def scan_article(
         start, end = spans[index]
         clause = _clause(text, start, end, match.start(), lexicon)
         negated = lexicon.negation.search(text, clause[0], match.start()) is not None
-        words = match.group(0)
+        words = text[match.start() : match.end()]
         if negated:
             negator = lexicon.negation.search(text, clause[0], match.start())
             assert negator is not None
@@ -684,6 +712,7 @@ def stance_per_article(
     overrides: pd.DataFrame | None = None,
     targets_file: Path | str | None = None,
     lexicon_file: Path | str | None = None,
+    scans: Sequence[ArticleScan | None] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Stance of every article toward every target, and the evidence for it.
 
@@ -704,6 +733,9 @@ def stance_per_article(
         label (``source`` becomes ``"override"``; ``computed_label`` keeps ours).
     targets_file, lexicon_file : path-like, optional
         Other targets or lexicon files than the shipped ones.
+    scans : sequence of ArticleScan or None, optional
+        :func:`scan_articles` of the same articles, to scan once for stance
+        and outcome framing; ``quotes`` and the files are then not read.
 
     Returns
     -------
@@ -729,9 +761,12 @@ def stance_per_article(
         targets, lexicon or overrides file is malformed.
     """
     target_map, prepositions = load_targets(targets_file)
-    matcher = TargetMatcher(target_map, prepositions)
-    lexicon = load_stance_lexicon(lexicon_file)
-    scans = scan_articles(articles, cleaned, quotes=quotes, matcher=matcher, lexicon=lexicon)
+    if scans is None:
+        matcher = TargetMatcher(target_map, prepositions)
+        lexicon = load_stance_lexicon(lexicon_file)
+        scans = scan_articles(articles, cleaned, quotes=quotes, matcher=matcher, lexicon=lexicon)
+    elif len(scans) != len(articles):
+        raise ValueError(f"scans has {len(scans)} entries for {len(articles)} articles")
     rows: list[dict[str, Any]] = []
     evidence_rows: list[dict[str, Any]] = []
     for article_id, scan in zip(articles["id"], scans, strict=True):
