@@ -8,11 +8,15 @@ Stance is the position the text takes toward a target, not its sentiment
   fall back to the nearest target in the sentence at half weight).
 * Roles matter: the subject of "conceded" loses, a target right after it
   ("conceded to Putin") gains; "a victory for Washington" credits Washington.
-* Being shown winning or losing counts ``outcome_factor`` (one half) of a
+* Being shown winning or losing counts ``outcome_factor`` (a quarter) of a
   judgement of character or conduct.
-* A negator among the three words before a cue flips it.
-* A cue inside a quotation is the speaker's: it is kept in the evidence with
-  ``voice`` set to the speaker and left out of the outlet's label.
+* A negator among the three words before a cue flips it; a negated judgement
+  ("not afraid") counts half.
+* "he", "his", "him" stand for the person named last (same or two previous
+  sentences); "Moscow" after "in", "to" ... is a place, not an actor.
+* A cue inside a quotation (direct or reported, :mod:`analysis.quotes`) is
+  the speaker's: it is kept in the evidence with ``voice`` set to the speaker,
+  weight 0, and it speaks only of targets inside the same quotation.
 * Articles in a language without a lexicon are "unsupported language".
 
 Per article and target: ``favorable`` and ``unfavorable`` are the summed cue
@@ -22,7 +26,11 @@ strong score), and the label is "not mentioned" without a mention, "neutral"
 when ``|score| < NEUTRAL_BAND``, else "favorable" or "unfavorable".
 ``confidence`` is the share of cue weight that agrees with the label times
 ``1 - exp(-(favorable + unfavorable) / 2)`` (more evidence, more confidence);
-for "neutral" with no cues it is ``1 - exp(-mentions / 2)``.
+for "neutral" with no cues it is ``1 - exp(-mentions / 2)``; for a mixed
+"neutral" it is ``(1 - |favorable - unfavorable| / total) * strength``.
+
+The word weights, ``outcome_factor`` and :data:`NEUTRAL_BAND` were chosen on
+the tuning labels only (``corpus/labels/``).
 """
 
 from __future__ import annotations
