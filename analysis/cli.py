@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from analysis.corpus import load_corpus, write_text_atomically
+from analysis.evaluation import evaluate, render_evaluation
 from analysis.export import write_csv
 from analysis.importing import ImportMetadata, import_articles, render_report
 from analysis.pipeline import (
@@ -154,6 +155,16 @@ def _cmd_import(args: argparse.Namespace) -> int:
     return 1 if report.problems else 0
 
 
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    try:
+        result = evaluate(args.corpus, split=args.split)
+    except ValueError as err:
+        print(f"narratives: {err}", file=sys.stderr)
+        return 2
+    print(render_evaluation(result))
+    return 0
+
+
 def _add_filters(command: argparse.ArgumentParser) -> None:
     filters = command.add_argument_group("filters (repeat an option to select several values)")
     filters.add_argument("--outlet", action="append", metavar="KEY", help="outlet key")
@@ -219,6 +230,22 @@ def _parser() -> argparse.ArgumentParser:
     importer.add_argument("--dry-run", action="store_true", help="report only; write nothing")
     importer.add_argument("--quiet", action="store_true", help="no progress bar")
     importer.set_defaults(handler=_cmd_import)
+
+    evaluation = commands.add_parser(
+        "evaluate",
+        help="score stance and outcome labels against the hand-labelled set",
+        description="Precision, recall and F1 per label, macro-F1 and the SemEval score of "
+        "the rules on the frozen part of corpus/labels/, beside a majority-class and a "
+        "whole-article sentiment baseline.",
+    )
+    evaluation.add_argument("--corpus", type=Path, default=None, help="corpus folder")
+    evaluation.add_argument(
+        "--split",
+        default="frozen",
+        choices=("frozen", "tuning"),
+        help="which part of the labels to score (report the frozen part)",
+    )
+    evaluation.set_defaults(handler=_cmd_evaluate)
 
     analyze = commands.add_parser(
         "analyze",

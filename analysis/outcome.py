@@ -59,6 +59,7 @@ __all__ = [
 DEFAULT_OUTCOME_FILE = Path(__file__).resolve().parent / "data" / "outcome_cues.yaml"
 _RUSSIA, _WEST = "russia", "us_west"
 _RUSSIA_GAINED, _WEST_GAINED, _STALEMATE, _COOPERATION, _NEUTRAL = OUTCOME_LABELS
+_OVERRIDE_COLUMNS = ("computed_label", "source", "override_note")
 _OUTCOME_KINDS = frozenset({"gains", "losses", "gain_nouns", "loss_nouns"})
 
 OUTCOME_COLUMNS = [
@@ -186,7 +187,8 @@ def outcome_per_article(
     lexicon = load_stance_lexicon(lexicon_file)
     cues = load_outcome_cues(outcome_file)
     covers = [isinstance(m, str) and m.strip() != "" for m in articles["meetings"]]
-    chosen = articles[covers]
+    # A boolean Series, not a list: an empty list would select no columns at all.
+    chosen = articles[pd.Series(covers, index=articles.index, dtype=bool)]
     if scans is None:
         target_map, prepositions = load_targets(targets_file)
         matcher = TargetMatcher(target_map, prepositions)
@@ -255,7 +257,7 @@ def outcome_per_article(
             row |= _decide(totals, cues.min_weight)
         row |= {_WEIGHT_COLUMNS[label]: value for label, value in totals.items()}
         rows.append(row)
-    outcome = pd.DataFrame(rows)
+    outcome = pd.DataFrame(rows, columns=[c for c in OUTCOME_COLUMNS if c not in _OVERRIDE_COLUMNS])
     outcome = apply_overrides(outcome, overrides, task="outcome")
     evidence = pd.DataFrame(evidence_rows, columns=EVIDENCE_COLUMNS)
     return outcome[OUTCOME_COLUMNS], evidence.astype(

@@ -11,18 +11,27 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.metadata
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
+import numpy as np
 import pandas as pd
 
+from analysis.agenda import agenda_matrix, omissions, scan_subjects
 from analysis.cleaning import clean_articles
 from analysis.contrasts import DEFAULT_PRIOR_TOTAL, contrast_one_vs_rest, contrast_pair
 from analysis.corpus import Corpus
+from analysis.frames import group_frames, scan_frames
 from analysis.kwic import keyword_in_context
+from analysis.labels import apply_overrides, load_overrides
+from analysis.outcome import stance_and_outcome
 from analysis.selection import Selection, filter_articles
+from analysis.sources import article_quotations, article_sources, group_sources, source_evidence
+from analysis.stance import stance_by_group
 from analysis.terms import TermCounts, count_terms
+from analysis.types import Problem
 
 __all__ = [
+    "EVIDENCE_COLUMNS",
     "GROUPING_COLUMNS",
     "AnalysisOptions",
     "PreparedCorpus",
@@ -55,13 +64,34 @@ class AnalysisOptions:
             raise ValueError(f"min_phrase_count must be at least 1, got {self.min_phrase_count}")
 
 
+#: Columns of the evidence table that every label can be joined to (on ``article_id``
+#: and ``analysis`` + ``target``/``label``).
+EVIDENCE_COLUMNS: dict[str, str] = {
+    "article_id": "article the sentence is from",
+    "analysis": "stance, outcome, frame, subject or source",
+    "target": "stance target (russia, us_west, ukraine, assad); empty for other analyses",
+    "label": "what the sentence is evidence of: favorable/unfavorable (stance), the outcome "
+    "label, the frame, the subject or the source",
+    "voice": "whose words carry the cue: 'outlet', or the quoted speaker (stance and outcome)",
+    "sentence": "the sentence, from the cleaned text",
+    "sentence_start": "offset of the sentence in the cleaned text",
+    "sentence_end": "offset just past the sentence",
+    "cue_words": "the words that triggered it",
+    "marked": "the sentence with the cue words in **bold** (stance and outcome)",
+    "weight": "signed weight of the cue (stance: > 0 favorable); 1 for counts",
+    "rule": "the rule that fired (stance and outcome)",
+}
+
+
 @dataclass(frozen=True)
 class PreparedCorpus:
-    """Whole-corpus work, done once: rows of every table are aligned with ``articles``.
+    """Whole-corpus work, done once: every table is keyed by article id.
 
     ``articles`` is the corpus's article table plus ``text_clean``; ``removed``
     lists the boilerplate cleaning took out, with its reasons; ``counts`` holds
-    the term counts of ``text_clean``, row *i* for article *i*.
+    the term counts of ``text_clean``, row *i* for article *i*. ``stance`` and
+    ``outcome`` carry the analyst's overrides (``computed_stance`` and
+    ``computed_outcome`` do not); ``evidence`` has :data:`EVIDENCE_COLUMNS`.
     """
 
     articles: pd.DataFrame
@@ -69,6 +99,48 @@ class PreparedCorpus:
     counts: TermCounts
     options: AnalysisOptions
     fingerprint: str
+    computed_stance: pd.DataFrame
+    computed_outcome: pd.DataFrame
+    stance: pd.DataFrame
+    outcome: pd.DataFrame
+    frames: pd.DataFrame
+    agenda: pd.DataFrame
+    quotations: pd.DataFrame
+    sources: pd.DataFrame
+    evidence: pd.DataFrame
+    overrides: pd.DataFrame
+    problems: tuple[Problem, ...] = ()
+
+    def with_overrides(self, overrides: pd.DataFrame) -> PreparedCorpus:
+        """The same analysis with ``overrides`` applied to stance and outcome (cheap)."""
+        return replace(
+            self,
+            overrides=overrides,
+            stance=apply_overrides(self.computed_stance, overrides, task="stance"),
+            outcome=apply_overrides(self.computed_outcome, overrides, task="outcome"),
+        )
+
+
+def _unified_evidence(
+    stance_evidence: pd.DataFrame, other_evidence: list[pd.DataFrame]
+) -> pd.DataFrame:
+    stance_rows = stance_evidence.assign(
+        analysis=stance_evidence["task"],
+        label=np.where(
+            stance_evidence["task"] == "stance",
+            np.where(stance_evidence["weight"] > 0, "favorable", "unfavorable"),
+            stance_evidence["target"],
+        ),
+        target=np.where(stance_evidence["task"] == "stance", stance_evidence["target"], ""),
+    )
+    others = [frame.assign(target="", voice="", marked="", rule="") for frame in other_evidence]
+    evidence = pd.concat(
+        [stance_rows[list(EVIDENCE_COLUMNS)], *(o[list(EVIDENCE_COLUMNS)] for o in others)],
+        ignore_index=True,
+    )
+    return evidence.sort_values(
+        ["article_id", "analysis", "sentence_start", "target", "label"], kind="stable"
+    ).reset_index(drop=True)
 
 
 def prepare_corpus(corpus: Corpus, *, options: AnalysisOptions | None = None) -> PreparedCorpus:
@@ -92,13 +164,38 @@ def prepare_corpus(corpus: Corpus, *, options: AnalysisOptions | None = None) ->
         max_words=options.max_words,
         min_phrase_count=options.min_phrase_count,
     )
-    return PreparedCorpus(
+    cleaned = articles[["id", "text_clean"]]
+    quotations = article_quotations(articles, cleaned)
+    stance, outcome, stance_evidence = stance_and_outcome(articles, cleaned, quotes=quotations)
+    frames, frame_evidence = scan_frames(articles, cleaned)
+    agenda, subject_evidence = scan_subjects(articles, cleaned)
+    problems: list[Problem] = []
+    try:
+        overrides = load_overrides(corpus.root)
+    except ValueError as err:
+        problems.append(Problem("overrides.csv", "(file)", f"{err}; no override is applied"))
+        overrides = load_overrides(corpus.root / "(none)")
+    prepared = PreparedCorpus(
         articles=articles,
         removed=removed,
         counts=counts,
         options=options,
         fingerprint=corpus.fingerprint,
+        computed_stance=stance,
+        computed_outcome=outcome,
+        stance=stance,
+        outcome=outcome,
+        frames=frames,
+        agenda=agenda,
+        quotations=quotations,
+        sources=article_sources(quotations),
+        evidence=_unified_evidence(
+            stance_evidence, [frame_evidence, subject_evidence, source_evidence(quotations)]
+        ),
+        overrides=overrides,
+        problems=tuple(problems),
     )
+    return prepared.with_overrides(overrides)
 
 
 def select(prepared: PreparedCorpus, selection: Selection) -> tuple[pd.DataFrame, TermCounts]:
@@ -188,8 +285,14 @@ def analysis_tables(
     """Every table of the analysis of the selected articles, by file name.
 
     ``articles`` (the selection with its metadata and inferences), ``removed``
-    (boilerplate taken out, with reasons), ``contrasts`` (each group against
-    the rest), and on request ``contrast_pair`` and ``kwic``.
+    (boilerplate taken out, with reasons), ``contrasts`` (each group of ``by``
+    against the rest), ``stance`` (article × target, overrides applied) and
+    ``stance_by_group``, ``outcome`` (outcome framing of articles about a
+    meeting), ``frames`` and ``frames_by_group``, ``agenda``,
+    ``agenda_matrix`` (group × subject) and ``omissions`` (subjects others
+    covered on the same meeting), ``sources`` and ``sources_by_group``, and
+    ``evidence`` (every sentence behind a label; join on ``article_id``). On
+    request ``contrast_pair`` and ``kwic``.
 
     Raises
     ------
@@ -200,10 +303,30 @@ def analysis_tables(
     articles, _ = select(prepared, selection)
     if articles.empty:
         raise ValueError(f"no article matches the filters ({selection.describe()})")
+    ids = articles["id"]
+
+    def rows(frame: pd.DataFrame, column: str = "article_id") -> pd.DataFrame:
+        return frame[frame[column].isin(ids)].reset_index(drop=True)
+
+    stance = rows(prepared.stance)
+    frames = rows(prepared.frames)
+    agenda = rows(prepared.agenda)
+    sources = rows(prepared.sources)
     tables: dict[str, pd.DataFrame] = {
         "articles": articles[list(ARTICLE_EXPORT_COLUMNS)],
-        "removed": prepared.removed[prepared.removed["id"].isin(articles["id"])],
+        "removed": rows(prepared.removed, "id"),
         "contrasts": term_contrasts(prepared, selection, by=by, top=top),
+        "stance": stance,
+        "stance_by_group": stance_by_group(stance, articles, by=by),
+        "outcome": rows(prepared.outcome),
+        "frames": frames,
+        "frames_by_group": group_frames(frames, articles, by=by),
+        "agenda": agenda,
+        "agenda_matrix": agenda_matrix(agenda, articles, by=by),
+        "omissions": omissions(agenda, articles, by=by),
+        "sources": sources,
+        "sources_by_group": group_sources(sources, articles, by=by),
+        "evidence": rows(prepared.evidence),
     }
     if compare is not None:
         tables["contrast_pair"] = term_contrasts(

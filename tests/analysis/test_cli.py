@@ -19,12 +19,23 @@ def test_analyze_writes_every_table_and_a_manifest(tmp_path: Path):
     status = _analyze(out, "--compare", "euromaidan-press", "osw", "--kwic", "Assad", "--top", "20")
     assert status == 0
     assert sorted(p.name for p in out.iterdir()) == [
+        "agenda.csv",
+        "agenda_matrix.csv",
         "articles.csv",
         "contrast_pair.csv",
         "contrasts.csv",
+        "evidence.csv",
+        "frames.csv",
+        "frames_by_group.csv",
         "kwic.csv",
         "manifest.json",
+        "omissions.csv",
+        "outcome.csv",
         "removed.csv",
+        "sources.csv",
+        "sources_by_group.csv",
+        "stance.csv",
+        "stance_by_group.csv",
     ]
     record = json.loads((out / "manifest.json").read_text())
     assert record["filters_in_words"] == "all articles"
@@ -91,3 +102,31 @@ def test_import_command_names_a_bad_row_and_adds_nothing(registry_corpus: Path, 
     assert main(["import", str(source), "--corpus", str(registry_corpus), "--quiet"]) == 1
     assert "rows.csv:3" in capsys.readouterr().out
     assert list((registry_corpus / "articles").glob("*.md")) == []
+
+
+def test_every_label_in_analyze_output_has_evidence(tmp_path: Path):
+    assert _analyze(tmp_path) == 0
+    stance = pd.read_csv(tmp_path / "stance.csv")
+    evidence = pd.read_csv(tmp_path / "evidence.csv")
+    decided = stance[stance["label"].isin(["favorable", "unfavorable"])]
+    backed = set(
+        zip(
+            evidence.loc[evidence["analysis"] == "stance", "article_id"],
+            evidence.loc[evidence["analysis"] == "stance", "target"],
+            strict=True,
+        )
+    )
+    assert not decided.empty
+    for row in decided.itertuples():
+        assert (row.article_id, row.target) in backed
+    outcome = pd.read_csv(tmp_path / "outcome.csv").set_index("article_id")["label"]
+    assert outcome.filter(like="mcu-times").isna().all()
+    assert outcome.filter(like="2015-12-19").tolist() == ["Russia gained"]
+
+
+def test_evaluate_command_prints_the_frozen_report(capsys):
+    assert main(["evaluate", "--corpus", str(SHIPPED_CORPUS)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Evaluation on the frozen split")
+    assert "majority" in out
+    assert "sentiment" in out
