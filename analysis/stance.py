@@ -500,6 +500,10 @@ def scan_article(
         ]
         if inside and (cue.kind != "evaluative" or len(inside) > 1):
             continue
+        # A capitalised cue inside a name is part of the name ("United States"),
+        # not a judgement of it the way "the Russian regime" is.
+        if inside and text[match.start()].isupper():
+            continue
         start, end = spans[index]
         clause = _clause(text, start, end, match.start(), lexicon)
         negated = lexicon.negation.search(text, clause[0], match.start()) is not None
