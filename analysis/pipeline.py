@@ -87,9 +87,12 @@ EVIDENCE_COLUMNS: dict[str, str] = {
 class PreparedCorpus:
     """Whole-corpus work, done once: every table is keyed by article id.
 
-    ``articles`` is the corpus's article table plus ``text_clean``; ``removed``
-    lists the boilerplate cleaning took out, with its reasons; ``counts`` holds
-    the term counts of ``text_clean``, row *i* for article *i*. ``stance`` and
+    ``articles`` is the corpus's article table plus ``text_clean`` (the cleaned
+    body) and ``text_terms`` (the headline, a blank line, then the cleaned
+    body: the words term contrasts and keyword in context read, since a
+    headline is the outlet's own framing too); ``removed`` lists the
+    boilerplate cleaning took out, with its reasons; ``counts`` holds the term
+    counts of ``text_terms``, row *i* for article *i*. ``stance`` and
     ``outcome`` carry the analyst's overrides (``computed_stance`` and
     ``computed_outcome`` do not); ``evidence`` has :data:`EVIDENCE_COLUMNS`.
     """
@@ -157,9 +160,10 @@ def prepare_corpus(corpus: Corpus, *, options: AnalysisOptions | None = None) ->
     articles = corpus.articles.reset_index(drop=True)
     cleaned, removed = clean_articles(articles)
     articles = articles.assign(text_clean=cleaned["text_clean"].to_numpy())
+    articles["text_terms"] = articles["title"] + "\n\n" + articles["text_clean"]
     languages = sorted({*articles["language"], "en"})
     counts = count_terms(
-        articles["text_clean"],
+        articles["text_terms"],
         languages=languages,
         max_words=options.max_words,
         min_phrase_count=options.min_phrase_count,
@@ -237,6 +241,7 @@ def term_contrasts(
     options = prepared.options
     common = {
         "counts": counts,
+        "text_column": "text_terms",
         "prior_total": options.prior_total,
         "top": top,
         "max_words": options.max_words,
@@ -248,9 +253,13 @@ def term_contrasts(
 
 
 def keyword_table(prepared: PreparedCorpus, selection: Selection, term: str) -> pd.DataFrame:
-    """Every occurrence of ``term`` in the selected articles' cleaned text, in context."""
+    """Every occurrence of ``term`` in the selected articles' headline and cleaned text.
+
+    Offsets refer to ``text_terms`` (headline, blank line, cleaned body): the
+    text the term counts come from, so every counted occurrence is listed.
+    """
     articles, _ = select(prepared, selection)
-    return keyword_in_context(articles, term)
+    return keyword_in_context(articles, term, text_column="text_terms")
 
 
 #: Columns of the articles table written by ``analyze`` (the text itself stays in the corpus).
