@@ -25,8 +25,9 @@ except CorpusUnavailableError as err:
     st.stop()
 selection = render_filters(corpus)
 st.session_state["selection"] = selection
-try:
-    render_export(get_prepared(), selection)
-except CorpusUnavailableError as err:
-    st.sidebar.error(str(err))
+if not corpus.articles.empty:
+    try:
+        render_export(get_prepared(), selection)
+    except CorpusUnavailableError as err:
+        st.sidebar.error(str(err))
 page.run()

@@ -25,6 +25,7 @@ import streamlit as st
 
 from analysis.corpus import ARTICLES_DIR, Corpus, load_corpus
 from analysis.export import to_csv_bytes
+from analysis.labels import OVERRIDES_FILE, load_overrides
 from analysis.pipeline import (
     AnalysisOptions,
     PreparedCorpus,
@@ -35,6 +36,7 @@ from analysis.pipeline import (
     term_contrasts,
 )
 from analysis.selection import Selection
+from analysis.types import Problem
 
 __all__ = [
     "CorpusUnavailableError",
@@ -44,6 +46,7 @@ __all__ = [
     "get_corpus",
     "get_prepared",
     "keyword_in_context",
+    "overrides_problems",
 ]
 
 _REPO_CORPUS = Path(__file__).resolve().parents[1] / "corpus"
@@ -58,21 +61,30 @@ def corpus_dir() -> Path:
     return Path(os.environ.get("NARRATIVES_CORPUS") or _REPO_CORPUS)
 
 
-def _signature(root: Path) -> int:
+def _signature(root: Path, *, skip: tuple[str, ...] = (OVERRIDES_FILE.name,)) -> int:
     """A cheap fingerprint of the folder: any file added, removed or edited changes it.
 
-    The overrides file sits in the corpus folder, so a label correction changes
-    it too and every page shows the corrected label.
+    The analyst's overrides are left out: applying them is cheap
+    (:meth:`PreparedCorpus.with_overrides`), so a label correction never
+    redoes the whole analysis.
     """
     entries: list[tuple[str, int, int]] = []
-    for folder in (root, root / ARTICLES_DIR, root / "labels"):
+    for folder in (root, root / ARTICLES_DIR):
         if not folder.is_dir():
             continue
         for entry in os.scandir(folder):
-            if entry.is_file():
+            if entry.is_file() and entry.name not in skip:
                 stat = entry.stat()
                 entries.append((entry.name, stat.st_size, stat.st_mtime_ns))
     return hash(tuple(sorted(entries)))
+
+
+def _overrides_signature(root: Path) -> tuple[int, int]:
+    try:
+        stat = (root / OVERRIDES_FILE).stat()
+    except FileNotFoundError:
+        return (0, 0)
+    return (stat.st_size, stat.st_mtime_ns)
 
 
 @st.cache_resource(max_entries=2, show_spinner="Loading the corpus…")
@@ -126,12 +138,44 @@ def get_prepared(options: AnalysisOptions | None = None) -> PreparedCorpus:
     # prepared corpus with the same phrase settings is reused under the new prior.
     base = AnalysisOptions(max_words=options.max_words, min_phrase_count=options.min_phrase_count)
     try:
-        prepared = _prepare(
-            root, signature, base.prior_total, base.max_words, base.min_phrase_count
+        prepared = _with_overrides(
+            root,
+            signature,
+            _overrides_signature(Path(root)),
+            base.max_words,
+            base.min_phrase_count,
         )
-    except (OSError, ValueError) as err:
+    except Exception as err:
+        # The page shows the reason instead of a traceback; the server log keeps the details.
         raise CorpusUnavailableError(f"The corpus in {root} cannot be analysed: {err}") from err
     return prepared if options == base else replace(prepared, options=options)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _with_overrides(
+    root: str,
+    signature_key: int,
+    overrides_key: tuple[int, int],
+    max_words: int,
+    min_phrase_count: int,
+) -> PreparedCorpus:
+    prepared = _prepare(
+        root, signature_key, AnalysisOptions.prior_total, max_words, min_phrase_count
+    )
+    try:
+        overrides = load_overrides(Path(root))
+    except ValueError:
+        # The prepared corpus reports a broken overrides file in its problems.
+        return prepared
+    return prepared.with_overrides(overrides)
+
+
+def overrides_problems() -> list[Problem]:
+    """Problems with the overrides file (shown on the Corpus page)."""
+    try:
+        return list(get_prepared().problems)
+    except CorpusUnavailableError:
+        return []
 
 
 def _options_key(prepared: PreparedCorpus) -> tuple[str, float, int, int]:

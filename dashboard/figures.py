@@ -115,26 +115,55 @@ def matrix_chart(
         [_plain_column(cells[c]) for c in (*customdata, *hover)] or [np.empty((len(cells), 0))]
     )
     side = max(18, min(48, int(420 / max(len(x_order), len(y_order), 1))))
-    figure = go.Figure(
+    template = "<br>".join(hover_lines) + "<extra></extra>"
+    texts = np.array([value_format.format(v) for v in values], dtype=object)
+    empty = ~filled.to_numpy()
+    full = filled.to_numpy()
+    figure = go.Figure()
+    figure.add_trace(
         go.Scatter(
-            x=cells[x].astype(str),
-            y=cells[y].astype(str),
+            x=cells[x].astype(str)[empty],
+            y=cells[y].astype(str)[empty],
             mode="markers+text",
-            text=[value_format.format(v) for v in values],
-            textfont={"size": 11},
-            textposition="middle center",
-            customdata=data,
-            hovertemplate="<br>".join(hover_lines) + "<extra></extra>",
+            text=texts[empty],
+            textfont={"size": 11, "color": NEUTRAL_COLOUR},
+            customdata=data[empty],
+            hovertemplate=template,
             marker={
-                "symbol": np.where(filled, "square", "square-open"),
+                "symbol": "square-open",
                 "size": side,
-                "color": values,
+                "color": NEUTRAL_COLOUR,
+                "line": {"width": 1},
+            },
+            showlegend=False,
+        )
+    )
+    shade = values[filled] / top
+    figure.add_trace(
+        go.Scatter(
+            x=cells[x].astype(str)[full],
+            y=cells[y].astype(str)[full],
+            mode="markers+text",
+            text=texts[full],
+            # The cell colour runs from pale yellow to dark blue: dark text on the pale
+            # half, white on the dark half, whatever the page theme.
+            textfont={"size": 12, "color": np.where(shade > 0.45, "#FFFFFF", "#000000")},
+            customdata=data[full],
+            hovertemplate=template,
+            marker={
+                "symbol": "square",
+                "size": side,
+                "color": values[filled],
                 "cmin": 0,
                 "cmax": top,
                 "colorscale": "Cividis",
                 "reversescale": True,
                 "showscale": True,
-                "colorbar": {"title": {"text": value_title}, "thickness": 12},
+                "colorbar": {
+                    "title": {"text": value_title},
+                    "thickness": 12,
+                    **({"dtick": max(1, round(top / 5))} if value_format == "{:.0f}" else {}),
+                },
                 "line": {"width": 1, "color": NEUTRAL_COLOUR},
             },
             showlegend=False,

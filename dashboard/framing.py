@@ -90,7 +90,7 @@ def article_badges(labels: Labels, article_id: str) -> None:
                 f"confidence {row.get('confidence', float('nan')):.2f}"
                 + (" — corrected by the analyst" if mark else ""),
             )
-        for _, row in outcome.iterrows():
+        for _, row in outcome[outcome["label"] != ""].iterrows():
             st.badge(
                 f"Outcome: {_escape(row['label'])}",
                 color="violet",
@@ -106,7 +106,7 @@ def article_summary(labels: Labels, article_id: str) -> dict[str, str]:
         summary[f"stance_{row['target']}"] = str(row["label"])
     outcome = labels.rows("outcome", article_id)
     if not outcome.empty:
-        summary["outcome"] = str(outcome.iloc[0]["label"])
+        summary["outcome"] = str(outcome.iloc[0]["label"]) or "covers no meeting"
     return summary
 
 
@@ -135,9 +135,12 @@ def outlet_details(
         evidence = labels.evidence[labels.evidence["article_id"].isin(ids)]
         if not evidence.empty:
             st.markdown("**Key sentences**")
-            strongest = evidence.assign(strength=evidence["weight"].abs()).sort_values(
-                "strength", ascending=False, kind="mergesort"
-            )
+            # Stance and outcome sentences say the most about the framing; frame and
+            # subject cues only count words.
+            strongest = evidence.assign(
+                labelled=evidence["analysis"].isin(["stance", "outcome"]),
+                strength=evidence["weight"].abs(),
+            ).sort_values(["labelled", "strength"], ascending=False, kind="mergesort")
             for _, row in strongest.drop_duplicates("sentence").head(3).iterrows():
                 st.caption(f"{_escape(_evidence_kind(row))} — cue: {_escape(row['cue_words'])}")
                 st.text(str(row["sentence"]))

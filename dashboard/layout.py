@@ -9,6 +9,7 @@ Text that comes from articles or uploads is only ever passed to
 from __future__ import annotations
 
 import html
+import itertools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -165,6 +166,11 @@ def small_group_warning(sizes: Mapping[str, int], *, minimum: int, what: str = "
     )
 
 
+_TERM_STYLE = "background:#F0E442;color:#000;padding:0 2px;border-radius:2px"
+# Translucent blue keeps the theme's own text colour readable on light and dark pages.
+_EVIDENCE_STYLE = "background:rgba(86,180,233,0.28);color:inherit;border-bottom:2px solid #0072B2"
+
+
 def highlighted_text(
     text: str,
     spans: Iterable[tuple[int, int, str]],
@@ -174,23 +180,26 @@ def highlighted_text(
     """The text with ``(start, end, kind)`` spans marked, everything in it escaped.
 
     ``kind`` is ``"evidence"`` (a sentence behind a label) or ``"term"`` (a
-    searched word). Overlapping spans are clipped so the output stays valid.
+    searched word); a term inside an evidence sentence is marked as a term.
     """
+    marks = {"evidence": 1, "term": 2}
+    boundaries = {0, len(text)}
+    for start, end, _ in spans:
+        boundaries.update((max(0, start), min(len(text), end)))
+    points = sorted(boundaries)
     pieces: list[str] = []
-    position = 0
-    for start, end, kind in sorted(spans):
-        start = max(start, position)
-        if end <= start:
-            continue
-        pieces.append(html.escape(text[position:start]))
-        style = (
-            "background:#F0E442;color:#000;padding:0 2px;border-radius:2px"
-            if kind == "term"
-            else "background:rgba(86,180,233,0.30);color:inherit;border-bottom:2px solid #0072B2"
+    for left, right in itertools.pairwise(points):
+        level = max(
+            (marks[kind] for start, end, kind in spans if start <= left and right <= end),
+            default=0,
         )
-        pieces.append(f'<mark style="{style}">{html.escape(text[start:end])}</mark>')
-        position = end
-    pieces.append(html.escape(text[position:]))
+        chunk = html.escape(text[left:right])
+        if level == 2:
+            pieces.append(f'<mark style="{_TERM_STYLE}">{chunk}</mark>')
+        elif level == 1:
+            pieces.append(f'<mark style="{_EVIDENCE_STYLE}">{chunk}</mark>')
+        else:
+            pieces.append(chunk)
     body = "".join(pieces)
     st.html(
         f'<div data-testid="narratives-reader-text" style="white-space:pre-wrap;'
@@ -219,41 +228,56 @@ class PageContext:
     """What every page starts from: the corpus, its prepared analysis and the selected articles."""
 
     corpus: Corpus
-    prepared: PreparedCorpus
+    analysis: PreparedCorpus | None
     selection: Selection
     articles: pd.DataFrame
     colours: dict[str, str]
 
+    @property
+    def prepared(self) -> PreparedCorpus:
+        """The prepared corpus; only pages started with ``needs_analysis`` may ask for it."""
+        if self.analysis is None:
+            raise RuntimeError("this page was started without the analysis")
+        return self.analysis
 
-def start_page(title: str, intro: str, *, allow_empty: bool = False) -> PageContext:
+
+def start_page(title: str, intro: str, *, needs_analysis: bool = True) -> PageContext:
     """Title, one line on what the page shows, and the filters in force.
 
-    Stops the page with a helpful message when the corpus has no valid
-    article or, unless ``allow_empty``, when the filters select none.
+    Stops the page with a helpful message when the corpus cannot be loaded or,
+    for pages that need the analysis, when the corpus has no valid article or
+    the filters select none.
     """
     st.title(title)
     st.caption(intro)
     try:
         corpus = get_corpus()
-        prepared = get_prepared()
     except CorpusUnavailableError as err:
         st.error(str(err), icon=":material/error:")
         st.stop()
     selection: Selection = st.session_state.get("selection", Selection())
-    articles = filter_articles(prepared.articles, selection)
-    show_filters_in_force(selection, selected=len(articles), total=len(prepared.articles))
-    context = PageContext(corpus, prepared, selection, articles, outlet_colours(corpus.outlets))
-    if prepared.articles.empty and not allow_empty:
+    articles = filter_articles(corpus.articles, selection)
+    show_filters_in_force(selection, selected=len(articles), total=len(corpus.articles))
+    colours = outlet_colours(corpus.outlets)
+    if not needs_analysis:
+        return PageContext(corpus, None, selection, articles, colours)
+    if corpus.articles.empty:
         st.info(
             "The corpus has no valid article yet. Add articles on the Corpus page, or fix the "
             "files its validation report lists.",
             icon=":material/info:",
         )
         st.stop()
-    if articles.empty and not allow_empty:
+    try:
+        prepared = get_prepared()
+    except CorpusUnavailableError as err:
+        st.error(str(err), icon=":material/error:")
+        st.stop()
+    if articles.empty:
         st.info(NOTHING_SELECTED, icon=":material/filter_alt_off:")
         st.stop()
-    return context
+    articles = filter_articles(prepared.articles, selection)
+    return PageContext(corpus, prepared, selection, articles, colours)
 
 
 NOTHING_SELECTED = "No article matches the filters. Widen them in the sidebar."

@@ -15,9 +15,9 @@ FORMATS = ["txt", "md", "html", "htm", "csv", "jsonl", "ndjson"]
 page = layout.start_page(
     "Corpus",
     "Add articles, check the corpus for problems, and take the whole corpus away as CSV.",
-    allow_empty=True,
+    needs_analysis=False,
 )
-corpus, prepared, selection = page.corpus, page.prepared, page.selection
+corpus, selection = page.corpus, page.selection
 
 st.subheader("Add articles")
 st.caption(
@@ -223,8 +223,8 @@ st.caption(
     f"{len(corpus.meetings)} meetings, in {layout.escape_markdown(corpus.root)}. The CSV has "
     "the metadata and the text as published; the filters do not apply to it."
 )
-if not prepared.articles.empty:
-    whole = prepared.articles[[*ARTICLE_EXPORT_COLUMNS, "text"]]
+if not corpus.articles.empty:
+    whole = corpus.articles[[*ARTICLE_EXPORT_COLUMNS, "text"]]
     layout.download_csv(whole, what="whole corpus", selection=type(selection)(), key="co_whole")
 st.markdown("**Meetings catalogue**")
 layout.table(

@@ -7,6 +7,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
+from analysis.agenda import omissions
 from analysis.contrasts import CONTRAST_COLUMNS, MIN_GROUP_ARTICLES
 from dashboard import data, figures, framing, layout, tables
 from dashboard.navigation import open_in_reader
@@ -89,6 +90,12 @@ if view == VIEWS[0]:
         {names.get(k, k): int((on_meeting["outlet"] == k).sum()) for k in outlets},
         minimum=MIN_GROUP_ARTICLES,
     )
+    # Every article here covers this meeting, whatever meeting its file names first.
+    left_out = (
+        omissions(labels.agenda, on_meeting.assign(meeting=meeting), by="outlet")
+        if labels.agenda is not None
+        else pd.DataFrame(columns=["outlet", "subject_name"])
+    )
     summary_rows = []
     for start in range(0, len(outlets), 3):
         row = st.columns(3)
@@ -138,7 +145,11 @@ if view == VIEWS[0]:
                         },
                         key=f"mt_terms_{outlet}",
                     )
-                framing.outlet_details(labels, on_meeting[on_meeting["outlet"] == outlet])
+                framing.outlet_details(
+                    labels,
+                    on_meeting[on_meeting["outlet"] == outlet],
+                    omitted=left_out[left_out["outlet"] == outlet],
+                )
     st.divider()
     layout.download_csv(
         pd.DataFrame(summary_rows),

@@ -23,7 +23,7 @@ columns[1].metric("Outlets", articles["outlet"].nunique())
 columns[2].metric("Meetings covered", tables.per_meeting(articles)["meeting"].ne("none").sum())
 columns[3].metric(
     "Published",
-    "undated" if pd.isna(first) else f"{first:%Y-%m} – {last:%Y-%m}",
+    "undated" if pd.isna(first) else f"{first:%Y}–{last:%Y}",
 )
 layout.small_group_warning(
     {str(k): int(v) for k, v in articles["outlet_name"].value_counts().items()},

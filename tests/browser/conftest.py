@@ -107,5 +107,16 @@ def screenshot(page, name: str) -> Path:
     """Save a full-page screenshot under test-artifacts/screenshots for a person to look at."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
+    # Streamlit scrolls inside its main container, not the page: grow the window to show it all.
+    size = page.viewport_size
+    height = page.evaluate(
+        "Math.max(...[...document.querySelectorAll('[data-testid=stMain], "
+        "[data-testid=stAppViewContainer]')].map(e => e.scrollHeight))"
+    )
+    page.set_viewport_size(
+        {"width": size["width"], "height": min(max(height, size["height"]), 7000)}
+    )
+    page.wait_for_timeout(600)
     page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(size)
     return path

@@ -1,46 +1,154 @@
-"""The running dashboard in a real headless Chromium."""
+"""The running dashboard in a real headless Chromium: every page, filters in the URL, downloads,
+drill-down, and an upload full of markup that must run nothing."""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
+from urllib.parse import parse_qs, urlparse
+
+import pytest
 
 from tests.browser.conftest import screenshot
 
+PAGES = {
+    "": "Overview",
+    "meeting": "Meeting side by side",
+    "contrasts": "Term contrasts",
+    "stance": "Stance and framing",
+    "reader": "Reader",
+    "corpus": "Corpus",
+}
+HOSTILE = (
+    "Kerry and Putin in Sochi <script>window.__pwned=1</script>\n\n"
+    "Secretary of State John Kerry met Vladimir Putin in Sochi to discuss Ukraine and Syria. "
+    '<img src=x onerror="window.__pwned=2"> The talks at Bocharov Ruchey lasted four hours. '
+    '<a href="javascript:window.__pwned=3">Read more</a> and [click](javascript:window.__pwned=4)\n'
+)
 
-def _wait_for_app(page) -> None:
+
+def _wait_for_app(page, title: str) -> None:
     page.wait_for_selector("[data-testid='stApp']", timeout=60_000)
+    page.get_by_role("heading", name=title, exact=True).first.wait_for(timeout=60_000)
     page.wait_for_selector("text=Filters in force", timeout=60_000)
-    page.wait_for_selector("[data-testid='stMultiSelect']", timeout=60_000)
-    page.wait_for_selector("[data-testid='stDataFrame']", timeout=60_000)
     page.wait_for_load_state("networkidle")
-    # Glide data grids and select boxes paint a frame after they attach.
-    page.wait_for_timeout(1_000)
+    # Wait for the script run to finish, then give charts and grids a frame to paint.
+    page.wait_for_selector("[data-testid='stStatusWidget']", state="detached", timeout=60_000)
+    page.wait_for_timeout(800)
 
 
-def test_corpus_page_lists_the_articles(page, dashboard_url):
+def _no_error_on(page) -> None:
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
+@pytest.mark.parametrize(("path", "title"), PAGES.items())
+def test_every_page_renders(page, dashboard_url, path, title):
+    page.goto(f"{dashboard_url}/{path}")
+    _wait_for_app(page, title)
+    _no_error_on(page)
+    assert page.get_by_text("Filters in force: all articles").first.is_visible()
+    screenshot(page, f"page-{path or 'overview'}")
+
+
+def test_a_filter_changes_the_chart_and_the_url_and_survives_a_page_switch(page, dashboard_url):
     page.goto(dashboard_url)
-    _wait_for_app(page)
-    page.get_by_text("All 5 articles pass validation.").wait_for()
-    screenshot(page, "corpus")
-    assert page.get_by_text("Filters in force: all articles — 5 of 5 articles.").is_visible()
+    _wait_for_app(page, "Overview")
+    ticks = page.locator("[data-testid='stPlotlyChart']").first.locator(".ytick text")
+    assert ticks.count() == 4
+    sidebar = page.locator("[data-testid='stSidebar']")
+    sidebar.locator("[data-testid='stMultiSelect']").first.click()
+    page.get_by_role("option", name="Euromaidan Press").click()
+    page.keyboard.press("Escape")
+    page.get_by_text("— 2 of 5 articles.").first.wait_for()
+    page.wait_for_timeout(800)
+    assert parse_qs(urlparse(page.url).query)["f_outlet"] == ["Euromaidan Press"]
+    assert [t.text_content() for t in ticks.all()] == ["Euromaidan Press"]
+    screenshot(page, "overview-filtered")
+
+    sidebar.get_by_role("link", name="Term contrasts").click()
+    page.get_by_role("heading", name="Term contrasts").wait_for()
+    page.get_by_text("— 2 of 5 articles.").first.wait_for()
+    assert parse_qs(urlparse(page.url).query)["f_outlet"] == ["Euromaidan Press"]
 
 
-def test_a_shared_url_opens_the_same_filtered_view(page, dashboard_url):
-    page.goto(f"{dashboard_url}/?f_outlet=OSW+%E2%80%93+Centre+for+Eastern+Studies")
-    _wait_for_app(page)
-    page.get_by_text("— 1 of 5 articles.").wait_for()
-    screenshot(page, "corpus-filtered")
+def test_a_shared_url_opens_the_same_view(page, dashboard_url):
+    page.goto(
+        f"{dashboard_url}/contrasts?f_group=pro-Kremlin&f_group=Ukrainian"
+        "&tc_by=Outlet+group&tc_group=pro-Kremlin&tc_search=west"
+    )
+    _wait_for_app(page, "Term contrasts")
+    page.get_by_text("groups: pro-Kremlin, Ukrainian — 3 of 5 articles.").first.wait_for()
+    page.get_by_text("What sets pro-Kremlin apart from the rest").first.wait_for()
+    page.get_by_role("heading", name="Keyword in context").wait_for()
+    page.get_by_text(re.compile(r"'west': \d+ occurrences")).first.wait_for()
+    _no_error_on(page)
+    screenshot(page, "contrasts-shared-url")
 
 
 def test_downloaded_csv_has_the_rows_shown(page, dashboard_url):
     page.goto(f"{dashboard_url}/?f_meeting=none")
-    _wait_for_app(page)
-    page.get_by_text("— 1 of 5 articles.").wait_for()
+    _wait_for_app(page, "Overview")
+    page.get_by_text("— 1 of 5 articles.").first.wait_for()
     with page.expect_download() as download_info:
-        page.get_by_text("Download these 1 articles (CSV)").click()
-    content = download_info.value.path().read_text(encoding="utf-8")
-    rows = list(csv.DictReader(io.StringIO(content)))
+        page.get_by_role("button", name=re.compile(r"Download articles \(1 rows")).click()
+    download = download_info.value
+    assert download.suggested_filename == "narratives_articles_meeting-none.csv"
+    rows = list(csv.DictReader(io.StringIO(download.path().read_text(encoding="utf-8"))))
     assert [row["title"] for row in rows] == [
         "The West has a rare window to put Putin in his place"
     ]
+
+
+def test_clicking_a_point_drills_down_to_its_articles(page, dashboard_url):
+    page.goto(f"{dashboard_url}/?f_outlet=Euromaidan+Press")
+    _wait_for_app(page, "Overview")
+    timeline = page.locator("[data-testid='stPlotlyChart']").nth(1)
+    timeline.scroll_into_view_if_needed()
+    timeline.locator(".scatterlayer .point").first.click(force=True)
+    page.get_by_role("heading", name="Articles behind your selection").wait_for(timeout=30_000)
+    screenshot(page, "overview-drilldown")
+
+
+def test_an_upload_with_markup_runs_nothing_and_shows_as_text(page, dashboard_url, browser_corpus):
+    page.goto(f"{dashboard_url}/corpus")
+    _wait_for_app(page, "Corpus")
+    page.get_by_text("Metadata for every uploaded article").click()
+    page.get_by_role("combobox", name="Outlet", exact=True).click()
+    page.get_by_role("option", name="CNN").click()
+    page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(
+        files=[{"name": "../../evil.txt", "mimeType": "text/plain", "buffer": HOSTILE.encode()}]
+    )
+    page.get_by_role("button", name="Preview (dry run)").click()
+    page.get_by_text("Would add 1 articles. Nothing was written yet.").wait_for(timeout=60_000)
+    page.get_by_test_id("stBaseButton-primary").filter(has_text="Import").click()
+    page.get_by_text("Added 1 articles").wait_for(timeout=60_000)
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert not list(browser_corpus.parent.glob("evil*"))
+    screenshot(page, "corpus-after-upload")
+
+    page.goto(f"{dashboard_url}/reader?f_outlet=CNN")
+    _wait_for_app(page, "Reader")
+    reader = page.locator("[data-testid='narratives-reader-text']")
+    reader.wait_for()
+    assert "<script>window.__pwned=1</script>" not in reader.inner_html()
+    text = reader.inner_text()
+    assert '<img src=x onerror="window.__pwned=2">' in text
+    assert '<a href="javascript:window.__pwned=3">Read more</a>' in text
+    assert "[click](javascript:window.__pwned=4)" in text
+    assert page.locator("a[href^='javascript']").count() == 0
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    screenshot(page, "reader-hostile-upload")
+
+
+@pytest.mark.parametrize("path", ["", "contrasts", "reader"])
+def test_dark_theme_pages(browser, dashboard_url, path):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, color_scheme="dark")
+    page = context.new_page()
+    try:
+        page.goto(f"{dashboard_url}/{path}")
+        _wait_for_app(page, PAGES[path])
+        _no_error_on(page)
+        screenshot(page, f"dark-{path or 'overview'}")
+    finally:
+        context.close()

@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from analysis.corpus import load_corpus
+from analysis.pipeline import prepare_corpus
+from analysis.selection import Selection, filter_articles
+from analysis.stance import stance_by_group
+from dashboard.layout import NOTHING_SELECTED
+from tests.conftest import SHIPPED_CORPUS
+from tests.dashboard.conftest import downloaded_rows, texts
+
+OSW = "osw-2013-05-15-moscow-intransigent-towards-washington-on-the-syria-crisis"
+OSW_LABEL = (
+    "Moscow intransigent towards Washington on the Syria crisis — "
+    "OSW – Centre for Eastern Studies, 2013-05-15"
+)
+
+
+def test_default_load_shows_every_chart(open_page, downloads):
+    app = open_page("stance")
+    assert not app.exception
+    prepared = prepare_corpus(load_corpus(SHIPPED_CORPUS))
+    expected = stance_by_group(prepared.stance, prepared.articles, by="outlet")
+    rows = downloaded_rows(app, downloads, "sf_stance_csv")
+    assert len(rows) == int((expected["target"] == "russia").sum())
+    for key in (
+        "sf_outcome_csv",
+        "sf_frames_csv",
+        "sf_agenda_csv",
+        "sf_sources_csv",
+        "sf_time_csv",
+    ):
+        assert downloaded_rows(app, downloads, key), key
+    assert any("Insufficient evidence" in w for w in texts(app, "warning"))
+
+
+def test_target_and_filters_are_seeded_from_the_url(open_page, downloads):
+    app = open_page("stance", sf_target="Ukraine", f_group="Ukrainian")
+    assert not app.exception
+    assert app.selectbox(key="sf_target").value == "ukraine"
+    rows = downloaded_rows(app, downloads, "sf_stance_csv")
+    assert {row["group"] for row in rows} == {"euromaidan-press"}
+    assert {row["target"] for row in rows} == {"ukraine"}
+
+
+def test_a_filter_that_selects_nothing_says_so(open_page):
+    app = open_page("stance", f_outlet="MCU Times", f_meeting="2015-05-sochi")
+    assert not app.exception
+    assert texts(app, "info") == [NOTHING_SELECTED]
+
+
+def test_a_correction_in_the_reader_shows_on_the_stance_page(open_page, corpus_copy, downloads):
+    def osw_russia(app) -> str:
+        rows = downloaded_rows(app, downloads, "sf_stance_csv")
+        return next(r["label"] for r in rows if r["group"] == "osw" and int(r["articles"]) == 1)
+
+    before = open_page("stance", corpus=corpus_copy)
+    assert osw_russia(before) == "unfavorable"
+    reader = open_page("reader", corpus=corpus_copy, rd_article=OSW_LABEL)
+    reader.selectbox(key="rd_fix_label").select("favorable")
+    reader.text_input(key="rd_fix_who").input("Tester")
+    reader.button(key="rd_fix_save").click()
+    reader.run()
+    assert not reader.exception
+    after = open_page("stance", corpus=corpus_copy)
+    assert osw_russia(after) == "favorable"
+    prepared = prepare_corpus(load_corpus(corpus_copy))
+    osw = filter_articles(prepared.articles, Selection(outlets=("osw",)))
+    assert osw["id"].tolist() == [OSW]
