@@ -137,11 +137,14 @@ class _Groups:
             )
         labels = articles[by]
         selected = labels.notna().to_numpy()
-        matrix = counts.counts[selected]
-        used = np.asarray(matrix.sum(axis=0)).ravel() > 0
-        matrix = matrix[:, used]
-        self.terms = counts.terms[used]
-        self.n_words = counts.n_words[used]
+        # Copies of the big matrix are made only when rows or columns drop out.
+        matrix = counts.counts if selected.all() else counts.counts[selected]
+        used = np.bincount(matrix.indices, minlength=matrix.shape[1]) > 0
+        if not used.all():
+            matrix = matrix[:, used]
+            self.terms, self.n_words = counts.terms[used], counts.n_words[used]
+        else:
+            self.terms, self.n_words = counts.terms, counts.n_words
 
         names = labels[selected].astype(str).to_numpy()
         self.names = sorted(set(names))
@@ -149,16 +152,20 @@ class _Groups:
             raise ValueError(f"by={by!r} must have at least two groups, found {self.names}")
         index = {name: k for k, name in enumerate(self.names)}
         member = np.array([index[name] for name in names], dtype=np.int64)
+        shape = (len(self.names), len(member))
+        # Group sums stay in the counts' own integer type unless they could overflow it.
+        dtype = np.int32 if int(matrix.sum()) < np.iinfo(np.int32).max else np.int64
+        matrix = matrix.astype(dtype, copy=False)
         indicator = sp.csr_matrix(
-            (np.ones(len(member)), (member, np.arange(len(member)))),
-            shape=(len(self.names), len(member)),
+            (np.ones(len(member), dtype=dtype), (member, np.arange(len(member)))), shape=shape
+        )
+        used_by = sp.csr_matrix(
+            (np.ones_like(matrix.data), matrix.indices, matrix.indptr), shape=matrix.shape
         )
         tfidf = TfidfTransformer().fit_transform(matrix.astype(np.float32))
-        used_by = matrix.copy()
-        used_by.data = np.ones_like(used_by.data)
-        self.counts = (indicator @ matrix.astype(np.float64)).tocsr()
-        self.docs = (indicator @ used_by.astype(np.float64)).tocsr()
-        self.tfidf = (indicator @ tfidf.astype(np.float64)).tocsr()
+        self.counts = (indicator @ matrix).tocsr()
+        self.docs = (indicator @ used_by).tocsr()
+        self.tfidf = (indicator.astype(np.float32) @ tfidf).tocsr()
         self.articles = np.bincount(member, minlength=len(self.names))
         self.tokens = np.bincount(
             member, weights=counts.doc_tokens[selected], minlength=len(self.names)
@@ -170,7 +177,7 @@ class _Groups:
         return (
             self.counts.getrow(group).toarray().ravel(),
             self.docs.getrow(group).toarray().ravel(),
-            self.tfidf.getrow(group).toarray().ravel(),
+            self.tfidf.getrow(group).toarray().ravel().astype(np.float64),
             int(self.articles[group]),
             int(self.tokens[group]),
         )
@@ -181,7 +188,7 @@ class _Groups:
         return (
             self.term_total - y,
             np.asarray(self.docs.sum(axis=0)).ravel() - d,
-            np.asarray(self.tfidf.sum(axis=0)).ravel() - s,
+            np.asarray(self.tfidf.sum(axis=0), dtype=np.float64).ravel() - s,
             int(self.articles.sum()) - a,
             int(self.tokens.sum()) - t,
         )

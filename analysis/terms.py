@@ -73,6 +73,8 @@ _CHAR_MAP = str.maketrans(
         "‒": "-",
     }
 )
+# Phrase occurrences sorted at once when numbering phrases; bounds that step's memory.
+_BUCKET_SIZE = 4_000_000
 # Marks the end of an article in the token stream so no phrase spans two articles.
 _DOCUMENT_BREAK = "."
 
@@ -237,7 +239,7 @@ class TermCounts:
     terms : numpy.ndarray
         Term strings (object array), one per column. Columns hold single words,
         then two-word phrases, then three-word phrases; within a length the
-        order is fixed by the input (it follows the first use of their words).
+        order is fixed by the input but carries no meaning.
     n_words : numpy.ndarray
         Words in each term (1 to ``max_words``), ``int8``.
     doc_tokens : numpy.ndarray
@@ -292,6 +294,37 @@ def _block(rows: np.ndarray, columns: np.ndarray, n_docs: int, n_columns: int) -
     return matrix
 
 
+def _codes_fit(codes: np.ndarray, vocabulary_size: int) -> bool:
+    """Whether ``codes * vocabulary_size + word_id`` stays within int64."""
+    limit = (np.iinfo(np.int64).max - vocabulary_size) // vocabulary_size
+    return not codes.size or int(codes.max()) <= limit
+
+
+def _number_phrases(codes: np.ndarray, min_count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Number the distinct codes seen at least ``min_count`` times.
+
+    Returns the column of each occurrence (-1 when its code is too rare) and,
+    for each column, the index of one occurrence. Codes are split into buckets
+    by value so the sort behind :func:`numpy.unique` never holds all of them.
+    """
+    columns = np.full(len(codes), -1, dtype=np.int32)
+    firsts = [np.zeros(0, dtype=np.int64)]
+    n_columns = 0
+    n_buckets = max(1, len(codes) // _BUCKET_SIZE)
+    bucket = (codes % n_buckets).astype(np.int32)
+    for b in range(n_buckets):
+        members = np.flatnonzero(bucket == b)
+        _, first, inverse, counts = np.unique(
+            codes[members], return_index=True, return_inverse=True, return_counts=True
+        )
+        kept = counts >= min_count
+        numbers = np.where(kept, np.cumsum(kept) - 1 + n_columns, -1).astype(np.int32)
+        columns[members] = numbers[inverse]
+        firsts.append(members[first[kept]])
+        n_columns += int(kept.sum())
+    return columns, np.concatenate(firsts)
+
+
 def count_terms(
     texts: Iterable[str],
     *,
@@ -337,57 +370,54 @@ def count_terms(
     breaks = [_DOCUMENT_BREAK, *sorted(set(_BREAKS) - {_DOCUMENT_BREAK})]
     reserved = breaks + sorted(_stopwords(languages) - set(breaks))
     stream, lengths, words = _encode(texts, reserved)
-    n_docs = len(lengths)
-    doc_of = np.repeat(np.arange(n_docs, dtype=np.int32), lengths)
+    n_docs, vocabulary_size = len(lengths), len(words)
+    doc_ends = np.cumsum(lengths)
 
-    ids = np.arange(len(words))
+    def rows_of(positions: np.ndarray) -> np.ndarray:
+        return np.searchsorted(doc_ends, positions, side="right").astype(np.int32)
+
+    ids = np.arange(vocabulary_size)
     is_break = ids < len(breaks)
-    not_term = (ids < len(reserved)) | (np.fromiter(map(len, words), np.int64, len(words)) < 2)
-    doc_tokens = np.bincount(doc_of[~is_break[stream]], minlength=n_docs).astype(np.int64)
+    word_length = np.fromiter(map(len, words), np.int64, vocabulary_size)
+    not_term = (ids < len(reserved)) | (word_length < 2)
+    doc_tokens = np.bincount(rows_of(np.flatnonzero(~is_break[stream])), minlength=n_docs)
 
-    word_ids = np.flatnonzero(~not_term)
-    starts = np.flatnonzero(~not_term[stream])
-    column_of_word = np.cumsum(~not_term) - 1
-    blocks = [_block(doc_of[starts], column_of_word[stream[starts]], n_docs, len(word_ids))]
-    labels = [words[word_ids]]
-    sizes = [len(word_ids)]
+    # Positions fit in int32 (the stream is a Python array of C ints); halves the memory.
+    starts = np.flatnonzero(~not_term[stream]).astype(np.int32)
+    word_columns = np.cumsum(~not_term) - 1
+    blocks = [_block(rows_of(starts), word_columns[stream[starts]], n_docs, int((~not_term).sum()))]
+    labels = [words[~not_term]]
 
-    # codes[k] identifies the sequence of n words starting at position starts[k];
-    # parts[m] holds its (m+1)-th word id.
+    # codes[k] identifies the sequence of n words starting at position starts[k].
     codes = stream[starts].astype(np.int64)
-    parts = [stream[starts]]
     for n in range(2, max_words + 1):
-        ends = starts + n - 1
-        inside = ends < len(stream)
-        ends = ends[inside]
         # Inner words may be stopwords, but no word of a phrase may be a break.
-        keep = ~is_break[stream[ends]]
-        starts, codes = starts[inside][keep], codes[inside][keep]
-        parts = [p[inside][keep] for p in parts]
-        last = stream[ends[keep]]
-        parts.append(last)
-        codes = np.unique(codes, return_inverse=True)[1].astype(np.int64) * len(words) + last
-
-        ends_term = np.flatnonzero(~not_term[last])
-        _, first, inverse, counts = np.unique(
-            codes[ends_term], return_index=True, return_inverse=True, return_counts=True
+        extends = starts + n - 1 < len(stream)
+        extends[extends] = ~is_break[stream[starts[extends] + n - 1]]
+        starts, codes = starts[extends], codes[extends]
+        last = stream[starts + n - 1]
+        if not _codes_fit(codes, vocabulary_size):
+            # Rank the prefixes so the codes of longer sequences stay within int64.
+            codes = np.unique(codes, return_inverse=True)[1].astype(np.int64)
+        codes = codes * vocabulary_size + last
+        candidates = np.flatnonzero(~not_term[last]).astype(np.int32)
+        columns, firsts = _number_phrases(codes[candidates], min_phrase_count)
+        counted = columns >= 0
+        blocks.append(
+            _block(rows_of(starts[candidates[counted]]), columns[counted], n_docs, len(firsts))
         )
-        kept = counts >= min_phrase_count
-        column = np.cumsum(kept) - 1
-        occurrence = kept[inverse]
-        rows = doc_of[starts[ends_term[occurrence]]]
-        blocks.append(_block(rows, column[inverse[occurrence]], n_docs, int(kept.sum())))
-        first_seen = ends_term[first[kept]]
-        label = words[parts[0][first_seen]]
-        for part in parts[1:]:
-            label = label + " " + words[part[first_seen]]
+        first_starts = starts[candidates[firsts]]
+        label = words[stream[first_starts]]
+        for offset in range(1, n):
+            label = label + " " + words[stream[first_starts + offset]]
         labels.append(label)
-        sizes.append(int(kept.sum()))
 
     counts_matrix = sp.hstack(blocks, format="csr", dtype=np.int32)
     return TermCounts(
         counts=counts_matrix,
         terms=np.concatenate(labels).astype(object),
-        n_words=np.repeat(np.arange(1, max_words + 1, dtype=np.int8), sizes),
-        doc_tokens=doc_tokens,
+        n_words=np.repeat(
+            np.arange(1, max_words + 1, dtype=np.int8), [len(label) for label in labels]
+        ),
+        doc_tokens=doc_tokens.astype(np.int64),
     )

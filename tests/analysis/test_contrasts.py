@@ -152,6 +152,14 @@ def test_precomputed_counts_give_the_same_result():
     pd.testing.assert_frame_equal(given, contrast_one_vs_rest(articles, "outlet"))
 
 
+def test_articles_without_a_group_are_left_out():
+    articles = _articles()
+    extra = pd.DataFrame({"id": ["x99"], "outlet": [None], "text_clean": ["Sanctions. " * 3]})
+    result = contrast_one_vs_rest(pd.concat([articles, extra], ignore_index=True), "outlet")
+    assert "sanctions" not in set(result["term"])
+    pd.testing.assert_frame_equal(result, contrast_one_vs_rest(articles, "outlet"))
+
+
 def test_articles_are_not_modified():
     articles = _articles()
     before = articles.copy()

@@ -6,7 +6,15 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from analysis.terms import count_terms, extract_terms, load_stopwords, token_spans, tokenize
+from analysis import terms
+from analysis.terms import (
+    TermCounts,
+    count_terms,
+    extract_terms,
+    load_stopwords,
+    token_spans,
+    tokenize,
+)
 
 
 def test_tokens_keep_hyphenated_and_numbered_names():
@@ -87,6 +95,26 @@ def test_no_phrase_spans_two_articles():
     counts = count_terms(["kerry putin", "kerry putin", "putin kerry"], min_phrase_count=1)
     assert counts.terms.tolist() == ["kerry", "putin", "kerry putin", "putin kerry"]
     assert counts.counts.toarray()[:, 2:].tolist() == [[1, 0], [1, 0], [0, 1]]
+
+
+def _as_dict(counts: TermCounts) -> dict[str, list[int]]:
+    dense = counts.counts.toarray()
+    return {term: dense[:, k].tolist() for k, term in enumerate(counts.terms)}
+
+
+def test_bucketed_numbering_and_ranked_prefixes_give_the_same_counts(monkeypatch):
+    texts = [
+        "Regime change in Syria, regime change in Libya. Secretary of State Kerry.",
+        "The Secretary of State said regime change in Syria was over.",
+        "Kerry, Secretary of State, met Putin about regime change in Syria.",
+    ]
+    expected = _as_dict(count_terms(texts))
+    monkeypatch.setattr(terms, "_BUCKET_SIZE", 2)
+    assert _as_dict(count_terms(texts)) == expected
+    monkeypatch.setattr(terms, "_codes_fit", lambda codes, vocabulary_size: False)
+    assert _as_dict(count_terms(texts)) == expected
+    assert expected["change in syria"] == [1, 1, 1]
+    assert expected["secretary of state"] == [1, 1, 1]
 
 
 def test_russian_stopwords_are_removed():
