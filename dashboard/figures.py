@@ -213,13 +213,14 @@ def articles_timeline(
             )
         )
     starts = pd.to_datetime(meetings["start"], errors="coerce")
-    for start, key in zip(starts, meetings["meeting"], strict=True):
+    for index, (start, key) in enumerate(zip(starts, meetings["meeting"], strict=True)):
         if pd.isna(start):
             continue
         figure.add_vline(x=start, line={"dash": "dot", "width": 1, "color": NEUTRAL_COLOUR})
+        # Meetings a few months apart would print over each other: stagger the labels.
         figure.add_annotation(
             x=start,
-            y=1.0,
+            y=1.0 - 0.3 * (index % 2),
             yref="paper",
             text=str(key),
             showarrow=False,
@@ -280,7 +281,7 @@ def term_bars(
     _layout(
         figure,
         title=title,
-        x=f"← more typical of {other_label}   ·   z-score   ·   more typical of {group_label} →",
+        x=f"z-score  (→ {_plain(group_label)} · ← {_plain(other_label)})",
         y="Word or phrase",
         height=max(360, 120 + 22 * len(ordered)),
     )
@@ -344,7 +345,7 @@ def term_scatter(
         y=f"z-score (> 0: more typical of {group_label})",
         height=420,
     )
-    figure.update_xaxes(type="log")
+    figure.update_xaxes(type="log", dtick=1)
     return figure
 
 
@@ -400,7 +401,14 @@ def share_bars(
         y=category_title,
         height=max(300, 150 + 40 * shares[category].nunique()),
     )
-    figure.update_layout(barmode="stack", legend={"orientation": "h", "y": -0.2})
+    figure.update_layout(
+        barmode="stack",
+        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "traceorder": "normal"},
+        margin={"t": 100},
+    )
+    longest = shares.groupby(category)[value].sum().max() if len(shares) else 0
+    if longest and float(longest).is_integer() and longest <= 40:
+        figure.update_xaxes(dtick=max(1, round(float(longest) / 8)))
     if order:
         figure.update_yaxes(
             categoryorder="array", categoryarray=list(reversed(order)), type="category"

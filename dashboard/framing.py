@@ -26,6 +26,7 @@ __all__ = [
     "article_badges",
     "article_summary",
     "outlet_details",
+    "summary_table",
 ]
 
 #: Streamlit badge colours per stance label: blue and orange stay apart for colour-blind readers.
@@ -205,6 +206,21 @@ def aligned(
             selection=selection,
             key="mt_pair_agenda",
         )
+
+
+def summary_table(labels: Labels, articles: pd.DataFrame) -> pd.DataFrame:
+    """One row per article: metadata, stance per target and outcome framing."""
+    table = articles[["outlet", "outlet_name", "id", "title", "published", "authors"]]
+    table = table.reset_index(drop=True)
+    if labels.stance is not None:
+        stance = labels.stance[labels.stance["article_id"].isin(table["id"])]
+        wide = stance.pivot(index="article_id", columns="target", values="label")
+        wide.columns = [f"stance_{c}" for c in wide.columns]
+        table = table.merge(wide, left_on="id", right_index=True, how="left")
+    if labels.outcome is not None:
+        outcome = labels.outcome.set_index("article_id")["label"]
+        table = table.assign(outcome=table["id"].map(outcome).replace("", "covers no meeting"))
+    return table
 
 
 def across_meetings(labels: Labels, per_meeting: pd.DataFrame) -> pd.DataFrame:

@@ -70,11 +70,17 @@ def csv_name(what: str, selection: Selection) -> str:
     return f"narratives_{_slug(what)}_{described[:120]}.csv"
 
 
-def download_csv(frame: pd.DataFrame, *, what: str, selection: Selection, key: str) -> None:
-    """A button that downloads ``frame`` as formula-safe CSV, named after what it is."""
+def download_csv(
+    frame: pd.DataFrame, *, what: str, selection: Selection, key: str, lazy: bool = False
+) -> None:
+    """A button that downloads ``frame`` as formula-safe CSV, named after what it is.
+
+    With ``lazy`` the CSV is written only when the button is clicked (for large
+    tables such as the whole corpus with its texts).
+    """
     st.download_button(
         f"Download {what} ({len(frame)} rows, CSV)",
-        to_csv_bytes(frame),
+        (lambda: to_csv_bytes(frame)) if lazy else to_csv_bytes(frame),
         file_name=csv_name(what, selection),
         mime="text/csv",
         key=key,

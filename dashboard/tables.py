@@ -25,7 +25,6 @@ __all__ = [
 
 #: Columns of the article lists the pages show (the text itself stays in the Reader).
 ARTICLE_LIST_COLUMNS = [
-    "id",
     "title",
     "outlet_name",
     "outlet_group",
@@ -35,6 +34,7 @@ ARTICLE_LIST_COLUMNS = [
     "meetings",
     "language",
     "url",
+    "id",
 ]
 
 

@@ -225,7 +225,9 @@ st.caption(
 )
 if not corpus.articles.empty:
     whole = corpus.articles[[*ARTICLE_EXPORT_COLUMNS, "text"]]
-    layout.download_csv(whole, what="whole corpus", selection=type(selection)(), key="co_whole")
+    layout.download_csv(
+        whole, what="whole corpus", selection=type(selection)(), key="co_whole", lazy=True
+    )
 st.markdown("**Meetings catalogue**")
 layout.table(
     corpus.meetings,

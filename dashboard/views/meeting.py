@@ -14,6 +14,8 @@ from dashboard.navigation import open_in_reader
 
 VIEWS = ("Side by side", "A against B", "Across meetings")
 TERMS_PER_OUTLET = 8
+#: Articles listed in an outlet's column; a meeting at 10k articles has hundreds per outlet.
+ARTICLES_PER_OUTLET = 3
 
 page = layout.start_page(
     "Meeting side by side",
@@ -96,17 +98,27 @@ if view == VIEWS[0]:
         if labels.agenda is not None
         else pd.DataFrame(columns=["outlet", "subject_name"])
     )
-    summary_rows = []
-    for start in range(0, len(outlets), 3):
-        row = st.columns(3)
-        for column, outlet in zip(row, outlets[start : start + 3], strict=False):
+    outlet_words: dict[str, str] = {}
+    width = min(3, max(len(outlets), 2))
+    for start in range(0, len(outlets), width):
+        row = st.columns(width)
+        for column, outlet in zip(row, outlets[start : start + width], strict=False):
             outlet_terms = (
                 tables.top_terms(terms, outlet, n=TERMS_PER_OUTLET) if len(terms) else terms
             )
             with column.container(border=True):
                 st.subheader(names.get(outlet, outlet), divider="gray")
                 st.caption(f"{len(on_meeting[on_meeting['outlet'] == outlet])} articles")
-                for _, article in on_meeting[on_meeting["outlet"] == outlet].iterrows():
+                own = on_meeting[on_meeting["outlet"] == outlet].sort_values(
+                    "published", kind="mergesort"
+                )
+                outlet_words["; ".join(outlet_terms["term"])] = outlet
+                if len(own) > ARTICLES_PER_OUTLET:
+                    st.caption(
+                        f"The first {ARTICLES_PER_OUTLET} by date; all {len(own)} are in the "
+                        "CSV below and on the Overview page."
+                    )
+                for _, article in own.head(ARTICLES_PER_OUTLET).iterrows():
                     st.markdown(f"**{layout.escape_markdown(article['title'])}**")
                     when = (
                         "undated"
@@ -119,17 +131,6 @@ if view == VIEWS[0]:
                     framing.article_badges(labels, str(article["id"]))
                     if st.button("Read", key=f"mt_open_{article['id']}", icon=":material/article:"):
                         open_in_reader(str(article["id"]))
-                    summary_rows.append(
-                        {
-                            "outlet": names.get(outlet, outlet),
-                            "id": article["id"],
-                            "title": article["title"],
-                            "published": article["published"],
-                            "authors": article["authors"],
-                            **framing.article_summary(labels, str(article["id"])),
-                            "distinctive_terms": "; ".join(outlet_terms["term"]),
-                        }
-                    )
                 st.markdown("**Distinctive terms**")
                 st.caption(against)
                 if outlet_terms.empty:
@@ -152,7 +153,9 @@ if view == VIEWS[0]:
                 )
     st.divider()
     layout.download_csv(
-        pd.DataFrame(summary_rows),
+        framing.summary_table(labels, on_meeting).assign(
+            distinctive_terms=lambda f: f["outlet"].map({o: w for w, o in outlet_words.items()})
+        ),
         what=f"meeting {meeting} side by side",
         selection=meeting_selection,
         key="mt_summary_csv",

@@ -67,263 +67,278 @@ def drill(state: object, build: object, *, what: str, key: str) -> None:
         layout.table(shown, what=what, selection=selection, key=key)
 
 
-tabs = st.tabs(["Stance", "Outcome framing", "Frames", "Agenda", "Sources", "Stance over time"])
+# Only the open tab is computed: each one groups every selected article.
+tabs = st.tabs(
+    ["Stance", "Outcome framing", "Frames", "Agenda", "Sources", "Stance over time"],
+    key="sf_tab",
+    on_change="rerun",
+    bind="query-params",
+)
 
+targets = dict(zip(labels.stance["target"], labels.stance["target_name"], strict=False))
 with tabs[0]:
-    targets = dict(zip(labels.stance["target"], labels.stance["target_name"], strict=False))
-    target = st.selectbox(
-        "Toward", list(targets), format_func=targets.__getitem__, key="sf_target",
-        bind="query-params",
-    )  # fmt: skip
-    assert target is not None
-    groups = stance_by_group(labels.stance, articles, by="outlet")
-    groups = groups[groups["target"] == target].assign(
-        outlet_name=lambda f: f["group"].map(names),
-        share_text=lambda f: f["share"].map(lambda v: "—" if pd.isna(v) else f"{v:.0%}"),
-    )
-    small = groups[groups["status"] != "ok"]["outlet_name"].unique()
-    if len(small):
-        st.warning(
-            f"Insufficient evidence (fewer than {MIN_GROUP_ARTICLES} rated articles): "
-            f"{layout.escape_markdown(', '.join(small))}. Their counts are shown; shares and "
-            "intervals are not.",
-            icon=":material/warning:",
+    if tabs[0].open:
+        target = st.selectbox(
+            "Toward", list(targets), format_func=targets.__getitem__, key="sf_target",
+            bind="query-params",
+        )  # fmt: skip
+        assert target is not None
+        groups = stance_by_group(labels.stance, articles, by="outlet")
+        groups = groups[groups["target"] == target].assign(
+            outlet_name=lambda f: f["group"].map(names),
+            share_text=lambda f: f["share"].map(lambda v: "—" if pd.isna(v) else f"{v:.0%}"),
         )
-    state = layout.chart(
-        figures.share_bars(
-            groups,
-            category="outlet_name",
-            label="label",
-            value="articles",
-            title=f"Stance toward {targets[target]} per outlet (n = {n} articles)",
-            category_title="Outlet",
-            value_title="Articles",
-            label_order=STANCE_LABELS,
-            colours=label_colours,
-            customdata=["group", "label"],
-            hover=["share_text", "status"],
-            category_order=order,
-        ),
-        groups,
-        what=f"stance toward {target} per outlet",
-        selection=selection,
-        key="sf_stance",
-        alt=f"Stacked bars of the stance toward {targets[target]} of each outlet's articles",
-    )
-
-    def stance_rows(point: list[str]) -> pd.DataFrame:
-        outlet, label = point[0], point[1]
-        chosen = labels.stance[  # type: ignore[index]
-            (labels.stance["target"] == target) & (labels.stance["label"] == label)  # type: ignore[index]
-        ]
-        ids = {a for a in chosen["article_id"] if outlet_of.get(a) == outlet}
-        return evidence_for(ids, analysis="stance", target=target)
-
-    drill(state, stance_rows, what=f"evidence stance toward {target}", key="sf_stance_drill")
-
-with tabs[1]:
-    assert labels.outcome is not None
-    outcome = labels.outcome[labels.outcome["label"] != ""]
-    if outcome.empty:
-        st.info("None of the selected articles covers a meeting, so none has an outcome framing.")
-    else:
-        counts = (
-            outcome.assign(outlet=outcome["article_id"].map(outlet_of))
-            .groupby(["outlet", "label"])
-            .size()
-            .rename("articles")
-            .reset_index()
-        )
-        counts["outlet_name"] = counts["outlet"].map(names)
+        small = groups[groups["status"] != "ok"]["outlet_name"].unique()
+        if len(small):
+            st.warning(
+                f"Insufficient evidence (fewer than {MIN_GROUP_ARTICLES} rated articles): "
+                f"{layout.escape_markdown(', '.join(small))}. Their counts are shown; shares and "
+                "intervals are not.",
+                icon=":material/warning:",
+            )
         state = layout.chart(
             figures.share_bars(
-                counts,
+                groups,
                 category="outlet_name",
                 label="label",
                 value="articles",
-                title=f"Who came out ahead, per outlet (n = {len(outcome)} articles about a "
-                "meeting)",
+                title=f"Stance toward {targets[target]} per outlet (n = {n} articles)",
                 category_title="Outlet",
                 value_title="Articles",
-                label_order=OUTCOME_LABELS,
-                colours=outcome_colours,
-                customdata=["outlet", "label"],
-                category_order=[o for o in order if o in set(counts["outlet_name"])],
+                label_order=STANCE_LABELS,
+                colours=label_colours,
+                customdata=["group", "label"],
+                hover=["share_text", "status"],
+                category_order=order,
             ),
-            counts,
-            what="outcome framing per outlet",
+            groups,
+            what=f"stance toward {target} per outlet",
             selection=selection,
-            key="sf_outcome",
-            alt="Stacked bars of the outcome framing of each outlet's articles",
-        )
-        layout.small_group_warning(
-            {names[k]: int(v) for k, v in counts.groupby("outlet")["articles"].sum().items()},
-            minimum=MIN_GROUP_ARTICLES,
+            key="sf_stance",
+            alt=f"Stacked bars of the stance toward {targets[target]} of each outlet's articles",
         )
 
-        def outcome_rows(point: list[str]) -> pd.DataFrame:
-            chosen = outcome[outcome["label"] == point[1]]
-            ids = {a for a in chosen["article_id"] if outlet_of.get(a) == point[0]}
-            return evidence_for(ids, analysis="outcome")
+        def stance_rows(point: list[str]) -> pd.DataFrame:
+            outlet, label = point[0], point[1]
+            chosen = labels.stance[  # type: ignore[index]
+                (labels.stance["target"] == target) & (labels.stance["label"] == label)  # type: ignore[index]
+            ]
+            ids = {a for a in chosen["article_id"] if outlet_of.get(a) == outlet}
+            return evidence_for(ids, analysis="stance", target=target)
 
-        drill(state, outcome_rows, what="evidence outcome framing", key="sf_outcome_drill")
+        drill(state, stance_rows, what=f"evidence stance toward {target}", key="sf_stance_drill")
+
+with tabs[1]:
+    if tabs[1].open:
+        assert labels.outcome is not None
+        outcome = labels.outcome[labels.outcome["label"] != ""]
+        if outcome.empty:
+            st.info(
+                "None of the selected articles covers a meeting, so none has an outcome framing."
+            )
+        else:
+            counts = (
+                outcome.assign(outlet=outcome["article_id"].map(outlet_of))
+                .groupby(["outlet", "label"])
+                .size()
+                .rename("articles")
+                .reset_index()
+            )
+            counts["outlet_name"] = counts["outlet"].map(names)
+            state = layout.chart(
+                figures.share_bars(
+                    counts,
+                    category="outlet_name",
+                    label="label",
+                    value="articles",
+                    title=f"Who came out ahead, per outlet (n = {len(outcome)} articles about a "
+                    "meeting)",
+                    category_title="Outlet",
+                    value_title="Articles",
+                    label_order=OUTCOME_LABELS,
+                    colours=outcome_colours,
+                    customdata=["outlet", "label"],
+                    category_order=[o for o in order if o in set(counts["outlet_name"])],
+                ),
+                counts,
+                what="outcome framing per outlet",
+                selection=selection,
+                key="sf_outcome",
+                alt="Stacked bars of the outcome framing of each outlet's articles",
+            )
+            layout.small_group_warning(
+                {names[k]: int(v) for k, v in counts.groupby("outlet")["articles"].sum().items()},
+                minimum=MIN_GROUP_ARTICLES,
+            )
+
+            def outcome_rows(point: list[str]) -> pd.DataFrame:
+                chosen = outcome[outcome["label"] == point[1]]
+                ids = {a for a in chosen["article_id"] if outlet_of.get(a) == point[0]}
+                return evidence_for(ids, analysis="outcome")
+
+            drill(state, outcome_rows, what="evidence outcome framing", key="sf_outcome_drill")
 
 with tabs[2]:
-    assert labels.frames is not None
-    frames = group_frames(labels.frames, articles, by="outlet")
-    if frames.empty:
-        st.info("No frame cue in the selected articles (or none in a supported language).")
-    else:
-        frames = frames.assign(
-            outlet_name=frames["outlet"].map(names), percent=(frames["share"] * 100).round(0)
-        )
-        state = layout.chart(
-            figures.matrix_chart(
+    if tabs[2].open:
+        assert labels.frames is not None
+        frames = group_frames(labels.frames, articles, by="outlet")
+        if frames.empty:
+            st.info("No frame cue in the selected articles (or none in a supported language).")
+        else:
+            frames = frames.assign(
+                outlet_name=frames["outlet"].map(names), percent=(frames["share"] * 100).round(0)
+            )
+            state = layout.chart(
+                figures.matrix_chart(
+                    frames,
+                    x="frame_name",
+                    y="outlet_name",
+                    value="percent",
+                    title=f"Share of each outlet's framing vocabulary per frame (n = {n} articles)",
+                    x_title="Frame (Policy Frames Codebook)",
+                    y_title="Outlet",
+                    value_title="% of frame cues",
+                    hover=["count", "articles_with_frame", "n_articles"],
+                    customdata=["outlet", "frame"],
+                    y_order=[o for o in order if o in set(frames["outlet_name"])],
+                ),
                 frames,
-                x="frame_name",
-                y="outlet_name",
-                value="percent",
-                title=f"Share of each outlet's framing vocabulary per frame (n = {n} articles)",
-                x_title="Frame (Policy Frames Codebook)",
-                y_title="Outlet",
-                value_title="% of frame cues",
-                hover=["count", "articles_with_frame", "n_articles"],
-                customdata=["outlet", "frame"],
-                y_order=[o for o in order if o in set(frames["outlet_name"])],
-            ),
-            frames,
-            what="frames per outlet",
-            selection=selection,
-            key="sf_frames",
-            alt="Matrix of the share of each frame in each outlet's framing vocabulary",
-        )
+                what="frames per outlet",
+                selection=selection,
+                key="sf_frames",
+                alt="Matrix of the share of each frame in each outlet's framing vocabulary",
+            )
 
-        def frame_rows(point: list[str]) -> pd.DataFrame:
-            ids = {a for a, o in outlet_of.items() if o == point[0]}
-            return evidence_for(ids, analysis="frame", label=point[1])
+            def frame_rows(point: list[str]) -> pd.DataFrame:
+                ids = {a for a, o in outlet_of.items() if o == point[0]}
+                return evidence_for(ids, analysis="frame", label=point[1])
 
-        drill(state, frame_rows, what="evidence frames", key="sf_frames_drill")
+            drill(state, frame_rows, what="evidence frames", key="sf_frames_drill")
 
 with tabs[3]:
-    assert labels.agenda is not None
-    agenda = agenda_matrix(labels.agenda, articles, by="outlet")
-    if agenda.empty:
-        st.info("No article in a supported language: the agenda cannot be measured.")
-    else:
-        agenda = agenda.assign(
-            outlet_name=agenda["outlet"].map(names), percent=(agenda["share"] * 100).round(0)
-        )
-        state = layout.chart(
-            figures.matrix_chart(
+    if tabs[3].open:
+        assert labels.agenda is not None
+        agenda = agenda_matrix(labels.agenda, articles, by="outlet")
+        if agenda.empty:
+            st.info("No article in a supported language: the agenda cannot be measured.")
+        else:
+            agenda = agenda.assign(
+                outlet_name=agenda["outlet"].map(names), percent=(agenda["share"] * 100).round(0)
+            )
+            state = layout.chart(
+                figures.matrix_chart(
+                    agenda,
+                    x="subject_name",
+                    y="outlet_name",
+                    value="percent",
+                    title=f"Which subjects each outlet covers (n = {n} articles); "
+                    "hollow = left out",
+                    x_title="Subject",
+                    y_title="Outlet",
+                    value_title="% of its articles",
+                    hover=["articles_covering", "n_articles"],
+                    customdata=["outlet", "subject"],
+                    x_order=list(dict.fromkeys(agenda["subject_name"])),
+                    y_order=[o for o in order if o in set(agenda["outlet_name"])],
+                ),
                 agenda,
-                x="subject_name",
-                y="outlet_name",
-                value="percent",
-                title=f"Which subjects each outlet covers (n = {n} articles); hollow = left out",
-                x_title="Subject",
-                y_title="Outlet",
-                value_title="% of its articles",
-                hover=["articles_covering", "n_articles"],
-                customdata=["outlet", "subject"],
-                x_order=list(dict.fromkeys(agenda["subject_name"])),
-                y_order=[o for o in order if o in set(agenda["outlet_name"])],
-            ),
-            agenda,
-            what="agenda per outlet",
-            selection=selection,
-            key="sf_agenda",
-            alt="Matrix of the share of each outlet's articles that cover each subject",
-        )
+                what="agenda per outlet",
+                selection=selection,
+                key="sf_agenda",
+                alt="Matrix of the share of each outlet's articles that cover each subject",
+            )
 
-        def subject_rows(point: list[str]) -> pd.DataFrame:
-            ids = {a for a, o in outlet_of.items() if o == point[0]}
-            return evidence_for(ids, analysis="subject", label=point[1])
+            def subject_rows(point: list[str]) -> pd.DataFrame:
+                ids = {a for a, o in outlet_of.items() if o == point[0]}
+                return evidence_for(ids, analysis="subject", label=point[1])
 
-        drill(state, subject_rows, what="evidence agenda", key="sf_agenda_drill")
+            drill(state, subject_rows, what="evidence agenda", key="sf_agenda_drill")
 
 with tabs[4]:
-    assert labels.sources is not None
-    cited = group_sources(labels.sources, articles, by="outlet")
-    if cited.empty:
-        st.info("The selected articles quote or cite nobody the analysis recognises.")
-    else:
-        cited = (
-            cited.groupby(["outlet", "source", "speaker"], as_index=False)
-            .agg(count=("count", "sum"), articles_citing=("articles_citing", "max"),
-                 n_articles=("n_articles", "max"))
-        )  # fmt: skip
-        top_sources = (
-            cited.groupby("speaker")["count"].sum().sort_values(ascending=False).head(15).index
-        )
-        cited = cited[cited["speaker"].isin(top_sources)].assign(
-            outlet_name=lambda f: f["outlet"].map(names)
-        )
-        state = layout.chart(
-            figures.matrix_chart(
+    if tabs[4].open:
+        assert labels.sources is not None
+        cited = group_sources(labels.sources, articles, by="outlet")
+        if cited.empty:
+            st.info("The selected articles quote or cite nobody the analysis recognises.")
+        else:
+            cited = (
+                cited.groupby(["outlet", "source", "speaker"], as_index=False)
+                .agg(count=("count", "sum"), articles_citing=("articles_citing", "max"),
+                     n_articles=("n_articles", "max"))
+            )  # fmt: skip
+            top_sources = (
+                cited.groupby("speaker")["count"].sum().sort_values(ascending=False).head(15).index
+            )
+            cited = cited[cited["speaker"].isin(top_sources)].assign(
+                outlet_name=lambda f: f["outlet"].map(names)
+            )
+            state = layout.chart(
+                figures.matrix_chart(
+                    cited,
+                    x="speaker",
+                    y="outlet_name",
+                    value="count",
+                    title=f"Whom each outlet quotes or cites (n = {n} articles; 15 most quoted)",
+                    x_title="Quoted or cited",
+                    y_title="Outlet",
+                    value_title="Quotations",
+                    hover=["articles_citing", "n_articles"],
+                    customdata=["outlet", "source"],
+                    x_order=list(top_sources),
+                    y_order=[o for o in order if o in set(cited["outlet_name"])],
+                ),
                 cited,
-                x="speaker",
-                y="outlet_name",
-                value="count",
-                title=f"Whom each outlet quotes or cites (n = {n} articles; 15 most quoted)",
-                x_title="Quoted or cited",
-                y_title="Outlet",
-                value_title="Quotations",
-                hover=["articles_citing", "n_articles"],
-                customdata=["outlet", "source"],
-                x_order=list(top_sources),
-                y_order=[o for o in order if o in set(cited["outlet_name"])],
-            ),
-            cited,
-            what="sources per outlet",
-            selection=selection,
-            key="sf_sources",
-            alt="Matrix of how often each outlet quotes each source",
-        )
+                what="sources per outlet",
+                selection=selection,
+                key="sf_sources",
+                alt="Matrix of how often each outlet quotes each source",
+            )
 
-        def source_rows(point: list[str]) -> pd.DataFrame:
-            ids = {a for a, o in outlet_of.items() if o == point[0]}
-            return evidence_for(ids, analysis="source", label=point[1])
+            def source_rows(point: list[str]) -> pd.DataFrame:
+                ids = {a for a, o in outlet_of.items() if o == point[0]}
+                return evidence_for(ids, analysis="source", label=point[1])
 
-        drill(state, source_rows, what="evidence sources", key="sf_sources_drill")
+            drill(state, source_rows, what="evidence sources", key="sf_sources_drill")
 
 with tabs[5]:
-    over_time = labels.stance[labels.stance["score"].notna()].merge(
-        articles[["id", "outlet_name", "published", "title"]],
-        left_on="article_id",
-        right_on="id",
-    )
-    over_time = over_time[over_time["published"].notna()]
-    time_target = st.selectbox(
-        "Toward", list(targets), format_func=targets.__getitem__, key="sf_time_target",
-        bind="query-params",
-    )  # fmt: skip
-    over_time = over_time[over_time["target"] == time_target]
-    if over_time.empty:
-        st.info("No dated article takes a stance toward this target.")
-    else:
-        state = layout.chart(
-            figures.values_over_time(
-                over_time,
-                x="published",
-                y="score",
-                series="outlet_name",
-                title=f"Stance toward {targets[str(time_target)]} over time "
-                f"(n = {len(over_time)} dated articles that mention it)",
-                x_title="Publication date",
-                y_title="Stance score (−1 unfavorable … +1 favorable)",
-                colours=page.colours,
-                customdata=["article_id"],
-                hover=["title", "label"],
-            ),
-            over_time[["published", "outlet_name", "title", "label", "score", "confidence",
-                       "article_id"]],
-            what=f"stance toward {time_target} over time",
-            selection=selection,
-            key="sf_time",
-            alt="Stance score of each article over time, one line per outlet",
+    if tabs[5].open:
+        over_time = labels.stance[labels.stance["score"].notna()].merge(
+            articles[["id", "outlet_name", "published", "title"]],
+            left_on="article_id",
+            right_on="id",
+        )
+        over_time = over_time[over_time["published"].notna()]
+        time_target = st.selectbox(
+            "Toward", list(targets), format_func=targets.__getitem__, key="sf_time_target",
+            bind="query-params",
         )  # fmt: skip
+        over_time = over_time[over_time["target"] == time_target]
+        if over_time.empty:
+            st.info("No dated article takes a stance toward this target.")
+        else:
+            state = layout.chart(
+                figures.values_over_time(
+                    over_time,
+                    x="published",
+                    y="score",
+                    series="outlet_name",
+                    title=f"Stance toward {targets[str(time_target)]} over time "
+                    f"(n = {len(over_time)} dated articles that mention it)",
+                    x_title="Publication date",
+                    y_title="Stance score (−1 unfavorable … +1 favorable)",
+                    colours=page.colours,
+                    customdata=["article_id"],
+                    hover=["title", "label"],
+                ),
+                over_time[["published", "outlet_name", "title", "label", "score", "confidence",
+                           "article_id"]],
+                what=f"stance toward {time_target} over time",
+                selection=selection,
+                key="sf_time",
+                alt="Stance score of each article over time, one line per outlet",
+            )  # fmt: skip
 
-        def time_rows(point: list[str]) -> pd.DataFrame:
-            return evidence_for({point[0]}, analysis="stance", target=str(time_target))
+            def time_rows(point: list[str]) -> pd.DataFrame:
+                return evidence_for({point[0]}, analysis="stance", target=str(time_target))
 
-        drill(state, time_rows, what="evidence stance over time", key="sf_time_drill")
+            drill(state, time_rows, what="evidence stance over time", key="sf_time_drill")

@@ -28,7 +28,13 @@ def test_meeting_is_seeded_from_the_url_and_outlets_stand_side_by_side(open_page
 def test_side_by_side_download_has_one_row_per_article(open_page, sochi_corpus, downloads):
     app = open_page("meeting", corpus=sochi_corpus, mt_meeting=SOCHI)
     rows = downloaded_rows(app, downloads, "mt_summary_csv")
-    assert sorted(row["outlet"] for row in rows) == ["CNN", "Euromaidan Press", "The Duran"]
+    assert sorted(row["outlet_name"] for row in rows) == ["CNN", "Euromaidan Press", "The Duran"]
+    assert {row["stance_russia"] for row in rows} <= {
+        "favorable",
+        "unfavorable",
+        "neutral",
+        "not mentioned",
+    }
     assert all(row["distinctive_terms"] for row in rows)
 
 

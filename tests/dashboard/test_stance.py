@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from analysis.corpus import load_corpus
 from analysis.pipeline import prepare_corpus
 from analysis.selection import Selection, filter_articles
@@ -22,15 +24,23 @@ def test_default_load_shows_every_chart(open_page, downloads):
     expected = stance_by_group(prepared.stance, prepared.articles, by="outlet")
     rows = downloaded_rows(app, downloads, "sf_stance_csv")
     assert len(rows) == int((expected["target"] == "russia").sum())
-    for key in (
-        "sf_outcome_csv",
-        "sf_frames_csv",
-        "sf_agenda_csv",
-        "sf_sources_csv",
-        "sf_time_csv",
-    ):
-        assert downloaded_rows(app, downloads, key), key
     assert any("Insufficient evidence" in w for w in texts(app, "warning"))
+
+
+@pytest.mark.parametrize(
+    ("tab", "key"),
+    [
+        ("Outcome framing", "sf_outcome_csv"),
+        ("Frames", "sf_frames_csv"),
+        ("Agenda", "sf_agenda_csv"),
+        ("Sources", "sf_sources_csv"),
+        ("Stance over time", "sf_time_csv"),
+    ],
+)
+def test_every_tab_opens_from_the_url_with_its_table(open_page, downloads, tab, key):
+    app = open_page("stance", sf_tab=tab)
+    assert not app.exception
+    assert downloaded_rows(app, downloads, key)
 
 
 def test_target_and_filters_are_seeded_from_the_url(open_page, downloads):
