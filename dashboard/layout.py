@@ -43,6 +43,8 @@ __all__ = [
     "term_spans",
 ]
 
+#: Tables longer than this are turned into CSV only when their download is clicked.
+LAZY_ROWS = 2000
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:=&\"'])")
 
 
@@ -75,12 +77,14 @@ def download_csv(
 ) -> None:
     """A button that downloads ``frame`` as formula-safe CSV, named after what it is.
 
-    With ``lazy`` the CSV is written only when the button is clicked (for large
-    tables such as the whole corpus with its texts).
+    With ``lazy``, and always for tables over :data:`LAZY_ROWS` rows, the CSV is
+    written only when the button is clicked, so a large table does not slow
+    every re-render.
     """
+    later = lazy or len(frame) > LAZY_ROWS
     st.download_button(
         f"Download {what} ({len(frame)} rows, CSV)",
-        (lambda: to_csv_bytes(frame)) if lazy else to_csv_bytes(frame),
+        (lambda: to_csv_bytes(frame)) if later else to_csv_bytes(frame),
         file_name=csv_name(what, selection),
         mime="text/csv",
         key=key,

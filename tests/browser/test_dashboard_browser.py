@@ -114,8 +114,11 @@ def test_an_upload_with_markup_runs_nothing_and_shows_as_text(page, dashboard_ur
     page.goto(f"{dashboard_url}/corpus")
     _wait_for_app(page, "Corpus")
     page.get_by_text("Metadata for every uploaded article").click()
-    page.get_by_role("combobox", name="Outlet", exact=True).click()
-    page.get_by_role("option", name="CNN").click()
+    outlet = page.get_by_role("combobox", name="Outlet", exact=True)
+    outlet.click()
+    outlet.fill("CNN")
+    page.get_by_role("option", name="CNN").first.click()
+    page.wait_for_timeout(500)
     page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(
         files=[{"name": "../../evil.txt", "mimeType": "text/plain", "buffer": HOSTILE.encode()}]
     )
