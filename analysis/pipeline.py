@@ -43,6 +43,9 @@ __all__ = [
     "term_contrasts",
 ]
 
+#: Longest phrase counted, in words.
+MAX_PHRASE_WORDS = 3
+
 #: Metadata columns an analyst can group articles by.
 GROUPING_COLUMNS = ("outlet", "outlet_group", "meeting", "year", "language")
 
@@ -162,10 +165,13 @@ def prepare_corpus(corpus: Corpus, *, options: AnalysisOptions | None = None) ->
     articles = articles.assign(text_clean=cleaned["text_clean"].to_numpy())
     articles["text_terms"] = articles["title"] + "\n\n" + articles["text_clean"]
     languages = sorted({*articles["language"], "en"})
+    # Phrases are always counted up to the longest length; a shorter
+    # ``max_words`` only hides columns (see :func:`select`), so changing it never
+    # counts again.
     counts = count_terms(
         articles["text_terms"],
         languages=languages,
-        max_words=options.max_words,
+        max_words=MAX_PHRASE_WORDS,
         min_phrase_count=options.min_phrase_count,
     )
     cleaned = articles[["id", "text_clean"]]
@@ -203,14 +209,21 @@ def prepare_corpus(corpus: Corpus, *, options: AnalysisOptions | None = None) ->
 
 
 def select(prepared: PreparedCorpus, selection: Selection) -> tuple[pd.DataFrame, TermCounts]:
-    """The selected articles and their rows of the term counts."""
+    """The selected articles and their rows of the term counts.
+
+    Only terms of at most ``prepared.options.max_words`` words are kept.
+    """
     chosen = filter_articles(prepared.articles, selection)
     rows = chosen.index.to_numpy()
     counts = prepared.counts
+    columns = np.flatnonzero(counts.n_words <= prepared.options.max_words)
+    matrix = counts.counts[rows]
+    if len(columns) < len(counts.terms):
+        matrix = matrix[:, columns]
     sliced = TermCounts(
-        counts=counts.counts[rows],
-        terms=counts.terms,
-        n_words=counts.n_words,
+        counts=matrix,
+        terms=counts.terms[columns],
+        n_words=counts.n_words[columns],
         doc_tokens=counts.doc_tokens[rows],
     )
     return chosen.reset_index(drop=True), sliced

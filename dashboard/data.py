@@ -134,9 +134,10 @@ def get_prepared(options: AnalysisOptions | None = None) -> PreparedCorpus:
     """
     options = options or AnalysisOptions()
     root, signature = _key()
-    # The prior only enters the contrasts, not the cleaning or the counts, so a
-    # prepared corpus with the same phrase settings is reused under the new prior.
-    base = AnalysisOptions(max_words=options.max_words, min_phrase_count=options.min_phrase_count)
+    # The prior and the longest phrase only enter the contrasts (the counts always
+    # hold phrases of every length), so a prepared corpus with the same phrase
+    # count threshold is reused under new ones.
+    base = AnalysisOptions(min_phrase_count=options.min_phrase_count)
     try:
         prepared = _with_overrides(
             root,
