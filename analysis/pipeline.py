@@ -41,6 +41,7 @@ __all__ = [
     "prepare_corpus",
     "select",
     "term_contrasts",
+    "terms_text",
 ]
 
 #: Longest phrase counted, in words.
@@ -48,6 +49,14 @@ MAX_PHRASE_WORDS = 3
 
 #: Metadata columns an analyst can group articles by.
 GROUPING_COLUMNS = ("outlet", "outlet_group", "meeting", "year", "language")
+
+
+def terms_text(title: str, body: str) -> str:
+    """What term counts and keyword in context read: the headline, a blank line, the body.
+
+    Built when needed rather than stored, so the corpus is not held a third time.
+    """
+    return f"{title}\n\n{body}"
 
 
 @dataclass(frozen=True)
@@ -91,11 +100,10 @@ class PreparedCorpus:
     """Whole-corpus work, done once: every table is keyed by article id.
 
     ``articles`` is the corpus's article table plus ``text_clean`` (the cleaned
-    body) and ``text_terms`` (the headline, a blank line, then the cleaned
-    body: the words term contrasts and keyword in context read, since a
-    headline is the outlet's own framing too); ``removed`` lists the
-    boilerplate cleaning took out, with its reasons; ``counts`` holds the term
-    counts of ``text_terms``, row *i* for article *i*. ``stance`` and
+    body); ``removed`` lists the boilerplate cleaning took out, with its
+    reasons; ``counts`` holds the term counts of each article's headline and
+    cleaned body (:func:`terms_text`: a headline is the outlet's own framing
+    too), row *i* for article *i*. ``stance`` and
     ``outcome`` carry the analyst's overrides (``computed_stance`` and
     ``computed_outcome`` do not); ``evidence`` has :data:`EVIDENCE_COLUMNS`.
     """
@@ -163,13 +171,15 @@ def prepare_corpus(corpus: Corpus, *, options: AnalysisOptions | None = None) ->
     articles = corpus.articles.reset_index(drop=True)
     cleaned, removed = clean_articles(articles)
     articles = articles.assign(text_clean=cleaned["text_clean"].to_numpy())
-    articles["text_terms"] = articles["title"] + "\n\n" + articles["text_clean"]
     languages = sorted({*articles["language"], "en"})
     # Phrases are always counted up to the longest length; a shorter
     # ``max_words`` only hides columns (see :func:`select`), so changing it never
     # counts again.
     counts = count_terms(
-        articles["text_terms"],
+        (
+            terms_text(title, body)
+            for title, body in zip(articles["title"], articles["text_clean"], strict=True)
+        ),
         languages=languages,
         max_words=MAX_PHRASE_WORDS,
         min_phrase_count=options.min_phrase_count,
@@ -254,7 +264,8 @@ def term_contrasts(
     options = prepared.options
     common = {
         "counts": counts,
-        "text_column": "text_terms",
+        # The counts are given; the column only names what they were made from.
+        "text_column": "text_clean",
         "prior_total": options.prior_total,
         "top": top,
         "max_words": options.max_words,
@@ -268,11 +279,14 @@ def term_contrasts(
 def keyword_table(prepared: PreparedCorpus, selection: Selection, term: str) -> pd.DataFrame:
     """Every occurrence of ``term`` in the selected articles' headline and cleaned text.
 
-    Offsets refer to ``text_terms`` (headline, blank line, cleaned body): the
-    text the term counts come from, so every counted occurrence is listed.
+    Offsets refer to :func:`terms_text` (headline, blank line, cleaned body):
+    the text the term counts come from, so every counted occurrence is listed.
     """
     articles, _ = select(prepared, selection)
-    return keyword_in_context(articles, term, text_column="text_terms")
+    texts = [
+        terms_text(t, b) for t, b in zip(articles["title"], articles["text_clean"], strict=True)
+    ]
+    return keyword_in_context(articles.assign(text_terms=texts), term, text_column="text_terms")
 
 
 #: Columns of the articles table written by ``analyze`` (the text itself stays in the corpus).

@@ -6,7 +6,13 @@ import pandas as pd
 
 from analysis.contrasts import contrast_one_vs_rest
 from analysis.corpus import load_corpus
-from analysis.pipeline import AnalysisOptions, prepare_corpus, select, term_contrasts
+from analysis.pipeline import (
+    AnalysisOptions,
+    prepare_corpus,
+    select,
+    term_contrasts,
+    terms_text,
+)
 from analysis.selection import Selection
 from tests.conftest import SHIPPED_CORPUS
 
@@ -15,9 +21,15 @@ def test_a_shorter_phrase_length_gives_the_numbers_of_counting_again():
     prepared = prepare_corpus(load_corpus(SHIPPED_CORPUS))
     words_only = replace(prepared, options=AnalysisOptions(max_words=1))
     viewed = term_contrasts(words_only, Selection(), by="outlet")
-    counted = contrast_one_vs_rest(
-        prepared.articles, "outlet", text_column="text_terms", max_words=1
+    articles = prepared.articles.assign(
+        text_terms=[
+            terms_text(t, b)
+            for t, b in zip(
+                prepared.articles["title"], prepared.articles["text_clean"], strict=True
+            )
+        ]
     )
+    counted = contrast_one_vs_rest(articles, "outlet", text_column="text_terms", max_words=1)
     assert set(viewed["n_words"]) == {1}
     pd.testing.assert_frame_equal(viewed, counted)
 
