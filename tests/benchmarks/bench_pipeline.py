@@ -26,7 +26,9 @@ Stages and what is measured
   terms in each direction (the full frame at 50k articles would have tens of
   millions of rows, which nobody reads).
 * ``load``: :func:`analysis.corpus.load_corpus` on the corpus written as files
-  (cache off), when that module exists.
+  (cache off), when that module exists; ``load_fill_cache`` the same with the
+  parse cache on and empty (it is filled), ``load_cached`` again with the cache
+  filled: every file is still read and hashed, none is parsed.
 * ``clean``: ``analysis.cleaning.clean_articles`` on the loaded frame, when that
   module exists (run last: the frame is loaded in the parent just before).
 * ``analyze``: the whole of ``narratives analyze`` on the loaded corpus:
@@ -53,6 +55,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import multiprocessing as mp
+import os
 import resource
 import sys
 import tempfile
@@ -236,6 +239,8 @@ def _has(module: str) -> bool:
 def run(size: int, rows: list[dict[str, Any]]) -> None:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
+    os.environ["NARRATIVES_CACHE_DIR"] = tempfile.mkdtemp(prefix="narratives-bench-cache-")
+
     from analysis.contrasts import contrast_one_vs_rest
 
     with tempfile.TemporaryDirectory() as folder:
@@ -257,6 +262,9 @@ def run(size: int, rows: list[dict[str, Any]]) -> None:
 
             write_corpus(frame, Path(folder))
             stages["load"] = lambda: load_corpus(folder, use_cache=False)
+            # The first cached load parses and fills the cache; the second reads it.
+            stages["load_fill_cache"] = lambda: load_corpus(folder)
+            stages["load_cached"] = lambda: load_corpus(folder)
             if _has("analysis.pipeline"):
                 from analysis.pipeline import analysis_tables, prepare_corpus
                 from analysis.selection import Selection
