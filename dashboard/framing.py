@@ -8,9 +8,9 @@ table (an older library), every function says so once instead of failing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -40,34 +40,95 @@ LABEL_BADGE_COLOURS = {
 _TABLES = ("stance", "outcome", "frames", "agenda", "sources", "evidence")
 
 
-@dataclass(frozen=True)
-class Labels:
-    """The per-article label tables of the selected articles (None when not computed)."""
+#: Per-article row positions of the prepared tables, by the table object's id (the
+#: table is kept alongside so the id cannot be reused). Prepared tables live as
+#: long as their cache entry, so a few entries cover every open corpus version.
+_INDEXES: dict[int, tuple[pd.DataFrame, dict[str, np.ndarray]]] = {}
+_MAX_INDEXES = 24
 
-    stance: pd.DataFrame | None
-    outcome: pd.DataFrame | None
-    frames: pd.DataFrame | None
-    agenda: pd.DataFrame | None
-    sources: pd.DataFrame | None
-    evidence: pd.DataFrame | None
+
+def _article_index(frame: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Row positions of each article in ``frame``, computed once per table."""
+    cached = _INDEXES.get(id(frame))
+    if cached is not None and cached[0] is frame:
+        return cached[1]
+    groups = frame.groupby("article_id", sort=False).indices
+    index = {str(k): np.asarray(v) for k, v in groups.items()}
+    if len(_INDEXES) >= _MAX_INDEXES:
+        _INDEXES.pop(next(iter(_INDEXES)))
+    _INDEXES[id(frame)] = (frame, index)
+    return index
+
+
+class Labels:
+    """The per-article label tables of the selected articles (see :meth:`has`).
+
+    A selected table is taken from the prepared one only when a page reads it,
+    and single articles are looked up through a per-article index: copying a
+    100k-row evidence table on every rerun is what made pages slow.
+    """
+
+    def __init__(self, tables: dict[str, pd.DataFrame | None], ids: Iterable[str]) -> None:
+        self._tables = tables
+        self._ids = list(dict.fromkeys(ids))
+        self._selected: dict[str, pd.DataFrame] = {}
 
     @classmethod
     def of(cls, prepared: PreparedCorpus, articles: pd.DataFrame) -> Labels:
-        ids = set(articles["id"])
-        picked: dict[str, Any] = {}
+        tables: dict[str, pd.DataFrame | None] = {}
         for name in _TABLES:
             frame = getattr(prepared, name, None)
-            if isinstance(frame, pd.DataFrame) and "article_id" in frame.columns:
-                picked[name] = frame[frame["article_id"].isin(ids)]
-            else:
-                picked[name] = None
-        return cls(**picked)
+            usable = isinstance(frame, pd.DataFrame) and "article_id" in frame.columns
+            tables[name] = frame if usable else None
+        return cls(tables, articles["id"])
+
+    def _table(self, name: str) -> pd.DataFrame:
+        """The selected articles' rows (an empty frame when the table was not computed)."""
+        if name not in self._selected:
+            self._selected[name] = self.rows_for(name, self._ids).reset_index(drop=True)
+        return self._selected[name]
+
+    @property
+    def stance(self) -> pd.DataFrame:
+        return self._table("stance")
+
+    @property
+    def outcome(self) -> pd.DataFrame:
+        return self._table("outcome")
+
+    @property
+    def frames(self) -> pd.DataFrame:
+        return self._table("frames")
+
+    @property
+    def agenda(self) -> pd.DataFrame:
+        return self._table("agenda")
+
+    @property
+    def sources(self) -> pd.DataFrame:
+        return self._table("sources")
+
+    @property
+    def evidence(self) -> pd.DataFrame:
+        return self._table("evidence")
+
+    def has(self, name: str) -> bool:
+        """Whether the library computed table ``name`` (without taking its rows)."""
+        return self._tables[name] is not None
 
     def rows(self, name: str, article_id: str) -> pd.DataFrame:
-        frame = getattr(self, name)
+        return self.rows_for(name, (article_id,))
+
+    def rows_for(self, name: str, article_ids: Iterable[str]) -> pd.DataFrame:
+        """The rows of table ``name`` for these articles, in table order."""
+        frame = self._tables[name]
         if frame is None:
             return pd.DataFrame()
-        return frame[frame["article_id"] == article_id]
+        index = _article_index(frame)
+        found = [index[a] for a in article_ids if a in index]
+        if not found:
+            return frame.iloc[0:0]
+        return frame.iloc[np.sort(np.concatenate(found))]
 
 
 def _escape(value: object) -> str:
@@ -115,34 +176,38 @@ def outlet_details(
     labels: Labels, articles: pd.DataFrame, *, omitted: pd.DataFrame | None = None
 ) -> None:
     """Whom the articles quote, which subjects they cover (and omit), and key sentences."""
-    ids = set(articles["id"])
-    if labels.sources is not None:
-        quoted = labels.sources[labels.sources["article_id"].isin(ids)]
+    ids = list(articles["id"])
+    if labels.has("sources"):
+        quoted = labels.rows_for("sources", ids)
         st.markdown("**Quotes or cites**")
         if quoted.empty:
             st.caption("Nobody.")
         else:
             counts = quoted.groupby("speaker")["count"].sum().sort_values(ascending=False)
             st.caption(", ".join(f"{_escape(name)} ({n})" for name, n in counts.items()))
-    if labels.agenda is not None:
-        agenda = labels.agenda[labels.agenda["article_id"].isin(ids)]
+    if labels.has("agenda"):
+        agenda = labels.rows_for("agenda", ids)
         covered = agenda[agenda["status"] == "ok"]["subject_name"].drop_duplicates()
         st.markdown("**Covers**")
         st.caption(", ".join(map(_escape, covered)) or "none of the tracked subjects")
         if omitted is not None and not omitted.empty:
             st.markdown("**Leaves out** (covered by other outlets on this meeting)")
             st.caption(", ".join(map(_escape, omitted["subject_name"].drop_duplicates())))
-    if labels.evidence is not None:
-        evidence = labels.evidence[labels.evidence["article_id"].isin(ids)]
+    if labels.has("evidence"):
+        evidence = labels.rows_for("evidence", ids)
         if not evidence.empty:
             st.markdown("**Key sentences**")
             # Stance and outcome sentences say the most about the framing; frame and
-            # subject cues only count words.
-            strongest = evidence.assign(
-                labelled=evidence["analysis"].isin(["stance", "outcome"]),
-                strength=evidence["weight"].abs(),
-            ).sort_values(["labelled", "strength"], ascending=False, kind="mergesort")
-            for _, row in strongest.drop_duplicates("sentence").head(3).iterrows():
+            # subject cues only count words. Ranking needs only the few best rows, so
+            # nlargest (linear) replaces a full sort; a stable position breaks ties.
+            labelled = evidence["analysis"].isin(["stance", "outcome"]).to_numpy()
+            strength = evidence["weight"].abs().to_numpy(dtype=float)
+            rank = pd.Series(
+                labelled * 1e6 + strength * 1e3 - np.arange(len(evidence)) * 1e-9,
+                index=evidence.index,
+            )
+            best = evidence.loc[rank.nlargest(min(len(rank), 200)).index]
+            for _, row in best.drop_duplicates("sentence").head(3).iterrows():
                 st.caption(f"{_escape(_evidence_kind(row))} — cue: {_escape(row['cue_words'])}")
                 st.text(str(row["sentence"]))
 
@@ -165,11 +230,11 @@ def aligned(
     selection: Selection,
 ) -> None:
     """Stance and agenda of outlets A and B on one meeting, row by row."""
-    if labels.stance is None and labels.agenda is None:
+    if not labels.has("stance") and not labels.has("agenda"):
         st.caption("Stance and agenda are not computed by this version of the library.")
         return
     ids = {o: set(articles.loc[articles["outlet"] == o, "id"]) for o in (a, b)}
-    if labels.stance is not None:
+    if labels.has("stance"):
         stance = labels.stance
         rows = []
         for target in dict.fromkeys(stance["target"]):
@@ -187,7 +252,7 @@ def aligned(
             selection=selection,
             key="mt_pair_stance",
         )
-    if labels.agenda is not None:
+    if labels.has("agenda"):
         agenda = labels.agenda[labels.agenda["status"] == "ok"]
         subjects = list(dict.fromkeys(agenda["subject_name"]))
         rows = []
@@ -212,12 +277,12 @@ def summary_table(labels: Labels, articles: pd.DataFrame) -> pd.DataFrame:
     """One row per article: metadata, stance per target and outcome framing."""
     table = articles[["outlet", "outlet_name", "id", "title", "published", "authors"]]
     table = table.reset_index(drop=True)
-    if labels.stance is not None:
+    if labels.has("stance"):
         stance = labels.stance[labels.stance["article_id"].isin(table["id"])]
         wide = stance.pivot(index="article_id", columns="target", values="label")
         wide.columns = [f"stance_{c}" for c in wide.columns]
         table = table.merge(wide, left_on="id", right_index=True, how="left")
-    if labels.outcome is not None:
+    if labels.has("outcome"):
         outcome = labels.outcome.set_index("article_id")["label"]
         table = table.assign(outcome=table["id"].map(outcome).replace("", "covers no meeting"))
     return table

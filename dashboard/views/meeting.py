@@ -95,7 +95,7 @@ if view == VIEWS[0]:
     # Every article here covers this meeting, whatever meeting its file names first.
     left_out = (
         omissions(labels.agenda, on_meeting.assign(meeting=meeting), by="outlet")
-        if labels.agenda is not None
+        if labels.has("agenda")
         else pd.DataFrame(columns=["outlet", "subject_name"])
     )
     outlet_words: dict[str, str] = {}

@@ -20,7 +20,7 @@ page = layout.start_page(
 )
 corpus, selection, articles = page.corpus, page.selection, page.articles
 labels = framing.Labels.of(page.prepared, articles)
-if labels.stance is None or labels.evidence is None:
+if not labels.has("stance") or not labels.has("evidence"):
     st.info(
         "Stance and framing labels are not computed by this version of the analysis library.",
         icon=":material/info:",
@@ -120,8 +120,8 @@ with tabs[0]:
 
         def stance_rows(point: list[str]) -> pd.DataFrame:
             outlet, label = point[0], point[1]
-            chosen = labels.stance[  # type: ignore[index]
-                (labels.stance["target"] == target) & (labels.stance["label"] == label)  # type: ignore[index]
+            chosen = labels.stance[
+                (labels.stance["target"] == target) & (labels.stance["label"] == label)
             ]
             ids = {a for a in chosen["article_id"] if outlet_of.get(a) == outlet}
             return evidence_for(ids, analysis="stance", target=target)
@@ -130,7 +130,7 @@ with tabs[0]:
 
 with tabs[1]:
     if tabs[1].open:
-        assert labels.outcome is not None
+        assert labels.has("outcome")
         outcome = labels.outcome[labels.outcome["label"] != ""]
         if outcome.empty:
             st.info(
@@ -180,7 +180,7 @@ with tabs[1]:
 
 with tabs[2]:
     if tabs[2].open:
-        assert labels.frames is not None
+        assert labels.has("frames")
         frames = group_frames(labels.frames, articles, by="outlet")
         if frames.empty:
             st.info("No frame cue in the selected articles (or none in a supported language).")
@@ -217,7 +217,7 @@ with tabs[2]:
 
 with tabs[3]:
     if tabs[3].open:
-        assert labels.agenda is not None
+        assert labels.has("agenda")
         agenda = agenda_matrix(labels.agenda, articles, by="outlet")
         if agenda.empty:
             st.info("No article in a supported language: the agenda cannot be measured.")
@@ -256,7 +256,7 @@ with tabs[3]:
 
 with tabs[4]:
     if tabs[4].open:
-        assert labels.sources is not None
+        assert labels.has("sources")
         cited = group_sources(labels.sources, articles, by="outlet")
         if cited.empty:
             st.info("The selected articles quote or cite nobody the analysis recognises.")
