@@ -9,6 +9,7 @@ import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.browser.conftest import screenshot
 
@@ -57,8 +58,7 @@ def test_a_filter_changes_the_chart_and_the_url_and_survives_a_page_switch(page,
     ticks = page.locator("[data-testid='stPlotlyChart']").first.locator(".ytick text")
     assert ticks.count() == 4
     sidebar = page.locator("[data-testid='stSidebar']")
-    sidebar.locator("[data-testid='stMultiSelect']").first.click()
-    page.get_by_role("option", name="Euromaidan Press").click()
+    _pick(page, sidebar.locator("[data-testid='stMultiSelect']").first, "Euromaidan Press")
     page.keyboard.press("Escape")
     page.get_by_text("— 2 of 5 articles.").first.wait_for()
     page.wait_for_timeout(800)
@@ -110,15 +110,37 @@ def test_clicking_a_point_drills_down_to_its_articles(page, dashboard_url):
     screenshot(page, "overview-drilldown")
 
 
+def _choose(page, label: str, option: str) -> None:
+    """Pick ``option`` in the select box ``label``, typing to filter the list."""
+    _pick(page, page.get_by_role("combobox", name=label, exact=True), option, type_it=True)
+
+
+def _pick(page, box, option: str, *, type_it: bool = False) -> None:
+    """Open ``box`` and click ``option``, retrying while the page still reruns."""
+    box.wait_for(state="visible", timeout=30_000)
+    for attempt in range(3):
+        box.click()
+        if type_it:
+            box.fill(option)
+        choice = page.get_by_role("option", name=option).first
+        try:
+            choice.wait_for(state="visible", timeout=10_000)
+        except PlaywrightTimeoutError:
+            if attempt == 2:
+                raise
+            page.keyboard.press("Escape")
+            page.wait_for_timeout(1_000)
+            continue
+        choice.click()
+        page.wait_for_timeout(500)
+        return
+
+
 def test_an_upload_with_markup_runs_nothing_and_shows_as_text(page, dashboard_url, browser_corpus):
     page.goto(f"{dashboard_url}/corpus")
     _wait_for_app(page, "Corpus")
     page.get_by_text("Metadata for every uploaded article").click()
-    outlet = page.get_by_role("combobox", name="Outlet", exact=True)
-    outlet.click()
-    outlet.fill("CNN")
-    page.get_by_role("option", name="CNN").first.click()
-    page.wait_for_timeout(500)
+    _choose(page, "Outlet", "CNN")
     page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(
         files=[{"name": "../../evil.txt", "mimeType": "text/plain", "buffer": HOSTILE.encode()}]
     )
