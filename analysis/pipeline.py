@@ -22,7 +22,7 @@ from analysis.contrasts import DEFAULT_PRIOR_TOTAL, contrast_one_vs_rest, contra
 from analysis.corpus import Corpus
 from analysis.frames import group_frames, scan_frames
 from analysis.kwic import keyword_in_context
-from analysis.labels import apply_overrides, load_overrides
+from analysis.labels import OVERRIDE_COLUMNS, apply_overrides, load_overrides
 from analysis.outcome import stance_and_outcome
 from analysis.selection import Selection, filter_articles
 from analysis.sources import article_quotations, article_sources, group_sources, source_evidence
@@ -194,7 +194,7 @@ def prepare_corpus(corpus: Corpus, *, options: AnalysisOptions | None = None) ->
         overrides = load_overrides(corpus.root)
     except ValueError as err:
         problems.append(Problem("overrides.csv", "(file)", f"{err}; no override is applied"))
-        overrides = load_overrides(corpus.root / "(none)")
+        overrides = pd.DataFrame({c: pd.Series(dtype=str) for c in OVERRIDE_COLUMNS})
     prepared = PreparedCorpus(
         articles=articles,
         removed=removed,
