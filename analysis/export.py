@@ -30,8 +30,15 @@ def neutralize_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     """
     result = frame.copy()
     for column in result.columns:
-        if result[column].dtype == object or pd.api.types.is_string_dtype(result[column]):
-            result[column] = result[column].map(_neutralize)
+        values = result[column]
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            categories = values.cat.categories.map(_neutralize)
+            if categories.is_unique:
+                result[column] = values.cat.rename_categories(list(categories))
+            else:
+                result[column] = values.astype(object).map(_neutralize)
+        elif values.dtype == object or pd.api.types.is_string_dtype(values):
+            result[column] = values.map(_neutralize)
     result.columns = [str(_neutralize(str(c))) for c in result.columns]
     return result
 

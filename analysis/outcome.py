@@ -261,7 +261,13 @@ def outcome_per_article(
     outcome = apply_overrides(outcome, overrides, task="outcome")
     evidence = pd.DataFrame(evidence_rows, columns=EVIDENCE_COLUMNS)
     return outcome[OUTCOME_COLUMNS], evidence.astype(
-        {"sentence_start": "Int64", "sentence_end": "Int64", "weight": "float64"}
+        {
+            "sentence_start": "Int64",
+            "sentence_end": "Int64",
+            "mark_start": "int64",
+            "mark_end": "int64",
+            "weight": "float64",
+        }
     )
 
 
@@ -333,6 +339,8 @@ def _target_free(
                     "sentence_start": pd.NA if part == "headline" else start,
                     "sentence_end": pd.NA if part == "headline" else end,
                     "marked": f"{sentence[:lo]}**{sentence[lo:hi]}**{sentence[hi:]}",
+                    "mark_start": lo,
+                    "mark_end": hi,
                 },
                 words,
                 counted_weight,

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import union_categoricals
 
 from analysis.agenda import agenda_matrix, omissions, scan_subjects
 from analysis.cleaning import clean_articles
@@ -31,11 +32,14 @@ from analysis.terms import TermCounts, count_terms
 from analysis.types import Problem
 
 __all__ = [
+    "CHUNK_ARTICLES",
+    "COMPACT_EVIDENCE_COLUMNS",
     "EVIDENCE_COLUMNS",
     "GROUPING_COLUMNS",
     "AnalysisOptions",
     "PreparedCorpus",
     "analysis_tables",
+    "evidence_text",
     "keyword_table",
     "manifest",
     "prepare_corpus",
@@ -105,7 +109,10 @@ class PreparedCorpus:
     cleaned body (:func:`terms_text`: a headline is the outlet's own framing
     too), row *i* for article *i*. ``stance`` and
     ``outcome`` carry the analyst's overrides (``computed_stance`` and
-    ``computed_outcome`` do not); ``evidence`` has :data:`EVIDENCE_COLUMNS`.
+    ``computed_outcome`` do not); ``evidence`` has :data:`COMPACT_EVIDENCE_COLUMNS`
+    (offsets instead of sentences, labels as categories: at tens of thousands
+    of articles the sentences would be the largest thing held) and
+    :func:`evidence_text` gives any of its rows with their sentences.
     """
 
     articles: pd.DataFrame
@@ -135,29 +142,189 @@ class PreparedCorpus:
         )
 
 
-def _unified_evidence(
+#: Columns of :attr:`PreparedCorpus.evidence`: :data:`EVIDENCE_COLUMNS` without the
+#: sentence text, which :func:`evidence_text` takes from the cleaned text when asked.
+#: ``sentence_start`` is -1 for a headline; ``mark_start``/``mark_end`` are the cue's
+#: offsets in the sentence (-1 when nothing is marked).
+COMPACT_EVIDENCE_COLUMNS = (
+    "article_id",
+    "analysis",
+    "target",
+    "label",
+    "voice",
+    "sentence_start",
+    "sentence_end",
+    "mark_start",
+    "mark_end",
+    "cue_words",
+    "weight",
+    "rule",
+)
+_EVIDENCE_CATEGORIES = ("article_id", "analysis", "target", "label", "voice", "cue_words", "rule")
+_EVIDENCE_OFFSETS = ("sentence_start", "sentence_end", "mark_start", "mark_end")
+_EVIDENCE_ORDER = ["article_id", "analysis", "sentence_start", "target", "label"]
+
+#: Articles whose per-article analyses (quotations, stance, outcome, frames,
+#: agenda, sources) are worked out together; only their intermediate results are
+#: held at once.
+CHUNK_ARTICLES = 2000
+
+
+def _compact_evidence(
     stance_evidence: pd.DataFrame, other_evidence: list[pd.DataFrame]
 ) -> pd.DataFrame:
+    """One chunk's evidence rows in evidence order, text left out, labels as categories."""
+    task = stance_evidence["task"]
     stance_rows = stance_evidence.assign(
-        analysis=stance_evidence["task"],
+        analysis=task,
         label=np.where(
-            stance_evidence["task"] == "stance",
+            task == "stance",
             np.where(stance_evidence["weight"] > 0, "favorable", "unfavorable"),
             stance_evidence["target"],
         ),
-        target=np.where(stance_evidence["task"] == "stance", stance_evidence["target"], ""),
+        target=np.where(task == "stance", stance_evidence["target"], ""),
     )
-    others = [frame.assign(target="", voice="", marked="", rule="") for frame in other_evidence]
+    others = [
+        frame.assign(target="", voice="", rule="", mark_start=-1, mark_end=-1)
+        for frame in other_evidence
+    ]
     evidence = pd.concat(
-        [stance_rows[list(EVIDENCE_COLUMNS)], *(o[list(EVIDENCE_COLUMNS)] for o in others)],
+        [frame[list(COMPACT_EVIDENCE_COLUMNS)] for frame in (stance_rows, *others)],
         ignore_index=True,
     )
-    return evidence.sort_values(
-        ["article_id", "analysis", "sentence_start", "target", "label"], kind="stable"
-    ).reset_index(drop=True)
+    evidence = evidence.sort_values(_EVIDENCE_ORDER, kind="stable").reset_index(drop=True)
+    columns: dict[str, object] = {}
+    for column in COMPACT_EVIDENCE_COLUMNS:
+        values = evidence[column]
+        if column in _EVIDENCE_CATEGORIES:
+            columns[column] = pd.Categorical(values.astype(object).to_numpy())
+        elif column in _EVIDENCE_OFFSETS:
+            columns[column] = values.astype("Int64").fillna(-1).to_numpy(dtype=np.int32)
+        else:
+            columns[column] = values.to_numpy(dtype=np.float64)
+    return pd.DataFrame(columns)
 
 
-def prepare_corpus(corpus: Corpus, *, options: AnalysisOptions | None = None) -> PreparedCorpus:
+def _concat_evidence(chunks: list[pd.DataFrame]) -> pd.DataFrame:
+    """The chunks' evidence as one table, in evidence order, categories sorted."""
+    columns: dict[str, object] = {}
+    for column in COMPACT_EVIDENCE_COLUMNS:
+        parts = [chunk[column] for chunk in chunks]
+        if column in _EVIDENCE_CATEGORIES:
+            columns[column] = union_categoricals(parts, sort_categories=True)
+        else:
+            columns[column] = np.concatenate([part.to_numpy() for part in parts])
+    evidence = pd.DataFrame(columns)
+    # Sorted categories order the codes as their strings do; a headline (-1)
+    # sorts last, as a missing offset does. Chunks of articles in id order are
+    # already in order.
+    start = evidence["sentence_start"].to_numpy()
+    order = np.lexsort(
+        (
+            evidence["label"].cat.codes,
+            evidence["target"].cat.codes,
+            np.where(start < 0, np.iinfo(np.int32).max, start),
+            evidence["analysis"].cat.codes,
+            evidence["article_id"].cat.codes,
+        )
+    )
+    if np.any(order[1:] < order[:-1]):
+        evidence = evidence.iloc[order].reset_index(drop=True)
+    return evidence
+
+
+def evidence_text(articles: pd.DataFrame, evidence: pd.DataFrame) -> pd.DataFrame:
+    """Evidence rows with their sentences: columns :data:`EVIDENCE_COLUMNS`.
+
+    Parameters
+    ----------
+    articles
+        Articles with ``id``, ``title`` and ``text_clean`` (``PreparedCorpus.articles``).
+    evidence
+        Any rows of :attr:`PreparedCorpus.evidence`, in any order.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows in the same order; ``sentence`` is cut from the cleaned text
+        (it is the headline for a cue in the headline, whose offsets are then
+        empty) and ``marked`` is it with the cue in ``**bold**``.
+
+    Raises
+    ------
+    ValueError
+        If a row names an article that is not in ``articles``.
+    """
+    ids = evidence["article_id"]
+    lookup = pd.Index(articles["id"])
+    if isinstance(ids.dtype, pd.CategoricalDtype):
+        positions = lookup.get_indexer(ids.cat.categories)[ids.cat.codes.to_numpy()]
+    else:
+        positions = lookup.get_indexer(ids)
+    if len(positions) and positions.min() < 0:
+        missing = ids.iloc[int(np.argmin(positions))]
+        raise ValueError(f"evidence names article {missing!r}, which is not among the articles")
+    texts = articles["text_clean"].to_numpy(dtype=object)
+    titles = articles["title"].to_numpy(dtype=object)
+    starts = evidence["sentence_start"].to_numpy()
+    sentences: list[str] = []
+    marked: list[str] = []
+    for position, start, end, lo, hi in zip(
+        positions.tolist(),
+        starts.tolist(),
+        evidence["sentence_end"].tolist(),
+        evidence["mark_start"].tolist(),
+        evidence["mark_end"].tolist(),
+        strict=True,
+    ):
+        sentence = titles[position] if start < 0 else texts[position][start:end]
+        sentences.append(sentence)
+        marked.append("" if lo < 0 else f"{sentence[:lo]}**{sentence[lo:hi]}**{sentence[hi:]}")
+    headline = starts < 0
+    table = evidence.assign(
+        sentence=sentences,
+        marked=marked,
+        sentence_start=evidence["sentence_start"].astype("Int64"),
+        sentence_end=evidence["sentence_end"].astype("Int64"),
+    )
+    table.loc[headline, ["sentence_start", "sentence_end"]] = pd.NA
+    return table[list(EVIDENCE_COLUMNS)]
+
+
+def _per_article(articles: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Quotations, stance, outcome, frames, agenda, sources and evidence of some articles."""
+    cleaned = articles[["id", "text_clean"]]
+    quotations = article_quotations(articles, cleaned)
+    stance, outcome, stance_evidence = stance_and_outcome(articles, cleaned, quotes=quotations)
+    frames, frame_evidence = scan_frames(articles, cleaned)
+    agenda, subject_evidence = scan_subjects(articles, cleaned)
+    return {
+        "quotations": quotations,
+        "stance": stance,
+        "outcome": outcome,
+        "frames": frames,
+        "agenda": agenda,
+        "sources": article_sources(quotations),
+        "evidence": _compact_evidence(
+            stance_evidence, [frame_evidence, subject_evidence, source_evidence(quotations)]
+        ),
+    }
+
+
+def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """Chunks of one table as one; with no rows at all, the first chunk's columns and types."""
+    full = [part for part in parts if not part.empty]
+    if not full:
+        return parts[0].iloc[0:0].reset_index(drop=True)
+    return pd.concat(full, ignore_index=True) if len(full) > 1 else full[0]
+
+
+def prepare_corpus(
+    corpus: Corpus,
+    *,
+    options: AnalysisOptions | None = None,
+    chunk_articles: int = CHUNK_ARTICLES,
+) -> PreparedCorpus:
     """Clean every article and count its terms.
 
     Parameters
@@ -166,7 +333,12 @@ def prepare_corpus(corpus: Corpus, *, options: AnalysisOptions | None = None) ->
         A loaded corpus (see :func:`analysis.corpus.load_corpus`).
     options
         Term-analysis parameters; the defaults when omitted.
+    chunk_articles
+        How many articles the per-article analyses work on at once; the
+        result does not depend on it, only the memory held does.
     """
+    if chunk_articles < 1:
+        raise ValueError(f"chunk_articles must be at least 1, got {chunk_articles}")
     options = options or AnalysisOptions()
     articles = corpus.articles.reset_index(drop=True)
     cleaned, removed = clean_articles(articles)
@@ -184,11 +356,14 @@ def prepare_corpus(corpus: Corpus, *, options: AnalysisOptions | None = None) ->
         max_words=MAX_PHRASE_WORDS,
         min_phrase_count=options.min_phrase_count,
     )
-    cleaned = articles[["id", "text_clean"]]
-    quotations = article_quotations(articles, cleaned)
-    stance, outcome, stance_evidence = stance_and_outcome(articles, cleaned, quotes=quotations)
-    frames, frame_evidence = scan_frames(articles, cleaned)
-    agenda, subject_evidence = scan_subjects(articles, cleaned)
+    # Every per-article analysis reads one article at a time: in chunks, only one
+    # chunk's scans and intermediate rows are held (the corpus can be large).
+    chunks: dict[str, list[pd.DataFrame]] = {}
+    for first in range(0, max(len(articles), 1), chunk_articles):
+        for name, table in _per_article(articles.iloc[first : first + chunk_articles]).items():
+            chunks.setdefault(name, []).append(table)
+    evidence = _concat_evidence(chunks.pop("evidence"))
+    tables = {name: _concat(parts) for name, parts in chunks.items()}
     problems: list[Problem] = []
     try:
         overrides = load_overrides(corpus.root)
@@ -201,17 +376,15 @@ def prepare_corpus(corpus: Corpus, *, options: AnalysisOptions | None = None) ->
         counts=counts,
         options=options,
         fingerprint=corpus.fingerprint,
-        computed_stance=stance,
-        computed_outcome=outcome,
-        stance=stance,
-        outcome=outcome,
-        frames=frames,
-        agenda=agenda,
-        quotations=quotations,
-        sources=article_sources(quotations),
-        evidence=_unified_evidence(
-            stance_evidence, [frame_evidence, subject_evidence, source_evidence(quotations)]
-        ),
+        computed_stance=tables["stance"],
+        computed_outcome=tables["outcome"],
+        stance=tables["stance"],
+        outcome=tables["outcome"],
+        frames=tables["frames"],
+        agenda=tables["agenda"],
+        quotations=tables["quotations"],
+        sources=tables["sources"],
+        evidence=evidence,
         overrides=overrides,
         problems=tuple(problems),
     )
@@ -362,7 +535,7 @@ def analysis_tables(
         "omissions": omissions(agenda, articles, by=by),
         "sources": sources,
         "sources_by_group": group_sources(sources, articles, by=by),
-        "evidence": rows(prepared.evidence),
+        "evidence": evidence_text(prepared.articles, rows(prepared.evidence)),
     }
     if compare is not None:
         tables["contrast_pair"] = term_contrasts(

@@ -118,6 +118,8 @@ EVIDENCE_COLUMNS = [
     "sentence_end",
     "cue_words",
     "marked",
+    "mark_start",
+    "mark_end",
     "weight",
     "rule",
 ]
@@ -680,6 +682,8 @@ def scan_articles(
                         "sentence_start": pd.NA if headline else start,
                         "sentence_end": pd.NA if headline else end,
                         "marked": _marked(body[start:end], start, hit),
+                        "mark_start": hit.cue_start - start,
+                        "mark_end": hit.cue_end - start,
                     }
                 )
         scans.append(scan)
@@ -764,7 +768,8 @@ def stance_per_article(
         ``"stance"``; ``weight`` is signed (what it added to the score's
         numerator, 0 for a quotation's cue); ``voice`` is ``"outlet"`` or the
         quoted speaker; ``part`` is ``"headline"`` or ``"body"`` (headline
-        rows have no offsets); ``marked`` has the cue in ``**bold**``.
+        rows have no offsets); ``marked`` has the cue in ``**bold**``, and
+        ``mark_start``/``mark_end`` are the cue's offsets within ``sentence``.
 
     Raises
     ------
@@ -843,7 +848,13 @@ def stance_per_article(
     stance = apply_overrides(stance, overrides, task="stance")
     evidence = pd.DataFrame(evidence_rows, columns=EVIDENCE_COLUMNS)
     return stance[STANCE_COLUMNS], evidence.astype(
-        {"sentence_start": "Int64", "sentence_end": "Int64", "weight": "float64"}
+        {
+            "sentence_start": "Int64",
+            "sentence_end": "Int64",
+            "mark_start": "int64",
+            "mark_end": "int64",
+            "weight": "float64",
+        }
     )
 
 

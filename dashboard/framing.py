@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from analysis.pipeline import PreparedCorpus
+from analysis.pipeline import PreparedCorpus, evidence_text
 from analysis.selection import Selection
 from dashboard import layout
 
@@ -68,10 +68,16 @@ class Labels:
     100k-row evidence table on every rerun is what made pages slow.
     """
 
-    def __init__(self, tables: dict[str, pd.DataFrame | None], ids: Iterable[str]) -> None:
+    def __init__(
+        self,
+        tables: dict[str, pd.DataFrame | None],
+        ids: Iterable[str],
+        articles: pd.DataFrame | None = None,
+    ) -> None:
         self._tables = tables
         self._ids = list(dict.fromkeys(ids))
         self._selected: dict[str, pd.DataFrame] = {}
+        self._articles = articles
 
     @classmethod
     def of(cls, prepared: PreparedCorpus, articles: pd.DataFrame) -> Labels:
@@ -80,7 +86,7 @@ class Labels:
             frame = getattr(prepared, name, None)
             usable = isinstance(frame, pd.DataFrame) and "article_id" in frame.columns
             tables[name] = frame if usable else None
-        return cls(tables, articles["id"])
+        return cls(tables, articles["id"], prepared.articles)
 
     def _table(self, name: str) -> pd.DataFrame:
         """The selected articles' rows (an empty frame when the table was not computed)."""
@@ -110,7 +116,22 @@ class Labels:
 
     @property
     def evidence(self) -> pd.DataFrame:
-        return self._table("evidence")
+        """The selected articles' evidence rows without their sentences (see :meth:`with_text`)."""
+        if "evidence" not in self._selected:
+            self._selected["evidence"] = self.rows_for(
+                "evidence", self._ids, text=False
+            ).reset_index(drop=True)
+        return self._selected["evidence"]
+
+    def with_text(self, evidence: pd.DataFrame) -> pd.DataFrame:
+        """Evidence rows with their ``sentence`` and ``marked`` columns, in the same order.
+
+        The prepared corpus keeps offsets only; the sentences are cut from the
+        cleaned texts for just the rows a page shows.
+        """
+        if "sentence" in evidence.columns or self._articles is None:
+            return evidence
+        return evidence_text(self._articles, evidence)
 
     def has(self, name: str) -> bool:
         """Whether the library computed table ``name`` (without taking its rows)."""
@@ -119,16 +140,18 @@ class Labels:
     def rows(self, name: str, article_id: str) -> pd.DataFrame:
         return self.rows_for(name, (article_id,))
 
-    def rows_for(self, name: str, article_ids: Iterable[str]) -> pd.DataFrame:
-        """The rows of table ``name`` for these articles, in table order."""
+    def rows_for(self, name: str, article_ids: Iterable[str], *, text: bool = True) -> pd.DataFrame:
+        """The rows of table ``name`` for these articles, in table order.
+
+        Evidence rows come with their sentences unless ``text`` is false.
+        """
         frame = self._tables[name]
         if frame is None:
             return pd.DataFrame()
         index = _article_index(frame)
         found = [index[a] for a in article_ids if a in index]
-        if not found:
-            return frame.iloc[0:0]
-        return frame.iloc[np.sort(np.concatenate(found))]
+        rows = frame.iloc[np.sort(np.concatenate(found))] if found else frame.iloc[0:0]
+        return self.with_text(rows) if name == "evidence" and text else rows
 
 
 def _escape(value: object) -> str:
@@ -194,7 +217,7 @@ def outlet_details(
             st.markdown("**Leaves out** (covered by other outlets on this meeting)")
             st.caption(", ".join(map(_escape, omitted["subject_name"].drop_duplicates())))
     if labels.has("evidence"):
-        evidence = labels.rows_for("evidence", ids)
+        evidence = labels.rows_for("evidence", ids, text=False)
         if not evidence.empty:
             st.markdown("**Key sentences**")
             # Stance and outcome sentences say the most about the framing; frame and
@@ -206,7 +229,7 @@ def outlet_details(
                 labelled * 1e6 + strength * 1e3 - np.arange(len(evidence)) * 1e-9,
                 index=evidence.index,
             )
-            best = evidence.loc[rank.nlargest(min(len(rank), 200)).index]
+            best = labels.with_text(evidence.loc[rank.nlargest(min(len(rank), 200)).index])
             for _, row in best.drop_duplicates("sentence").head(3).iterrows():
                 st.caption(f"{_escape(_evidence_kind(row))} — cue: {_escape(row['cue_words'])}")
                 st.text(str(row["sentence"]))

@@ -47,6 +47,7 @@ def evidence_for(article_ids: set[str], *, analysis: str, **match: str) -> pd.Da
     rows = evidence[evidence["article_id"].isin(article_ids) & (evidence["analysis"] == analysis)]
     for column, value in match.items():
         rows = rows[rows[column] == value]
+    rows = labels.with_text(rows)
     return rows.assign(outlet=rows["article_id"].map(outlet_of).map(names))[
         ["outlet", "article_id", "label", "target", "voice", "sentence", "cue_words", "weight"]
     ].reset_index(drop=True)

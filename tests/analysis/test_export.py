@@ -33,3 +33,14 @@ def test_csv_is_byte_identical_across_runs(tmp_path):
     second = write_csv(frame, tmp_path / "b.csv").read_bytes()
     assert first == second
     assert to_csv_text(frame) == "a,b\nx,0.3\n'=y,0.3333333333\n"
+
+
+def test_categorical_cells_are_neutralized_too():
+    danger = "=cmd|' /C calc'!A0"
+    frame = pd.DataFrame({"voice": pd.Categorical([danger, "Kerry", danger])})
+    assert to_csv_text(frame) == f"voice\n'{danger}\nKerry\n'{danger}\n"
+
+
+def test_a_categorical_whose_safe_form_is_already_a_category_still_exports():
+    frame = pd.DataFrame({"label": pd.Categorical(["=x", "'=x"])})
+    assert to_csv_text(frame) == "label\n'=x\n'=x\n"

@@ -5,16 +5,22 @@ from dataclasses import replace
 import pandas as pd
 
 from analysis.contrasts import contrast_one_vs_rest
-from analysis.corpus import load_corpus
+from analysis.corpus import load_corpus, write_article
 from analysis.pipeline import (
+    COMPACT_EVIDENCE_COLUMNS,
+    EVIDENCE_COLUMNS,
     AnalysisOptions,
+    evidence_text,
     prepare_corpus,
     select,
     term_contrasts,
     terms_text,
 )
 from analysis.selection import Selection
+from analysis.types import Article, PublishedDate
 from tests.conftest import SHIPPED_CORPUS
+
+_TABLES = ("stance", "outcome", "frames", "agenda", "quotations", "sources", "evidence")
 
 
 def test_a_shorter_phrase_length_gives_the_numbers_of_counting_again():
@@ -47,3 +53,56 @@ def test_the_headline_counts_with_the_body():
     osw = term_contrasts(prepared, Selection(), by="outlet").query("group == 'osw'")
     intransigent = osw.set_index("term").loc["intransigent"]
     assert intransigent["count_group"] == 2
+
+
+def _planted(root, article_id: str, title: str, text: str) -> None:
+    write_article(
+        Article(
+            id=article_id,
+            title=title,
+            outlet="euromaidan-press",
+            text=text,
+            language="en",
+            published=PublishedDate.parse("2015-05-12"),
+        ),
+        root,
+    )
+
+
+def test_working_in_chunks_gives_the_same_tables(registry_corpus):
+    _planted(registry_corpus, "b-second", "Putin conceded", "Kerry met Lavrov. The West conceded.")
+    _planted(registry_corpus, "a-first", "Talks", 'Peskov said: "Putin won." Obama failed.')
+    corpus = load_corpus(registry_corpus)
+    whole = prepare_corpus(corpus)
+    one_by_one = prepare_corpus(corpus, chunk_articles=1)
+    for name in _TABLES:
+        pd.testing.assert_frame_equal(getattr(one_by_one, name), getattr(whole, name))
+
+
+def test_evidence_is_in_article_order_whatever_the_input_order(registry_corpus):
+    _planted(registry_corpus, "a-first", "Putin conceded", "Kerry failed. Obama failed.")
+    _planted(registry_corpus, "b-second", "Talks", "Putin won. The West conceded to Putin.")
+    corpus = load_corpus(registry_corpus)
+    reversed_corpus = replace(corpus, articles=corpus.articles.iloc[::-1].reset_index(drop=True))
+    prepared = prepare_corpus(reversed_corpus, chunk_articles=1)
+    evidence = evidence_text(prepared.articles, prepared.evidence)
+    assert evidence["article_id"].tolist() == sorted(evidence["article_id"])
+    expected = prepare_corpus(corpus)
+    pd.testing.assert_frame_equal(evidence, evidence_text(expected.articles, expected.evidence))
+
+
+def test_evidence_text_cuts_sentences_and_marks_the_cue(registry_corpus):
+    _planted(registry_corpus, "a-first", "Putin conceded", "Talks ended. Then Kerry failed badly.")
+    prepared = prepare_corpus(load_corpus(registry_corpus))
+    assert list(prepared.evidence.columns) == list(COMPACT_EVIDENCE_COLUMNS)
+    assert "sentence" not in prepared.evidence.columns
+    stance = evidence_text(prepared.articles, prepared.evidence).query("analysis == 'stance'")
+    assert list(stance.columns) == list(EVIDENCE_COLUMNS)
+    body = stance[stance["sentence_start"].notna()].iloc[0]
+    assert body["sentence"] == "Then Kerry failed badly."
+    assert (body["sentence_start"], body["sentence_end"]) == (13, 37)
+    assert body["marked"] == "Then Kerry **failed** badly."
+    headline = stance[stance["sentence_start"].isna()].iloc[0]
+    assert headline["sentence"] == "Putin conceded"
+    assert headline["marked"] == "Putin **conceded**"
+    assert pd.isna(headline["sentence_end"])

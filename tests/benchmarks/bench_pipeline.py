@@ -11,8 +11,9 @@ How the corpora are made
   V = 40 · T^0.55 for T tokens (about 80k types for 1k articles, 650k for 50k),
   as in real news. The most frequent ranks are the English stopwords, in
   alphabetical order; the others are pronounceable pseudo-words built from syllables.
-* Every ~18 words a sentence ends (". "), and commas appear now and then, so
-  punctuation breaks phrases as in real text.
+* Every ~18 words a sentence ends (". ") and the next one starts with a capital
+  letter; commas appear now and then, so punctuation breaks phrases and
+  sentences as in real text.
 * Eight outlets take turns. Each has planted framing words and phrases
   (``regime change``, ``western aggression``, ...) inserted at about 1 in 150
   words, and every article gets shared news phrases (``secretary of state``,
@@ -151,10 +152,13 @@ def make_corpus(n_articles: int, *, seed: int = 0) -> pd.DataFrame:
     ]
     shared = rng.random(total) < 1 / 200
     tokens[shared] = np.array(SHARED, dtype=object)[rng.integers(0, len(SHARED), shared.sum())]
+    # A sentence starts with a capital letter, as in news (the splitter needs it).
+    ends = np.fromiter((t.endswith(".") for t in tokens), bool, total)
+    starts = np.flatnonzero(ends[:-1]) + 1
+    tokens[starts] = [t[:1].upper() + t[1:] for t in tokens[starts]]
     bounds = np.concatenate([[0], np.cumsum(lengths)])
-    texts = [
-        " ".join(tokens[bounds[k] : bounds[k + 1]]).capitalize() + "." for k in range(n_articles)
-    ]
+    tokens[bounds[:-1]] = [t[:1].upper() + t[1:] for t in tokens[bounds[:-1]]]
+    texts = [" ".join(tokens[bounds[k] : bounds[k + 1]]) + "." for k in range(n_articles)]
     return pd.DataFrame(
         {
             "id": [f"a{k:06d}" for k in range(n_articles)],
