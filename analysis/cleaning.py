@@ -501,11 +501,15 @@ def clean_articles(articles: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
             boilerplate=model,
             article_outlet=outlets[i],
         )
-        cleaned_texts.append(result.text)
+        # An article cleaning left as it was keeps its text, rather than a copy of it.
+        cleaned_texts.append(texts[i] if result.text == texts[i] else result.text)
         removed_rows.extend(
             (article_id, r.line_start, r.line_end, r.rule, r.reason, r.text) for r in result.removed
         )
-    cleaned = pd.DataFrame({"id": ids, "text_clean": cleaned_texts}, index=articles.index)
+    cleaned = pd.DataFrame(
+        {"id": ids, "text_clean": pd.Series(cleaned_texts, dtype=object, index=articles.index)},
+        index=articles.index,
+    )
     removed = pd.DataFrame(
         removed_rows, columns=["id", "line_start", "line_end", "rule", "reason", "text"]
     )

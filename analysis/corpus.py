@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import yaml
 
@@ -476,7 +477,8 @@ def load_corpus(corpus_dir: Path | str, *, use_cache: bool = True) -> Corpus:
                 parsed = parse_article(data, path=rel)
             except CorpusFileError as err:
                 parsed = err.problems
-        fresh[key] = parsed
+        if use_cache:
+            fresh[key] = parsed
         if isinstance(parsed, list):
             problems.extend(parsed)
             continue
@@ -544,14 +546,24 @@ def _check_references(
 
 
 def _articles_frame(rows: Iterable[dict[str, Any]], outlets: Mapping[str, Outlet]) -> pd.DataFrame:
-    frame = pd.DataFrame(list(rows), columns=[*ARTICLE_COLUMNS, "_meeting_keys"])
-    frame = frame.drop(columns="_meeting_keys")
+    rows = list(rows)
+    # The texts stay the Python strings they were read as (an object column): every
+    # analysis reads them as such, and a string column would hold a second copy.
+    texts = np.empty(len(rows), dtype=object)
+    texts[:] = [row["text"] for row in rows]
+    metadata = [c for c in ARTICLE_COLUMNS if c != "text"]
+    frame = pd.DataFrame(
+        [{c: row.get(c) for c in metadata} for row in rows],
+        columns=metadata,
+        index=range(len(rows)),
+    )
     frame["outlet_name"] = frame["outlet"].map({k: o.name for k, o in outlets.items()})
     frame["outlet_group"] = frame["outlet"].map({k: o.group for k, o in outlets.items()})
     frame["published"] = pd.to_datetime(frame["published"])
     frame["year"] = frame["year"].astype("Int64")
-    string_columns = [c for c in ARTICLE_COLUMNS if c not in ("published", "year")]
+    string_columns = [c for c in metadata if c not in ("published", "year")]
     frame[string_columns] = frame[string_columns].fillna("").astype(str)
+    frame["text"] = pd.Series(texts, dtype=object)
     return frame.sort_values("id", kind="stable").reset_index(drop=True)[list(ARTICLE_COLUMNS)]
 
 

@@ -342,7 +342,7 @@ def prepare_corpus(
     options = options or AnalysisOptions()
     articles = corpus.articles.reset_index(drop=True)
     cleaned, removed = clean_articles(articles)
-    articles = articles.assign(text_clean=cleaned["text_clean"].to_numpy())
+    articles = articles.assign(text_clean=cleaned["text_clean"])
     languages = sorted({*articles["language"], "en"})
     # Phrases are always counted up to the longest length; a shorter
     # ``max_words`` only hides columns (see :func:`select`), so changing it never

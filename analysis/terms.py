@@ -74,7 +74,9 @@ _CHAR_MAP = str.maketrans(
     }
 )
 # Phrase occurrences sorted at once when numbering phrases; bounds that step's memory.
-_BUCKET_SIZE = 4_000_000
+_BUCKET_SIZE = 1_000_000
+#: Positions looked up at once when finding their articles.
+_SLICE = 1 << 22
 # Marks the end of an article in the token stream so no phrase spans two articles.
 _DOCUMENT_BREAK = "."
 
@@ -311,7 +313,7 @@ def _number_phrases(codes: np.ndarray, min_count: int) -> tuple[np.ndarray, np.n
     firsts = [np.zeros(0, dtype=np.int64)]
     n_columns = 0
     n_buckets = max(1, len(codes) // _BUCKET_SIZE)
-    bucket = (codes % n_buckets).astype(np.int32)
+    bucket = (codes % n_buckets).astype(np.int16 if n_buckets < 2**15 else np.int32)
     for b in range(n_buckets):
         members = np.flatnonzero(bucket == b)
         _, first, inverse, counts = np.unique(
@@ -374,13 +376,24 @@ def count_terms(
     doc_ends = np.cumsum(lengths)
 
     def rows_of(positions: np.ndarray) -> np.ndarray:
-        return np.searchsorted(doc_ends, positions, side="right").astype(np.int32)
+        # In slices, so the int64 result of searchsorted is never held for all positions.
+        rows = np.empty(len(positions), dtype=np.int32)
+        for first in range(0, len(positions), _SLICE):
+            part = positions[first : first + _SLICE]
+            rows[first : first + _SLICE] = np.searchsorted(doc_ends, part, side="right")
+        return rows
 
     ids = np.arange(vocabulary_size)
     is_break = ids < len(breaks)
     word_length = np.fromiter(map(len, words), np.int64, vocabulary_size)
     not_term = (ids < len(reserved)) | (word_length < 2)
-    doc_tokens = np.bincount(rows_of(np.flatnonzero(~is_break[stream])), minlength=n_docs)
+    # Every article ends with a break, so each one's slice of the stream is non-empty.
+    doc_starts = np.concatenate([[0], doc_ends[:-1]]) if n_docs else np.zeros(0, np.int64)
+    doc_tokens = (
+        np.add.reduceat(~is_break[stream], doc_starts, dtype=np.int64)
+        if n_docs
+        else np.zeros(0, np.int64)
+    )
 
     # Positions fit in int32 (the stream is a Python array of C ints); halves the memory.
     starts = np.flatnonzero(~not_term[stream]).astype(np.int32)
