@@ -18,6 +18,7 @@ from analysis.pipeline import (
     GROUPING_COLUMNS,
     AnalysisOptions,
     analysis_tables,
+    csv_parts,
     manifest,
     prepare_corpus,
 )
@@ -97,6 +98,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
             compare=tuple(args.compare) if args.compare else None,
             kwic_terms=tuple(args.kwic or ()),
             top=args.top,
+            evidence_sentences=False,
         )
     except ValueError as err:
         print(f"narratives: {err}", file=sys.stderr)
@@ -104,7 +106,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     for name, table in tables.items():
-        write_csv(table, out / f"{name}.csv")
+        write_csv(csv_parts(prepared, table), out / f"{name}.csv")
     record = manifest(
         prepared,
         selection,

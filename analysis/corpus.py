@@ -300,8 +300,8 @@ def format_article(article: Article) -> str:
     return f"---\n{dumped}---\n{article.text}"
 
 
-def write_text_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename.
+def write_text_atomically(path: Path, text: str | Iterable[str]) -> None:
+    """Write ``text`` (a string, or its parts in order) to ``path`` through a temporary file.
 
     A reader never sees a half-written file, and an interruption leaves the old
     file (or no file) in place.
@@ -311,7 +311,11 @@ def write_text_atomically(path: Path, text: str) -> None:
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+            if isinstance(text, str):
+                handle.write(text)
+            else:
+                for part in text:
+                    handle.write(part)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp_name, path)

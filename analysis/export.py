@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -43,11 +44,20 @@ def neutralize_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     return result
 
 
-def to_csv_text(frame: pd.DataFrame) -> str:
-    """Formula-safe CSV text with ``\\n`` line ends and floats written to 10 significant digits."""
+def to_csv_text(frame: pd.DataFrame, *, header: bool = True) -> str:
+    """Formula-safe CSV text with ``\\n`` line ends and floats written to 10 significant digits.
+
+    Without ``header`` the rows only: parts of one table written one after another
+    give the same text as the whole table.
+    """
     buffer = io.StringIO()
     neutralize_formulas(frame).to_csv(
-        buffer, index=False, lineterminator="\n", float_format="%.10g", date_format="%Y-%m-%d"
+        buffer,
+        index=False,
+        header=header,
+        lineterminator="\n",
+        float_format="%.10g",
+        date_format="%Y-%m-%d",
     )
     return buffer.getvalue()
 
@@ -57,7 +67,11 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     return to_csv_text(frame).encode("utf-8")
 
 
-def write_csv(frame: pd.DataFrame, path: Path) -> Path:
-    """Write :func:`to_csv_text` of ``frame`` to ``path`` atomically."""
-    write_text_atomically(Path(path), to_csv_text(frame))
+def write_csv(frame: pd.DataFrame | Iterable[str], path: Path) -> Path:
+    """Write :func:`to_csv_text` of ``frame`` to ``path`` atomically.
+
+    ``frame`` may also be the CSV text in parts (a large table written part by part).
+    """
+    text = to_csv_text(frame) if isinstance(frame, pd.DataFrame) else frame
+    write_text_atomically(Path(path), text)
     return Path(path)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.metadata
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, replace
 
 import numpy as np
@@ -21,6 +22,7 @@ from analysis.agenda import agenda_matrix, omissions, scan_subjects
 from analysis.cleaning import clean_articles
 from analysis.contrasts import DEFAULT_PRIOR_TOTAL, contrast_one_vs_rest, contrast_pair
 from analysis.corpus import Corpus
+from analysis.export import to_csv_text
 from analysis.frames import group_frames, scan_frames
 from analysis.kwic import keyword_in_context
 from analysis.labels import OVERRIDE_COLUMNS, apply_overrides, load_overrides
@@ -39,6 +41,7 @@ __all__ = [
     "AnalysisOptions",
     "PreparedCorpus",
     "analysis_tables",
+    "csv_parts",
     "evidence_text",
     "keyword_table",
     "manifest",
@@ -490,6 +493,7 @@ def analysis_tables(
     compare: tuple[str, str] | None = None,
     kwic_terms: tuple[str, ...] = (),
     top: int | None = None,
+    evidence_sentences: bool = True,
 ) -> dict[str, pd.DataFrame]:
     """Every table of the analysis of the selected articles, by file name.
 
@@ -502,6 +506,11 @@ def analysis_tables(
     covered on the same meeting), ``sources`` and ``sources_by_group``, and
     ``evidence`` (every sentence behind a label; join on ``article_id``). On
     request ``contrast_pair`` and ``kwic``.
+
+    With ``evidence_sentences=False`` the evidence rows keep the compact form
+    of :attr:`PreparedCorpus.evidence` (no sentence text); :func:`csv_parts`
+    writes them with their sentences, part by part, so a whole large corpus's
+    evidence is never held as text at once.
 
     Raises
     ------
@@ -535,7 +544,11 @@ def analysis_tables(
         "omissions": omissions(agenda, articles, by=by),
         "sources": sources,
         "sources_by_group": group_sources(sources, articles, by=by),
-        "evidence": evidence_text(prepared.articles, rows(prepared.evidence)),
+        "evidence": (
+            evidence_text(prepared.articles, rows(prepared.evidence))
+            if evidence_sentences
+            else rows(prepared.evidence)
+        ),
     }
     if compare is not None:
         tables["contrast_pair"] = term_contrasts(
@@ -547,6 +560,27 @@ def analysis_tables(
             ignore_index=True,
         )
     return tables
+
+
+#: Evidence rows given their sentences and written at once by :func:`csv_parts`.
+CSV_PART_ROWS = 50_000
+
+
+def csv_parts(
+    prepared: PreparedCorpus, table: pd.DataFrame, *, rows_per_part: int = CSV_PART_ROWS
+) -> Iterator[str]:
+    """The formula-safe CSV text of an analysis table, in parts to write one after another.
+
+    Compact evidence rows (see :func:`analysis_tables`) get their sentences
+    ``rows_per_part`` rows at a time; the text is the same as the CSV of the
+    whole table with its sentences.
+    """
+    if "sentence_start" in table.columns and "sentence" not in table.columns:
+        for first in range(0, max(len(table), 1), rows_per_part):
+            part = evidence_text(prepared.articles, table.iloc[first : first + rows_per_part])
+            yield to_csv_text(part, header=first == 0)
+    else:
+        yield to_csv_text(table)
 
 
 def _software_version() -> str:

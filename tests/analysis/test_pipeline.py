@@ -6,10 +6,13 @@ import pandas as pd
 
 from analysis.contrasts import contrast_one_vs_rest
 from analysis.corpus import load_corpus, write_article
+from analysis.export import to_csv_text
 from analysis.pipeline import (
     COMPACT_EVIDENCE_COLUMNS,
     EVIDENCE_COLUMNS,
     AnalysisOptions,
+    analysis_tables,
+    csv_parts,
     evidence_text,
     prepare_corpus,
     select,
@@ -106,3 +109,14 @@ def test_evidence_text_cuts_sentences_and_marks_the_cue(registry_corpus):
     assert headline["sentence"] == "Putin conceded"
     assert headline["marked"] == "Putin **conceded**"
     assert pd.isna(headline["sentence_end"])
+
+
+def test_evidence_written_in_parts_is_the_csv_of_the_whole_table():
+    prepared = prepare_corpus(load_corpus(SHIPPED_CORPUS))
+    whole = analysis_tables(prepared, Selection())["evidence"]
+    compact = analysis_tables(prepared, Selection(), evidence_sentences=False)["evidence"]
+    assert len(compact) == len(whole) > 7
+    parts = list(csv_parts(prepared, compact, rows_per_part=7))
+    assert len(parts) == -(-len(compact) // 7)
+    assert "".join(parts) == to_csv_text(whole)
+    assert "".join(csv_parts(prepared, compact.iloc[0:0])) == to_csv_text(whole.iloc[0:0])
