@@ -8,7 +8,7 @@ import streamlit as st
 from analysis.importing import ImportMetadata, ImportReport, import_articles
 from analysis.pipeline import ARTICLE_EXPORT_COLUMNS
 from dashboard import layout
-from dashboard.data import corpus_dir
+from dashboard.data import corpus_changed, corpus_dir
 
 FORMATS = ["txt", "md", "html", "htm", "csv", "jsonl", "ndjson"]
 
@@ -81,6 +81,10 @@ def run_import(*, dry_run: bool) -> ImportReport | None:
     except (ValueError, OSError) as err:
         st.error(f"Nothing was imported: {layout.escape_markdown(err)}", icon=":material/error:")
         return None
+    finally:
+        if not dry_run:
+            # Every page reads the folder again at once, whatever the import wrote.
+            corpus_changed()
 
 
 def show_report(report: ImportReport) -> None:

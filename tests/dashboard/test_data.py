@@ -1,0 +1,77 @@
+"""When the dashboard reads the corpus folder again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dashboard import data
+from tests.dashboard.conftest import SOCHI_ARTICLES, texts, write_article
+
+EUROMAIDAN = "euromaidan-press-2015-05-12-why-is-putin-meeting-with-kerry"
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """A stopped clock for the folder fingerprints: ``clock[0] += s`` lets ``s`` seconds pass."""
+    now = [1000.0]
+    monkeypatch.setattr(data, "_clock", lambda: now[0])
+    return now
+
+
+def _titles(app) -> list[str]:  # type: ignore[no-untyped-def]
+    table = next(t.value for t in app.dataframe if t.proto.id.endswith("-ov_articles"))
+    return sorted(table["title"])
+
+
+def _count(app) -> str:  # type: ignore[no-untyped-def]
+    return next(c for c in texts(app, "caption") if c.startswith("Filters in force"))
+
+
+def test_an_added_article_is_read_on_the_next_rerun(open_page, corpus_copy, clock):
+    app = open_page("overview", corpus=corpus_copy)
+    assert _count(app).endswith("5 of 5 articles.")
+    article_id, (outlet, title, text) = next(iter(SOCHI_ARTICLES.items()))
+    write_article(corpus_copy, article_id, outlet, title, text)
+    app.run()
+    assert not app.exception
+    assert _count(app).endswith("6 of 6 articles.")
+    assert title in _titles(app)
+
+
+def test_a_removed_article_is_gone_on_the_next_rerun(open_page, corpus_copy, clock):
+    app = open_page("overview", corpus=corpus_copy)
+    (corpus_copy / "articles" / f"{EUROMAIDAN}.md").unlink()
+    app.run()
+    assert not app.exception
+    assert _count(app).endswith("4 of 4 articles.")
+    assert "Why is Putin meeting with Kerry?" not in _titles(app)
+
+
+def _retitle(root: Path, title: str) -> None:
+    """Rewrite an article in place (same file, the folder itself unchanged)."""
+    path = root / "articles" / f"{EUROMAIDAN}.md"
+    old = "title: Why is Putin meeting with Kerry?\n"
+    path.write_text(path.read_text(encoding="utf-8").replace(old, f"title: {title}\n"), "utf-8")
+
+
+def test_an_article_edited_in_place_is_read_after_the_freshness_window(
+    open_page, corpus_copy, clock
+):
+    app = open_page("overview", corpus=corpus_copy)
+    _retitle(corpus_copy, "Edited in place")
+    clock[0] += data.SIGNATURE_MAX_AGE_S + 0.1
+    app.run()
+    assert not app.exception
+    assert "Edited in place" in _titles(app)
+    assert "Why is Putin meeting with Kerry?" not in _titles(app)
+
+
+def test_a_change_made_through_the_dashboard_is_read_at_once(open_page, corpus_copy, clock):
+    app = open_page("overview", corpus=corpus_copy)
+    _retitle(corpus_copy, "Edited by the importer")
+    data.corpus_changed()
+    app.run()
+    assert not app.exception
+    assert "Edited by the importer" in _titles(app)
