@@ -18,9 +18,13 @@ import json
 import os
 import threading
 import time
+import weakref
 import zipfile
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -37,11 +41,14 @@ from analysis.pipeline import (
     prepare_corpus,
     term_contrasts,
 )
-from analysis.selection import Selection
+from analysis.selection import Selection, filter_articles
 from analysis.types import Problem
 
 __all__ = [
+    "TEXT_COLUMNS",
     "CorpusUnavailableError",
+    "article_row",
+    "articles_by_id",
     "contrasts",
     "corpus_changed",
     "corpus_dir",
@@ -50,6 +57,7 @@ __all__ = [
     "get_prepared",
     "keyword_in_context",
     "overrides_problems",
+    "selected_articles",
 ]
 
 _REPO_CORPUS = Path(__file__).resolve().parents[1] / "corpus"
@@ -291,6 +299,100 @@ def _kwic(
 def keyword_in_context(prepared: PreparedCorpus, selection: Selection, term: str) -> pd.DataFrame:
     """:func:`analysis.pipeline.keyword_table`, cached per filters and term."""
     return _kwic(prepared, _options_key(prepared), selection, repr(selection), term)
+
+
+_T = TypeVar("_T")
+
+
+class _PerTable:
+    """Values derived from a table object, kept while that object lives.
+
+    Tables come from the cached corpus and are never changed in place, so a
+    value computed from one stays right for as long as it exists; a new corpus
+    version is a new object, hence a new key. Only a weak reference to the table
+    is kept (an old corpus version is not held in memory), and at most ``size``
+    values, the least recently used going first.
+    """
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: OrderedDict[tuple[int, Hashable], tuple[weakref.ref[Any], Any]]
+        self._items = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, table: pd.DataFrame, key: Hashable, make: Callable[[], _T]) -> _T:
+        slot = (id(table), key)
+        with self._lock:
+            found = self._items.get(slot)
+            if found is not None and found[0]() is table:
+                self._items.move_to_end(slot)
+                return found[1]
+        value = make()
+        with self._lock:
+            self._items[slot] = (weakref.ref(table), value)
+            self._items.move_to_end(slot)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return value
+
+
+#: Columns holding whole texts, left out of the pages' article tables (see :func:`article_row`).
+TEXT_COLUMNS = ("text", "text_clean")
+_derived = _PerTable(size=64)
+
+
+def _metadata(articles: pd.DataFrame) -> pd.DataFrame:
+    return _derived.get(
+        articles,
+        "metadata",
+        lambda: articles.drop(columns=[c for c in TEXT_COLUMNS if c in articles.columns]),
+    )
+
+
+def selected_articles(articles: pd.DataFrame, selection: Selection) -> pd.DataFrame:
+    """:func:`analysis.selection.filter_articles` of ``articles`` without their texts.
+
+    Pages list, count and group articles by their metadata; copying the texts
+    of 10,000 articles on every rerun cost more than all the rest. The result is
+    kept per table and selection, so each filter is applied once per corpus
+    version; the texts of one article come from :func:`article_row`.
+    """
+
+    def make() -> pd.DataFrame:
+        return filter_articles(_metadata(articles), selection)
+
+    # A shallow copy: a page that adds a column to it never changes the kept one.
+    return _derived.get(articles, selection, make).copy(deep=False)
+
+
+def _positions(articles: pd.DataFrame) -> dict[str, int]:
+    return _derived.get(
+        articles,
+        "positions",
+        lambda: {str(key): n for n, key in enumerate(articles["id"])},
+    )
+
+
+def article_row(articles: pd.DataFrame, article_id: str) -> pd.Series:
+    """The row of one article, texts included.
+
+    Raises
+    ------
+    KeyError
+        If ``articles`` has no such article.
+    """
+    return articles.iloc[_positions(articles)[article_id]]
+
+
+def articles_by_id(articles: pd.DataFrame, article_ids: Iterable[object]) -> pd.DataFrame:
+    """The rows of these articles, texts included, in table order (unknown ids left out).
+
+    Looked up through an index built once per table, so taking a few articles
+    out of 10,000 costs next to nothing.
+    """
+    positions = _positions(articles)
+    found = sorted({positions[key] for key in map(str, article_ids) if key in positions})
+    return articles.iloc[found]
 
 
 def export_bundle(

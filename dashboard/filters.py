@@ -7,14 +7,14 @@ import streamlit as st
 
 from analysis.corpus import Corpus
 from analysis.pipeline import PreparedCorpus
-from analysis.selection import Selection, filter_articles
-from dashboard.data import export_bundle
+from analysis.selection import Selection
+from dashboard.data import export_bundle, selected_articles
 
 __all__ = ["render_export", "render_filters", "show_filters_in_force"]
 
 
 def _in_registry_order(registry: pd.DataFrame, present: pd.Series) -> list[str]:
-    found = set(present.dropna().astype(str))
+    found = set(present.dropna().astype(str).unique())
     ordered = [key for key in registry["outlet"] if key in found]
     return ordered + sorted(found - set(ordered))
 
@@ -92,7 +92,7 @@ def show_filters_in_force(selection: Selection, *, selected: int, total: int) ->
 
 def render_export(prepared: PreparedCorpus, selection: Selection) -> None:
     """The "export all" button: every table and the manifest, as ``narratives analyze`` writes."""
-    chosen = filter_articles(prepared.articles, selection)
+    chosen = selected_articles(prepared.articles, selection)
     outlets = chosen["outlet"].nunique()
     with st.sidebar:
         st.divider()

@@ -17,6 +17,7 @@ import streamlit as st
 from analysis.pipeline import PreparedCorpus, evidence_text
 from analysis.selection import Selection
 from dashboard import layout
+from dashboard.data import articles_by_id
 
 __all__ = [
     "LABEL_BADGE_COLOURS",
@@ -131,7 +132,9 @@ class Labels:
         """
         if "sentence" in evidence.columns or self._articles is None:
             return evidence
-        return evidence_text(self._articles, evidence)
+        # Only the articles these rows come from: the library indexes the table it is given.
+        articles = articles_by_id(self._articles, evidence["article_id"].unique())
+        return evidence_text(articles, evidence)
 
     def has(self, name: str) -> bool:
         """Whether the library computed table ``name`` (without taking its rows)."""
@@ -301,12 +304,12 @@ def summary_table(labels: Labels, articles: pd.DataFrame) -> pd.DataFrame:
     table = articles[["outlet", "outlet_name", "id", "title", "published", "authors"]]
     table = table.reset_index(drop=True)
     if labels.has("stance"):
-        stance = labels.stance[labels.stance["article_id"].isin(table["id"])]
+        stance = labels.rows_for("stance", table["id"])
         wide = stance.pivot(index="article_id", columns="target", values="label")
         wide.columns = [f"stance_{c}" for c in wide.columns]
         table = table.merge(wide, left_on="id", right_index=True, how="left")
     if labels.has("outcome"):
-        outcome = labels.outcome.set_index("article_id")["label"]
+        outcome = labels.rows_for("outcome", table["id"]).set_index("article_id")["label"]
         table = table.assign(outcome=table["id"].map(outcome).replace("", "covers no meeting"))
     return table
 

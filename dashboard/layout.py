@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import itertools
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,8 +22,13 @@ import streamlit as st
 from analysis.corpus import Corpus
 from analysis.export import to_csv_bytes
 from analysis.pipeline import PreparedCorpus
-from analysis.selection import Selection, filter_articles
-from dashboard.data import CorpusUnavailableError, get_corpus, get_prepared
+from analysis.selection import Selection
+from dashboard.data import (
+    CorpusUnavailableError,
+    get_corpus,
+    get_prepared,
+    selected_articles,
+)
 from dashboard.figures import outlet_colours
 from dashboard.filters import show_filters_in_force
 
@@ -73,18 +78,35 @@ def csv_name(what: str, selection: Selection) -> str:
 
 
 def download_csv(
-    frame: pd.DataFrame, *, what: str, selection: Selection, key: str, lazy: bool = False
+    frame: pd.DataFrame | Callable[[], pd.DataFrame],
+    *,
+    what: str,
+    selection: Selection,
+    key: str,
+    lazy: bool = False,
+    rows: int | None = None,
 ) -> None:
     """A button that downloads ``frame`` as formula-safe CSV, named after what it is.
 
     With ``lazy``, and always for tables over :data:`LAZY_ROWS` rows, the CSV is
     written only when the button is clicked, so a large table does not slow
-    every re-render.
+    every re-render. ``frame`` may also be a function that builds the table:
+    it is then called only on a click, and ``rows`` is its number of rows.
     """
-    later = lazy or len(frame) > LAZY_ROWS
+    data: bytes | Callable[[], bytes]
+    if callable(frame):
+        if rows is None:
+            raise TypeError("a table built on a click needs its number of rows")
+        build = frame
+        data = lambda: to_csv_bytes(build())  # noqa: E731
+    else:
+        rows = len(frame)
+        table = frame
+        later = lazy or rows > LAZY_ROWS
+        data = (lambda: to_csv_bytes(table)) if later else to_csv_bytes(table)
     st.download_button(
-        f"Download {what} ({len(frame)} rows, CSV)",
-        (lambda: to_csv_bytes(frame)) if later else to_csv_bytes(frame),
+        f"Download {what} ({rows} rows, CSV)",
+        data,
         file_name=csv_name(what, selection),
         mime="text/csv",
         key=key,
@@ -235,7 +257,12 @@ def term_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int, str]]:
 
 @dataclass(frozen=True)
 class PageContext:
-    """What every page starts from: the corpus, its prepared analysis and the selected articles."""
+    """What every page starts from: the corpus, its prepared analysis and the selected articles.
+
+    ``articles`` holds the selected articles' metadata without their texts
+    (:data:`dashboard.data.TEXT_COLUMNS`); :func:`dashboard.data.article_row`
+    gives one article's texts.
+    """
 
     corpus: Corpus
     analysis: PreparedCorpus | None
@@ -266,7 +293,7 @@ def start_page(title: str, intro: str, *, needs_analysis: bool = True) -> PageCo
         st.error(str(err), icon=":material/error:")
         st.stop()
     selection: Selection = st.session_state.get("selection", Selection())
-    articles = filter_articles(corpus.articles, selection)
+    articles = selected_articles(corpus.articles, selection)
     show_filters_in_force(selection, selected=len(articles), total=len(corpus.articles))
     colours = outlet_colours(corpus.outlets)
     if not needs_analysis:
@@ -286,7 +313,7 @@ def start_page(title: str, intro: str, *, needs_analysis: bool = True) -> PageCo
     if articles.empty:
         st.info(NOTHING_SELECTED, icon=":material/filter_alt_off:")
         st.stop()
-    articles = filter_articles(prepared.articles, selection)
+    articles = selected_articles(prepared.articles, selection)
     return PageContext(corpus, prepared, selection, articles, colours)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import corrections, framing, layout, tables
+from dashboard import corrections, data, framing, layout, tables
 
 page = layout.start_page(
     "Reader",
@@ -25,6 +25,7 @@ if article_id is None:
     st.info("Pick an article above.", icon=":material/info:")
     st.stop()
 article = articles.set_index("id").loc[article_id]
+texts = data.article_row(prepared.articles, article_id)
 labels = framing.Labels.of(prepared, articles[articles["id"] == article_id])
 
 st.subheader(layout.escape_markdown(article["title"]), anchor=False)
@@ -78,7 +79,7 @@ terms_text = st.text_input(
     bind="query-params",
 )
 terms = [t.strip() for t in (terms_text or "").split(",") if t.strip()]
-text = str(article["text_clean"])
+text = str(texts["text_clean"])
 evidence = labels.rows("evidence", article_id)
 spans = layout.term_spans(text, terms)
 if not evidence.empty:
@@ -119,6 +120,6 @@ else:
         key="rd_removed",
     )
 with st.expander("Text as published (raw)"):
-    st.text(str(article["text"]))
+    st.text(str(texts["text"]))
 
 corrections.correction_form(article_id, labels)

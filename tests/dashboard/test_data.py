@@ -1,4 +1,4 @@
-"""When the dashboard reads the corpus folder again."""
+"""When the dashboard reads the corpus folder again, and what the pages' article tables hold."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from analysis.selection import Selection, filter_articles
 from dashboard import data
 from tests.dashboard.conftest import SOCHI_ARTICLES, texts, write_article
 
@@ -75,3 +76,18 @@ def test_a_change_made_through_the_dashboard_is_read_at_once(open_page, corpus_c
     app.run()
     assert not app.exception
     assert "Edited by the importer" in _titles(app)
+
+
+def test_page_tables_are_the_library_selection_without_texts(open_page):
+    app = open_page("overview")
+    assert not app.exception
+    prepared = data.get_prepared()
+    selection = Selection(outlets=("euromaidan-press", "cnn"), meetings=("2015-05-sochi",))
+    expected = filter_articles(prepared.articles, selection).drop(columns=list(data.TEXT_COLUMNS))
+    shown = data.selected_articles(prepared.articles, selection)
+    assert shown.equals(expected)
+    shown["added_by_a_page"] = 1
+    again = data.selected_articles(prepared.articles, selection)
+    assert "added_by_a_page" not in again.columns
+    row = data.article_row(prepared.articles, EUROMAIDAN)
+    assert row["text_clean"] == prepared.articles.set_index("id").loc[EUROMAIDAN, "text_clean"]
