@@ -65,9 +65,11 @@ def coverage_cells(
     counts = exploded.groupby(["outlet", "meeting"]).size()
     names = dict(zip(outlets["outlet"], outlets["name"], strict=True))
     titles = dict(zip(meetings["meeting"], meetings["title"], strict=True))
-    present = [key for key in outlets["outlet"] if key in set(articles["outlet"])]
-    meeting_keys = [key for key in meetings["meeting"] if key in set(exploded["meeting"])]
-    if "none" in set(exploded["meeting"]):
+    selected = set(articles["outlet"])
+    covered = set(exploded["meeting"])
+    present = [key for key in outlets["outlet"] if key in selected]
+    meeting_keys = [key for key in meetings["meeting"] if key in covered]
+    if "none" in covered:
         meeting_keys.append("none")
     rows = [
         {

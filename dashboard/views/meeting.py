@@ -25,9 +25,8 @@ page = layout.start_page(
 corpus, prepared, selection, articles = page.corpus, page.prepared, page.selection, page.articles
 names = dict(zip(corpus.outlets["outlet"], corpus.outlets["name"], strict=True))
 catalogue = corpus.meetings.set_index("meeting")
-covered = [
-    m for m in corpus.meetings["meeting"] if m in set(tables.per_meeting(articles)["meeting"])
-]
+covered_keys = set(tables.per_meeting(articles)["meeting"])
+covered = [m for m in corpus.meetings["meeting"] if m in covered_keys]
 labels = framing.Labels.of(prepared, articles)
 
 if not covered:
@@ -58,7 +57,8 @@ st.caption(
 
 on_meeting = tables.meeting_articles(articles, meeting)
 meeting_selection = replace(selection, meetings=(meeting,))
-outlets = [key for key in corpus.outlets["outlet"] if key in set(on_meeting["outlet"])]
+on_meeting_outlets = set(on_meeting["outlet"])
+outlets = [key for key in corpus.outlets["outlet"] if key in on_meeting_outlets]
 
 
 def distinctive_terms() -> tuple[pd.DataFrame, str]:
@@ -94,7 +94,11 @@ if view == VIEWS[0]:
     )
     # Every article here covers this meeting, whatever meeting its file names first.
     left_out = (
-        omissions(labels.agenda, on_meeting.assign(meeting=meeting), by="outlet")
+        omissions(
+            labels.rows_for("agenda", on_meeting["id"]),
+            on_meeting.assign(meeting=meeting),
+            by="outlet",
+        )
         if labels.has("agenda")
         else pd.DataFrame(columns=["outlet", "subject_name"])
     )
@@ -152,10 +156,13 @@ if view == VIEWS[0]:
                     omitted=left_out[left_out["outlet"] == outlet],
                 )
     st.divider()
+    terms_of = {o: w for w, o in outlet_words.items()}
+    # Built only when the button is clicked.
     layout.download_csv(
-        framing.summary_table(labels, on_meeting).assign(
-            distinctive_terms=lambda f: f["outlet"].map({o: w for w, o in outlet_words.items()})
+        lambda: framing.summary_table(labels, on_meeting).assign(
+            distinctive_terms=lambda f: f["outlet"].map(terms_of)
         ),
+        rows=len(on_meeting),
         what=f"meeting {meeting} side by side",
         selection=meeting_selection,
         key="mt_summary_csv",
@@ -215,7 +222,8 @@ elif view == VIEWS[1]:
     framing.aligned(labels, on_meeting, a, b, names=names, selection=meeting_selection)
 
 else:
-    choices = [f"outlet:{k}" for k in corpus.outlets["outlet"] if k in set(articles["outlet"])]
+    present = set(articles["outlet"])
+    choices = [f"outlet:{k}" for k in corpus.outlets["outlet"] if k in present]
     choices += [f"group:{g}" for g in sorted(articles["outlet_group"].unique())]
     who = st.selectbox(
         "Outlet or group",

@@ -27,7 +27,8 @@ if not labels.has("stance") or not labels.has("evidence"):
     )
     st.stop()
 names = dict(zip(corpus.outlets["outlet"], corpus.outlets["name"], strict=True))
-order = [names[k] for k in corpus.outlets["outlet"] if k in set(articles["outlet"])]
+present = set(articles["outlet"])
+order = [names[k] for k in corpus.outlets["outlet"] if k in present]
 n = len(articles)
 label_colours = {
     "favorable": figures.OKABE_ITO[0],

@@ -6,10 +6,11 @@ import csv
 import io
 import json
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
@@ -90,10 +91,15 @@ def open_page(monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
 
 
 @pytest.fixture
-def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
-    """Every file offered for download during the test, by media file id."""
+def downloads(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, bytes]]:
+    """Every file offered for download during the test, by media file id.
+
+    A file written only when its button is clicked is written here when the
+    test reads it (see :func:`downloaded_rows`).
+    """
     offered: dict[str, bytes] = {}
     original = MemoryMediaFileStorage.load_and_get_id
+    original_deferred = MediaFileManager.add_deferred
 
     def record(self, path_or_data, mimetype, kind, filename=None):  # type: ignore[no-untyped-def]
         file_id = original(self, path_or_data, mimetype, kind, filename)
@@ -101,8 +107,19 @@ def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
             offered[file_id] = path_or_data
         return file_id
 
+    def record_deferred(self, data_callable, *args, **kwargs):  # type: ignore[no-untyped-def]
+        file_id = original_deferred(self, data_callable, *args, **kwargs)
+        DEFERRED[file_id] = data_callable
+        return file_id
+
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", record)
-    return offered
+    monkeypatch.setattr(MediaFileManager, "add_deferred", record_deferred)
+    yield offered
+    DEFERRED.clear()
+
+
+#: Downloads written on a click, by their placeholder id (filled by ``downloads``).
+DEFERRED: dict[str, Callable[[], bytes]] = {}
 
 
 def download_button(app: AppTest, key: str):  # type: ignore[no-untyped-def]
@@ -115,8 +132,11 @@ def download_button(app: AppTest, key: str):  # type: ignore[no-untyped-def]
 
 def downloaded_rows(app: AppTest, offered: dict[str, bytes], key: str) -> list[dict[str, str]]:
     """The CSV behind download button ``key``, as rows."""
-    url = download_button(app, key).proto.url
-    content = offered[url.rsplit("/", 1)[-1].split(".", 1)[0]].decode("utf-8")
+    proto = download_button(app, key).proto
+    if proto.deferred_file_id:
+        content = DEFERRED[proto.deferred_file_id]().decode("utf-8")
+    else:
+        content = offered[proto.url.rsplit("/", 1)[-1].split(".", 1)[0]].decode("utf-8")
     return list(csv.DictReader(io.StringIO(content)))
 
 
