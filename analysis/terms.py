@@ -74,9 +74,9 @@ _CHAR_MAP = str.maketrans(
     }
 )
 # Phrase occurrences sorted at once when numbering phrases; bounds that step's memory.
-_BUCKET_SIZE = 1_000_000
-#: Positions looked up at once when finding their articles.
-_SLICE = 1 << 22
+_BUCKET_SIZE = 250_000
+#: Positions worked on at once where a whole-stream int64 array would be needed.
+_SLICE = 1 << 20
 # Marks the end of an article in the token stream so no phrase spans two articles.
 _DOCUMENT_BREAK = "."
 
@@ -289,7 +289,7 @@ def _block(rows: np.ndarray, columns: np.ndarray, n_docs: int, n_columns: int) -
     indptr = np.zeros(n_docs + 1, dtype=np.int64)
     np.cumsum(np.bincount(rows, minlength=n_docs), out=indptr[1:])
     matrix = sp.csr_matrix(
-        (np.ones(len(columns), dtype=np.int32), columns.astype(np.int32), indptr),
+        (np.ones(len(columns), dtype=np.int32), columns.astype(np.int32, copy=False), indptr),
         shape=(n_docs, n_columns),
     )
     matrix.sum_duplicates()
@@ -302,22 +302,36 @@ def _codes_fit(codes: np.ndarray, vocabulary_size: int) -> bool:
     return not codes.size or int(codes.max()) <= limit
 
 
-def _number_phrases(codes: np.ndarray, min_count: int) -> tuple[np.ndarray, np.ndarray]:
-    """Number the distinct codes seen at least ``min_count`` times.
+def _positions(mask: np.ndarray) -> np.ndarray:
+    """``np.flatnonzero(mask)`` as int32, found slice by slice (no int64 array of them all)."""
+    parts = [
+        np.flatnonzero(mask[first : first + _SLICE]).astype(np.int32) + first
+        for first in range(0, len(mask), _SLICE)
+    ]
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)
 
-    Returns the column of each occurrence (-1 when its code is too rare) and,
-    for each column, the index of one occurrence. Codes are split into buckets
-    by value so the sort behind :func:`numpy.unique` never holds all of them.
+
+def _number_phrases(
+    codes: np.ndarray, subset: np.ndarray, min_count: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Number the distinct values of ``codes[subset]`` seen at least ``min_count`` times.
+
+    Returns the column of each element of ``subset`` (-1 when its code is too
+    rare) and, for each column, the index in ``subset`` of one occurrence.
+    Codes are split into buckets by value so the sort behind
+    :func:`numpy.unique` never holds all of them.
     """
-    columns = np.full(len(codes), -1, dtype=np.int32)
+    columns = np.full(len(subset), -1, dtype=np.int32)
     firsts = [np.zeros(0, dtype=np.int64)]
     n_columns = 0
-    n_buckets = max(1, len(codes) // _BUCKET_SIZE)
-    bucket = (codes % n_buckets).astype(np.int16 if n_buckets < 2**15 else np.int32)
+    n_buckets = max(1, len(subset) // _BUCKET_SIZE)
+    bucket = np.empty(len(subset), dtype=np.int16 if n_buckets < 2**15 else np.int32)
+    for first in range(0, len(subset), _SLICE):
+        bucket[first : first + _SLICE] = codes[subset[first : first + _SLICE]] % n_buckets
     for b in range(n_buckets):
         members = np.flatnonzero(bucket == b)
         _, first, inverse, counts = np.unique(
-            codes[members], return_index=True, return_inverse=True, return_counts=True
+            codes[subset[members]], return_index=True, return_inverse=True, return_counts=True
         )
         kept = counts >= min_count
         numbers = np.where(kept, np.cumsum(kept) - 1 + n_columns, -1).astype(np.int32)
@@ -387,34 +401,35 @@ def count_terms(
     is_break = ids < len(breaks)
     word_length = np.fromiter(map(len, words), np.int64, vocabulary_size)
     not_term = (ids < len(reserved)) | (word_length < 2)
-    # Every article ends with a break, so each one's slice of the stream is non-empty.
-    doc_starts = np.concatenate([[0], doc_ends[:-1]]) if n_docs else np.zeros(0, np.int64)
-    doc_tokens = (
-        np.add.reduceat(~is_break[stream], doc_starts, dtype=np.int64)
-        if n_docs
-        else np.zeros(0, np.int64)
-    )
+    # Tokens of an article: its stream length less its breaks (few, so cheap to place).
+    doc_tokens = lengths - np.bincount(rows_of(_positions(is_break[stream])), minlength=n_docs)
 
     # Positions fit in int32 (the stream is a Python array of C ints); halves the memory.
-    starts = np.flatnonzero(~not_term[stream]).astype(np.int32)
-    word_columns = np.cumsum(~not_term) - 1
+    starts = _positions(~not_term[stream])
+    word_columns = (np.cumsum(~not_term) - 1).astype(np.int32)
     blocks = [_block(rows_of(starts), word_columns[stream[starts]], n_docs, int((~not_term).sum()))]
     labels = [words[~not_term]]
+    del word_columns
 
     # codes[k] identifies the sequence of n words starting at position starts[k].
     codes = stream[starts].astype(np.int64)
     for n in range(2, max_words + 1):
         # Inner words may be stopwords, but no word of a phrase may be a break.
-        extends = starts + n - 1 < len(stream)
-        extends[extends] = ~is_break[stream[starts[extends] + n - 1]]
-        starts, codes = starts[extends], codes[extends]
-        last = stream[starts + n - 1]
+        extends = starts < len(stream) - (n - 1)
+        extends[extends] = ~is_break[stream[starts[extends] + (n - 1)]]
+        starts = starts[extends]
+        codes = codes[extends]
+        del extends
+        last = stream[starts + (n - 1)]
         if not _codes_fit(codes, vocabulary_size):
             # Rank the prefixes so the codes of longer sequences stay within int64.
             codes = np.unique(codes, return_inverse=True)[1].astype(np.int64)
-        codes = codes * vocabulary_size + last
-        candidates = np.flatnonzero(~not_term[last]).astype(np.int32)
-        columns, firsts = _number_phrases(codes[candidates], min_phrase_count)
+        # In place: no second array of codes.
+        codes *= vocabulary_size
+        codes += last
+        candidates = _positions(~not_term[last])
+        del last
+        columns, firsts = _number_phrases(codes, candidates, min_phrase_count)
         counted = columns >= 0
         blocks.append(
             _block(rows_of(starts[candidates[counted]]), columns[counted], n_docs, len(firsts))

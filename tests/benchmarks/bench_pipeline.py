@@ -32,11 +32,11 @@ Stages and what is measured
   filled: every file is still read and hashed, none is parsed.
 * ``clean``: ``analysis.cleaning.clean_articles`` on the loaded frame, when that
   module exists (run last: the frame is loaded in the parent just before).
-* ``analyze``: the whole of ``narratives analyze`` on the loaded corpus:
-  :func:`analysis.pipeline.prepare_corpus` (cleaning, term counts, stance,
-  outcome, frames, agenda, quotations and sources) and
-  :func:`analysis.pipeline.analysis_tables` for all articles grouped by
-  outlet (each outlet's top 100 terms). About one sentence in six is one of
+* ``analyze``: the command ``narratives analyze --top 100`` on the corpus
+  folder, with an empty parse cache: loading, cleaning, term counts, stance,
+  outcome, frames, agenda, quotations and sources, every table for all
+  articles grouped by outlet (each outlet's top 100 terms) written as CSV
+  with the manifest. About one sentence in six is one of
   :data:`NEWS_SENTENCES`, so those stages have targets, cues and quotations
   to work on.
 
@@ -54,6 +54,7 @@ machine share the CPU, so compare ratios rather than absolute seconds.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
 import multiprocessing as mp
 import os
@@ -236,6 +237,22 @@ def _loaded(folder: str) -> pd.DataFrame:
     return _LOADED.setdefault(folder, load_corpus(folder, use_cache=False).articles)
 
 
+def _analyze(folder: str) -> None:
+    """``narratives analyze --top 100`` on the corpus, with an empty parse cache.
+
+    Run in the stage's child, as the command runs: nothing it needs is
+    inherited from the parent, and its tables are written to a scratch folder.
+    """
+    from analysis.cli import main
+
+    with tempfile.TemporaryDirectory() as cache, tempfile.TemporaryDirectory() as out:
+        os.environ["NARRATIVES_CACHE_DIR"] = cache
+        with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet):
+            status = main(["analyze", "--corpus", folder, "--out", out, "--top", "100"])
+        if status != 0:
+            raise RuntimeError(f"narratives analyze exited with {status}")
+
+
 def _has(module: str) -> bool:
     return importlib.util.find_spec(module) is not None
 
@@ -269,15 +286,8 @@ def run(size: int, rows: list[dict[str, Any]]) -> None:
             # The first cached load parses and fills the cache; the second reads it.
             stages["load_fill_cache"] = lambda: load_corpus(folder)
             stages["load_cached"] = lambda: load_corpus(folder)
-            if _has("analysis.pipeline"):
-                from analysis.pipeline import analysis_tables, prepare_corpus
-                from analysis.selection import Selection
-
-                # Loaded in the child, as `narratives analyze` does: nothing
-                # the stage needs is inherited from the parent.
-                stages["analyze"] = lambda: analysis_tables(
-                    prepare_corpus(load_corpus(folder, use_cache=False)), Selection(), top=100
-                )
+            if _has("analysis.cli"):
+                stages["analyze"] = lambda: _analyze(folder)
             if _has("analysis.cleaning"):
                 from analysis.cleaning import clean_articles
 
