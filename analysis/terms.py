@@ -326,8 +326,8 @@ def _number_phrases(
     n_columns = 0
     n_buckets = max(1, len(subset) // _BUCKET_SIZE)
     bucket = np.empty(len(subset), dtype=np.int16 if n_buckets < 2**15 else np.int32)
-    for first in range(0, len(subset), _SLICE):
-        bucket[first : first + _SLICE] = codes[subset[first : first + _SLICE]] % n_buckets
+    for lo in range(0, len(subset), _SLICE):
+        bucket[lo : lo + _SLICE] = codes[subset[lo : lo + _SLICE]] % n_buckets
     for b in range(n_buckets):
         members = np.flatnonzero(bucket == b)
         _, first, inverse, counts = np.unique(
