@@ -403,14 +403,16 @@ def select(prepared: PreparedCorpus, selection: Selection) -> tuple[pd.DataFrame
     rows = chosen.index.to_numpy()
     counts = prepared.counts
     columns = np.flatnonzero(counts.n_words <= prepared.options.max_words)
-    matrix = counts.counts[rows]
+    every_row = len(rows) == counts.counts.shape[0] and bool(np.all(rows == np.arange(len(rows))))
+    # All articles selected: the counts themselves, not a copy of them.
+    matrix = counts.counts if every_row else counts.counts[rows]
     if len(columns) < len(counts.terms):
         matrix = matrix[:, columns]
     sliced = TermCounts(
         counts=matrix,
         terms=counts.terms[columns],
         n_words=counts.n_words[columns],
-        doc_tokens=counts.doc_tokens[rows],
+        doc_tokens=counts.doc_tokens if every_row else counts.doc_tokens[rows],
     )
     return chosen.reset_index(drop=True), sliced
 
