@@ -10,6 +10,7 @@ everything else follows the Streamlit theme, so light and dark both read.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -64,19 +65,41 @@ def category_colours(categories: Sequence[str]) -> dict[str, str]:
     return {name: OKABE_ITO[index % len(OKABE_ITO)] for index, name in enumerate(categories)}
 
 
-def _layout(figure: go.Figure, *, title: str, x: str, y: str, height: int | None = None) -> None:
-    figure.update_layout(
-        title={"text": title},
-        xaxis_title=x,
-        yaxis_title=y,
-        legend_title_text="",
-        margin={"t": 70, "l": 10, "r": 10, "b": 10},
-        hoverlabel={"namelength": -1},
-        clickmode="event+select",
-        dragmode=False,
-    )
+def _layout(*, title: str, x: str, y: str, height: int | None = None) -> dict[str, Any]:
+    """The layout every chart shares, as a dict to complete and pass to ``go.Figure`` once.
+
+    Plotly validates every property it is given and copies the figure on each
+    ``update_*`` or ``add_vline`` call, so building a figure in one go takes a
+    fraction of the time of building it step by step (with the same result).
+    """
+    layout: dict[str, Any] = {
+        "title": {"text": title},
+        "xaxis": {"title": {"text": x}},
+        "yaxis": {"title": {"text": y}},
+        "legend": {"title": {"text": ""}},
+        "margin": {"t": 70, "l": 10, "r": 10, "b": 10},
+        "hoverlabel": {"namelength": -1},
+        "clickmode": "event+select",
+        "dragmode": False,
+    }
     if height:
-        figure.update_layout(height=height)
+        layout["height"] = height
+    return layout
+
+
+def _trace(kind: str, **properties: Any) -> dict[str, Any]:
+    """A trace as a dict: ``go.Figure`` validates it once (a ``go.Scatter`` is validated twice)."""
+    return {"type": kind, **properties}
+
+
+def _dotted(value: object, *, vertical: bool) -> dict[str, Any]:
+    """A dotted line across the plot at ``value``, as ``add_vline`` / ``add_hline`` draw it."""
+    line = {"dash": "dot", "width": 1, "color": NEUTRAL_COLOUR}
+    if vertical:
+        return {"type": "line", "x0": value, "x1": value, "xref": "x",
+                "y0": 0, "y1": 1, "yref": "y domain", "line": line}  # fmt: skip
+    return {"type": "line", "x0": 0, "x1": 1, "xref": "x domain",
+            "y0": value, "y1": value, "yref": "y", "line": line}  # fmt: skip
 
 
 def matrix_chart(
@@ -119,9 +142,9 @@ def matrix_chart(
     texts = np.array([value_format.format(v) for v in values], dtype=object)
     empty = ~filled.to_numpy()
     full = filled.to_numpy()
-    figure = go.Figure()
-    figure.add_trace(
-        go.Scatter(
+    traces = [
+        _trace(
+            "scatter",
             x=cells[x].astype(str)[empty],
             y=cells[y].astype(str)[empty],
             mode="markers+text",
@@ -136,11 +159,12 @@ def matrix_chart(
                 "line": {"width": 1},
             },
             showlegend=False,
-        )
-    )
+        ),
+    ]
     shade = values[filled] / top
-    figure.add_trace(
-        go.Scatter(
+    traces.append(
+        _trace(
+            "scatter",
             x=cells[x].astype(str)[full],
             y=cells[y].astype(str)[full],
             mode="markers+text",
@@ -170,12 +194,12 @@ def matrix_chart(
         )
     )
     height = 160 + side * len(y_order) + 12 * max(len(str(v)) for v in [*x_order, ""])
-    _layout(figure, title=title, x=x_title, y=y_title, height=min(max(height, 300), 900))
-    figure.update_xaxes(categoryorder="array", categoryarray=x_order, type="category")
-    figure.update_yaxes(
+    layout = _layout(title=title, x=x_title, y=y_title, height=min(max(height, 300), 900))
+    layout["xaxis"].update(categoryorder="array", categoryarray=x_order, type="category")
+    layout["yaxis"].update(
         categoryorder="array", categoryarray=list(reversed(y_order)), type="category"
     )
-    return figure
+    return go.Figure(data=traces, layout=layout)
 
 
 def articles_timeline(
@@ -193,11 +217,12 @@ def articles_timeline(
     ``start``. A selection returns the article id as ``customdata[0]``.
     """
     dated = articles[articles["published"].notna()]
-    figure = go.Figure()
+    traces = []
     for name in dict.fromkeys(dated["outlet_name"]):
         rows = dated[dated["outlet_name"] == name]
-        figure.add_trace(
-            go.Scatter(
+        traces.append(
+            _trace(
+                "scatter",
                 x=rows["published"],
                 y=rows["outlet_name"],
                 mode="markers",
@@ -213,25 +238,34 @@ def articles_timeline(
             )
         )
     starts = pd.to_datetime(meetings["start"], errors="coerce")
+    shapes, annotations = [], []
     for index, (start, key) in enumerate(zip(starts, meetings["meeting"], strict=True)):
         if pd.isna(start):
             continue
-        figure.add_vline(x=start, line={"dash": "dot", "width": 1, "color": NEUTRAL_COLOUR})
+        shapes.append(_dotted(start, vertical=True))
         # Meetings a few months apart would print over each other: stagger the labels.
-        figure.add_annotation(
-            x=start,
-            y=1.0 - 0.3 * (index % 2),
-            yref="paper",
-            text=str(key),
-            showarrow=False,
-            textangle=-90,
-            xanchor="right",
-            yanchor="top",
-            font={"size": 10},
+        annotations.append(
+            {
+                "x": start,
+                "y": 1.0 - 0.3 * (index % 2),
+                "yref": "paper",
+                "text": str(key),
+                "showarrow": False,
+                "textangle": -90,
+                "xanchor": "right",
+                "yanchor": "top",
+                "font": {"size": 10},
+            }
         )
-    _layout(figure, title=title, x="Publication date (dotted lines: meetings)", y="Outlet")
-    figure.update_layout(height=max(320, 140 + 45 * dated["outlet_name"].nunique()))
-    return figure
+    layout = _layout(
+        title=title,
+        x="Publication date (dotted lines: meetings)",
+        y="Outlet",
+        height=max(320, 140 + 45 * dated["outlet_name"].nunique()),
+    )
+    if shapes:
+        layout.update(shapes=shapes, annotations=annotations)
+    return go.Figure(data=traces, layout=layout)
 
 
 def term_bars(
@@ -251,42 +285,39 @@ def term_bars(
     """
     ordered = terms.sort_values("z", kind="mergesort")
     warn = np.where(ordered["single_article"], " (one article only)", "")
-    figure = go.Figure(
-        go.Bar(
-            x=ordered["z"],
-            y=ordered["term"],
-            orientation="h",
-            marker={"color": np.where(ordered["z"] >= 0, colour, NEUTRAL_COLOUR)},
-            customdata=np.column_stack(
-                [
-                    ordered["term"],
-                    ordered["count_group"],
-                    ordered["count_other"],
-                    ordered["docs_group"],
-                    ordered["docs_other"],
-                    warn,
-                ]
-            ),
-            hovertemplate=(
-                "<b>%{customdata[0]}</b>%{customdata[5]}<br>z = %{x:.2f}<br>"
-                f"{group_label}: %{{customdata[1]}} times in %{{customdata[3]}} articles<br>"
-                f"{other_label}: %{{customdata[2]}} times in %{{customdata[4]}} articles"
-                "<extra></extra>"
-            ),
-            showlegend=False,
-        )
+    bars = _trace(
+        "bar",
+        x=ordered["z"],
+        y=ordered["term"],
+        orientation="h",
+        marker={"color": np.where(ordered["z"] >= 0, colour, NEUTRAL_COLOUR)},
+        customdata=np.column_stack(
+            [
+                ordered["term"],
+                ordered["count_group"],
+                ordered["count_other"],
+                ordered["docs_group"],
+                ordered["docs_other"],
+                warn,
+            ]
+        ),
+        hovertemplate=(
+            "<b>%{customdata[0]}</b>%{customdata[5]}<br>z = %{x:.2f}<br>"
+            f"{group_label}: %{{customdata[1]}} times in %{{customdata[3]}} articles<br>"
+            f"{other_label}: %{{customdata[2]}} times in %{{customdata[4]}} articles"
+            "<extra></extra>"
+        ),
+        showlegend=False,
     )
-    for edge in (-1.96, 1.96):
-        figure.add_vline(x=edge, line={"dash": "dot", "width": 1, "color": NEUTRAL_COLOUR})
-    _layout(
-        figure,
+    layout = _layout(
         title=title,
         x=f"z-score  (→ {_plain(group_label)} · ← {_plain(other_label)})",
         y="Word or phrase",
         height=max(360, 120 + 22 * len(ordered)),
     )
-    figure.update_yaxes(type="category", automargin=True)
-    return figure
+    layout["shapes"] = [_dotted(edge, vertical=True) for edge in (-1.96, 1.96)]
+    layout["yaxis"].update(type="category", automargin=True)
+    return go.Figure(data=[bars], layout=layout)
 
 
 def term_scatter(
@@ -306,47 +337,47 @@ def term_scatter(
     """
     total = terms["count_group"] + terms["count_other"]
     side = np.where(terms["z"] >= 0, group_label, other_label)
-    figure = go.Figure(
-        go.Scatter(
-            x=total,
-            y=terms["z"],
-            mode="markers",
-            marker={
-                "color": np.where(terms["z"] >= 0, colour, NEUTRAL_COLOUR),
-                "size": 8,
-                "opacity": 0.75,
-            },
-            customdata=np.column_stack(
-                [terms["term"], terms["count_group"], terms["count_other"], side]
-            ),
-            hovertemplate=(
-                "<b>%{customdata[0]}</b> (more typical of %{customdata[3]})<br>z = %{y:.2f}<br>"
-                f"{group_label}: %{{customdata[1]}} times · {other_label}: %{{customdata[2]}} times"
-                "<extra></extra>"
-            ),
-            showlegend=False,
-        )
+    points = _trace(
+        "scatter",
+        x=total,
+        y=terms["z"],
+        mode="markers",
+        marker={
+            "color": np.where(terms["z"] >= 0, colour, NEUTRAL_COLOUR),
+            "size": 8,
+            "opacity": 0.75,
+        },
+        customdata=np.column_stack(
+            [terms["term"], terms["count_group"], terms["count_other"], side]
+        ),
+        hovertemplate=(
+            "<b>%{customdata[0]}</b> (more typical of %{customdata[3]})<br>z = %{y:.2f}<br>"
+            f"{group_label}: %{{customdata[1]}} times · {other_label}: %{{customdata[2]}} times"
+            "<extra></extra>"
+        ),
+        showlegend=False,
     )
-    if highlight:
-        found = terms[terms["term"] == highlight]
-        if not found.empty:
-            row = found.iloc[0]
-            figure.add_annotation(
-                x=np.log10(max(int(row["count_group"] + row["count_other"]), 1)),
-                y=float(row["z"]),
-                text=f"<b>{_plain(highlight)}</b>",
-                showarrow=True,
-                arrowhead=2,
-            )
-    _layout(
-        figure,
+    layout = _layout(
         title=title,
         x="Occurrences in the compared articles (log scale)",
         y=f"z-score (> 0: more typical of {group_label})",
         height=420,
     )
-    figure.update_xaxes(type="log", dtick=1)
-    return figure
+    if highlight:
+        found = terms[terms["term"] == highlight]
+        if not found.empty:
+            row = found.iloc[0]
+            layout["annotations"] = [
+                {
+                    "x": np.log10(max(int(row["count_group"] + row["count_other"]), 1)),
+                    "y": float(row["z"]),
+                    "text": f"<b>{_plain(highlight)}</b>",
+                    "showarrow": True,
+                    "arrowhead": 2,
+                }
+            ]
+    layout["xaxis"].update(type="log", dtick=1)
+    return go.Figure(data=[points], layout=layout)
 
 
 def share_bars(
@@ -368,7 +399,7 @@ def share_bars(
 
     A selection returns ``customdata`` columns (for example an outlet and a label).
     """
-    figure = go.Figure()
+    traces = []
     extra = [*customdata, *hover]
     hover_lines = [f"{category_title}: %{{y}}", f"{value_title}: %{{x}}"]
     hover_lines += [
@@ -378,8 +409,9 @@ def share_bars(
         rows = shares[shares[label] == name]
         if rows.empty:
             continue
-        figure.add_trace(
-            go.Bar(
+        traces.append(
+            _trace(
+                "bar",
                 x=rows[value],
                 y=rows[category].astype(str),
                 orientation="h",
@@ -394,26 +426,25 @@ def share_bars(
             )
         )
     order = list(category_order) if category_order is not None else None
-    _layout(
-        figure,
+    layout = _layout(
         title=title,
         x=value_title,
         y=category_title,
         height=max(300, 150 + 40 * shares[category].nunique()),
     )
-    figure.update_layout(
-        barmode="stack",
-        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "traceorder": "normal"},
-        margin={"t": 100},
+    layout["barmode"] = "stack"
+    layout["legend"].update(
+        {"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "traceorder": "normal"}
     )
+    layout["margin"]["t"] = 100
     longest = shares.groupby(category)[value].sum().max() if len(shares) else 0
     if longest and float(longest).is_integer() and longest <= 40:
-        figure.update_xaxes(dtick=max(1, round(float(longest) / 8)))
+        layout["xaxis"]["dtick"] = max(1, round(float(longest) / 8))
     if order:
-        figure.update_yaxes(
+        layout["yaxis"].update(
             categoryorder="array", categoryarray=list(reversed(order)), type="category"
         )
-    return figure
+    return go.Figure(data=traces, layout=layout)
 
 
 def values_over_time(
@@ -430,7 +461,7 @@ def values_over_time(
     customdata: Sequence[str] = (),
 ) -> go.Figure:
     """One line with markers per ``series`` (an outlet) over time; points carry ``customdata``."""
-    figure = go.Figure()
+    traces = []
     extra = [*customdata, *hover]
     hover_lines = [f"{x_title}: %{{x|%Y-%m-%d}}", f"{y_title}: %{{y:.2f}}"]
     hover_lines += [
@@ -438,8 +469,9 @@ def values_over_time(
     ]
     for index, name in enumerate(dict.fromkeys(points[series])):
         rows = points[points[series] == name].sort_values(x)
-        figure.add_trace(
-            go.Scatter(
+        traces.append(
+            _trace(
+                "scatter",
                 x=rows[x],
                 y=rows[y],
                 mode="lines+markers",
@@ -458,9 +490,9 @@ def values_over_time(
                 + "<extra></extra>",
             )
         )
-    figure.add_hline(y=0, line={"dash": "dot", "width": 1, "color": NEUTRAL_COLOUR})
-    _layout(figure, title=title, x=x_title, y=y_title, height=420)
-    return figure
+    layout = _layout(title=title, x=x_title, y=y_title, height=420)
+    layout["shapes"] = [_dotted(0, vertical=False)]
+    return go.Figure(data=traces, layout=layout)
 
 
 def _plain_column(values: pd.Series) -> np.ndarray:
