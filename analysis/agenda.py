@@ -27,11 +27,9 @@ import pandas as pd
 from analysis.cues import (
     CueHit,
     CueLexicon,
-    article_texts,
     check_group_inputs,
-    evidence_frame,
-    evidence_rows,
     load_cue_lexicon,
+    scan_cues,
     sentence_of,
     split_with_starts,
 )
@@ -103,20 +101,13 @@ def scan_subjects(
         If a column is missing or an article has no cleaned text.
     """
     lexicon = lexicon if lexicon is not None else load_subjects()
-    rows: list[tuple[object, ...]] = []
-    evidence: list[tuple[object, ...]] = []
-    for article_id, language, text in article_texts(articles, cleaned):
-        if language != lexicon.language:
-            rows.append((article_id, STATUS_UNSUPPORTED, "", "", 0, "", "", -1, -1))
-            continue
-        hits = lexicon.scan(text)
-        if not hits:
-            rows.append((article_id, STATUS_NONE, "", "", 0, "", "", -1, -1))
-            continue
+    names = {subject: label.name for subject, label in lexicon.labels.items()}
+
+    def subject_rows(
+        article_id: str, text: str, hits: list[CueHit], by_subject: dict[str, list[CueHit]]
+    ) -> list[tuple[object, ...]]:
         sentences, starts = split_with_starts(text)
-        by_subject: dict[str, list[CueHit]] = {}
-        for hit in hits:
-            by_subject.setdefault(hit.label, []).append(hit)
+        rows: list[tuple[object, ...]] = []
         for subject, subject_hits in by_subject.items():
             first = sentence_of(sentences, starts, subject_hits[0].start)
             rows.append(
@@ -124,7 +115,7 @@ def scan_subjects(
                     article_id,
                     STATUS_OK,
                     subject,
-                    lexicon.labels[subject].name,
+                    names[subject],
                     len(subject_hits),
                     "; ".join(dict.fromkeys(hit.cue for hit in subject_hits)),
                     first.text,
@@ -132,11 +123,19 @@ def scan_subjects(
                     first.end,
                 )
             )
-        evidence.extend(evidence_rows(article_id, text, hits, analysis="subject"))
-    table = pd.DataFrame(rows, columns=list(ARTICLE_SUBJECT_COLUMNS)).astype(
-        {"mentions": "int64", "sentence_start": "int64", "sentence_end": "int64"}
+        return rows
+
+    return scan_cues(
+        articles,
+        cleaned,
+        lexicon,
+        analysis="subject",
+        columns=ARTICLE_SUBJECT_COLUMNS,
+        dtypes={"mentions": "int64", "sentence_start": "int64", "sentence_end": "int64"},
+        unsupported=(STATUS_UNSUPPORTED, "", "", 0, "", "", -1, -1),
+        no_cues=(STATUS_NONE, "", "", 0, "", "", -1, -1),
+        label_rows=subject_rows,
     )
-    return table, evidence_frame(evidence)
 
 
 def article_subjects(

@@ -24,7 +24,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,12 +38,14 @@ __all__ = [
     "CueHit",
     "CueLabel",
     "CueLexicon",
+    "LabelRows",
     "article_texts",
     "check_group_inputs",
     "evidence_frame",
     "evidence_rows",
     "fold_case",
     "load_cue_lexicon",
+    "scan_cues",
     "sentence_of",
     "split_with_starts",
     "trie_pattern",
@@ -239,6 +241,76 @@ def article_texts(articles: pd.DataFrame, cleaned: pd.DataFrame) -> list[tuple[s
         for i, language in zip(articles["id"], articles["language"], strict=True)
         for text in (by_id[i],)
     ]
+
+
+#: Rows of one article from ``(article id, text, hits, hits by label)``; labels
+#: are in order of first hit, and each label's hits in text order.
+LabelRows = Callable[
+    [str, str, list[CueHit], dict[str, list[CueHit]]], Iterable[tuple[object, ...]]
+]
+
+
+def scan_cues(
+    articles: pd.DataFrame,
+    cleaned: pd.DataFrame,
+    lexicon: CueLexicon,
+    *,
+    analysis: str,
+    columns: Sequence[str],
+    dtypes: Mapping[str, str],
+    unsupported: tuple[object, ...],
+    no_cues: tuple[object, ...],
+    label_rows: LabelRows,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Scan every article's cleaned text once for ``lexicon``'s cues.
+
+    Parameters
+    ----------
+    articles, cleaned : pandas.DataFrame
+        As for :func:`article_texts`.
+    lexicon : CueLexicon
+        The cues; articles in another language than ``lexicon.language`` are
+        not scanned.
+    analysis : str
+        The evidence rows' ``analysis`` (``frame``, ``subject``).
+    columns, dtypes
+        The columns of the per-article table and the types to give them.
+    unsupported, no_cues : tuple
+        The row (after the article id) of an article in another language, and
+        of one without any cue.
+    label_rows : LabelRows
+        The rows of an article with cues.
+
+    Returns
+    -------
+    table : pandas.DataFrame
+        The rows of every article, in ``articles`` order.
+    evidence : pandas.DataFrame
+        :func:`evidence_rows` of every article with cues (see
+        :func:`evidence_frame`).
+
+    Raises
+    ------
+    ValueError
+        As :func:`article_texts`.
+    """
+    rows: list[tuple[object, ...]] = []
+    evidence: list[tuple[object, ...]] = []
+    for article_id, language, text in article_texts(articles, cleaned):
+        if language != lexicon.language:
+            rows.append((article_id, *unsupported))
+            continue
+        hits = lexicon.scan(text)
+        if not hits:
+            rows.append((article_id, *no_cues))
+            continue
+        by_label: dict[str, list[CueHit]] = {}
+        for hit in hits:
+            by_label.setdefault(hit.label, []).append(hit)
+        rows.extend(label_rows(article_id, text, hits, by_label))
+        evidence.extend(evidence_rows(article_id, text, hits, analysis=analysis))
+    table = pd.DataFrame(rows, columns=list(columns)).astype(dict(dtypes))
+    return table, evidence_frame(evidence)
 
 
 def sentence_of(sentences: Sequence[Sentence], starts: Sequence[int], position: int) -> Sentence:

@@ -26,11 +26,9 @@ import pandas as pd
 from analysis.cues import (
     CueHit,
     CueLexicon,
-    article_texts,
     check_group_inputs,
-    evidence_frame,
-    evidence_rows,
     load_cue_lexicon,
+    scan_cues,
 )
 
 __all__ = [
@@ -107,38 +105,36 @@ def scan_frames(
         If a column is missing or an article has no cleaned text.
     """
     lexicon = lexicon if lexicon is not None else load_frames()
-    rows: list[tuple[object, ...]] = []
-    evidence: list[tuple[object, ...]] = []
-    for article_id, language, text in article_texts(articles, cleaned):
-        if language != lexicon.language:
-            rows.append((article_id, STATUS_UNSUPPORTED, "", "", 0, float("nan"), 0, ""))
-            continue
-        hits = lexicon.scan(text)
-        if not hits:
-            rows.append((article_id, STATUS_NO_CUES, "", "", 0, float("nan"), 0, ""))
-            continue
-        by_frame: dict[str, list[CueHit]] = {}
-        for hit in hits:
-            by_frame.setdefault(hit.label, []).append(hit)
-        for frame in sorted(by_frame, key=lambda f: (-len(by_frame[f]), f)):
-            frame_hits = by_frame[frame]
-            rows.append(
-                (
-                    article_id,
-                    STATUS_OK,
-                    frame,
-                    lexicon.labels[frame].name,
-                    len(frame_hits),
-                    len(frame_hits) / len(hits),
-                    len(hits),
-                    _cue_words(frame_hits),
-                )
+    names = {frame: label.name for frame, label in lexicon.labels.items()}
+
+    def frame_rows(
+        article_id: str, text: str, hits: list[CueHit], by_frame: dict[str, list[CueHit]]
+    ) -> list[tuple[object, ...]]:
+        return [
+            (
+                article_id,
+                STATUS_OK,
+                frame,
+                names[frame],
+                len(by_frame[frame]),
+                len(by_frame[frame]) / len(hits),
+                len(hits),
+                _cue_words(by_frame[frame]),
             )
-        evidence.extend(evidence_rows(article_id, text, hits, analysis="frame"))
-    frames = pd.DataFrame(rows, columns=list(ARTICLE_FRAME_COLUMNS)).astype(
-        {"count": "int64", "share": "float64", "total_cues": "int64"}
+            for frame in sorted(by_frame, key=lambda f: (-len(by_frame[f]), f))
+        ]
+
+    return scan_cues(
+        articles,
+        cleaned,
+        lexicon,
+        analysis="frame",
+        columns=ARTICLE_FRAME_COLUMNS,
+        dtypes={"count": "int64", "share": "float64", "total_cues": "int64"},
+        unsupported=(STATUS_UNSUPPORTED, "", "", 0, float("nan"), 0, ""),
+        no_cues=(STATUS_NO_CUES, "", "", 0, float("nan"), 0, ""),
+        label_rows=frame_rows,
     )
-    return frames, evidence_frame(evidence)
 
 
 def article_frames(
