@@ -48,6 +48,7 @@ import pandas as pd
 import yaml
 from scipy.stats import norm
 
+from analysis.cues import article_texts
 from analysis.labels import STANCE_LABELS, apply_overrides
 from analysis.quotes import find_quotations, load_speakers
 from analysis.sentences import split_sentences
@@ -583,21 +584,6 @@ def _quote_spans(quotes: pd.DataFrame) -> dict[str, list[tuple[int, int, str]]]:
     return spans
 
 
-def _texts(articles: pd.DataFrame, cleaned: pd.DataFrame) -> list[str]:
-    for frame, name, columns in (
-        (articles, "articles", ("id", "language")),
-        (cleaned, "cleaned", ("id", "text_clean")),
-    ):
-        missing = [c for c in columns if c not in frame.columns]
-        if missing:
-            raise ValueError(f"{name} is missing column(s) {', '.join(missing)}")
-    by_id = dict(zip(cleaned["id"], cleaned["text_clean"], strict=True))
-    unknown = [i for i in articles["id"] if i not in by_id]
-    if unknown:
-        raise ValueError(f"cleaned has no text for article(s) {', '.join(map(str, unknown[:5]))}")
-    return [by_id[i] if isinstance(by_id[i], str) else "" for i in articles["id"]]
-
-
 @dataclass
 class ArticleScan:
     """Cue hits of one article (headline hits have ``sentence == -1``).
@@ -632,7 +618,7 @@ def scan_articles(
     lexicon compiled. Returns one :class:`ArticleScan` per article, in order,
     or ``None`` for an article whose language the lexicon does not cover.
     """
-    texts = _texts(articles, cleaned)
+    texts = [text for _, _, text in article_texts(articles, cleaned)]
     titles = (
         [t if isinstance(t, str) else "" for t in articles["title"]]
         if "title" in articles.columns
