@@ -8,7 +8,7 @@ table (an older library), every function says so once instead of failing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 
 import numpy as np
 import pandas as pd
@@ -26,6 +26,7 @@ __all__ = [
     "aligned",
     "article_badges",
     "article_summary",
+    "key_sentences",
     "outlet_details",
     "summary_table",
 ]
@@ -198,10 +199,84 @@ def article_summary(labels: Labels, article_id: str) -> dict[str, str]:
     return summary
 
 
+#: Key sentences shown per outlet, and how many of its best evidence rows are read to find
+#: them (rows may repeat a sentence); the first few are read first, as they usually suffice.
+KEY_SENTENCES = 3
+_KEY_CANDIDATES = 200
+_KEY_FIRST_READ = 20
+
+
+def _best(evidence: pd.DataFrame, positions: np.ndarray) -> np.ndarray:
+    """The positions of the best evidence rows among ``positions``, best first.
+
+    At most :data:`_KEY_CANDIDATES`; ``positions`` are one group's rows in table order.
+    """
+    # Stance and outcome sentences say the most about the framing; frame and
+    # subject cues only count words. Ranking needs only the few best rows, so
+    # nlargest (linear) replaces a full sort; a stable position breaks ties.
+    rows = evidence.iloc[positions]
+    labelled = rows["analysis"].isin(["stance", "outcome"]).to_numpy()
+    strength = rows["weight"].abs().to_numpy(dtype=float)
+    rank = pd.Series(labelled * 1e6 + strength * 1e3 - np.arange(len(rows)) * 1e-9)
+    return positions[rank.nlargest(min(len(rank), _KEY_CANDIDATES)).index.to_numpy()]
+
+
+def key_sentences(
+    labels: Labels, articles: pd.DataFrame, *, by: str = "outlet"
+) -> dict[Hashable, pd.DataFrame]:
+    """The key evidence sentences of each group's articles, as :func:`outlet_details` shows them.
+
+    One entry per value of ``by`` in ``articles`` (an empty frame when its
+    articles have no evidence), each with at most :data:`KEY_SENTENCES` rows
+    with distinct sentences, best first. The sentences of every group are cut
+    from the texts together, so a page with several outlets does it once.
+    """
+    if not labels.has("evidence"):
+        return {}
+    evidence = labels.rows_for("evidence", articles["id"], text=False)
+    owner = dict(zip(articles["id"].astype(str), articles[by], strict=True))
+    owners = evidence["article_id"].map(owner)  # per category when the ids are categorical
+    candidates = {
+        group: _best(evidence, np.asarray(positions))
+        for group, positions in owners.groupby(owners, sort=False).indices.items()
+    }
+
+    def first_distinct(
+        ranked: dict[Hashable, np.ndarray], limit: int | None
+    ) -> dict[Hashable, pd.DataFrame]:
+        heads = [best[:limit] for best in ranked.values()]
+        rows = labels.with_text(evidence.iloc[np.concatenate(heads)])
+        ends = np.cumsum([len(head) for head in heads])
+        return {
+            group: rows.iloc[end - len(head) : end].drop_duplicates("sentence").head(KEY_SENTENCES)
+            for group, head, end in zip(ranked, heads, ends, strict=True)
+        }
+
+    chosen = first_distinct(candidates, _KEY_FIRST_READ) if candidates else {}
+    short = {
+        group: best
+        for group, best in candidates.items()
+        if len(chosen[group]) < KEY_SENTENCES and len(best) > _KEY_FIRST_READ
+    }
+    if short:
+        # Too many repeated sentences among the first rows: read all the candidates.
+        chosen.update(first_distinct(short, None))
+    empty = evidence.iloc[0:0]
+    return {group: chosen.get(group, empty) for group in dict.fromkeys(articles[by])}
+
+
 def outlet_details(
-    labels: Labels, articles: pd.DataFrame, *, omitted: pd.DataFrame | None = None
+    labels: Labels,
+    articles: pd.DataFrame,
+    *,
+    omitted: pd.DataFrame | None = None,
+    sentences: pd.DataFrame | None = None,
 ) -> None:
-    """Whom the articles quote, which subjects they cover (and omit), and key sentences."""
+    """Whom the articles quote, which subjects they cover (and omit), and key sentences.
+
+    ``sentences`` are these articles' key sentences when the caller took them
+    for several outlets at once (:func:`key_sentences`).
+    """
     ids = list(articles["id"])
     if labels.has("sources"):
         quoted = labels.rows_for("sources", ids)
@@ -220,20 +295,11 @@ def outlet_details(
             st.markdown("**Leaves out** (covered by other outlets on this meeting)")
             st.caption(", ".join(map(_escape, omitted["subject_name"].drop_duplicates())))
     if labels.has("evidence"):
-        evidence = labels.rows_for("evidence", ids, text=False)
-        if not evidence.empty:
+        if sentences is None:
+            sentences = key_sentences(labels, articles.assign(_all=""), by="_all").get("")
+        if sentences is not None and not sentences.empty:
             st.markdown("**Key sentences**")
-            # Stance and outcome sentences say the most about the framing; frame and
-            # subject cues only count words. Ranking needs only the few best rows, so
-            # nlargest (linear) replaces a full sort; a stable position breaks ties.
-            labelled = evidence["analysis"].isin(["stance", "outcome"]).to_numpy()
-            strength = evidence["weight"].abs().to_numpy(dtype=float)
-            rank = pd.Series(
-                labelled * 1e6 + strength * 1e3 - np.arange(len(evidence)) * 1e-9,
-                index=evidence.index,
-            )
-            best = labels.with_text(evidence.loc[rank.nlargest(min(len(rank), 200)).index])
-            for _, row in best.drop_duplicates("sentence").head(3).iterrows():
+            for _, row in sentences.iterrows():
                 st.caption(f"{_escape(_evidence_kind(row))} — cue: {_escape(row['cue_words'])}")
                 st.text(str(row["sentence"]))
 

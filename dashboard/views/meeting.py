@@ -102,6 +102,8 @@ if view == VIEWS[0]:
         if labels.has("agenda")
         else pd.DataFrame(columns=["outlet", "subject_name"])
     )
+    # Every outlet's key sentences at once: their texts are cut in one pass.
+    sentences = framing.key_sentences(labels, on_meeting)
     outlet_words: dict[str, str] = {}
     width = min(3, max(len(outlets), 2))
     for start in range(0, len(outlets), width):
@@ -154,6 +156,7 @@ if view == VIEWS[0]:
                     labels,
                     on_meeting[on_meeting["outlet"] == outlet],
                     omitted=left_out[left_out["outlet"] == outlet],
+                    sentences=sentences.get(outlet),
                 )
     st.divider()
     terms_of = {o: w for w, o in outlet_words.items()}

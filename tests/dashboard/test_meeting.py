@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from analysis.corpus import load_corpus
+from analysis.pipeline import prepare_corpus
+from dashboard import framing, tables
 from dashboard.layout import NOTHING_SELECTED
 from tests.dashboard.conftest import downloaded_rows, texts
 
@@ -72,3 +75,20 @@ def test_a_filter_that_selects_nothing_says_so(open_page):
     app = open_page("meeting", f_outlet="MCU Times", f_group="think tank")
     assert not app.exception
     assert texts(app, "info") == [NOTHING_SELECTED]
+
+
+def test_key_sentences_are_each_outlets_best_distinct_evidence(sochi_corpus):
+    prepared = prepare_corpus(load_corpus(sochi_corpus))
+    articles = tables.meeting_articles(prepared.articles, "2015-05-sochi")
+    labels = framing.Labels.of(prepared, articles)
+    found = framing.key_sentences(labels, articles)
+    assert set(found) == set(articles["outlet"])
+    for outlet, ids in articles.groupby("outlet")["id"]:
+        evidence = labels.with_text(labels.rows_for("evidence", ids, text=False))
+        ranked = evidence.assign(
+            labelled=evidence["analysis"].isin(["stance", "outcome"]),
+            strength=evidence["weight"].abs(),
+            position=range(len(evidence)),
+        ).sort_values(["labelled", "strength", "position"], ascending=[False, False, True])
+        expected = ranked["sentence"].drop_duplicates().head(framing.KEY_SENTENCES)
+        assert list(found[outlet]["sentence"]) == list(expected), outlet
