@@ -34,12 +34,12 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from analysis.labels import OUTCOME_LABELS, apply_overrides
+from analysis.labels import OUTCOME_LABELS
 from analysis.stance import (
-    EVIDENCE_COLUMNS,
     ArticleScan,
     StanceLexicon,
     compile_cues,
+    label_tables,
     load_stance_lexicon,
     scan_articles,
     stance_per_article,
@@ -59,7 +59,6 @@ __all__ = [
 DEFAULT_OUTCOME_FILE = Path(__file__).resolve().parent / "data" / "outcome_cues.yaml"
 _RUSSIA, _WEST = "russia", "us_west"
 _RUSSIA_GAINED, _WEST_GAINED, _STALEMATE, _COOPERATION, _NEUTRAL = OUTCOME_LABELS
-_OVERRIDE_COLUMNS = ("computed_label", "source", "override_note")
 _OUTCOME_KINDS = frozenset({"gains", "losses", "gain_nouns", "loss_nouns"})
 
 OUTCOME_COLUMNS = [
@@ -257,17 +256,8 @@ def outcome_per_article(
             row |= _decide(totals, cues.min_weight)
         row |= {_WEIGHT_COLUMNS[label]: value for label, value in totals.items()}
         rows.append(row)
-    outcome = pd.DataFrame(rows, columns=[c for c in OUTCOME_COLUMNS if c not in _OVERRIDE_COLUMNS])
-    outcome = apply_overrides(outcome, overrides, task="outcome")
-    evidence = pd.DataFrame(evidence_rows, columns=EVIDENCE_COLUMNS)
-    return outcome[OUTCOME_COLUMNS], evidence.astype(
-        {
-            "sentence_start": "Int64",
-            "sentence_end": "Int64",
-            "mark_start": "int64",
-            "mark_end": "int64",
-            "weight": "float64",
-        }
+    return label_tables(
+        rows, evidence_rows, columns=OUTCOME_COLUMNS, task="outcome", overrides=overrides
     )
 
 

@@ -66,6 +66,7 @@ __all__ = [
     "CuePattern",
     "StanceLexicon",
     "compile_cues",
+    "label_tables",
     "load_stance_lexicon",
     "negation_pattern",
     "quotation_spans",
@@ -830,10 +831,51 @@ def stance_per_article(
                     "evidence_sentences": len(sentences[target.id]),
                 }
             )
-    stance = pd.DataFrame(rows, columns=[c for c in STANCE_COLUMNS if c not in _OVERRIDE_COLUMNS])
-    stance = apply_overrides(stance, overrides, task="stance")
+    return label_tables(
+        rows, evidence_rows, columns=STANCE_COLUMNS, task="stance", overrides=overrides
+    )
+
+
+_OVERRIDE_COLUMNS = ("computed_label", "source", "override_note")
+
+
+def label_tables(
+    rows: list[dict[str, Any]],
+    evidence_rows: list[dict[str, Any]],
+    *,
+    columns: Sequence[str],
+    task: str,
+    overrides: pd.DataFrame | None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The label table and the evidence table of a task, from their rows.
+
+    Parameters
+    ----------
+    rows : list of dict
+        The computed labels, with every column of ``columns`` but the ones
+        :func:`analysis.labels.apply_overrides` adds.
+    evidence_rows : list of dict
+        Rows with the columns :data:`EVIDENCE_COLUMNS`.
+    columns : sequence of str
+        The label table's columns, in order (:data:`STANCE_COLUMNS`,
+        :data:`analysis.outcome.OUTCOME_COLUMNS`).
+    task : {"stance", "outcome"}
+        As for :func:`analysis.labels.apply_overrides`.
+    overrides : pandas.DataFrame, optional
+        From :func:`analysis.labels.load_overrides`.
+
+    Returns
+    -------
+    labels : pandas.DataFrame
+        The rows with the overrides applied, columns ``columns``.
+    evidence : pandas.DataFrame
+        Columns :data:`EVIDENCE_COLUMNS`; sentence offsets nullable integers
+        (headline rows have none), mark offsets integers, weight a float.
+    """
+    table = pd.DataFrame(rows, columns=[c for c in columns if c not in _OVERRIDE_COLUMNS])
+    table = apply_overrides(table, overrides, task=task)
     evidence = pd.DataFrame(evidence_rows, columns=EVIDENCE_COLUMNS)
-    return stance[STANCE_COLUMNS], evidence.astype(
+    return table[list(columns)], evidence.astype(
         {
             "sentence_start": "Int64",
             "sentence_end": "Int64",
@@ -842,9 +884,6 @@ def stance_per_article(
             "weight": "float64",
         }
     )
-
-
-_OVERRIDE_COLUMNS = ("computed_label", "source", "override_note")
 
 
 def _rule_text(hit: CueHit) -> str:
