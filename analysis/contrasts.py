@@ -260,11 +260,44 @@ def _frame(
     return frame
 
 
-def _check_options(prior_total: float, top: int | None) -> None:
+def _checked_groups(
+    articles: pd.DataFrame,
+    by: str,
+    pair: tuple[object, object] | None,
+    *,
+    text_column: str,
+    counts: TermCounts | None,
+    prior_total: float,
+    top: int | None,
+    languages: Iterable[str],
+    max_words: int,
+    min_phrase_count: int,
+) -> _Groups:
+    """The groups of ``articles`` by ``by``, once the options and ``pair`` are checked.
+
+    ``pair`` is ``(group, other)`` for an A vs B contrast, None for one vs rest.
+    """
     if not prior_total > 0:
         raise ValueError(f"prior_total must be positive, got {prior_total}")
     if top is not None and top < 1:
         raise ValueError(f"top must be a positive number of terms or None, got {top}")
+    if pair is not None and str(pair[0]) == str(pair[1]):
+        raise ValueError(f"group and other must differ, both are {str(pair[0])!r}")
+    groups = _Groups(
+        articles,
+        by,
+        text_column=text_column,
+        counts=counts,
+        languages=languages,
+        max_words=max_words,
+        min_phrase_count=min_phrase_count,
+    )
+    for name, value in zip(("group", "other"), pair or (), strict=False):
+        if str(value) not in groups.names:
+            raise ValueError(
+                f"{name}={str(value)!r} is not a value of {by!r}; values: {groups.names}"
+            )
+    return groups
 
 
 def _finish(frames: list[pd.DataFrame]) -> pd.DataFrame:
@@ -322,12 +355,14 @@ def contrast_one_vs_rest(
         If a column is missing, ``by`` has fewer than two groups, ``counts``
         does not match the rows, or an option is out of range.
     """
-    _check_options(prior_total, top)
-    groups = _Groups(
+    groups = _checked_groups(
         articles,
         by,
+        None,
         text_column=text_column,
         counts=counts,
+        prior_total=prior_total,
+        top=top,
         languages=languages,
         max_words=max_words,
         min_phrase_count=min_phrase_count,
@@ -387,22 +422,17 @@ def contrast_pair(
         If either group is not a value of ``by``, the two are the same, or as
         in :func:`contrast_one_vs_rest`.
     """
-    _check_options(prior_total, top)
-    if str(group) == str(other):
-        raise ValueError(f"group and other must differ, both are {str(group)!r}")
-    groups = _Groups(
+    groups = _checked_groups(
         articles,
         by,
+        (group, other),
         text_column=text_column,
         counts=counts,
+        prior_total=prior_total,
+        top=top,
         languages=languages,
         max_words=max_words,
         min_phrase_count=min_phrase_count,
     )
-    for name, value in (("group", group), ("other", other)):
-        if str(value) not in groups.names:
-            raise ValueError(
-                f"{name}={str(value)!r} is not a value of {by!r}; values: {groups.names}"
-            )
     first, second = groups.names.index(str(group)), groups.names.index(str(other))
     return _finish([_frame(groups, first, second, prior_total=prior_total, top=top)])
