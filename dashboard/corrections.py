@@ -12,7 +12,7 @@ from analysis.labels import (
     load_overrides,
     save_override,
 )
-from analysis.targets import load_targets
+from analysis.targets import DEFAULT_TARGETS_FILE, load_targets
 from dashboard import layout
 from dashboard.data import corpus_dir
 from dashboard.framing import Labels
@@ -29,6 +29,17 @@ def _current(labels: Labels, article_id: str, target: str) -> str:
     return str(rows.iloc[0]["label"]) if not rows.empty else "not computed"
 
 
+@st.cache_data(max_entries=4, show_spinner=False)
+def _target_names(stamp: tuple[int, int]) -> dict[str, str]:
+    return {key: target.name for key, target in load_targets()[0].items()}
+
+
+def target_names() -> dict[str, str]:
+    """Each stance target's name, read again whenever the targets file changes."""
+    stat = DEFAULT_TARGETS_FILE.stat()
+    return _target_names((stat.st_mtime_ns, stat.st_size))
+
+
 def correction_form(article_id: str, labels: Labels) -> None:
     """A form that saves one override (article, target or outcome, label, who, why)."""
     st.subheader("Correct a label", anchor=False)
@@ -37,7 +48,7 @@ def correction_form(article_id: str, labels: Labels) -> None:
         "computed label on every page and in every export, and counts as a label in the "
         "evaluation."
     )
-    targets = {key: target.name for key, target in load_targets()[0].items()}
+    targets = target_names()
     choices = {**targets, OUTCOME_TARGET: "Outcome of the meeting"}
     with st.container(border=True):
         columns = st.columns(2)

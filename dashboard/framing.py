@@ -88,7 +88,7 @@ class Labels:
             frame = getattr(prepared, name, None)
             usable = isinstance(frame, pd.DataFrame) and "article_id" in frame.columns
             tables[name] = frame if usable else None
-        return cls(tables, articles["id"], prepared.articles)
+        return cls(tables, articles["id"].tolist(), prepared.articles)
 
     def _table(self, name: str) -> pd.DataFrame:
         """The selected articles' rows (an empty frame when the table was not computed)."""

@@ -49,7 +49,7 @@ __all__ = [
 ]
 
 #: Tables longer than this are turned into CSV only when their download is clicked.
-LAZY_ROWS = 2000
+LAZY_ROWS = 200
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:=&\"'])")
 
 

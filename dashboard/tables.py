@@ -116,15 +116,17 @@ def meeting_articles(articles: pd.DataFrame, meeting: str) -> pd.DataFrame:
 def article_labels(articles: pd.DataFrame) -> dict[str, str]:
     """A readable, unique label per article id: "headline — outlet, date"."""
     labels: dict[str, str] = {}
-    for key, title, outlet, published in zip(
-        articles["id"],
-        articles["title"],
-        articles["outlet_name"],
-        articles["published"],
+    # Plain lists and dates formatted all at once: element by element, thousands of
+    # articles took tens of milliseconds on every rerun.
+    dates = articles["published"].dt.strftime("%Y-%m-%d").tolist()
+    for key, title, outlet, when in zip(
+        articles["id"].tolist(),
+        articles["title"].tolist(),
+        articles["outlet_name"].tolist(),
+        dates,
         strict=True,
     ):
-        when = "undated" if pd.isna(published) else f"{published:%Y-%m-%d}"
-        labels[str(key)] = f"{title} — {outlet}, {when}"
+        labels[str(key)] = f"{title} — {outlet}, {'undated' if pd.isna(when) else when}"
     seen: dict[str, int] = {}
     for value in labels.values():
         seen[value] = seen.get(value, 0) + 1

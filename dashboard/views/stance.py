@@ -38,7 +38,7 @@ label_colours = {
     "unsupported language": figures.OKABE_ITO[3],
 }
 outcome_colours = figures.category_colours(OUTCOME_LABELS)
-outlet_of = dict(zip(articles["id"], articles["outlet"], strict=True))
+outlet_of = dict(zip(articles["id"].tolist(), articles["outlet"].tolist(), strict=True))
 
 
 def evidence_for(article_ids: set[str], *, analysis: str, **match: str) -> pd.DataFrame:
@@ -77,7 +77,8 @@ tabs = st.tabs(
     bind="query-params",
 )
 
-targets = dict(zip(labels.stance["target"], labels.stance["target_name"], strict=False))
+named = labels.stance[["target", "target_name"]].drop_duplicates("target")
+targets = dict(zip(named["target"], named["target_name"], strict=True))
 with tabs[0]:
     if tabs[0].open:
         target = st.selectbox(
