@@ -9,6 +9,7 @@ table (an older library), every function says so once instead of failing.
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -26,6 +27,7 @@ __all__ = [
     "aligned",
     "article_badges",
     "article_summary",
+    "badge_rows",
     "key_sentences",
     "outlet_details",
     "summary_table",
@@ -162,14 +164,32 @@ def _escape(value: object) -> str:
     return layout.escape_markdown(value)
 
 
-def article_badges(labels: Labels, article_id: str) -> None:
-    """One badge per stance target and one for the outcome framing of an article."""
-    stance = labels.rows("stance", article_id)
-    outcome = labels.rows("outcome", article_id)
-    if stance.empty and outcome.empty:
+#: An article's stance rows and outcome rows, as records (see :func:`badge_rows`).
+BadgeRows = tuple[list[dict[Hashable, Any]], list[dict[Hashable, Any]]]
+
+
+def badge_rows(labels: Labels, article_ids: Iterable[str]) -> dict[str, BadgeRows]:
+    """The stance and outcome rows of several articles, taken from the tables at once."""
+    ids = list(dict.fromkeys(article_ids))
+    found: dict[str, BadgeRows] = {key: ([], []) for key in ids}
+    for slot, name in enumerate(("stance", "outcome")):
+        if labels.has(name):
+            for row in labels.rows_for(name, ids).to_dict("records"):
+                found[str(row["article_id"])][slot].append(row)
+    return found
+
+
+def article_badges(labels: Labels, article_id: str, *, rows: BadgeRows | None = None) -> None:
+    """One badge per stance target and one for the outcome framing of an article.
+
+    ``rows`` are the article's rows when the caller took them for several
+    articles at once (:func:`badge_rows`).
+    """
+    stance, outcome = rows if rows is not None else badge_rows(labels, [article_id])[article_id]
+    if not stance and not outcome:
         return
     with st.container(horizontal=True, gap="small"):
-        for _, row in stance.iterrows():
+        for row in stance:
             name = row.get("target_name", row["target"])
             mark = " ✎" if row.get("source") == "override" else ""
             st.badge(
@@ -179,7 +199,9 @@ def article_badges(labels: Labels, article_id: str) -> None:
                 f"confidence {row.get('confidence', float('nan')):.2f}"
                 + (" — corrected by the analyst" if mark else ""),
             )
-        for _, row in outcome[outcome["label"] != ""].iterrows():
+        for row in outcome:
+            if row["label"] == "":
+                continue
             st.badge(
                 f"Outcome: {_escape(row['label'])}",
                 color="violet",
@@ -206,18 +228,18 @@ _KEY_CANDIDATES = 200
 _KEY_FIRST_READ = 20
 
 
-def _best(evidence: pd.DataFrame, positions: np.ndarray) -> np.ndarray:
+def _best(labelled: np.ndarray, strength: np.ndarray, positions: np.ndarray) -> np.ndarray:
     """The positions of the best evidence rows among ``positions``, best first.
 
-    At most :data:`_KEY_CANDIDATES`; ``positions`` are one group's rows in table order.
+    At most :data:`_KEY_CANDIDATES`; ``positions`` are one group's rows in table
+    order, ``labelled`` and ``strength`` hold every row's rank components.
     """
     # Stance and outcome sentences say the most about the framing; frame and
     # subject cues only count words. Ranking needs only the few best rows, so
     # nlargest (linear) replaces a full sort; a stable position breaks ties.
-    rows = evidence.iloc[positions]
-    labelled = rows["analysis"].isin(["stance", "outcome"]).to_numpy()
-    strength = rows["weight"].abs().to_numpy(dtype=float)
-    rank = pd.Series(labelled * 1e6 + strength * 1e3 - np.arange(len(rows)) * 1e-9)
+    rank = pd.Series(
+        labelled[positions] * 1e6 + strength[positions] * 1e3 - np.arange(len(positions)) * 1e-9
+    )
     return positions[rank.nlargest(min(len(rank), _KEY_CANDIDATES)).index.to_numpy()]
 
 
@@ -236,8 +258,10 @@ def key_sentences(
     evidence = labels.rows_for("evidence", articles["id"], text=False)
     owner = dict(zip(articles["id"].astype(str), articles[by], strict=True))
     owners = evidence["article_id"].map(owner)  # per category when the ids are categorical
+    labelled = evidence["analysis"].isin(["stance", "outcome"]).to_numpy()
+    strength = evidence["weight"].abs().to_numpy(dtype=float)
     candidates = {
-        group: _best(evidence, np.asarray(positions))
+        group: _best(labelled, strength, np.asarray(positions))
         for group, positions in owners.groupby(owners, sort=False).indices.items()
     }
 

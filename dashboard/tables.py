@@ -18,6 +18,7 @@ __all__ = [
     "columns_present",
     "coverage_cells",
     "meeting_articles",
+    "meetings_covered",
     "outlet_registry",
     "per_meeting",
     "top_terms",
@@ -47,10 +48,27 @@ def article_list(articles: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _meeting_lists(articles: pd.DataFrame) -> tuple[pd.Series, dict[str, list[str]]]:
+    """Each article's ``meetings`` value, and the meetings each distinct value lists.
+
+    A corpus has few distinct combinations of meetings, so each is split once.
+    """
+    values = articles["meetings"].fillna("")
+    lists = {v: v.split("; ") if v else ["none"] for v in values.unique().tolist()}
+    return values, lists
+
+
 def per_meeting(articles: pd.DataFrame) -> pd.DataFrame:
     """One row per article and meeting it covers (``none`` for no meeting)."""
-    keys = articles["meetings"].fillna("").map(lambda v: v.split("; ") if v else ["none"])
-    return articles.assign(meeting=keys).explode("meeting", ignore_index=True)
+    values, lists = _meeting_lists(articles)
+    return articles.assign(meeting=values.map(lists.__getitem__)).explode(
+        "meeting", ignore_index=True
+    )
+
+
+def meetings_covered(articles: pd.DataFrame) -> set[str]:
+    """The meetings the articles cover (``none`` if one covers no meeting)."""
+    return {key for keys in _meeting_lists(articles)[1].values() for key in keys}
 
 
 def coverage_cells(
@@ -109,8 +127,9 @@ def outlet_registry(outlets: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFra
 
 def meeting_articles(articles: pd.DataFrame, meeting: str) -> pd.DataFrame:
     """The selected articles that cover ``meeting``."""
-    covers = articles["meetings"].fillna("").map(lambda v: meeting in v.split("; "))
-    return articles.loc[covers.astype(bool)]
+    values = articles["meetings"].fillna("")
+    covering = {v for v in values.unique().tolist() if meeting in v.split("; ")}
+    return articles.loc[values.isin(covering).to_numpy()]
 
 
 def article_labels(articles: pd.DataFrame) -> dict[str, str]:

@@ -25,7 +25,7 @@ page = layout.start_page(
 corpus, prepared, selection, articles = page.corpus, page.prepared, page.selection, page.articles
 names = dict(zip(corpus.outlets["outlet"], corpus.outlets["name"], strict=True))
 catalogue = corpus.meetings.set_index("meeting")
-covered_keys = set(tables.per_meeting(articles)["meeting"])
+covered_keys = tables.meetings_covered(articles)
 covered = [m for m in corpus.meetings["meeting"] if m in covered_keys]
 labels = framing.Labels.of(prepared, articles)
 
@@ -104,6 +104,15 @@ if view == VIEWS[0]:
     )
     # Every outlet's key sentences at once: their texts are cut in one pass.
     sentences = framing.key_sentences(labels, on_meeting)
+    own_articles = {
+        outlet: on_meeting[on_meeting["outlet"] == outlet].sort_values(
+            "published", kind="mergesort"
+        )
+        for outlet in outlets
+    }
+    badges = framing.badge_rows(
+        labels, [a for own in own_articles.values() for a in own["id"].head(ARTICLES_PER_OUTLET)]
+    )
     outlet_words: dict[str, str] = {}
     width = min(3, max(len(outlets), 2))
     for start in range(0, len(outlets), width):
@@ -114,10 +123,8 @@ if view == VIEWS[0]:
             )
             with column.container(border=True):
                 st.subheader(names.get(outlet, outlet), divider="gray")
-                st.caption(f"{len(on_meeting[on_meeting['outlet'] == outlet])} articles")
-                own = on_meeting[on_meeting["outlet"] == outlet].sort_values(
-                    "published", kind="mergesort"
-                )
+                own = own_articles[outlet]
+                st.caption(f"{len(own)} articles")
                 outlet_words["; ".join(outlet_terms["term"])] = outlet
                 if len(own) > ARTICLES_PER_OUTLET:
                     st.caption(
@@ -134,7 +141,9 @@ if view == VIEWS[0]:
                     st.caption(
                         f"{when} · {layout.escape_markdown(article['authors'] or 'no byline')}"
                     )
-                    framing.article_badges(labels, str(article["id"]))
+                    framing.article_badges(
+                        labels, str(article["id"]), rows=badges[str(article["id"])]
+                    )
                     if st.button("Read", key=f"mt_open_{article['id']}", icon=":material/article:"):
                         open_in_reader(str(article["id"]))
                 st.markdown("**Distinctive terms**")
