@@ -496,7 +496,8 @@ def values_over_time(
 
 
 def _plain_column(values: pd.Series) -> np.ndarray:
-    return np.array([_plain(str(value)) for value in values], dtype=object)
+    # A plain list: iterating a pandas string column yields one value at a time, slowly.
+    return np.array([_plain(str(value)) for value in values.tolist()], dtype=object)
 
 
 def _plain(text: str) -> str:
