@@ -1,14 +1,17 @@
 """Everything the dashboard caches. Pages never load or compute the whole corpus themselves.
 
-Two layers:
+Three layers:
 
 * the whole-corpus work (:func:`get_corpus`, :func:`get_prepared`) is cached
   as a shared resource keyed by a signature of the corpus files and the
   analysis options, so a filter change never redoes it and an edited file is
-  always read again;
+  read again (at most :data:`SIGNATURE_MAX_AGE_S` seconds late, see
+  :func:`_signature`);
 * results that depend on the filters (:func:`contrasts`, :func:`keyword_in_context`)
   are computed from that prepared corpus by the library's own functions and
-  cached per filter, so going back to a view is instant.
+  cached per filter, so going back to a view is instant;
+* the selected articles' metadata (:func:`selected_articles`) and per-article
+  lookups are kept per table object, which a new corpus version replaces.
 """
 
 from __future__ import annotations
