@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from analysis.memory import release_freed_memory
 from analysis.registry import (
     MEETINGS_FILE,
     OUTLETS_FILE,
@@ -500,6 +501,8 @@ def load_corpus(corpus_dir: Path | str, *, use_cache: bool = True) -> Corpus:
 
     rows = _check_references(rows, outlets, meetings, problems)
     articles = _articles_frame(rows, outlets)
+    del rows, fresh, cache
+    release_freed_memory()
     return Corpus(
         root=root,
         articles=articles,

@@ -26,6 +26,7 @@ from analysis.export import to_csv_text
 from analysis.frames import group_frames, scan_frames
 from analysis.kwic import keyword_in_context
 from analysis.labels import OVERRIDE_COLUMNS, apply_overrides, load_overrides
+from analysis.memory import release_freed_memory
 from analysis.outcome import stance_and_outcome
 from analysis.selection import Selection, filter_articles
 from analysis.sources import article_quotations, article_sources, group_sources, source_evidence
@@ -346,6 +347,8 @@ def prepare_corpus(
     articles = corpus.articles.reset_index(drop=True)
     cleaned, removed = clean_articles(articles)
     articles = articles.assign(text_clean=cleaned["text_clean"])
+    del cleaned
+    release_freed_memory()
     languages = sorted({*articles["language"], "en"})
     # Phrases are always counted up to the longest length; a shorter
     # ``max_words`` only hides columns (see :func:`select`), so changing it never
@@ -362,9 +365,11 @@ def prepare_corpus(
     # Every per-article analysis reads one article at a time: in chunks, only one
     # chunk's scans and intermediate rows are held (the corpus can be large).
     chunks: dict[str, list[pd.DataFrame]] = {}
+    release_freed_memory()
     for first in range(0, max(len(articles), 1), chunk_articles):
         for name, table in _per_article(articles.iloc[first : first + chunk_articles]).items():
             chunks.setdefault(name, []).append(table)
+        release_freed_memory()
     evidence = _concat_evidence(chunks.pop("evidence"))
     tables = {name: _concat(parts) for name, parts in chunks.items()}
     problems: list[Problem] = []

@@ -284,16 +284,41 @@ def _encode(
     )
 
 
-def _block(rows: np.ndarray, columns: np.ndarray, n_docs: int, n_columns: int) -> sp.csr_matrix:
-    """A CSR count matrix from (row, column) occurrences whose rows are already sorted."""
-    indptr = np.zeros(n_docs + 1, dtype=np.int64)
-    np.cumsum(np.bincount(rows, minlength=n_docs), out=indptr[1:])
+def _block(
+    positions: np.ndarray, columns: np.ndarray, doc_ends: np.ndarray, n_columns: int
+) -> sp.csr_matrix:
+    """A CSR count matrix from occurrences at increasing stream positions and their columns.
+
+    An article's occurrences are those before its end and not before the
+    previous article's end, so the row pointers come straight from the
+    positions. Stream positions are int32, so every pointer fits in int32 too.
+    """
+    indptr = np.zeros(len(doc_ends) + 1, dtype=np.int32)
+    indptr[1:] = np.searchsorted(positions, doc_ends, side="left")
     matrix = sp.csr_matrix(
         (np.ones(len(columns), dtype=np.int32), columns.astype(np.int32, copy=False), indptr),
-        shape=(n_docs, n_columns),
+        shape=(len(doc_ends), n_columns),
     )
     matrix.sum_duplicates()
     return matrix
+
+
+def _compact(values: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """``values[keep]``, written over the front of ``values`` slice by slice (no second copy)."""
+    write = 0
+    for lo in range(0, len(values), _SLICE):
+        part = values[lo : lo + _SLICE][keep[lo : lo + _SLICE]]
+        values[write : write + len(part)] = part
+        write += len(part)
+    return values[:write]
+
+
+def _word_at(stream: np.ndarray, starts: np.ndarray, offset: int) -> np.ndarray:
+    """``stream[starts + offset]``, one slice of ``starts`` at a time."""
+    found = np.empty(len(starts), dtype=stream.dtype)
+    for lo in range(0, len(starts), _SLICE):
+        found[lo : lo + _SLICE] = stream[starts[lo : lo + _SLICE] + offset]
+    return found
 
 
 def _codes_fit(codes: np.ndarray, vocabulary_size: int) -> bool:
@@ -407,7 +432,7 @@ def count_terms(
     # Positions fit in int32 (the stream is a Python array of C ints); halves the memory.
     starts = _positions(~not_term[stream])
     word_columns = (np.cumsum(~not_term) - 1).astype(np.int32)
-    blocks = [_block(rows_of(starts), word_columns[stream[starts]], n_docs, int((~not_term).sum()))]
+    blocks = [_block(starts, word_columns[stream[starts]], doc_ends, int((~not_term).sum()))]
     labels = [words[~not_term]]
     del word_columns
 
@@ -415,12 +440,13 @@ def count_terms(
     codes = stream[starts].astype(np.int64)
     for n in range(2, max_words + 1):
         # Inner words may be stopwords, but no word of a phrase may be a break.
+        # (The stream ends with a break, so a start that is not past it has a next word.)
         extends = starts < len(stream) - (n - 1)
-        extends[extends] = ~is_break[stream[starts[extends] + (n - 1)]]
-        starts = starts[extends]
-        codes = codes[extends]
+        extends[extends] = ~is_break[_word_at(stream, starts[extends], n - 1)]
+        starts = _compact(starts, extends)
+        codes = _compact(codes, extends)
         del extends
-        last = stream[starts + (n - 1)]
+        last = _word_at(stream, starts, n - 1)
         if not _codes_fit(codes, vocabulary_size):
             # Rank the prefixes so the codes of longer sequences stay within int64.
             codes = np.unique(codes, return_inverse=True)[1].astype(np.int64)
@@ -430,16 +456,19 @@ def count_terms(
         candidates = _positions(~not_term[last])
         del last
         columns, firsts = _number_phrases(codes, candidates, min_phrase_count)
-        counted = columns >= 0
-        blocks.append(
-            _block(rows_of(starts[candidates[counted]]), columns[counted], n_docs, len(firsts))
-        )
         first_starts = starts[candidates[firsts]]
+        counted = columns >= 0
+        positions = starts[candidates[counted]]
+        columns = columns[counted]
+        del candidates, counted
+        blocks.append(_block(positions, columns, doc_ends, len(firsts)))
+        del positions, columns
         label = words[stream[first_starts]]
         for offset in range(1, n):
             label = label + " " + words[stream[first_starts + offset]]
         labels.append(label)
 
+    del stream, starts, codes
     counts_matrix = sp.hstack(blocks, format="csr", dtype=np.int32)
     return TermCounts(
         counts=counts_matrix,
