@@ -48,7 +48,6 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfTransformer
 
 from analysis.terms import DEFAULT_LANGUAGES, TermCounts, count_terms
 
@@ -105,6 +104,49 @@ def _small_reason(articles: int, tokens: int) -> str:
     return ", ".join(reasons)
 
 
+#: Articles whose TF-IDF weights are worked out at once (only their rows are copied).
+_ROWS = 8192
+
+
+def _docs_and_tfidf(
+    matrix: sp.csr_matrix, member: np.ndarray, n_groups: int
+) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+    """Per group: articles using each term, and the sum of the term's TF-IDF weights.
+
+    TF-IDF as scikit-learn's ``TfidfTransformer()`` makes it (smoothed idf,
+    rows scaled to unit length), in float64, but worked out a block of rows at
+    a time: the whole weighted matrix, a float copy of the counts, is never held.
+    """
+    n_docs, n_terms = matrix.shape
+    df = np.bincount(matrix.indices, minlength=n_terms)
+    idf = np.log((1.0 + n_docs) / (1.0 + df)) + 1.0
+    docs: sp.csr_matrix | None = None
+    tfidf: sp.csr_matrix | None = None
+    for r0 in range(0, n_docs, _ROWS):
+        block = matrix[r0 : r0 + _ROWS]
+        n_rows = block.shape[0]
+        rows = np.repeat(np.arange(n_rows), np.diff(block.indptr))
+        weights = block.data * idf[block.indices]
+        norms = np.sqrt(np.bincount(rows, weights=weights * weights, minlength=n_rows))
+        scale = np.divide(1.0, norms, out=np.zeros(n_rows), where=norms > 0)
+        shape = (n_groups, n_rows)
+        to_group = (member[r0 : r0 + n_rows], np.arange(n_rows))
+        counted = sp.csr_matrix((np.ones(n_rows, dtype=np.int64), to_group), shape=shape) @ (
+            sp.csr_matrix(
+                (np.ones(block.nnz, dtype=np.int64), block.indices, block.indptr), shape=block.shape
+            )
+        )
+        weighted = sp.csr_matrix((np.ones(n_rows), to_group), shape=shape) @ sp.csr_matrix(
+            (weights * scale[rows], block.indices, block.indptr), shape=block.shape
+        )
+        docs = counted if docs is None else docs + counted
+        tfidf = weighted if tfidf is None else tfidf + weighted
+    if docs is None or tfidf is None:
+        empty = sp.csr_matrix((n_groups, n_terms))
+        return empty.astype(np.int64), empty
+    return docs.tocsr(), tfidf.tocsr()
+
+
 class _Groups:
     """Group-level sums of the counts of the selected articles."""
 
@@ -159,13 +201,8 @@ class _Groups:
         indicator = sp.csr_matrix(
             (np.ones(len(member), dtype=dtype), (member, np.arange(len(member)))), shape=shape
         )
-        used_by = sp.csr_matrix(
-            (np.ones_like(matrix.data), matrix.indices, matrix.indptr), shape=matrix.shape
-        )
-        tfidf = TfidfTransformer().fit_transform(matrix.astype(np.float32))
         self.counts = (indicator @ matrix).tocsr()
-        self.docs = (indicator @ used_by).tocsr()
-        self.tfidf = (indicator.astype(np.float32) @ tfidf).tocsr()
+        self.docs, self.tfidf = _docs_and_tfidf(matrix, member, len(self.names))
         self.articles = np.bincount(member, minlength=len(self.names))
         self.tokens = np.bincount(
             member, weights=counts.doc_tokens[selected], minlength=len(self.names)
@@ -177,7 +214,7 @@ class _Groups:
         return (
             self.counts.getrow(group).toarray().ravel(),
             self.docs.getrow(group).toarray().ravel(),
-            self.tfidf.getrow(group).toarray().ravel().astype(np.float64),
+            self.tfidf.getrow(group).toarray().ravel(),
             int(self.articles[group]),
             int(self.tokens[group]),
         )

@@ -227,3 +227,28 @@ def test_cleaned_seeds_have_no_boilerplate_among_top_terms():
     for _, rows in result.groupby("group"):
         words = {word for term in rows["term"].head(20) for word in term.split()}
         assert words & BOILERPLATE == set()
+
+
+def test_group_tfidf_sums_are_scikit_learns_tfidf_summed_by_group():
+    import numpy as np
+    import scipy.sparse as sp
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    import analysis.contrasts as contrasts
+
+    rng = np.random.default_rng(7)
+    dense = rng.integers(0, 4, size=(23, 17)) * (rng.random((23, 17)) < 0.4)
+    dense[5] = 0  # an article with no terms has no weights
+    matrix = sp.csr_matrix(dense.astype(np.int32))
+    member = rng.integers(0, 3, size=23)
+    expected = TfidfTransformer().fit_transform(matrix.astype(np.float64)).toarray()
+    original = contrasts._ROWS
+    try:
+        contrasts._ROWS = 4  # several blocks, the last one short
+        docs, tfidf = contrasts._docs_and_tfidf(matrix, member, 3)
+    finally:
+        contrasts._ROWS = original
+    for group in range(3):
+        rows = member == group
+        assert tfidf.toarray()[group] == pytest.approx(expected[rows].sum(axis=0), abs=1e-12)
+        assert docs.toarray()[group].tolist() == (dense[rows] > 0).sum(axis=0).tolist()
