@@ -33,7 +33,9 @@ Stages and what is measured
 * ``clean``: ``analysis.cleaning.clean_articles`` on the loaded frame, when that
   module exists (run last: the frame is loaded in the parent just before).
 * ``analyze``: the command ``narratives analyze --top 100`` on the corpus
-  folder, with an empty parse cache: loading, cleaning, term counts, stance,
+  folder, run as a process of its own (its peak is that process's peak
+  resident size, interpreter included, nothing inherited), with an empty
+  parse cache: loading, cleaning, term counts, stance,
   outcome, frames, agenda, quotations and sources, every table for all
   articles grouped by outlet (each outlet's top 100 terms) written as CSV
   with the manifest. About one sentence in six is one of
@@ -45,7 +47,8 @@ by memory tracing, and its peak memory is the child's peak resident set size
 (``resource.getrusage(RUSAGE_SELF).ru_maxrss``, column ``peak_rss_gib``),
 which includes the interpreter and the corpus texts inherited from the parent;
 ``stage_gib`` is that peak minus the child's resident size when the stage
-started, i.e. what the stage itself added. The corpus is generated in another
+started, i.e. what the stage itself added. ``analyze`` runs as a process of
+its own, so both columns are that process's peak. The corpus is generated in another
 child so the parent holds only the texts. ``ratio`` is the stage's time over
 the baseline's time for the same texts in the same run. Other processes on the
 machine share the CPU, so compare ratios rather than absolute seconds.
@@ -54,11 +57,11 @@ machine share the CPU, so compare ratios rather than absolute seconds.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import importlib.util
 import multiprocessing as mp
 import os
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -203,8 +206,12 @@ def _resident_gib() -> float:
 def _child(stage: Callable[[], Any], queue: Any) -> None:
     before = _resident_gib()
     start = time.perf_counter()
-    stage()
+    result = stage()
     seconds = time.perf_counter() - start
+    if isinstance(result, float):
+        # The stage ran in a process of its own and reports that process's peak.
+        queue.put((seconds, result, result))
+        return
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
     queue.put((seconds, peak, peak - before))
 
@@ -237,20 +244,23 @@ def _loaded(folder: str) -> pd.DataFrame:
     return _LOADED.setdefault(folder, load_corpus(folder, use_cache=False).articles)
 
 
-def _analyze(folder: str) -> None:
-    """``narratives analyze --top 100`` on the corpus, with an empty parse cache.
+def _analyze(folder: str) -> float:
+    """``narratives analyze --top 100`` on the corpus in a new process, with an empty parse cache.
 
-    Run in the stage's child, as the command runs: nothing it needs is
-    inherited from the parent, and its tables are written to a scratch folder.
+    The command runs as an analyst runs it, so nothing is inherited from the
+    benchmark; its tables go to a scratch folder. Returns the command's own
+    peak resident memory (GiB).
     """
-    from analysis.cli import main
-
     with tempfile.TemporaryDirectory() as cache, tempfile.TemporaryDirectory() as out:
-        os.environ["NARRATIVES_CACHE_DIR"] = cache
-        with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet):
-            status = main(["analyze", "--corpus", folder, "--out", out, "--top", "100"])
-        if status != 0:
-            raise RuntimeError(f"narratives analyze exited with {status}")
+        command = [sys.executable, "-m", "analysis.cli", "analyze", "--corpus", folder]
+        subprocess.run(
+            [*command, "--out", out, "--top", "100"],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            env={**os.environ, "NARRATIVES_CACHE_DIR": cache},
+            cwd=Path(__file__).resolve().parents[2],
+        )
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024**2
 
 
 def _has(module: str) -> bool:
