@@ -105,7 +105,7 @@ def _small_reason(articles: int, tokens: int) -> str:
 
 
 #: Articles whose TF-IDF weights are worked out at once (only their rows are copied).
-_ROWS = 8192
+_ROWS = 2048
 
 
 def _docs_and_tfidf(

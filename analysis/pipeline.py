@@ -117,6 +117,9 @@ class PreparedCorpus:
     (offsets instead of sentences, labels as categories: at tens of thousands
     of articles the sentences would be the largest thing held) and
     :func:`evidence_text` gives any of its rows with their sentences.
+    ``quotations`` is :func:`analysis.sources.article_quotations` without its
+    ``sentence`` column (the cleaned text from ``sentence_start`` to
+    ``sentence_end``).
     """
 
     articles: pd.DataFrame
@@ -303,7 +306,8 @@ def _per_article(articles: pd.DataFrame) -> dict[str, pd.DataFrame]:
     frames, frame_evidence = scan_frames(articles, cleaned)
     agenda, subject_evidence = scan_subjects(articles, cleaned)
     return {
-        "quotations": quotations,
+        # Its sentence is the cleaned text between sentence_start and sentence_end.
+        "quotations": quotations.drop(columns="sentence"),
         "stance": stance,
         "outcome": outcome,
         "frames": frames,
