@@ -160,3 +160,21 @@ def test_cyrillic_sentences_and_guillemets() -> None:
 def test_non_string_input_is_rejected() -> None:
     with pytest.raises(ValueError, match="text must be a str, not bytes"):
         split_sentences(b"Hello.")  # type: ignore[arg-type]
+
+
+def test_a_caller_changing_its_list_does_not_change_the_next_split():
+    from analysis.sentences import split_sentences
+
+    first = split_sentences("Kerry met Putin. They talked.")
+    first.clear()
+    assert [s.text for s in split_sentences("Kerry met Putin. They talked.")] == [
+        "Kerry met Putin.",
+        "They talked.",
+    ]
+
+
+def test_a_chunk_of_articles_fits_in_the_remembered_splits():
+    from analysis.pipeline import CHUNK_ARTICLES
+    from analysis.sentences import SPLIT_CACHE_TEXTS
+
+    assert SPLIT_CACHE_TEXTS >= CHUNK_ARTICLES
