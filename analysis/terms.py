@@ -105,10 +105,13 @@ def prepare_text(text: str) -> str:
         text = _TAG.sub(" ", _SCRIPT_OR_STYLE.sub(" ", text))
     if "&" in text:
         text = html.unescape(text)
-    text = _URL_OR_EMAIL.sub(" ", text).translate(_CHAR_MAP).lower()
+    text = text.translate(_CHAR_MAP).lower()
+    # The regular expressions run only on texts that can hold a match (most cannot).
+    if "@" in text or "://" in text or "www." in text:
+        text = _URL_OR_EMAIL.sub(" ", text)
     if "\n" in text:
         text = _PARAGRAPH.sub("\n.\n", text)
-    return _POSSESSIVE.sub("", text)
+    return _POSSESSIVE.sub("", text) if "'s" in text else text
 
 
 def tokenize(text: str) -> list[str]:
