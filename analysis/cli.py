@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from analysis.corpus import load_corpus, write_text_atomically
-from analysis.evaluation import evaluate, render_evaluation
 from analysis.export import write_csv
 from analysis.importing import ImportMetadata, import_articles, render_report
 from analysis.pipeline import (
@@ -158,6 +157,10 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
+    # Imported here: its scikit-learn metrics take a second to import, which
+    # every other command would pay for nothing.
+    from analysis.evaluation import evaluate, render_evaluation
+
     try:
         result = evaluate(args.corpus, split=args.split)
     except ValueError as err:

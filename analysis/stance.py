@@ -41,12 +41,12 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from statistics import NormalDist
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import yaml
-from scipy.stats import norm
 
 from analysis.cues import article_texts
 from analysis.labels import STANCE_LABELS, apply_overrides
@@ -923,14 +923,16 @@ def wilson_interval(
     n = np.asarray(totals, dtype=float)
     if (k < 0).any() or (n < 0).any() or (k > n).any():
         raise ValueError("successes and totals must be counts with successes <= totals")
-    z = float(norm.ppf(0.5 + confidence_level / 2))
+    z = NormalDist().inv_cdf(0.5 + confidence_level / 2)
     with np.errstate(divide="ignore", invalid="ignore"):
         p = k / n
         denominator = 1 + z**2 / n
         centre = (p + z**2 / (2 * n)) / denominator
         half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denominator
-    low = np.where(n > 0, np.clip(centre - half, 0, 1), np.nan)
-    high = np.where(n > 0, np.clip(centre + half, 0, 1), np.nan)
+    # No successes: the lower bound is 0 exactly (all: the upper is 1), not
+    # whatever rounding leaves of centre - half.
+    low = np.where(n > 0, np.where(k == 0, 0.0, np.clip(centre - half, 0, 1)), np.nan)
+    high = np.where(n > 0, np.where(k == n, 1.0, np.clip(centre + half, 0, 1)), np.nan)
     return low, high
 
 

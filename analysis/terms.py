@@ -434,10 +434,8 @@ def count_terms(
 
     # Positions fit in int32 (the stream is a Python array of C ints); halves the memory.
     starts = _positions(~not_term[stream])
-    word_columns = (np.cumsum(~not_term) - 1).astype(np.int32)
-    blocks = [_block(starts, word_columns[stream[starts]], doc_ends, int((~not_term).sum()))]
-    labels = [words[~not_term]]
-    del word_columns
+    blocks: list[sp.csr_matrix] = []
+    labels: list[np.ndarray] = []
 
     # codes[k] identifies the sequence of n words starting at position starts[k].
     codes = stream[starts].astype(np.int64)
@@ -471,7 +469,16 @@ def count_terms(
             label = label + " " + words[stream[first_starts + offset]]
         labels.append(label)
 
-    del stream, starts, codes
+    del starts, codes
+    # Single words come first in the columns but are counted last: theirs is the
+    # largest block, built once the phrase work above has been freed.
+    starts = _positions(~not_term[stream])
+    word_columns = (np.cumsum(~not_term) - 1).astype(np.int32)
+    words_block = _block(starts, word_columns[stream[starts]], doc_ends, int((~not_term).sum()))
+    del stream, starts, word_columns
+    blocks.insert(0, words_block)
+    labels.insert(0, words[~not_term])
+    del words_block
     counts_matrix = sp.hstack(blocks, format="csr", dtype=np.int32)
     return TermCounts(
         counts=counts_matrix,

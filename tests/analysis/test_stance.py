@@ -147,6 +147,17 @@ def test_wilson_interval_matches_the_formula():
         wilson_interval([1], [2], confidence_level=1.0)
 
 
+def test_wilson_bounds_at_none_and_all_are_exact():
+    for n in range(1, 60):
+        low, high = wilson_interval([0, n], [n, n])
+        assert low[0] == 0.0
+        assert high[1] == 1.0
+        assert 0 < high[0] < 1
+        assert 0 < low[1] < 1
+    with pytest.raises(ValueError, match="confidence_level must be in"):
+        wilson_interval([1], [2], confidence_level=1.0)
+
+
 def test_small_groups_are_insufficient_evidence():
     texts = ["Putin conceded."] * 4 + ["Putin won."]
     articles, cleaned = _frames(*texts)
