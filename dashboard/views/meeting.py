@@ -124,7 +124,7 @@ if view == VIEWS[0]:
             with column.container(border=True):
                 st.subheader(names.get(outlet, outlet), divider="gray")
                 own = own_articles[outlet]
-                st.caption(f"{len(own)} articles")
+                st.caption(f"{len(own)} article{'' if len(own) == 1 else 's'}")
                 outlet_words["; ".join(outlet_terms["term"])] = outlet
                 if len(own) > ARTICLES_PER_OUTLET:
                     st.caption(
