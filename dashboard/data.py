@@ -50,6 +50,7 @@ from analysis.types import Problem
 __all__ = [
     "TEXT_COLUMNS",
     "CorpusUnavailableError",
+    "PerTable",
     "article_row",
     "articles_by_id",
     "contrasts",
@@ -307,7 +308,7 @@ def keyword_in_context(prepared: PreparedCorpus, selection: Selection, term: str
 _T = TypeVar("_T")
 
 
-class _PerTable:
+class PerTable:
     """Values derived from a table object, kept while that object lives.
 
     Tables come from the cached corpus and are never changed in place, so a
@@ -342,7 +343,7 @@ class _PerTable:
 #: Columns holding whole texts, left out of the pages' article tables (see :func:`article_row`).
 TEXT_COLUMNS = ("text", "text_clean")
 #: A selection's metadata is about 2.4 MB at 10,000 articles, so this holds at most ~60 MB.
-_derived = _PerTable(size=24)
+_derived = PerTable(size=24)
 
 
 def _metadata(articles: pd.DataFrame) -> pd.DataFrame:

@@ -18,7 +18,7 @@ import streamlit as st
 from analysis.pipeline import PreparedCorpus, evidence_text
 from analysis.selection import Selection
 from dashboard import layout
-from dashboard.data import articles_by_id
+from dashboard.data import PerTable, articles_by_id
 
 __all__ = [
     "LABEL_BADGE_COLOURS",
@@ -44,24 +44,18 @@ LABEL_BADGE_COLOURS = {
 _TABLES = ("stance", "outcome", "frames", "agenda", "sources", "evidence")
 
 
-#: Per-article row positions of the prepared tables, by the table object's id (the
-#: table is kept alongside so the id cannot be reused). Prepared tables live as
-#: long as their cache entry, so a few entries cover every open corpus version.
-_INDEXES: dict[int, tuple[pd.DataFrame, dict[str, np.ndarray]]] = {}
-_MAX_INDEXES = 24
+#: Per-article row positions of the prepared tables, kept while each table lives.
+_INDEXES = PerTable(size=24)
 
 
 def _article_index(frame: pd.DataFrame) -> dict[str, np.ndarray]:
     """Row positions of each article in ``frame``, computed once per table."""
-    cached = _INDEXES.get(id(frame))
-    if cached is not None and cached[0] is frame:
-        return cached[1]
-    groups = frame.groupby("article_id", sort=False).indices
-    index = {str(k): np.asarray(v) for k, v in groups.items()}
-    if len(_INDEXES) >= _MAX_INDEXES:
-        _INDEXES.pop(next(iter(_INDEXES)))
-    _INDEXES[id(frame)] = (frame, index)
-    return index
+
+    def make() -> dict[str, np.ndarray]:
+        groups = frame.groupby("article_id", sort=False).indices
+        return {str(k): np.asarray(v) for k, v in groups.items()}
+
+    return _INDEXES.get(frame, "article index", make)
 
 
 class Labels:
@@ -93,9 +87,12 @@ class Labels:
         return cls(tables, articles["id"].tolist(), prepared.articles)
 
     def _table(self, name: str) -> pd.DataFrame:
-        """The selected articles' rows (an empty frame when the table was not computed)."""
+        """The selected articles' rows (an empty frame when the table was not computed).
+
+        Evidence rows come without their sentences (see :meth:`with_text`).
+        """
         if name not in self._selected:
-            self._selected[name] = self.rows_for(name, self._ids).reset_index(drop=True)
+            self._selected[name] = self.rows_for(name, self._ids, text=False).reset_index(drop=True)
         return self._selected[name]
 
     @property
@@ -121,11 +118,7 @@ class Labels:
     @property
     def evidence(self) -> pd.DataFrame:
         """The selected articles' evidence rows without their sentences (see :meth:`with_text`)."""
-        if "evidence" not in self._selected:
-            self._selected["evidence"] = self.rows_for(
-                "evidence", self._ids, text=False
-            ).reset_index(drop=True)
-        return self._selected["evidence"]
+        return self._table("evidence")
 
     def with_text(self, evidence: pd.DataFrame) -> pd.DataFrame:
         """Evidence rows with their ``sentence`` and ``marked`` columns, in the same order.
