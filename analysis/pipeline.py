@@ -586,7 +586,7 @@ def csv_parts(
     ``rows_per_part`` rows at a time; the text is the same as the CSV of the
     whole table with its sentences.
     """
-    if "sentence_start" in table.columns and "sentence" not in table.columns:
+    if list(table.columns) == list(COMPACT_EVIDENCE_COLUMNS):
         for first in range(0, max(len(table), 1), rows_per_part):
             part = evidence_text(prepared.articles, table.iloc[first : first + rows_per_part])
             yield to_csv_text(part, header=first == 0)

@@ -33,12 +33,12 @@ import pandas as pd
 import streamlit as st
 
 from analysis.corpus import ARTICLES_DIR, Corpus, load_corpus
-from analysis.export import to_csv_bytes
 from analysis.labels import OVERRIDES_FILE, load_overrides
 from analysis.pipeline import (
     AnalysisOptions,
     PreparedCorpus,
     analysis_tables,
+    csv_parts,
     keyword_table,
     manifest,
     prepare_corpus,
@@ -419,7 +419,14 @@ def export_bundle(
     ValueError
         If the selection is empty or the contrast cannot be made.
     """
-    tables = analysis_tables(prepared, selection, by=by, compare=compare, kwic_terms=kwic_terms)
+    tables = analysis_tables(
+        prepared,
+        selection,
+        by=by,
+        compare=compare,
+        kwic_terms=kwic_terms,
+        evidence_sentences=False,
+    )
     record = manifest(
         prepared,
         selection,
@@ -434,6 +441,9 @@ def export_bundle(
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
         for name, table in tables.items():
-            bundle.writestr(f"{name}.csv", to_csv_bytes(table))
+            # Written part by part, as `narratives analyze` writes them.
+            with bundle.open(f"{name}.csv", "w") as member:
+                for part in csv_parts(prepared, table):
+                    member.write(part.encode("utf-8"))
         bundle.writestr("manifest.json", json.dumps(record, indent=2, sort_keys=True) + "\n")
     return buffer.getvalue()
