@@ -120,8 +120,8 @@ def _docs_and_tfidf(
     n_docs, n_terms = matrix.shape
     df = np.bincount(matrix.indices, minlength=n_terms)
     idf = np.log((1.0 + n_docs) / (1.0 + df)) + 1.0
-    docs: sp.csr_matrix | None = None
-    tfidf: sp.csr_matrix | None = None
+    docs = sp.csr_matrix((n_groups, n_terms), dtype=np.int64)
+    tfidf = sp.csr_matrix((n_groups, n_terms), dtype=np.float64)
     for r0 in range(0, n_docs, _ROWS):
         block = matrix[r0 : r0 + _ROWS]
         n_rows = block.shape[0]
@@ -139,11 +139,8 @@ def _docs_and_tfidf(
         weighted = sp.csr_matrix((np.ones(n_rows), to_group), shape=shape) @ sp.csr_matrix(
             (weights * scale[rows], block.indices, block.indptr), shape=block.shape
         )
-        docs = counted if docs is None else docs + counted
-        tfidf = weighted if tfidf is None else tfidf + weighted
-    if docs is None or tfidf is None:
-        empty = sp.csr_matrix((n_groups, n_terms))
-        return empty.astype(np.int64), empty
+        docs = docs + counted
+        tfidf = tfidf + weighted
     return docs.tocsr(), tfidf.tocsr()
 
 

@@ -287,19 +287,28 @@ def _encode(
     )
 
 
-def _block(
-    positions: np.ndarray, columns: np.ndarray, doc_ends: np.ndarray, n_columns: int
-) -> sp.csr_matrix:
-    """A CSR count matrix from occurrences at increasing stream positions and their columns.
+def _row_pointers(positions: np.ndarray, doc_ends: np.ndarray) -> np.ndarray:
+    """CSR row pointers of occurrences at increasing stream positions, one row per article.
 
     An article's occurrences are those before its end and not before the
-    previous article's end, so the row pointers come straight from the
-    positions. Stream positions are int32, so every pointer fits in int32 too.
+    previous article's end. Stream positions are int32, so every pointer fits
+    in int32 too.
     """
     indptr = np.zeros(len(doc_ends) + 1, dtype=np.int32)
     indptr[1:] = np.searchsorted(positions, doc_ends, side="left")
+    return indptr
+
+
+def _block(
+    positions: np.ndarray, columns: np.ndarray, doc_ends: np.ndarray, n_columns: int
+) -> sp.csr_matrix:
+    """A CSR count matrix from occurrences at increasing stream positions and their columns."""
     matrix = sp.csr_matrix(
-        (np.ones(len(columns), dtype=np.int32), columns.astype(np.int32, copy=False), indptr),
+        (
+            np.ones(len(columns), dtype=np.int32),
+            columns.astype(np.int32, copy=False),
+            _row_pointers(positions, doc_ends),
+        ),
         shape=(len(doc_ends), n_columns),
     )
     matrix.sum_duplicates()
@@ -414,23 +423,15 @@ def count_terms(
     breaks = [_DOCUMENT_BREAK, *sorted(set(_BREAKS) - {_DOCUMENT_BREAK})]
     reserved = breaks + sorted(_stopwords(languages) - set(breaks))
     stream, lengths, words = _encode(texts, reserved)
-    n_docs, vocabulary_size = len(lengths), len(words)
+    vocabulary_size = len(words)
     doc_ends = np.cumsum(lengths)
-
-    def rows_of(positions: np.ndarray) -> np.ndarray:
-        # In slices, so the int64 result of searchsorted is never held for all positions.
-        rows = np.empty(len(positions), dtype=np.int32)
-        for first in range(0, len(positions), _SLICE):
-            part = positions[first : first + _SLICE]
-            rows[first : first + _SLICE] = np.searchsorted(doc_ends, part, side="right")
-        return rows
 
     ids = np.arange(vocabulary_size)
     is_break = ids < len(breaks)
     word_length = np.fromiter(map(len, words), np.int64, vocabulary_size)
     not_term = (ids < len(reserved)) | (word_length < 2)
     # Tokens of an article: its stream length less its breaks (few, so cheap to place).
-    doc_tokens = lengths - np.bincount(rows_of(_positions(is_break[stream])), minlength=n_docs)
+    doc_tokens = lengths - np.diff(_row_pointers(_positions(is_break[stream]), doc_ends))
 
     # Positions fit in int32 (the stream is a Python array of C ints); halves the memory.
     starts = _positions(~not_term[stream])
