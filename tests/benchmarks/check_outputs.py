@@ -1,0 +1,113 @@
+"""Fingerprint what ``narratives analyze`` writes, to show a change kept every output the same.
+
+Runs ``narratives analyze`` as a command on two corpora, the shipped one (``corpus/``)
+and a synthetic benchmark corpus (``bench_pipeline.make_corpus``, 2,000 articles by
+default), each with several option sets, and records the SHA-256 of every file it
+writes. ``manifest.json`` is hashed without its ``created`` time and software version,
+the only fields that differ between two runs of the same code.
+
+    python tests/benchmarks/check_outputs.py --record tests/benchmarks/outputs.json
+    python tests/benchmarks/check_outputs.py --check tests/benchmarks/outputs.json
+
+``--check`` exits 1 and names every file whose bytes differ from the recorded ones.
+A change that means to alter the outputs re-records the file in the same commit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+COMMAND = [sys.executable, "-m", "analysis.cli", "analyze"]
+RUNS: dict[str, list[str]] = {
+    "default": ["--top", "100"],
+    "compare": ["--top", "50", "--group-by", "outlet", "--kwic", "putin", "sochi"],
+    "filtered": ["--top", "30", "--year", "2015-2016"],
+}
+SEED_COMPARE = ["--compare", "euromaidan-press", "osw"]
+BENCH_COMPARE = ["--compare", "outlet-0", "outlet-1"]
+
+
+def _digest(path: Path) -> str:
+    data = path.read_bytes()
+    if path.name == "manifest.json":
+        record = json.loads(data)
+        record.pop("created", None)
+        record.pop("version", None)
+        data = json.dumps(record, sort_keys=True).encode()
+    return hashlib.sha256(data).hexdigest()
+
+
+def _analyze(corpus: Path, extra: list[str], cache: Path) -> dict[str, str]:
+    with tempfile.TemporaryDirectory() as out:
+        subprocess.run(
+            [*COMMAND, "--corpus", str(corpus), "--out", out, *extra],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            env={**os.environ, "NARRATIVES_CACHE_DIR": str(cache)},
+            cwd=ROOT,
+        )
+        return {p.name: _digest(p) for p in sorted(Path(out).iterdir())}
+
+
+def fingerprints(bench_articles: int) -> dict[str, dict[str, str]]:
+    """``{corpus/run: {file name: sha256}}`` for every corpus and option set."""
+    from bench_pipeline import make_corpus, write_corpus
+
+    result: dict[str, dict[str, str]] = {}
+    with tempfile.TemporaryDirectory() as scratch:
+        seeds = Path(scratch) / "seeds"
+        shutil.copytree(ROOT / "corpus", seeds)
+        bench = Path(scratch) / "bench"
+        bench.mkdir()
+        write_corpus(make_corpus(bench_articles), bench)
+        cache = Path(scratch) / "cache"
+        for name, corpus, compare in (
+            ("seeds", seeds, SEED_COMPARE),
+            (f"bench-{bench_articles}", bench, BENCH_COMPARE),
+        ):
+            for run, extra in RUNS.items():
+                options = extra + compare if run == "compare" else extra
+                result[f"{name}/{run}"] = _analyze(corpus, options, cache)
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    mode = parser.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--record", type=Path, help="write the fingerprints to this JSON file")
+    mode.add_argument("--check", type=Path, help="compare with fingerprints recorded here")
+    parser.add_argument("--articles", type=int, default=2000, help="benchmark corpus size")
+    args = parser.parse_args(argv)
+    found = fingerprints(args.articles)
+    if args.record:
+        args.record.write_text(json.dumps(found, indent=2, sort_keys=True) + "\n")
+        files = sum(len(v) for v in found.values())
+        print(f"{args.record}: {files} files in {len(found)} runs recorded")
+        return 0
+    recorded = json.loads(args.check.read_text())
+    differ = [
+        f"{run}/{name}"
+        for run in sorted(set(recorded) | set(found))
+        for name in sorted(set(recorded.get(run, {})) | set(found.get(run, {})))
+        if recorded.get(run, {}).get(name) != found.get(run, {}).get(name)
+    ]
+    for item in differ:
+        print(f"differs: {item}")
+    files = sum(len(v) for v in found.values())
+    print(f"{files - len(differ)} of {files} files byte-identical to {args.check}")
+    return 1 if differ else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
