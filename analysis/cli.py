@@ -10,10 +10,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from analysis.corpus import load_corpus, write_text_atomically
-from analysis.export import write_csv
-from analysis.importing import ImportMetadata, import_articles, render_report
-from analysis.pipeline import (
+from analysis.corpus.articles import load_corpus, write_text_atomically
+from analysis.corpus.selection import Selection
+from analysis.corpus.types import Problem
+from analysis.ingest.importer import ImportMetadata, import_articles, render_report
+from analysis.pipeline.export import write_csv
+from analysis.pipeline.prepare import (
     GROUPING_COLUMNS,
     AnalysisOptions,
     analysis_tables,
@@ -21,8 +23,6 @@ from analysis.pipeline import (
     manifest,
     prepare_corpus,
 )
-from analysis.selection import Selection
-from analysis.types import Problem
 
 __all__ = ["default_corpus_dir", "main"]
 
@@ -159,7 +159,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
 def _cmd_evaluate(args: argparse.Namespace) -> int:
     # Imported here: its scikit-learn metrics take a second to import, which
     # every other command would pay for nothing.
-    from analysis.evaluation import evaluate, render_evaluation
+    from analysis.review.evaluation import evaluate, render_evaluation
 
     try:
         result = evaluate(args.corpus, split=args.split)

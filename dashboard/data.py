@@ -32,9 +32,10 @@ from typing import Any, TypeVar
 import pandas as pd
 import streamlit as st
 
-from analysis.corpus import ARTICLES_DIR, Corpus, load_corpus
-from analysis.labels import OVERRIDES_FILE, load_overrides
-from analysis.pipeline import (
+from analysis.corpus.articles import ARTICLES_DIR, Corpus, load_corpus
+from analysis.corpus.selection import Selection, filter_articles
+from analysis.corpus.types import Problem
+from analysis.pipeline.prepare import (
     AnalysisOptions,
     PreparedCorpus,
     analysis_tables,
@@ -44,8 +45,7 @@ from analysis.pipeline import (
     prepare_corpus,
     term_contrasts,
 )
-from analysis.selection import Selection, filter_articles
-from analysis.types import Problem
+from analysis.review.hand_labels import OVERRIDES_FILE, load_overrides
 
 __all__ = [
     "TEXT_COLUMNS",
@@ -283,7 +283,7 @@ def contrasts(
     compare: tuple[str, str] | None = None,
     top: int | None = None,
 ) -> pd.DataFrame:
-    """:func:`analysis.pipeline.term_contrasts`, cached per filters and options."""
+    """:func:`analysis.pipeline.prepare.term_contrasts`, cached per filters and options."""
     return _contrasts(
         prepared, _options_key(prepared), selection, repr(selection), by, compare, top
     )
@@ -301,7 +301,7 @@ def _kwic(
 
 
 def keyword_in_context(prepared: PreparedCorpus, selection: Selection, term: str) -> pd.DataFrame:
-    """:func:`analysis.pipeline.keyword_table`, cached per filters and term."""
+    """:func:`analysis.pipeline.prepare.keyword_table`, cached per filters and term."""
     return _kwic(prepared, _options_key(prepared), selection, repr(selection), term)
 
 
@@ -355,7 +355,7 @@ def _metadata(articles: pd.DataFrame) -> pd.DataFrame:
 
 
 def selected_articles(articles: pd.DataFrame, selection: Selection) -> pd.DataFrame:
-    """:func:`analysis.selection.filter_articles` of ``articles`` without their texts.
+    """:func:`analysis.corpus.selection.filter_articles` of ``articles`` without their texts.
 
     Pages list, count and group articles by their metadata; copying the texts
     of 10,000 articles on every rerun cost more than all the rest. The result is

@@ -280,7 +280,7 @@ def term_bars(
 
     ``terms`` has ``term``, ``z``, ``count_group``, ``count_other``,
     ``docs_group``, ``docs_other`` and ``single_article`` (see
-    :data:`analysis.contrasts.CONTRAST_COLUMNS`). A selection returns the
+    :data:`analysis.measures.contrasts.CONTRAST_COLUMNS`). A selection returns the
     term as ``customdata[0]``.
     """
     ordered = terms.sort_values("z", kind="mergesort")

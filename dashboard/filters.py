@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analysis.corpus import Corpus
-from analysis.pipeline import PreparedCorpus
-from analysis.selection import Selection
+from analysis.corpus.articles import Corpus
+from analysis.corpus.selection import Selection
+from analysis.pipeline.prepare import PreparedCorpus
 from dashboard.data import export_bundle, selected_articles
 
 __all__ = ["render_export", "render_filters", "show_filters_in_force"]

@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from analysis.pipeline import PreparedCorpus, evidence_text
-from analysis.selection import Selection
+from analysis.corpus.selection import Selection
+from analysis.pipeline.prepare import PreparedCorpus, evidence_text
 from dashboard import layout
 from dashboard.data import PerTable, articles_by_id
 

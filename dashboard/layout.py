@@ -19,10 +19,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from analysis.corpus import Corpus
-from analysis.export import to_csv_bytes
-from analysis.pipeline import PreparedCorpus
-from analysis.selection import Selection
+from analysis.corpus.articles import Corpus
+from analysis.corpus.selection import Selection
+from analysis.pipeline.export import to_csv_bytes
+from analysis.pipeline.prepare import PreparedCorpus
 from dashboard.data import (
     CorpusUnavailableError,
     get_corpus,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analysis.contrasts import MIN_GROUP_ARTICLES
-from analysis.pipeline import AnalysisOptions
+from analysis.measures.contrasts import MIN_GROUP_ARTICLES
+from analysis.pipeline.prepare import AnalysisOptions
 from dashboard import data, figures, layout, tables
 
 GROUPINGS = {

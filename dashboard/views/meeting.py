@@ -7,8 +7,8 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from analysis.agenda import omissions
-from analysis.contrasts import CONTRAST_COLUMNS, MIN_GROUP_ARTICLES
+from analysis.labels.agenda import omissions
+from analysis.measures.contrasts import CONTRAST_COLUMNS, MIN_GROUP_ARTICLES
 from dashboard import data, figures, framing, layout, tables
 from dashboard.navigation import open_in_reader
 

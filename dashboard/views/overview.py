@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analysis.contrasts import MIN_GROUP_ARTICLES
+from analysis.measures.contrasts import MIN_GROUP_ARTICLES
 from dashboard import figures, layout, tables
 from dashboard.navigation import open_in_reader
 

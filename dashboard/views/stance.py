@@ -5,11 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analysis.agenda import agenda_matrix
-from analysis.frames import group_frames
-from analysis.labels import OUTCOME_LABELS, STANCE_LABELS
-from analysis.sources import group_sources
-from analysis.stance import MIN_GROUP_ARTICLES, stance_by_group
+from analysis.labels.agenda import agenda_matrix
+from analysis.labels.frames import group_frames
+from analysis.labels.sources import group_sources
+from analysis.labels.stance import MIN_GROUP_ARTICLES, stance_by_group
+from analysis.review.hand_labels import OUTCOME_LABELS, STANCE_LABELS
 from dashboard import figures, framing, layout
 
 page = layout.start_page(

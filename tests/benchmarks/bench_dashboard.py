@@ -56,8 +56,8 @@ GROUPS = ["state media", "mainstream", "think tank", "blog"]
 
 def write_corpus(n_articles: int, root: Path) -> None:
     """Write the synthetic articles as a corpus folder with meetings and dates."""
-    from analysis.corpus import ARTICLES_DIR, format_article
-    from analysis.types import Article, PublishedDate
+    from analysis.corpus.articles import ARTICLES_DIR, format_article
+    from analysis.corpus.types import Article, PublishedDate
 
     frame = make_corpus(n_articles)
     rng = np.random.default_rng(1)

@@ -22,15 +22,15 @@ How the corpora are made
 Stages and what is measured
 ---------------------------
 * ``baseline``: ``TfidfVectorizer(ngram_range=(1, 2)).fit_transform(texts)``.
-* ``contrasts``: :func:`analysis.contrasts.contrast_one_vs_rest` by outlet,
+* ``contrasts``: :func:`analysis.measures.contrasts.contrast_one_vs_rest` by outlet,
   counting included (tokenize + count + score), keeping each outlet's top 100
   terms in each direction (the full frame at 50k articles would have tens of
   millions of rows, which nobody reads).
-* ``load``: :func:`analysis.corpus.load_corpus` on the corpus written as files
+* ``load``: :func:`analysis.corpus.articles.load_corpus` on the corpus written as files
   (cache off), when that module exists; ``load_fill_cache`` the same with the
   parse cache on and empty (it is filled), ``load_cached`` again with the cache
   filled: every file is still read and hashed, none is parsed.
-* ``clean``: ``analysis.cleaning.clean_articles`` on the loaded frame, when that
+* ``clean``: ``analysis.text.cleaning.clean_articles`` on the loaded frame, when that
   module exists (run last: the frame is loaded in the parent just before).
 * ``analyze``: the command ``narratives analyze --top 100`` on the corpus
   folder, run as a process of its own (its peak is that process's peak
@@ -74,7 +74,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from analysis.terms import load_stopwords
+from analysis.measures.terms import load_stopwords
 
 N_OUTLETS = 8
 FRAMING = [
@@ -174,8 +174,8 @@ def make_corpus(n_articles: int, *, seed: int = 0) -> pd.DataFrame:
 
 def write_corpus(frame: pd.DataFrame, root: Path) -> None:
     """Write the synthetic corpus as a corpus folder readable by ``load_corpus``."""
-    from analysis.corpus import ARTICLES_DIR, format_article
-    from analysis.types import Article, PublishedDate
+    from analysis.corpus.articles import ARTICLES_DIR, format_article
+    from analysis.corpus.types import Article, PublishedDate
 
     outlets = "".join(
         f"outlet-{k}:\n  name: Outlet {k}\n  kind: blog\n  group: group-{k % 2}\n"
@@ -239,7 +239,7 @@ def _loaded(folder: str) -> pd.DataFrame:
 
     Loading them earlier would make every later stage's child inherit them.
     """
-    from analysis.corpus import load_corpus
+    from analysis.corpus.articles import load_corpus
 
     return _LOADED.setdefault(folder, load_corpus(folder, use_cache=False).articles)
 
@@ -272,7 +272,7 @@ def run(size: int, rows: list[dict[str, Any]]) -> None:
 
     os.environ["NARRATIVES_CACHE_DIR"] = tempfile.mkdtemp(prefix="narratives-bench-cache-")
 
-    from analysis.contrasts import contrast_one_vs_rest
+    from analysis.measures.contrasts import contrast_one_vs_rest
 
     with tempfile.TemporaryDirectory() as folder:
         # Generated in a child so the parent (and every stage forked from it)
@@ -288,8 +288,8 @@ def run(size: int, rows: list[dict[str, Any]]) -> None:
         "contrasts": lambda: contrast_one_vs_rest(frame, "outlet", top=100),
     }
     with tempfile.TemporaryDirectory() as folder:
-        if _has("analysis.corpus"):
-            from analysis.corpus import load_corpus
+        if _has("analysis.corpus.articles"):
+            from analysis.corpus.articles import load_corpus
 
             write_corpus(frame, Path(folder))
             stages["load"] = lambda: load_corpus(folder, use_cache=False)
@@ -298,8 +298,8 @@ def run(size: int, rows: list[dict[str, Any]]) -> None:
             stages["load_cached"] = lambda: load_corpus(folder)
             if _has("analysis.cli"):
                 stages["analyze"] = lambda: _analyze(folder)
-            if _has("analysis.cleaning"):
-                from analysis.cleaning import clean_articles
+            if _has("analysis.text.cleaning"):
+                from analysis.text.cleaning import clean_articles
 
                 def clean() -> Any:
                     return clean_articles(_loaded(folder))

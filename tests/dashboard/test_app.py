@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from analysis.cli import main as cli
-from analysis.corpus import load_corpus
-from analysis.pipeline import prepare_corpus
-from analysis.selection import Selection
+from analysis.corpus.articles import load_corpus
+from analysis.corpus.selection import Selection
+from analysis.pipeline.prepare import prepare_corpus
 from dashboard.data import export_bundle
 from tests.conftest import SHIPPED_CORPUS
 from tests.dashboard.conftest import texts

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.corpus import load_corpus
-from analysis.pipeline import keyword_table, prepare_corpus, term_contrasts
-from analysis.selection import Selection
+from analysis.corpus.articles import load_corpus
+from analysis.corpus.selection import Selection
+from analysis.pipeline.prepare import keyword_table, prepare_corpus, term_contrasts
 from dashboard.layout import NOTHING_SELECTED
 from tests.conftest import SHIPPED_CORPUS
 from tests.dashboard.conftest import downloaded_rows, texts

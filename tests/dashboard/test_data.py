@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.selection import Selection, filter_articles
+from analysis.corpus.selection import Selection, filter_articles
 from dashboard import data
 from tests.dashboard.conftest import SOCHI_ARTICLES, texts, write_article
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from analysis.corpus import load_corpus
-from analysis.pipeline import prepare_corpus
+from analysis.corpus.articles import load_corpus
+from analysis.pipeline.prepare import prepare_corpus
 from dashboard import framing, tables
 from dashboard.layout import NOTHING_SELECTED
 from tests.dashboard.conftest import downloaded_rows, texts

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.corpus import load_corpus
-from analysis.pipeline import prepare_corpus
-from analysis.selection import Selection, filter_articles
-from analysis.stance import stance_by_group
+from analysis.corpus.articles import load_corpus
+from analysis.corpus.selection import Selection, filter_articles
+from analysis.labels.stance import stance_by_group
+from analysis.pipeline.prepare import prepare_corpus
 from dashboard.layout import NOTHING_SELECTED
 from tests.conftest import SHIPPED_CORPUS
 from tests.dashboard.conftest import downloaded_rows, texts

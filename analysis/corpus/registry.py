@@ -1,0 +1,243 @@
+"""The outlet registry (``outlets.yaml``) and the meetings catalogue (``meetings.yaml``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from analysis.corpus.types import Problem
+
+__all__ = [
+    "MEETING_COLUMNS",
+    "OUTLET_COLUMNS",
+    "OUTLET_KINDS",
+    "Meeting",
+    "Outlet",
+    "load_meetings",
+    "load_outlets",
+    "meetings_frame",
+    "outlets_frame",
+]
+
+OUTLETS_FILE = "outlets.yaml"
+MEETINGS_FILE = "meetings.yaml"
+
+#: Kinds an outlet can be; anything else is reported so typos do not split groups.
+OUTLET_KINDS = (
+    "wire",
+    "newspaper",
+    "magazine",
+    "broadcaster",
+    "state media",
+    "online outlet",
+    "blog",
+    "think tank",
+    "government",
+    "content farm",
+    "aggregator",
+    "other",
+)
+
+OUTLET_COLUMNS: dict[str, str] = {
+    "outlet": "outlet key used by articles",
+    "name": "display name",
+    "country": "country the outlet is based in",
+    "kind": f"one of: {', '.join(OUTLET_KINDS)}",
+    "domains": "web domains joined with '; '",
+    "language": "main language of the outlet (ISO 639-1)",
+    "group": "analyst-assigned group",
+    "group_reason": "one line saying why the outlet is in its group",
+    "group_source": "where that judgement comes from",
+}
+
+MEETING_COLUMNS: dict[str, str] = {
+    "meeting": "meeting key used by articles",
+    "title": "short description",
+    "start": "first day of the meeting",
+    "end": "last day of the meeting",
+    "place": "where it took place",
+    "participants": "participants joined with '; '",
+    "subjects": "main subjects joined with '; '",
+    "notes": "free notes",
+}
+
+
+@dataclass(frozen=True)
+class Outlet:
+    """One entry of the outlet registry."""
+
+    key: str
+    name: str
+    country: str
+    kind: str
+    domains: tuple[str, ...]
+    language: str
+    group: str
+    group_reason: str
+    group_source: str
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """One event of the meetings catalogue."""
+
+    key: str
+    title: str
+    start: dt.date
+    end: dt.date
+    place: str
+    place_terms: tuple[str, ...]
+    participants: tuple[str, ...]
+    subjects: tuple[str, ...]
+    notes: str
+
+
+def _read_mapping(path: Path) -> tuple[Mapping[str, Any], list[Problem]]:
+    name = path.name
+    if not path.exists():
+        return {}, [Problem(name, "(file)", f"missing: create {name} in the corpus folder")]
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as err:
+        return {}, [Problem(name, "(file)", f"not UTF-8 text ({err.reason}); re-save as UTF-8")]
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(err, "problem", None) or str(err)
+        return {}, [Problem(name, "(yaml)", f"cannot be read as YAML: {problem}", line)]
+    if data is None:
+        return {}, []
+    if not isinstance(data, Mapping):
+        return {}, [Problem(name, "(file)", "must map each key to its fields")]
+    return data, []
+
+
+def _as_list(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    return tuple(str(v) for v in value)
+
+
+def load_outlets(corpus_dir: Path) -> tuple[dict[str, Outlet], list[Problem]]:
+    """Read ``outlets.yaml``; return the valid outlets by key and every problem found."""
+    data, problems = _read_mapping(Path(corpus_dir) / OUTLETS_FILE)
+    outlets: dict[str, Outlet] = {}
+    for key, fields in data.items():
+        where = f"{OUTLETS_FILE} [{key}]"
+        if not isinstance(fields, Mapping):
+            problems.append(Problem(where, "(entry)", "must be a mapping of fields"))
+            continue
+        missing = [f for f in ("name", "kind", "group") if not str(fields.get(f) or "").strip()]
+        for field_name in missing:
+            problems.append(Problem(where, field_name, "missing; every outlet needs one"))
+        kind = str(fields.get("kind") or "").strip()
+        if kind and kind not in OUTLET_KINDS:
+            problems.append(
+                Problem(where, "kind", f"{kind!r} is not a known kind; use one of {OUTLET_KINDS}")
+            )
+        if missing:
+            continue
+        outlets[str(key)] = Outlet(
+            key=str(key),
+            name=str(fields["name"]).strip(),
+            country=str(fields.get("country") or "").strip(),
+            kind=kind,
+            domains=tuple(d.lower().strip() for d in _as_list(fields.get("domains"))),
+            language=str(fields.get("language") or "").strip(),
+            group=str(fields["group"]).strip(),
+            group_reason=str(fields.get("group_reason") or "").strip(),
+            group_source=str(fields.get("group_source") or "").strip(),
+        )
+    return outlets, problems
+
+
+def _as_date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value).strip())
+
+
+def load_meetings(corpus_dir: Path) -> tuple[dict[str, Meeting], list[Problem]]:
+    """Read ``meetings.yaml``; return the valid meetings by key and every problem found."""
+    data, problems = _read_mapping(Path(corpus_dir) / MEETINGS_FILE)
+    meetings: dict[str, Meeting] = {}
+    for key, fields in data.items():
+        where = f"{MEETINGS_FILE} [{key}]"
+        if not isinstance(fields, Mapping):
+            problems.append(Problem(where, "(entry)", "must be a mapping of fields"))
+            continue
+        dates: dict[str, dt.date] = {}
+        for field_name in ("start", "end"):
+            raw = fields.get(field_name, fields.get("start") if field_name == "end" else None)
+            if raw is None:
+                problems.append(Problem(where, field_name, "missing; write YYYY-MM-DD"))
+                continue
+            try:
+                dates[field_name] = _as_date(raw)
+            except ValueError:
+                problems.append(Problem(where, field_name, f"{raw!r} is not a YYYY-MM-DD date"))
+        if len(dates) < 2:
+            continue
+        if dates["end"] < dates["start"]:
+            problems.append(Problem(where, "end", "is before start"))
+            continue
+        meetings[str(key)] = Meeting(
+            key=str(key),
+            title=str(fields.get("title") or key),
+            start=dates["start"],
+            end=dates["end"],
+            place=str(fields.get("place") or ""),
+            place_terms=_as_list(fields.get("place_terms")),
+            participants=_as_list(fields.get("participants")),
+            subjects=_as_list(fields.get("subjects")),
+            notes=str(fields.get("notes") or ""),
+        )
+    return meetings, problems
+
+
+def outlets_frame(outlets: Mapping[str, Outlet]) -> pd.DataFrame:
+    """The registry as a DataFrame with :data:`OUTLET_COLUMNS`."""
+    rows = [
+        {
+            "outlet": o.key,
+            "name": o.name,
+            "country": o.country,
+            "kind": o.kind,
+            "domains": "; ".join(o.domains),
+            "language": o.language,
+            "group": o.group,
+            "group_reason": o.group_reason,
+            "group_source": o.group_source,
+        }
+        for o in outlets.values()
+    ]
+    return pd.DataFrame(rows, columns=list(OUTLET_COLUMNS))
+
+
+def meetings_frame(meetings: Mapping[str, Meeting]) -> pd.DataFrame:
+    """The catalogue as a DataFrame with :data:`MEETING_COLUMNS`, in date order."""
+    rows = [
+        {
+            "meeting": m.key,
+            "title": m.title,
+            "start": pd.Timestamp(m.start),
+            "end": pd.Timestamp(m.end),
+            "place": m.place,
+            "participants": "; ".join(m.participants),
+            "subjects": "; ".join(m.subjects),
+            "notes": m.notes,
+        }
+        for m in meetings.values()
+    ]
+    frame = pd.DataFrame(rows, columns=list(MEETING_COLUMNS))
+    return frame.sort_values(["start", "meeting"], kind="stable").reset_index(drop=True)

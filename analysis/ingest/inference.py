@@ -1,0 +1,312 @@
+"""Inferring an imported article's date, language, outlet and meetings.
+
+Every function returns the value with an :class:`~analysis.corpus.types.Inference`
+saying how it was found, so an analyst can check it; metadata given by the
+caller is never inferred, and the article file's header, once written, is what
+counts (``inferred`` only records the original guess).
+
+Meeting rules
+-------------
+An article covers a meeting of the catalogue when it names both Kerry and Putin
+(Latin or Cyrillic spelling) and
+
+* it is dated (to the day or month) within the meeting's *window* only: from
+  :data:`DAYS_BEFORE` days before the meeting's start (previews) to
+  :data:`DAYS_AFTER` days after its end (analysis and commentary; the seeds
+  were published 0 to 7 days after their meeting);
+* or, when the date fits several windows, is only known to the year or is
+  not known at all, the meetings whose window fits are narrowed down by the
+  catalogue's ``place_terms`` that name only one of them ("Sochi", not "Moscow", which
+  four meetings share and texts use for the Russian government), then, among
+  the meetings whose place the text names, by the catalogue's ``subjects``
+  that belong to only one of them ("Geneva II", "al-Nusra"). When that leaves
+  several meetings the article is left without a meeting and the inference
+  says ``undetermined``, for the analyst to decide.
+
+An article that does not name both, or is dated outside every window, covers
+none (a Kerry–Lavrov meeting in Geneva, a Blinken–Lavrov meeting in 2022).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import re
+from collections.abc import Mapping, Sequence
+from functools import cache
+from urllib.parse import urlsplit
+
+from analysis.corpus.registry import Meeting, Outlet
+from analysis.corpus.types import Inference, PublishedDate
+
+__all__ = [
+    "DAYS_AFTER",
+    "DAYS_BEFORE",
+    "SHORT_TEXT_CHARACTERS",
+    "infer_language",
+    "infer_meetings",
+    "outlet_for_name",
+    "outlet_for_url",
+    "parse_published",
+]
+
+#: A meeting's window opens this many days before its start ...
+DAYS_BEFORE = 2
+#: ... and closes this many days after its end.
+DAYS_AFTER = 21
+#: Language identification on fewer characters than this is reported as low confidence.
+SHORT_TEXT_CHARACTERS = 200
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_MONTH = r"(?P<month>[A-Za-z]{3,9})\.?"
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>\d{4})"
+_WORDY_DATES = (
+    re.compile(rf"^(?:[A-Za-z]+,?\s+)?{_DAY}\s+{_MONTH},?\s+{_YEAR}$"),
+    re.compile(rf"^(?:[A-Za-z]+,?\s+)?{_MONTH}\s+{_DAY},?\s+{_YEAR}$"),
+    re.compile(rf"^{_MONTH},?\s+{_YEAR}$"),
+)
+_SLASHED = re.compile(r"^(?P<year>\d{4})[/.](?P<month>\d{1,2})[/.](?P<day>\d{1,2})$")
+
+_KERRY = re.compile(r"\bKerry\b|\bКерр[иі]\b", re.IGNORECASE)
+_PUTIN = re.compile(r"\bPutin|\bПутин|\bПутін", re.IGNORECASE)
+
+
+def parse_published(raw: str) -> PublishedDate:
+    """Parse a publication date in the forms sources use, keeping its precision.
+
+    Accepts ``2016-07-15``, ``2016-07``, ``2016``, ISO date-times with or
+    without a time zone (``2016-07-15T09:30:00+03:00``, ``2016-07-15 09:30:00``),
+    ``15 July, 2016``, ``July 15, 2016``, ``Fri, 15 Jul 2016 09:30:00 GMT``,
+    ``2016/07/15`` and ``July 2016``. A date-time keeps the calendar day written
+    in it: it is the publisher's local day, not converted to UTC.
+
+    Raises
+    ------
+    ValueError
+        If the text is in none of these forms or names a day that does not exist.
+    """
+    text = " ".join(raw.split())
+    try:
+        return PublishedDate.parse(text)
+    except ValueError:
+        pass
+    iso = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
+    try:
+        return PublishedDate(dt.datetime.fromisoformat(iso).date(), "day")
+    except ValueError:
+        pass
+    slashed = _SLASHED.match(text)
+    if slashed:
+        return _checked(text, int(slashed["year"]), int(slashed["month"]), int(slashed["day"]))
+    for pattern in _WORDY_DATES:
+        match = pattern.match(text)
+        if match and match["month"].lower() in _MONTHS:
+            month = _MONTHS[match["month"].lower()]
+            if "day" not in match.groupdict():
+                return _checked(text, int(match["year"]), month, 1, precision="month")
+            return _checked(text, int(match["year"]), month, int(match["day"]))
+    try:
+        return PublishedDate(email.utils.parsedate_to_datetime(text).date(), "day")
+    except (TypeError, ValueError, IndexError):
+        pass
+    raise ValueError(
+        f"{raw!r} is not a date this import understands; write it as YYYY-MM-DD "
+        "(or YYYY-MM, YYYY when only the month or year is known)"
+    )
+
+
+def _checked(
+    text: str, year: int, month: int, day: int, *, precision: str = "day"
+) -> PublishedDate:
+    try:
+        value = dt.date(year, month, day)
+    except ValueError as err:
+        raise ValueError(f"{text!r} is not a real date ({err})") from None
+    return PublishedDate.parse(str(value) if precision == "day" else f"{year:04d}-{month:02d}")
+
+
+@cache
+def _identifier() -> object:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def infer_language(text: str) -> tuple[str, Inference]:
+    """Identify the language of ``text`` with py3langid.
+
+    Returns
+    -------
+    tuple of (str, Inference)
+        The ISO 639-1 code and its basis, e.g. ``"py3langid 0.98 on 1,234
+        characters"``; texts under :data:`SHORT_TEXT_CHARACTERS` characters are
+        marked low confidence.
+    """
+    stripped = " ".join(text.split())
+    language, probability = _identifier().classify(stripped)  # type: ignore[attr-defined]
+    basis = f"py3langid {probability:.2f} on {len(stripped):,} characters"
+    if len(stripped) < SHORT_TEXT_CHARACTERS:
+        basis += " (low confidence: short text)"
+    return str(language), Inference("language", str(language), basis)
+
+
+def _host(url: str) -> str:
+    host = urlsplit(url.strip()).hostname or ""
+    return host.lower().removeprefix("www.")
+
+
+def outlet_for_url(url: str, outlets: Mapping[str, Outlet]) -> tuple[str, Inference] | None:
+    """The registry outlet whose domain the URL's host is, or is a subdomain of.
+
+    ``edition.cnn.com`` matches the domain ``cnn.com``; the longest matching
+    domain wins. Returns ``None`` when no outlet's domain matches.
+    """
+    host = _host(url)
+    if not host:
+        return None
+    matches = [
+        (len(domain), key, domain)
+        for key, outlet in outlets.items()
+        for domain in outlet.domains
+        if host == domain or host.endswith("." + domain)
+    ]
+    if not matches:
+        return None
+    _, key, domain = max(matches)
+    return key, Inference("outlet", key, f"domain {domain} in outlets.yaml")
+
+
+def outlet_for_name(name: str, outlets: Mapping[str, Outlet]) -> str | None:
+    """The registry key for an outlet written as its key, its name or one of its domains.
+
+    Case is ignored. Returns ``None`` when nothing matches: an unknown outlet
+    is never invented.
+    """
+    wanted = name.strip().casefold()
+    for key, outlet in outlets.items():
+        if (
+            wanted in (key.casefold(), outlet.name.casefold())
+            or _host(wanted if "//" in wanted else f"http://{wanted}") in outlet.domains
+        ):
+            return key
+    return None
+
+
+def _mentions(term: str, text: str) -> bool:
+    return re.search(rf"\b{re.escape(term)}\b", text, re.IGNORECASE) is not None
+
+
+def _period(published: PublishedDate) -> tuple[dt.date, dt.date] | None:
+    start = published.value
+    if start is None:
+        return None
+    if published.precision == "day":
+        return start, start
+    if published.precision == "month":
+        following = dt.date(start.year + start.month // 12, start.month % 12 + 1, 1)
+        return start, following - dt.timedelta(days=1)
+    return start, dt.date(start.year, 12, 31)
+
+
+def _distinctive(
+    candidates: Sequence[Meeting], terms_of: Mapping[str, Sequence[str]], text: str
+) -> tuple[list[Meeting], list[str]]:
+    """Candidates named by a term that no other candidate has, and those terms."""
+    owners: dict[str, set[str]] = {}
+    for meeting in candidates:
+        for term in terms_of[meeting.key]:
+            owners.setdefault(term.casefold(), set()).add(meeting.key)
+    named: list[Meeting] = []
+    found: list[str] = []
+    for meeting in candidates:
+        unique = [t for t in terms_of[meeting.key] if owners[t.casefold()] == {meeting.key}]
+        hits = [t for t in unique if _mentions(t, text)]
+        if hits:
+            named.append(meeting)
+            found.extend(hits)
+    return named, found
+
+
+def infer_meetings(
+    text: str, published: PublishedDate, meetings: Mapping[str, Meeting]
+) -> tuple[tuple[str, ...], Inference]:
+    """The catalogue meetings an article covers, by the rules in this module's docstring.
+
+    Returns
+    -------
+    tuple of (tuple of str, Inference)
+        The meeting keys (empty for none or undetermined) and the basis. The
+        inference's value is the key, ``"none"`` or ``"undetermined"``.
+    """
+    names = [n for n, pattern in (("Kerry", _KERRY), ("Putin", _PUTIN)) if pattern.search(text)]
+    if len(names) < 2:
+        missing = " or ".join(n for n in ("Kerry", "Putin") if n not in names)
+        return (), Inference("meetings", "none", f"the text never names {missing}")
+    period = _period(published)
+    window = dt.timedelta(days=DAYS_BEFORE), dt.timedelta(days=DAYS_AFTER)
+    ordered = sorted(meetings.values(), key=lambda m: (m.start, m.key))
+    if period is None:
+        candidates = ordered
+        when = "undated"
+    else:
+        candidates = [
+            m
+            for m in ordered
+            if m.start - window[0] <= period[1] and period[0] <= m.end + window[1]
+        ]
+        when = f"dated {published}"
+    windows = f"{DAYS_BEFORE} days before to {DAYS_AFTER} days after a meeting"
+    if not candidates:
+        return (), Inference(
+            "meetings", "none", f"names Kerry and Putin; {when}, outside every window ({windows})"
+        )
+    if len(candidates) == 1 and published.precision in ("day", "month"):
+        only = candidates[0]
+        return (only.key,), Inference(
+            "meetings",
+            only.key,
+            f"names Kerry and Putin; {when}, within {only.key}'s window ({windows})",
+        )
+    named, found = _distinctive(candidates, {m.key: m.place_terms for m in candidates}, text)
+    kind = "place"
+    if len(named) != 1:
+        # Subjects are weaker cues (Iran or Ukraine come up everywhere), so they
+        # only choose among the meetings whose place the text names.
+        at_place = [m for m in candidates if any(_mentions(t, text) for t in m.place_terms)]
+        kind = "subject"
+        named, found = _distinctive(at_place, {m.key: m.subjects for m in at_place}, text)
+    if len(named) == 1:
+        return (named[0].key,), Inference(
+            "meetings",
+            named[0].key,
+            f"names Kerry and Putin; {when}; {kind} {', '.join(found)} "
+            f"in meetings.yaml names only {named[0].key}",
+        )
+    keys = ", ".join(m.key for m in candidates)
+    return (), Inference(
+        "meetings",
+        "undetermined",
+        f"names Kerry and Putin; {when}; no place or subject narrows it to one of "
+        f"{keys}: set meetings by hand",
+    )

@@ -1,0 +1,381 @@
+"""Dictionaries of cue words and phrases, compiled once and matched in one scan of a text.
+
+Frames (``analysis/data/frames.yaml``) and agenda subjects
+(``analysis/data/subjects.yaml``) are both labels, each with a list of cue
+words and phrases. This module reads such a file, compiles all cues into one
+regular expression (a trie of the cues, so a text is scanned once whatever
+the number of cues), and finds the cues in a text with their labels.
+
+Matching rules (documented for analysts in ``docs/lexicons.md``):
+
+* Cues match whole words: ``Iran`` does not match inside ``Iranian``; list
+  each form you want (``Iran``, ``Iranian``).
+* A cue written in lower case matches any capitalisation (``sanctions``
+  matches ``Sanctions``); a cue with a capital letter matches only as written
+  (``IS`` matches the group's abbreviation, not the verb "is").
+* Words of a phrase may be separated by any whitespace.
+* Where cues overlap, the longest wins (``missile defence`` over
+  ``missile``, ``security council`` over ``security``), and each occurrence
+  counts once.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from analysis.text.sentences import Sentence, split_sentences
+
+__all__ = [
+    "EVIDENCE_COLUMNS",
+    "CueHit",
+    "CueLabel",
+    "CueLexicon",
+    "LabelRows",
+    "article_texts",
+    "check_group_inputs",
+    "evidence_frame",
+    "evidence_rows",
+    "fold_case",
+    "load_cue_lexicon",
+    "scan_cues",
+    "sentence_of",
+    "split_with_starts",
+    "trie_pattern",
+]
+
+#: Columns of every evidence table (frames, subjects, sources; same as stance's).
+EVIDENCE_COLUMNS = (
+    "article_id",
+    "analysis",
+    "label",
+    "sentence",
+    "sentence_start",
+    "sentence_end",
+    "cue_words",
+    "weight",
+)
+_LABEL_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
+
+
+@dataclass(frozen=True, slots=True)
+class CueLabel:
+    """One label of a cue dictionary: a frame or a subject."""
+
+    id: str
+    name: str
+    description: str
+    cues: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CueHit:
+    """One cue found in a text: ``text[start:end]`` is the cue as written."""
+
+    start: int
+    end: int
+    label: str
+    cue: str
+
+
+class CueLexicon:
+    """Labels with their cues and the compiled pattern; see :func:`load_cue_lexicon`."""
+
+    def __init__(self, labels: Sequence[CueLabel], *, language: str) -> None:
+        self.language = language
+        self.labels = {label.id: label for label in labels}
+        self._folded: dict[str, str] = {}
+        self._exact: dict[str, str] = {}
+        for label in labels:
+            for cue in label.cues:
+                key = " ".join(cue.split())
+                table = self._exact if key != key.lower() else self._folded
+                owner = self._exact.get(key) or self._folded.get(key.lower())
+                if owner is not None and owner != label.id:
+                    raise ValueError(
+                        f"cue {cue!r} belongs to both {owner!r} and {label.id!r}; "
+                        "give it to one label only"
+                    )
+                table[key] = label.id
+        keys = sorted({k.lower() for k in [*self._folded, *self._exact]})
+        body = trie_pattern(keys) if keys else "(?!)"
+        self.pattern = re.compile(rf"\b(?:{body})(?!\w)")
+
+    def scan(self, text: str) -> list[CueHit]:
+        """Every cue occurrence in ``text``, in order, longest match first."""
+        folded = fold_case(text)
+        hits = []
+        for match in self.pattern.finditer(folded):
+            start, end = match.span()
+            written = " ".join(text[start:end].split())
+            label = self._exact.get(written)
+            if label is None:
+                label = self._folded.get(written.lower())
+                if label is None:
+                    continue
+            hits.append(CueHit(start, end, label, written.lower()))
+        return hits
+
+
+def fold_case(text: str) -> str:
+    """``text`` in lower case, character for character, so offsets stay valid.
+
+    The few characters whose lower case is longer (``İ``) are kept as they are.
+    """
+    folded = text.lower()
+    if len(folded) == len(text):
+        return folded
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+def trie_pattern(keys: Sequence[str]) -> str:
+    """A regular expression matching any key, longest first, built from a character trie."""
+    trie: dict[str, dict] = {}
+    for key in keys:
+        node = trie
+        for char in key:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return _node_pattern(trie)
+
+
+def _node_pattern(node: Mapping[str, dict]) -> str:
+    branches = []
+    ends_here = "" in node
+    for char in sorted(k for k in node if k):
+        piece = r"\s+" if char == " " else re.escape(char)
+        branches.append(piece + _node_pattern(node[char]))
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if ends_here else body
+
+
+def load_cue_lexicon(path: Path | str, *, section: str) -> CueLexicon:
+    """Read a cue dictionary file.
+
+    Parameters
+    ----------
+    path : path-like
+        A YAML file with ``language`` (ISO 639 code of the texts the cues are
+        for) and a mapping ``section`` of label id to ``{name, description,
+        cues}``; see ``docs/lexicons.md``.
+    section : str
+        The mapping's key: ``frames`` or ``subjects``.
+
+    Returns
+    -------
+    CueLexicon
+        Compiled once per file and section in a process.
+
+    Raises
+    ------
+    ValueError
+        If the file lacks ``language`` or ``section``, a label id is not
+        lower-case letters, digits and ``-``, a label has no cues, or a cue
+        belongs to two labels.
+    """
+    return _load(str(path), section)
+
+
+@functools.lru_cache(maxsize=8)
+def _load(path: str, section: str) -> CueLexicon:
+    with open(path, encoding="utf-8") as handle:
+        try:
+            data = yaml.safe_load(handle)
+        except yaml.YAMLError as err:
+            raise ValueError(f"{path}: not valid YAML: {err}") from None
+    if not isinstance(data, Mapping) or not isinstance(data.get(section), Mapping):
+        raise ValueError(f"{path}: needs a mapping '{section}' of label id to {{name, cues}}")
+    language = data.get("language")
+    if not isinstance(language, str) or not re.fullmatch(r"[a-z]{2,3}", language):
+        raise ValueError(f"{path}: 'language' must be an ISO 639 code such as 'en'")
+    labels = []
+    for key, entry in data[section].items():
+        label_id = str(key)
+        if not _LABEL_ID.fullmatch(label_id):
+            raise ValueError(f"{path}: label {label_id!r} must be lower-case letters, digits, '-'")
+        cues = entry.get("cues") if isinstance(entry, Mapping) else None
+        if not isinstance(cues, list) or not cues or not all(isinstance(c, str) for c in cues):
+            raise ValueError(f"{path}: label {label_id!r} needs 'cues', a non-empty list of texts")
+        labels.append(
+            CueLabel(
+                label_id,
+                str(entry.get("name") or label_id),
+                " ".join(str(entry.get("description") or "").split()),
+                tuple(" ".join(c.split()) for c in cues if c.strip()),
+            )
+        )
+    return CueLexicon(labels, language=language)
+
+
+def article_texts(articles: pd.DataFrame, cleaned: pd.DataFrame) -> list[tuple[str, str, str]]:
+    """``(article id, language, cleaned text)`` for every article, in ``articles`` order.
+
+    Raises
+    ------
+    ValueError
+        If a column is missing (``articles``: ``id``, ``language``;
+        ``cleaned``: ``id``, ``text_clean``) or an article has no cleaned text.
+    """
+    for frame, name, columns in (
+        (articles, "articles", ("id", "language")),
+        (cleaned, "cleaned", ("id", "text_clean")),
+    ):
+        missing = [c for c in columns if c not in frame.columns]
+        if missing:
+            raise ValueError(f"{name} is missing column(s) {', '.join(missing)}")
+    by_id = dict(zip(cleaned["id"], cleaned["text_clean"], strict=True))
+    unknown = [str(i) for i in articles["id"] if i not in by_id]
+    if unknown:
+        raise ValueError(f"cleaned has no text for article(s) {', '.join(unknown[:5])}")
+    return [
+        (str(i), str(language), text if isinstance(text, str) else "")
+        for i, language in zip(articles["id"], articles["language"], strict=True)
+        for text in (by_id[i],)
+    ]
+
+
+#: Rows of one article from ``(article id, text, hits, hits by label)``; labels
+#: are in order of first hit, and each label's hits in text order.
+LabelRows = Callable[
+    [str, str, list[CueHit], dict[str, list[CueHit]]], Iterable[tuple[object, ...]]
+]
+
+
+def scan_cues(
+    articles: pd.DataFrame,
+    cleaned: pd.DataFrame,
+    lexicon: CueLexicon,
+    *,
+    analysis: str,
+    columns: Sequence[str],
+    dtypes: Mapping[str, str],
+    unsupported: tuple[object, ...],
+    no_cues: tuple[object, ...],
+    label_rows: LabelRows,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Scan every article's cleaned text once for ``lexicon``'s cues.
+
+    Parameters
+    ----------
+    articles, cleaned : pandas.DataFrame
+        As for :func:`article_texts`.
+    lexicon : CueLexicon
+        The cues; articles in another language than ``lexicon.language`` are
+        not scanned.
+    analysis : str
+        The evidence rows' ``analysis`` (``frame``, ``subject``).
+    columns, dtypes
+        The columns of the per-article table and the types to give them.
+    unsupported, no_cues : tuple
+        The row (after the article id) of an article in another language, and
+        of one without any cue.
+    label_rows : LabelRows
+        The rows of an article with cues.
+
+    Returns
+    -------
+    table : pandas.DataFrame
+        The rows of every article, in ``articles`` order.
+    evidence : pandas.DataFrame
+        :func:`evidence_rows` of every article with cues (see
+        :func:`evidence_frame`).
+
+    Raises
+    ------
+    ValueError
+        As :func:`article_texts`.
+    """
+    rows: list[tuple[object, ...]] = []
+    evidence: list[tuple[object, ...]] = []
+    for article_id, language, text in article_texts(articles, cleaned):
+        if language != lexicon.language:
+            rows.append((article_id, *unsupported))
+            continue
+        hits = lexicon.scan(text)
+        if not hits:
+            rows.append((article_id, *no_cues))
+            continue
+        by_label: dict[str, list[CueHit]] = {}
+        for hit in hits:
+            by_label.setdefault(hit.label, []).append(hit)
+        rows.extend(label_rows(article_id, text, hits, by_label))
+        evidence.extend(evidence_rows(article_id, text, hits, analysis=analysis))
+    table = pd.DataFrame(rows, columns=list(columns)).astype(dict(dtypes))
+    return table, evidence_frame(evidence)
+
+
+def sentence_of(sentences: Sequence[Sentence], starts: Sequence[int], position: int) -> Sentence:
+    """The sentence holding ``position`` (the one before it when it falls between two)."""
+    return sentences[max(0, bisect.bisect_right(starts, position) - 1)]
+
+
+def split_with_starts(text: str) -> tuple[list[Sentence], list[int]]:
+    """Sentences of ``text`` and their start offsets, for :func:`sentence_of`."""
+    sentences = split_sentences(text)
+    return sentences, [s.start for s in sentences]
+
+
+def evidence_rows(
+    article_id: str, text: str, hits: list[CueHit], *, analysis: str
+) -> list[tuple[object, ...]]:
+    """Evidence rows of one article: one per label and sentence, cue words and their number."""
+    sentences, starts = split_with_starts(text)
+    grouped: dict[tuple[str, int], list[CueHit]] = {}
+    order: list[tuple[str, int]] = []
+    for hit in hits:
+        sentence = sentence_of(sentences, starts, hit.start)
+        key = (hit.label, sentence.start)
+        if key not in grouped:
+            grouped[key] = []
+            order.append(key)
+        grouped[key].append(hit)
+    rows: list[tuple[object, ...]] = []
+    for label, start in sorted(order, key=lambda k: (k[1], k[0])):
+        sentence = sentence_of(sentences, starts, start)
+        group = grouped[(label, start)]
+        cue_words = "; ".join(dict.fromkeys(hit.cue for hit in group))
+        rows.append(
+            (
+                article_id,
+                analysis,
+                label,
+                sentence.text,
+                sentence.start,
+                sentence.end,
+                cue_words,
+                float(len(group)),
+            )
+        )
+    return rows
+
+
+def evidence_frame(rows: list[tuple[object, ...]]) -> pd.DataFrame:
+    """Evidence rows as a frame with :data:`EVIDENCE_COLUMNS` and integer offsets."""
+    return pd.DataFrame(rows, columns=list(EVIDENCE_COLUMNS)).astype(
+        {"sentence_start": "int64", "sentence_end": "int64", "weight": "float64"}
+    )
+
+
+def check_group_inputs(
+    table: pd.DataFrame, articles: pd.DataFrame, by: str, columns: tuple[str, ...], name: str
+) -> None:
+    """Raise a ValueError naming what is missing for grouping ``table`` by ``articles[by]``."""
+    if by not in articles.columns:
+        raise ValueError(
+            f"cannot group by {by!r}: articles has no such column "
+            f"(columns: {', '.join(map(str, articles.columns))})"
+        )
+    if "id" not in articles.columns:
+        raise ValueError("articles is missing column(s) id")
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise ValueError(f"{name} is missing column(s) {', '.join(missing)}")

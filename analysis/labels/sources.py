@@ -1,0 +1,326 @@
+"""Sources: who is quoted or cited, per article and per group of articles.
+
+Built on :mod:`analysis.labels.quotes`: every direct quotation and reported speech
+of an article with its speaker. A source is a speaker id from
+``analysis/data/speakers.yaml`` (``peskov``, ``tass``, ``nato-officials``),
+or the slug of a name the file does not list (``pasi-eronen``), or, for a
+speaker that is no name (``observers``), the words as written.
+
+* :func:`article_quotations` — one row per quotation (the table the stance
+  analysis takes to keep quoted speech apart from the outlet's voice).
+* :func:`article_sources` — per article, source and kind: how often, with the
+  sentences.
+* :func:`group_sources` — per outlet (or any group column): how many of the
+  group's articles cite each source, and how often.
+* :func:`source_evidence` — the evidence table (same columns as frames,
+  subjects and stance).
+
+Speech verbs and attribution rules are English; articles in another language
+get no quotations and are counted as ``n_unsupported`` in
+:func:`group_sources`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.labels.cues import (
+    article_texts,
+    check_group_inputs,
+    evidence_frame,
+    sentence_of,
+    split_with_starts,
+)
+from analysis.labels.quotes import SpeakerLexicon, find_quotations, load_speakers
+
+__all__ = [
+    "QUOTATION_COLUMNS",
+    "SOURCE_COLUMNS",
+    "SUPPORTED_LANGUAGE",
+    "UNATTRIBUTED",
+    "article_quotations",
+    "article_sources",
+    "group_sources",
+    "source_evidence",
+]
+
+#: Quotations are found in articles of this language only.
+SUPPORTED_LANGUAGE = "en"
+#: The ``source`` of a quotation whose speaker was not found.
+UNATTRIBUTED = "(unattributed)"
+#: Columns of :func:`article_quotations`.
+QUOTATION_COLUMNS = (
+    "article_id",
+    "start",
+    "end",
+    "kind",
+    "speaker",
+    "speaker_id",
+    "source",
+    "cue",
+    "text",
+    "sentence",
+    "sentence_start",
+    "sentence_end",
+)
+#: Columns of :func:`article_sources`.
+SOURCE_COLUMNS = (
+    "article_id",
+    "source",
+    "speaker_id",
+    "speaker",
+    "kind",
+    "count",
+    "speaker_as_written",
+    "evidence",
+)
+
+
+def article_quotations(
+    articles: pd.DataFrame, cleaned: pd.DataFrame, *, speakers: SpeakerLexicon | None = None
+) -> pd.DataFrame:
+    """Every quotation of every article, with its speaker.
+
+    Parameters
+    ----------
+    articles : pandas.DataFrame
+        Needs ``id`` and ``language``. Not modified.
+    cleaned : pandas.DataFrame
+        ``id`` and ``text_clean`` (see :func:`analysis.text.cleaning.clean_articles`).
+    speakers : SpeakerLexicon, optional
+        Speakers and aliases; the shipped ``speakers.yaml`` by default.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`QUOTATION_COLUMNS`: the quotation's offsets in the
+        cleaned text, ``kind`` (``direct`` or ``reported``), ``speaker`` as
+        written, ``speaker_id`` (``""`` when unknown), ``source`` (the id, else
+        the speaker in lower case, else :data:`UNATTRIBUTED`), ``cue`` (the
+        attribution words), the quoted ``text`` and the sentence where the
+        quotation starts with its offsets. Articles in input order, quotations
+        in text order; none for articles not in :data:`SUPPORTED_LANGUAGE`.
+
+    Raises
+    ------
+    ValueError
+        If a column is missing or an article has no cleaned text.
+    """
+    lexicon = speakers if speakers is not None else load_speakers()
+    rows = []
+    for article_id, language, text in article_texts(articles, cleaned):
+        if language != SUPPORTED_LANGUAGE:
+            continue
+        sentences, starts = split_with_starts(text)
+        quotations = find_quotations(text, speakers=lexicon, sentences=sentences)
+        for quotation in quotations:
+            sentence = sentence_of(sentences, starts, quotation.start)
+            rows.append(
+                (
+                    article_id,
+                    quotation.start,
+                    quotation.end,
+                    quotation.kind,
+                    quotation.speaker,
+                    quotation.speaker_id,
+                    _source(quotation.speaker_id, quotation.speaker),
+                    quotation.cue,
+                    quotation.text,
+                    sentence.text,
+                    sentence.start,
+                    sentence.end,
+                )
+            )
+    return pd.DataFrame(rows, columns=list(QUOTATION_COLUMNS)).astype(
+        {"start": "int64", "end": "int64", "sentence_start": "int64", "sentence_end": "int64"}
+    )
+
+
+def _source(speaker_id: str, speaker: str) -> str:
+    if speaker_id:
+        return speaker_id
+    return " ".join(speaker.lower().split()) or UNATTRIBUTED
+
+
+def _check_quotations(quotations: pd.DataFrame) -> None:
+    missing = [c for c in QUOTATION_COLUMNS if c not in quotations.columns]
+    if missing:
+        raise ValueError(
+            f"quotations is missing column(s) {', '.join(missing)}; "
+            "pass the table returned by article_quotations"
+        )
+
+
+def _display_name(source: str, forms: list[str], lexicon: SpeakerLexicon) -> str:
+    known = lexicon.speakers.get(source)
+    if known is not None:
+        return known.name
+    named = [form for form in forms if form]
+    return max(named, key=len) if named else UNATTRIBUTED
+
+
+def article_sources(
+    quotations: pd.DataFrame,
+    *,
+    include_unattributed: bool = False,
+    speakers: SpeakerLexicon | None = None,
+) -> pd.DataFrame:
+    """Who each article quotes or cites, and how.
+
+    Parameters
+    ----------
+    quotations : pandas.DataFrame
+        As returned by :func:`article_quotations`. Not modified.
+    include_unattributed : bool, default False
+        Keep quotations whose speaker was not found, as source
+        :data:`UNATTRIBUTED`.
+    speakers : SpeakerLexicon, optional
+        For the display names of known speakers; the shipped file by default.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`SOURCE_COLUMNS`: one row per article, source and kind
+        (``direct``/``reported``) with ``count`` quotations; ``speaker`` is
+        the speakers file's name for a known id, else the longest form as
+        written; ``speaker_as_written`` lists the forms (``; ``); ``evidence``
+        the sentences, `` | ``-separated, in text order. Sorted by article
+        (input order), then decreasing count, source and kind.
+
+    Raises
+    ------
+    ValueError
+        If ``quotations`` lacks a column.
+    """
+    _check_quotations(quotations)
+    lexicon = speakers if speakers is not None else load_speakers()
+    table = quotations
+    if not include_unattributed:
+        table = table[table["source"] != UNATTRIBUTED]
+    order = {article_id: i for i, article_id in enumerate(dict.fromkeys(quotations["article_id"]))}
+    rows = []
+    for (article_id, source, kind), part in table.groupby(
+        ["article_id", "source", "kind"], sort=False
+    ):
+        forms = list(dict.fromkeys(part["speaker"]))
+        rows.append(
+            (
+                article_id,
+                source,
+                str(part["speaker_id"].iloc[0]),
+                _display_name(str(source), forms, lexicon),
+                str(kind),
+                len(part),
+                "; ".join(form for form in forms if form),
+                " | ".join(dict.fromkeys(part["sentence"])),
+            )
+        )
+    result = pd.DataFrame(rows, columns=list(SOURCE_COLUMNS)).astype({"count": "int64"})
+    result["_order"] = result["article_id"].map(order)
+    result["_negative"] = -result["count"]
+    return (
+        result.sort_values(["_order", "_negative", "source", "kind"], kind="stable")
+        .drop(columns=["_order", "_negative"])
+        .reset_index(drop=True)
+    )
+
+
+def group_sources(
+    sources: pd.DataFrame, articles: pd.DataFrame, *, by: str = "outlet"
+) -> pd.DataFrame:
+    """How many articles of each group cite each source, and how often.
+
+    Parameters
+    ----------
+    sources : pandas.DataFrame
+        As returned by :func:`article_sources`.
+    articles : pandas.DataFrame
+        ``id``, ``language`` and the ``by`` column: every article of the
+        groups, so articles quoting nobody count in ``n_articles``. Not
+        modified.
+    by : str, default "outlet"
+        The column to group by.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``<by>``, ``source``, ``speaker_id``, ``speaker``, ``kind``,
+        ``count`` (quotations), ``articles_citing``, ``n_articles`` (the
+        group's articles in :data:`SUPPORTED_LANGUAGE`), ``share_of_articles``
+        = articles_citing / n_articles, and ``n_unsupported`` (the group's
+        articles in other languages, not analysed). One row per group, source
+        and kind, sorted by group, then decreasing articles_citing and count.
+        A group whose articles cite nobody has no row.
+
+    Raises
+    ------
+    ValueError
+        If ``by`` or ``language`` is not a column of ``articles`` or
+        ``sources`` lacks a column.
+    """
+    check_group_inputs(sources, articles, by, SOURCE_COLUMNS, "sources")
+    if "language" not in articles.columns:
+        raise ValueError("articles is missing column(s) language")
+    groups = articles[["id", by, "language"]].rename(columns={"id": "article_id"})
+    supported = groups["language"] == SUPPORTED_LANGUAGE
+    n_articles = groups[supported].groupby(by)["article_id"].nunique()
+    n_unsupported = groups[~supported].groupby(by)["article_id"].nunique()
+    merged = sources.merge(groups[["article_id", by]], on="article_id", how="inner")
+    summary = (
+        merged.groupby([by, "source", "kind"], sort=True)
+        .agg(
+            speaker_id=("speaker_id", "first"),
+            speaker=("speaker", "first"),
+            count=("count", "sum"),
+            articles_citing=("article_id", "nunique"),
+        )
+        .reset_index()
+    )
+    summary["n_articles"] = summary[by].map(n_articles).fillna(0).astype("int64")
+    summary["share_of_articles"] = summary["articles_citing"] / summary["n_articles"]
+    summary["n_unsupported"] = summary[by].map(n_unsupported).fillna(0).astype("int64")
+    columns = [by, "source", "speaker_id", "speaker", "kind", "count", "articles_citing"]
+    summary = summary[[*columns, "n_articles", "share_of_articles", "n_unsupported"]]
+    return summary.sort_values(
+        [by, "articles_citing", "count", "source", "kind"],
+        ascending=[True, False, False, True, True],
+        kind="stable",
+    ).reset_index(drop=True)
+
+
+def source_evidence(quotations: pd.DataFrame) -> pd.DataFrame:
+    """The sentences where each source speaks.
+
+    Parameters
+    ----------
+    quotations : pandas.DataFrame
+        As returned by :func:`article_quotations`. Not modified.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`analysis.labels.cues.EVIDENCE_COLUMNS` with ``analysis ==
+        "source"``, ``label`` the source, the sentence where the quotation
+        starts, ``cue_words`` the attribution (``said Pasi Eronen``, or
+        ``(unattributed)``) and ``weight`` 1. One row per quotation, in the
+        order of ``quotations``.
+
+    Raises
+    ------
+    ValueError
+        If ``quotations`` lacks a column.
+    """
+    _check_quotations(quotations)
+    rows: list[tuple[object, ...]] = [
+        (article_id, "source", source, sentence, start, end, cue or UNATTRIBUTED, 1.0)
+        for article_id, source, sentence, start, end, cue in zip(
+            quotations["article_id"],
+            quotations["source"],
+            quotations["sentence"],
+            quotations["sentence_start"],
+            quotations["sentence_end"],
+            quotations["cue"],
+            strict=True,
+        )
+    ]
+    return evidence_frame(rows)

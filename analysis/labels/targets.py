@@ -1,0 +1,235 @@
+"""Stance targets and where a text names them.
+
+The targets and their aliases live in ``analysis/data/targets.yaml`` (documented
+there); an analyst can pass another file. :class:`TargetMatcher` compiles every
+alias of every target into one regular expression, so a text is scanned once,
+and resolves "he", "his" and "him" to the most recent person named.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from analysis import DATA_DIR
+
+__all__ = [
+    "DEFAULT_TARGETS_FILE",
+    "Mention",
+    "Target",
+    "TargetMatcher",
+    "load_targets",
+]
+
+DEFAULT_TARGETS_FILE = DATA_DIR / "targets.yaml"
+#: How many sentences back a pronoun may look for the person it stands for.
+_PRONOUN_REACH = 2
+_PRONOUN = re.compile(r"\b(?:he|his|him|himself|He|His|Him|Himself)\b")
+_TARGET_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class Target:
+    """One stance target: its id, display name and the words that name it."""
+
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    places: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A target named in a text: ``text[start:end]`` is ``alias``.
+
+    ``via_pronoun`` is true when the mention is a pronoun resolved to the
+    person named in ``alias``.
+    """
+
+    start: int
+    end: int
+    target: str
+    alias: str
+    via_pronoun: bool = False
+
+
+def _strings(value: Any, *, where: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ValueError(f"{where} must be a list of non-empty strings")
+    return tuple(v.strip() for v in value)
+
+
+def load_targets(path: Path | str | None = None) -> tuple[dict[str, Target], tuple[str, ...]]:
+    """Read the targets file.
+
+    Parameters
+    ----------
+    path : path-like, optional
+        A YAML file laid out like ``analysis/data/targets.yaml`` (the default).
+
+    Returns
+    -------
+    targets : dict of str to Target
+        By target id, in file order.
+    place_prepositions : tuple of str
+        Words after which a place alias names the place, not the actor.
+
+    Raises
+    ------
+    ValueError
+        If the file is not a mapping with a ``targets`` mapping, a target id is
+        not lower-case letters, digits and ``_``, a target has no ``name`` or no
+        aliases, a ``people`` or ``places`` entry is malformed, or an alias
+        belongs to two targets.
+    """
+    file = Path(path) if path is not None else DEFAULT_TARGETS_FILE
+    data = yaml.safe_load(file.read_text(encoding="utf-8"))
+    if not isinstance(data, Mapping) or not isinstance(data.get("targets"), Mapping):
+        raise ValueError(f"{file}: must be a mapping with a 'targets' mapping")
+    prepositions = _strings(data.get("place_prepositions"), where=f"{file}: place_prepositions")
+    targets: dict[str, Target] = {}
+    owner: dict[str, str] = {}
+    for target_id, entry in data["targets"].items():
+        where = f"{file}: target {target_id!r}"
+        if not isinstance(target_id, str) or not _TARGET_ID.match(target_id):
+            raise ValueError(f"{where}: id must be lower-case letters, digits and '_'")
+        if not isinstance(entry, Mapping) or not isinstance(entry.get("name"), str):
+            raise ValueError(f"{where}: needs a 'name'")
+        aliases = _strings(entry.get("aliases"), where=f"{where}: aliases")
+        places = _strings(entry.get("places"), where=f"{where}: places")
+        people = _strings(entry.get("people"), where=f"{where}: people")
+        if not aliases and not places:
+            raise ValueError(f"{where}: needs at least one alias or place")
+        unknown = sorted(set(people) - set(aliases))
+        if unknown:
+            raise ValueError(f"{where}: people {unknown} are not among its aliases")
+        for alias in (*aliases, *places):
+            if owner.setdefault(alias, target_id) != target_id:
+                raise ValueError(f"{where}: alias {alias!r} already belongs to {owner[alias]!r}")
+        targets[target_id] = Target(target_id, entry["name"], aliases, places, people)
+    if not targets:
+        raise ValueError(f"{file}: 'targets' is empty")
+    return targets, prepositions
+
+
+def _alternation(words: Sequence[str]) -> str:
+    # Longest first, so "the Assad regime" wins over "Assad".
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+def _alias_pattern(words: Sequence[str]) -> str:
+    # "the West" also matches "The West" at the start of a sentence.
+    return _alternation(words).replace(r"the\ ", r"[Tt]he\ ")
+
+
+class TargetMatcher:
+    """Find target mentions in text with one compiled expression.
+
+    Aliases match as whole words, case-sensitively, with an optional ``'s``.
+    A place alias right after a place preposition (``in Moscow``) is not a
+    mention.
+
+    Parameters
+    ----------
+    targets : mapping of str to Target
+        As returned by :func:`load_targets`.
+    place_prepositions : sequence of str
+        Words after which a place names the place.
+    """
+
+    def __init__(self, targets: Mapping[str, Target], place_prepositions: Sequence[str]) -> None:
+        self.targets = dict(targets)
+        self._owner: dict[str, str] = {}
+        self._people: dict[str, str] = {}
+        places: list[str] = []
+        for target in self.targets.values():
+            for alias in (*target.aliases, *target.places):
+                self._owner[alias] = target.id
+            self._people.update(dict.fromkeys(target.people, target.id))
+            places.extend(target.places)
+        self._places = frozenset(places)
+        self._pattern = re.compile(
+            r"(?<!\w)(" + _alias_pattern(list(self._owner)) + r")(?:'s)?(?!\w)"
+        )
+        self._after_preposition = (
+            re.compile(r"(?:^|\W)(?:" + _alternation(place_prepositions) + r")\s+$", re.IGNORECASE)
+            if place_prepositions
+            else None
+        )
+
+    def mentions(self, text: str) -> list[Mention]:
+        """Return every alias mention in ``text``, in order (no pronouns)."""
+        found: list[Mention] = []
+        for match in self._pattern.finditer(text):
+            alias = match.group(1)
+            if alias.startswith("The "):
+                alias = "t" + alias[1:]
+            if (
+                alias in self._places
+                and self._after_preposition is not None
+                and self._after_preposition.search(text, max(0, match.start() - 20), match.start())
+            ):
+                continue
+            found.append(Mention(match.start(), match.end(), self._owner[alias], alias))
+        return found
+
+    def mentions_by_sentence(
+        self, text: str, bounds: Sequence[tuple[int, int]]
+    ) -> list[list[Mention]]:
+        """Mentions of each sentence, with pronouns resolved.
+
+        Parameters
+        ----------
+        text : str
+            The whole text; sentence ``i`` is ``text[bounds[i][0]:bounds[i][1]]``.
+        bounds : sequence of (int, int)
+            Sentence spans, in order and not overlapping.
+
+        Returns
+        -------
+        list of list of Mention
+            For each sentence, its mentions in order. ``he``, ``his``, ``him``
+            and ``himself`` become a mention of the person named most recently
+            before them, in the same sentence or in the two sentences before.
+        """
+        direct = self.mentions(text)
+        result: list[list[Mention]] = [[] for _ in bounds]
+        position = 0
+        last_person: tuple[int, Mention] | None = None
+        for index, (start, end) in enumerate(bounds):
+            while position < len(direct) and direct[position].start < start:
+                position += 1
+            own: list[Mention] = []
+            while position < len(direct) and direct[position].end <= end:
+                own.append(direct[position])
+                position += 1
+            if last_person is not None and index - last_person[0] > _PRONOUN_REACH:
+                last_person = None
+            merged: list[Mention] = []
+            own_index = 0
+            for pronoun in _PRONOUN.finditer(text, start, end):
+                while own_index < len(own) and own[own_index].start < pronoun.start():
+                    mention = own[own_index]
+                    merged.append(mention)
+                    if mention.alias in self._people:
+                        last_person = (index, mention)
+                    own_index += 1
+                if last_person is not None:
+                    person = last_person[1]
+                    merged.append(
+                        Mention(pronoun.start(), pronoun.end(), person.target, person.alias, True)
+                    )
+            for mention in own[own_index:]:
+                merged.append(mention)
+                if mention.alias in self._people:
+                    last_person = (index, mention)
+            result[index] = merged
+        return result

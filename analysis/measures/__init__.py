@@ -1,0 +1,3 @@
+"""Counting and comparing terms: term counts, log-odds contrasts, keyword in context and
+intervals.
+"""

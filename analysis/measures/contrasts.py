@@ -1,0 +1,472 @@
+"""Term contrasts: which words and phrases set one group of articles apart from another.
+
+Two measures are reported side by side (see ``METHODS.md``):
+
+* the log-odds ratio with an informative Dirichlet prior and its z-score
+  (Monroe, Colaresi & Quinn 2008), the measure to rank by;
+* TF-IDF distinctiveness: the term's mean TF-IDF in the group minus its mean
+  elsewhere, easy to read but without any notion of uncertainty.
+
+Groups are the values of any metadata column (``outlet``, ``outlet_group``,
+``meeting``, ``year``, ``language``...). :func:`contrast_one_vs_rest` sets each
+group against all other selected articles; :func:`contrast_pair` sets two
+groups against each other.
+
+The prior
+---------
+α_w = α₀ · c_w / Σ_v c_v, where c_w is the count of term w in all selected
+articles, and α₀ = ``prior_total`` (default :data:`DEFAULT_PRIOR_TOTAL` = 1000).
+The prior adds to each side the equivalent of α₀ tokens of average corpus text:
+about one article's worth, which is enough that a term used a few times in one
+short article cannot top a group's list, and negligible for groups of tens of
+thousands of tokens, where the data should speak for itself.
+
+In the formula, n^i is the total count of all terms of group i (the sum of its
+column of counts), so that n^i + α₀ − y^i_w − α_w is exactly the pseudo-count
+of "every other term" and α₀ = Σ_w α_w holds over the same vocabulary.
+
+Small samples
+-------------
+A group with fewer than :data:`MIN_GROUP_ARTICLES` (5) articles or fewer than
+:data:`MIN_GROUP_TOKENS` (2,000) word tokens is marked ``small_group``. With
+fewer than five articles a term's document frequency can only be 0–4, so a
+habit of the outlet cannot be told apart from the topic of one article; with
+fewer than 2,000 tokens, a content word of typical frequency (1 in 1,000) is
+expected less than twice, so its z-score rests on one or two occurrences.
+A term whose occurrences in the group all come from one article is marked
+``single_article``.
+
+Output columns
+--------------
+See :data:`CONTRAST_COLUMNS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from analysis.measures.terms import DEFAULT_LANGUAGES, TermCounts, count_terms
+
+__all__ = [
+    "CONTRAST_COLUMNS",
+    "DEFAULT_PRIOR_TOTAL",
+    "MIN_GROUP_ARTICLES",
+    "MIN_GROUP_TOKENS",
+    "contrast_one_vs_rest",
+    "contrast_pair",
+]
+
+#: Default α₀, the total prior pseudo-count (see the module docstring).
+DEFAULT_PRIOR_TOTAL = 1000.0
+#: Groups with fewer articles than this are marked too small to trust.
+MIN_GROUP_ARTICLES = 5
+#: Groups with fewer word tokens than this are marked too small to trust.
+MIN_GROUP_TOKENS = 2000
+
+#: Columns of the frames returned by :func:`contrast_one_vs_rest` and :func:`contrast_pair`.
+CONTRAST_COLUMNS: dict[str, str] = {
+    "group": "the group's value in the grouping column, as text",
+    "comparison": "'rest' (all other selected articles) or the other group's value",
+    "term": "the word or phrase, lowercased",
+    "n_words": "words in the term (1-3)",
+    "count_group": "occurrences of the term in the group",
+    "count_other": "occurrences of the term on the other side",
+    "docs_group": "articles of the group that use the term",
+    "docs_other": "articles on the other side that use the term",
+    "log_odds": "δ, log-odds ratio with informative Dirichlet prior (natural log); "
+    "> 0: more typical of the group",
+    "z": "δ / σ(δ); |z| > 1.96 is the usual 95% threshold",
+    "tfidf_group": "mean TF-IDF of the term over the group's articles",
+    "tfidf_other": "mean TF-IDF of the term over the other side's articles",
+    "tfidf_diff": "tfidf_group - tfidf_other",
+    "single_article": "True when all the group's occurrences come from one article",
+    "group_articles": "articles in the group",
+    "group_tokens": "word tokens in the group (stopwords included)",
+    "other_articles": "articles on the other side",
+    "other_tokens": "word tokens on the other side",
+    "small_group": f"True when the group has < {MIN_GROUP_ARTICLES} articles "
+    f"or < {MIN_GROUP_TOKENS:,} tokens",
+    "small_other": "the same test applied to the other side",
+    "small_reason": "why either side is too small to trust ('' when neither is)",
+}
+
+
+def _small_reason(articles: int, tokens: int) -> str:
+    reasons = []
+    if articles < MIN_GROUP_ARTICLES:
+        reasons.append(f"{articles} articles < {MIN_GROUP_ARTICLES}")
+    if tokens < MIN_GROUP_TOKENS:
+        reasons.append(f"{tokens:,} tokens < {MIN_GROUP_TOKENS:,}")
+    return ", ".join(reasons)
+
+
+#: Articles whose TF-IDF weights are worked out at once (only their rows are copied).
+_ROWS = 2048
+
+
+def _docs_and_tfidf(
+    matrix: sp.csr_matrix, member: np.ndarray, n_groups: int
+) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+    """Per group: articles using each term, and the sum of the term's TF-IDF weights.
+
+    TF-IDF as scikit-learn's ``TfidfTransformer()`` makes it (smoothed idf,
+    rows scaled to unit length), in float64, but worked out a block of rows at
+    a time: the whole weighted matrix, a float copy of the counts, is never held.
+    """
+    n_docs, n_terms = matrix.shape
+    df = np.bincount(matrix.indices, minlength=n_terms)
+    idf = np.log((1.0 + n_docs) / (1.0 + df)) + 1.0
+    docs = sp.csr_matrix((n_groups, n_terms), dtype=np.int64)
+    tfidf = sp.csr_matrix((n_groups, n_terms), dtype=np.float64)
+    for r0 in range(0, n_docs, _ROWS):
+        block = matrix[r0 : r0 + _ROWS]
+        n_rows = block.shape[0]
+        rows = np.repeat(np.arange(n_rows), np.diff(block.indptr))
+        weights = block.data * idf[block.indices]
+        norms = np.sqrt(np.bincount(rows, weights=weights * weights, minlength=n_rows))
+        scale = np.divide(1.0, norms, out=np.zeros(n_rows), where=norms > 0)
+        shape = (n_groups, n_rows)
+        to_group = (member[r0 : r0 + n_rows], np.arange(n_rows))
+        counted = sp.csr_matrix((np.ones(n_rows, dtype=np.int64), to_group), shape=shape) @ (
+            sp.csr_matrix(
+                (np.ones(block.nnz, dtype=np.int64), block.indices, block.indptr), shape=block.shape
+            )
+        )
+        weighted = sp.csr_matrix((np.ones(n_rows), to_group), shape=shape) @ sp.csr_matrix(
+            (weights * scale[rows], block.indices, block.indptr), shape=block.shape
+        )
+        docs = docs + counted
+        tfidf = tfidf + weighted
+    return docs.tocsr(), tfidf.tocsr()
+
+
+class _Groups:
+    """Group-level sums of the counts of the selected articles."""
+
+    def __init__(
+        self,
+        articles: pd.DataFrame,
+        by: str,
+        *,
+        text_column: str,
+        counts: TermCounts | None,
+        languages: Iterable[str],
+        max_words: int,
+        min_phrase_count: int,
+    ) -> None:
+        if by not in articles.columns:
+            raise ValueError(f"by={by!r} is not a column of articles")
+        if counts is None:
+            if text_column not in articles.columns:
+                raise ValueError(
+                    f"text_column={text_column!r} is not a column of articles; "
+                    "clean the texts first (raw text is never used in its place)"
+                )
+            texts = articles[text_column].fillna("").astype(str)
+            counts = count_terms(
+                texts, languages=languages, max_words=max_words, min_phrase_count=min_phrase_count
+            )
+        elif counts.counts.shape[0] != len(articles):
+            raise ValueError(
+                f"counts has {counts.counts.shape[0]} rows but articles has {len(articles)}"
+            )
+        labels = articles[by]
+        selected = labels.notna().to_numpy()
+        # Copies of the big matrix are made only when rows or columns drop out.
+        matrix = counts.counts if selected.all() else counts.counts[selected]
+        used = np.bincount(matrix.indices, minlength=matrix.shape[1]) > 0
+        if not used.all():
+            matrix = matrix[:, used]
+            self.terms, self.n_words = counts.terms[used], counts.n_words[used]
+        else:
+            self.terms, self.n_words = counts.terms, counts.n_words
+
+        names = labels[selected].astype(str).to_numpy()
+        self.names = sorted(set(names))
+        if len(self.names) < 2:
+            raise ValueError(f"by={by!r} must have at least two groups, found {self.names}")
+        index = {name: k for k, name in enumerate(self.names)}
+        member = np.array([index[name] for name in names], dtype=np.int64)
+        shape = (len(self.names), len(member))
+        # Group sums stay in the counts' own integer type unless they could overflow it.
+        dtype = np.int32 if int(matrix.sum()) < np.iinfo(np.int32).max else np.int64
+        matrix = matrix.astype(dtype, copy=False)
+        indicator = sp.csr_matrix(
+            (np.ones(len(member), dtype=dtype), (member, np.arange(len(member)))), shape=shape
+        )
+        self.counts = (indicator @ matrix).tocsr()
+        self.docs, self.tfidf = _docs_and_tfidf(matrix, member, len(self.names))
+        self.articles = np.bincount(member, minlength=len(self.names))
+        self.tokens = np.bincount(
+            member, weights=counts.doc_tokens[selected], minlength=len(self.names)
+        ).astype(np.int64)
+        self.term_total = np.asarray(self.counts.sum(axis=0)).ravel()
+
+    def side(self, group: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, int]:
+        """Counts, document counts, TF-IDF sums, articles and tokens of one group."""
+        return (
+            self.counts.getrow(group).toarray().ravel(),
+            self.docs.getrow(group).toarray().ravel(),
+            self.tfidf.getrow(group).toarray().ravel(),
+            int(self.articles[group]),
+            int(self.tokens[group]),
+        )
+
+    def rest(self, group: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, int]:
+        """The same for all selected articles outside one group."""
+        y, d, s, a, t = self.side(group)
+        return (
+            self.term_total - y,
+            np.asarray(self.docs.sum(axis=0)).ravel() - d,
+            np.asarray(self.tfidf.sum(axis=0), dtype=np.float64).ravel() - s,
+            int(self.articles.sum()) - a,
+            int(self.tokens.sum()) - t,
+        )
+
+
+def _log_odds(
+    y_i: np.ndarray, y_j: np.ndarray, alpha: np.ndarray, prior_total: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """δ and z of every term at once (METHODS.md, Monroe et al. 2008)."""
+    n_i, n_j = y_i.sum(), y_j.sum()
+    delta = np.log((y_i + alpha) / (n_i + prior_total - y_i - alpha)) - np.log(
+        (y_j + alpha) / (n_j + prior_total - y_j - alpha)
+    )
+    return delta, delta / np.sqrt(1.0 / (y_i + alpha) + 1.0 / (y_j + alpha))
+
+
+def _frame(
+    groups: _Groups,
+    group: int,
+    other: int | None,
+    *,
+    prior_total: float,
+    top: int | None,
+) -> pd.DataFrame:
+    y_i, d_i, s_i, a_i, t_i = groups.side(group)
+    y_j, d_j, s_j, a_j, t_j = groups.rest(group) if other is None else groups.side(other)
+    alpha = prior_total * groups.term_total / groups.term_total.sum()
+    delta, z = _log_odds(y_i, y_j, alpha, prior_total)
+    keep = np.flatnonzero((y_i + y_j) > 0)
+    if top is not None and 2 * top < len(keep):
+        order = np.argsort(z[keep], kind="stable")
+        low, high = z[keep][order[top - 1]], z[keep][order[-top]]
+        keep = keep[(z[keep] <= low) | (z[keep] >= high)]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        tfidf_i = s_i[keep] / a_i
+        tfidf_j = s_j[keep] / a_j if a_j else np.full(len(keep), np.nan)
+    small_i, small_j = _small_reason(a_i, t_i), _small_reason(a_j, t_j)
+    reason = "; ".join(
+        f"{side}: {text}" for side, text in (("group", small_i), ("other", small_j)) if text
+    )
+    frame = pd.DataFrame(
+        {
+            "group": groups.names[group],
+            "comparison": "rest" if other is None else groups.names[other],
+            "term": groups.terms[keep],
+            "n_words": groups.n_words[keep].astype(np.int64),
+            "count_group": y_i[keep].astype(np.int64),
+            "count_other": y_j[keep].astype(np.int64),
+            "docs_group": d_i[keep].astype(np.int64),
+            "docs_other": d_j[keep].astype(np.int64),
+            "log_odds": delta[keep],
+            "z": z[keep],
+            "tfidf_group": tfidf_i,
+            "tfidf_other": tfidf_j,
+            "tfidf_diff": tfidf_i - tfidf_j,
+            "single_article": d_i[keep] == 1,
+            "group_articles": a_i,
+            "group_tokens": t_i,
+            "other_articles": a_j,
+            "other_tokens": t_j,
+            "small_group": bool(small_i),
+            "small_other": bool(small_j),
+            "small_reason": reason,
+        }
+    )
+    frame = frame.sort_values(["z", "term"], ascending=[False, True], kind="mergesort")
+    if top is not None and len(frame) > 2 * top:
+        frame = pd.concat([frame.head(top), frame.tail(top)])
+    return frame
+
+
+def _checked_groups(
+    articles: pd.DataFrame,
+    by: str,
+    pair: tuple[object, object] | None,
+    *,
+    text_column: str,
+    counts: TermCounts | None,
+    prior_total: float,
+    top: int | None,
+    languages: Iterable[str],
+    max_words: int,
+    min_phrase_count: int,
+) -> _Groups:
+    """The groups of ``articles`` by ``by``, once the options and ``pair`` are checked.
+
+    ``pair`` is ``(group, other)`` for an A vs B contrast, None for one vs rest.
+    """
+    if not prior_total > 0:
+        raise ValueError(f"prior_total must be positive, got {prior_total}")
+    if top is not None and top < 1:
+        raise ValueError(f"top must be a positive number of terms or None, got {top}")
+    if pair is not None and str(pair[0]) == str(pair[1]):
+        raise ValueError(f"group and other must differ, both are {str(pair[0])!r}")
+    groups = _Groups(
+        articles,
+        by,
+        text_column=text_column,
+        counts=counts,
+        languages=languages,
+        max_words=max_words,
+        min_phrase_count=min_phrase_count,
+    )
+    for name, value in zip(("group", "other"), pair or (), strict=False):
+        if str(value) not in groups.names:
+            raise ValueError(
+                f"{name}={str(value)!r} is not a value of {by!r}; values: {groups.names}"
+            )
+    return groups
+
+
+def _finish(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    return pd.concat(frames, ignore_index=True)[list(CONTRAST_COLUMNS)]
+
+
+def contrast_one_vs_rest(
+    articles: pd.DataFrame,
+    by: str,
+    *,
+    text_column: str = "text_clean",
+    counts: TermCounts | None = None,
+    prior_total: float = DEFAULT_PRIOR_TOTAL,
+    top: int | None = None,
+    languages: Iterable[str] = DEFAULT_LANGUAGES,
+    max_words: int = 3,
+    min_phrase_count: int = 2,
+) -> pd.DataFrame:
+    """Contrast each group of articles with all the other selected articles.
+
+    Parameters
+    ----------
+    articles : pandas.DataFrame
+        The selected articles, one per row; not modified.
+    by : str
+        Grouping column (``outlet``, ``outlet_group``, ``meeting``, ``year``,
+        ``language``...). Articles whose value is missing are left out.
+    text_column : str, default "text_clean"
+        Column holding the cleaned text. It must exist: raw text is never used
+        in its place.
+    counts : TermCounts, optional
+        Term counts already computed for exactly these rows (by
+        :func:`analysis.measures.terms.count_terms`); saves counting again.
+    prior_total : float, default 1000
+        α₀, the total prior pseudo-count; see the module docstring.
+    top : int, optional
+        Keep only each group's ``top`` terms with the highest z and the ``top``
+        with the lowest; all terms when None.
+    languages : iterable of str, default ("en", "ru", "uk")
+        Stopword lists to apply when counting.
+    max_words : int, default 3
+        Longest phrase counted.
+    min_phrase_count : int, default 2
+        Corpus count below which a phrase is not a term.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns as in :data:`CONTRAST_COLUMNS`, with ``comparison == "rest"``;
+        sorted by group, then z descending, then term.
+
+    Raises
+    ------
+    ValueError
+        If a column is missing, ``by`` has fewer than two groups, ``counts``
+        does not match the rows, or an option is out of range.
+    """
+    groups = _checked_groups(
+        articles,
+        by,
+        None,
+        text_column=text_column,
+        counts=counts,
+        prior_total=prior_total,
+        top=top,
+        languages=languages,
+        max_words=max_words,
+        min_phrase_count=min_phrase_count,
+    )
+    return _finish(
+        [
+            _frame(groups, k, None, prior_total=prior_total, top=top)
+            for k in range(len(groups.names))
+        ]
+    )
+
+
+def contrast_pair(
+    articles: pd.DataFrame,
+    by: str,
+    group: object,
+    other: object,
+    *,
+    text_column: str = "text_clean",
+    counts: TermCounts | None = None,
+    prior_total: float = DEFAULT_PRIOR_TOTAL,
+    top: int | None = None,
+    languages: Iterable[str] = DEFAULT_LANGUAGES,
+    max_words: int = 3,
+    min_phrase_count: int = 2,
+) -> pd.DataFrame:
+    """Contrast two groups of articles with each other (A vs B).
+
+    The prior is built from all selected articles, not only the two groups,
+    so a term's prior is the same in every comparison. The result is
+    antisymmetric: ``contrast_pair(df, by, a, b)`` has the negated ``log_odds``,
+    ``z`` and ``tfidf_diff`` of ``contrast_pair(df, by, b, a)``.
+
+    Parameters
+    ----------
+    articles : pandas.DataFrame
+        The selected articles, one per row; not modified.
+    by : str
+        Grouping column.
+    group, other : object
+        The two values of ``by`` to compare (compared as text, so ``2015`` and
+        ``"2015"`` name the same year). Positive z means more typical of
+        ``group``.
+    text_column, counts, prior_total, top, languages, max_words, min_phrase_count
+        As in :func:`contrast_one_vs_rest`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns as in :data:`CONTRAST_COLUMNS`, with ``comparison`` the other
+        group's value; terms used by neither group are left out; sorted by z
+        descending, then term.
+
+    Raises
+    ------
+    ValueError
+        If either group is not a value of ``by``, the two are the same, or as
+        in :func:`contrast_one_vs_rest`.
+    """
+    groups = _checked_groups(
+        articles,
+        by,
+        (group, other),
+        text_column=text_column,
+        counts=counts,
+        prior_total=prior_total,
+        top=top,
+        languages=languages,
+        max_words=max_words,
+        min_phrase_count=min_phrase_count,
+    )
+    first, second = groups.names.index(str(group)), groups.names.index(str(other))
+    return _finish([_frame(groups, first, second, prior_total=prior_total, top=top)])

@@ -1,0 +1,492 @@
+"""Terms: words and short phrases counted per article, the input of every term contrast.
+
+A *term* is a lowercased word token or a phrase of up to three consecutive
+tokens. Word tokens are runs of Unicode letters and digits joined by inner
+hyphens or apostrophes ("s-300", "2254", "al-nusra", "covid-19", "п'ять");
+an English possessive is dropped ("Russia's" → "russia"). Single words that are
+stopwords or one character long are not terms. A phrase is a term when it does
+not start or end with a stopword (inner stopwords are kept: "secretary of
+state"), does not cross punctuation (".", ",", ";", brackets, quotes, dashes),
+and occurs at least ``min_phrase_count`` times in the corpus.
+
+No document-frequency cut-off is applied to single words: a word every article
+uses ("kerry", "putin") stays a term.
+
+Stopword lists for English, Russian and Ukrainian are plain text files in
+``analysis/data/`` written for this project; a language without a list simply
+has no stopwords.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from array import array
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import scipy.sparse as sp
+
+from analysis import DATA_DIR
+
+__all__ = [
+    "DEFAULT_LANGUAGES",
+    "TOKEN_PATTERN",
+    "TermCounts",
+    "count_terms",
+    "extract_terms",
+    "load_stopwords",
+    "prepare_text",
+    "token_spans",
+    "tokenize",
+]
+
+#: Languages whose stopword lists are used when the caller names none.
+DEFAULT_LANGUAGES: tuple[str, ...] = ("en", "ru", "uk")
+
+#: A word token: letters/digits, with inner hyphens or apostrophes.
+TOKEN_PATTERN = r"[^\W_]+(?:['\-][^\W_]+)*"
+
+
+# Punctuation that ends a phrase: a phrase never spans a sentence or a clause.
+_BREAKS = '.!?;:,()[]{}"«»“”„…—–|/\\'
+_TOKEN_OR_BREAK = re.compile(TOKEN_PATTERN + "|[" + re.escape(_BREAKS) + "]")
+_TOKEN = re.compile(TOKEN_PATTERN)
+_PARAGRAPH = re.compile(r"\n[^\S\n]*\n")
+_SPAN = re.compile(_TOKEN_OR_BREAK.pattern + "|" + _PARAGRAPH.pattern)
+_SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^<>]{0,2000}>")
+_URL_OR_EMAIL = re.compile(r"(?:https?://|www\.)\S+|[^\s@<>]+@[^\s@<>]+\.\w+", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"(?<=[^\W_])'s\b")
+_CHAR_MAP = str.maketrans(
+    {
+        "’": "'",
+        "‘": "'",
+        "ʼ": "'",
+        "`": "'",
+        "´": "'",
+        "‐": "-",
+        "‑": "-",
+        "‒": "-",
+    }
+)
+# Phrase occurrences sorted at once when numbering phrases; bounds that step's memory.
+_BUCKET_SIZE = 250_000
+#: Positions worked on at once where a whole-stream int64 array would be needed.
+_SLICE = 1 << 20
+# Marks the end of an article in the token stream so no phrase spans two articles.
+_DOCUMENT_BREAK = "."
+
+
+def prepare_text(text: str) -> str:
+    """Normalise a text for tokenization.
+
+    Removes HTML ``<script>``/``<style>`` blocks and tags, decodes HTML
+    entities, removes URLs and e-mail addresses, unifies apostrophes and
+    hyphens, marks paragraph breaks with a period (a phrase never spans two
+    paragraphs), lowercases, and drops English possessives (``'s``).
+
+    Parameters
+    ----------
+    text : str
+        Any text; plain text passes through with only the changes above.
+
+    Returns
+    -------
+    str
+        The normalised text. Character offsets are not preserved.
+    """
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+    if "<" in text:
+        text = _TAG.sub(" ", _SCRIPT_OR_STYLE.sub(" ", text))
+    if "&" in text:
+        text = html.unescape(text)
+    text = text.translate(_CHAR_MAP).lower()
+    # The regular expressions run only on texts that can hold a match (most cannot).
+    if "@" in text or "://" in text or "www." in text:
+        text = _URL_OR_EMAIL.sub(" ", text)
+    if "\n" in text:
+        text = _PARAGRAPH.sub("\n.\n", text)
+    return _POSSESSIVE.sub("", text) if "'s" in text else text
+
+
+def tokenize(text: str) -> list[str]:
+    """Split a text into lowercased word tokens, stopwords included.
+
+    Parameters
+    ----------
+    text : str
+        Any text; it goes through :func:`prepare_text` first.
+
+    Returns
+    -------
+    list of str
+        Word tokens in text order; punctuation, markup and URLs yield none.
+    """
+    return _TOKEN.findall(prepare_text(text))
+
+
+def token_spans(text: str) -> list[tuple[str, int, int]]:
+    """Word tokens and phrase breaks of a text, with their character spans.
+
+    Tokens are normalised exactly as :func:`tokenize` does (lowercase, unified
+    apostrophes and hyphens, possessive dropped), but spans point into the
+    text as given. URLs, e-mail addresses and HTML tags yield no tokens.
+    Entities are not decoded, so offsets stay true to ``text``.
+
+    Parameters
+    ----------
+    text : str
+        Any text.
+
+    Returns
+    -------
+    list of (str, int, int)
+        ``(token, start, end)`` in text order; a phrase break (punctuation or
+        a paragraph break) has the token ``""``.
+    """
+    blank = _TAG.sub(_spaces, _SCRIPT_OR_STYLE.sub(_spaces, text)) if "<" in text else text
+    blank = _URL_OR_EMAIL.sub(_spaces, blank).translate(_CHAR_MAP)
+    spans = []
+    for match in _SPAN.finditer(blank):
+        token = match.group()
+        if not token[0].isalnum():
+            token = ""
+        else:
+            token = token.lower()
+            if token.endswith("'s") and len(token) > 2:
+                token = token[:-2]
+        spans.append((token, match.start(), match.end()))
+    return spans
+
+
+def _spaces(match: re.Match[str]) -> str:
+    return " " * len(match.group())
+
+
+@cache
+def load_stopwords(language: str) -> frozenset[str]:
+    """Stopwords of one language, from ``analysis/data/stopwords_<language>.txt``.
+
+    Parameters
+    ----------
+    language : str
+        ISO 639-1 code such as ``"en"``, ``"ru"`` or ``"uk"``.
+
+    Returns
+    -------
+    frozenset of str
+        The lowercased stopwords; empty when no list ships for the language.
+
+    Raises
+    ------
+    ValueError
+        If ``language`` is not a two- or three-letter lowercase code.
+    """
+    if not re.fullmatch(r"[a-z]{2,3}", language):
+        raise ValueError(f"language must be a 2- or 3-letter lowercase code, got {language!r}")
+    path = DATA_DIR / f"stopwords_{language}.txt"
+    if not path.is_file():
+        return frozenset()
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(
+        prepare_text(line.strip()) for line in lines if line.strip() and not line.startswith("#")
+    )
+
+
+def _stopwords(languages: Iterable[str]) -> frozenset[str]:
+    if isinstance(languages, str):
+        raise ValueError(f"languages must be a collection of codes, got the string {languages!r}")
+    return frozenset().union(*(load_stopwords(language) for language in languages))
+
+
+def extract_terms(
+    text: str,
+    *,
+    languages: Iterable[str] = DEFAULT_LANGUAGES,
+    max_words: int = 3,
+) -> dict[str, int]:
+    """The terms of one text with their counts, without corpus-level pruning.
+
+    Parameters
+    ----------
+    text : str
+        Any text.
+    languages : iterable of str, default ("en", "ru", "uk")
+        Languages whose stopwords apply.
+    max_words : int, default 3
+        Longest phrase, in words.
+
+    Returns
+    -------
+    dict of str to int
+        Each term of the text and how often it occurs, in the column order of
+        :func:`count_terms`.
+    """
+    counts = count_terms([text], languages=languages, max_words=max_words, min_phrase_count=1)
+    row = counts.counts.getrow(0)
+    order = np.argsort(row.indices, kind="stable")
+    return dict(zip(counts.terms[row.indices[order]], row.data[order].tolist(), strict=True))
+
+
+@dataclass(frozen=True)
+class TermCounts:
+    """Term counts of a corpus.
+
+    Attributes
+    ----------
+    counts : scipy.sparse.csr_matrix
+        Articles × terms, ``int32`` counts; row *i* is the *i*-th input text.
+    terms : numpy.ndarray
+        Term strings (object array), one per column. Columns hold single words,
+        then two-word phrases, then three-word phrases; within a length the
+        order is fixed by the input but carries no meaning.
+    n_words : numpy.ndarray
+        Words in each term (1 to ``max_words``), ``int8``.
+    doc_tokens : numpy.ndarray
+        Word tokens of each article, stopwords included, ``int64``.
+    """
+
+    counts: sp.csr_matrix
+    terms: np.ndarray
+    n_words: np.ndarray
+    doc_tokens: np.ndarray
+
+
+def _encode(
+    texts: Iterable[str], reserved: Sequence[str]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Token ids of the whole corpus as one stream, an article break after each article.
+
+    ``reserved`` strings get the first ids, so "is a stopword or a break" is a
+    single comparison on the ids.
+    """
+    vocabulary: defaultdict[str, int] = defaultdict()
+    vocabulary.default_factory = vocabulary.__len__
+    for word in reserved:
+        vocabulary[word]
+    lookup = vocabulary.__getitem__
+    stream = array("i")
+    lengths = array("q")
+    for text in texts:
+        if not isinstance(text, str):
+            raise ValueError(f"texts must be strings, got {type(text).__name__}")
+        before = len(stream)
+        stream.extend(map(lookup, _TOKEN_OR_BREAK.findall(prepare_text(text))))
+        stream.append(0)
+        lengths.append(len(stream) - before)
+    words = np.array(list(vocabulary), dtype=object)
+    return (
+        np.frombuffer(stream, dtype=np.int32),
+        np.frombuffer(lengths, dtype=np.int64),
+        words,
+    )
+
+
+def _row_pointers(positions: np.ndarray, doc_ends: np.ndarray) -> np.ndarray:
+    """CSR row pointers of occurrences at increasing stream positions, one row per article.
+
+    An article's occurrences are those before its end and not before the
+    previous article's end. Stream positions are int32, so every pointer fits
+    in int32 too.
+    """
+    indptr = np.zeros(len(doc_ends) + 1, dtype=np.int32)
+    indptr[1:] = np.searchsorted(positions, doc_ends, side="left")
+    return indptr
+
+
+def _block(
+    positions: np.ndarray, columns: np.ndarray, doc_ends: np.ndarray, n_columns: int
+) -> sp.csr_matrix:
+    """A CSR count matrix from occurrences at increasing stream positions and their columns."""
+    matrix = sp.csr_matrix(
+        (
+            np.ones(len(columns), dtype=np.int32),
+            columns.astype(np.int32, copy=False),
+            _row_pointers(positions, doc_ends),
+        ),
+        shape=(len(doc_ends), n_columns),
+    )
+    matrix.sum_duplicates()
+    return matrix
+
+
+def _compact(values: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """``values[keep]``, written over the front of ``values`` slice by slice (no second copy)."""
+    write = 0
+    for lo in range(0, len(values), _SLICE):
+        part = values[lo : lo + _SLICE][keep[lo : lo + _SLICE]]
+        values[write : write + len(part)] = part
+        write += len(part)
+    return values[:write]
+
+
+def _word_at(stream: np.ndarray, starts: np.ndarray, offset: int) -> np.ndarray:
+    """``stream[starts + offset]``, one slice of ``starts`` at a time."""
+    found = np.empty(len(starts), dtype=stream.dtype)
+    for lo in range(0, len(starts), _SLICE):
+        found[lo : lo + _SLICE] = stream[starts[lo : lo + _SLICE] + offset]
+    return found
+
+
+def _codes_fit(codes: np.ndarray, vocabulary_size: int) -> bool:
+    """Whether ``codes * vocabulary_size + word_id`` stays within int64."""
+    limit = (np.iinfo(np.int64).max - vocabulary_size) // vocabulary_size
+    return not codes.size or int(codes.max()) <= limit
+
+
+def _positions(mask: np.ndarray) -> np.ndarray:
+    """``np.flatnonzero(mask)`` as int32, found slice by slice (no int64 array of them all)."""
+    parts = [
+        np.flatnonzero(mask[first : first + _SLICE]).astype(np.int32) + first
+        for first in range(0, len(mask), _SLICE)
+    ]
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)
+
+
+def _number_phrases(
+    codes: np.ndarray, subset: np.ndarray, min_count: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Number the distinct values of ``codes[subset]`` seen at least ``min_count`` times.
+
+    Returns the column of each element of ``subset`` (-1 when its code is too
+    rare) and, for each column, the index in ``subset`` of one occurrence.
+    Codes are split into buckets by value so the sort behind
+    :func:`numpy.unique` never holds all of them.
+    """
+    columns = np.full(len(subset), -1, dtype=np.int32)
+    firsts = [np.zeros(0, dtype=np.int64)]
+    n_columns = 0
+    n_buckets = max(1, len(subset) // _BUCKET_SIZE)
+    bucket = np.empty(len(subset), dtype=np.int16 if n_buckets < 2**15 else np.int32)
+    for lo in range(0, len(subset), _SLICE):
+        bucket[lo : lo + _SLICE] = codes[subset[lo : lo + _SLICE]] % n_buckets
+    for b in range(n_buckets):
+        members = np.flatnonzero(bucket == b)
+        _, first, inverse, counts = np.unique(
+            codes[subset[members]], return_index=True, return_inverse=True, return_counts=True
+        )
+        kept = counts >= min_count
+        numbers = np.where(kept, np.cumsum(kept) - 1 + n_columns, -1).astype(np.int32)
+        columns[members] = numbers[inverse]
+        firsts.append(members[first[kept]])
+        n_columns += int(kept.sum())
+    return columns, np.concatenate(firsts)
+
+
+def count_terms(
+    texts: Iterable[str],
+    *,
+    languages: Iterable[str] = DEFAULT_LANGUAGES,
+    max_words: int = 3,
+    min_phrase_count: int = 2,
+) -> TermCounts:
+    """Count the terms of every text: the document-term matrix of a corpus.
+
+    Tokens are mapped to integer ids once; phrases are then formed, filtered
+    and counted with NumPy on the id stream, so the corpus never holds a
+    string for every candidate phrase.
+
+    Parameters
+    ----------
+    texts : iterable of str
+        Article texts (cleaned text, not raw pages).
+    languages : iterable of str, default ("en", "ru", "uk")
+        Languages whose stopword lists are merged. Codes without a shipped list
+        add no stopwords.
+    max_words : int, default 3
+        Longest phrase, in words (1 = single words only).
+    min_phrase_count : int, default 2
+        A phrase must occur this many times in the whole corpus to become a
+        term; a phrase seen once can never be evidence of a pattern. Single
+        words are never pruned.
+
+    Returns
+    -------
+    TermCounts
+        Counts, term strings, words per term and tokens per article.
+
+    Raises
+    ------
+    ValueError
+        If ``max_words`` is not 1–5, ``min_phrase_count`` is below 1, or a
+        text is not a string.
+    """
+    if not 1 <= max_words <= 5:
+        raise ValueError(f"max_words must be between 1 and 5, got {max_words}")
+    if min_phrase_count < 1:
+        raise ValueError(f"min_phrase_count must be at least 1, got {min_phrase_count}")
+    breaks = [_DOCUMENT_BREAK, *sorted(set(_BREAKS) - {_DOCUMENT_BREAK})]
+    reserved = breaks + sorted(_stopwords(languages) - set(breaks))
+    stream, lengths, words = _encode(texts, reserved)
+    vocabulary_size = len(words)
+    doc_ends = np.cumsum(lengths)
+
+    ids = np.arange(vocabulary_size)
+    is_break = ids < len(breaks)
+    word_length = np.fromiter(map(len, words), np.int64, vocabulary_size)
+    not_term = (ids < len(reserved)) | (word_length < 2)
+    # Tokens of an article: its stream length less its breaks (few, so cheap to place).
+    doc_tokens = lengths - np.diff(_row_pointers(_positions(is_break[stream]), doc_ends))
+
+    # Positions fit in int32 (the stream is a Python array of C ints); halves the memory.
+    starts = _positions(~not_term[stream])
+    blocks: list[sp.csr_matrix] = []
+    labels: list[np.ndarray] = []
+
+    # codes[k] identifies the sequence of n words starting at position starts[k].
+    codes = stream[starts].astype(np.int64)
+    for n in range(2, max_words + 1):
+        # Inner words may be stopwords, but no word of a phrase may be a break.
+        # (The stream ends with a break, so a start that is not past it has a next word.)
+        extends = starts < len(stream) - (n - 1)
+        extends[extends] = ~is_break[_word_at(stream, starts[extends], n - 1)]
+        starts = _compact(starts, extends)
+        codes = _compact(codes, extends)
+        del extends
+        last = _word_at(stream, starts, n - 1)
+        if not _codes_fit(codes, vocabulary_size):
+            # Rank the prefixes so the codes of longer sequences stay within int64.
+            codes = np.unique(codes, return_inverse=True)[1].astype(np.int64)
+        # In place: no second array of codes.
+        codes *= vocabulary_size
+        codes += last
+        candidates = _positions(~not_term[last])
+        del last
+        columns, firsts = _number_phrases(codes, candidates, min_phrase_count)
+        first_starts = starts[candidates[firsts]]
+        counted = columns >= 0
+        positions = starts[candidates[counted]]
+        columns = columns[counted]
+        del candidates, counted
+        blocks.append(_block(positions, columns, doc_ends, len(firsts)))
+        del positions, columns
+        label = words[stream[first_starts]]
+        for offset in range(1, n):
+            label = label + " " + words[stream[first_starts + offset]]
+        labels.append(label)
+
+    del starts, codes
+    # Single words come first in the columns but are counted last: theirs is the
+    # largest block, built once the phrase work above has been freed.
+    starts = _positions(~not_term[stream])
+    word_columns = (np.cumsum(~not_term) - 1).astype(np.int32)
+    words_block = _block(starts, word_columns[stream[starts]], doc_ends, int((~not_term).sum()))
+    del stream, starts, word_columns
+    blocks.insert(0, words_block)
+    labels.insert(0, words[~not_term])
+    del words_block
+    counts_matrix = sp.hstack(blocks, format="csr", dtype=np.int32)
+    return TermCounts(
+        counts=counts_matrix,
+        terms=np.concatenate(labels).astype(object),
+        n_words=np.repeat(
+            np.arange(1, max_words + 1, dtype=np.int8), [len(label) for label in labels]
+        ),
+        doc_tokens=doc_tokens.astype(np.int64),
+    )

@@ -1,0 +1,1 @@
+"""Text as the analyses read it: boilerplate cleaning, sentence splitting and tokens."""

@@ -1,0 +1,227 @@
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis.cli import main
+from analysis.corpus.articles import (
+    CorpusFileError,
+    format_article,
+    load_corpus,
+    make_article_id,
+    parse_article,
+    write_article,
+)
+from analysis.corpus.types import ARTICLE_COLUMNS, Article, Inference, PublishedDate
+from tests.conftest import SEEDS, SHIPPED_CORPUS
+
+GOOD = """---
+id: {id}
+title: Kerry and Putin meet in Sochi
+outlet: euromaidan-press
+authors: [Vitaliy Portnikov]
+published: '2015-05-12'
+url: https://euromaidanpress.com/2015/05/12/x/
+language: en
+meetings: [2015-05-sochi]
+---
+Kerry flew to Sochi.
+"""
+
+
+def _write(root: Path, name: str, content: str | bytes) -> None:
+    path = root / "articles" / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+
+
+def test_shipped_corpus_is_valid_and_has_the_seeds():
+    corpus = load_corpus(SHIPPED_CORPUS, use_cache=False)
+    assert corpus.problems == []
+    assert list(corpus.articles.columns) == list(ARTICLE_COLUMNS)
+    assert len(corpus.articles) == 5
+    by_outlet = corpus.articles.groupby("outlet")["id"].count().to_dict()
+    assert by_outlet == {"euromaidan-press": 2, "mcu-times": 1, "osw": 1, "robinwestenra-blog": 1}
+    assert set(corpus.meetings["meeting"]) == {
+        "2013-05-moscow",
+        "2015-05-sochi",
+        "2015-12-moscow",
+        "2016-03-moscow",
+        "2016-07-moscow",
+    }
+
+
+def test_seed_dates_are_publication_dates_not_footer_years():
+    articles = load_corpus(SHIPPED_CORPUS, use_cache=False).articles.set_index("title")
+    published = articles["published"].dt.strftime("%Y-%m-%d").to_dict()
+    precision = articles["date_precision"].to_dict()
+    assert published["Putin got what he really wanted from Kerry meeting"] == "2015-12-19"
+    assert published["Why is Putin meeting with Kerry?"] == "2015-05-12"
+    assert published["Putin Kerry Talks Fail"] == "2016-07-15"
+    assert published["The West has a rare window to put Putin in his place"] == "2022-01-01"
+    assert precision["The West has a rare window to put Putin in his place"] == "month"
+    assert published["Moscow intransigent towards Washington on the Syria crisis"] == "2013-05-15"
+    meetings = articles["meeting"].to_dict()
+    assert meetings["The West has a rare window to put Putin in his place"] == "none"
+    assert meetings["Putin got what he really wanted from Kerry meeting"] == "2015-12-moscow"
+
+
+def test_seed_text_is_kept_exactly_as_published():
+    articles = load_corpus(SHIPPED_CORPUS, use_cache=False).articles
+    for seed in sorted(SEEDS.glob("*.txt")):
+        raw = seed.read_text(encoding="utf-8")
+        assert (articles["text"] == raw).sum() == 1, seed.name
+
+
+def test_planted_defects_are_each_reported_with_file_and_field(registry_corpus: Path):
+    root = registry_corpus
+    _write(root, "good.md", GOOD.format(id="good"))
+    _write(
+        root,
+        "no-title.md",
+        GOOD.format(id="no-title").replace("title: Kerry and Putin meet in Sochi\n", ""),
+    )
+    _write(
+        root, "bad-outlet.md", GOOD.format(id="bad-outlet").replace("euromaidan-press", "pravda")
+    )
+    _write(
+        root,
+        "bad-meeting.md",
+        GOOD.format(id="bad-meeting").replace("2015-05-sochi", "2015-06-yalta"),
+    )
+    _write(root, "bad-date.md", GOOD.format(id="bad-date").replace("2015-05-12", "2015-02-30"))
+    _write(root, "dup-a.md", GOOD.format(id="dup-a"))
+    _write(root, "dup-b.md", GOOD.format(id="dup-a"))
+    _write(root, "empty.md", GOOD.format(id="empty").replace("Kerry flew to Sochi.\n", "  \n"))
+    _write(
+        root, "latin1.md", GOOD.format(id="latin1").encode("utf-8") + "Kyiv café".encode("latin-1")
+    )
+    _write(root, "binary.md", b"---\nid: binary\n---\n\x00\x01\x02")
+    _write(root, "huge.md", GOOD.format(id="huge") + "word " * 500_000)
+    _write(root, "bad-yaml.md", GOOD.format(id="bad-yaml").replace("language: en", "language: [en"))
+    _write(root, "notes.txt", "not an article")
+
+    corpus = load_corpus(root, use_cache=False)
+
+    reported = {(p.file.removeprefix("articles/"), p.field, p.severity) for p in corpus.problems}
+    assert reported == {
+        ("no-title.md", "title", "error"),
+        ("bad-outlet.md", "outlet", "error"),
+        ("bad-meeting.md", "meetings", "error"),
+        ("bad-date.md", "published", "error"),
+        ("dup-b.md", "id", "error"),
+        ("empty.md", "text", "error"),
+        ("latin1.md", "(encoding)", "error"),
+        ("binary.md", "(file)", "error"),
+        ("huge.md", "(file)", "error"),
+        ("bad-yaml.md", "(header)", "error"),
+        ("notes.txt", "(file)", "warning"),
+    }
+    assert list(corpus.articles["id"]) == ["dup-a", "good"]
+    messages = {p.file.removeprefix("articles/"): p for p in corpus.problems}
+    assert "not a real date" in messages["bad-date.md"].message
+    assert messages["latin1.md"].line == 12
+    assert "'pravda' is not in outlets.yaml" in messages["bad-outlet.md"].message
+    assert messages["bad-yaml.md"].line is not None
+
+
+def test_validate_command_exits_nonzero_and_names_each_problem(registry_corpus, capsys):
+    _write(registry_corpus, "good.md", GOOD.format(id="good"))
+    assert main(["validate", str(registry_corpus)]) == 0
+    _write(
+        registry_corpus,
+        "bad-date.md",
+        GOOD.format(id="bad-date").replace("2015-05-12", "2015-13-01"),
+    )
+    assert main(["validate", str(registry_corpus)]) == 1
+    out = capsys.readouterr().out
+    assert "error: articles/bad-date.md: published: '2015-13-01' is not a real date" in out
+    assert "1 articles valid" in out
+
+
+def test_validate_command_passes_on_shipped_corpus(capsys):
+    assert main(["validate", str(SHIPPED_CORPUS), "--no-cache"]) == 0
+    assert "5 articles valid, 6 outlets, 5 meetings; 0 errors" in capsys.readouterr().out
+
+
+def test_missing_corpus_folder_is_a_clear_error(tmp_path, capsys):
+    assert main(["validate", str(tmp_path / "nowhere")]) == 2
+    assert "does not exist" in capsys.readouterr().err
+
+
+def test_article_round_trips_through_its_file():
+    article = Article(
+        id="x-1",
+        title="A: title with 'quotes' and --- dashes",
+        outlet="osw",
+        text="---\nBody keeps its own lines\n\nexactly",
+        language="en",
+        published=PublishedDate.parse("2016-07"),
+        authors=("A. N.",),
+        meetings=("2016-07-moscow",),
+        inferred=(Inference("language", "en", "py3langid 0.99"),),
+        extra={"stories_id": 42},
+    )
+    assert parse_article(format_article(article).encode(), path="x-1.md") == article
+
+
+def test_parse_article_collects_every_problem_at_once():
+    text = "---\nid: Bad Id\nlanguage: english\nurl: ftp://x\n---\n"
+    with pytest.raises(CorpusFileError) as caught:
+        parse_article(text.encode(), path="a.md")
+    assert {p.field for p in caught.value.problems} == {
+        "id",
+        "title",
+        "outlet",
+        "language",
+        "url",
+        "text",
+    }
+
+
+def test_published_date_precision_forms():
+    assert PublishedDate.parse("2016") == PublishedDate(dt.date(2016, 1, 1), "year")
+    assert str(PublishedDate.parse("2022-01")) == "2022-01"
+    assert PublishedDate.parse("") == PublishedDate(None, "unknown")
+    with pytest.raises(ValueError, match="is before 1900"):
+        PublishedDate.parse("1066")
+    with pytest.raises(ValueError, match="write YYYY-MM-DD, YYYY-MM or YYYY"):
+        PublishedDate.parse("15 July 2016")
+
+
+def test_write_article_never_overwrites_silently(registry_corpus):
+    article = Article(id="a", title="t", outlet="osw", text="x", language="en")
+    write_article(article, registry_corpus)
+    with pytest.raises(FileExistsError, match="already exists"):
+        write_article(article, registry_corpus)
+    assert list((registry_corpus / "articles").iterdir()) == [registry_corpus / "articles" / "a.md"]
+
+
+def test_make_article_id_is_a_safe_readable_slug():
+    published = PublishedDate.parse("2015-12-19")
+    assert make_article_id("euromaidan-press", published, "Putin got what he wanted!") == (
+        "euromaidan-press-2015-12-19-putin-got-what-he-wanted"
+    )
+    assert make_article_id("osw", PublishedDate(None, "unknown"), "../../etc/passwd") == (
+        "osw-undated-etc-passwd"
+    )
+
+
+def test_cache_never_goes_stale_after_an_edit(registry_corpus):
+    _write(registry_corpus, "good.md", GOOD.format(id="good"))
+    assert load_corpus(registry_corpus).articles["title"].tolist() == [
+        "Kerry and Putin meet in Sochi"
+    ]
+    _write(registry_corpus, "good.md", GOOD.format(id="good").replace("meet in Sochi", "talk"))
+    assert load_corpus(registry_corpus).articles["title"].tolist() == ["Kerry and Putin talk"]
+
+
+def test_loaded_frame_types():
+    articles = load_corpus(SHIPPED_CORPUS).articles
+    assert pd.api.types.is_datetime64_any_dtype(articles["published"])
+    assert str(articles["year"].dtype) == "Int64"

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis.corpus.selection import Selection, filter_articles
+
+ARTICLES = pd.DataFrame(
+    {
+        "id": ["a", "b", "c", "d"],
+        "outlet": ["osw", "euromaidan-press", "euromaidan-press", "mcu-times"],
+        "outlet_group": ["think tank", "Ukrainian", "Ukrainian", "content farm"],
+        "year": pd.array([2013, 2015, None, 2022], dtype="Int64"),
+        "meetings": ["2013-05-moscow", "2015-05-sochi", "2015-05-sochi; 2015-12-moscow", ""],
+        "language": ["en", "en", "uk", "en"],
+    }
+)
+
+
+def _ids(selection: Selection) -> list[str]:
+    return filter_articles(ARTICLES, selection)["id"].tolist()
+
+
+def test_empty_selection_keeps_everything():
+    assert _ids(Selection()) == ["a", "b", "c", "d"]
+    assert Selection().describe() == "all articles"
+
+
+def test_each_filter():
+    assert _ids(Selection(outlets=("euromaidan-press",))) == ["b", "c"]
+    assert _ids(Selection(groups=("think tank", "content farm"))) == ["a", "d"]
+    assert _ids(Selection(years=(2014, 2022))) == ["b", "d"]
+    assert _ids(Selection(meetings=("2015-12-moscow",))) == ["c"]
+    assert _ids(Selection(meetings=("none",))) == ["d"]
+    assert _ids(Selection(languages=("uk",))) == ["c"]
+    assert _ids(Selection(outlets=("osw",), meetings=("2015-05-sochi",))) == []
+
+
+def test_filtering_does_not_touch_the_input():
+    before = ARTICLES.copy()
+    filter_articles(ARTICLES, Selection(outlets=("osw",)))
+    pd.testing.assert_frame_equal(ARTICLES, before)
+
+
+def test_an_inverted_year_range_is_a_clear_error():
+    with pytest.raises(ValueError, match="year range 2016–2013 is empty"):
+        filter_articles(ARTICLES, Selection(years=(2016, 2013)))
+
+
+def test_describe_names_the_filters():
+    selection = Selection(outlets=("osw",), years=(2013, 2015))
+    assert selection.describe() == "outlets: osw; years: 2013–2015"

@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+import pytest
+
+from analysis.ingest.duplicates import (
+    NearDuplicate,
+    find_near_duplicates,
+    normalize_text,
+    shingles,
+    text_fingerprint,
+)
+
+ORIGINAL = (
+    "US Secretary of State Antony Blinken has said there are two paths and that the possibility "
+    "of diplomacy and de-escalation was one of two that the US and the international community "
+    "had laid out for Moscow ahead of the meetings. Blinken met Russian Foreign Minister Sergey "
+    "Lavrov in Stockholm, Sweden, in December amid growing concern among Western powers that "
+    "Russia was preparing to invade Ukraine. Relations between the West and Russia never "
+    "recovered after that time; instead they sank to almost the lowest levels since the Cold "
+    "War. The NATO-Russia Council, founded in 2002 as a forum for cooperation between the West "
+    "and Russia, has not met for more than two years. Blinken said on Friday that progress could "
+    "be made during next week's diplomatic talks between US, European and Russian officials, but "
+    "that it had to be a two-way street in which Russia de-escalates its aggression against "
+    "Ukraine."
+)
+# The content farm's rewording of ORIGINAL (seed 003 style): synonyms swapped in,
+# sentences glued together, a site name added.
+REWORDED = (
+    "US Secretary of State Antony Blinken has said there are two ways and that the possibility "
+    "of diplomacy and de-escalation was one of two that the US and the international community "
+    "had outlined for Moscow ahead of the meetings. Blinken met with Russian Foreign Minister "
+    "Sergey Lavrov in Stockholm, Sweden in December due to growing concern among Western powers "
+    "that Russia was trying to invade Ukraine. Relations between the West and Russia never arose "
+    "after that time - instead, they reached almost the lowest levels of the Cold War.The "
+    "NATO-Russia Council, founded in 2002 as a talking point for Western-Russian cooperation, has "
+    "not met for over two years. Blinken said on Friday that progress could be made during next "
+    "week's diplomatic negotiations between US, European and Russian officials, but that it had "
+    "to be a two-way street where Russia de-escalates its aggression against Ukraine. MCU Times"
+)
+SAME_MEETING_OTHER_STORY = (
+    "Secretary of State Antony Blinken and Foreign Minister Sergey Lavrov met in Geneva on "
+    "Friday for ninety minutes. Neither side announced a breakthrough. Lavrov said Moscow was "
+    "waiting for written answers to its demands on NATO, and Blinken warned that any Russian "
+    "forces moving across the border into Ukraine would meet a swift, severe and united "
+    "response from the United States and its allies. Both men agreed to keep talking, and US "
+    "officials said a written response could be delivered next week."
+)
+
+
+def test_normalize_text_keeps_only_words_in_lower_case():
+    assert normalize_text("Putin  met\nKERRY, in Sochi!") == "putin met kerry in sochi"
+    assert text_fingerprint("Putin met Kerry.") == text_fingerprint("putin\n\nmet   Kerry")
+    assert text_fingerprint("Putin met Kerry.") != text_fingerprint("Kerry met Putin.")
+
+
+def test_shingles_are_distinct_word_trigrams():
+    assert len(shingles("a b c a b c")) == 3
+    assert len(shingles("two words")) == 0
+
+
+def test_reworded_copy_is_a_near_duplicate_and_another_story_is_not():
+    found = find_near_duplicates(
+        [shingles(REWORDED), shingles(SAME_MEETING_OTHER_STORY)], [shingles(ORIGINAL)]
+    )
+    assert len(found) == 1
+    assert found[0].index == 0
+    assert (found[0].among, found[0].of_index) == ("existing", 0)
+    assert found[0].similarity == pytest.approx(106 / 149)
+
+
+def test_a_copy_earlier_in_the_same_import_is_found():
+    found = find_near_duplicates(
+        [shingles(ORIGINAL), shingles(SAME_MEETING_OTHER_STORY), shingles(REWORDED)]
+    )
+    assert [(d.index, d.among, d.of_index) for d in found] == [(2, "new", 0)]
+
+
+def test_an_existing_text_wins_over_an_equally_close_new_one():
+    found = find_near_duplicates([shingles(ORIGINAL), shingles(ORIGINAL)], [shingles(ORIGINAL)])
+    assert found == [NearDuplicate(0, "existing", 0, 1.0), NearDuplicate(1, "existing", 0, 1.0)]
+
+
+def test_short_texts_are_never_near_duplicates():
+    short = "Kerry met Putin in Sochi on Tuesday."
+    assert find_near_duplicates([shingles(short)], [shingles(short)]) == []
+
+
+def test_threshold_must_be_a_share():
+    with pytest.raises(ValueError, match=r"threshold must be in \(0, 1\], got 1.5"):
+        find_near_duplicates([], [], threshold=1.5)

@@ -1,0 +1,196 @@
+"""Tokenization, stopwords and the document-term matrix."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from analysis.measures import terms as terms
+from analysis.measures.terms import (
+    TermCounts,
+    count_terms,
+    extract_terms,
+    load_stopwords,
+    token_spans,
+    tokenize,
+)
+
+
+def test_tokens_keep_hyphenated_and_numbered_names():
+    text = "Russia’s S-300 missiles, Resolution 2254, al-Nusra and Covid-19."
+    assert tokenize(text) == [
+        "russia",
+        "s-300",
+        "missiles",
+        "resolution",
+        "2254",
+        "al-nusra",
+        "and",
+        "covid-19",
+    ]
+
+
+def test_markup_urls_and_punctuation_give_no_terms():
+    text = '<div class="x">&nbsp;</div> *** ### --- ... ;;; ___ http://example.com/?a=1 a@b.org'
+    assert extract_terms(text) == {}
+
+
+def test_html_is_stripped_and_entities_decoded():
+    text = "<p>Kerry &amp; Putin</p><script>var tracking = 1;</script>"
+    assert extract_terms(text) == {"kerry": 1, "putin": 1, "kerry putin": 1}
+
+
+def test_phrases_do_not_start_or_end_with_stopwords_but_may_hold_them():
+    terms = extract_terms("The Secretary of State met the Congress of Vienna.")
+    assert list(terms) == [
+        "secretary",
+        "state",
+        "met",
+        "congress",
+        "vienna",
+        "state met",
+        "secretary of state",
+        "met the congress",
+        "congress of vienna",
+    ]
+
+
+def test_phrases_do_not_cross_punctuation_or_paragraphs():
+    terms = extract_terms("Regime change. Change course\n\nKerry; Putin")
+    assert "change change" not in terms
+    assert "course kerry" not in terms
+    assert "kerry putin" not in terms
+    assert terms["regime change"] == 1
+    assert terms["change course"] == 1
+
+
+def test_words_every_article_shares_survive():
+    texts = ["Kerry met Putin in Sochi.", "Putin and Kerry in Moscow.", "Kerry, Putin: talks."]
+    counts = count_terms(texts)
+    columns = {term: k for k, term in enumerate(counts.terms)}
+    dense = counts.counts.toarray()
+    assert dense[:, columns["kerry"]].tolist() == [1, 1, 1]
+    assert dense[:, columns["putin"]].tolist() == [1, 1, 1]
+
+
+def test_count_terms_returns_csr_counts_with_terms_and_lengths():
+    counts = count_terms(["Regime change now, regime change!", "regime change", "peace"])
+    assert sp.issparse(counts.counts)
+    assert counts.counts.format == "csr"
+    assert counts.terms.tolist() == ["regime", "change", "peace", "regime change"]
+    assert counts.n_words.tolist() == [1, 1, 1, 2]
+    assert counts.counts.toarray().tolist() == [[2, 2, 0, 2], [1, 1, 0, 1], [0, 0, 1, 0]]
+    assert counts.doc_tokens.tolist() == [5, 2, 1]
+
+
+def test_phrases_seen_once_in_the_corpus_are_not_terms():
+    counts = count_terms(["Minsk agreements", "minsk agreements", "regime change"])
+    assert counts.terms.tolist() == ["minsk", "agreements", "regime", "change", "minsk agreements"]
+    single = count_terms(["regime change"], min_phrase_count=1)
+    assert "regime change" in single.terms.tolist()
+
+
+def test_no_phrase_spans_two_articles():
+    counts = count_terms(["kerry putin", "kerry putin", "putin kerry"], min_phrase_count=1)
+    assert counts.terms.tolist() == ["kerry", "putin", "kerry putin", "putin kerry"]
+    assert counts.counts.toarray()[:, 2:].tolist() == [[1, 0], [1, 0], [0, 1]]
+
+
+def _as_dict(counts: TermCounts) -> dict[str, list[int]]:
+    dense = counts.counts.toarray()
+    return {term: dense[:, k].tolist() for k, term in enumerate(counts.terms)}
+
+
+def test_bucketed_numbering_and_ranked_prefixes_give_the_same_counts(monkeypatch):
+    texts = [
+        "Regime change in Syria, regime change in Libya. Secretary of State Kerry.",
+        "The Secretary of State said regime change in Syria was over.",
+        "Kerry, Secretary of State, met Putin about regime change in Syria.",
+    ]
+    expected = _as_dict(count_terms(texts))
+    monkeypatch.setattr(terms, "_BUCKET_SIZE", 2)
+    assert _as_dict(count_terms(texts)) == expected
+    monkeypatch.setattr(terms, "_codes_fit", lambda codes, vocabulary_size: False)
+    assert _as_dict(count_terms(texts)) == expected
+    assert expected["change in syria"] == [1, 1, 1]
+    assert expected["secretary of state"] == [1, 1, 1]
+
+
+def test_russian_stopwords_are_removed():
+    terms = extract_terms("Министр и госсекретарь США не договорились о Сирии.")
+    assert [t for t in terms if " " not in t] == [
+        "министр",
+        "госсекретарь",
+        "сша",
+        "договорились",
+        "сирии",
+    ]
+
+
+def test_ukrainian_stopwords_are_removed_and_apostrophes_kept():
+    terms = extract_terms("Він сказав, що Україна та Росія обговорили п’ять питань.")
+    assert [t for t in terms if " " not in t] == [
+        "сказав",
+        "україна",
+        "росія",
+        "обговорили",
+        "п'ять",
+        "питань",
+    ]
+    assert "україна та росія" in terms
+
+
+def test_a_language_without_stopwords_still_gives_terms():
+    assert load_stopwords("de") == frozenset()
+    terms = extract_terms("Der Außenminister traf Putin.", languages=["de"])
+    assert list(terms)[:4] == ["der", "außenminister", "traf", "putin"]
+
+
+def test_stopword_lists_ship_for_three_languages():
+    assert {"the", "of", "didn't"} <= load_stopwords("en")
+    assert {"и", "не", "что"} <= load_stopwords("ru")
+    assert {"і", "та", "що"} <= load_stopwords("uk")
+
+
+def test_bad_language_code_is_refused():
+    with pytest.raises(
+        ValueError, match=r"language must be a 2- or 3-letter lowercase code, got 'EN'"
+    ):
+        load_stopwords("EN")
+
+
+def test_languages_must_not_be_a_bare_string():
+    with pytest.raises(ValueError, match=r"languages must be a collection of codes"):
+        count_terms(["kerry"], languages="en")
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"max_words": 0}, r"max_words must be between 1 and 5, got 0"),
+        ({"min_phrase_count": 0}, r"min_phrase_count must be at least 1, got 0"),
+    ],
+)
+def test_count_terms_option_checks(options, message):
+    with pytest.raises(ValueError, match=message):
+        count_terms(["kerry"], **options)
+
+
+def test_texts_must_be_strings():
+    texts: list = ["kerry", np.nan]
+    with pytest.raises(ValueError, match=r"texts must be strings, got float"):
+        count_terms(texts)
+
+
+def test_token_spans_point_into_the_original_text():
+    text = "Russia’s S-300. <b>Regime</b> change"
+    spans = token_spans(text)
+    assert [token for token, _, _ in spans] == ["russia", "s-300", "", "regime", "change"]
+    assert [text[start:end] for _, start, end in spans] == [
+        "Russia’s",
+        "S-300",
+        ".",
+        "Regime",
+        "change",
+    ]
