@@ -1,4 +1,4 @@
-"""Shared fixtures: the repository's paths and a tiny corpus folder to build on."""
+"""Shared fixtures: the repository's paths, the seed documents and a tiny corpus folder."""
 
 from __future__ import annotations
 
@@ -7,15 +7,34 @@ from pathlib import Path
 
 import pytest
 
+from analysis.corpus.articles import parse_article
+from analysis.corpus.types import Article
+
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED_CORPUS = REPO / "corpus"
-SEEDS = REPO.parent / "shared" / "seeds"
 
 
 @pytest.fixture(autouse=True)
 def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
     """Keep the parse cache of every test apart from the user's."""
     monkeypatch.setenv("NARRATIVES_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
+@pytest.fixture(scope="session")
+def seed_articles() -> dict[str, Article]:
+    """The five seed documents, parsed from their copies in the shipped corpus.
+
+    Keyed by the seed's file name (``000_418bdc3f17c81445.txt``), which each article
+    records in its header as ``extra.source_document``; ``text`` is the document as
+    collected, page chrome included.
+    """
+    seeds: dict[str, Article] = {}
+    for path in sorted((SHIPPED_CORPUS / "articles").glob("*.md")):
+        article = parse_article(path.read_bytes(), path=str(path))
+        source = str(article.extra.get("source_document", ""))
+        if source.startswith("seeds/"):
+            seeds[source.removeprefix("seeds/")] = article
+    return dict(sorted(seeds.items()))
 
 
 @pytest.fixture

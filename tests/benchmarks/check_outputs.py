@@ -11,6 +11,8 @@ the only fields that differ between two runs of the same code.
 
 ``--check`` exits 1 and names every file whose bytes differ from the recorded ones.
 A change that means to alter the outputs re-records the file in the same commit.
+The test suite checks the seed runs alone (``seed_fingerprints``) in
+``tests/analysis/pipeline/test_outputs.py``.
 """
 
 from __future__ import annotations
@@ -26,7 +28,6 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 COMMAND = [sys.executable, "-m", "analysis.cli", "analyze"]
 RUNS: dict[str, list[str]] = {
@@ -60,26 +61,49 @@ def _analyze(corpus: Path, extra: list[str], cache: Path) -> dict[str, str]:
         return {p.name: _digest(p) for p in sorted(Path(out).iterdir())}
 
 
-def fingerprints(bench_articles: int) -> dict[str, dict[str, str]]:
-    """``{corpus/run: {file name: sha256}}`` for every corpus and option set."""
+def _runs(name: str, corpus: Path, compare: list[str], cache: Path) -> dict[str, dict[str, str]]:
+    result: dict[str, dict[str, str]] = {}
+    for run, extra in RUNS.items():
+        options = extra + compare if run == "compare" else extra
+        result[f"{name}/{run}"] = _analyze(corpus, options, cache)
+    return result
+
+
+def seed_fingerprints(scratch: Path) -> dict[str, dict[str, str]]:
+    """``{seeds/run: {file name: sha256}}`` for a copy of ``corpus/`` made in ``scratch``."""
+    seeds = scratch / "seeds"
+    shutil.copytree(ROOT / "corpus", seeds)
+    return _runs("seeds", seeds, SEED_COMPARE, scratch / "cache")
+
+
+def bench_fingerprints(scratch: Path, articles: int) -> dict[str, dict[str, str]]:
+    """``{bench-N/run: {file name: sha256}}`` for a benchmark corpus written in ``scratch``."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
     from bench_pipeline import make_corpus, write_corpus
 
-    result: dict[str, dict[str, str]] = {}
+    bench = scratch / "bench"
+    bench.mkdir()
+    write_corpus(make_corpus(articles), bench)
+    return _runs(f"bench-{articles}", bench, BENCH_COMPARE, scratch / "cache")
+
+
+def fingerprints(bench_articles: int) -> dict[str, dict[str, str]]:
+    """``{corpus/run: {file name: sha256}}`` for every corpus and option set."""
     with tempfile.TemporaryDirectory() as scratch:
-        seeds = Path(scratch) / "seeds"
-        shutil.copytree(ROOT / "corpus", seeds)
-        bench = Path(scratch) / "bench"
-        bench.mkdir()
-        write_corpus(make_corpus(bench_articles), bench)
-        cache = Path(scratch) / "cache"
-        for name, corpus, compare in (
-            ("seeds", seeds, SEED_COMPARE),
-            (f"bench-{bench_articles}", bench, BENCH_COMPARE),
-        ):
-            for run, extra in RUNS.items():
-                options = extra + compare if run == "compare" else extra
-                result[f"{name}/{run}"] = _analyze(corpus, options, cache)
-    return result
+        return {
+            **seed_fingerprints(Path(scratch)),
+            **bench_fingerprints(Path(scratch), bench_articles),
+        }
+
+
+def differing(recorded: dict[str, dict[str, str]], found: dict[str, dict[str, str]]) -> list[str]:
+    """``run/file`` for every file whose digest differs, or that only one side has."""
+    return [
+        f"{run}/{name}"
+        for run in sorted(set(recorded) | set(found))
+        for name in sorted(set(recorded.get(run, {})) | set(found.get(run, {})))
+        if recorded.get(run, {}).get(name) != found.get(run, {}).get(name)
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -96,12 +120,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{args.record}: {files} files in {len(found)} runs recorded")
         return 0
     recorded = json.loads(args.check.read_text())
-    differ = [
-        f"{run}/{name}"
-        for run in sorted(set(recorded) | set(found))
-        for name in sorted(set(recorded.get(run, {})) | set(found.get(run, {})))
-        if recorded.get(run, {}).get(name) != found.get(run, {}).get(name)
-    ]
+    differ = differing(recorded, found)
     for item in differ:
         print(f"differs: {item}")
     files = sum(len(v) for v in found.values())

@@ -166,6 +166,29 @@ def test_an_upload_with_markup_runs_nothing_and_shows_as_text(page, dashboard_ur
     screenshot(page, "reader-hostile-upload")
 
 
+# Computed colours of the app, its sidebar and headings, and the background layer of each chart.
+THEME_COLOURS = """() => {
+    const colours = selector => {
+        const style = getComputedStyle(document.querySelector(selector));
+        return [style.backgroundColor, style.color];
+    };
+    return {
+        app: colours("[data-testid=stApp]"),
+        sidebar: colours("[data-testid=stSidebar]"),
+        heading: colours("[data-testid=stMain] h1"),
+        charts: [...document.querySelectorAll("[data-testid=stPlotlyChart]")].map(
+            chart => getComputedStyle(chart.querySelector(".main-svg")).backgroundColor
+        ),
+    };
+}"""
+
+
+def _lightness(css_colour: str) -> float:
+    """Luma of a computed colour such as ``rgb(23, 22, 20)``: 0 is black, 1 is white."""
+    red, green, blue = (int(part) / 255 for part in re.findall(r"\d+", css_colour)[:3])
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
 @pytest.mark.parametrize("path", ["", "contrasts", "reader"])
 def test_dark_theme_pages(browser, dashboard_url, path):
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, color_scheme="dark")
@@ -174,6 +197,15 @@ def test_dark_theme_pages(browser, dashboard_url, path):
         page.goto(f"{dashboard_url}/{path}")
         _wait_for_app(page, PAGES[path])
         _no_error_on(page)
+        colours = page.evaluate(THEME_COLOURS)
         screenshot(page, f"dark-{path or 'overview'}")
     finally:
         context.close()
+    for part in ("app", "sidebar"):
+        background, text = colours[part]
+        assert _lightness(background) < 0.2, f"{part} background {background} is not dark"
+        assert _lightness(text) > 0.8, f"{part} text {text} is not light"
+    assert _lightness(colours["heading"][1]) > 0.8, f"heading {colours['heading'][1]} is not light"
+    for background in colours["charts"]:
+        transparent = background == "rgba(0, 0, 0, 0)"
+        assert transparent or _lightness(background) < 0.2, f"chart background {background}"

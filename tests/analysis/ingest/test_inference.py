@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from analysis.corpus.registry import load_meetings, load_outlets
-from analysis.corpus.types import Inference, PublishedDate
+from analysis.corpus.types import Article, Inference, PublishedDate
 from analysis.ingest.inference import (
     infer_language,
     infer_meetings,
@@ -13,7 +13,7 @@ from analysis.ingest.inference import (
     outlet_for_url,
     parse_published,
 )
-from tests.conftest import SEEDS, SHIPPED_CORPUS
+from tests.conftest import SHIPPED_CORPUS
 
 MEETINGS, _ = load_meetings(SHIPPED_CORPUS)
 OUTLETS, _ = load_outlets(SHIPPED_CORPUS)
@@ -106,8 +106,8 @@ def test_undated_moscow_article_with_a_distinctive_subject_is_placed():
     assert infer_meetings(text, UNDATED, MEETINGS)[0] == ("2016-07-moscow",)
 
 
-def test_blinken_lavrov_seed_covers_no_meeting():
-    text = (SEEDS / "003_a32b31f8f4665c4d.txt").read_text(encoding="utf-8")
+def test_blinken_lavrov_seed_covers_no_meeting(seed_articles: dict[str, Article]):
+    text = seed_articles["003_a32b31f8f4665c4d.txt"].text
     assert infer_meetings(text, parse_published("2022-01"), MEETINGS)[0] == ()
 
 

@@ -1,15 +1,38 @@
 from __future__ import annotations
 
+import gc
+import os
 import sys
 
 import pytest
 
 from analysis.pipeline.memory import release_freed_memory
 
+MB = 2**20
+
+
+def _resident_bytes() -> int:
+    with open("/proc/self/statm", encoding="ascii") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc_trim is Linux's")
 def test_freed_memory_is_given_back_on_linux():
+    release_freed_memory()  # so that earlier tests' free pages cannot hold the new strings
+    before = _resident_bytes()
+    # 2 KB strings come from malloc's heap, not Python's small-object arenas; the block
+    # allocated after them keeps the top of the heap in use, so freeing them alone
+    # cannot shrink the heap and their pages stay resident until malloc_trim.
+    strings = [b"x" * 2000 + i.to_bytes(4, "little") for i in range(20_000)]
+    top = b"y" * 2000
+    grown = _resident_bytes() - before
+    del strings
+    gc.collect()
     assert release_freed_memory() is True
+    kept = _resident_bytes() - before
+    assert grown > 30 * MB
+    assert kept < grown / 4, f"{kept / MB:.1f} MB of {grown / MB:.1f} MB still resident"
+    del top
 
 
 def test_elsewhere_asking_does_nothing(monkeypatch: pytest.MonkeyPatch):

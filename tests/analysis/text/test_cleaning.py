@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
+from analysis.corpus.registry import load_outlets
+from analysis.corpus.types import Article
 from analysis.text.cleaning import (
     CleanedText,
     Removal,
@@ -13,23 +13,8 @@ from analysis.text.cleaning import (
     learn_boilerplate,
     normalize_characters,
 )
+from tests.conftest import SHIPPED_CORPUS
 
-SEEDS = Path(__file__).resolve().parents[3].parent / "shared" / "seeds"
-SEED_META = {
-    "000": (
-        "Putin got what he really wanted from Kerry meeting",
-        "euromaidan-press",
-        "Euromaidan Press",
-    ),
-    "001": ("Why is Putin meeting with Kerry?", "euromaidan-press", "Euromaidan Press"),
-    "002": ("Putin Kerry Talks Fail", "robinwestenra-blog", ""),
-    "003": ("The West has a rare window to put Putin in his place", "mcu-times", "MCU Times"),
-    "004": (
-        "Moscow intransigent towards Washington on the Syria crisis",
-        "osw",
-        "OSW – Centre for Eastern Studies",
-    ),
-}
 PESKOV = '"Talks were rather constructive, rather honest and detailed," Peskov said.'
 
 
@@ -38,13 +23,12 @@ def _frame(rows: list[tuple[str, str, str, str, str]]) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def seeds() -> pd.DataFrame:
-    if not SEEDS.is_dir():
-        pytest.skip(f"seed documents not found at {SEEDS}")
-    rows = []
-    for path in sorted(SEEDS.glob("*.txt")):
-        title, outlet, outlet_name = SEED_META[path.name[:3]]
-        rows.append((path.name[:3], title, outlet, outlet_name, path.read_text(encoding="utf-8")))
+def seeds(seed_articles: dict[str, Article]) -> pd.DataFrame:
+    outlets, _ = load_outlets(SHIPPED_CORPUS)
+    rows = [
+        (name[:3], article.title, article.outlet, outlets[article.outlet].name, article.text)
+        for name, article in seed_articles.items()
+    ]
     return _frame(rows)
 
 
