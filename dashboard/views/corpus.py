@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis.ingest.importer import ImportMetadata, ImportReport, import_articles
-from analysis.pipeline.prepare import ARTICLE_EXPORT_COLUMNS
+from analysis.pipeline.tables import ARTICLE_EXPORT_COLUMNS
 from dashboard import layout
 from dashboard.data import corpus_changed, corpus_dir
 
