@@ -11,8 +11,8 @@ from analysis.text.cleaning import (
     clean_articles,
     clean_text,
     learn_boilerplate,
-    normalize_characters,
 )
+from analysis.text.normalize import normalize_characters
 
 SEEDS = Path(__file__).resolve().parents[3].parent / "shared" / "seeds"
 SEED_META = {
