@@ -12,7 +12,9 @@ from pathlib import Path
 from analysis.corpus.articles import load_corpus
 from analysis.corpus.selection import Selection
 from analysis.corpus.types import Problem
-from analysis.ingest.importer import ImportMetadata, import_articles, render_report
+from analysis.ingest.importer import import_articles
+from analysis.ingest.records import ImportMetadata
+from analysis.ingest.report import render_report
 from analysis.pipeline.export import MANIFEST_FILE, write_analysis
 from analysis.pipeline.prepare import AnalysisOptions, prepare_corpus
 from analysis.pipeline.tables import GROUPING_COLUMNS
