@@ -45,7 +45,7 @@ from analysis.corpus.articles import ARTICLES_DIR, format_article, load_corpus
 from analysis.corpus.registry import Meeting, Outlet, load_meetings, load_outlets
 from analysis.corpus.types import Article, Problem
 from analysis.ingest.duplicates import find_near_duplicates, shingles, text_fingerprint
-from analysis.ingest.formats import FormatError, SourceRecord, read_records
+from analysis.ingest.formats import read_records
 from analysis.ingest.records import ImportMetadata, checked_metadata, record_article
 from analysis.ingest.report import (
     AddedArticle,
@@ -53,6 +53,7 @@ from analysis.ingest.report import (
     ImportReport,
     SkippedArticle,
 )
+from analysis.ingest.source import FormatError, SourceRecord
 
 __all__ = ["Source", "import_articles"]
 

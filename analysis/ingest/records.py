@@ -16,7 +16,6 @@ from dataclasses import dataclass, replace
 from analysis.corpus.articles import make_article_id
 from analysis.corpus.registry import MEETINGS_FILE, OUTLETS_FILE, Meeting, Outlet
 from analysis.corpus.types import Article, Inference, Problem, PublishedDate
-from analysis.ingest.formats import SourceRecord
 from analysis.ingest.inference import (
     infer_language,
     infer_meetings,
@@ -24,6 +23,7 @@ from analysis.ingest.inference import (
     outlet_for_url,
     parse_published,
 )
+from analysis.ingest.source import SourceRecord
 
 __all__ = ["ImportMetadata", "checked_metadata", "record_article"]
 
