@@ -3,26 +3,21 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from analysis.corpus.articles import load_corpus, write_text_atomically
+from analysis.corpus.articles import load_corpus
 from analysis.corpus.selection import Selection
 from analysis.corpus.types import Problem
-from analysis.ingest.importer import ImportMetadata, import_articles, render_report
-from analysis.pipeline.export import write_csv
-from analysis.pipeline.prepare import (
-    GROUPING_COLUMNS,
-    AnalysisOptions,
-    analysis_tables,
-    csv_parts,
-    manifest,
-    prepare_corpus,
-)
+from analysis.ingest.importer import import_articles
+from analysis.ingest.records import ImportMetadata
+from analysis.ingest.report import render_report
+from analysis.pipeline.export import MANIFEST_FILE, write_analysis
+from analysis.pipeline.prepare import AnalysisOptions, prepare_corpus
+from analysis.pipeline.tables import GROUPING_COLUMNS
 
 __all__ = ["default_corpus_dir", "main"]
 
@@ -89,40 +84,23 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     )
     prepared = prepare_corpus(corpus, options=options)
     selection = _selection(args)
+    out = Path(args.out)
     try:
-        tables = analysis_tables(
+        rows = write_analysis(
             prepared,
             selection,
-            by=args.group_by,
+            out,
+            group_by=args.group_by,
             compare=tuple(args.compare) if args.compare else None,
             kwic_terms=tuple(args.kwic or ()),
             top=args.top,
-            evidence_sentences=False,
         )
     except ValueError as err:
         print(f"narratives: {err}", file=sys.stderr)
         return 2
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    for name, table in tables.items():
-        write_csv(csv_parts(prepared, table), out / f"{name}.csv")
-    record = manifest(
-        prepared,
-        selection,
-        parameters={
-            "group_by": args.group_by,
-            "compare": args.compare,
-            "kwic": args.kwic,
-            "top": args.top,
-        },
-        tables={name: len(table) for name, table in tables.items()},
-    )
-    write_text_atomically(
-        out / "manifest.json", json.dumps(record, indent=2, sort_keys=True) + "\n"
-    )
-    for name, table in tables.items():
-        print(f"{out / (name + '.csv')}: {len(table)} rows")
-    print(f"{out / 'manifest.json'}: {selection.describe()}")
+    for name, count in rows.items():
+        print(f"{out / (name + '.csv')}: {count} rows")
+    print(f"{out / MANIFEST_FILE}: {selection.describe()}")
     return 0
 
 

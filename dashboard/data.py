@@ -17,7 +17,6 @@ Three layers:
 from __future__ import annotations
 
 import io
-import json
 import os
 import threading
 import time
@@ -35,16 +34,9 @@ import streamlit as st
 from analysis.corpus.articles import ARTICLES_DIR, Corpus, load_corpus
 from analysis.corpus.selection import Selection, filter_articles
 from analysis.corpus.types import Problem
-from analysis.pipeline.prepare import (
-    AnalysisOptions,
-    PreparedCorpus,
-    analysis_tables,
-    csv_parts,
-    keyword_table,
-    manifest,
-    prepare_corpus,
-    term_contrasts,
-)
+from analysis.pipeline.export import write_analysis
+from analysis.pipeline.prepare import AnalysisOptions, PreparedCorpus, prepare_corpus
+from analysis.pipeline.tables import keyword_table, term_contrasts
 from analysis.review.hand_labels import OVERRIDES_FILE, load_overrides
 
 __all__ = [
@@ -283,7 +275,7 @@ def contrasts(
     compare: tuple[str, str] | None = None,
     top: int | None = None,
 ) -> pd.DataFrame:
-    """:func:`analysis.pipeline.prepare.term_contrasts`, cached per filters and options."""
+    """:func:`analysis.pipeline.tables.term_contrasts`, cached per filters and options."""
     return _contrasts(
         prepared, _options_key(prepared), selection, repr(selection), by, compare, top
     )
@@ -301,7 +293,7 @@ def _kwic(
 
 
 def keyword_in_context(prepared: PreparedCorpus, selection: Selection, term: str) -> pd.DataFrame:
-    """:func:`analysis.pipeline.prepare.keyword_table`, cached per filters and term."""
+    """:func:`analysis.pipeline.tables.keyword_table`, cached per filters and term."""
     return _kwic(prepared, _options_key(prepared), selection, repr(selection), term)
 
 
@@ -410,40 +402,18 @@ def export_bundle(
 ) -> bytes:
     """A zip of every analysis table and ``manifest.json``, as ``narratives analyze`` writes them.
 
-    The same library calls as the command line with the same filters, so the
-    CSV files are byte-identical to its output (the manifest differs only in
-    its creation time).
+    Written by :func:`analysis.pipeline.export.write_analysis`, as the command
+    line writes them, so with the same filters the CSV files are byte-identical
+    to its output (the manifest differs only in its creation time).
 
     Raises
     ------
     ValueError
         If the selection is empty or the contrast cannot be made.
     """
-    tables = analysis_tables(
-        prepared,
-        selection,
-        by=by,
-        compare=compare,
-        kwic_terms=kwic_terms,
-        evidence_sentences=False,
-    )
-    record = manifest(
-        prepared,
-        selection,
-        parameters={
-            "group_by": by,
-            "compare": list(compare) if compare else None,
-            "kwic": list(kwic_terms) or None,
-            "top": None,
-        },
-        tables={name: len(table) for name, table in tables.items()},
-    )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
-        for name, table in tables.items():
-            # Written part by part, as `narratives analyze` writes them.
-            with bundle.open(f"{name}.csv", "w") as member:
-                for part in csv_parts(prepared, table):
-                    member.write(part.encode("utf-8"))
-        bundle.writestr("manifest.json", json.dumps(record, indent=2, sort_keys=True) + "\n")
+        write_analysis(
+            prepared, selection, bundle, group_by=by, compare=compare, kwic_terms=kwic_terms
+        )
     return buffer.getvalue()

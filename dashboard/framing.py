@@ -16,7 +16,8 @@ import pandas as pd
 import streamlit as st
 
 from analysis.corpus.selection import Selection
-from analysis.pipeline.prepare import PreparedCorpus, evidence_text
+from analysis.labels.evidence import evidence_text
+from analysis.pipeline.prepare import PreparedCorpus
 from dashboard import layout
 from dashboard.data import PerTable, articles_by_id
 

@@ -21,8 +21,8 @@ import streamlit as st
 
 from analysis.corpus.articles import Corpus
 from analysis.corpus.selection import Selection
-from analysis.pipeline.export import to_csv_bytes
 from analysis.pipeline.prepare import PreparedCorpus
+from analysis.pipeline.safe_csv import to_csv_bytes
 from dashboard.data import (
     CorpusUnavailableError,
     get_corpus,

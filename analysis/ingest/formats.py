@@ -1,11 +1,13 @@
 """Readers of the file formats articles can be imported from.
 
-Each reader turns one input file into :class:`SourceRecord` objects: the raw
-metadata fields under our names, the text, extra fields, and the problems of
-that record. Supported: plain text (``.txt``), Markdown (``.md``, with or
-without our YAML header), saved web pages (``.html``, ``.htm``), ``.csv`` and
-JSON lines (``.jsonl``, ``.ndjson``). CSV and JSONL are read row by row, so a
-file of tens of thousands of rows never sits in memory whole.
+Each reader turns one input file into
+:class:`analysis.ingest.source.SourceRecord` objects: the raw metadata fields
+under our names, the text, extra fields, and the problems of that record.
+Supported: plain text (``.txt``), Markdown (``.md``, with or without our YAML
+header), saved web pages (``.html``, ``.htm``; read by
+:mod:`analysis.ingest.pages`), ``.csv`` and JSON lines (``.jsonl``,
+``.ndjson``). CSV and JSONL are read row by row, so a file of tens of
+thousands of rows never sits in memory whole.
 
 Text must be UTF-8 (a byte-order mark is allowed). Bytes that are not are
 reported with the file and line and the record is refused; nothing is decoded
@@ -20,23 +22,16 @@ import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from typing import IO, Any
 
 from tqdm import tqdm
 
 from analysis.corpus.articles import MAX_ARTICLE_BYTES, CorpusFileError, parse_article
-from analysis.corpus.types import Article, Inference, Problem
-from analysis.ingest.inference import parse_published
+from analysis.corpus.types import Inference, Problem
+from analysis.ingest.pages import page_record
+from analysis.ingest.source import FormatError, SourceRecord, decode, encoding_problem
 
-__all__ = [
-    "COLUMN_NAMES",
-    "FORMATS",
-    "MAX_PAGE_BYTES",
-    "FormatError",
-    "SourceRecord",
-    "read_records",
-]
+__all__ = ["COLUMN_NAMES", "FORMATS", "MAX_PAGE_BYTES", "read_records"]
 
 #: Our field names and the column (or JSON key) names that give them, compared
 #: case-insensitively with spaces and hyphens read as underscores.
@@ -67,39 +62,6 @@ FORMATS = {
 MAX_PAGE_BYTES = 20 * 1024 * 1024
 
 _FIELD_OF_COLUMN = {name: field for field, names in COLUMN_NAMES.items() for name in names}
-
-
-class FormatError(ValueError):
-    """An input file that cannot be read at all; ``problems`` says why."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("; ".join(str(p) for p in problems))
-        self.problems = problems
-
-
-@dataclass(frozen=True)
-class SourceRecord:
-    """One article as read from an input file, before validation.
-
-    ``fields`` holds the values found under our field names (see
-    :data:`COLUMN_NAMES`, plus ``text``); ``extra`` the other columns, by their
-    own names; ``inferred`` what the reader inferred (a title from the first
-    line, a date from a page's metadata); ``article`` the parsed article when
-    the file already had our YAML header.
-    """
-
-    source: str
-    line: int | None
-    fields: dict[str, str]
-    extra: dict[str, Any] = field(default_factory=dict)
-    inferred: tuple[Inference, ...] = ()
-    article: Article | None = None
-    problems: tuple[Problem, ...] = ()
-
-    @property
-    def where(self) -> str:
-        """``file`` or ``file:line``, as problems name it."""
-        return self.source if self.line is None else f"{self.source}:{self.line}"
 
 
 def read_records(name: str, stream: IO[bytes], *, progress: bool = False) -> Iterator[SourceRecord]:
@@ -154,28 +116,8 @@ def read_records(name: str, stream: IO[bytes], *, progress: bool = False) -> Ite
                     )
                 ]
             )
-        readers = {"text": _text_record, "markdown": _markdown_record, "html": _html_record}
+        readers = {"text": _text_record, "markdown": _markdown_record, "html": page_record}
         yield readers[kind](name, data)
-
-
-# --- decoding -----------------------------------------------------------------------------
-
-
-def _decode(data: bytes, name: str) -> str:
-    try:
-        return data.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
-        raise FormatError([_encoding_problem(name, data[err.start], err.start, line)]) from None
-
-
-def _encoding_problem(name: str, byte: int, offset: int, line: int) -> Problem:
-    return Problem(
-        name,
-        "(encoding)",
-        f"byte 0x{byte:02x} at offset {offset} is not UTF-8; re-save the file as UTF-8",
-        line,
-    )
 
 
 @dataclass
@@ -194,7 +136,7 @@ class _Lines:
             try:
                 text = raw.decode("utf-8")
             except UnicodeDecodeError as err:
-                self.bad[self.number] = _encoding_problem(
+                self.bad[self.number] = encoding_problem(
                     self.name, raw[err.start], self.offset + err.start, self.number
                 )
                 text = raw.decode("utf-8", errors="replace")
@@ -215,7 +157,7 @@ def _first_line(text: str) -> str:
 
 
 def _text_record(name: str, data: bytes) -> SourceRecord:
-    text = _decode(data, name)
+    text = decode(data, name)
     title = _first_line(text)
     return SourceRecord(
         name,
@@ -234,7 +176,7 @@ def _markdown_record(name: str, data: bytes) -> SourceRecord:
         return SourceRecord(
             name, None, {"title": article.title, "text": article.text}, article=article
         )
-    text = _decode(data, name)
+    text = decode(data, name)
     title = _first_line(text).lstrip("#").strip()
     return SourceRecord(
         name,
@@ -242,132 +184,6 @@ def _markdown_record(name: str, data: bytes) -> SourceRecord:
         {"title": title, "text": text},
         inferred=(Inference("title", title, "first non-empty line of the text"),),
     )
-
-
-class _PageMetadata(HTMLParser):
-    """Collects the metadata of a saved page: meta tags, canonical link, JSON-LD, <time>."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.meta: dict[str, str] = {}
-        self.canonical = ""
-        self.title = ""
-        self.time = ""
-        self.json_ld: list[str] = []
-        self._in: str | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {k.lower(): (v or "").strip() for k, v in attrs}
-        if tag == "meta":
-            key = (
-                values.get("property") or values.get("name") or values.get("itemprop") or ""
-            ).lower()
-            if key and values.get("content") and key not in self.meta:
-                self.meta[key] = values["content"]
-        elif tag == "link" and "canonical" in values.get("rel", "").lower().split():
-            self.canonical = self.canonical or values.get("href", "")
-        elif tag == "time" and values.get("datetime") and not self.time:
-            self.time = values["datetime"]
-        elif tag == "title" and not self.title:
-            self._in = "title"
-        elif tag == "script" and values.get("type", "").lower() == "application/ld+json":
-            self._in = "json-ld"
-            self.json_ld.append("")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("title", "script"):
-            self._in = None
-
-    def handle_data(self, data: str) -> None:
-        if self._in == "title":
-            self.title += data
-        elif self._in == "json-ld":
-            self.json_ld[-1] += data
-
-
-def _json_ld_objects(blocks: Iterable[str]) -> Iterator[Mapping[str, Any]]:
-    for block in blocks:
-        try:
-            data = json.loads(block)
-        except json.JSONDecodeError:
-            continue
-        pending = data if isinstance(data, list) else [data]
-        while pending:
-            item = pending.pop(0)
-            if isinstance(item, Mapping):
-                yield item
-                graph = item.get("@graph")
-                if isinstance(graph, list):
-                    pending.extend(graph)
-
-
-def _names(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, Mapping):
-        return _names(value.get("name"))
-    if isinstance(value, list):
-        return [name for item in value for name in _names(item)]
-    return []
-
-
-def _html_record(name: str, data: bytes) -> SourceRecord:
-    import trafilatura
-
-    page = _decode(data, name)
-    meta = _PageMetadata()
-    meta.feed(page)
-    meta.close()
-    text = trafilatura.extract(
-        page, include_comments=False, include_tables=False, deduplicate=False, favor_precision=True
-    )
-    if not text or not text.strip():
-        raise FormatError(
-            [
-                Problem(
-                    name, "text", "no article text found in the page; save the article's own page"
-                )
-            ]
-        )
-    ld = list(_json_ld_objects(meta.json_ld))
-    fields = {
-        "title": meta.meta.get("og:title") or " ".join(meta.title.split()),
-        "text": text.strip() + "\n",
-        "url": meta.canonical or meta.meta.get("og:url", ""),
-    }
-    # Dates come only from the article's own metadata: a page's "© 2024" is the
-    # footer's year, not the publication date.
-    candidates = [
-        (f"meta {key}", meta.meta[key])
-        for key in ("article:published_time", "datepublished", "og:published_time", "pubdate")
-        if key in meta.meta
-    ]
-    candidates += [
-        ("JSON-LD datePublished", str(o["datePublished"])) for o in ld if "datePublished" in o
-    ]
-    if meta.time:
-        candidates.append(("<time datetime>", meta.time))
-    inferred = []
-    problems = []
-    for basis, raw in candidates:
-        try:
-            published = parse_published(raw)
-        except ValueError as err:
-            problems.append(Problem(name, "published", f"{basis}: {err}"))
-            continue
-        fields["published"] = str(published)
-        inferred.append(Inference("published", str(published), f"{basis} {raw!r} in the page"))
-        problems.clear()
-        break
-    authors = [meta.meta["author"]] if meta.meta.get("author") else []
-    if not authors:
-        authors = [n for o in ld for n in _names(o.get("author"))]
-    authors += [
-        a for a in [meta.meta.get("article:author", "")] if a and not re.match(r"https?://", a)
-    ]
-    if authors:
-        fields["authors"] = "; ".join(dict.fromkeys(a.strip() for a in authors if a.strip()))
-    return SourceRecord(name, None, fields, inferred=tuple(inferred), problems=tuple(problems))
 
 
 # --- tables -------------------------------------------------------------------------------

@@ -1,10 +1,12 @@
 """Importing articles into the corpus from text, Markdown, HTML, CSV and JSONL files.
 
 :func:`import_articles` reads the inputs (paths, or ``(name, bytes)`` pairs for
-uploads), fills in what the inputs leave out by inference
-(:mod:`analysis.ingest.inference`), drops exact duplicates and flags near duplicates
-(:mod:`analysis.ingest.duplicates`), and writes the new article files. It returns an
-:class:`ImportReport`; :func:`render_report` turns that into text.
+uploads; :mod:`analysis.ingest.formats`), builds and checks each article and
+fills in what the inputs leave out by inference (:mod:`analysis.ingest.records`),
+drops exact duplicates and flags near duplicates
+(:mod:`analysis.ingest.duplicates`), and writes the new article files. It
+returns an :class:`analysis.ingest.report.ImportReport`;
+:func:`analysis.ingest.report.render_report` turns that into text.
 
 Guarantees:
 
@@ -27,150 +29,36 @@ from __future__ import annotations
 
 import io
 import os
-import re
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Literal
 
 import numpy as np
 from tqdm import tqdm
 
-from analysis.corpus.articles import (
-    ARTICLES_DIR,
-    format_article,
-    load_corpus,
-    make_article_id,
-)
-from analysis.corpus.registry import (
-    MEETINGS_FILE,
-    OUTLETS_FILE,
-    Meeting,
-    Outlet,
-    load_meetings,
-    load_outlets,
-)
-from analysis.corpus.types import Article, Inference, Problem, PublishedDate
+from analysis.corpus.articles import ARTICLES_DIR, format_article, load_corpus
+from analysis.corpus.registry import Meeting, Outlet, load_meetings, load_outlets
+from analysis.corpus.types import Article, Problem
 from analysis.ingest.duplicates import find_near_duplicates, shingles, text_fingerprint
-from analysis.ingest.formats import FormatError, SourceRecord, read_records
-from analysis.ingest.inference import (
-    infer_language,
-    infer_meetings,
-    outlet_for_name,
-    outlet_for_url,
-    parse_published,
+from analysis.ingest.formats import read_records
+from analysis.ingest.records import ImportMetadata, checked_metadata, record_article
+from analysis.ingest.report import (
+    AddedArticle,
+    DuplicateArticle,
+    ImportReport,
+    SkippedArticle,
 )
+from analysis.ingest.source import FormatError, SourceRecord
 
-__all__ = [
-    "AddedArticle",
-    "DuplicateArticle",
-    "ImportMetadata",
-    "ImportReport",
-    "SkippedArticle",
-    "Source",
-    "import_articles",
-    "render_report",
-]
+__all__ = ["Source", "import_articles"]
 
 #: An input: a path, or a ``(file name, content)`` pair such as an upload.
 Source = Path | str | tuple[str, bytes]
-
-# Records a problem of the current record: (field, message).
-_ProblemSink = Callable[[str, str], None]
-
-_URL = re.compile(r"^https?://[^\s/]+\.[^\s]+$")
-_LANGUAGE = re.compile(r"^[a-z]{2,3}$")
-
-
-@dataclass(frozen=True)
-class ImportMetadata:
-    """Metadata the caller gives for every article of an import; it wins over the inputs.
-
-    ``None`` leaves a field to the inputs and to inference. ``meetings=()``
-    says the articles cover no meeting. ``outlet`` may be the registry key,
-    the outlet's name or one of its domains; ``published`` any form
-    :func:`analysis.ingest.inference.parse_published` reads.
-    """
-
-    outlet: str | None = None
-    title: str | None = None
-    published: str | None = None
-    language: str | None = None
-    meetings: tuple[str, ...] | None = None
-    authors: tuple[str, ...] | None = None
-    url: str | None = None
-
-
-@dataclass(frozen=True)
-class AddedArticle:
-    """An article the import added (or, in a dry run, would add)."""
-
-    id: str
-    source: str
-    title: str
-    outlet: str
-    published: str
-    language: str
-    meetings: tuple[str, ...]
-    url: str
-    inferred: tuple[Inference, ...]
-    renamed_from: str = ""
-    near_duplicate_of: str = ""
-    similarity: float | None = None
-
-
-@dataclass(frozen=True)
-class SkippedArticle:
-    """An article the import left out, and why."""
-
-    source: str
-    title: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class DuplicateArticle:
-    """An input article that repeats one already in the corpus or earlier in the import.
-
-    ``kind`` is ``"exact"`` (same normalized text: always skipped) or
-    ``"near"`` (``similarity`` of at least
-    :data:`analysis.ingest.duplicates.NEAR_DUPLICATE_THRESHOLD`); ``added_as`` is the
-    id it was added under, or empty when it was skipped.
-    """
-
-    source: str
-    title: str
-    kind: Literal["exact", "near"]
-    of_id: str
-    similarity: float
-    added_as: str = ""
-
-
-@dataclass
-class ImportReport:
-    """What an import added, skipped and why.
-
-    ``problems`` are the reasons input files (or, with ``skip_bad_rows``,
-    rows) were refused. Duplicates that were skipped appear in ``duplicates``
-    only; near duplicates that were added appear in both ``added`` and
-    ``duplicates``.
-    """
-
-    corpus: Path
-    dry_run: bool
-    added: list[AddedArticle] = field(default_factory=list)
-    skipped: list[SkippedArticle] = field(default_factory=list)
-    duplicates: list[DuplicateArticle] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def inferences(self) -> list[tuple[str, Inference]]:
-        """Every inference made, as (article id, inference), in the order of ``added``."""
-        return [(a.id, i) for a in self.added for i in a.inferred]
 
 
 @dataclass
@@ -260,7 +148,7 @@ def import_articles(
             raise FileNotFoundError(f"{source} is not a file")
     outlets, _ = load_outlets(root)
     meetings, _ = load_meetings(root)
-    metadata = _checked_metadata(metadata or ImportMetadata(), outlets, meetings)
+    metadata = checked_metadata(metadata or ImportMetadata(), outlets, meetings)
     corpus = load_corpus(root)
     articles_dir = root / ARTICLES_DIR
     taken = {p.stem for p in articles_dir.glob("*.md")} if articles_dir.is_dir() else set()
@@ -299,75 +187,6 @@ def import_articles(
     return report
 
 
-def render_report(report: ImportReport) -> str:
-    """The report as text for a terminal: what was added, duplicates, skipped, problems."""
-    verb = "would add" if report.dry_run else "added"
-    lines = []
-    if report.dry_run:
-        lines.append("Dry run: nothing was written.")
-    lines.append(f"{verb.capitalize()} {len(report.added)} article(s) to {report.corpus}")
-    for article in report.added:
-        meetings = ", ".join(article.meetings) or "none"
-        lines.append(
-            f"  {article.id}  (from {article.source}) outlet {article.outlet}, "
-            f"published {article.published or 'undated'}, {article.language}, meetings {meetings}"
-        )
-        if article.renamed_from:
-            lines.append(f"    id {article.renamed_from} was taken: renamed")
-        for inference in article.inferred:
-            lines.append(f"    inferred {inference.field} = {inference.value} ({inference.basis})")
-    if report.duplicates:
-        lines.append(f"Duplicates: {len(report.duplicates)}")
-        for duplicate in report.duplicates:
-            how = (
-                "exact duplicate"
-                if duplicate.kind == "exact"
-                else f"near duplicate ({duplicate.similarity:.0%} of shingles shared)"
-            )
-            action = f"{verb} as {duplicate.added_as}" if duplicate.added_as else "skipped"
-            lines.append(
-                f"  {duplicate.source} {duplicate.title!r}: {how} of {duplicate.of_id}; {action}"
-            )
-    if report.skipped:
-        lines.append(f"Skipped: {len(report.skipped)}")
-        lines.extend(f"  {s.source} {s.title!r}: {s.reason}" for s in report.skipped)
-    if report.problems:
-        lines.append(f"Problems: {len(report.problems)}")
-        lines.extend(f"  {problem}" for problem in report.problems)
-    return "\n".join(lines) + "\n"
-
-
-# --- caller metadata ----------------------------------------------------------------------
-
-
-def _checked_metadata(
-    metadata: ImportMetadata, outlets: dict[str, Outlet], meetings: dict[str, Meeting]
-) -> ImportMetadata:
-    """Validate the caller's metadata up front, resolving the outlet to its key."""
-    checked = metadata
-    if metadata.outlet is not None:
-        key = outlet_for_name(metadata.outlet, outlets)
-        if key is None:
-            raise ValueError(
-                f"outlet {metadata.outlet!r} is not in {OUTLETS_FILE}; add it there first "
-                f"(known: {', '.join(sorted(outlets))})"
-            )
-        checked = replace(checked, outlet=key)
-    if metadata.published is not None:
-        parse_published(metadata.published)
-    if metadata.language is not None and not _LANGUAGE.match(metadata.language.lower()):
-        raise ValueError(f"language {metadata.language!r} is not an ISO 639 code such as 'en'")
-    if metadata.url is not None and not _URL.match(metadata.url):
-        raise ValueError(f"url {metadata.url!r} is not an http(s) address")
-    for meeting in metadata.meetings or ():
-        if meeting not in meetings:
-            raise ValueError(
-                f"meeting {meeting!r} is not in {MEETINGS_FILE}; "
-                f"use one of {', '.join(sorted(meetings))}"
-            )
-    return checked
-
-
 # --- reading and checking -----------------------------------------------------------------
 
 
@@ -399,7 +218,9 @@ def _read_source(
     with _open(source) as (name, stream):
         try:
             for record in read_records(name, stream, progress=progress):
-                article, record_problems = _article(record, context)
+                article, record_problems = record_article(
+                    record, context.metadata, context.outlets, context.meetings
+                )
                 if record_problems or article is None:
                     problems.extend(record_problems)
                     skipped.append(
@@ -429,141 +250,6 @@ def _read_source(
     report.skipped.extend(skipped)
     report.duplicates.extend(duplicates)
     return pending
-
-
-def _split(value: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in value.split(";") if part.strip())
-
-
-def _article(record: SourceRecord, context: _Context) -> tuple[Article | None, list[Problem]]:
-    """Build the article of one record: given metadata, then the record, then inference."""
-    problems = list(record.problems)
-    given = context.metadata
-    fields = record.fields
-    inferred = list(record.inferred)
-
-    def problem(field_name: str, message: str) -> None:
-        problems.append(Problem(record.source, field_name, message, record.line))
-
-    base = record.article
-    text = base.text if base else fields.get("text", "")
-    if not text.strip():
-        problem("text", "is empty; every article needs its text")
-    title = given.title or (base.title if base else fields.get("title", "").strip())
-    if given.title:
-        inferred = [i for i in inferred if i.field != "title"]
-    if not title:
-        problem("title", "is empty; give a title column or a title for the import")
-    url = given.url or (base.url if base else fields.get("url", "").strip())
-    if url and not _URL.match(url):
-        problem("url", f"{url!r} is not an http(s) address")
-
-    outlet, outlet_inference = _outlet(record, given, url, context.outlets, problem)
-    inferred += outlet_inference
-
-    published = PublishedDate(None, "unknown")
-    if given.published is not None:
-        published = parse_published(given.published)
-        inferred = [i for i in inferred if i.field != "published"]
-    elif base is not None:
-        published = base.published
-    elif fields.get("published", "").strip():
-        try:
-            published = parse_published(fields["published"])
-        except ValueError as err:
-            problem("published", str(err))
-    language = (given.language or (base.language if base else fields.get("language", ""))).strip()
-    language = language.lower().replace("_", "-").split("-")[0]
-    if language and not _LANGUAGE.match(language):
-        problem("language", f"{language!r} is not an ISO 639 code such as 'en' or 'ru'")
-    elif not language and text.strip():
-        language, inference = infer_language(text)
-        inferred.append(inference)
-
-    meetings = _meetings(record, given, text, published, context.meetings, problem, inferred)
-    authors = given.authors if given.authors is not None else _split(fields.get("authors", ""))
-    if base is not None and given.authors is None:
-        authors = base.authors
-    if problems:
-        return None, problems
-    extra = dict(base.extra) if base else {}
-    extra.update(record.extra)
-    return (
-        Article(
-            id=base.id if base else make_article_id(outlet, published, title),
-            title=title,
-            outlet=outlet,
-            text=text,
-            language=language,
-            published=published,
-            authors=authors,
-            url=url,
-            meetings=meetings,
-            notes=base.notes if base else fields.get("notes", "").strip(),
-            inferred=(base.inferred if base else ()) + tuple(inferred),
-            extra=extra,
-        ),
-        [],
-    )
-
-
-def _outlet(
-    record: SourceRecord,
-    given: ImportMetadata,
-    url: str,
-    outlets: dict[str, Outlet],
-    problem: _ProblemSink,
-) -> tuple[str, list[Inference]]:
-    if given.outlet is not None:
-        return given.outlet, []
-    named = record.article.outlet if record.article else record.fields.get("outlet", "").strip()
-    if named:
-        key = outlet_for_name(named, outlets)
-        if key is None:
-            problem(
-                "outlet",
-                f"{named!r} is not in {OUTLETS_FILE}; add it there (with its domains) "
-                "or give the outlet for this import",
-            )
-            return "", []
-        if key == named:
-            return key, []
-        return key, [Inference("outlet", key, f"{named!r} is the outlet {key} in {OUTLETS_FILE}")]
-    for address in (url, record.fields.get("outlet_url", "").strip()):
-        found = outlet_for_url(address, outlets) if address else None
-        if found is not None:
-            return found[0], [found[1]]
-    problem(
-        "outlet",
-        "unknown: no outlet given and no address whose domain is in "
-        f"{OUTLETS_FILE}; give the outlet or add its domain there",
-    )
-    return "", []
-
-
-def _meetings(
-    record: SourceRecord,
-    given: ImportMetadata,
-    text: str,
-    published: PublishedDate,
-    meetings: dict[str, Meeting],
-    problem: _ProblemSink,
-    inferred: list[Inference],
-) -> tuple[str, ...]:
-    if given.meetings is not None:
-        return given.meetings
-    if record.article is not None:
-        keys = record.article.meetings
-    elif record.fields.get("meetings", "").strip():
-        keys = tuple(k for k in _split(record.fields["meetings"]) if k.lower() != "none")
-    else:
-        keys, inference = infer_meetings(text, published, meetings)
-        inferred.append(inference)
-        return keys
-    for key in keys:
-        if key not in meetings:
-            problem("meetings", f"{key!r} is not in {MEETINGS_FILE}; add it there or fix the key")
-    return keys
 
 
 def _prepare(

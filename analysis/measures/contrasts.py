@@ -49,7 +49,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from analysis.measures.terms import DEFAULT_LANGUAGES, TermCounts, count_terms
+from analysis.measures.terms import TermCounts, count_terms
+from analysis.text.tokens import DEFAULT_LANGUAGES
 
 __all__ = [
     "CONTRAST_COLUMNS",

@@ -13,8 +13,8 @@ from bisect import bisect_right
 
 import pandas as pd
 
-from analysis.measures.terms import token_spans, tokenize
 from analysis.text.sentences import split_sentences
+from analysis.text.tokens import token_spans, tokenize
 
 __all__ = ["KWIC_COLUMNS", "keyword_in_context"]
 

@@ -1,237 +1,36 @@
 """Terms: words and short phrases counted per article, the input of every term contrast.
 
-A *term* is a lowercased word token or a phrase of up to three consecutive
-tokens. Word tokens are runs of Unicode letters and digits joined by inner
-hyphens or apostrophes ("s-300", "2254", "al-nusra", "covid-19", "п'ять");
-an English possessive is dropped ("Russia's" → "russia"). Single words that are
-stopwords or one character long are not terms. A phrase is a term when it does
-not start or end with a stopword (inner stopwords are kept: "secretary of
-state"), does not cross punctuation (".", ",", ";", brackets, quotes, dashes),
-and occurs at least ``min_phrase_count`` times in the corpus.
+A *term* is a word token (:mod:`analysis.text.tokens`) or a phrase of up to
+three consecutive tokens. Single words that are stopwords or one character
+long are not terms. A phrase is a term when it does not start or end with a
+stopword (inner stopwords are kept: "secretary of state"), does not cross a
+phrase break (".", ",", ";", brackets, quotes, dashes, a paragraph break), and
+occurs at least ``min_phrase_count`` times in the corpus.
 
 No document-frequency cut-off is applied to single words: a word every article
 uses ("kerry", "putin") stays a term.
-
-Stopword lists for English, Russian and Ukrainian are plain text files in
-``analysis/data/`` written for this project; a language without a list simply
-has no stopwords.
 """
 
 from __future__ import annotations
 
-import html
-import re
-import unicodedata
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
 
 import numpy as np
 import scipy.sparse as sp
 
-from analysis import DATA_DIR
+from analysis.text.tokens import DEFAULT_LANGUAGES, PHRASE_BREAKS, stopwords_of, tokens_and_breaks
 
-__all__ = [
-    "DEFAULT_LANGUAGES",
-    "TOKEN_PATTERN",
-    "TermCounts",
-    "count_terms",
-    "extract_terms",
-    "load_stopwords",
-    "prepare_text",
-    "token_spans",
-    "tokenize",
-]
+__all__ = ["TermCounts", "count_terms"]
 
-#: Languages whose stopword lists are used when the caller names none.
-DEFAULT_LANGUAGES: tuple[str, ...] = ("en", "ru", "uk")
-
-#: A word token: letters/digits, with inner hyphens or apostrophes.
-TOKEN_PATTERN = r"[^\W_]+(?:['\-][^\W_]+)*"
-
-
-# Punctuation that ends a phrase: a phrase never spans a sentence or a clause.
-_BREAKS = '.!?;:,()[]{}"«»“”„…—–|/\\'
-_TOKEN_OR_BREAK = re.compile(TOKEN_PATTERN + "|[" + re.escape(_BREAKS) + "]")
-_TOKEN = re.compile(TOKEN_PATTERN)
-_PARAGRAPH = re.compile(r"\n[^\S\n]*\n")
-_SPAN = re.compile(_TOKEN_OR_BREAK.pattern + "|" + _PARAGRAPH.pattern)
-_SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
-_TAG = re.compile(r"<[^<>]{0,2000}>")
-_URL_OR_EMAIL = re.compile(r"(?:https?://|www\.)\S+|[^\s@<>]+@[^\s@<>]+\.\w+", re.IGNORECASE)
-_POSSESSIVE = re.compile(r"(?<=[^\W_])'s\b")
-_CHAR_MAP = str.maketrans(
-    {
-        "’": "'",
-        "‘": "'",
-        "ʼ": "'",
-        "`": "'",
-        "´": "'",
-        "‐": "-",
-        "‑": "-",
-        "‒": "-",
-    }
-)
 # Phrase occurrences sorted at once when numbering phrases; bounds that step's memory.
 _BUCKET_SIZE = 250_000
 #: Positions worked on at once where a whole-stream int64 array would be needed.
 _SLICE = 1 << 20
 # Marks the end of an article in the token stream so no phrase spans two articles.
 _DOCUMENT_BREAK = "."
-
-
-def prepare_text(text: str) -> str:
-    """Normalise a text for tokenization.
-
-    Removes HTML ``<script>``/``<style>`` blocks and tags, decodes HTML
-    entities, removes URLs and e-mail addresses, unifies apostrophes and
-    hyphens, marks paragraph breaks with a period (a phrase never spans two
-    paragraphs), lowercases, and drops English possessives (``'s``).
-
-    Parameters
-    ----------
-    text : str
-        Any text; plain text passes through with only the changes above.
-
-    Returns
-    -------
-    str
-        The normalised text. Character offsets are not preserved.
-    """
-    if not text.isascii():
-        text = unicodedata.normalize("NFC", text)
-    if "<" in text:
-        text = _TAG.sub(" ", _SCRIPT_OR_STYLE.sub(" ", text))
-    if "&" in text:
-        text = html.unescape(text)
-    text = text.translate(_CHAR_MAP).lower()
-    # The regular expressions run only on texts that can hold a match (most cannot).
-    if "@" in text or "://" in text or "www." in text:
-        text = _URL_OR_EMAIL.sub(" ", text)
-    if "\n" in text:
-        text = _PARAGRAPH.sub("\n.\n", text)
-    return _POSSESSIVE.sub("", text) if "'s" in text else text
-
-
-def tokenize(text: str) -> list[str]:
-    """Split a text into lowercased word tokens, stopwords included.
-
-    Parameters
-    ----------
-    text : str
-        Any text; it goes through :func:`prepare_text` first.
-
-    Returns
-    -------
-    list of str
-        Word tokens in text order; punctuation, markup and URLs yield none.
-    """
-    return _TOKEN.findall(prepare_text(text))
-
-
-def token_spans(text: str) -> list[tuple[str, int, int]]:
-    """Word tokens and phrase breaks of a text, with their character spans.
-
-    Tokens are normalised exactly as :func:`tokenize` does (lowercase, unified
-    apostrophes and hyphens, possessive dropped), but spans point into the
-    text as given. URLs, e-mail addresses and HTML tags yield no tokens.
-    Entities are not decoded, so offsets stay true to ``text``.
-
-    Parameters
-    ----------
-    text : str
-        Any text.
-
-    Returns
-    -------
-    list of (str, int, int)
-        ``(token, start, end)`` in text order; a phrase break (punctuation or
-        a paragraph break) has the token ``""``.
-    """
-    blank = _TAG.sub(_spaces, _SCRIPT_OR_STYLE.sub(_spaces, text)) if "<" in text else text
-    blank = _URL_OR_EMAIL.sub(_spaces, blank).translate(_CHAR_MAP)
-    spans = []
-    for match in _SPAN.finditer(blank):
-        token = match.group()
-        if not token[0].isalnum():
-            token = ""
-        else:
-            token = token.lower()
-            if token.endswith("'s") and len(token) > 2:
-                token = token[:-2]
-        spans.append((token, match.start(), match.end()))
-    return spans
-
-
-def _spaces(match: re.Match[str]) -> str:
-    return " " * len(match.group())
-
-
-@cache
-def load_stopwords(language: str) -> frozenset[str]:
-    """Stopwords of one language, from ``analysis/data/stopwords_<language>.txt``.
-
-    Parameters
-    ----------
-    language : str
-        ISO 639-1 code such as ``"en"``, ``"ru"`` or ``"uk"``.
-
-    Returns
-    -------
-    frozenset of str
-        The lowercased stopwords; empty when no list ships for the language.
-
-    Raises
-    ------
-    ValueError
-        If ``language`` is not a two- or three-letter lowercase code.
-    """
-    if not re.fullmatch(r"[a-z]{2,3}", language):
-        raise ValueError(f"language must be a 2- or 3-letter lowercase code, got {language!r}")
-    path = DATA_DIR / f"stopwords_{language}.txt"
-    if not path.is_file():
-        return frozenset()
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return frozenset(
-        prepare_text(line.strip()) for line in lines if line.strip() and not line.startswith("#")
-    )
-
-
-def _stopwords(languages: Iterable[str]) -> frozenset[str]:
-    if isinstance(languages, str):
-        raise ValueError(f"languages must be a collection of codes, got the string {languages!r}")
-    return frozenset().union(*(load_stopwords(language) for language in languages))
-
-
-def extract_terms(
-    text: str,
-    *,
-    languages: Iterable[str] = DEFAULT_LANGUAGES,
-    max_words: int = 3,
-) -> dict[str, int]:
-    """The terms of one text with their counts, without corpus-level pruning.
-
-    Parameters
-    ----------
-    text : str
-        Any text.
-    languages : iterable of str, default ("en", "ru", "uk")
-        Languages whose stopwords apply.
-    max_words : int, default 3
-        Longest phrase, in words.
-
-    Returns
-    -------
-    dict of str to int
-        Each term of the text and how often it occurs, in the column order of
-        :func:`count_terms`.
-    """
-    counts = count_terms([text], languages=languages, max_words=max_words, min_phrase_count=1)
-    row = counts.counts.getrow(0)
-    order = np.argsort(row.indices, kind="stable")
-    return dict(zip(counts.terms[row.indices[order]], row.data[order].tolist(), strict=True))
 
 
 @dataclass(frozen=True)
@@ -277,7 +76,7 @@ def _encode(
         if not isinstance(text, str):
             raise ValueError(f"texts must be strings, got {type(text).__name__}")
         before = len(stream)
-        stream.extend(map(lookup, _TOKEN_OR_BREAK.findall(prepare_text(text))))
+        stream.extend(map(lookup, tokens_and_breaks(text)))
         stream.append(0)
         lengths.append(len(stream) - before)
     words = np.array(list(vocabulary), dtype=object)
@@ -421,8 +220,8 @@ def count_terms(
         raise ValueError(f"max_words must be between 1 and 5, got {max_words}")
     if min_phrase_count < 1:
         raise ValueError(f"min_phrase_count must be at least 1, got {min_phrase_count}")
-    breaks = [_DOCUMENT_BREAK, *sorted(set(_BREAKS) - {_DOCUMENT_BREAK})]
-    reserved = breaks + sorted(_stopwords(languages) - set(breaks))
+    breaks = [_DOCUMENT_BREAK, *sorted(set(PHRASE_BREAKS) - {_DOCUMENT_BREAK})]
+    reserved = breaks + sorted(stopwords_of(languages) - set(breaks))
     stream, lengths, words = _encode(texts, reserved)
     vocabulary_size = len(words)
     doc_ends = np.cumsum(lengths)

@@ -1,77 +1,156 @@
-"""CSV exports that a spreadsheet cannot turn into formulas, byte-identical on every run."""
+"""Writing an analysis: every table of a selection as formula-safe CSV, and its manifest.
+
+:func:`write_analysis` is what ``narratives analyze`` and the dashboard's
+"Export all" both call, so the two write the same bytes.
+"""
 
 from __future__ import annotations
 
-import io
-from collections.abc import Iterable
+import datetime as dt
+import importlib.metadata
+import json
+import zipfile
+from collections.abc import Iterator
+from dataclasses import asdict
 from pathlib import Path
 
 import pandas as pd
 
 from analysis.corpus.articles import write_text_atomically
+from analysis.corpus.selection import Selection
+from analysis.labels.evidence import COMPACT_EVIDENCE_COLUMNS, evidence_text
+from analysis.pipeline.prepare import PreparedCorpus
+from analysis.pipeline.safe_csv import to_csv_text, write_csv
+from analysis.pipeline.tables import analysis_tables
 
-__all__ = ["FORMULA_PREFIXES", "neutralize_formulas", "to_csv_bytes", "to_csv_text", "write_csv"]
+__all__ = ["CSV_PART_ROWS", "MANIFEST_FILE", "csv_parts", "manifest", "write_analysis"]
 
-#: A cell starting with one of these is run as a formula by Excel, LibreOffice or Sheets.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+#: Evidence rows given their sentences and written at once by :func:`csv_parts`.
+CSV_PART_ROWS = 50_000
 
-
-def _neutralize(value: object) -> object:
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+#: The file, beside the tables, that records how to reproduce them.
+MANIFEST_FILE = "manifest.json"
 
 
-def neutralize_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``frame`` whose text cells cannot run as spreadsheet formulas.
+def csv_parts(
+    prepared: PreparedCorpus, table: pd.DataFrame, *, rows_per_part: int = CSV_PART_ROWS
+) -> Iterator[str]:
+    """The formula-safe CSV text of an analysis table, in parts to write one after another.
 
-    A text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
-    return gets a leading apostrophe, which spreadsheets show as text. Numbers
-    are left alone: ``-1.5`` in a numeric column stays a number.
+    Compact evidence rows (see :func:`analysis.pipeline.tables.analysis_tables`)
+    get their sentences ``rows_per_part`` rows at a time; the text is the same
+    as the CSV of the whole table with its sentences.
     """
-    result = frame.copy()
-    for column in result.columns:
-        values = result[column]
-        if isinstance(values.dtype, pd.CategoricalDtype):
-            categories = values.cat.categories.map(_neutralize)
-            if categories.is_unique:
-                result[column] = values.cat.rename_categories(list(categories))
-            else:
-                result[column] = values.astype(object).map(_neutralize)
-        elif values.dtype == object or pd.api.types.is_string_dtype(values):
-            result[column] = values.map(_neutralize)
-    result.columns = [str(_neutralize(str(c))) for c in result.columns]
-    return result
+    if list(table.columns) == list(COMPACT_EVIDENCE_COLUMNS):
+        for first in range(0, max(len(table), 1), rows_per_part):
+            part = evidence_text(prepared.articles, table.iloc[first : first + rows_per_part])
+            yield to_csv_text(part, header=first == 0)
+    else:
+        yield to_csv_text(table)
 
 
-def to_csv_text(frame: pd.DataFrame, *, header: bool = True) -> str:
-    """Formula-safe CSV text with ``\\n`` line ends and floats written to 10 significant digits.
+def _software_version() -> str:
+    try:
+        return importlib.metadata.version("narratives")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
 
-    Without ``header`` the rows only: parts of one table written one after another
-    give the same text as the whole table.
+
+def manifest(
+    prepared: PreparedCorpus,
+    selection: Selection,
+    *,
+    parameters: dict[str, object],
+    tables: dict[str, int],
+    now: dt.datetime | None = None,
+) -> dict[str, object]:
+    """What is needed to reproduce a set of tables: corpus, filters, parameters, version, time."""
+    return {
+        "software": "narratives",
+        "version": _software_version(),
+        "created": (now or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds"),
+        "corpus_fingerprint": prepared.fingerprint,
+        "corpus_articles": len(prepared.articles),
+        "filters": selection.to_dict(),
+        "filters_in_words": selection.describe(),
+        "options": asdict(prepared.options),
+        "parameters": parameters,
+        "tables": tables,
+    }
+
+
+def write_analysis(
+    prepared: PreparedCorpus,
+    selection: Selection,
+    out: Path | zipfile.ZipFile,
+    *,
+    group_by: str = "outlet",
+    compare: tuple[str, str] | None = None,
+    kwic_terms: tuple[str, ...] = (),
+    top: int | None = None,
+    now: dt.datetime | None = None,
+) -> dict[str, int]:
+    """Write every table of the analysis of the selected articles, and :data:`MANIFEST_FILE`.
+
+    Parameters
+    ----------
+    prepared
+        The prepared corpus (:func:`analysis.pipeline.prepare.prepare_corpus`).
+    selection
+        Which articles to analyse.
+    out
+        A folder (created if missing; each file is written atomically) or an
+        open zip archive; either way the files are ``<table>.csv`` and
+        ``manifest.json`` with the same bytes.
+    group_by, compare, kwic_terms, top
+        As for :func:`analysis.pipeline.tables.analysis_tables` (``by`` there);
+        recorded in the manifest.
+    now
+        The creation time the manifest records; the current time when omitted.
+
+    Returns
+    -------
+    dict of str to int
+        The number of rows of each table, by table name, in the order written.
+
+    Raises
+    ------
+    ValueError
+        If the selection is empty or the contrast cannot be made; nothing is
+        written then.
     """
-    buffer = io.StringIO()
-    neutralize_formulas(frame).to_csv(
-        buffer,
-        index=False,
-        header=header,
-        lineterminator="\n",
-        float_format="%.10g",
-        date_format="%Y-%m-%d",
+    tables = analysis_tables(
+        prepared,
+        selection,
+        by=group_by,
+        compare=compare,
+        kwic_terms=kwic_terms,
+        top=top,
+        evidence_sentences=False,
     )
-    return buffer.getvalue()
-
-
-def to_csv_bytes(frame: pd.DataFrame) -> bytes:
-    """:func:`to_csv_text` as UTF-8 bytes, for downloads."""
-    return to_csv_text(frame).encode("utf-8")
-
-
-def write_csv(frame: pd.DataFrame | Iterable[str], path: Path) -> Path:
-    """Write :func:`to_csv_text` of ``frame`` to ``path`` atomically.
-
-    ``frame`` may also be the CSV text in parts (a large table written part by part).
-    """
-    text = to_csv_text(frame) if isinstance(frame, pd.DataFrame) else frame
-    write_text_atomically(Path(path), text)
-    return Path(path)
+    rows = {name: len(table) for name, table in tables.items()}
+    record = manifest(
+        prepared,
+        selection,
+        parameters={
+            "group_by": group_by,
+            "compare": list(compare) if compare else None,
+            "kwic": list(kwic_terms) or None,
+            "top": top,
+        },
+        tables=rows,
+        now=now,
+    )
+    manifest_text = json.dumps(record, indent=2, sort_keys=True) + "\n"
+    if isinstance(out, zipfile.ZipFile):
+        for name, table in tables.items():
+            with out.open(f"{name}.csv", "w") as member:
+                for part in csv_parts(prepared, table):
+                    member.write(part.encode("utf-8"))
+        out.writestr(MANIFEST_FILE, manifest_text)
+    else:
+        out.mkdir(parents=True, exist_ok=True)
+        for name, table in tables.items():
+            write_csv(csv_parts(prepared, table), out / f"{name}.csv")
+        write_text_atomically(out / MANIFEST_FILE, manifest_text)
+    return rows

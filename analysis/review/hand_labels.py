@@ -18,7 +18,7 @@ import pandas as pd
 
 from analysis.corpus.articles import ARTICLES_DIR, write_text_atomically
 from analysis.labels.targets import load_targets
-from analysis.pipeline.export import to_csv_text
+from analysis.pipeline.safe_csv import to_csv_text
 
 __all__ = [
     "LABELS_FILE",

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analysis.ingest.importer import ImportMetadata, ImportReport, import_articles
-from analysis.pipeline.prepare import ARTICLE_EXPORT_COLUMNS
+from analysis.ingest.importer import import_articles
+from analysis.ingest.records import ImportMetadata
+from analysis.ingest.report import ImportReport
+from analysis.pipeline.tables import ARTICLE_EXPORT_COLUMNS
 from dashboard import layout
 from dashboard.data import corpus_changed, corpus_dir
 

@@ -74,7 +74,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from analysis.measures.terms import load_stopwords
+from analysis.text.tokens import load_stopwords
 
 N_OUTLETS = 8
 FRAMING = [

@@ -4,7 +4,8 @@ import pytest
 
 from analysis.corpus.articles import load_corpus
 from analysis.corpus.selection import Selection
-from analysis.pipeline.prepare import keyword_table, prepare_corpus, term_contrasts
+from analysis.pipeline.prepare import prepare_corpus
+from analysis.pipeline.tables import keyword_table, term_contrasts
 from dashboard.layout import NOTHING_SELECTED
 from tests.conftest import SHIPPED_CORPUS
 from tests.dashboard.conftest import downloaded_rows, texts

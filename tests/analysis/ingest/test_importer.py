@@ -7,7 +7,9 @@ import pytest
 import analysis.ingest.importer
 from analysis.corpus.articles import load_corpus, parse_article
 from analysis.corpus.types import Inference
-from analysis.ingest.importer import ImportMetadata, import_articles, render_report
+from analysis.ingest.importer import import_articles
+from analysis.ingest.records import ImportMetadata
+from analysis.ingest.report import render_report
 from tests.analysis.ingest.test_duplicates import ORIGINAL, REWORDED
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "import"

@@ -1,46 +1,61 @@
 from __future__ import annotations
 
-import pandas as pd
+import datetime as dt
+import io
+import json
+import zipfile
 
-from analysis.pipeline.export import neutralize_formulas, to_csv_text, write_csv
+import pytest
 
+from analysis.corpus.articles import load_corpus
+from analysis.corpus.selection import Selection
+from analysis.pipeline.export import csv_parts, write_analysis
+from analysis.pipeline.prepare import prepare_corpus
+from analysis.pipeline.safe_csv import to_csv_text
+from analysis.pipeline.tables import analysis_tables
+from tests.conftest import SHIPPED_CORPUS
 
-def test_cells_a_spreadsheet_would_run_are_neutralized():
-    frame = pd.DataFrame(
-        {
-            "term": ['=HYPERLINK("x")', "+1", "-cmd", "@SUM(A1)", "\tx", "\rx", "plain", "a=b"],
-            "z": [1.5, -2.0, 0.0, 3.25, 1.0, 1.0, 1.0, 1.0],
-        }
-    )
-    safe = neutralize_formulas(frame)
-    assert safe["term"].tolist() == [
-        '\'=HYPERLINK("x")',
-        "'+1",
-        "'-cmd",
-        "'@SUM(A1)",
-        "'\tx",
-        "'\rx",
-        "plain",
-        "a=b",
-    ]
-    assert safe["z"].tolist() == [1.5, -2.0, 0.0, 3.25, 1.0, 1.0, 1.0, 1.0]
-    assert frame["term"][0] == '=HYPERLINK("x")'
+_NOW = dt.datetime(2024, 5, 1, 12, 0, tzinfo=dt.UTC)
 
 
-def test_csv_is_byte_identical_across_runs(tmp_path):
-    frame = pd.DataFrame({"a": ["x", "=y"], "b": [0.1 + 0.2, 1 / 3]})
-    first = write_csv(frame, tmp_path / "a.csv").read_bytes()
-    second = write_csv(frame, tmp_path / "b.csv").read_bytes()
-    assert first == second
-    assert to_csv_text(frame) == "a,b\nx,0.3\n'=y,0.3333333333\n"
+def test_evidence_written_in_parts_is_the_csv_of_the_whole_table():
+    prepared = prepare_corpus(load_corpus(SHIPPED_CORPUS))
+    whole = analysis_tables(prepared, Selection())["evidence"]
+    compact = analysis_tables(prepared, Selection(), evidence_sentences=False)["evidence"]
+    assert len(compact) == len(whole) > 7
+    parts = list(csv_parts(prepared, compact, rows_per_part=7))
+    assert len(parts) == -(-len(compact) // 7)
+    assert "".join(parts) == to_csv_text(whole)
+    assert "".join(csv_parts(prepared, compact.iloc[0:0])) == to_csv_text(whole.iloc[0:0])
 
 
-def test_categorical_cells_are_neutralized_too():
-    danger = "=cmd|' /C calc'!A0"
-    frame = pd.DataFrame({"voice": pd.Categorical([danger, "Kerry", danger])})
-    assert to_csv_text(frame) == f"voice\n'{danger}\nKerry\n'{danger}\n"
+def test_a_folder_and_a_zip_get_the_same_files(tmp_path):
+    prepared = prepare_corpus(load_corpus(SHIPPED_CORPUS))
+    selection = Selection(years=(2015, 2016))
+    options = {"kwic_terms": ("kerry",), "top": 5, "now": _NOW}
+    rows = write_analysis(prepared, selection, tmp_path / "out", **options)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as bundle:
+        assert write_analysis(prepared, selection, bundle, **options) == rows
+    bundle = zipfile.ZipFile(buffer)
+    assert sorted(bundle.namelist()) == sorted(p.name for p in (tmp_path / "out").iterdir())
+    for name in bundle.namelist():
+        assert bundle.read(name) == (tmp_path / "out" / name).read_bytes(), name
+    record = json.loads(bundle.read("manifest.json"))
+    assert record["created"] == "2024-05-01T12:00:00+00:00"
+    assert record["tables"] == rows
+    assert record["parameters"] == {
+        "group_by": "outlet",
+        "compare": None,
+        "kwic": ["kerry"],
+        "top": 5,
+    }
+    tables = analysis_tables(prepared, selection, kwic_terms=("kerry",), top=5)
+    assert rows == {name: len(table) for name, table in tables.items()}
 
 
-def test_a_categorical_whose_safe_form_is_already_a_category_still_exports():
-    frame = pd.DataFrame({"label": pd.Categorical(["=x", "'=x"])})
-    assert to_csv_text(frame) == "label\n'=x\n'=x\n"
+def test_an_empty_selection_writes_nothing(tmp_path):
+    prepared = prepare_corpus(load_corpus(SHIPPED_CORPUS))
+    with pytest.raises(ValueError, match="no article matches the filters"):
+        write_analysis(prepared, Selection(outlets=("nobody",)), tmp_path / "out")
+    assert not (tmp_path / "out").exists()

@@ -11,8 +11,8 @@ from analysis.text.cleaning import (
     clean_articles,
     clean_text,
     learn_boilerplate,
-    normalize_characters,
 )
+from analysis.text.normalize import normalize_characters
 from tests.conftest import SHIPPED_CORPUS
 
 PESKOV = '"Talks were rather constructive, rather honest and detailed," Peskov said.'

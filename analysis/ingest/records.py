@@ -1,0 +1,224 @@
+"""From a source record to an article: the caller's metadata, then the record, then inference.
+
+The checks of :func:`analysis.ingest.importer.import_articles` on each record:
+an article needs a text, a title and an outlet of ``outlets.yaml``; its
+meetings must be in ``meetings.yaml``; a date, language or address must be
+valid. What the record leaves out is inferred
+(:mod:`analysis.ingest.inference`) and the inference recorded.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from analysis.corpus.articles import make_article_id
+from analysis.corpus.registry import MEETINGS_FILE, OUTLETS_FILE, Meeting, Outlet
+from analysis.corpus.types import Article, Inference, Problem, PublishedDate
+from analysis.ingest.inference import (
+    infer_language,
+    infer_meetings,
+    outlet_for_name,
+    outlet_for_url,
+    parse_published,
+)
+from analysis.ingest.source import SourceRecord
+
+__all__ = ["ImportMetadata", "checked_metadata", "record_article"]
+
+# Records a problem of the current record: (field, message).
+_ProblemSink = Callable[[str, str], None]
+
+_URL = re.compile(r"^https?://[^\s/]+\.[^\s]+$")
+_LANGUAGE = re.compile(r"^[a-z]{2,3}$")
+
+
+@dataclass(frozen=True)
+class ImportMetadata:
+    """Metadata the caller gives for every article of an import; it wins over the inputs.
+
+    ``None`` leaves a field to the inputs and to inference. ``meetings=()``
+    says the articles cover no meeting. ``outlet`` may be the registry key,
+    the outlet's name or one of its domains; ``published`` any form
+    :func:`analysis.ingest.inference.parse_published` reads.
+    """
+
+    outlet: str | None = None
+    title: str | None = None
+    published: str | None = None
+    language: str | None = None
+    meetings: tuple[str, ...] | None = None
+    authors: tuple[str, ...] | None = None
+    url: str | None = None
+
+
+def checked_metadata(
+    metadata: ImportMetadata, outlets: dict[str, Outlet], meetings: dict[str, Meeting]
+) -> ImportMetadata:
+    """Validate the caller's metadata up front, resolving the outlet to its key."""
+    checked = metadata
+    if metadata.outlet is not None:
+        key = outlet_for_name(metadata.outlet, outlets)
+        if key is None:
+            raise ValueError(
+                f"outlet {metadata.outlet!r} is not in {OUTLETS_FILE}; add it there first "
+                f"(known: {', '.join(sorted(outlets))})"
+            )
+        checked = replace(checked, outlet=key)
+    if metadata.published is not None:
+        parse_published(metadata.published)
+    if metadata.language is not None and not _LANGUAGE.match(metadata.language.lower()):
+        raise ValueError(f"language {metadata.language!r} is not an ISO 639 code such as 'en'")
+    if metadata.url is not None and not _URL.match(metadata.url):
+        raise ValueError(f"url {metadata.url!r} is not an http(s) address")
+    for meeting in metadata.meetings or ():
+        if meeting not in meetings:
+            raise ValueError(
+                f"meeting {meeting!r} is not in {MEETINGS_FILE}; "
+                f"use one of {', '.join(sorted(meetings))}"
+            )
+    return checked
+
+
+def _split(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(";") if part.strip())
+
+
+def record_article(
+    record: SourceRecord,
+    given: ImportMetadata,
+    outlets: dict[str, Outlet],
+    meetings: dict[str, Meeting],
+) -> tuple[Article | None, list[Problem]]:
+    """Build the article of one record: given metadata, then the record, then inference.
+
+    ``given`` must have passed :func:`checked_metadata`. Returns the article
+    and no problems, or ``None`` and every problem of the record.
+    """
+    problems = list(record.problems)
+    fields = record.fields
+    inferred = list(record.inferred)
+
+    def problem(field_name: str, message: str) -> None:
+        problems.append(Problem(record.source, field_name, message, record.line))
+
+    base = record.article
+    text = base.text if base else fields.get("text", "")
+    if not text.strip():
+        problem("text", "is empty; every article needs its text")
+    title = given.title or (base.title if base else fields.get("title", "").strip())
+    if given.title:
+        inferred = [i for i in inferred if i.field != "title"]
+    if not title:
+        problem("title", "is empty; give a title column or a title for the import")
+    url = given.url or (base.url if base else fields.get("url", "").strip())
+    if url and not _URL.match(url):
+        problem("url", f"{url!r} is not an http(s) address")
+
+    outlet, outlet_inference = _outlet(record, given, url, outlets, problem)
+    inferred += outlet_inference
+
+    published = PublishedDate(None, "unknown")
+    if given.published is not None:
+        published = parse_published(given.published)
+        inferred = [i for i in inferred if i.field != "published"]
+    elif base is not None:
+        published = base.published
+    elif fields.get("published", "").strip():
+        try:
+            published = parse_published(fields["published"])
+        except ValueError as err:
+            problem("published", str(err))
+    language = (given.language or (base.language if base else fields.get("language", ""))).strip()
+    language = language.lower().replace("_", "-").split("-")[0]
+    if language and not _LANGUAGE.match(language):
+        problem("language", f"{language!r} is not an ISO 639 code such as 'en' or 'ru'")
+    elif not language and text.strip():
+        language, inference = infer_language(text)
+        inferred.append(inference)
+
+    keys = _meetings(record, given, text, published, meetings, problem, inferred)
+    authors = given.authors if given.authors is not None else _split(fields.get("authors", ""))
+    if base is not None and given.authors is None:
+        authors = base.authors
+    if problems:
+        return None, problems
+    extra = dict(base.extra) if base else {}
+    extra.update(record.extra)
+    return (
+        Article(
+            id=base.id if base else make_article_id(outlet, published, title),
+            title=title,
+            outlet=outlet,
+            text=text,
+            language=language,
+            published=published,
+            authors=authors,
+            url=url,
+            meetings=keys,
+            notes=base.notes if base else fields.get("notes", "").strip(),
+            inferred=(base.inferred if base else ()) + tuple(inferred),
+            extra=extra,
+        ),
+        [],
+    )
+
+
+def _outlet(
+    record: SourceRecord,
+    given: ImportMetadata,
+    url: str,
+    outlets: dict[str, Outlet],
+    problem: _ProblemSink,
+) -> tuple[str, list[Inference]]:
+    if given.outlet is not None:
+        return given.outlet, []
+    named = record.article.outlet if record.article else record.fields.get("outlet", "").strip()
+    if named:
+        key = outlet_for_name(named, outlets)
+        if key is None:
+            problem(
+                "outlet",
+                f"{named!r} is not in {OUTLETS_FILE}; add it there (with its domains) "
+                "or give the outlet for this import",
+            )
+            return "", []
+        if key == named:
+            return key, []
+        return key, [Inference("outlet", key, f"{named!r} is the outlet {key} in {OUTLETS_FILE}")]
+    for address in (url, record.fields.get("outlet_url", "").strip()):
+        found = outlet_for_url(address, outlets) if address else None
+        if found is not None:
+            return found[0], [found[1]]
+    problem(
+        "outlet",
+        "unknown: no outlet given and no address whose domain is in "
+        f"{OUTLETS_FILE}; give the outlet or add its domain there",
+    )
+    return "", []
+
+
+def _meetings(
+    record: SourceRecord,
+    given: ImportMetadata,
+    text: str,
+    published: PublishedDate,
+    meetings: dict[str, Meeting],
+    problem: _ProblemSink,
+    inferred: list[Inference],
+) -> tuple[str, ...]:
+    if given.meetings is not None:
+        return given.meetings
+    if record.article is not None:
+        keys = record.article.meetings
+    elif record.fields.get("meetings", "").strip():
+        keys = tuple(k for k in _split(record.fields["meetings"]) if k.lower() != "none")
+    else:
+        keys, inference = infer_meetings(text, published, meetings)
+        inferred.append(inference)
+        return keys
+    for key in keys:
+        if key not in meetings:
+            problem("meetings", f"{key!r} is not in {MEETINGS_FILE}; add it there or fix the key")
+    return keys

@@ -1,0 +1,63 @@
+"""What every format reader produces: one :class:`SourceRecord` per article, or a
+:class:`FormatError` for a file that cannot be read at all; and the strict UTF-8 decoding
+they share.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from analysis.corpus.types import Article, Inference, Problem
+
+__all__ = ["FormatError", "SourceRecord", "decode", "encoding_problem"]
+
+
+class FormatError(ValueError):
+    """An input file that cannot be read at all; ``problems`` says why."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(str(p) for p in problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class SourceRecord:
+    """One article as read from an input file, before validation.
+
+    ``fields`` holds the values found under our field names (see
+    :data:`analysis.ingest.formats.COLUMN_NAMES`, plus ``text``); ``extra`` the
+    other columns, by their own names; ``inferred`` what the reader inferred (a title from the first
+    line, a date from a page's metadata); ``article`` the parsed article when
+    the file already had our YAML header.
+    """
+
+    source: str
+    line: int | None
+    fields: dict[str, str]
+    extra: dict[str, Any] = field(default_factory=dict)
+    inferred: tuple[Inference, ...] = ()
+    article: Article | None = None
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def where(self) -> str:
+        """``file`` or ``file:line``, as problems name it."""
+        return self.source if self.line is None else f"{self.source}:{self.line}"
+
+
+def decode(data: bytes, name: str) -> str:
+    try:
+        return data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        raise FormatError([encoding_problem(name, data[err.start], err.start, line)]) from None
+
+
+def encoding_problem(name: str, byte: int, offset: int, line: int) -> Problem:
+    return Problem(
+        name,
+        "(encoding)",
+        f"byte 0x{byte:02x} at offset {offset} is not UTF-8; re-save the file as UTF-8",
+        line,
+    )

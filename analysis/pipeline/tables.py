@@ -1,0 +1,205 @@
+"""The tables of an analysis of the selected articles, sliced from a prepared corpus.
+
+Everything here depends on the analyst's filters (a :class:`Selection`) and
+works on row slices of :class:`analysis.pipeline.prepare.PreparedCorpus`, so a
+filter change never redoes the whole-corpus work.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analysis.corpus.selection import Selection, filter_articles
+from analysis.labels.agenda import agenda_matrix, omissions
+from analysis.labels.evidence import evidence_text
+from analysis.labels.frames import group_frames
+from analysis.labels.sources import group_sources
+from analysis.labels.stance import stance_by_group
+from analysis.measures.contrasts import contrast_one_vs_rest, contrast_pair
+from analysis.measures.kwic import keyword_in_context
+from analysis.measures.terms import TermCounts
+from analysis.pipeline.prepare import PreparedCorpus, terms_text
+
+__all__ = [
+    "ARTICLE_EXPORT_COLUMNS",
+    "GROUPING_COLUMNS",
+    "analysis_tables",
+    "keyword_table",
+    "select",
+    "term_contrasts",
+]
+
+#: Metadata columns an analyst can group articles by.
+GROUPING_COLUMNS = ("outlet", "outlet_group", "meeting", "year", "language")
+
+
+def select(prepared: PreparedCorpus, selection: Selection) -> tuple[pd.DataFrame, TermCounts]:
+    """The selected articles and their rows of the term counts.
+
+    Only terms of at most ``prepared.options.max_words`` words are kept.
+    """
+    chosen = filter_articles(prepared.articles, selection)
+    rows = chosen.index.to_numpy()
+    counts = prepared.counts
+    columns = np.flatnonzero(counts.n_words <= prepared.options.max_words)
+    every_row = len(rows) == counts.counts.shape[0] and bool(np.all(rows == np.arange(len(rows))))
+    # All articles selected: the counts themselves, not a copy of them.
+    matrix = counts.counts if every_row else counts.counts[rows]
+    if len(columns) < len(counts.terms):
+        matrix = matrix[:, columns]
+    sliced = TermCounts(
+        counts=matrix,
+        terms=counts.terms[columns],
+        n_words=counts.n_words[columns],
+        doc_tokens=counts.doc_tokens if every_row else counts.doc_tokens[rows],
+    )
+    return chosen.reset_index(drop=True), sliced
+
+
+def term_contrasts(
+    prepared: PreparedCorpus,
+    selection: Selection,
+    *,
+    by: str = "outlet",
+    compare: tuple[str, str] | None = None,
+    top: int | None = None,
+) -> pd.DataFrame:
+    """Term contrasts of the selected articles grouped by ``by``.
+
+    Each group against the rest, or, with ``compare=(A, B)``, group A against
+    group B. Columns as in :data:`analysis.measures.contrasts.CONTRAST_COLUMNS`.
+
+    Raises
+    ------
+    ValueError
+        If ``by`` is not a grouping column, the selection holds fewer than two
+        groups, or a compared group is not among them.
+    """
+    if by not in GROUPING_COLUMNS:
+        raise ValueError(f"by={by!r} is not a grouping column; use one of {GROUPING_COLUMNS}")
+    articles, counts = select(prepared, selection)
+    options = prepared.options
+    common = {
+        "counts": counts,
+        # The counts are given; the column only names what they were made from.
+        "text_column": "text_clean",
+        "prior_total": options.prior_total,
+        "top": top,
+        "max_words": options.max_words,
+        "min_phrase_count": options.min_phrase_count,
+    }
+    if compare is None:
+        return contrast_one_vs_rest(articles, by, **common)  # type: ignore[arg-type]
+    return contrast_pair(articles, by, compare[0], compare[1], **common)  # type: ignore[arg-type]
+
+
+def keyword_table(prepared: PreparedCorpus, selection: Selection, term: str) -> pd.DataFrame:
+    """Every occurrence of ``term`` in the selected articles' headline and cleaned text.
+
+    Offsets refer to :func:`terms_text` (headline, blank line, cleaned body):
+    the text the term counts come from, so every counted occurrence is listed.
+    """
+    articles, _ = select(prepared, selection)
+    texts = [
+        terms_text(t, b) for t, b in zip(articles["title"], articles["text_clean"], strict=True)
+    ]
+    return keyword_in_context(articles.assign(text_terms=texts), term, text_column="text_terms")
+
+
+#: Columns of the articles table written by ``analyze`` (the text itself stays in the corpus).
+ARTICLE_EXPORT_COLUMNS = (
+    "id",
+    "title",
+    "outlet",
+    "outlet_name",
+    "outlet_group",
+    "authors",
+    "published",
+    "date_precision",
+    "year",
+    "url",
+    "language",
+    "meetings",
+    "notes",
+    "inferred",
+    "path",
+)
+
+
+def analysis_tables(
+    prepared: PreparedCorpus,
+    selection: Selection,
+    *,
+    by: str = "outlet",
+    compare: tuple[str, str] | None = None,
+    kwic_terms: tuple[str, ...] = (),
+    top: int | None = None,
+    evidence_sentences: bool = True,
+) -> dict[str, pd.DataFrame]:
+    """Every table of the analysis of the selected articles, by file name.
+
+    ``articles`` (the selection with its metadata and inferences), ``removed``
+    (boilerplate taken out, with reasons), ``contrasts`` (each group of ``by``
+    against the rest), ``stance`` (article × target, overrides applied) and
+    ``stance_by_group``, ``outcome`` (outcome framing of articles about a
+    meeting), ``frames`` and ``frames_by_group``, ``agenda``,
+    ``agenda_matrix`` (group × subject) and ``omissions`` (subjects others
+    covered on the same meeting), ``sources`` and ``sources_by_group``, and
+    ``evidence`` (every sentence behind a label; join on ``article_id``). On
+    request ``contrast_pair`` and ``kwic``.
+
+    With ``evidence_sentences=False`` the evidence rows keep the compact form
+    of :attr:`PreparedCorpus.evidence` (no sentence text);
+    :func:`analysis.pipeline.export.csv_parts`
+    writes them with their sentences, part by part, so a whole large corpus's
+    evidence is never held as text at once.
+
+    Raises
+    ------
+    ValueError
+        If the selection is empty or the contrast cannot be made (see
+        :func:`term_contrasts`).
+    """
+    articles, _ = select(prepared, selection)
+    if articles.empty:
+        raise ValueError(f"no article matches the filters ({selection.describe()})")
+    ids = articles["id"]
+
+    def rows(frame: pd.DataFrame, column: str = "article_id") -> pd.DataFrame:
+        return frame[frame[column].isin(ids)].reset_index(drop=True)
+
+    stance = rows(prepared.stance)
+    frames = rows(prepared.frames)
+    agenda = rows(prepared.agenda)
+    sources = rows(prepared.sources)
+    tables: dict[str, pd.DataFrame] = {
+        "articles": articles[list(ARTICLE_EXPORT_COLUMNS)],
+        "removed": rows(prepared.removed, "id"),
+        "contrasts": term_contrasts(prepared, selection, by=by, top=top),
+        "stance": stance,
+        "stance_by_group": stance_by_group(stance, articles, by=by),
+        "outcome": rows(prepared.outcome),
+        "frames": frames,
+        "frames_by_group": group_frames(frames, articles, by=by),
+        "agenda": agenda,
+        "agenda_matrix": agenda_matrix(agenda, articles, by=by),
+        "omissions": omissions(agenda, articles, by=by),
+        "sources": sources,
+        "sources_by_group": group_sources(sources, articles, by=by),
+        "evidence": (
+            evidence_text(prepared.articles, rows(prepared.evidence))
+            if evidence_sentences
+            else rows(prepared.evidence)
+        ),
+    }
+    if compare is not None:
+        tables["contrast_pair"] = term_contrasts(
+            prepared, selection, by=by, compare=compare, top=top
+        )
+    if kwic_terms:
+        tables["kwic"] = pd.concat(
+            [keyword_table(prepared, selection, term).assign(term=term) for term in kwic_terms],
+            ignore_index=True,
+        )
+    return tables

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+
+from analysis.corpus.articles import load_corpus
+from analysis.corpus.selection import Selection
+from analysis.measures.contrasts import contrast_one_vs_rest
+from analysis.pipeline.prepare import AnalysisOptions, prepare_corpus, terms_text
+from analysis.pipeline.tables import select, term_contrasts
+from tests.conftest import SHIPPED_CORPUS
+
+
+def test_a_shorter_phrase_length_gives_the_numbers_of_counting_again():
+    prepared = prepare_corpus(load_corpus(SHIPPED_CORPUS))
+    words_only = replace(prepared, options=AnalysisOptions(max_words=1))
+    viewed = term_contrasts(words_only, Selection(), by="outlet")
+    articles = prepared.articles.assign(
+        text_terms=[
+            terms_text(t, b)
+            for t, b in zip(
+                prepared.articles["title"], prepared.articles["text_clean"], strict=True
+            )
+        ]
+    )
+    counted = contrast_one_vs_rest(articles, "outlet", text_column="text_terms", max_words=1)
+    assert set(viewed["n_words"]) == {1}
+    pd.testing.assert_frame_equal(viewed, counted)
+
+
+def test_select_keeps_rows_and_their_counts_together():
+    prepared = prepare_corpus(load_corpus(SHIPPED_CORPUS))
+    articles, counts = select(prepared, Selection(outlets=("osw",)))
+    assert articles["outlet"].tolist() == ["osw"]
+    assert counts.counts.shape == (1, len(counts.terms))
+    assert int(counts.counts.sum()) > 0
+
+
+def test_the_headline_counts_with_the_body():
+    prepared = prepare_corpus(load_corpus(SHIPPED_CORPUS))
+    osw = term_contrasts(prepared, Selection(), by="outlet").query("group == 'osw'")
+    intransigent = osw.set_index("term").loc["intransigent"]
+    assert intransigent["count_group"] == 2
