@@ -46,7 +46,6 @@ __all__ = [
     "load_corpus",
     "make_article_id",
     "parse_article",
-    "write_article",
     "write_text_atomically",
 ]
 
@@ -323,23 +322,6 @@ def write_text_atomically(path: Path, text: str | Iterable[str]) -> None:
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
-
-
-def write_article(article: Article, corpus_dir: Path, *, overwrite: bool = False) -> Path:
-    """Write one article file atomically and return its path.
-
-    Raises
-    ------
-    FileExistsError
-        If the article exists and ``overwrite`` is false: nothing is overwritten silently.
-    """
-    if not _ID_PATTERN.match(article.id):
-        raise ValueError(f"article id {article.id!r} is not a valid file name")
-    path = Path(corpus_dir) / ARTICLES_DIR / f"{article.id}.md"
-    if path.exists() and not overwrite:
-        raise FileExistsError(f"{path} already exists; pass overwrite=True to replace it")
-    write_text_atomically(path, format_article(article))
-    return path
 
 
 def _slug(text: str, *, limit: int) -> str:

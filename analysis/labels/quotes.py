@@ -78,7 +78,6 @@ __all__ = [
     "find_quotations",
     "load_speakers",
     "merge_spans",
-    "quoted_mask",
 ]
 
 DEFAULT_SPEAKERS_FILE = DATA_DIR / "speakers.yaml"
@@ -976,41 +975,3 @@ def merge_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
         else:
             merged.append((start, end))
     return merged
-
-
-def quoted_mask(
-    text: str,
-    *,
-    kinds: Iterable[str] = ("direct", "reported"),
-    speakers: SpeakerLexicon | None = None,
-) -> list[tuple[int, int]]:
-    """Character spans of ``text`` that are someone else's words, merged and sorted.
-
-    Parameters
-    ----------
-    text : str
-        One article's (cleaned) text.
-    kinds : iterable of str, default ("direct", "reported")
-        Which quotations to mask; add ``"term"`` to mask scare quotes too.
-    speakers : SpeakerLexicon, optional
-        Passed to :func:`find_quotations`.
-
-    Returns
-    -------
-    list of (int, int)
-        Non-overlapping ``(start, end)`` spans, in order.
-
-    Raises
-    ------
-    ValueError
-        If a kind is not one of :data:`QUOTATION_KINDS`.
-    """
-    wanted = set(kinds)
-    unknown = sorted(wanted - set(QUOTATION_KINDS))
-    if unknown:
-        raise ValueError(
-            f"unknown quotation kind(s) {', '.join(map(repr, unknown))}; "
-            f"use {', '.join(QUOTATION_KINDS)}"
-        )
-    found = find_quotations(text, speakers=speakers, include_terms="term" in wanted)
-    return merge_spans((q.start, q.end) for q in found if q.kind in wanted)

@@ -41,7 +41,6 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from statistics import NormalDist
 from typing import Any
 
 import numpy as np
@@ -52,6 +51,7 @@ from analysis import DATA_DIR
 from analysis.labels.cues import article_texts
 from analysis.labels.quotes import find_quotations, load_speakers
 from analysis.labels.targets import Mention, TargetMatcher, load_targets
+from analysis.measures.intervals import wilson_interval
 from analysis.review.hand_labels import STANCE_LABELS, apply_overrides
 from analysis.text.sentences import split_sentences
 
@@ -76,7 +76,6 @@ __all__ = [
     "stance_by_group",
     "stance_per_article",
     "voice_at",
-    "wilson_interval",
 ]
 
 DEFAULT_LEXICON_FILE = DATA_DIR / "stance_lexicon.yaml"
@@ -891,50 +890,6 @@ def _rule_text(hit: CueHit) -> str:
     sign = "favorable" if hit.polarity > 0 else "unfavorable"
     voice = "" if hit.voice == "outlet" else f"; quoted ({hit.voice}), not the outlet's voice"
     return f"{hit.rule} -> {sign}{voice}"
-
-
-def wilson_interval(
-    successes: np.ndarray | Sequence[float],
-    totals: np.ndarray | Sequence[float],
-    *,
-    confidence_level: float = 0.95,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score interval for proportions ``successes / totals`` (vectorized).
-
-    Parameters
-    ----------
-    successes, totals : array-like
-        Counts; ``totals`` of 0 give NaN bounds.
-    confidence_level : float, default 0.95
-        Two-sided coverage, strictly between 0 and 1.
-
-    Returns
-    -------
-    low, high : numpy.ndarray
-
-    Raises
-    ------
-    ValueError
-        If ``confidence_level`` is not in (0, 1), a count is negative, or
-        ``successes`` exceeds ``totals``.
-    """
-    if not 0 < confidence_level < 1:
-        raise ValueError(f"confidence_level must be in (0, 1), got {confidence_level}")
-    k = np.asarray(successes, dtype=float)
-    n = np.asarray(totals, dtype=float)
-    if (k < 0).any() or (n < 0).any() or (k > n).any():
-        raise ValueError("successes and totals must be counts with successes <= totals")
-    z = NormalDist().inv_cdf(0.5 + confidence_level / 2)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        p = k / n
-        denominator = 1 + z**2 / n
-        centre = (p + z**2 / (2 * n)) / denominator
-        half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denominator
-    # No successes: the lower bound is 0 exactly (all: the upper is 1), not
-    # whatever rounding leaves of centre - half.
-    low = np.where(n > 0, np.where(k == 0, 0.0, np.clip(centre - half, 0, 1)), np.nan)
-    high = np.where(n > 0, np.where(k == n, 1.0, np.clip(centre + half, 0, 1)), np.nan)
-    return low, high
 
 
 def stance_by_group(

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.labels.quotes import Quotation, find_quotations, load_speakers, quoted_mask
+from analysis.labels.quotes import Quotation, find_quotations, load_speakers
 
 
 def _summary(text: str, **options: object) -> list[tuple[str, str, str, str]]:
@@ -163,14 +163,6 @@ def test_curly_guillemet_and_single_quotes_with_nesting() -> None:
 def test_quote_without_attribution_has_no_speaker() -> None:
     text = 'The position was summed up by the slogan "nothing about us without us."'
     assert _summary(text) == [("direct", "", "", '"nothing about us without us."')]
-
-
-def test_quoted_mask_merges_direct_and_reported_spans() -> None:
-    text = 'Lavrov said that talks were useful and "very frank indeed." Kerry left.'
-    assert quoted_mask(text) == [(17, 59)]
-    assert quoted_mask(text, kinds=["direct"]) == [(39, 59)]
-    with pytest.raises(ValueError, match=r"unknown quotation kind\(s\) 'quote'"):
-        quoted_mask(text, kinds=["quote"])
 
 
 def test_invalid_arguments() -> None:

@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import pandas as pd
 
-from analysis.corpus.articles import load_corpus, write_article
+from analysis.corpus.articles import format_article, load_corpus
 from analysis.corpus.selection import Selection
 from analysis.corpus.types import Article, PublishedDate
 from analysis.measures.contrasts import contrast_one_vs_rest
@@ -59,17 +59,15 @@ def test_the_headline_counts_with_the_body():
 
 
 def _planted(root, article_id: str, title: str, text: str) -> None:
-    write_article(
-        Article(
-            id=article_id,
-            title=title,
-            outlet="euromaidan-press",
-            text=text,
-            language="en",
-            published=PublishedDate.parse("2015-05-12"),
-        ),
-        root,
+    article = Article(
+        id=article_id,
+        title=title,
+        outlet="euromaidan-press",
+        text=text,
+        language="en",
+        published=PublishedDate.parse("2015-05-12"),
     )
+    (root / "articles" / f"{article_id}.md").write_text(format_article(article), encoding="utf-8")
 
 
 def test_working_in_chunks_gives_the_same_tables(registry_corpus):
