@@ -49,7 +49,8 @@ import yaml
 
 from analysis import DATA_DIR
 from analysis.labels.cues import article_texts
-from analysis.labels.quotes import find_quotations, load_speakers
+from analysis.labels.quotes import find_quotations
+from analysis.labels.speakers import load_speakers
 from analysis.labels.targets import Mention, TargetMatcher, load_targets
 from analysis.measures.intervals import wilson_interval
 from analysis.review.hand_labels import STANCE_LABELS, apply_overrides
