@@ -10,7 +10,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from analysis.corpus.articles import load_corpus, write_text_atomically
+from analysis.corpus.article_file import write_text_atomically
+from analysis.corpus.articles import load_corpus
 from analysis.corpus.selection import Selection
 from analysis.corpus.types import Problem
 from analysis.ingest.importer import ImportMetadata, import_articles, render_report

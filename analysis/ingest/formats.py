@@ -25,7 +25,7 @@ from typing import IO, Any
 
 from tqdm import tqdm
 
-from analysis.corpus.articles import MAX_ARTICLE_BYTES, CorpusFileError, parse_article
+from analysis.corpus.article_file import MAX_ARTICLE_BYTES, CorpusFileError, parse_article
 from analysis.corpus.types import Article, Inference, Problem
 from analysis.ingest.inference import parse_published
 

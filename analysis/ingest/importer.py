@@ -40,12 +40,8 @@ from typing import IO, Literal
 import numpy as np
 from tqdm import tqdm
 
-from analysis.corpus.articles import (
-    ARTICLES_DIR,
-    format_article,
-    load_corpus,
-    make_article_id,
-)
+from analysis.corpus.article_file import format_article, make_article_id
+from analysis.corpus.articles import ARTICLES_DIR, load_corpus
 from analysis.corpus.registry import (
     MEETINGS_FILE,
     OUTLETS_FILE,

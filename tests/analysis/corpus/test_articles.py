@@ -7,13 +7,13 @@ import pandas as pd
 import pytest
 
 from analysis.cli import main
-from analysis.corpus.articles import (
+from analysis.corpus.article_file import (
     CorpusFileError,
     format_article,
-    load_corpus,
     make_article_id,
     parse_article,
 )
+from analysis.corpus.articles import load_corpus
 from analysis.corpus.types import ARTICLE_COLUMNS, Article, Inference, PublishedDate
 from tests.conftest import SEEDS, SHIPPED_CORPUS
 

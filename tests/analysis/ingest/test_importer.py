@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 import analysis.ingest.importer
-from analysis.corpus.articles import load_corpus, parse_article
+from analysis.corpus.article_file import parse_article
+from analysis.corpus.articles import load_corpus
 from analysis.corpus.types import Inference
 from analysis.ingest.importer import ImportMetadata, import_articles, render_report
 from tests.analysis.ingest.test_duplicates import ORIGINAL, REWORDED

@@ -4,7 +4,8 @@ from dataclasses import replace
 
 import pandas as pd
 
-from analysis.corpus.articles import format_article, load_corpus
+from analysis.corpus.article_file import format_article
+from analysis.corpus.articles import load_corpus
 from analysis.corpus.selection import Selection
 from analysis.corpus.types import Article, PublishedDate
 from analysis.measures.contrasts import contrast_one_vs_rest
