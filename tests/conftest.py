@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.corpus.articles import parse_article
+from analysis.corpus.article_file import parse_article
 from analysis.corpus.types import Article
 
 REPO = Path(__file__).resolve().parents[1]

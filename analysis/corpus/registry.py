@@ -10,7 +10,9 @@ from typing import Any
 
 import pandas as pd
 import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from analysis.corpus.schema import problems_from
 from analysis.corpus.types import Problem
 
 __all__ = [
@@ -19,6 +21,7 @@ __all__ = [
     "OUTLET_KINDS",
     "Meeting",
     "Outlet",
+    "OutletEntry",
     "load_meetings",
     "load_outlets",
     "meetings_frame",
@@ -98,24 +101,79 @@ class Meeting:
     notes: str
 
 
-def _read_mapping(path: Path) -> tuple[Mapping[str, Any], list[Problem]]:
+def _read_mapping(path: Path) -> tuple[Mapping[str, Any], dict[str, Any], list[Problem]]:
+    """The file's mapping, the line of each entry and field, and the problems reading it."""
     name = path.name
     if not path.exists():
-        return {}, [Problem(name, "(file)", f"missing: create {name} in the corpus folder")]
+        return {}, {}, [Problem(name, "(file)", f"missing: create {name} in the corpus folder")]
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = yaml.safe_load(text)
     except UnicodeDecodeError as err:
-        return {}, [Problem(name, "(file)", f"not UTF-8 text ({err.reason}); re-save as UTF-8")]
+        return {}, {}, [Problem(name, "(file)", f"not UTF-8 text ({err.reason}); re-save as UTF-8")]
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(err, "problem", None) or str(err)
-        return {}, [Problem(name, "(yaml)", f"cannot be read as YAML: {problem}", line)]
+        return {}, {}, [Problem(name, "(yaml)", f"cannot be read as YAML: {problem}", line)]
     if data is None:
-        return {}, []
+        return {}, {}, []
     if not isinstance(data, Mapping):
-        return {}, [Problem(name, "(file)", "must map each key to its fields")]
-    return data, []
+        return {}, {}, [Problem(name, "(file)", "must map each key to its fields")]
+    return data, _lines(yaml.compose(text)), []
+
+
+def _lines(node: yaml.Node | None) -> dict[str, Any]:
+    """``{key: (line, {field: line})}`` of a mapping of mappings, lines counted from 1."""
+    found: dict[str, Any] = {}
+    if not isinstance(node, yaml.MappingNode):
+        return found
+    for key_node, value_node in node.value:
+        fields = {}
+        if isinstance(value_node, yaml.MappingNode):
+            fields = {str(k.value): k.start_mark.line + 1 for k, _ in value_node.value}
+        found[str(key_node.value)] = (key_node.start_mark.line + 1, fields)
+    return found
+
+
+class OutletEntry(BaseModel):
+    """The schema of one entry of ``outlets.yaml``."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: Any = Field(default=None, validate_default=True)
+    country: Any = None
+    kind: Any = Field(default=None, validate_default=True)
+    domains: Any = Field(default=None, validate_default=True)
+    language: Any = None
+    group: Any = Field(default=None, validate_default=True)
+    group_reason: Any = None
+    group_source: Any = None
+
+    @field_validator("name", "kind", "group", mode="before")
+    @classmethod
+    def _required(cls, value: object) -> str:
+        if not str(value or "").strip():
+            raise ValueError("missing; every outlet needs one")
+        return str(value).strip()
+
+    @field_validator("kind")
+    @classmethod
+    def _known_kind(cls, kind: str) -> str:
+        if kind not in OUTLET_KINDS:
+            raise ValueError(f"{kind!r} is not a known kind; use one of {OUTLET_KINDS}")
+        return kind
+
+    @field_validator("domains", mode="before")
+    @classmethod
+    def _domains(cls, value: object) -> tuple[str, ...]:
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ValueError("must be a web domain or a list of them, such as [osw.waw.pl]")
+        return tuple(d.lower().strip() for d in value)
 
 
 def _as_list(value: Any) -> tuple[str, ...]:
@@ -127,34 +185,40 @@ def _as_list(value: Any) -> tuple[str, ...]:
 
 
 def load_outlets(corpus_dir: Path) -> tuple[dict[str, Outlet], list[Problem]]:
-    """Read ``outlets.yaml``; return the valid outlets by key and every problem found."""
-    data, problems = _read_mapping(Path(corpus_dir) / OUTLETS_FILE)
+    """Read ``outlets.yaml``; return the valid outlets by key and every problem found.
+
+    An outlet with an unknown kind is reported and kept; one missing a name,
+    kind or group, or with malformed domains, is reported and left out.
+    """
+    data, lines, problems = _read_mapping(Path(corpus_dir) / OUTLETS_FILE)
     outlets: dict[str, Outlet] = {}
     for key, fields in data.items():
         where = f"{OUTLETS_FILE} [{key}]"
+        line, field_lines = lines.get(str(key), (None, {}))
         if not isinstance(fields, Mapping):
-            problems.append(Problem(where, "(entry)", "must be a mapping of fields"))
+            problems.append(Problem(where, "(entry)", "must be a mapping of fields", line))
             continue
-        missing = [f for f in ("name", "kind", "group") if not str(fields.get(f) or "").strip()]
-        for field_name in missing:
-            problems.append(Problem(where, field_name, "missing; every outlet needs one"))
-        kind = str(fields.get("kind") or "").strip()
-        if kind and kind not in OUTLET_KINDS:
-            problems.append(
-                Problem(where, "kind", f"{kind!r} is not a known kind; use one of {OUTLET_KINDS}")
+        try:
+            entry = OutletEntry.model_validate(dict(fields))
+        except ValidationError as err:
+            found = problems_from(err, file=where, line=line, lines=field_lines)
+            problems.extend(found)
+            if any(p.field != "kind" or p.message.startswith("missing") for p in found):
+                continue
+            # An unknown kind is reported, yet the outlet is kept so its articles still load.
+            entry = OutletEntry.model_validate({**fields, "kind": "other"}).model_copy(
+                update={"kind": str(fields["kind"]).strip()}
             )
-        if missing:
-            continue
         outlets[str(key)] = Outlet(
             key=str(key),
-            name=str(fields["name"]).strip(),
-            country=str(fields.get("country") or "").strip(),
-            kind=kind,
-            domains=tuple(d.lower().strip() for d in _as_list(fields.get("domains"))),
-            language=str(fields.get("language") or "").strip(),
-            group=str(fields["group"]).strip(),
-            group_reason=str(fields.get("group_reason") or "").strip(),
-            group_source=str(fields.get("group_source") or "").strip(),
+            name=str(entry.name).strip(),
+            country=str(entry.country or "").strip(),
+            kind=str(entry.kind).strip(),
+            domains=tuple(entry.domains),
+            language=str(entry.language or "").strip(),
+            group=str(entry.group).strip(),
+            group_reason=str(entry.group_reason or "").strip(),
+            group_source=str(entry.group_source or "").strip(),
         )
     return outlets, problems
 
@@ -169,7 +233,7 @@ def _as_date(value: Any) -> dt.date:
 
 def load_meetings(corpus_dir: Path) -> tuple[dict[str, Meeting], list[Problem]]:
     """Read ``meetings.yaml``; return the valid meetings by key and every problem found."""
-    data, problems = _read_mapping(Path(corpus_dir) / MEETINGS_FILE)
+    data, _, problems = _read_mapping(Path(corpus_dir) / MEETINGS_FILE)
     meetings: dict[str, Meeting] = {}
     for key, fields in data.items():
         where = f"{MEETINGS_FILE} [{key}]"

@@ -26,7 +26,7 @@ from typing import IO, Any
 
 from tqdm import tqdm
 
-from analysis.corpus.articles import MAX_ARTICLE_BYTES, CorpusFileError, parse_article
+from analysis.corpus.article_file import MAX_ARTICLE_BYTES, CorpusFileError, parse_article
 from analysis.corpus.types import Inference, Problem
 from analysis.ingest.pages import page_record
 from analysis.ingest.source import FormatError, SourceRecord, decode, encoding_problem

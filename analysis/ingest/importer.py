@@ -41,7 +41,8 @@ from typing import IO, Literal
 import numpy as np
 from tqdm import tqdm
 
-from analysis.corpus.articles import ARTICLES_DIR, format_article, load_corpus
+from analysis.corpus.article_file import format_article
+from analysis.corpus.articles import ARTICLES_DIR, load_corpus
 from analysis.corpus.registry import Meeting, Outlet, load_meetings, load_outlets
 from analysis.corpus.types import Article, Problem
 from analysis.ingest.duplicates import find_near_duplicates, shingles, text_fingerprint

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from analysis.corpus.articles import make_article_id
+from analysis.corpus.article_file import make_article_id
 from analysis.corpus.registry import MEETINGS_FILE, OUTLETS_FILE, Meeting, Outlet
 from analysis.corpus.types import Article, Inference, Problem, PublishedDate
 from analysis.ingest.inference import (

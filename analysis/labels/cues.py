@@ -35,8 +35,8 @@ from analysis.text.sentences import Sentence, split_sentences
 
 __all__ = [
     "EVIDENCE_COLUMNS",
+    "CueCategory",
     "CueHit",
-    "CueLabel",
     "CueLexicon",
     "LabelRows",
     "article_texts",
@@ -66,7 +66,7 @@ _LABEL_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 
 @dataclass(frozen=True, slots=True)
-class CueLabel:
+class CueCategory:
     """One label of a cue dictionary: a frame or a subject."""
 
     id: str
@@ -88,7 +88,7 @@ class CueHit:
 class CueLexicon:
     """Labels with their cues and the compiled pattern; see :func:`load_cue_lexicon`."""
 
-    def __init__(self, labels: Sequence[CueLabel], *, language: str) -> None:
+    def __init__(self, labels: Sequence[CueCategory], *, language: str) -> None:
         self.language = language
         self.labels = {label.id: label for label in labels}
         self._folded: dict[str, str] = {}
@@ -206,7 +206,7 @@ def _load(path: str, section: str) -> CueLexicon:
         if not isinstance(cues, list) or not cues or not all(isinstance(c, str) for c in cues):
             raise ValueError(f"{path}: label {label_id!r} needs 'cues', a non-empty list of texts")
         labels.append(
-            CueLabel(
+            CueCategory(
                 label_id,
                 str(entry.get("name") or label_id),
                 " ".join(str(entry.get("description") or "").split()),

@@ -35,16 +35,9 @@ import pandas as pd
 import yaml
 
 from analysis import DATA_DIR
-from analysis.labels.stance import (
-    ArticleScan,
-    StanceLexicon,
-    compile_cues,
-    label_tables,
-    load_stance_lexicon,
-    scan_articles,
-    stance_per_article,
-    voice_at,
-)
+from analysis.labels.stance import label_tables, stance_per_article
+from analysis.labels.stance_lexicon import StanceLexicon, compile_cues, load_stance_lexicon
+from analysis.labels.stance_rules import ArticleScan, scan_articles, voice_at
 from analysis.labels.targets import TargetMatcher, load_targets
 from analysis.review.hand_labels import OUTCOME_LABELS
 
@@ -162,7 +155,7 @@ def outcome_per_article(
     targets_file, lexicon_file, outcome_file : path-like, optional
         Other data files than the shipped ones.
     scans : sequence of ArticleScan or None, optional
-        :func:`analysis.labels.stance.scan_articles` of the same articles (see
+        :func:`analysis.labels.stance_rules.scan_articles` of the same articles (see
         :func:`stance_and_outcome`), so the text is scanned once.
 
     Returns

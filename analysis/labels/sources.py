@@ -31,7 +31,8 @@ from analysis.labels.cues import (
     sentence_of,
     split_with_starts,
 )
-from analysis.labels.quotes import SpeakerLexicon, find_quotations, load_speakers
+from analysis.labels.quotes import find_quotations
+from analysis.labels.speakers import SpeakerLexicon, load_speakers
 
 __all__ = [
     "QUOTATION_COLUMNS",

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.corpus.articles import write_text_atomically
+from analysis.corpus.article_file import write_text_atomically
 from analysis.corpus.selection import Selection
 from analysis.labels.evidence import COMPACT_EVIDENCE_COLUMNS, evidence_text
 from analysis.pipeline.prepare import PreparedCorpus

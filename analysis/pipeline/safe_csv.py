@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.corpus.articles import write_text_atomically
+from analysis.corpus.article_file import write_text_atomically
 
 __all__ = ["FORMULA_PREFIXES", "neutralize_formulas", "to_csv_bytes", "to_csv_text", "write_csv"]
 

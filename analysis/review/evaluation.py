@@ -54,7 +54,9 @@ from sklearn.metrics import precision_recall_fscore_support
 from analysis import DATA_DIR
 from analysis.corpus.articles import load_corpus
 from analysis.labels.outcome import outcome_per_article
-from analysis.labels.stance import load_stance_lexicon, scan_articles, stance_per_article
+from analysis.labels.stance import stance_per_article
+from analysis.labels.stance_lexicon import load_stance_lexicon
+from analysis.labels.stance_rules import scan_articles
 from analysis.labels.targets import TargetMatcher, load_targets
 from analysis.review.hand_labels import (
     OUTCOME_LABELS,

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.corpus.articles import ARTICLES_DIR, write_text_atomically
+from analysis.corpus.article_file import write_text_atomically
+from analysis.corpus.articles import ARTICLES_DIR
 from analysis.labels.targets import load_targets
 from analysis.pipeline.safe_csv import to_csv_text
 

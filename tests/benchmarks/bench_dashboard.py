@@ -56,7 +56,8 @@ GROUPS = ["state media", "mainstream", "think tank", "blog"]
 
 def write_corpus(n_articles: int, root: Path) -> None:
     """Write the synthetic articles as a corpus folder with meetings and dates."""
-    from analysis.corpus.articles import ARTICLES_DIR, format_article
+    from analysis.corpus.article_file import format_article
+    from analysis.corpus.articles import ARTICLES_DIR
     from analysis.corpus.types import Article, PublishedDate
 
     frame = make_corpus(n_articles)

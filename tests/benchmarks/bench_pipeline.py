@@ -174,7 +174,8 @@ def make_corpus(n_articles: int, *, seed: int = 0) -> pd.DataFrame:
 
 def write_corpus(frame: pd.DataFrame, root: Path) -> None:
     """Write the synthetic corpus as a corpus folder readable by ``load_corpus``."""
-    from analysis.corpus.articles import ARTICLES_DIR, format_article
+    from analysis.corpus.article_file import format_article
+    from analysis.corpus.articles import ARTICLES_DIR
     from analysis.corpus.types import Article, PublishedDate
 
     outlets = "".join(

@@ -8,14 +8,13 @@ import pandas as pd
 import pytest
 
 from analysis.cli import main
-from analysis.corpus.articles import (
+from analysis.corpus.article_file import (
     CorpusFileError,
     format_article,
-    load_corpus,
     make_article_id,
     parse_article,
-    write_article,
 )
+from analysis.corpus.articles import load_corpus
 from analysis.corpus.types import ARTICLE_COLUMNS, Article, Inference, PublishedDate
 from tests.conftest import SHIPPED_CORPUS
 
@@ -206,14 +205,6 @@ def test_published_date_precision_forms():
         PublishedDate.parse("1066")
     with pytest.raises(ValueError, match="write YYYY-MM-DD, YYYY-MM or YYYY"):
         PublishedDate.parse("15 July 2016")
-
-
-def test_write_article_never_overwrites_silently(registry_corpus):
-    article = Article(id="a", title="t", outlet="osw", text="x", language="en")
-    write_article(article, registry_corpus)
-    with pytest.raises(FileExistsError, match="already exists"):
-        write_article(article, registry_corpus)
-    assert list((registry_corpus / "articles").iterdir()) == [registry_corpus / "articles" / "a.md"]
 
 
 def test_make_article_id_is_a_safe_readable_slug():

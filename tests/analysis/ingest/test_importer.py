@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 import analysis.ingest.importer
-from analysis.corpus.articles import load_corpus, parse_article
+from analysis.corpus.article_file import parse_article
+from analysis.corpus.articles import load_corpus
 from analysis.corpus.types import Inference
 from analysis.ingest.importer import import_articles
 from analysis.ingest.records import ImportMetadata

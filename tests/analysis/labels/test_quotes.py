@@ -3,8 +3,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
-from analysis.labels.quotes import Quotation, find_quotations, load_speakers, quoted_mask
+from analysis.labels.attribution import ATTRIBUTION_WORDS_FILE, load_attribution_words
+from analysis.labels.quotes import Quotation, find_quotations
+from analysis.labels.speakers import load_speakers
 
 
 def _summary(text: str, **options: object) -> list[tuple[str, str, str, str]]:
@@ -165,14 +168,6 @@ def test_quote_without_attribution_has_no_speaker() -> None:
     assert _summary(text) == [("direct", "", "", '"nothing about us without us."')]
 
 
-def test_quoted_mask_merges_direct_and_reported_spans() -> None:
-    text = 'Lavrov said that talks were useful and "very frank indeed." Kerry left.'
-    assert quoted_mask(text) == [(17, 59)]
-    assert quoted_mask(text, kinds=["direct"]) == [(39, 59)]
-    with pytest.raises(ValueError, match=r"unknown quotation kind\(s\) 'quote'"):
-        quoted_mask(text, kinds=["quote"])
-
-
 def test_invalid_arguments() -> None:
     with pytest.raises(ValueError, match="text must be a str, not int"):
         find_quotations(3)  # type: ignore[arg-type]
@@ -214,3 +209,27 @@ def test_pronouns_resolve_to_the_last_person_quoted() -> None:
         ("direct", "rasa-jukneviciene", "said Rasa Juknevičienė"),
         ("direct", "rasa-jukneviciene", "she adds"),
     ]
+
+
+def test_speaker_with_a_misspelt_field_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "speakers.yaml"
+    path.write_text("kerry:\n  kind: person\n  alias: [Kerry]\n")
+    with pytest.raises(ValueError, match=r"speaker 'kerry' needs 'aliases', a non-empty list"):
+        load_speakers(path)
+    path.write_text("kerry:\n  kind: person\n  aliases: [Kerry]\n  nmae: John Kerry\n")
+    with pytest.raises(
+        ValueError, match=r"speaker 'kerry': nmae: is not a known field; check its spelling"
+    ):
+        load_speakers(path)
+
+
+def test_attribution_words_file_is_checked(tmp_path: Path) -> None:
+    shipped = yaml.safe_load(ATTRIBUTION_WORDS_FILE.read_text(encoding="utf-8"))
+    path = tmp_path / "attribution_words.yaml"
+    path.write_text(yaml.safe_dump({**shipped, "heads": 5}))
+    with pytest.raises(ValueError, match=r"yaml: heads: must be a non-empty list"):
+        load_attribution_words(path)
+    path.write_text(yaml.safe_dump({k: v for k, v in shipped.items() if k != "say"}))
+    with pytest.raises(ValueError, match=r"attribution_words.yaml: say: missing"):
+        load_attribution_words(path)
+    assert "said" in load_attribution_words().say

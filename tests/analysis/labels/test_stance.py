@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from analysis.corpus.articles import load_corpus
-from analysis.labels.stance import stance_by_group, stance_per_article, wilson_interval
+from analysis.labels.stance import stance_by_group, stance_per_article
 from analysis.review.hand_labels import load_overrides, save_override
 from analysis.text.cleaning import clean_articles
 
@@ -136,26 +136,6 @@ def test_missing_column_is_named():
     articles, cleaned = _frames("Putin conceded.")
     with pytest.raises(ValueError, match="articles is missing column"):
         stance_per_article(articles.drop(columns="language"), cleaned)
-
-
-def test_wilson_interval_matches_the_formula():
-    low, high = wilson_interval([5, 0], [10, 0])
-    assert low[0] == pytest.approx(0.236593, abs=1e-6)
-    assert high[0] == pytest.approx(0.763407, abs=1e-6)
-    assert np.isnan(low[1])
-    with pytest.raises(ValueError, match="confidence_level must be in"):
-        wilson_interval([1], [2], confidence_level=1.0)
-
-
-def test_wilson_bounds_at_none_and_all_are_exact():
-    for n in range(1, 60):
-        low, high = wilson_interval([0, n], [n, n])
-        assert low[0] == 0.0
-        assert high[1] == 1.0
-        assert 0 < high[0] < 1
-        assert 0 < low[1] < 1
-    with pytest.raises(ValueError, match="confidence_level must be in"):
-        wilson_interval([1], [2], confidence_level=1.0)
 
 
 def test_small_groups_are_insufficient_evidence():

@@ -4,7 +4,8 @@ from dataclasses import replace
 
 import pandas as pd
 
-from analysis.corpus.articles import load_corpus, write_article
+from analysis.corpus.article_file import format_article
+from analysis.corpus.articles import load_corpus
 from analysis.corpus.types import Article, PublishedDate
 from analysis.labels.evidence import evidence_text
 from analysis.pipeline.prepare import prepare_corpus
@@ -13,17 +14,15 @@ _TABLES = ("stance", "outcome", "frames", "agenda", "quotations", "sources", "ev
 
 
 def _planted(root, article_id: str, title: str, text: str) -> None:
-    write_article(
-        Article(
-            id=article_id,
-            title=title,
-            outlet="euromaidan-press",
-            text=text,
-            language="en",
-            published=PublishedDate.parse("2015-05-12"),
-        ),
-        root,
+    article = Article(
+        id=article_id,
+        title=title,
+        outlet="euromaidan-press",
+        text=text,
+        language="en",
+        published=PublishedDate.parse("2015-05-12"),
     )
+    (root / "articles" / f"{article_id}.md").write_text(format_article(article), encoding="utf-8")
 
 
 def test_working_in_chunks_gives_the_same_tables(registry_corpus):
