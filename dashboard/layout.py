@@ -23,13 +23,13 @@ from analysis.corpus.articles import Corpus
 from analysis.corpus.selection import Selection
 from analysis.pipeline.export import to_csv_bytes
 from analysis.pipeline.prepare import PreparedCorpus
+from dashboard.colours import outlet_colours
 from dashboard.data import (
     CorpusUnavailableError,
     get_corpus,
     get_prepared,
     selected_articles,
 )
-from dashboard.figures import outlet_colours
 from dashboard.filters import show_filters_in_force
 
 __all__ = [
