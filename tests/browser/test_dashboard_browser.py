@@ -39,6 +39,16 @@ def _wait_for_app(page, title: str) -> None:
     page.wait_for_timeout(800)
 
 
+def _luminance(page, selector: str, prop: str) -> float:
+    """The relative luminance (0 black … 1 white) of a colour property of the first match."""
+    value = page.evaluate(
+        "([selector, prop]) => getComputedStyle(document.querySelector(selector))[prop]",
+        [selector, prop],
+    )
+    red, green, blue = (int(part) for part in re.findall(r"\d+", value)[:3])
+    return (0.2126 * red + 0.7152 * green + 0.0722 * blue) / 255
+
+
 def _no_error_on(page) -> None:
     assert page.locator("[data-testid='stException']").count() == 0
 
@@ -174,6 +184,9 @@ def test_dark_theme_pages(browser, dashboard_url, path):
         page.goto(f"{dashboard_url}/{path}")
         _wait_for_app(page, PAGES[path])
         _no_error_on(page)
+        # The dashboard follows the reader's dark scheme: light text on a dark page.
+        assert _luminance(page, "[data-testid='stApp']", "backgroundColor") < 0.2
+        assert _luminance(page, "h1", "color") > 0.7
         screenshot(page, f"dark-{path or 'overview'}")
     finally:
         context.close()
