@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analysis.labels.targets import DEFAULT_TARGETS_FILE, load_targets
 from analysis.review.hand_labels import (
     OUTCOME_LABELS,
     OUTCOME_TARGET,
@@ -14,33 +13,22 @@ from analysis.review.hand_labels import (
     save_override,
 )
 from dashboard import layout
-from dashboard.data import corpus_dir
-from dashboard.framing import Labels
+from dashboard.data import corpus_dir, target_names
+from dashboard.tables import SelectionResults
 
 __all__ = ["correction_form"]
 
 
-def _current(labels: Labels, article_id: str, target: str) -> str:
+def _current(results: SelectionResults, article_id: str, target: str) -> str:
     if target == OUTCOME_TARGET:
-        rows = labels.rows("outcome", article_id)
+        rows = results.rows("outcome", article_id)
     else:
-        rows = labels.rows("stance", article_id)
+        rows = results.rows("stance", article_id)
         rows = rows[rows["target"] == target] if not rows.empty else rows
     return str(rows.iloc[0]["label"]) if not rows.empty else "not computed"
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
-def _target_names(stamp: tuple[int, int]) -> dict[str, str]:
-    return {key: target.name for key, target in load_targets()[0].items()}
-
-
-def target_names() -> dict[str, str]:
-    """Each stance target's name, read again whenever the targets file changes."""
-    stat = DEFAULT_TARGETS_FILE.stat()
-    return _target_names((stat.st_mtime_ns, stat.st_size))
-
-
-def correction_form(article_id: str, labels: Labels) -> None:
+def correction_form(article_id: str, results: SelectionResults) -> None:
     """A form that saves one override (article, target or outcome, label, who, why)."""
     st.subheader("Correct a label", anchor=False)
     st.caption(
@@ -57,14 +45,14 @@ def correction_form(article_id: str, labels: Labels) -> None:
         )
         options = OUTCOME_LABELS if target == OUTCOME_TARGET else RATED_STANCE_LABELS
         label = columns[1].selectbox("Correct label", list(options), key="rd_fix_label")
-        st.caption(f"Now: '{layout.escape_markdown(_current(labels, article_id, str(target)))}'.")
+        st.caption(f"Now: '{layout.escape_markdown(_current(results, article_id, str(target)))}'.")
         who = columns[0].text_input("Your name", key="rd_fix_who")
         note = columns[1].text_input("Why (optional)", key="rd_fix_note")
         submitted = st.button("Save the correction", icon=":material/save:", key="rd_fix_save")
     if submitted:
         assert target is not None
         assert label is not None
-        before = _current(labels, article_id, target)
+        before = _current(results, article_id, target)
         try:
             save_override(
                 corpus_dir(),

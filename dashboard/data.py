@@ -1,17 +1,39 @@
-"""Everything the dashboard caches. Pages never load or compute the whole corpus themselves.
+"""Everything the dashboard caches, in one place. Pages never load or compute the whole corpus.
 
-Three layers:
+Every cache, its key, and what makes it read or compute again:
 
-* the whole-corpus work (:func:`get_corpus`, :func:`get_prepared`) is cached
-  as a shared resource keyed by a signature of the corpus files and the
-  analysis options, so a filter change never redoes it and an edited file is
-  read again (at most :data:`SIGNATURE_MAX_AGE_S` seconds late, see
-  :func:`_signature`);
-* results that depend on the filters (:func:`contrasts`, :func:`keyword_in_context`)
-  are computed from that prepared corpus by the library's own functions and
-  cached per filter, so going back to a view is instant;
-* the selected articles' metadata (:func:`selected_articles`) and per-article
-  lookups are kept per table object, which a new corpus version replaces.
+* ``_signatures`` (:func:`_signature`, folder fingerprints) — key: corpus folder.
+  Computed again when a folder's modification time changes, when
+  :data:`SIGNATURE_MAX_AGE_S` has passed, or on :func:`corpus_changed`.
+* ``_load`` (``st.cache_resource``, 2 kept) — key: folder and fingerprint;
+  a new fingerprint loads the corpus again.
+* ``_prepare`` (``st.cache_resource``, 3 kept) — key: folder, fingerprint and
+  analysis options; a new fingerprint prepares again.
+* ``_with_overrides`` (``st.cache_resource``, 4 kept) — key: folder, fingerprint,
+  size and time of the overrides file, options; a changed overrides file
+  applies them again (cheap), without preparing again.
+* ``_contrasts`` and ``_kwic`` (``st.cache_data``, 64 kept each, least recently
+  used first) — key: the prepared corpus's fingerprint and options, the filters,
+  and the grouping, pair and number of terms, or the term.
+* ``_target_names`` (``st.cache_data``, 4 kept) — key: time and size of the
+  targets file, so an edit to it is read at once.
+* ``_derived`` (:class:`PerTable`, 24 kept) — key: a table object and the filters
+  (:func:`selected_articles`) or what was derived (metadata, row positions).
+* ``_indexes`` (:class:`PerTable`, 24 kept) — key: a label table object
+  (:func:`article_index`).
+
+A :class:`PerTable` value lives as long as its table object: a new corpus
+version or a new overrides file makes new tables, hence new keys.
+
+So the whole-corpus work (:func:`get_corpus`, :func:`get_prepared`) is shared
+by every session and done once per corpus version and options, a filter change
+never redoes it, and an edited file is read again (at most
+:data:`SIGNATURE_MAX_AGE_S` seconds late, see :func:`_signature`). Results that
+depend on the filters (:func:`contrasts`, :func:`keyword_in_context`) are
+computed by the library's own functions and kept per filter, so going back to a
+view is instant. Values derived from one table (the selected articles'
+metadata, per-article row positions) are kept per table object, which a new
+corpus version replaces.
 """
 
 from __future__ import annotations
@@ -28,12 +50,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from analysis.corpus.articles import ARTICLES_DIR, Corpus, load_corpus
 from analysis.corpus.selection import Selection, filter_articles
-from analysis.corpus.types import Problem
+from analysis.labels.targets import DEFAULT_TARGETS_FILE, load_targets
 from analysis.pipeline.export import write_analysis
 from analysis.pipeline.prepare import AnalysisOptions, PreparedCorpus, prepare_corpus
 from analysis.pipeline.tables import keyword_table, term_contrasts
@@ -43,6 +66,7 @@ __all__ = [
     "TEXT_COLUMNS",
     "CorpusUnavailableError",
     "PerTable",
+    "article_index",
     "article_row",
     "articles_by_id",
     "contrasts",
@@ -52,8 +76,8 @@ __all__ = [
     "get_corpus",
     "get_prepared",
     "keyword_in_context",
-    "overrides_problems",
     "selected_articles",
+    "target_names",
 ]
 
 _REPO_CORPUS = Path(__file__).resolve().parents[1] / "corpus"
@@ -236,14 +260,6 @@ def _with_overrides(
     return prepared.with_overrides(overrides)
 
 
-def overrides_problems() -> list[Problem]:
-    """Problems with the overrides file (shown on the Corpus page)."""
-    try:
-        return list(get_prepared().problems)
-    except CorpusUnavailableError:
-        return []
-
-
 def _options_key(prepared: PreparedCorpus) -> tuple[str, float, int, int]:
     options = prepared.options
     return (
@@ -390,6 +406,35 @@ def articles_by_id(articles: pd.DataFrame, article_ids: Iterable[object]) -> pd.
     positions = _positions(articles)
     found = sorted({positions[key] for key in map(str, article_ids) if key in positions})
     return articles.iloc[found]
+
+
+#: Per-article row positions of the prepared label tables, kept while each table lives.
+_indexes = PerTable(size=24)
+
+
+def article_index(table: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The row positions of each article in a table with an ``article_id`` column.
+
+    Computed once per table object, so finding a few articles' rows in a
+    100k-row evidence table costs next to nothing.
+    """
+
+    def make() -> dict[str, np.ndarray]:
+        groups = table.groupby("article_id", sort=False).indices
+        return {str(key): np.asarray(rows) for key, rows in groups.items()}
+
+    return _indexes.get(table, "article index", make)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _target_names(stamp: tuple[int, int]) -> dict[str, str]:
+    return {key: target.name for key, target in load_targets()[0].items()}
+
+
+def target_names() -> dict[str, str]:
+    """Each stance target's name, read again whenever the targets file changes."""
+    stat = DEFAULT_TARGETS_FILE.stat()
+    return _target_names((stat.st_mtime_ns, stat.st_size))
 
 
 def export_bundle(

@@ -3,8 +3,7 @@
 Every builder titles its chart in the analyst's words with the number of
 articles behind it, labels both axes, and puts what a selection needs to
 drill down (an article id, an outlet, a term) into ``customdata``. Colours
-are explicit only where they carry meaning (one per outlet, one per label);
-everything else follows the Streamlit theme, so light and dark both read.
+come from :mod:`dashboard.colours`.
 """
 
 from __future__ import annotations
@@ -16,53 +15,18 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.colours import NEUTRAL_COLOUR
+
 __all__ = [
-    "NEUTRAL_COLOUR",
-    "OKABE_ITO",
     "articles_timeline",
-    "category_colours",
     "matrix_chart",
-    "outlet_colours",
     "share_bars",
     "term_bars",
     "term_scatter",
     "values_over_time",
 ]
 
-#: Okabe & Ito (2008), colour-blind safe; black is left out so dark themes keep every outlet.
-OKABE_ITO = (
-    "#0072B2",
-    "#E69F00",
-    "#009E73",
-    "#CC79A7",
-    "#56B4E9",
-    "#D55E00",
-    "#F0E442",
-    "#999999",
-)
-#: For "the other side" of a comparison and for cells without a value.
-NEUTRAL_COLOUR = "#8C8C8C"
 _SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "star", "hexagon", "cross")
-
-
-def outlet_colours(outlets: pd.DataFrame) -> dict[str, str]:
-    """One colour per outlet, assigned in registry order, keyed by outlet key and by name.
-
-    The registry order is the analyst's and does not change with the filters,
-    so an outlet keeps its colour on every page and in every filtered view.
-    Past eight outlets the palette repeats.
-    """
-    colours: dict[str, str] = {}
-    for index, (key, name) in enumerate(zip(outlets["outlet"], outlets["name"], strict=True)):
-        colour = OKABE_ITO[index % len(OKABE_ITO)]
-        colours[str(key)] = colour
-        colours[str(name)] = colour
-    return colours
-
-
-def category_colours(categories: Sequence[str]) -> dict[str, str]:
-    """Okabe–Ito colours for a fixed list of categories (labels, groups), in that order."""
-    return {name: OKABE_ITO[index % len(OKABE_ITO)] for index, name in enumerate(categories)}
 
 
 def _layout(*, title: str, x: str, y: str, height: int | None = None) -> dict[str, Any]:

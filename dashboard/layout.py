@@ -23,17 +23,18 @@ from analysis.corpus.articles import Corpus
 from analysis.corpus.selection import Selection
 from analysis.pipeline.prepare import PreparedCorpus
 from analysis.pipeline.safe_csv import to_csv_bytes
+from dashboard.colours import outlet_colours
 from dashboard.data import (
     CorpusUnavailableError,
     get_corpus,
     get_prepared,
     selected_articles,
 )
-from dashboard.figures import outlet_colours
 from dashboard.filters import show_filters_in_force
 
 __all__ = [
     "NOTHING_SELECTED",
+    "NO_ARTICLE_YET",
     "PageContext",
     "chart",
     "csv_name",
@@ -299,11 +300,7 @@ def start_page(title: str, intro: str, *, needs_analysis: bool = True) -> PageCo
     if not needs_analysis:
         return PageContext(corpus, None, selection, articles, colours)
     if corpus.articles.empty:
-        st.info(
-            "The corpus has no valid article yet. Add articles on the Corpus page, or fix the "
-            "files its validation report lists.",
-            icon=":material/info:",
-        )
+        st.info(NO_ARTICLE_YET, icon=":material/info:")
         st.stop()
     try:
         prepared = get_prepared()
@@ -318,3 +315,7 @@ def start_page(title: str, intro: str, *, needs_analysis: bool = True) -> PageCo
 
 
 NOTHING_SELECTED = "No article matches the filters. Widen them in the sidebar."
+NO_ARTICLE_YET = (
+    "The corpus has no valid article yet. Add articles on the Corpus page, or fix the "
+    "files its validation report lists."
+)

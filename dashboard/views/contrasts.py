@@ -7,7 +7,7 @@ import streamlit as st
 
 from analysis.measures.contrasts import MIN_GROUP_ARTICLES
 from analysis.pipeline.prepare import AnalysisOptions
-from dashboard import data, figures, layout, tables
+from dashboard import colours, data, figures, layout, tables
 
 GROUPINGS = {
     "outlet": "Outlet",
@@ -102,7 +102,7 @@ first = shown.iloc[0]
 group_label = label(group)
 other_label = "the rest" if other is None else label(other)
 n_group, n_other = int(first["group_articles"]), int(first["other_articles"])
-colour = page.colours.get(group, figures.OKABE_ITO[0]) if by == "outlet" else figures.OKABE_ITO[0]
+colour = page.colours.get(group, colours.OKABE_ITO[0]) if by == "outlet" else colours.OKABE_ITO[0]
 if first["small_reason"]:
     st.warning(
         f"Small sample ({layout.escape_markdown(first['small_reason'])}; the minimum is "

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from analysis.ingest.importer import import_articles
 from analysis.ingest.records import ImportMetadata
 from analysis.ingest.report import ImportReport
+from analysis.ingest.report_tables import import_report_tables, validation_table
 from analysis.pipeline.tables import ARTICLE_EXPORT_COLUMNS
 from dashboard import layout
 from dashboard.data import corpus_changed, corpus_dir
@@ -91,54 +91,22 @@ def run_import(*, dry_run: bool) -> ImportReport | None:
 
 def show_report(report: ImportReport) -> None:
     verb = "Would add" if report.dry_run else "Added"
-    added = pd.DataFrame(
-        [
-            {
-                "id": a.id,
-                "from file": a.source,
-                "title": a.title,
-                "outlet": a.outlet,
-                "published": a.published or "undated",
-                "language": a.language,
-                "meetings": "; ".join(a.meetings) or "none",
-                "renamed from": a.renamed_from,
-                "near duplicate of": a.near_duplicate_of,
-            }
-            for a in report.added
-        ]
-    )
+    shown = import_report_tables(report)
     (st.success if report.added else st.info)(
         f"{verb} {len(report.added)} articles. "
         + ("Nothing was written yet." if report.dry_run else "The corpus has been reloaded."),
         icon=":material/check:" if report.added else ":material/info:",
     )
     if report.added:
-        layout.table(added, what="import preview", selection=selection, key="co_added")
-    inferred = pd.DataFrame(
-        [
-            {"id": i, "field": f.field, "value": f.value, "basis": f.basis}
-            for i, f in report.inferences
-        ]
-    )
+        layout.table(shown["added"], what="import preview", selection=selection, key="co_added")
+    inferred = shown["inferred"]
     if not inferred.empty:
         st.markdown("**What was inferred, and from what**")
         layout.table(inferred, what="import inferences", selection=selection, key="co_inferred")
     if report.duplicates:
         st.markdown("**Duplicates**")
         layout.table(
-            pd.DataFrame(
-                [
-                    {
-                        "from file": d.source,
-                        "title": d.title,
-                        "kind": d.kind,
-                        "of article": d.of_id,
-                        "similarity": round(d.similarity, 3),
-                        "added as": d.added_as or "skipped",
-                    }
-                    for d in report.duplicates
-                ]
-            ),
+            shown["duplicates"],
             what="import duplicates",
             selection=selection,
             key="co_duplicates",
@@ -146,12 +114,7 @@ def show_report(report: ImportReport) -> None:
     if report.skipped:
         st.markdown("**Skipped**")
         layout.table(
-            pd.DataFrame(
-                [
-                    {"from file": s.source, "title": s.title, "reason": s.reason}
-                    for s in report.skipped
-                ]
-            ),
+            shown["skipped"],
             what="import skipped",
             selection=selection,
             key="co_skipped",
@@ -162,12 +125,7 @@ def show_report(report: ImportReport) -> None:
             icon=":material/error:",
         )
         layout.table(
-            pd.DataFrame(
-                [
-                    {"file": p.file, "line": p.line, "field": p.field, "problem": p.message}
-                    for p in report.problems
-                ]
-            ),
+            shown["problems"],
             what="import problems",
             selection=selection,
             key="co_problems",
@@ -204,18 +162,7 @@ if corpus.problems:
     else:
         st.warning(f"{warnings} warnings; no file is left out.", icon=":material/warning:")
     layout.table(
-        pd.DataFrame(
-            [
-                {
-                    "severity": p.severity,
-                    "file": p.file,
-                    "line": p.line,
-                    "field": p.field,
-                    "problem": p.message,
-                }
-                for p in corpus.problems
-            ]
-        ),
+        validation_table(corpus.problems),
         what="validation report",
         selection=selection,
         key="co_problems_report",

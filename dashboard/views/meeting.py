@@ -9,7 +9,7 @@ import streamlit as st
 
 from analysis.labels.agenda import omissions
 from analysis.measures.contrasts import CONTRAST_COLUMNS, MIN_GROUP_ARTICLES
-from dashboard import data, figures, framing, layout, tables
+from dashboard import colours, data, figures, layout, tables, widgets
 from dashboard.navigation import open_in_reader
 
 VIEWS = ("Side by side", "A against B", "Across meetings")
@@ -27,7 +27,7 @@ names = dict(zip(corpus.outlets["outlet"], corpus.outlets["name"], strict=True))
 catalogue = corpus.meetings.set_index("meeting")
 covered_keys = tables.meetings_covered(articles)
 covered = [m for m in corpus.meetings["meeting"] if m in covered_keys]
-labels = framing.Labels.of(prepared, articles)
+results = tables.SelectionResults.of(prepared, articles)
 
 if not covered:
     st.info(
@@ -93,25 +93,21 @@ if view == VIEWS[0]:
         minimum=MIN_GROUP_ARTICLES,
     )
     # Every article here covers this meeting, whatever meeting its file names first.
-    left_out = (
-        omissions(
-            labels.rows_for("agenda", on_meeting["id"]),
-            on_meeting.assign(meeting=meeting),
-            by="outlet",
-        )
-        if labels.has("agenda")
-        else pd.DataFrame(columns=["outlet", "subject_name"])
+    left_out = omissions(
+        results.rows_for("agenda", on_meeting["id"]),
+        on_meeting.assign(meeting=meeting),
+        by="outlet",
     )
     # Every outlet's key sentences at once: their texts are cut in one pass.
-    sentences = framing.key_sentences(labels, on_meeting)
+    sentences = tables.key_sentences(results, on_meeting)
     own_articles = {
         outlet: on_meeting[on_meeting["outlet"] == outlet].sort_values(
             "published", kind="mergesort"
         )
         for outlet in outlets
     }
-    badges = framing.badge_rows(
-        labels, [a for own in own_articles.values() for a in own["id"].head(ARTICLES_PER_OUTLET)]
+    badges = tables.badge_rows(
+        results, [a for own in own_articles.values() for a in own["id"].head(ARTICLES_PER_OUTLET)]
     )
     outlet_words: dict[str, str] = {}
     width = min(3, max(len(outlets), 2))
@@ -141,8 +137,8 @@ if view == VIEWS[0]:
                     st.caption(
                         f"{when} · {layout.escape_markdown(article['authors'] or 'no byline')}"
                     )
-                    framing.article_badges(
-                        labels, str(article["id"]), rows=badges[str(article["id"])]
+                    widgets.article_badges(
+                        results, str(article["id"]), rows=badges[str(article["id"])]
                     )
                     if st.button("Read", key=f"mt_open_{article['id']}", icon=":material/article:"):
                         open_in_reader(str(article["id"]))
@@ -161,8 +157,8 @@ if view == VIEWS[0]:
                         },
                         key=f"mt_terms_{outlet}",
                     )
-                framing.outlet_details(
-                    labels,
+                widgets.outlet_details(
+                    results,
                     on_meeting[on_meeting["outlet"] == outlet],
                     omitted=left_out[left_out["outlet"] == outlet],
                     sentences=sentences.get(outlet),
@@ -171,7 +167,7 @@ if view == VIEWS[0]:
     terms_of = {o: w for w, o in outlet_words.items()}
     # Built only when the button is clicked.
     layout.download_csv(
-        lambda: framing.summary_table(labels, on_meeting).assign(
+        lambda: tables.summary_table(results, on_meeting).assign(
             distinctive_terms=lambda f: f["outlet"].map(terms_of)
         ),
         rows=len(on_meeting),
@@ -221,7 +217,7 @@ elif view == VIEWS[1]:
             frame,
             title=f"{names[a]} against {names[b]} on this meeting<br>"
             f"<sup>n = {n_a} and {n_b} articles</sup>",
-            colour=page.colours.get(a, figures.OKABE_ITO[0]),
+            colour=page.colours.get(a, colours.OKABE_ITO[0]),
             group_label=names[a],
             other_label=names[b],
         ),
@@ -231,7 +227,7 @@ elif view == VIEWS[1]:
         key="mt_pair_terms",
         alt=f"Terms typical of {names[a]} and of {names[b]} on this meeting",
     )
-    framing.aligned(labels, on_meeting, a, b, names=names, selection=meeting_selection)
+    widgets.side_by_side(results, on_meeting, a, b, names=names, selection=meeting_selection)
 
 else:
     present = set(articles["outlet"])
@@ -272,7 +268,7 @@ else:
         ),
         key="mt_who_timeline",
     )
-    shown = framing.across_meetings(labels, per)
+    shown = tables.across_meetings(results, per)
     layout.table(
         shown,
         what=f"{value} across meetings",
@@ -286,16 +282,8 @@ else:
         terms = data.contrasts(prepared, mine_selection, by="meeting", top=TERMS_PER_OUTLET)
         st.subheader("What it stressed at each meeting")
         st.caption("Each meeting's articles against its articles on the other meetings.")
-        words = (
-            terms[terms["z"] > 0]
-            .groupby("group")["term"]
-            .apply(lambda t: "; ".join(t.head(TERMS_PER_OUTLET)))
-            .rename("distinctive_terms")
-            .reset_index()
-            .rename(columns={"group": "meeting"})
-        )
         layout.table(
-            words,
+            tables.terms_per_meeting(terms, n=TERMS_PER_OUTLET),
             what=f"{value} distinctive terms per meeting",
             selection=mine_selection,
             key="mt_across_terms",

@@ -79,22 +79,9 @@ if undated:
 picked = {(row[0], row[1]) for row in layout.selected_points(coverage)}
 picked_ids = {row[0] for row in layout.selected_points(timeline)}
 if picked or picked_ids:
-    exploded = tables.per_meeting(articles)
-    chosen_ids = (
-        set(
-            exploded.loc[
-                [
-                    (o, m) in picked
-                    for o, m in zip(exploded["outlet"], exploded["meeting"], strict=True)
-                ],
-                "id",
-            ]
-        )
-        | picked_ids
-    )
     st.subheader("Articles behind your selection")
     layout.table(
-        tables.article_list(articles[articles["id"].isin(chosen_ids)]),
+        tables.articles_behind(articles, cells=picked, ids=picked_ids),
         what="articles behind the selected cells",
         selection=selection,
         key="ov_drill",

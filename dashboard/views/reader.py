@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import corrections, data, framing, layout, tables
+from dashboard import corrections, data, layout, tables, widgets
 
 page = layout.start_page(
     "Reader",
@@ -24,9 +24,9 @@ article_id = st.selectbox(
 if article_id is None:
     st.info("Pick an article above.", icon=":material/info:")
     st.stop()
-article = articles.set_index("id").loc[article_id]
+article = articles[articles["id"] == article_id].iloc[0]
 texts = data.article_row(prepared.articles, article_id)
-labels = framing.Labels.of(prepared, articles[articles["id"] == article_id])
+results = tables.SelectionResults.of(prepared, articles[articles["id"] == article_id])
 
 st.subheader(layout.escape_markdown(article["title"]), anchor=False)
 when: str = "undated" if pd.isna(article["published"]) else f"{article['published']:%Y-%m-%d}"
@@ -35,40 +35,9 @@ st.caption(
     f"({layout.escape_markdown(article['outlet_group'])})"
     f" · {when} · {layout.escape_markdown(article['authors'] or 'no byline')}"
 )
-framing.article_badges(labels, article_id)
+widgets.article_badges(results, article_id)
 
-metadata = pd.DataFrame(
-    {
-        "field": [
-            "id",
-            "outlet",
-            "group",
-            "published",
-            "date known to",
-            "authors",
-            "language",
-            "meetings",
-            "url",
-            "notes",
-            "inferred on import",
-            "file",
-        ],
-        "value": [
-            article_id,
-            article["outlet_name"],
-            article["outlet_group"],
-            when,
-            article["date_precision"],
-            article["authors"] or "no byline",
-            article["language"],
-            article["meetings"] or "none",
-            article["url"],
-            article["notes"],
-            article["inferred"] or "nothing (all given in the file)",
-            article["path"],
-        ],
-    }
-)
+metadata = tables.article_metadata(article_id, article, when=when)
 with st.expander("Metadata and inferences", expanded=False):
     layout.table(metadata, what=f"metadata {article_id}", selection=selection, key="rd_metadata")
 
@@ -80,14 +49,8 @@ terms_text = st.text_input(
 )
 terms = [t.strip() for t in (terms_text or "").split(",") if t.strip()]
 text = str(texts["text_clean"])
-evidence = labels.rows("evidence", article_id)
-spans = layout.term_spans(text, terms)
-if not evidence.empty:
-    spans += [
-        (int(s), int(e), "evidence")
-        for s, e in zip(evidence["sentence_start"], evidence["sentence_end"], strict=True)
-        if pd.notna(s) and pd.notna(e)
-    ]
+evidence = results.rows("evidence", article_id)
+spans = layout.term_spans(text, terms) + tables.evidence_spans(evidence)
 st.markdown("**Cleaned text**")
 st.caption(
     "Shown as plain text: nothing in it is run or rendered. "
@@ -122,4 +85,4 @@ else:
 with st.expander("Text as published (raw)"):
     st.text(str(texts["text"]))
 
-corrections.correction_form(article_id, labels)
+corrections.correction_form(article_id, results)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 
@@ -9,8 +11,10 @@ from analysis.labels.agenda import agenda_matrix
 from analysis.labels.frames import group_frames
 from analysis.labels.sources import group_sources
 from analysis.labels.stance import MIN_GROUP_ARTICLES, stance_by_group
+from analysis.labels.summaries import most_quoted, outcome_counts
 from analysis.review.hand_labels import OUTCOME_LABELS, STANCE_LABELS
-from dashboard import figures, framing, layout
+from dashboard import colours, figures, layout, tables
+from dashboard.widgets import evidence_drill
 
 page = layout.start_page(
     "Stance and framing",
@@ -19,54 +23,24 @@ page = layout.start_page(
     "point for the sentences behind it.",
 )
 corpus, selection, articles = page.corpus, page.selection, page.articles
-labels = framing.Labels.of(page.prepared, articles)
-if not labels.has("stance") or not labels.has("evidence"):
-    st.info(
-        "Stance and framing labels are not computed by this version of the analysis library.",
-        icon=":material/info:",
-    )
-    st.stop()
+results = tables.SelectionResults.of(page.prepared, articles)
 names = dict(zip(corpus.outlets["outlet"], corpus.outlets["name"], strict=True))
 present = set(articles["outlet"])
 order = [names[k] for k in corpus.outlets["outlet"] if k in present]
 n = len(articles)
-label_colours = {
-    "favorable": figures.OKABE_ITO[0],
-    "unfavorable": figures.OKABE_ITO[5],
-    "neutral": figures.NEUTRAL_COLOUR,
-    "not mentioned": "#D9D9D9",
-    "unsupported language": figures.OKABE_ITO[3],
-}
-outcome_colours = figures.category_colours(OUTCOME_LABELS)
 outlet_of = dict(zip(articles["id"].tolist(), articles["outlet"].tolist(), strict=True))
 
 
 def evidence_for(article_ids: set[str], *, analysis: str, **match: str) -> pd.DataFrame:
-    """The evidence sentences of some articles for one analysis (and target or label)."""
-    evidence = labels.evidence
-    assert evidence is not None
-    rows = evidence[evidence["article_id"].isin(article_ids) & (evidence["analysis"] == analysis)]
-    for column, value in match.items():
-        rows = rows[rows[column] == value]
-    rows = labels.with_text(rows)
-    return rows.assign(outlet=rows["article_id"].map(outlet_of).map(names))[
-        ["outlet", "article_id", "label", "target", "voice", "sentence", "cue_words", "weight"]
-    ].reset_index(drop=True)
+    return tables.evidence_for(
+        results, article_ids, analysis=analysis, outlet_of=outlet_of, names=names, match=match
+    )
 
 
-def drill(state: object, build: object, *, what: str, key: str) -> None:
-    """Below a chart: the evidence behind the clicked bars or cells."""
-    points = layout.selected_points(state)
-    if not points:
-        st.caption("Click a bar, cell or point to see the sentences behind it.")
-        return
-    frames = [build(point) for point in points]  # type: ignore[operator]
-    shown = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-    st.markdown(f"**Evidence behind your selection** ({len(shown)} sentences)")
-    if shown.empty:
-        st.caption("No sentence: the label comes from the absence of cues.")
-    else:
-        layout.table(shown, what=what, selection=selection, key=key)
+def drill(
+    state: object, build: Callable[[list[str]], pd.DataFrame], *, what: str, key: str
+) -> None:
+    evidence_drill(state, build, what=what, key=key, selection=selection)
 
 
 # Only the open tab is computed: each one groups every selected article.
@@ -77,7 +51,7 @@ tabs = st.tabs(
     bind="query-params",
 )
 
-named = labels.stance[["target", "target_name"]].drop_duplicates("target")
+named = results.stance[["target", "target_name"]].drop_duplicates("target")
 targets = dict(zip(named["target"], named["target_name"], strict=True))
 with tabs[0]:
     if tabs[0].open:
@@ -86,10 +60,8 @@ with tabs[0]:
             bind="query-params",
         )  # fmt: skip
         assert target is not None
-        groups = stance_by_group(labels.stance, articles, by="outlet")
-        groups = groups[groups["target"] == target].assign(
-            outlet_name=lambda f: f["group"].map(names),
-            share_text=lambda f: f["share"].map(lambda v: "—" if pd.isna(v) else f"{v:.0%}"),
+        groups = tables.stance_shares(
+            stance_by_group(results.stance, articles, by="outlet"), target, names
         )
         small = groups[groups["status"] != "ok"]["outlet_name"].unique()
         if len(small):
@@ -109,7 +81,7 @@ with tabs[0]:
                 category_title="Outlet",
                 value_title="Articles",
                 label_order=STANCE_LABELS,
-                colours=label_colours,
+                colours=colours.STANCE_COLOURS,
                 customdata=["group", "label"],
                 hover=["share_text", "status"],
                 category_order=order,
@@ -123,8 +95,8 @@ with tabs[0]:
 
         def stance_rows(point: list[str]) -> pd.DataFrame:
             outlet, label = point[0], point[1]
-            chosen = labels.stance[
-                (labels.stance["target"] == target) & (labels.stance["label"] == label)
+            chosen = results.stance[
+                (results.stance["target"] == target) & (results.stance["label"] == label)
             ]
             ids = {a for a in chosen["article_id"] if outlet_of.get(a) == outlet}
             return evidence_for(ids, analysis="stance", target=target)
@@ -133,20 +105,13 @@ with tabs[0]:
 
 with tabs[1]:
     if tabs[1].open:
-        assert labels.has("outcome")
-        outcome = labels.outcome[labels.outcome["label"] != ""]
+        outcome = results.outcome[results.outcome["label"] != ""]
         if outcome.empty:
             st.info(
                 "None of the selected articles covers a meeting, so none has an outcome framing."
             )
         else:
-            counts = (
-                outcome.assign(outlet=outcome["article_id"].map(outlet_of))
-                .groupby(["outlet", "label"])
-                .size()
-                .rename("articles")
-                .reset_index()
-            )
+            counts = outcome_counts(outcome, outlet_of)
             counts["outlet_name"] = counts["outlet"].map(names)
             state = layout.chart(
                 figures.share_bars(
@@ -159,7 +124,7 @@ with tabs[1]:
                     category_title="Outlet",
                     value_title="Articles",
                     label_order=OUTCOME_LABELS,
-                    colours=outcome_colours,
+                    colours=colours.OUTCOME_COLOURS,
                     customdata=["outlet", "label"],
                     category_order=[o for o in order if o in set(counts["outlet_name"])],
                 ),
@@ -183,14 +148,11 @@ with tabs[1]:
 
 with tabs[2]:
     if tabs[2].open:
-        assert labels.has("frames")
-        frames = group_frames(labels.frames, articles, by="outlet")
+        frames = group_frames(results.frames, articles, by="outlet")
         if frames.empty:
             st.info("No frame cue in the selected articles (or none in a supported language).")
         else:
-            frames = frames.assign(
-                outlet_name=frames["outlet"].map(names), percent=(frames["share"] * 100).round(0)
-            )
+            frames = tables.in_percent(frames, names)
             state = layout.chart(
                 figures.matrix_chart(
                     frames,
@@ -220,14 +182,11 @@ with tabs[2]:
 
 with tabs[3]:
     if tabs[3].open:
-        assert labels.has("agenda")
-        agenda = agenda_matrix(labels.agenda, articles, by="outlet")
+        agenda = agenda_matrix(results.agenda, articles, by="outlet")
         if agenda.empty:
             st.info("No article in a supported language: the agenda cannot be measured.")
         else:
-            agenda = agenda.assign(
-                outlet_name=agenda["outlet"].map(names), percent=(agenda["share"] * 100).round(0)
-            )
+            agenda = tables.in_percent(agenda, names)
             state = layout.chart(
                 figures.matrix_chart(
                     agenda,
@@ -259,22 +218,12 @@ with tabs[3]:
 
 with tabs[4]:
     if tabs[4].open:
-        assert labels.has("sources")
-        cited = group_sources(labels.sources, articles, by="outlet")
+        cited = group_sources(results.sources, articles, by="outlet")
         if cited.empty:
             st.info("The selected articles quote or cite nobody the analysis recognises.")
         else:
-            cited = (
-                cited.groupby(["outlet", "source", "speaker"], as_index=False)
-                .agg(count=("count", "sum"), articles_citing=("articles_citing", "max"),
-                     n_articles=("n_articles", "max"))
-            )  # fmt: skip
-            top_sources = (
-                cited.groupby("speaker")["count"].sum().sort_values(ascending=False).head(15).index
-            )
-            cited = cited[cited["speaker"].isin(top_sources)].assign(
-                outlet_name=lambda f: f["outlet"].map(names)
-            )
+            cited, top_sources = most_quoted(cited, n=15)
+            cited = cited.assign(outlet_name=cited["outlet"].map(names))
             state = layout.chart(
                 figures.matrix_chart(
                     cited,
@@ -287,7 +236,7 @@ with tabs[4]:
                     value_title="Quotations",
                     hover=["articles_citing", "n_articles"],
                     customdata=["outlet", "source"],
-                    x_order=list(top_sources),
+                    x_order=top_sources,
                     y_order=[o for o in order if o in set(cited["outlet_name"])],
                 ),
                 cited,
@@ -305,17 +254,11 @@ with tabs[4]:
 
 with tabs[5]:
     if tabs[5].open:
-        over_time = labels.stance[labels.stance["score"].notna()].merge(
-            articles[["id", "outlet_name", "published", "title"]],
-            left_on="article_id",
-            right_on="id",
-        )
-        over_time = over_time[over_time["published"].notna()]
         time_target = st.selectbox(
             "Toward", list(targets), format_func=targets.__getitem__, key="sf_time_target",
             bind="query-params",
         )  # fmt: skip
-        over_time = over_time[over_time["target"] == time_target]
+        over_time = tables.stance_over_time(results.stance, articles, str(time_target))
         if over_time.empty:
             st.info("No dated article takes a stance toward this target.")
         else:

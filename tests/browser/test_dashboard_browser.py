@@ -56,6 +56,8 @@ def test_a_filter_changes_the_chart_and_the_url_and_survives_a_page_switch(page,
     page.goto(dashboard_url)
     _wait_for_app(page, "Overview")
     ticks = page.locator("[data-testid='stPlotlyChart']").first.locator(".ytick text")
+    # Plotly draws after the script run has finished: wait for the axis, not a fixed time.
+    ticks.first.wait_for(timeout=60_000)
     assert ticks.count() == 4
     sidebar = page.locator("[data-testid='stSidebar']")
     _pick(page, sidebar.locator("[data-testid='stMultiSelect']").first, "Euromaidan Press")

@@ -15,6 +15,7 @@ from analysis.corpus.articles import load_corpus
 from analysis.corpus.selection import Selection
 from analysis.pipeline.prepare import prepare_corpus
 from dashboard.data import export_bundle
+from dashboard.layout import NO_ARTICLE_YET
 from tests.conftest import SHIPPED_CORPUS
 from tests.dashboard.conftest import texts
 
@@ -52,6 +53,11 @@ def test_every_page_copes_with_an_empty_corpus(open_page, one_article, page):
         path.unlink()
     app = open_page(page, corpus=one_article)
     assert not app.exception
+    assert "Filters in force: all articles — 0 of 0 articles." in texts(app, "caption")
+    if page == "corpus":
+        assert texts(app, "success") == ["All 0 articles pass validation."]
+    else:
+        assert texts(app, "info") == [NO_ARTICLE_YET]
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from analysis.corpus.selection import Selection, filter_articles
@@ -91,3 +92,21 @@ def test_page_tables_are_the_library_selection_without_texts(open_page):
     assert "added_by_a_page" not in again.columns
     row = data.article_row(prepared.articles, EUROMAIDAN)
     assert row["text_clean"] == prepared.articles.set_index("id").loc[EUROMAIDAN, "text_clean"]
+
+
+def test_article_index_gives_each_articles_rows_once_per_table():
+    table = pd.DataFrame({"article_id": ["b", "a", "b", "c"], "n": [1, 2, 3, 4]})
+    index = data.article_index(table)
+    assert {key: rows.tolist() for key, rows in index.items()} == {
+        "b": [0, 2],
+        "a": [1],
+        "c": [3],
+    }
+    assert data.article_index(table) is index
+    assert data.article_index(table.copy()) is not index
+
+
+def test_target_names_are_the_names_in_the_targets_file():
+    names = data.target_names()
+    assert names["russia"] == "Russia"
+    assert names["ukraine"] == "Ukraine"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from analysis.corpus.articles import load_corpus
 from analysis.pipeline.prepare import prepare_corpus
-from dashboard import framing, tables
+from dashboard import tables
 from dashboard.layout import NOTHING_SELECTED
 from tests.dashboard.conftest import downloaded_rows, texts
 
@@ -80,15 +80,15 @@ def test_a_filter_that_selects_nothing_says_so(open_page):
 def test_key_sentences_are_each_outlets_best_distinct_evidence(sochi_corpus):
     prepared = prepare_corpus(load_corpus(sochi_corpus))
     articles = tables.meeting_articles(prepared.articles, "2015-05-sochi")
-    labels = framing.Labels.of(prepared, articles)
-    found = framing.key_sentences(labels, articles)
+    results = tables.SelectionResults.of(prepared, articles)
+    found = tables.key_sentences(results, articles)
     assert set(found) == set(articles["outlet"])
     for outlet, ids in articles.groupby("outlet")["id"]:
-        evidence = labels.with_text(labels.rows_for("evidence", ids, text=False))
+        evidence = results.with_text(results.rows_for("evidence", ids, text=False))
         ranked = evidence.assign(
             labelled=evidence["analysis"].isin(["stance", "outcome"]),
             strength=evidence["weight"].abs(),
             position=range(len(evidence)),
         ).sort_values(["labelled", "strength", "position"], ascending=[False, False, True])
-        expected = ranked["sentence"].drop_duplicates().head(framing.KEY_SENTENCES)
+        expected = ranked["sentence"].drop_duplicates().head(tables.KEY_SENTENCES)
         assert list(found[outlet]["sentence"]) == list(expected), outlet
