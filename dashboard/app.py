@@ -26,8 +26,5 @@ except CorpusUnavailableError as err:
 selection = render_filters(corpus)
 st.session_state["selection"] = selection
 if not corpus.articles.empty:
-    try:
-        render_export(get_prepared(), selection)
-    except CorpusUnavailableError as err:
-        st.sidebar.error(str(err))
+    render_export(corpus, selection, get_prepared)
 page.run()

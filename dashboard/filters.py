@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 
@@ -90,9 +92,15 @@ def show_filters_in_force(selection: Selection, *, selected: int, total: int) ->
     st.caption(f"Filters in force: {selection.describe()} — {selected} of {total} articles.")
 
 
-def render_export(prepared: PreparedCorpus, selection: Selection) -> None:
-    """The "export all" button: every table and the manifest, as ``narratives analyze`` writes."""
-    chosen = selected_articles(prepared.articles, selection)
+def render_export(
+    corpus: Corpus, selection: Selection, prepare: Callable[[], PreparedCorpus]
+) -> None:
+    """The "export all" button: every table and the manifest, as ``narratives analyze`` writes.
+
+    ``prepare`` is called only when the button is clicked, so a page that shows no
+    analysis (the Corpus page) never waits for one.
+    """
+    chosen = selected_articles(corpus.articles, selection)
     outlets = chosen["outlet"].nunique()
     with st.sidebar:
         st.divider()
@@ -104,7 +112,7 @@ def render_export(prepared: PreparedCorpus, selection: Selection) -> None:
             reason = "The term contrasts need articles from at least two outlets."
         st.download_button(
             "Every table + manifest (zip)",
-            (lambda: export_bundle(prepared, selection)) if not reason else b"",
+            (lambda: export_bundle(prepare(), selection)) if not reason else b"",
             file_name="narratives-analysis.zip",
             mime="application/zip",
             key="f_export_all",

@@ -102,3 +102,19 @@ def test_uploading_the_same_article_twice_is_a_duplicate(open_page, corpus_copy,
     assert not app.exception
     duplicates = downloaded_rows(app, downloads, "co_duplicates_csv")
     assert [(row["kind"], row["added as"]) for row in duplicates] == [("exact", "skipped")]
+
+
+def test_the_corpus_page_prepares_no_analysis(open_page, corpus_copy, monkeypatch, downloads):
+    calls: list[str] = []
+
+    def prepare(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append("prepare_corpus")
+        raise AssertionError("the Corpus page must not prepare the corpus")
+
+    monkeypatch.setattr("dashboard.data.prepare_corpus", prepare)
+    app = open_page("corpus", corpus=corpus_copy)
+    assert not app.exception
+    assert texts(app, "error") == []
+    assert texts(app, "success") == ["All 5 articles pass validation."]
+    assert calls == []
+    assert download_button(app, "f_export_all").proto.label == "Every table + manifest (zip)"
