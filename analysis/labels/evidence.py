@@ -99,7 +99,12 @@ def compact_evidence(
 
 
 def concat_evidence(chunks: list[pd.DataFrame]) -> pd.DataFrame:
-    """The chunks' evidence as one table, in evidence order, categories sorted."""
+    """The chunks' evidence as one table, in evidence order, categories sorted.
+
+    A chunk without evidence is left out: its empty categories have another
+    dtype than the labels of the others, which ``union_categoricals`` refuses.
+    """
+    chunks = [chunk for chunk in chunks if len(chunk)] or chunks[:1]
     columns: dict[str, object] = {}
     for column in COMPACT_EVIDENCE_COLUMNS:
         parts = [chunk[column] for chunk in chunks]
