@@ -6,13 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from analysis.labels.targets import DEFAULT_TARGETS_FILE, load_targets
-from analysis.review.hand_labels import (
-    OUTCOME_LABELS,
-    OUTCOME_TARGET,
-    RATED_STANCE_LABELS,
-    load_overrides,
-    save_override,
-)
+from analysis.review.hand_labels import OUTCOME_LABELS, OUTCOME_TARGET, RATED_STANCE_LABELS
+from analysis.review.overrides import load_overrides, save_override
 from dashboard import layout
 from dashboard.data import corpus_dir
 from dashboard.framing import Labels

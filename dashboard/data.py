@@ -37,7 +37,7 @@ from analysis.corpus.types import Problem
 from analysis.pipeline.export import write_analysis
 from analysis.pipeline.prepare import AnalysisOptions, PreparedCorpus, prepare_corpus
 from analysis.pipeline.tables import keyword_table, term_contrasts
-from analysis.review.hand_labels import OVERRIDES_FILE, load_overrides
+from analysis.review.overrides import OVERRIDES_FILE, load_overrides
 
 __all__ = [
     "TEXT_COLUMNS",

@@ -150,7 +150,7 @@ def outcome_per_article(
     quotes : pandas.DataFrame, optional
         As for :func:`analysis.labels.stance.stance_per_article`.
     overrides : pandas.DataFrame, optional
-        From :func:`analysis.review.hand_labels.load_overrides`; rows with target
+        From :func:`analysis.review.overrides.load_overrides`; rows with target
         ``"outcome"`` replace the label.
     targets_file, lexicon_file, outcome_file : path-like, optional
         Other data files than the shipped ones.

@@ -63,8 +63,8 @@ from analysis.review.hand_labels import (
     OUTCOME_TARGET,
     SPLITS,
     load_labels,
-    load_overrides,
 )
+from analysis.review.overrides import load_overrides
 from analysis.text.cleaning import clean_articles
 
 __all__ = [
