@@ -30,6 +30,7 @@ __all__ = [
     "field_lines",
     "lexicon_error",
     "problems_from",
+    "record_error",
     "resolve_dates",
     "yaml_date",
 ]
@@ -162,3 +163,15 @@ def lexicon_error(path: Path | str, error: ValidationError) -> ValueError:
     """A ``ValueError`` naming the file, the field and what to do, for the first error."""
     item = error.errors()[0]
     return ValueError(f"{path}: {error_field(item)}: {error_message(item)}")
+
+
+def record_error(where: str, error: ValidationError) -> ValueError:
+    """A ``ValueError`` for the first error of a record: ``"<where>: <what to do>"``.
+
+    A validator's message names its field and value itself (``"split 'x' is not
+    one of ..."``); other errors are prefixed with the field.
+    """
+    item = error.errors()[0]
+    if item["type"] == "value_error":
+        return ValueError(f"{where}: {error_message(item)}")
+    return ValueError(f"{where}: {error_field(item)}: {error_message(item)}")

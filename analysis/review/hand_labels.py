@@ -15,7 +15,7 @@ import pandas as pd
 from pydantic import BaseModel, ValidationError, ValidationInfo, field_validator
 
 from analysis.corpus.articles import ARTICLES_DIR
-from analysis.corpus.schema import STRICT, error_field, error_message
+from analysis.corpus.schema import STRICT, record_error
 from analysis.labels.targets import load_targets
 
 __all__ = [
@@ -29,7 +29,7 @@ __all__ = [
     "HandLabel",
     "LabelledRow",
     "load_labels",
-    "row_error",
+    "read_rows",
 ]
 
 STANCE_LABELS = ("favorable", "unfavorable", "neutral", "not mentioned", "unsupported language")
@@ -117,18 +117,6 @@ class HandLabel(LabelledRow):
         return split
 
 
-def row_error(where: str, error: ValidationError) -> ValueError:
-    """A ``ValueError`` for the first error of a row: ``"<where>: <what to do>"``.
-
-    A validator's message names its field and value itself; other errors are
-    prefixed with the field.
-    """
-    item = error.errors()[0]
-    if item["type"] == "value_error":
-        return ValueError(f"{where}: {error_message(item)}")
-    return ValueError(f"{where}: {error_field(item)}: {error_message(item)}")
-
-
 def read_rows(path: Path) -> pd.DataFrame:
     """A CSV file of human labels, every cell a string (empty cells are ``""``)."""
     return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[])
@@ -166,7 +154,7 @@ def load_labels(corpus_dir: Path | str) -> pd.DataFrame:
         try:
             HandLabel.model_validate(record, context=context)
         except ValidationError as err:
-            raise row_error(f"{path}, line {row}", err) from None
+            raise record_error(f"{path}, line {row}", err) from None
     duplicated = labels.duplicated(["article_id", "sentence", "target"], keep=False)
     if duplicated.any():
         first = labels[duplicated].iloc[0]

@@ -13,9 +13,10 @@ import pandas as pd
 from pydantic import ValidationError
 
 from analysis.corpus.article_file import write_text_atomically
+from analysis.corpus.schema import record_error
 from analysis.labels.targets import load_targets
 from analysis.pipeline.safe_csv import to_csv_text
-from analysis.review.hand_labels import OUTCOME_TARGET, LabelledRow, read_rows, row_error
+from analysis.review.hand_labels import OUTCOME_TARGET, LabelledRow, read_rows
 
 __all__ = [
     "OVERRIDES_FILE",
@@ -75,7 +76,7 @@ def load_overrides(corpus_dir: Path | str) -> pd.DataFrame:
         try:
             Override.model_validate(record, context=context)
         except ValidationError as err:
-            raise row_error(f"{path}, line {row}", err) from None
+            raise record_error(f"{path}, line {row}", err) from None
     return overrides[OVERRIDE_COLUMNS].reset_index(drop=True)
 
 
@@ -126,7 +127,7 @@ def save_override(
             context={"corpus_dir": root, "targets": _targets()},
         )
     except ValidationError as err:
-        raise row_error("override", err) from None
+        raise record_error("override", err) from None
     if not who.strip():
         raise ValueError("override: who must name the analyst")
     day = (when or dt.date.today()).isoformat()
