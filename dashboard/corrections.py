@@ -5,13 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analysis.review.hand_labels import (
-    OUTCOME_LABELS,
-    OUTCOME_TARGET,
-    RATED_STANCE_LABELS,
-    load_overrides,
-    save_override,
-)
+from analysis.review.hand_labels import OUTCOME_LABELS, OUTCOME_TARGET, RATED_STANCE_LABELS
+from analysis.review.overrides import load_overrides, save_override
 from dashboard import layout
 from dashboard.data import corpus_dir, target_names
 from dashboard.tables import SelectionResults

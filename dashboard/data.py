@@ -60,7 +60,7 @@ from analysis.labels.targets import DEFAULT_TARGETS_FILE, load_targets
 from analysis.pipeline.export import write_analysis
 from analysis.pipeline.prepare import AnalysisOptions, PreparedCorpus, prepare_corpus
 from analysis.pipeline.tables import keyword_table, term_contrasts
-from analysis.review.hand_labels import OVERRIDES_FILE, load_overrides
+from analysis.review.overrides import OVERRIDES_FILE, load_overrides
 
 __all__ = [
     "TEXT_COLUMNS",

@@ -17,11 +17,21 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from analysis.corpus.schema import (
+    DateText,
+    TextDateLoader,
+    field_lines,
+    problems_from,
+    resolve_dates,
+    yaml_date,
+)
 from analysis.corpus.types import Article, Inference, Problem, PublishedDate
 
 __all__ = [
     "MAX_ARTICLE_BYTES",
+    "ArticleHeader",
     "CorpusFileError",
     "format_article",
     "make_article_id",
@@ -47,8 +57,6 @@ _KNOWN_FIELDS = (
     "extra",
 )
 
-_YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
 
 class CorpusFileError(ValueError):
     """An article file that cannot be read; ``problems`` says everything wrong with it."""
@@ -73,17 +81,6 @@ def _split_header(text: str, path: str) -> tuple[str, str, int]:
     raise CorpusFileError(
         [Problem(path, "(header)", "the YAML header is never closed by a '---' line", 1)]
     )
-
-
-def _strings(value: Any, *, path: str, name: str, problems: list[Problem]) -> tuple[str, ...]:
-    if value is None or value == "":
-        return ()
-    if isinstance(value, str):
-        return (value.strip(),)
-    if isinstance(value, list) and all(isinstance(v, str | int) for v in value):
-        return tuple(str(v).strip() for v in value if str(v).strip())
-    problems.append(Problem(path, name, "must be a text or a list of texts"))
-    return ()
 
 
 def parse_article(data: bytes, *, path: str) -> Article:
@@ -133,7 +130,7 @@ def parse_article(data: bytes, *, path: str) -> Article:
     text = text.removeprefix("\ufeff")
     header_text, body, _ = _split_header(text, path)
     try:
-        header = yaml.load(header_text, Loader=_YAML_LOADER)
+        header = yaml.load(header_text, Loader=TextDateLoader)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         yaml_line = mark.line + 2 if mark is not None else None
@@ -143,94 +140,179 @@ def parse_article(data: bytes, *, path: str) -> Article:
         ) from None
     if not isinstance(header, Mapping):
         raise CorpusFileError([Problem(path, "(header)", "must be a mapping of field: value")])
-    return _article_from_header(header, body, path)
+    return _article_from_header(header, body, path, header_text)
 
 
-def _article_from_header(header: Mapping[str, Any], body: str, path: str) -> Article:
-    problems: list[Problem] = []
+def _text(value: object, *, required: bool) -> str:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise ValueError("missing; every article needs one")
+        return ""
+    if not isinstance(value, str | int | float):
+        raise ValueError("must be a single text value")
+    return str(value).strip()
 
-    def text_field(name: str, *, required: bool) -> str:
-        value = header.get(name)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            if required:
-                problems.append(Problem(path, name, "missing; every article needs one"))
-            return ""
-        if not isinstance(value, str | int | float):
-            problems.append(Problem(path, name, "must be a single text value"))
-            return ""
-        return str(value).strip()
 
-    article_id = text_field("id", required=True)
-    if article_id and not _ID_PATTERN.match(article_id):
-        problems.append(
-            Problem(
-                path,
-                "id",
+class InferredValue(BaseModel):
+    """The schema of one entry of a header's ``inferred``: the value and its basis."""
+
+    model_config = ConfigDict(frozen=True)
+
+    value: str
+    basis: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _value_and_basis(cls, record: object) -> dict[str, str]:
+        if not isinstance(record, Mapping) or "basis" not in record:
+            raise ValueError("must have a 'value' and a 'basis'")
+        return {"value": str(record.get("value", "")), "basis": str(record["basis"])}
+
+
+class ArticleHeader(BaseModel):
+    """The schema of an article's YAML header (see ``docs/corpus.md``).
+
+    Fields it does not know are not errors: they are kept in ``extra``. Only
+    ``published`` may come as :class:`~analysis.corpus.schema.DateText` (read by
+    YAML's date rules, so an impossible unquoted date is a problem of this
+    field); every other value is as YAML reads it.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+    id: str = Field(default=None, validate_default=True)
+    title: str = Field(default=None, validate_default=True)
+    outlet: str = Field(default=None, validate_default=True)
+    language: str = Field(default=None, validate_default=True)
+    url: str = ""
+    published: PublishedDate = PublishedDate(None, "unknown")
+    authors: tuple[str, ...] = ()
+    meetings: tuple[str, ...] = ()
+    inferred: dict[str, InferredValue] = Field(default_factory=dict)
+    extra: dict[str, Any] = Field(default_factory=dict)
+    notes: str = ""
+
+    @field_validator("id", "title", "outlet", "language", mode="before")
+    @classmethod
+    def _required_text(cls, value: object) -> str:
+        return _text(value, required=True)
+
+    @field_validator("url", "notes", mode="before")
+    @classmethod
+    def _optional_text(cls, value: object) -> str:
+        return _text(value, required=False)
+
+    @field_validator("id")
+    @classmethod
+    def _id_form(cls, article_id: str) -> str:
+        if not _ID_PATTERN.match(article_id):
+            raise ValueError(
                 f"{article_id!r} must be lower-case letters, digits, '.', '_' or '-' "
-                "(at most 151 characters)",
+                "(at most 151 characters)"
             )
-        )
-    title = text_field("title", required=True)
-    outlet = text_field("outlet", required=True)
-    language = text_field("language", required=True).lower()
-    if language and not _LANGUAGE_PATTERN.match(language):
-        problems.append(
-            Problem(path, "language", f"{language!r} is not an ISO 639 code such as 'en' or 'ru'")
-        )
-    url = text_field("url", required=False)
-    if url and not re.match(r"^https?://[^\s/]+\.[^\s]+$", url):
-        problems.append(Problem(path, "url", f"{url!r} is not an http(s) address"))
+        return article_id
+
+    @field_validator("language")
+    @classmethod
+    def _language_code(cls, language: str) -> str:
+        language = language.lower()
+        if not _LANGUAGE_PATTERN.match(language):
+            raise ValueError(f"{language!r} is not an ISO 639 code such as 'en' or 'ru'")
+        return language
+
+    @field_validator("url")
+    @classmethod
+    def _web_address(cls, url: str) -> str:
+        if url and not re.match(r"^https?://[^\s/]+\.[^\s]+$", url):
+            raise ValueError(f"{url!r} is not an http(s) address")
+        return url
+
+    @field_validator("published", mode="before")
+    @classmethod
+    def _published(cls, value: object) -> PublishedDate:
+        if isinstance(value, DateText):
+            try:
+                value = yaml_date(value)
+            except ValueError:
+                value = str(value)
+        published = PublishedDate.parse(value)
+        if published.value is not None and published.value > dt.date.today():
+            raise ValueError(f"{published} is in the future")
+        return published
+
+    @field_validator("authors", "meetings", mode="before")
+    @classmethod
+    def _texts(cls, value: object) -> tuple[str, ...]:
+        if value is None or value == "":
+            return ()
+        if isinstance(value, str):
+            return (value.strip(),)
+        if isinstance(value, list) and all(isinstance(v, str | int) for v in value):
+            return tuple(str(v).strip() for v in value if str(v).strip())
+        raise ValueError("must be a text or a list of texts")
+
+    @field_validator("inferred", mode="before")
+    @classmethod
+    def _inferences(cls, value: object) -> dict[str, Any]:
+        if not value:
+            return {}
+        if not isinstance(value, Mapping):
+            raise ValueError("must map a field to {value, basis}")
+        return {str(name): record for name, record in value.items()}
+
+    @field_validator("extra", mode="before")
+    @classmethod
+    def _extra(cls, value: object) -> dict[str, Any]:
+        if not value:
+            return {}
+        if not isinstance(value, Mapping):
+            raise ValueError("must be a mapping of name: value")
+        return dict(value)
+
+
+def _article_from_header(
+    header: Mapping[str, Any], body: str, path: str, header_text: str
+) -> Article:
+    known = {
+        str(key): value if key == "published" else resolve_dates(value)
+        for key, value in header.items()
+        if key in _KNOWN_FIELDS
+    }
+    problems: list[Problem] = []
     try:
-        published = PublishedDate.parse(header.get("published"))
-    except ValueError as err:
-        problems.append(Problem(path, "published", str(err)))
-        published = PublishedDate(None, "unknown")
-    if published.value is not None and published.value > dt.date.today():
-        problems.append(Problem(path, "published", f"{published} is in the future"))
-    authors = _strings(header.get("authors"), path=path, name="authors", problems=problems)
-    meetings = _strings(header.get("meetings"), path=path, name="meetings", problems=problems)
-    inferred = _inferences(header.get("inferred"), path=path, problems=problems)
-    extra = header.get("extra") or {}
-    if not isinstance(extra, Mapping):
-        problems.append(Problem(path, "extra", "must be a mapping of name: value"))
-        extra = {}
-    extra = dict(extra)
-    for key, value in header.items():
-        if key not in _KNOWN_FIELDS:
-            extra[str(key)] = value
+        checked: ArticleHeader | None = ArticleHeader.model_validate(known)
+    except ValidationError as err:
+        checked = None
+        problems = problems_from(err, file=path)
+        if isinstance(known.get("published"), DateText):
+            # YAML itself reads an unquoted date; say where, as for the header's YAML problems.
+            line = field_lines(header_text, first_line=2).get("published")
+            problems = [
+                Problem(p.file, p.field, p.message, line) if p.field == "published" else p
+                for p in problems
+            ]
     if not body.strip():
         problems.append(Problem(path, "text", "is empty: put the article text after the header"))
-    if problems:
+    if problems or checked is None:
         raise CorpusFileError(problems)
+    extra = dict(checked.extra)
+    for key, value in header.items():
+        if key not in _KNOWN_FIELDS:
+            extra[str(key)] = resolve_dates(value)
     return Article(
-        id=article_id,
-        title=title,
-        outlet=outlet,
+        id=checked.id,
+        title=checked.title,
+        outlet=checked.outlet,
         text=body,
-        language=language,
-        published=published,
-        authors=authors,
-        url=url,
-        meetings=meetings,
-        notes=text_field("notes", required=False),
-        inferred=inferred,
+        language=checked.language,
+        published=checked.published,
+        authors=checked.authors,
+        url=checked.url,
+        meetings=checked.meetings,
+        notes=checked.notes,
+        inferred=tuple(Inference(n, i.value, i.basis) for n, i in checked.inferred.items()),
         extra=extra,
     )
-
-
-def _inferences(value: Any, *, path: str, problems: list[Problem]) -> tuple[Inference, ...]:
-    if not value:
-        return ()
-    if not isinstance(value, Mapping):
-        problems.append(Problem(path, "inferred", "must map a field to {value, basis}"))
-        return ()
-    found = []
-    for name, record in value.items():
-        if not isinstance(record, Mapping) or "basis" not in record:
-            problems.append(Problem(path, f"inferred.{name}", "must have a 'value' and a 'basis'"))
-            continue
-        found.append(Inference(str(name), str(record.get("value", "")), str(record["basis"])))
-    return tuple(found)
 
 
 def format_article(article: Article) -> str:

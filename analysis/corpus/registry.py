@@ -10,9 +10,9 @@ from typing import Any
 
 import pandas as pd
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
-from analysis.corpus.schema import problems_from
+from analysis.corpus.schema import DateText, TextDateLoader, problems_from, resolve_dates, yaml_date
 from analysis.corpus.types import Problem
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "OUTLET_COLUMNS",
     "OUTLET_KINDS",
     "Meeting",
+    "MeetingEntry",
     "Outlet",
     "OutletEntry",
     "load_meetings",
@@ -108,7 +109,7 @@ def _read_mapping(path: Path) -> tuple[Mapping[str, Any], dict[str, Any], list[P
         return {}, {}, [Problem(name, "(file)", f"missing: create {name} in the corpus folder")]
     try:
         text = path.read_text(encoding="utf-8")
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=TextDateLoader)
     except UnicodeDecodeError as err:
         return {}, {}, [Problem(name, "(file)", f"not UTF-8 text ({err.reason}); re-save as UTF-8")]
     except yaml.YAMLError as err:
@@ -120,7 +121,7 @@ def _read_mapping(path: Path) -> tuple[Mapping[str, Any], dict[str, Any], list[P
         return {}, {}, []
     if not isinstance(data, Mapping):
         return {}, {}, [Problem(name, "(file)", "must map each key to its fields")]
-    return data, _lines(yaml.compose(text)), []
+    return data, _lines(yaml.compose(text, Loader=TextDateLoader)), []
 
 
 def _lines(node: yaml.Node | None) -> dict[str, Any]:
@@ -176,14 +177,6 @@ class OutletEntry(BaseModel):
         return tuple(d.lower().strip() for d in value)
 
 
-def _as_list(value: Any) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        return (value,)
-    return tuple(str(v) for v in value)
-
-
 def load_outlets(corpus_dir: Path) -> tuple[dict[str, Outlet], list[Problem]]:
     """Read ``outlets.yaml``; return the valid outlets by key and every problem found.
 
@@ -198,8 +191,9 @@ def load_outlets(corpus_dir: Path) -> tuple[dict[str, Outlet], list[Problem]]:
         if not isinstance(fields, Mapping):
             problems.append(Problem(where, "(entry)", "must be a mapping of fields", line))
             continue
+        fields = resolve_dates(dict(fields))
         try:
-            entry = OutletEntry.model_validate(dict(fields))
+            entry = OutletEntry.model_validate(fields)
         except ValidationError as err:
             found = problems_from(err, file=where, line=line, lines=field_lines)
             problems.extend(found)
@@ -223,48 +217,99 @@ def load_outlets(corpus_dir: Path) -> tuple[dict[str, Outlet], list[Problem]]:
     return outlets, problems
 
 
-def _as_date(value: Any) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value).strip())
+class MeetingEntry(BaseModel):
+    """The schema of one entry of ``meetings.yaml`` (unknown fields are ignored, as they were).
+
+    ``end`` is ``start`` when not given. Dates are read once, here: an unquoted
+    ``2015-05-12`` by YAML's rules, a quoted one as an ISO date.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    title: str = ""
+    start: dt.date = Field(default=None, validate_default=True)
+    end: dt.date = Field(default=None, validate_default=True)
+    place: str = ""
+    place_terms: tuple[str, ...] = ()
+    participants: tuple[str, ...] = ()
+    subjects: tuple[str, ...] = ()
+    notes: str = ""
+
+    @field_validator("title", "place", "notes", mode="before")
+    @classmethod
+    def _text(cls, value: object) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, list | dict):
+            raise ValueError("must be a single text value")
+        return str(value)
+
+    @field_validator("place_terms", "participants", "subjects", mode="before")
+    @classmethod
+    def _texts(cls, value: object) -> tuple[str, ...]:
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            return (value,)
+        if not isinstance(value, list) or any(isinstance(v, list | dict) for v in value):
+            raise ValueError("must be a text or a list of texts")
+        return tuple(str(v) for v in value)
+
+    @field_validator("start", "end", mode="before")
+    @classmethod
+    def _date(cls, value: object) -> dt.date:
+        if value is None:
+            raise ValueError("missing; write YYYY-MM-DD")
+        try:
+            if isinstance(value, DateText):
+                value = yaml_date(value)
+            if isinstance(value, dt.datetime):
+                return value.date()
+            if isinstance(value, dt.date):
+                return value
+            return dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            shown = str(value) if isinstance(value, DateText) else value
+            raise ValueError(f"{shown!r} is not a YYYY-MM-DD date") from None
+
+    @field_validator("end")
+    @classmethod
+    def _not_before_start(cls, end: dt.date, info: ValidationInfo) -> dt.date:
+        if "start" in info.data and end < info.data["start"]:
+            raise ValueError("is before start")
+        return end
 
 
 def load_meetings(corpus_dir: Path) -> tuple[dict[str, Meeting], list[Problem]]:
-    """Read ``meetings.yaml``; return the valid meetings by key and every problem found."""
-    data, _, problems = _read_mapping(Path(corpus_dir) / MEETINGS_FILE)
+    """Read ``meetings.yaml``; return the valid meetings by key and every problem found.
+
+    A meeting with a missing or impossible date, an end before its start or a
+    field of the wrong type is reported and left out.
+    """
+    data, lines, problems = _read_mapping(Path(corpus_dir) / MEETINGS_FILE)
     meetings: dict[str, Meeting] = {}
     for key, fields in data.items():
         where = f"{MEETINGS_FILE} [{key}]"
+        line, field_lines = lines.get(str(key), (None, {}))
         if not isinstance(fields, Mapping):
-            problems.append(Problem(where, "(entry)", "must be a mapping of fields"))
+            problems.append(Problem(where, "(entry)", "must be a mapping of fields", line))
             continue
-        dates: dict[str, dt.date] = {}
-        for field_name in ("start", "end"):
-            raw = fields.get(field_name, fields.get("start") if field_name == "end" else None)
-            if raw is None:
-                problems.append(Problem(where, field_name, "missing; write YYYY-MM-DD"))
-                continue
-            try:
-                dates[field_name] = _as_date(raw)
-            except ValueError:
-                problems.append(Problem(where, field_name, f"{raw!r} is not a YYYY-MM-DD date"))
-        if len(dates) < 2:
-            continue
-        if dates["end"] < dates["start"]:
-            problems.append(Problem(where, "end", "is before start"))
+        given = {"end": fields.get("start"), **fields}
+        try:
+            entry = MeetingEntry.model_validate(given)
+        except ValidationError as err:
+            problems.extend(problems_from(err, file=where, line=line, lines=field_lines))
             continue
         meetings[str(key)] = Meeting(
             key=str(key),
-            title=str(fields.get("title") or key),
-            start=dates["start"],
-            end=dates["end"],
-            place=str(fields.get("place") or ""),
-            place_terms=_as_list(fields.get("place_terms")),
-            participants=_as_list(fields.get("participants")),
-            subjects=_as_list(fields.get("subjects")),
-            notes=str(fields.get("notes") or ""),
+            title=entry.title or str(key),
+            start=entry.start,
+            end=entry.end,
+            place=entry.place,
+            place_terms=entry.place_terms,
+            participants=entry.participants,
+            subjects=entry.subjects,
+            notes=entry.notes,
         )
     return meetings, problems
 

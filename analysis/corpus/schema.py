@@ -11,24 +11,100 @@ so no raw pydantic output reaches a user.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import yaml
 from pydantic import ConfigDict, ValidationError
 
 from analysis.corpus.types import Problem
 
 __all__ = [
     "STRICT",
+    "DateText",
+    "TextDateLoader",
     "error_field",
     "error_message",
+    "field_lines",
     "lexicon_error",
     "problems_from",
+    "record_error",
+    "resolve_dates",
+    "yaml_date",
 ]
 
 #: Model configuration of every schema: unknown keys are an error, values are not coerced.
 STRICT = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_DATE_TEXT = "tag:narratives,2024:date-text"
+_BASE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class DateText(str):
+    """A plain YAML scalar that YAML reads as a date (``2015-05-12``), kept as its text.
+
+    The schema parses it (:func:`yaml_date`), so an impossible date such as
+    ``2015-13-45`` is a problem in a named field rather than an error inside
+    the YAML reader.
+    """
+
+    __slots__ = ()
+
+
+class TextDateLoader(_BASE_LOADER):
+    """PyYAML's safe loader, except that dates stay text (:class:`DateText`)."""
+
+
+TextDateLoader.yaml_implicit_resolvers = {
+    first: [(_DATE_TEXT if tag == _TIMESTAMP else tag, pattern) for tag, pattern in resolvers]
+    for first, resolvers in _BASE_LOADER.yaml_implicit_resolvers.items()
+}
+TextDateLoader.add_constructor(
+    _DATE_TEXT, lambda loader, node: DateText(loader.construct_scalar(node))
+)
+
+
+def yaml_date(text: str) -> dt.date:
+    """The date (or date and time) YAML's own rules read in ``text``.
+
+    Raises
+    ------
+    ValueError
+        If ``text`` names a day that does not exist.
+    """
+    if not yaml.constructor.SafeConstructor.timestamp_regexp.match(text):
+        raise ValueError(f"{text!r} is not a YAML date")
+    node = yaml.ScalarNode(_TIMESTAMP, str(text))
+    value: dt.date = yaml.constructor.SafeConstructor().construct_yaml_timestamp(node)
+    return value
+
+
+def resolve_dates(value: Any) -> Any:
+    """``value`` with every :class:`DateText` read as YAML reads it (for data kept as given).
+
+    A text that names no real day stays text.
+    """
+    if isinstance(value, DateText):
+        try:
+            return yaml_date(value)
+        except ValueError:
+            return str(value)
+    if isinstance(value, list):
+        return [resolve_dates(v) for v in value]
+    if isinstance(value, dict):
+        return {resolve_dates(k): resolve_dates(v) for k, v in value.items()}
+    return value
+
+
+def field_lines(text: str, *, first_line: int = 1) -> dict[str, int]:
+    """Line of each top-level key of the YAML mapping ``text``, which starts on ``first_line``."""
+    node = yaml.compose(text, Loader=TextDateLoader)
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {str(k.value): k.start_mark.line + first_line for k, _ in node.value}
 
 
 def error_field(error: Mapping[str, Any], *, prefix: str = "") -> str:
@@ -87,3 +163,15 @@ def lexicon_error(path: Path | str, error: ValidationError) -> ValueError:
     """A ``ValueError`` naming the file, the field and what to do, for the first error."""
     item = error.errors()[0]
     return ValueError(f"{path}: {error_field(item)}: {error_message(item)}")
+
+
+def record_error(where: str, error: ValidationError) -> ValueError:
+    """A ``ValueError`` for the first error of a record: ``"<where>: <what to do>"``.
+
+    A validator's message names its field and value itself (``"split 'x' is not
+    one of ..."``); other errors are prefixed with the field.
+    """
+    item = error.errors()[0]
+    if item["type"] == "value_error":
+        return ValueError(f"{where}: {error_message(item)}")
+    return ValueError(f"{where}: {error_field(item)}: {error_message(item)}")

@@ -30,14 +30,18 @@ from pathlib import Path
 
 import pandas as pd
 import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from analysis.corpus.schema import error_message, record_error
 from analysis.text.sentences import Sentence, split_sentences
 
 __all__ = [
     "EVIDENCE_COLUMNS",
     "CueCategory",
     "CueHit",
+    "CueLabelEntry",
     "CueLexicon",
+    "CueLexiconFile",
     "LabelRows",
     "article_texts",
     "check_group_inputs",
@@ -158,6 +162,46 @@ def _node_pattern(node: Mapping[str, dict]) -> str:
     return f"(?:{body})?" if ends_here else body
 
 
+class CueLexiconFile(BaseModel):
+    """The schema of what a cue file has beside its labels: the language of its cues."""
+
+    model_config = ConfigDict(frozen=True)
+
+    language: str
+
+    @field_validator("language", mode="before")
+    @classmethod
+    def _iso_code(cls, language: object) -> str:
+        if not isinstance(language, str) or not re.fullmatch(r"[a-z]{2,3}", language):
+            raise ValueError("'language' must be an ISO 639 code such as 'en'")
+        return language
+
+
+class CueLabelEntry(BaseModel):
+    """The schema of one label of ``frames.yaml`` or ``subjects.yaml``.
+
+    Other keys (``codebook``) are notes for the reader and are not checked.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    name: object = None
+    description: object = None
+    cues: tuple[str, ...] = Field(default=None, validate_default=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _a_mapping(cls, entry: object) -> object:
+        return entry if isinstance(entry, Mapping) else {}
+
+    @field_validator("cues", mode="before")
+    @classmethod
+    def _texts(cls, cues: object) -> tuple[str, ...]:
+        if not isinstance(cues, list) or not cues or not all(isinstance(c, str) for c in cues):
+            raise ValueError("needs 'cues', a non-empty list of texts")
+        return tuple(cues)
+
+
 def load_cue_lexicon(path: Path | str, *, section: str) -> CueLexicon:
     """Read a cue dictionary file.
 
@@ -194,23 +238,28 @@ def _load(path: str, section: str) -> CueLexicon:
             raise ValueError(f"{path}: not valid YAML: {err}") from None
     if not isinstance(data, Mapping) or not isinstance(data.get(section), Mapping):
         raise ValueError(f"{path}: needs a mapping '{section}' of label id to {{name, cues}}")
-    language = data.get("language")
-    if not isinstance(language, str) or not re.fullmatch(r"[a-z]{2,3}", language):
-        raise ValueError(f"{path}: 'language' must be an ISO 639 code such as 'en'")
+    try:
+        language = CueLexiconFile.model_validate({"language": data.get("language")}).language
+    except ValidationError as err:
+        raise record_error(path, err) from None
     labels = []
     for key, entry in data[section].items():
         label_id = str(key)
         if not _LABEL_ID.fullmatch(label_id):
             raise ValueError(f"{path}: label {label_id!r} must be lower-case letters, digits, '-'")
-        cues = entry.get("cues") if isinstance(entry, Mapping) else None
-        if not isinstance(cues, list) or not cues or not all(isinstance(c, str) for c in cues):
-            raise ValueError(f"{path}: label {label_id!r} needs 'cues', a non-empty list of texts")
+        try:
+            checked = CueLabelEntry.model_validate(entry)
+        except ValidationError as err:
+            # The only check of an entry is its cues; its message reads on from the label.
+            raise ValueError(
+                f"{path}: label {label_id!r} {error_message(err.errors()[0])}"
+            ) from None
         labels.append(
             CueCategory(
                 label_id,
-                str(entry.get("name") or label_id),
-                " ".join(str(entry.get("description") or "").split()),
-                tuple(" ".join(c.split()) for c in cues if c.strip()),
+                str(checked.name or label_id),
+                " ".join(str(checked.description or "").split()),
+                tuple(" ".join(c.split()) for c in checked.cues if c.strip()),
             )
         )
     return CueLexicon(labels, language=language)

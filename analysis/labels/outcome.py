@@ -33,10 +33,17 @@ from typing import Any
 
 import pandas as pd
 import yaml
+from pydantic import BaseModel, Field, ValidationError
 
 from analysis import DATA_DIR
+from analysis.corpus.schema import STRICT, lexicon_error
 from analysis.labels.stance import label_tables, stance_per_article
-from analysis.labels.stance_lexicon import StanceLexicon, compile_cues, load_stance_lexicon
+from analysis.labels.stance_lexicon import (
+    StanceLexicon,
+    WeightedCue,
+    compile_cues,
+    load_stance_lexicon,
+)
 from analysis.labels.stance_rules import ArticleScan, scan_articles, voice_at
 from analysis.labels.targets import TargetMatcher, load_targets
 from analysis.review.hand_labels import OUTCOME_LABELS
@@ -45,6 +52,7 @@ __all__ = [
     "DEFAULT_OUTCOME_FILE",
     "OUTCOME_COLUMNS",
     "OutcomeCues",
+    "OutcomeCuesFile",
     "load_outcome_cues",
     "outcome_per_article",
     "stance_and_outcome",
@@ -74,6 +82,17 @@ _WEIGHT_COLUMNS = dict(
 )
 
 
+class OutcomeCuesFile(BaseModel):
+    """The schema of ``outcome_cues.yaml`` (see ``docs/lexicons.md``)."""
+
+    model_config = STRICT
+
+    language: str = "en"
+    stalemate_or_failure: list[WeightedCue] = Field(min_length=1)
+    cooperation_or_progress: list[WeightedCue] = Field(min_length=1)
+    min_weight: float = Field(default=1.0, ge=0)
+
+
 class OutcomeCues:
     """Compiled target-free outcome cues (see ``analysis/data/outcome_cues.yaml``)."""
 
@@ -82,30 +101,21 @@ class OutcomeCues:
         data = yaml.safe_load(file.read_text(encoding="utf-8"))
         if not isinstance(data, Mapping):
             raise ValueError(f"{file}: must be a mapping")
-        entries: list[tuple[str, float, str]] = []
-        for section, label in (
-            ("stalemate_or_failure", _STALEMATE),
-            ("cooperation_or_progress", _COOPERATION),
-        ):
-            value = data.get(section)
-            if not isinstance(value, list) or not value:
-                raise ValueError(f"{file}: '{section}' must be a non-empty list of cues")
-            for item in value:
-                if not isinstance(item, Mapping) or not isinstance(item.get("cue"), str):
-                    raise ValueError(f"{file}: {section}: every entry needs a 'cue' string")
-                weight = item.get("weight", 1.0)
-                if not isinstance(weight, int | float) or isinstance(weight, bool) or weight <= 0:
-                    raise ValueError(
-                        f"{file}: {section}: cue {item['cue']!r} needs a positive weight"
-                    )
-                entries.append((item["cue"], float(weight), label))
-        min_weight = data.get("min_weight", 1.0)
-        if not isinstance(min_weight, int | float) or min_weight < 0:
-            raise ValueError(f"{file}: 'min_weight' must be a number >= 0")
-        self.language = data.get("language", "en")
-        self.entries = entries
-        self.pattern = compile_cues([(cue, weight) for cue, weight, _ in entries])
-        self.min_weight = float(min_weight)
+        try:
+            checked = OutcomeCuesFile.model_validate(data)
+        except ValidationError as err:
+            raise lexicon_error(file, err) from None
+        self.language = checked.language
+        self.entries = [
+            (entry.cue, float(entry.weight), label)
+            for entries, label in (
+                (checked.stalemate_or_failure, _STALEMATE),
+                (checked.cooperation_or_progress, _COOPERATION),
+            )
+            for entry in entries
+        ]
+        self.pattern = compile_cues([(cue, weight) for cue, weight, _ in self.entries])
+        self.min_weight = float(checked.min_weight)
 
 
 def load_outcome_cues(path: Path | str | None = None) -> OutcomeCues:
@@ -150,7 +160,7 @@ def outcome_per_article(
     quotes : pandas.DataFrame, optional
         As for :func:`analysis.labels.stance.stance_per_article`.
     overrides : pandas.DataFrame, optional
-        From :func:`analysis.review.hand_labels.load_overrides`; rows with target
+        From :func:`analysis.review.overrides.load_overrides`; rows with target
         ``"outcome"`` replace the label.
     targets_file, lexicon_file, outcome_file : path-like, optional
         Other data files than the shipped ones.

@@ -34,7 +34,8 @@ from analysis.labels.stance_lexicon import load_stance_lexicon
 from analysis.labels.stance_rules import ArticleScan, CueHit, scan_articles
 from analysis.labels.targets import TargetMatcher, load_targets
 from analysis.measures.intervals import wilson_interval
-from analysis.review.hand_labels import STANCE_LABELS, apply_overrides
+from analysis.review.hand_labels import STANCE_LABELS
+from analysis.review.overrides import apply_overrides
 
 __all__ = [
     "EVIDENCE_COLUMNS",
@@ -136,7 +137,7 @@ def stance_per_article(
         By default :func:`quotation_spans` finds them (direct and reported
         speech, :mod:`analysis.labels.quotes`); pass a frame to reuse a computed one.
     overrides : pandas.DataFrame, optional
-        From :func:`analysis.review.hand_labels.load_overrides`; an override replaces the
+        From :func:`analysis.review.overrides.load_overrides`; an override replaces the
         label (``source`` becomes ``"override"``; ``computed_label`` keeps ours).
     targets_file, lexicon_file : path-like, optional
         Other targets or lexicon files than the shipped ones.
@@ -257,16 +258,16 @@ def label_tables(
     ----------
     rows : list of dict
         The computed labels, with every column of ``columns`` but the ones
-        :func:`analysis.review.hand_labels.apply_overrides` adds.
+        :func:`analysis.review.overrides.apply_overrides` adds.
     evidence_rows : list of dict
         Rows with the columns :data:`EVIDENCE_COLUMNS`.
     columns : sequence of str
         The label table's columns, in order (:data:`STANCE_COLUMNS`,
         :data:`analysis.labels.outcome.OUTCOME_COLUMNS`).
     task : {"stance", "outcome"}
-        As for :func:`analysis.review.hand_labels.apply_overrides`.
+        As for :func:`analysis.review.overrides.apply_overrides`.
     overrides : pandas.DataFrame, optional
-        From :func:`analysis.review.hand_labels.load_overrides`.
+        From :func:`analysis.review.overrides.load_overrides`.
 
     Returns
     -------

@@ -6,17 +6,20 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import yaml
+from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from analysis import DATA_DIR
+from analysis.corpus.schema import STRICT, lexicon_error
 
 __all__ = [
     "DEFAULT_LEXICON_FILE",
     "CuePattern",
     "StanceCue",
     "StanceLexicon",
+    "StanceLexiconFile",
+    "WeightedCue",
     "compile_cues",
     "load_stance_lexicon",
     "negation_pattern",
@@ -60,24 +63,74 @@ def _alternation(words: Sequence[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
-def _entries(value: Any, *, where: str) -> list[tuple[str, float]]:
-    if not isinstance(value, list):
-        raise ValueError(f"{where} must be a list of {{cue, weight}} entries")
-    entries = []
-    for item in value:
-        if not isinstance(item, Mapping) or not isinstance(item.get("cue"), str):
-            raise ValueError(f"{where}: every entry needs a 'cue' string")
-        weight = item.get("weight", 1.0)
-        if not isinstance(weight, int | float) or isinstance(weight, bool) or weight <= 0:
-            raise ValueError(f"{where}: cue {item['cue']!r} needs a positive 'weight'")
+class WeightedCue(BaseModel):
+    """The schema of one cue of a lexicon: a lower-case regular expression and its weight."""
+
+    model_config = STRICT
+
+    cue: str
+    weight: float = 1.0
+
+    @field_validator("cue")
+    @classmethod
+    def _pattern(cls, cue: str) -> str:
         try:
-            re.compile(item["cue"])
+            re.compile(cue)
         except re.error as error:
-            raise ValueError(
-                f"{where}: cue {item['cue']!r} is not a valid pattern: {error}"
-            ) from None
-        entries.append((item["cue"], float(weight)))
-    return entries
+            raise ValueError(f"{cue!r} is not a valid pattern: {error}") from None
+        return cue
+
+    @field_validator("weight")
+    @classmethod
+    def _positive(cls, weight: float) -> float:
+        if weight <= 0:
+            raise ValueError("must be a positive number")
+        return weight
+
+
+class EvaluativeCues(BaseModel):
+    """The schema of the ``evaluative`` section of ``stance_lexicon.yaml``."""
+
+    model_config = STRICT
+
+    favorable: list[WeightedCue]
+    unfavorable: list[WeightedCue]
+    unfavorable_acts: list[WeightedCue]
+
+
+def _words(value: object) -> object:
+    return [] if value is None else value
+
+
+class StanceLexiconFile(BaseModel):
+    """The schema of ``stance_lexicon.yaml`` (see ``docs/lexicons.md``)."""
+
+    model_config = STRICT
+
+    language: str
+    evaluative: EvaluativeCues
+    gains: list[WeightedCue]
+    losses: list[WeightedCue]
+    gain_nouns: list[WeightedCue]
+    loss_nouns: list[WeightedCue]
+    intransigence: list[WeightedCue]
+    negators: list[str] = Field(default_factory=lambda: ["not"])
+    negation_window: int = Field(default=3, ge=1)
+    patient_prepositions: list[str] = Field(default_factory=list)
+    object_prepositions: list[str] = Field(default_factory=list)
+    clause_words: list[str] = Field(default_factory=list)
+    counterpart_window: int = Field(default=6, ge=0)
+    outcome_factor: float = 0.5
+    negated_judgement_factor: float = 0.5
+
+    @field_validator("negators", mode="before")
+    @classmethod
+    def _some_negator(cls, value: object) -> object:
+        return value or ["not"]
+
+    _lists = field_validator(
+        "patient_prepositions", "object_prepositions", "clause_words", mode="before"
+    )(_words)
 
 
 @dataclass(frozen=True)
@@ -140,41 +193,41 @@ def load_stance_lexicon(path: Path | str | None = None) -> StanceLexicon:
     """
     file = Path(path) if path is not None else DEFAULT_LEXICON_FILE
     data = yaml.safe_load(file.read_text(encoding="utf-8"))
-    if not isinstance(data, Mapping) or not isinstance(data.get("language"), str):
+    if not isinstance(data, Mapping):
         raise ValueError(f"{file}: must be a mapping with a 'language'")
-    evaluative = data.get("evaluative")
-    if not isinstance(evaluative, Mapping):
-        raise ValueError(f"{file}: 'evaluative' must map 'favorable' and 'unfavorable' to cues")
-    sections: list[tuple[str, int, Any]] = [
-        ("evaluative", 1, evaluative.get("favorable")),
-        ("evaluative", -1, evaluative.get("unfavorable")),
-        ("act", -1, evaluative.get("unfavorable_acts")),
-        ("gains", 1, data.get("gains")),
-        ("losses", -1, data.get("losses")),
-        ("gain_nouns", 1, data.get("gain_nouns")),
-        ("loss_nouns", -1, data.get("loss_nouns")),
-        ("intransigence", -1, data.get("intransigence")),
+    try:
+        lexicon = StanceLexiconFile.model_validate(data)
+    except ValidationError as err:
+        raise lexicon_error(file, err) from None
+    evaluative = lexicon.evaluative
+    sections: list[tuple[str, int, list[WeightedCue]]] = [
+        ("evaluative", 1, evaluative.favorable),
+        ("evaluative", -1, evaluative.unfavorable),
+        ("act", -1, evaluative.unfavorable_acts),
+        ("gains", 1, lexicon.gains),
+        ("losses", -1, lexicon.losses),
+        ("gain_nouns", 1, lexicon.gain_nouns),
+        ("loss_nouns", -1, lexicon.loss_nouns),
+        ("intransigence", -1, lexicon.intransigence),
     ]
-    cues: list[StanceCue] = []
-    for kind, polarity, value in sections:
-        for pattern, weight in _entries(value, where=f"{file}: {kind}"):
-            cues.append(StanceCue(kind, polarity, weight, pattern))
-    window = int(data.get("negation_window", 3))
-    patients = data.get("patient_prepositions") or []
-    clause_words = data.get("clause_words") or []
+    cues = [
+        StanceCue(kind, polarity, float(entry.weight), entry.cue)
+        for kind, polarity, entries in sections
+        for entry in entries
+    ]
     return StanceLexicon(
-        language=data["language"],
+        language=lexicon.language,
         cues=tuple(cues),
         pattern=compile_cues([(c.pattern, c.weight) for c in cues]),
-        negation=negation_pattern(data.get("negators") or ["not"], window),
+        negation=negation_pattern(lexicon.negators, lexicon.negation_window),
         clause_break=re.compile(
-            r"[;:()—]|\s-\s|,\s*(?=(?:" + _alternation(clause_words) + r")\b)"
+            r"[;:()—]|\s-\s|,\s*(?=(?:" + _alternation(lexicon.clause_words) + r")\b)"
             r"|\s(?:and|or)\s+(?=(?:the\s+)?(?-i:[A-Z]))",
             re.IGNORECASE,
         ),
-        patient_before=_preceded_by(patients),
-        object_before=_preceded_by(data.get("object_prepositions") or []),
-        counterpart_window=int(data.get("counterpart_window", 6)),
-        outcome_factor=float(data.get("outcome_factor", 0.5)),
-        negated_judgement_factor=float(data.get("negated_judgement_factor", 0.5)),
+        patient_before=_preceded_by(lexicon.patient_prepositions),
+        object_before=_preceded_by(lexicon.object_prepositions),
+        counterpart_window=lexicon.counterpart_window,
+        outcome_factor=float(lexicon.outcome_factor),
+        negated_judgement_factor=float(lexicon.negated_judgement_factor),
     )

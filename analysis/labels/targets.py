@@ -12,17 +12,28 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from analysis import DATA_DIR
+from analysis.corpus.schema import record_error
 
 __all__ = [
     "DEFAULT_TARGETS_FILE",
     "Mention",
     "Target",
+    "TargetEntry",
     "TargetMatcher",
+    "TargetsFile",
     "load_targets",
 ]
 
@@ -59,12 +70,51 @@ class Mention:
     via_pronoun: bool = False
 
 
-def _strings(value: Any, *, where: str) -> tuple[str, ...]:
+def _texts(value: object, info: ValidationInfo) -> tuple[str, ...]:
     if value is None:
         return ()
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise ValueError(f"{where} must be a list of non-empty strings")
+        raise ValueError(f"{info.field_name} must be a list of non-empty strings")
     return tuple(v.strip() for v in value)
+
+
+class TargetsFile(BaseModel):
+    """The schema of what ``targets.yaml`` has beside its targets; other keys are notes."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    place_prepositions: tuple[str, ...] = ()
+
+    _lists = field_validator("place_prepositions", mode="before")(_texts)
+
+
+class TargetEntry(BaseModel):
+    """The schema of one target of ``targets.yaml``; other keys are notes and not checked."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    name: str = Field(default=None, validate_default=True)
+    aliases: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _named(cls, name: object) -> str:
+        if not isinstance(name, str):
+            raise ValueError("needs a 'name'")
+        return name
+
+    _lists = field_validator("aliases", "places", "people", mode="before")(_texts)
+
+    @model_validator(mode="after")
+    def _named_somehow(self) -> TargetEntry:
+        if not self.aliases and not self.places:
+            raise ValueError("needs at least one alias or place")
+        unknown = sorted(set(self.people) - set(self.aliases))
+        if unknown:
+            raise ValueError(f"people {unknown} are not among its aliases")
+        return self
 
 
 def load_targets(path: Path | str | None = None) -> tuple[dict[str, Target], tuple[str, ...]]:
@@ -94,27 +144,28 @@ def load_targets(path: Path | str | None = None) -> tuple[dict[str, Target], tup
     data = yaml.safe_load(file.read_text(encoding="utf-8"))
     if not isinstance(data, Mapping) or not isinstance(data.get("targets"), Mapping):
         raise ValueError(f"{file}: must be a mapping with a 'targets' mapping")
-    prepositions = _strings(data.get("place_prepositions"), where=f"{file}: place_prepositions")
+    try:
+        prepositions = TargetsFile.model_validate(dict(data)).place_prepositions
+    except ValidationError as err:
+        raise record_error(str(file), err) from None
     targets: dict[str, Target] = {}
     owner: dict[str, str] = {}
     for target_id, entry in data["targets"].items():
         where = f"{file}: target {target_id!r}"
         if not isinstance(target_id, str) or not _TARGET_ID.match(target_id):
             raise ValueError(f"{where}: id must be lower-case letters, digits and '_'")
-        if not isinstance(entry, Mapping) or not isinstance(entry.get("name"), str):
+        if not isinstance(entry, Mapping):
             raise ValueError(f"{where}: needs a 'name'")
-        aliases = _strings(entry.get("aliases"), where=f"{where}: aliases")
-        places = _strings(entry.get("places"), where=f"{where}: places")
-        people = _strings(entry.get("people"), where=f"{where}: people")
-        if not aliases and not places:
-            raise ValueError(f"{where}: needs at least one alias or place")
-        unknown = sorted(set(people) - set(aliases))
-        if unknown:
-            raise ValueError(f"{where}: people {unknown} are not among its aliases")
-        for alias in (*aliases, *places):
+        try:
+            checked = TargetEntry.model_validate(entry)
+        except ValidationError as err:
+            raise record_error(where, err) from None
+        for alias in (*checked.aliases, *checked.places):
             if owner.setdefault(alias, target_id) != target_id:
                 raise ValueError(f"{where}: alias {alias!r} already belongs to {owner[alias]!r}")
-        targets[target_id] = Target(target_id, entry["name"], aliases, places, people)
+        targets[target_id] = Target(
+            target_id, checked.name, checked.aliases, checked.places, checked.people
+        )
     if not targets:
         raise ValueError(f"{file}: 'targets' is empty")
     return targets, prepositions

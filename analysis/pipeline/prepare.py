@@ -23,7 +23,7 @@ from analysis.labels.sources import article_quotations, article_sources, source_
 from analysis.measures.contrasts import DEFAULT_PRIOR_TOTAL
 from analysis.measures.terms import TermCounts, count_terms
 from analysis.pipeline.memory import release_freed_memory
-from analysis.review.hand_labels import OVERRIDE_COLUMNS, apply_overrides, load_overrides
+from analysis.review.overrides import OVERRIDE_COLUMNS, apply_overrides, load_overrides
 from analysis.text.cleaning import clean_articles
 
 __all__ = [

@@ -39,6 +39,7 @@ items.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Hashable, Mapping
@@ -49,10 +50,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import yaml
+from pydantic import BaseModel, ValidationError, field_validator
 from sklearn.metrics import precision_recall_fscore_support
 
 from analysis import DATA_DIR
 from analysis.corpus.articles import load_corpus
+from analysis.corpus.schema import STRICT, lexicon_error
 from analysis.labels.outcome import outcome_per_article
 from analysis.labels.stance import stance_per_article
 from analysis.labels.stance_lexicon import load_stance_lexicon
@@ -63,8 +66,8 @@ from analysis.review.hand_labels import (
     OUTCOME_TARGET,
     SPLITS,
     load_labels,
-    load_overrides,
 )
+from analysis.review.overrides import load_overrides
 from analysis.text.cleaning import clean_articles
 
 __all__ = [
@@ -72,7 +75,9 @@ __all__ = [
     "SENTIMENT_FILE",
     "SUMMARY_COLUMNS",
     "Evaluation",
+    "SentimentWords",
     "evaluate",
+    "load_sentiment_words",
     "render_evaluation",
     "sentiment_score",
 ]
@@ -121,9 +126,47 @@ class Evaluation:
     items: pd.DataFrame
 
 
+class SentimentWords(BaseModel):
+    """The schema of ``sentiment_baseline.yaml``: the baseline's two word lists."""
+
+    model_config = STRICT
+
+    positive: frozenset[str]
+    negative: frozenset[str]
+
+    @field_validator("positive", "negative", mode="before")
+    @classmethod
+    def _words(cls, value: object) -> frozenset[str]:
+        if not isinstance(value, list) or not value:
+            raise ValueError("must be a non-empty list of words")
+        if not all(isinstance(word, str) and word.strip() == word and word for word in value):
+            raise ValueError("every entry must be a word (a text without surrounding spaces)")
+        return frozenset(value)
+
+
+def load_sentiment_words(path: Path | str | None = None) -> SentimentWords:
+    """Read and check a sentiment word list (default: :data:`SENTIMENT_FILE`).
+
+    Raises
+    ------
+    ValueError
+        Naming the file and the list, if a list is missing or empty, a key is
+        unknown, or an entry is not a word.
+    """
+    file = Path(path) if path is not None else SENTIMENT_FILE
+    data = yaml.safe_load(file.read_text(encoding="utf-8"))
+    if not isinstance(data, Mapping):
+        raise ValueError(f"{file}: must map 'positive' and 'negative' to words")
+    try:
+        return SentimentWords.model_validate(data)
+    except ValidationError as err:
+        raise lexicon_error(file, err) from None
+
+
+@functools.lru_cache(maxsize=1)
 def _sentiment_words() -> tuple[frozenset[str], frozenset[str]]:
-    data = yaml.safe_load(SENTIMENT_FILE.read_text(encoding="utf-8"))
-    return frozenset(data["positive"]), frozenset(data["negative"])
+    words = load_sentiment_words()
+    return words.positive, words.negative
 
 
 def sentiment_score(text: str) -> int:

@@ -4,7 +4,7 @@ import re
 
 import pandas as pd
 
-from analysis.review.hand_labels import load_overrides
+from analysis.review.overrides import load_overrides
 from dashboard.layout import NOTHING_SELECTED
 from tests.dashboard.conftest import downloaded_rows, texts, write_article
 

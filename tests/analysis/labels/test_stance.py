@@ -10,7 +10,7 @@ import pytest
 
 from analysis.corpus.articles import load_corpus
 from analysis.labels.stance import stance_by_group, stance_per_article
-from analysis.review.hand_labels import load_overrides, save_override
+from analysis.review.overrides import load_overrides, save_override
 from analysis.text.cleaning import clean_articles
 
 CORPUS = Path(__file__).resolve().parents[3] / "corpus"

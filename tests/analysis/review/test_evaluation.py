@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from analysis.review.evaluation import evaluate, render_evaluation, sentiment_score
-from analysis.review.hand_labels import load_labels, save_override
+from analysis.review.hand_labels import load_labels
+from analysis.review.overrides import save_override
 
 CORPUS = Path(__file__).resolve().parents[3] / "corpus"
 BLOG = "robinwestenra-blog-2016-07-15-putin-kerry-talks-fail"
