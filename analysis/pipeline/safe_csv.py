@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import io
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Literal
 
 import pandas as pd
 
@@ -44,17 +46,38 @@ def neutralize_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     return result
 
 
+def _has_carriage_return(frame: pd.DataFrame) -> bool:
+    """Whether a text cell (or a column name) of ``frame`` holds a carriage return."""
+    if any("\r" in str(column) for column in frame.columns):
+        return True
+    for column in frame.columns:
+        values = frame[column]
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            values = pd.Series(values.cat.categories)
+        is_text = values.dtype == object or pd.api.types.is_string_dtype(values)
+        if is_text and values.dropna().astype(str).str.contains("\r", regex=False).any():
+            return True
+    return False
+
+
 def to_csv_text(frame: pd.DataFrame, *, header: bool = True) -> str:
     """Formula-safe CSV text with ``\\n`` line ends and floats written to 10 significant digits.
 
     Without ``header`` the rows only: parts of one table written one after another
-    give the same text as the whole table.
+    give the same text as the whole table. Cells holding a line feed, a quote or
+    a comma are quoted; so is every text cell of a table in which some cell holds
+    a carriage return (the CSV writer would leave a lone ``\\r`` unquoted with
+    ``\\n`` line ends, and a spreadsheet would start a new row there).
     """
     buffer = io.StringIO()
+    quoting: Literal[0, 2] = (
+        csv.QUOTE_NONNUMERIC if _has_carriage_return(frame) else csv.QUOTE_MINIMAL
+    )
     neutralize_formulas(frame).to_csv(
         buffer,
         index=False,
         header=header,
+        quoting=quoting,
         lineterminator="\n",
         float_format="%.10g",
         date_format="%Y-%m-%d",

@@ -1,6 +1,11 @@
 from __future__ import annotations
 
+import csv
+import io
+
 import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis.pipeline.safe_csv import neutralize_formulas, to_csv_text, write_csv
 
@@ -44,3 +49,74 @@ def test_categorical_cells_are_neutralized_too():
 def test_a_categorical_whose_safe_form_is_already_a_category_still_exports():
     frame = pd.DataFrame({"label": pd.Categorical(["=x", "'=x"])})
     assert to_csv_text(frame) == "label\n'=x\n'=x\n"
+
+
+def _spreadsheet_rows(text: str) -> list[list[str]]:
+    """Rows as a spreadsheet reads them: any of CR, LF or CRLF outside quotes ends a row."""
+    rows: list[list[str]] = [[]]
+    cell, quoted, k = "", False, 0
+    while k < len(text):
+        char = text[k]
+        if quoted:
+            if char == '"' and text[k + 1 : k + 2] == '"':
+                cell += '"'
+                k += 1
+            elif char == '"':
+                quoted = False
+            else:
+                cell += char
+        elif char == '"':
+            quoted = True
+        elif char == ",":
+            rows[-1].append(cell)
+            cell = ""
+        elif char in "\r\n":
+            rows[-1].append(cell)
+            cell = ""
+            if char == "\r" and text[k + 1 : k + 2] == "\n":
+                k += 1
+            rows.append([])
+        else:
+            cell += char
+        k += 1
+    if cell or rows[-1]:
+        rows[-1].append(cell)
+    else:
+        rows.pop()
+    return rows
+
+
+def test_a_lone_carriage_return_is_quoted_so_the_row_stays_whole():
+    frame = pd.DataFrame({"author": ["Jane\r@SUM(1+1)", "Ann"], "n": [1, 2]})
+    text = to_csv_text(frame)
+    assert text == '"author","n"\n"Jane\r@SUM(1+1)",1\n"Ann",2\n'
+    assert _spreadsheet_rows(text) == [["author", "n"], ["Jane\r@SUM(1+1)", "1"], ["Ann", "2"]]
+
+
+def test_a_table_without_carriage_returns_is_written_as_before():
+    frame = pd.DataFrame({"term": ["a,b", 'say "x"', "line\nbreak", "plain"], "z": [1.5] * 4})
+    assert to_csv_text(frame) == (
+        'term,z\n"a,b",1.5\n"say ""x""",1.5\n"line\nbreak",1.5\nplain,1.5\n'
+    )
+
+
+_HOSTILE = st.text(
+    alphabet=st.sampled_from(list("=+-@\t\r\n\",;'\x85\u2028ab1 ")), min_size=0, max_size=12
+)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(st.tuples(_HOSTILE, _HOSTILE), min_size=1, max_size=6))
+def test_every_written_cell_reads_back_whole_and_inert(cells):
+    frame = pd.DataFrame(cells, columns=["first", "second"])
+    text = to_csv_text(frame)
+    expected = [["first", "second"]] + [
+        [str(neutralize_formulas(frame)[c][k]) for c in ("first", "second")]
+        for k in range(len(frame))
+    ]
+    assert list(csv.reader(io.StringIO(text, newline=""))) == expected
+    rows = _spreadsheet_rows(text)
+    assert rows == expected
+    for row in rows[1:]:
+        for cell in row:
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))

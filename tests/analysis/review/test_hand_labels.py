@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from analysis.review.hand_labels import LABEL_COLUMNS, load_labels
-from analysis.review.overrides import load_overrides
+from analysis.review.overrides import load_overrides, save_override
 
 ARTICLE = "---\nid: a1\n---\nText\n"
 
@@ -72,4 +72,15 @@ def test_overrides_keep_their_columns_as_text(tmp_path: Path) -> None:
             "who": "Ann",
             "when": "2024-01-02",
         }
+    ]
+
+
+def test_a_note_with_a_carriage_return_keeps_the_overrides_readable(tmp_path: Path) -> None:
+    root = _corpus(tmp_path)
+    save_override(root, article_id="a1", target="russia", label="neutral", who="Ann", note="a\rb")
+    save_override(root, article_id="a1", target="outcome", label="neutral report", who="Bo")
+    overrides = load_overrides(root)
+    assert overrides[["target", "who", "note"]].values.tolist() == [
+        ["outcome", "Bo", ""],
+        ["russia", "Ann", "a\rb"],
     ]
