@@ -33,7 +33,7 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Literal
@@ -43,6 +43,7 @@ from tqdm import tqdm
 
 from analysis.corpus.article_file import format_article
 from analysis.corpus.articles import ARTICLES_DIR, load_corpus
+from analysis.corpus.lock import corpus_lock
 from analysis.corpus.registry import Meeting, Outlet, load_meetings, load_outlets
 from analysis.corpus.types import Article, Problem
 from analysis.ingest.duplicates import find_near_duplicates, shingles, text_fingerprint
@@ -147,6 +148,31 @@ def import_articles(
     for source in sources:
         if not isinstance(source, tuple) and not Path(source).is_file():
             raise FileNotFoundError(f"{source} is not a file")
+    # One writer at a time: ids are chosen and articles placed under the corpus lock.
+    with nullcontext() if dry_run else corpus_lock(root, "import"):
+        return _import_locked(
+            sources,
+            root,
+            metadata=metadata,
+            skip_bad_rows=skip_bad_rows,
+            near_duplicates=near_duplicates,
+            id_taken=id_taken,
+            dry_run=dry_run,
+            progress=progress,
+        )
+
+
+def _import_locked(
+    sources: list[Source],
+    root: Path,
+    *,
+    metadata: ImportMetadata | None,
+    skip_bad_rows: bool,
+    near_duplicates: Literal["add", "skip"],
+    id_taken: Literal["rename", "skip"],
+    dry_run: bool,
+    progress: bool,
+) -> ImportReport:
     outlets, _ = load_outlets(root)
     meetings, _ = load_meetings(root)
     metadata = checked_metadata(metadata or ImportMetadata(), outlets, meetings)

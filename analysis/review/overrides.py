@@ -13,6 +13,7 @@ import pandas as pd
 from pydantic import ValidationError
 
 from analysis.corpus.article_file import write_text_atomically
+from analysis.corpus.lock import corpus_lock
 from analysis.corpus.schema import record_error
 from analysis.labels.targets import load_targets
 from analysis.pipeline.safe_csv import to_csv_text
@@ -131,15 +132,18 @@ def save_override(
     if not who.strip():
         raise ValueError("override: who must name the analyst")
     day = (when or dt.date.today()).isoformat()
-    current = load_overrides(root)
-    kept = current[~((current["article_id"] == article_id) & (current["target"] == target))]
-    row = pd.DataFrame(
-        [[article_id, target, label, note, who.strip(), day]], columns=OVERRIDE_COLUMNS
-    )
-    updated = pd.concat([kept, row], ignore_index=True).sort_values(
-        ["article_id", "target"], kind="stable", ignore_index=True
-    )
-    write_text_atomically(root / OVERRIDES_FILE, to_csv_text(updated))
+    # Read, change and write under the corpus lock: two analysts saving at once
+    # each keep their correction.
+    with corpus_lock(root, "label correction"):
+        current = load_overrides(root)
+        kept = current[~((current["article_id"] == article_id) & (current["target"] == target))]
+        row = pd.DataFrame(
+            [[article_id, target, label, note, who.strip(), day]], columns=OVERRIDE_COLUMNS
+        )
+        updated = pd.concat([kept, row], ignore_index=True).sort_values(
+            ["article_id", "target"], kind="stable", ignore_index=True
+        )
+        write_text_atomically(root / OVERRIDES_FILE, to_csv_text(updated))
     return updated
 
 
