@@ -14,7 +14,7 @@ from analysis.review.hand_labels import (
 )
 from dashboard import layout
 from dashboard.data import corpus_dir, target_names
-from dashboard.tables import SelectionResults
+from dashboard.results import SelectionResults
 
 __all__ = ["correction_form"]
 

@@ -11,6 +11,13 @@ from analysis.labels.agenda import omissions
 from analysis.measures.contrasts import CONTRAST_COLUMNS, MIN_GROUP_ARTICLES
 from dashboard import colours, data, figures, layout, tables, widgets
 from dashboard.navigation import open_in_reader
+from dashboard.results import (
+    SelectionResults,
+    across_meetings,
+    badge_rows,
+    key_sentences,
+    summary_table,
+)
 
 VIEWS = ("Side by side", "A against B", "Across meetings")
 TERMS_PER_OUTLET = 8
@@ -27,7 +34,7 @@ names = dict(zip(corpus.outlets["outlet"], corpus.outlets["name"], strict=True))
 catalogue = corpus.meetings.set_index("meeting")
 covered_keys = tables.meetings_covered(articles)
 covered = [m for m in corpus.meetings["meeting"] if m in covered_keys]
-results = tables.SelectionResults.of(prepared, articles)
+results = SelectionResults.of(prepared, articles)
 
 if not covered:
     st.info(
@@ -99,14 +106,14 @@ if view == VIEWS[0]:
         by="outlet",
     )
     # Every outlet's key sentences at once: their texts are cut in one pass.
-    sentences = tables.key_sentences(results, on_meeting)
+    sentences = key_sentences(results, on_meeting)
     own_articles = {
         outlet: on_meeting[on_meeting["outlet"] == outlet].sort_values(
             "published", kind="mergesort"
         )
         for outlet in outlets
     }
-    badges = tables.badge_rows(
+    badges = badge_rows(
         results, [a for own in own_articles.values() for a in own["id"].head(ARTICLES_PER_OUTLET)]
     )
     outlet_words: dict[str, str] = {}
@@ -167,7 +174,7 @@ if view == VIEWS[0]:
     terms_of = {o: w for w, o in outlet_words.items()}
     # Built only when the button is clicked.
     layout.download_csv(
-        lambda: tables.summary_table(results, on_meeting).assign(
+        lambda: summary_table(results, on_meeting).assign(
             distinctive_terms=lambda f: f["outlet"].map(terms_of)
         ),
         rows=len(on_meeting),
@@ -268,7 +275,7 @@ else:
         ),
         key="mt_who_timeline",
     )
-    shown = tables.across_meetings(results, per)
+    shown = across_meetings(results, per)
     layout.table(
         shown,
         what=f"{value} across meetings",

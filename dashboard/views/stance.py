@@ -14,6 +14,7 @@ from analysis.labels.stance import MIN_GROUP_ARTICLES, stance_by_group
 from analysis.labels.summaries import most_quoted, outcome_counts
 from analysis.review.hand_labels import OUTCOME_LABELS, STANCE_LABELS
 from dashboard import colours, figures, layout, tables
+from dashboard import results as selected
 from dashboard.widgets import evidence_drill
 
 page = layout.start_page(
@@ -23,7 +24,7 @@ page = layout.start_page(
     "point for the sentences behind it.",
 )
 corpus, selection, articles = page.corpus, page.selection, page.articles
-results = tables.SelectionResults.of(page.prepared, articles)
+results = selected.SelectionResults.of(page.prepared, articles)
 names = dict(zip(corpus.outlets["outlet"], corpus.outlets["name"], strict=True))
 present = set(articles["outlet"])
 order = [names[k] for k in corpus.outlets["outlet"] if k in present]
@@ -32,7 +33,7 @@ outlet_of = dict(zip(articles["id"].tolist(), articles["outlet"].tolist(), stric
 
 
 def evidence_for(article_ids: set[str], *, analysis: str, **match: str) -> pd.DataFrame:
-    return tables.evidence_for(
+    return selected.evidence_for(
         results, article_ids, analysis=analysis, outlet_of=outlet_of, names=names, match=match
     )
 
