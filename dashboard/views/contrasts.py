@@ -174,7 +174,7 @@ if not term:
     st.caption("Click a bar or a point, or type a term above, to see it in the articles.")
 else:
     try:
-        kwic = data.keyword_in_context(prepared, selection, term)
+        kwic = data.keyword_in_context(prepared, selection, term=term)
     except ValueError as err:
         st.info(str(err), icon=":material/info:")
     else:
