@@ -10,7 +10,7 @@ The selected articles' label tables, and what is read from them, are in
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 
 import pandas as pd
 
@@ -20,15 +20,21 @@ __all__ = [
     "article_list",
     "article_metadata",
     "articles_behind",
+    "articles_per_outlet",
     "coverage_cells",
     "evidence_spans",
+    "in_order",
     "in_percent",
+    "insufficient_outlets",
+    "labelled_articles",
     "meeting_articles",
     "meetings_covered",
+    "outlet_articles",
     "outlet_registry",
     "per_meeting",
     "stance_over_time",
     "stance_shares",
+    "target_names",
     "terms_per_meeting",
     "top_terms",
 ]
@@ -261,3 +267,41 @@ def stance_over_time(stance: pd.DataFrame, articles: pd.DataFrame, target: str) 
         right_on="id",
     )
     return scored[scored["published"].notna() & (scored["target"] == target)]
+
+
+def in_order(order: Iterable[str], present: Iterable[str]) -> list[str]:
+    """The values of ``order`` that are in ``present``, in ``order``'s order."""
+    found = set(present)
+    return [value for value in order if value in found]
+
+
+def target_names(stance: pd.DataFrame) -> dict[str, str]:
+    """Each stance target's name, in order of first appearance."""
+    named = stance[["target", "target_name"]].drop_duplicates("target")
+    return dict(zip(named["target"], named["target_name"], strict=True))
+
+
+def outlet_articles(outlet_of: Mapping[str, str], outlet: str) -> set[str]:
+    """The ids of ``outlet``'s articles (``outlet_of`` maps an article id to its outlet)."""
+    return {article for article, owner in outlet_of.items() if owner == outlet}
+
+
+def labelled_articles(
+    labels: pd.DataFrame, outlet_of: Mapping[str, str], outlet: str, **match: str
+) -> set[str]:
+    """The ids of ``outlet``'s articles with a label row whose columns have these values."""
+    chosen = labels
+    for column, value in match.items():
+        chosen = chosen[chosen[column] == value]
+    return {article for article in chosen["article_id"] if outlet_of.get(article) == outlet}
+
+
+def insufficient_outlets(groups: pd.DataFrame) -> list[str]:
+    """The names of the outlets of :func:`stance_shares` whose shares are not given."""
+    return list(groups.loc[groups["status"] != "ok", "outlet_name"].unique())
+
+
+def articles_per_outlet(counts: pd.DataFrame, names: Mapping[str, str]) -> dict[str, int]:
+    """The ``articles`` of each ``outlet`` of ``counts``, summed, keyed by outlet name."""
+    sums = counts.groupby("outlet")["articles"].sum()
+    return {names[str(outlet)]: int(n) for outlet, n in sums.items()}

@@ -94,3 +94,31 @@ def test_top_terms_ranks_one_groups_terms_by_z(positive, expected):
         {"group": ["x", "x", "x", "y"], "term": ["a", "b", "d", "c"], "z": [1.0, 2.0, -3.0, 5.0]}
     )
     assert tables.top_terms(contrasts, "x", n=2, positive=positive)["term"].tolist() == expected
+
+
+def test_in_order_keeps_the_present_values_in_the_given_order():
+    assert tables.in_order(["b", "a", "c"], ["c", "b", "x"]) == ["b", "c"]
+
+
+def test_target_names_in_order_of_first_appearance():
+    assert tables.target_names(STANCE) == {"russia": "Russia", "usa": "USA"}
+
+
+def test_outlet_and_labelled_articles():
+    outlet_of = {"a1": "a", "a2": "a", "b1": "b"}
+    assert tables.outlet_articles(outlet_of, "a") == {"a1", "a2"}
+    assert tables.labelled_articles(STANCE, outlet_of, "a", target="russia") == {"a1"}
+    assert tables.labelled_articles(STANCE, outlet_of, "b", label="unfavorable") == set()
+    assert tables.labelled_articles(STANCE, outlet_of, "b", label="favorable") == {"b1"}
+
+
+def test_insufficient_outlets_and_articles_per_outlet():
+    groups = pd.DataFrame(
+        {"outlet_name": ["A", "A", "B", "C"], "status": ["small", "small", "ok", "small"]}
+    )
+    assert tables.insufficient_outlets(groups) == ["A", "C"]
+    counts = pd.DataFrame({"outlet": ["a", "b", "a"], "articles": [2, 1, 3]})
+    assert tables.articles_per_outlet(counts, {"a": "Outlet A", "b": "Outlet B"}) == {
+        "Outlet A": 5,
+        "Outlet B": 1,
+    }
