@@ -10,9 +10,11 @@ The selected articles' label tables, and what is read from them, are in
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
 import pandas as pd
+
+from analysis.measures.contrasts import CONTRAST_COLUMNS
 
 __all__ = [
     "ARTICLE_LIST_COLUMNS",
@@ -23,18 +25,24 @@ __all__ = [
     "articles_per_outlet",
     "coverage_cells",
     "evidence_spans",
+    "group_rows",
     "in_order",
     "in_percent",
     "insufficient_outlets",
     "labelled_articles",
     "meeting_articles",
+    "meeting_terms",
     "meetings_covered",
+    "named_occurrences",
+    "occurrences_per_outlet",
     "outlet_articles",
     "outlet_registry",
     "per_meeting",
     "stance_over_time",
     "stance_shares",
     "target_names",
+    "term_bars",
+    "terms_by_outlet",
     "terms_per_meeting",
     "top_terms",
 ]
@@ -305,3 +313,66 @@ def articles_per_outlet(counts: pd.DataFrame, names: Mapping[str, str]) -> dict[
     """The ``articles`` of each ``outlet`` of ``counts``, summed, keyed by outlet name."""
     sums = counts.groupby("outlet")["articles"].sum()
     return {names[str(outlet)]: int(n) for outlet, n in sums.items()}
+
+
+def term_bars(contrasts: pd.DataFrame, group: str, *, n: int) -> pd.DataFrame:
+    """The bars of a diverging term chart: ``group``'s ``n`` highest z, then its ``n`` lowest."""
+    return pd.concat(
+        [
+            top_terms(contrasts, group, n=n, positive=True),
+            top_terms(contrasts, group, n=n, positive=False),
+        ],
+        ignore_index=True,
+    )
+
+
+def group_rows(contrasts: pd.DataFrame, group: str) -> pd.DataFrame:
+    """The rows of one group of a contrast frame, renumbered."""
+    return contrasts[contrasts["group"].astype(str) == str(group)].reset_index(drop=True)
+
+
+def named_occurrences(kwic: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:
+    """Keyword-in-context rows with ``outlet_name`` (the key for an outlet not in ``names``)."""
+    return kwic.assign(outlet_name=kwic["outlet"].map(names).fillna(kwic["outlet"]))
+
+
+def occurrences_per_outlet(kwic: pd.DataFrame) -> dict[str, int]:
+    """Occurrences per ``outlet_name`` of :func:`named_occurrences`, most first."""
+    return {str(name): int(n) for name, n in kwic["outlet_name"].value_counts().items()}
+
+
+def meeting_terms(
+    outlets: Sequence[str],
+    meeting: str,
+    *,
+    between_outlets: Callable[[], pd.DataFrame],
+    between_meetings: Callable[[], pd.DataFrame],
+) -> tuple[pd.DataFrame, str]:
+    """Each outlet's distinctive terms on a meeting, and what they were compared with.
+
+    With two outlets or more, ``between_outlets()`` (the meeting's articles by
+    outlet). With one, ``between_meetings()`` (the selection by meeting) and
+    this meeting's rows, named after the outlet; when that comparison raises
+    ``ValueError`` there is nothing to compare with and no term.
+    """
+    if len(outlets) >= 2:
+        return between_outlets(), "against the other outlets' articles on this meeting"
+    try:
+        frame = between_meetings()
+    except ValueError:
+        return (
+            pd.DataFrame(columns=list(CONTRAST_COLUMNS)),
+            "no comparison: the selection holds nothing but this meeting",
+        )
+    frame = frame[frame["group"] == meeting].assign(group=outlets[0])
+    return frame, (
+        "against the rest of the selected corpus, because no other outlet covered this meeting"
+    )
+
+
+def terms_by_outlet(terms: pd.DataFrame, outlets: Iterable[str], *, n: int) -> dict[str, str]:
+    """Each outlet's first ``n`` distinctive terms (:func:`top_terms`), joined with "; "."""
+    return {
+        outlet: "; ".join(top_terms(terms, outlet, n=n)["term"]) if len(terms) else ""
+        for outlet in outlets
+    }

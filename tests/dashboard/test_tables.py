@@ -122,3 +122,62 @@ def test_insufficient_outlets_and_articles_per_outlet():
         "Outlet A": 5,
         "Outlet B": 1,
     }
+
+
+def test_term_bars_are_the_highest_then_the_lowest_z():
+    contrasts = pd.DataFrame(
+        {
+            "group": ["x", "x", "x", "x", "y"],
+            "term": list("abcde"),
+            "z": [3.0, -1.0, 2.0, -4.0, 9.0],
+        }
+    )
+    assert tables.term_bars(contrasts, "x", n=1)["term"].tolist() == ["a", "d"]
+    assert tables.group_rows(contrasts, "y").to_dict("records") == [
+        {"group": "y", "term": "e", "z": 9.0}
+    ]
+
+
+def test_occurrences_are_named_and_counted_per_outlet():
+    kwic = pd.DataFrame({"outlet": ["a", "b", "b", "zz"]})
+    named = tables.named_occurrences(kwic, {"a": "Outlet A", "b": "Outlet B"})
+    assert named["outlet_name"].tolist() == ["Outlet A", "Outlet B", "Outlet B", "zz"]
+    assert tables.occurrences_per_outlet(named) == {"Outlet B": 2, "Outlet A": 1, "zz": 1}
+
+
+def _meeting_contrast() -> pd.DataFrame:
+    return pd.DataFrame({"group": ["m1", "m2"], "term": ["kerry", "syria"], "z": [2.0, 1.0]})
+
+
+def _cannot_contrast() -> pd.DataFrame:
+    raise ValueError("one group only")
+
+
+def test_meeting_terms_compare_outlets_or_fall_back_to_other_meetings():
+    outlets = pd.DataFrame({"group": ["a"], "term": ["sanctions"], "z": [1.5]})
+    frame, against = tables.meeting_terms(
+        ["a", "b"], "m1", between_outlets=lambda: outlets, between_meetings=_cannot_contrast
+    )
+    assert frame is outlets
+    assert against == "against the other outlets' articles on this meeting"
+    frame, against = tables.meeting_terms(
+        ["a"], "m1", between_outlets=_cannot_contrast, between_meetings=_meeting_contrast
+    )
+    assert frame.to_dict("records") == [{"group": "a", "term": "kerry", "z": 2.0}]
+    assert against == (
+        "against the rest of the selected corpus, because no other outlet covered this meeting"
+    )
+    frame, against = tables.meeting_terms(
+        ["a"], "m1", between_outlets=_cannot_contrast, between_meetings=_cannot_contrast
+    )
+    assert frame.empty
+    assert "z" in frame.columns
+    assert against == "no comparison: the selection holds nothing but this meeting"
+
+
+def test_terms_by_outlet_joins_each_outlets_top_terms():
+    terms = pd.DataFrame(
+        {"group": ["a", "a", "a", "b"], "term": ["x", "y", "w", "z"], "z": [1.0, 3.0, -1.0, -2.0]}
+    )
+    assert tables.terms_by_outlet(terms, ["a", "b"], n=5) == {"a": "y; x", "b": ""}
+    assert tables.terms_by_outlet(terms.iloc[0:0], ["a"], n=5) == {"a": ""}
