@@ -111,20 +111,17 @@ def side_by_side(
 ) -> None:
     """Stance and agenda of outlets A and B on one meeting, row by row."""
     groups = {names[o]: set(articles.loc[articles["outlet"] == o, "id"]) for o in (a, b)}
-    st.subheader("Stance, row by row")
-    layout.table(
-        stance_side_by_side(results.stance, groups),
-        what=f"stance {names[a]} vs {names[b]}",
-        selection=selection,
-        key="mt_pair_stance",
-    )
-    st.subheader("Agenda, row by row")
-    layout.table(
-        agenda_side_by_side(results.agenda, groups),
-        what=f"agenda {names[a]} vs {names[b]}",
-        selection=selection,
-        key="mt_pair_agenda",
-    )
+    for topic, rows in (
+        ("stance", stance_side_by_side(results.stance, groups)),
+        ("agenda", agenda_side_by_side(results.agenda, groups)),
+    ):
+        st.subheader(f"{topic.capitalize()}, row by row")
+        layout.table(
+            rows,
+            what=f"{topic} {names[a]} vs {names[b]}",
+            selection=selection,
+            key=f"mt_pair_{topic}",
+        )
 
 
 def evidence_drill(

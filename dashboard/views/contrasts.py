@@ -112,15 +112,15 @@ if first["small_reason"]:
 
 bars = tables.term_bars(shown, group, n=int(top))
 sizes = f"n = {n_group} articles of {group_label} vs {n_other} of {other_label}"
+# Both charts colour and name the two sides alike.
+sides = {"colour": colour, "group_label": group_label, "other_label": other_label}
 left, right = st.columns([1, 1])
 with left:
     bar_state = layout.chart(
         figures.term_bars(
             bars,
             title=f"What sets {group_label} apart from {other_label}<br><sup>{sizes}</sup>",
-            colour=colour,
-            group_label=group_label,
-            other_label=other_label,
+            **sides,
         ),
         bars,
         what=f"top terms {group_label} vs {other_label}",
@@ -140,9 +140,7 @@ with right:
         figures.term_scatter(
             shown,
             title=f"How often against how distinctive<br><sup>{sizes}</sup>",
-            colour=colour,
-            group_label=group_label,
-            other_label=other_label,
+            **sides,
             highlight=search,
         ),
         shown,
