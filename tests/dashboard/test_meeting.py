@@ -3,7 +3,6 @@ from __future__ import annotations
 from analysis.corpus.articles import load_corpus
 from analysis.pipeline.prepare import prepare_corpus
 from dashboard import tables
-from dashboard.layout import NOTHING_SELECTED
 from dashboard.results import KEY_SENTENCES, SelectionResults, key_sentences
 from tests.dashboard.conftest import downloaded_rows, texts
 
@@ -70,12 +69,6 @@ def test_no_meeting_in_the_selection_says_so(open_page):
     app = open_page("meeting", f_meeting="none")
     assert not app.exception
     assert any("None of the selected articles covers a meeting" in m for m in texts(app, "info"))
-
-
-def test_a_filter_that_selects_nothing_says_so(open_page):
-    app = open_page("meeting", f_outlet="MCU Times", f_group="think tank")
-    assert not app.exception
-    assert texts(app, "info") == [NOTHING_SELECTED]
 
 
 def test_key_sentences_are_each_outlets_best_distinct_evidence(sochi_corpus):
