@@ -24,6 +24,7 @@ __all__ = [
     "articles_behind",
     "articles_per_outlet",
     "coverage_cells",
+    "date_text",
     "evidence_spans",
     "group_rows",
     "in_order",
@@ -376,3 +377,8 @@ def terms_by_outlet(terms: pd.DataFrame, outlets: Iterable[str], *, n: int) -> d
         outlet: "; ".join(top_terms(terms, outlet, n=n)["term"]) if len(terms) else ""
         for outlet in outlets
     }
+
+
+def date_text(published: pd.Timestamp | None) -> str:
+    """A publication date as the pages write it: ``YYYY-MM-DD``, or ``undated``."""
+    return "undated" if pd.isna(published) else f"{published:%Y-%m-%d}"

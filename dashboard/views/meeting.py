@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import pandas as pd
 import streamlit as st
 
 from analysis.labels.agenda import omissions
@@ -125,11 +124,7 @@ if view == VIEWS[0]:
                     )
                 for _, article in own.head(ARTICLES_PER_OUTLET).iterrows():
                     st.markdown(f"**{layout.escape_markdown(article['title'])}**")
-                    when = (
-                        "undated"
-                        if pd.isna(article["published"])
-                        else f"{article['published']:%Y-%m-%d}"
-                    )
+                    when = tables.date_text(article["published"])
                     st.caption(
                         f"{when} · {layout.escape_markdown(article['authors'] or 'no byline')}"
                     )

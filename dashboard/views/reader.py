@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from dashboard import corrections, data, layout, tables, widgets
@@ -30,7 +29,7 @@ texts = data.article_row(prepared.articles, article_id)
 results = SelectionResults.of(prepared, articles[articles["id"] == article_id])
 
 st.subheader(layout.escape_markdown(article["title"]), anchor=False)
-when: str = "undated" if pd.isna(article["published"]) else f"{article['published']:%Y-%m-%d}"
+when = tables.date_text(article["published"])
 st.caption(
     f"{layout.escape_markdown(article['outlet_name'])} "
     f"({layout.escape_markdown(article['outlet_group'])})"

@@ -181,3 +181,8 @@ def test_terms_by_outlet_joins_each_outlets_top_terms():
     )
     assert tables.terms_by_outlet(terms, ["a", "b"], n=5) == {"a": "y; x", "b": ""}
     assert tables.terms_by_outlet(terms.iloc[0:0], ["a"], n=5) == {"a": ""}
+
+
+def test_date_text_writes_the_day_or_undated():
+    assert tables.date_text(pd.Timestamp("2015-05-12 10:30")) == "2015-05-12"
+    assert tables.date_text(pd.NaT) == "undated"
