@@ -9,7 +9,7 @@ from analysis.review.hand_labels import OUTCOME_LABELS, OUTCOME_TARGET, RATED_ST
 from analysis.review.overrides import load_overrides, save_override
 from dashboard import layout
 from dashboard.data import corpus_dir, target_names
-from dashboard.tables import SelectionResults
+from dashboard.results import SelectionResults
 
 __all__ = ["correction_form"]
 

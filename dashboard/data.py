@@ -12,9 +12,10 @@ Every cache, its key, and what makes it read or compute again:
 * ``_with_overrides`` (``st.cache_resource``, 4 kept) — key: folder, fingerprint,
   size and time of the overrides file, options; a changed overrides file
   applies them again (cheap), without preparing again.
-* ``_contrasts`` and ``_kwic`` (``st.cache_data``, 64 kept each, least recently
-  used first) — key: the prepared corpus's fingerprint and options, the filters,
-  and the grouping, pair and number of terms, or the term.
+* ``_selected`` (``st.cache_data``, 128 kept, least recently used first) —
+  key: the library function (term contrasts or keyword in context), the prepared
+  corpus's fingerprint and options, the filters, and the function's own options
+  (grouping, pair and number of terms, or the term).
 * ``_target_names`` (``st.cache_data``, 4 kept) — key: time and size of the
   targets file, so an edit to it is read at once.
 * ``_derived`` (:class:`PerTable`, 24 kept) — key: a table object and the filters
@@ -38,6 +39,7 @@ corpus version replaces.
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import threading
@@ -270,47 +272,50 @@ def _options_key(prepared: PreparedCorpus) -> tuple[str, float, int, int]:
     )
 
 
-@st.cache_data(max_entries=64, show_spinner="Contrasting terms…")
-def _contrasts(
+#: A library function of the prepared corpus and the filters, computed by :func:`_selected`.
+_OfSelection = Callable[..., pd.DataFrame]
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def _selected(
+    _compute: _OfSelection,
+    name: str,
     _prepared: PreparedCorpus,
     key: tuple[str, float, int, int],
     _selection: Selection,
     selection_key: str,
-    by: str,
-    compare: tuple[str, str] | None,
-    top: int | None,
+    options: dict[str, Any],
 ) -> pd.DataFrame:
-    return term_contrasts(_prepared, _selection, by=by, compare=compare, top=top)
+    return _compute(_prepared, _selection, **options)
 
 
-def contrasts(
-    prepared: PreparedCorpus,
-    selection: Selection,
-    *,
-    by: str = "outlet",
-    compare: tuple[str, str] | None = None,
-    top: int | None = None,
-) -> pd.DataFrame:
-    """:func:`analysis.pipeline.tables.term_contrasts`, cached per filters and options."""
-    return _contrasts(
-        prepared, _options_key(prepared), selection, repr(selection), by, compare, top
-    )
+def _kept_per_selection(compute: _OfSelection, spinner: str) -> _OfSelection:
+    """``compute(prepared, selection, **options)``, kept per corpus, filters and options.
+
+    ``spinner`` shows while a result is computed (not when it is read back).
+    """
+
+    @functools.wraps(compute)
+    def kept(prepared: PreparedCorpus, selection: Selection, /, **options: Any) -> pd.DataFrame:
+        with st.spinner(spinner):
+            return _selected(
+                compute,
+                compute.__name__,
+                prepared,
+                _options_key(prepared),
+                selection,
+                repr(selection),
+                options,
+            )
+
+    kept.__doc__ = f":func:`analysis.pipeline.tables.{compute.__name__}`, kept per filters."
+    return kept
 
 
-@st.cache_data(max_entries=64, show_spinner="Finding the term in context…")
-def _kwic(
-    _prepared: PreparedCorpus,
-    key: tuple[str, float, int, int],
-    _selection: Selection,
-    selection_key: str,
-    term: str,
-) -> pd.DataFrame:
-    return keyword_table(_prepared, _selection, term)
-
-
-def keyword_in_context(prepared: PreparedCorpus, selection: Selection, term: str) -> pd.DataFrame:
-    """:func:`analysis.pipeline.tables.keyword_table`, cached per filters and term."""
-    return _kwic(prepared, _options_key(prepared), selection, repr(selection), term)
+#: :func:`analysis.pipeline.tables.term_contrasts`, kept per filters and options.
+contrasts = _kept_per_selection(term_contrasts, "Contrasting terms…")
+#: :func:`analysis.pipeline.tables.keyword_table`, kept per filters and term.
+keyword_in_context = _kept_per_selection(keyword_table, "Finding the term in context…")
 
 
 _T = TypeVar("_T")

@@ -51,6 +51,18 @@ def _layout(*, title: str, x: str, y: str, height: int | None = None) -> dict[st
     return layout
 
 
+def _series_hover(
+    rows: pd.DataFrame, name: object, columns: Sequence[str], lines: Sequence[str]
+) -> dict[str, Any]:
+    """The ``customdata`` (``columns`` of ``rows``) and hover text of one named series."""
+    return {
+        "customdata": np.column_stack([_plain_column(rows[c]) for c in columns])
+        if columns
+        else None,
+        "hovertemplate": f"<b>{_plain(str(name))}</b><br>" + "<br>".join(lines) + "<extra></extra>",
+    }
+
+
 def _trace(kind: str, **properties: Any) -> dict[str, Any]:
     """A trace as a dict: ``go.Figure`` validates it once (a ``go.Scatter`` is validated twice)."""
     return {"type": kind, **properties}
@@ -104,43 +116,39 @@ def matrix_chart(
     side = max(18, min(48, int(420 / max(len(x_order), len(y_order), 1))))
     template = "<br>".join(hover_lines) + "<extra></extra>"
     texts = np.array([value_format.format(v) for v in values], dtype=object)
-    empty = ~filled.to_numpy()
-    full = filled.to_numpy()
-    traces = [
-        _trace(
-            "scatter",
-            x=cells[x].astype(str)[empty],
-            y=cells[y].astype(str)[empty],
-            mode="markers+text",
-            text=texts[empty],
-            textfont={"size": 11, "color": NEUTRAL_COLOUR},
-            customdata=data[empty],
-            hovertemplate=template,
-            marker={
-                "symbol": "square-open",
-                "size": side,
-                "color": NEUTRAL_COLOUR,
-                "line": {"width": 1},
-            },
-            showlegend=False,
-        ),
-    ]
     shade = values[filled] / top
-    traces.append(
-        _trace(
+
+    def cells_trace(
+        chosen: np.ndarray, textfont: dict[str, Any], symbol: str, marker: dict[str, Any]
+    ) -> dict[str, Any]:
+        """The ``chosen`` cells as square markers with their values written on them."""
+        return _trace(
             "scatter",
-            x=cells[x].astype(str)[full],
-            y=cells[y].astype(str)[full],
+            x=cells[x].astype(str)[chosen],
+            y=cells[y].astype(str)[chosen],
             mode="markers+text",
-            text=texts[full],
+            text=texts[chosen],
+            textfont=textfont,
+            customdata=data[chosen],
+            hovertemplate=template,
+            marker={"symbol": symbol, "size": side, **marker},
+            showlegend=False,
+        )
+
+    traces = [
+        cells_trace(
+            ~filled.to_numpy(),
+            {"size": 11, "color": NEUTRAL_COLOUR},
+            "square-open",
+            {"color": NEUTRAL_COLOUR, "line": {"width": 1}},
+        ),
+        cells_trace(
+            filled.to_numpy(),
             # The cell colour runs from pale yellow to dark blue: dark text on the pale
             # half, white on the dark half, whatever the page theme.
-            textfont={"size": 12, "color": np.where(shade > 0.45, "#FFFFFF", "#000000")},
-            customdata=data[full],
-            hovertemplate=template,
-            marker={
-                "symbol": "square",
-                "size": side,
+            {"size": 12, "color": np.where(shade > 0.45, "#FFFFFF", "#000000")},
+            "square",
+            {
                 "color": values[filled],
                 "cmin": 0,
                 "cmax": top,
@@ -154,9 +162,8 @@ def matrix_chart(
                 },
                 "line": {"width": 1, "color": NEUTRAL_COLOUR},
             },
-            showlegend=False,
-        )
-    )
+        ),
+    ]
     height = 160 + side * len(y_order) + 12 * max(len(str(v)) for v in [*x_order, ""])
     layout = _layout(title=title, x=x_title, y=y_title, height=min(max(height, 300), 900))
     layout["xaxis"].update(categoryorder="array", categoryarray=x_order, type="category")
@@ -381,12 +388,7 @@ def share_bars(
                 orientation="h",
                 name=str(name),
                 marker={"color": colours.get(str(name), NEUTRAL_COLOUR)},
-                customdata=np.column_stack([_plain_column(rows[c]) for c in extra])
-                if extra
-                else None,
-                hovertemplate=f"<b>{_plain(str(name))}</b><br>"
-                + "<br>".join(hover_lines)
-                + "<extra></extra>",
+                **_series_hover(rows, name, extra, hover_lines),
             )
         )
     order = list(category_order) if category_order is not None else None
@@ -446,12 +448,7 @@ def values_over_time(
                     "symbol": _SYMBOLS[index % len(_SYMBOLS)],
                 },
                 line={"color": colours.get(str(name), NEUTRAL_COLOUR), "width": 1},
-                customdata=np.column_stack([_plain_column(rows[c]) for c in extra])
-                if extra
-                else None,
-                hovertemplate=f"<b>{_plain(str(name))}</b><br>"
-                + "<br>".join(hover_lines)
-                + "<extra></extra>",
+                **_series_hover(rows, name, extra, hover_lines),
             )
         )
     layout = _layout(title=title, x=x_title, y=y_title, height=420)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -21,6 +22,11 @@ def _in_registry_order(registry: pd.DataFrame, present: pd.Series) -> list[str]:
     return ordered + sorted(found - set(ordered))
 
 
+def _in_url(label: str, options: Iterable[Any], **more: Any) -> list[Any]:
+    """A sidebar multiselect whose choice is kept in the page's URL."""
+    return st.multiselect(label, options, bind="query-params", **more)
+
+
 def render_filters(corpus: Corpus) -> Selection:
     """Draw the sidebar filters and return the selection they describe.
 
@@ -33,39 +39,35 @@ def render_filters(corpus: Corpus) -> Selection:
     meeting_titles = dict(zip(corpus.meetings["meeting"], corpus.meetings["title"], strict=True))
     with st.sidebar:
         st.header("Filters")
-        outlets = st.multiselect(
+        outlets = _in_url(
             "Outlets",
             _in_registry_order(corpus.outlets, articles["outlet"]),
             format_func=lambda key: outlet_names.get(key, key),
             key="f_outlet",
-            bind="query-params",
             placeholder="All outlets",
         )
-        groups = st.multiselect(
+        groups = _in_url(
             "Outlet groups",
             sorted(articles["outlet_group"].dropna().unique()),
             help="The analyst's groups from outlets.yaml (see the registry on the Overview page).",
             key="f_group",
-            bind="query-params",
             placeholder="All groups",
         )
-        meetings = st.multiselect(
+        meetings = _in_url(
             "Meetings",
             [*corpus.meetings["meeting"], "none"],
             help="'none' selects articles that cover no meeting of the catalogue.",
             key="f_meeting",
-            bind="query-params",
             placeholder="All meetings",
         )
         if meetings:
             st.caption(
                 " · ".join(meeting_titles.get(key, "no meeting") for key in meetings),
             )
-        languages = st.multiselect(
+        languages = _in_url(
             "Languages",
             sorted(articles["language"].dropna().unique()),
             key="f_language",
-            bind="query-params",
             placeholder="All languages",
         )
         years = articles["year"].dropna()

@@ -4,47 +4,46 @@ No Streamlit calls here. Nothing here computes an analysis number (that is
 :mod:`analysis`, e.g. :mod:`analysis.labels.summaries`); these functions pick
 the selected articles' rows, count articles, join labels to names and pick
 columns, so that what a page shows and what its CSV holds are the same frame.
-:class:`SelectionResults` holds the selected articles' label tables.
+The selected articles' label tables, and what is read from them, are in
+:mod:`dashboard.results`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Hashable, Iterable, Mapping
-from typing import Any
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
-import numpy as np
 import pandas as pd
 
-from analysis.labels.evidence import evidence_text
-from analysis.labels.summaries import best_evidence, stance_columns
-from analysis.pipeline.prepare import PreparedCorpus
-from dashboard.data import article_index, articles_by_id
+from analysis.measures.contrasts import CONTRAST_COLUMNS
 
 __all__ = [
     "ARTICLE_LIST_COLUMNS",
-    "EVIDENCE_SHOWN_COLUMNS",
-    "KEY_SENTENCES",
-    "LABEL_TABLES",
-    "SelectionResults",
-    "across_meetings",
     "article_labels",
     "article_list",
     "article_metadata",
-    "article_summary",
     "articles_behind",
-    "badge_rows",
+    "articles_per_outlet",
     "coverage_cells",
-    "evidence_for",
+    "date_text",
     "evidence_spans",
+    "group_rows",
+    "in_order",
     "in_percent",
-    "key_sentences",
+    "insufficient_outlets",
+    "labelled_articles",
     "meeting_articles",
+    "meeting_terms",
     "meetings_covered",
+    "named_occurrences",
+    "occurrences_per_outlet",
+    "outlet_articles",
     "outlet_registry",
     "per_meeting",
     "stance_over_time",
     "stance_shares",
-    "summary_table",
+    "target_names",
+    "term_bars",
+    "terms_by_outlet",
     "terms_per_meeting",
     "top_terms",
 ]
@@ -279,221 +278,107 @@ def stance_over_time(stance: pd.DataFrame, articles: pd.DataFrame, target: str) 
     return scored[scored["published"].notna() & (scored["target"] == target)]
 
 
-#: The per-article label tables of the prepared corpus.
-LABEL_TABLES = ("stance", "outcome", "frames", "agenda", "sources", "evidence")
+def in_order(order: Iterable[str], present: Iterable[str]) -> list[str]:
+    """The values of ``order`` that are in ``present``, in ``order``'s order."""
+    found = set(present)
+    return [value for value in order if value in found]
 
 
-class SelectionResults:
-    """The per-article label tables (:data:`LABEL_TABLES`) of the selected articles.
-
-    A selected table is taken from the prepared one only when a page reads it,
-    and single articles are looked up through a per-article index
-    (:func:`dashboard.data.article_index`): copying a 100k-row evidence table
-    on every rerun is what made pages slow.
-
-    Parameters
-    ----------
-    tables
-        The whole corpus's tables by name, each with an ``article_id`` column.
-    article_ids
-        The selected articles.
-    articles
-        The articles with their cleaned texts, to cut evidence sentences from
-        (``PreparedCorpus.articles``); without it evidence rows keep their offsets only.
-    """
-
-    def __init__(
-        self,
-        tables: Mapping[str, pd.DataFrame],
-        article_ids: Iterable[str],
-        articles: pd.DataFrame | None = None,
-    ) -> None:
-        self._tables = tables
-        self._ids = list(dict.fromkeys(article_ids))
-        self._selected: dict[str, pd.DataFrame] = {}
-        self._articles = articles
-
-    @classmethod
-    def of(cls, prepared: PreparedCorpus, articles: pd.DataFrame) -> SelectionResults:
-        """The label tables of ``articles`` (rows of ``prepared.articles``)."""
-        tables = {name: getattr(prepared, name) for name in LABEL_TABLES}
-        return cls(tables, articles["id"].tolist(), prepared.articles)
-
-    def _table(self, name: str) -> pd.DataFrame:
-        if name not in self._selected:
-            self._selected[name] = self.rows_for(name, self._ids, text=False).reset_index(drop=True)
-        return self._selected[name]
-
-    @property
-    def stance(self) -> pd.DataFrame:
-        return self._table("stance")
-
-    @property
-    def outcome(self) -> pd.DataFrame:
-        return self._table("outcome")
-
-    @property
-    def frames(self) -> pd.DataFrame:
-        return self._table("frames")
-
-    @property
-    def agenda(self) -> pd.DataFrame:
-        return self._table("agenda")
-
-    @property
-    def sources(self) -> pd.DataFrame:
-        return self._table("sources")
-
-    @property
-    def evidence(self) -> pd.DataFrame:
-        """The selected articles' evidence rows without their sentences (see :meth:`with_text`)."""
-        return self._table("evidence")
-
-    def with_text(self, evidence: pd.DataFrame) -> pd.DataFrame:
-        """Evidence rows with their ``sentence`` and ``marked`` columns, in the same order.
-
-        The prepared corpus keeps offsets only; the sentences are cut from the
-        cleaned texts for just the rows a page shows.
-        """
-        if "sentence" in evidence.columns or self._articles is None:
-            return evidence
-        # Only the articles these rows come from: the library indexes the table it is given.
-        articles = articles_by_id(self._articles, evidence["article_id"].unique())
-        return evidence_text(articles, evidence)
-
-    def rows(self, name: str, article_id: str) -> pd.DataFrame:
-        """The rows of table ``name`` for one article (evidence with its sentences)."""
-        return self.rows_for(name, (article_id,))
-
-    def rows_for(self, name: str, article_ids: Iterable[str], *, text: bool = True) -> pd.DataFrame:
-        """The rows of table ``name`` for these articles, in table order.
-
-        Evidence rows come with their sentences unless ``text`` is false.
-        """
-        frame = self._tables[name]
-        index = article_index(frame)
-        found = [index[a] for a in article_ids if a in index]
-        rows = frame.iloc[np.sort(np.concatenate(found))] if found else frame.iloc[0:0]
-        return self.with_text(rows) if name == "evidence" and text else rows
+def target_names(stance: pd.DataFrame) -> dict[str, str]:
+    """Each stance target's name, in order of first appearance."""
+    named = stance[["target", "target_name"]].drop_duplicates("target")
+    return dict(zip(named["target"], named["target_name"], strict=True))
 
 
-#: An article's stance rows and outcome rows, as records (see :func:`badge_rows`).
-BadgeRows = tuple[list[dict[Hashable, Any]], list[dict[Hashable, Any]]]
+def outlet_articles(outlet_of: Mapping[str, str], outlet: str) -> set[str]:
+    """The ids of ``outlet``'s articles (``outlet_of`` maps an article id to its outlet)."""
+    return {article for article, owner in outlet_of.items() if owner == outlet}
 
 
-def badge_rows(results: SelectionResults, article_ids: Iterable[str]) -> dict[str, BadgeRows]:
-    """The stance and outcome rows of several articles, taken from the tables at once."""
-    ids = list(dict.fromkeys(article_ids))
-    found: dict[str, BadgeRows] = {key: ([], []) for key in ids}
-    for slot, name in enumerate(("stance", "outcome")):
-        for row in results.rows_for(name, ids).to_dict("records"):
-            found[str(row["article_id"])][slot].append(row)
-    return found
+def labelled_articles(
+    labels: pd.DataFrame, outlet_of: Mapping[str, str], outlet: str, **match: str
+) -> set[str]:
+    """The ids of ``outlet``'s articles with a label row whose columns have these values."""
+    chosen = labels
+    for column, value in match.items():
+        chosen = chosen[chosen[column] == value]
+    return {article for article in chosen["article_id"] if outlet_of.get(article) == outlet}
 
 
-def article_summary(results: SelectionResults, article_id: str) -> dict[str, str]:
-    """Stance per target and outcome of one article, as columns of a summary table."""
-    summary: dict[str, str] = {}
-    for _, row in results.rows("stance", article_id).iterrows():
-        summary[f"stance_{row['target']}"] = str(row["label"])
-    outcome = results.rows("outcome", article_id)
-    if not outcome.empty:
-        summary["outcome"] = str(outcome.iloc[0]["label"]) or "covers no meeting"
-    return summary
+def insufficient_outlets(groups: pd.DataFrame) -> list[str]:
+    """The names of the outlets of :func:`stance_shares` whose shares are not given."""
+    return list(groups.loc[groups["status"] != "ok", "outlet_name"].unique())
 
 
-#: Key sentences shown per outlet, and how many of its best evidence rows are read to find
-#: them (rows may repeat a sentence); the first few are read first, as they usually suffice.
-KEY_SENTENCES = 3
-_KEY_CANDIDATES = 200
-_KEY_FIRST_READ = 20
+def articles_per_outlet(counts: pd.DataFrame, names: Mapping[str, str]) -> dict[str, int]:
+    """The ``articles`` of each ``outlet`` of ``counts``, summed, keyed by outlet name."""
+    sums = counts.groupby("outlet")["articles"].sum()
+    return {names[str(outlet)]: int(n) for outlet, n in sums.items()}
 
 
-def key_sentences(
-    results: SelectionResults, articles: pd.DataFrame, *, by: str = "outlet"
-) -> dict[Hashable, pd.DataFrame]:
-    """The key evidence sentences of each group's articles.
-
-    One entry per value of ``by`` in ``articles`` (an empty frame when its
-    articles have no evidence), each with at most :data:`KEY_SENTENCES` rows
-    with distinct sentences, ranked by :func:`analysis.labels.summaries.best_evidence`.
-    The sentences of every group are cut from the texts together, so a page
-    with several outlets does it once.
-    """
-    evidence = results.rows_for("evidence", articles["id"], text=False)
-    owner = dict(zip(articles["id"].astype(str), articles[by], strict=True))
-    owners = evidence["article_id"].map(owner)  # per category when the ids are categorical
-    candidates = best_evidence(evidence, owners, limit=_KEY_CANDIDATES)
-
-    def first_distinct(
-        ranked: dict[Hashable, np.ndarray], limit: int | None
-    ) -> dict[Hashable, pd.DataFrame]:
-        heads = [best[:limit] for best in ranked.values()]
-        rows = results.with_text(evidence.iloc[np.concatenate(heads)])
-        ends = np.cumsum([len(head) for head in heads])
-        return {
-            group: rows.iloc[end - len(head) : end].drop_duplicates("sentence").head(KEY_SENTENCES)
-            for group, head, end in zip(ranked, heads, ends, strict=True)
-        }
-
-    chosen = first_distinct(candidates, _KEY_FIRST_READ) if candidates else {}
-    short = {
-        group: best
-        for group, best in candidates.items()
-        if len(chosen[group]) < KEY_SENTENCES and len(best) > _KEY_FIRST_READ
-    }
-    if short:
-        # Too many repeated sentences among the first rows: read all the candidates.
-        chosen.update(first_distinct(short, None))
-    empty = evidence.iloc[0:0]
-    return {group: chosen.get(group, empty) for group in dict.fromkeys(articles[by])}
-
-
-#: The evidence columns a drill-down lists.
-EVIDENCE_SHOWN_COLUMNS = [
-    "outlet", "article_id", "label", "target", "voice", "sentence", "cue_words", "weight",
-]  # fmt: skip
-
-
-def evidence_for(
-    results: SelectionResults,
-    article_ids: Collection[str],
-    *,
-    analysis: str,
-    outlet_of: Mapping[str, str],
-    names: Mapping[str, str],
-    match: Mapping[str, str] | None = None,
-) -> pd.DataFrame:
-    """The evidence sentences of some articles for one analysis (and target or label).
-
-    ``match`` keeps the rows whose columns have these values; ``outlet_of``
-    maps an article id to its outlet and ``names`` an outlet to its name.
-    Columns: :data:`EVIDENCE_SHOWN_COLUMNS`.
-    """
-    evidence = results.evidence
-    rows = evidence[evidence["article_id"].isin(article_ids) & (evidence["analysis"] == analysis)]
-    for column, value in (match or {}).items():
-        rows = rows[rows[column] == value]
-    rows = results.with_text(rows)
-    return rows.assign(outlet=rows["article_id"].map(outlet_of).map(names))[
-        EVIDENCE_SHOWN_COLUMNS
-    ].reset_index(drop=True)
-
-
-def summary_table(results: SelectionResults, articles: pd.DataFrame) -> pd.DataFrame:
-    """One row per article: metadata, stance per target and outcome framing."""
-    table = articles[["outlet", "outlet_name", "id", "title", "published", "authors"]]
-    table = table.reset_index(drop=True)
-    wide = stance_columns(results.rows_for("stance", table["id"]))
-    table = table.merge(wide, left_on="id", right_index=True, how="left")
-    outcome = results.rows_for("outcome", table["id"]).set_index("article_id")["label"]
-    return table.assign(outcome=table["id"].map(outcome).replace("", "covers no meeting"))
-
-
-def across_meetings(results: SelectionResults, per_meeting: pd.DataFrame) -> pd.DataFrame:
-    """One row per meeting and article of an outlet, with its outcome and stance labels."""
-    shown = per_meeting[["meeting", "published", "outlet_name", "title", "id"]].reset_index(
-        drop=True
+def term_bars(contrasts: pd.DataFrame, group: str, *, n: int) -> pd.DataFrame:
+    """The bars of a diverging term chart: ``group``'s ``n`` highest z, then its ``n`` lowest."""
+    return pd.concat(
+        [
+            top_terms(contrasts, group, n=n, positive=True),
+            top_terms(contrasts, group, n=n, positive=False),
+        ],
+        ignore_index=True,
     )
-    extra = [article_summary(results, str(article_id)) for article_id in shown["id"]]
-    return pd.concat([shown, pd.DataFrame(extra, index=shown.index)], axis=1)
+
+
+def group_rows(contrasts: pd.DataFrame, group: str) -> pd.DataFrame:
+    """The rows of one group of a contrast frame, renumbered."""
+    return contrasts[contrasts["group"].astype(str) == str(group)].reset_index(drop=True)
+
+
+def named_occurrences(kwic: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:
+    """Keyword-in-context rows with ``outlet_name`` (the key for an outlet not in ``names``)."""
+    return kwic.assign(outlet_name=kwic["outlet"].map(names).fillna(kwic["outlet"]))
+
+
+def occurrences_per_outlet(kwic: pd.DataFrame) -> dict[str, int]:
+    """Occurrences per ``outlet_name`` of :func:`named_occurrences`, most first."""
+    return {str(name): int(n) for name, n in kwic["outlet_name"].value_counts().items()}
+
+
+def meeting_terms(
+    outlets: Sequence[str],
+    meeting: str,
+    *,
+    between_outlets: Callable[[], pd.DataFrame],
+    between_meetings: Callable[[], pd.DataFrame],
+) -> tuple[pd.DataFrame, str]:
+    """Each outlet's distinctive terms on a meeting, and what they were compared with.
+
+    With two outlets or more, ``between_outlets()`` (the meeting's articles by
+    outlet). With one, ``between_meetings()`` (the selection by meeting) and
+    this meeting's rows, named after the outlet; when that comparison raises
+    ``ValueError`` there is nothing to compare with and no term.
+    """
+    if len(outlets) >= 2:
+        return between_outlets(), "against the other outlets' articles on this meeting"
+    try:
+        frame = between_meetings()
+    except ValueError:
+        return (
+            pd.DataFrame(columns=list(CONTRAST_COLUMNS)),
+            "no comparison: the selection holds nothing but this meeting",
+        )
+    frame = frame[frame["group"] == meeting].assign(group=outlets[0])
+    return frame, (
+        "against the rest of the selected corpus, because no other outlet covered this meeting"
+    )
+
+
+def terms_by_outlet(terms: pd.DataFrame, outlets: Iterable[str], *, n: int) -> dict[str, str]:
+    """Each outlet's first ``n`` distinctive terms (:func:`top_terms`), joined with "; "."""
+    return {
+        outlet: "; ".join(top_terms(terms, outlet, n=n)["term"]) if len(terms) else ""
+        for outlet in outlets
+    }
+
+
+def date_text(published: pd.Timestamp | None) -> str:
+    """A publication date as the pages write it: ``YYYY-MM-DD``, or ``undated``."""
+    return "undated" if pd.isna(published) else f"{published:%Y-%m-%d}"

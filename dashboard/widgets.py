@@ -14,7 +14,7 @@ from analysis.corpus.selection import Selection
 from analysis.labels.summaries import agenda_side_by_side, speaker_counts, stance_side_by_side
 from dashboard import layout
 from dashboard.colours import LABEL_BADGE_COLOURS
-from dashboard.tables import BadgeRows, SelectionResults, badge_rows, key_sentences
+from dashboard.results import BadgeRows, SelectionResults, badge_rows, key_sentences
 
 __all__ = ["article_badges", "evidence_drill", "outlet_details", "side_by_side"]
 
@@ -29,7 +29,7 @@ def article_badges(
     """One badge per stance target and one for the outcome framing of an article.
 
     ``rows`` are the article's rows when the caller took them for several
-    articles at once (:func:`dashboard.tables.badge_rows`).
+    articles at once (:func:`dashboard.results.badge_rows`).
     """
     stance, outcome = rows if rows is not None else badge_rows(results, [article_id])[article_id]
     if not stance and not outcome:
@@ -66,7 +66,7 @@ def outlet_details(
     """Whom the articles quote, which subjects they cover (and omit), and key sentences.
 
     ``sentences`` are these articles' key sentences when the caller took them
-    for several outlets at once (:func:`dashboard.tables.key_sentences`).
+    for several outlets at once (:func:`dashboard.results.key_sentences`).
     """
     ids = list(articles["id"])
     quoted = results.rows_for("sources", ids)
@@ -111,20 +111,17 @@ def side_by_side(
 ) -> None:
     """Stance and agenda of outlets A and B on one meeting, row by row."""
     groups = {names[o]: set(articles.loc[articles["outlet"] == o, "id"]) for o in (a, b)}
-    st.subheader("Stance, row by row")
-    layout.table(
-        stance_side_by_side(results.stance, groups),
-        what=f"stance {names[a]} vs {names[b]}",
-        selection=selection,
-        key="mt_pair_stance",
-    )
-    st.subheader("Agenda, row by row")
-    layout.table(
-        agenda_side_by_side(results.agenda, groups),
-        what=f"agenda {names[a]} vs {names[b]}",
-        selection=selection,
-        key="mt_pair_agenda",
-    )
+    for topic, rows in (
+        ("stance", stance_side_by_side(results.stance, groups)),
+        ("agenda", agenda_side_by_side(results.agenda, groups)),
+    ):
+        st.subheader(f"{topic.capitalize()}, row by row")
+        layout.table(
+            rows,
+            what=f"{topic} {names[a]} vs {names[b]}",
+            selection=selection,
+            key=f"mt_pair_{topic}",
+        )
 
 
 def evidence_drill(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from analysis.measures.contrasts import MIN_GROUP_ARTICLES
@@ -90,7 +89,7 @@ try:
 except ValueError as err:
     st.info(f"These articles cannot be contrasted: {err}", icon=":material/info:")
     st.stop()
-shown = frame[frame["group"].astype(str) == str(group)].reset_index(drop=True)
+shown = tables.group_rows(frame, group)
 if shown.empty:
     st.info(
         f"{label(group)} has no term to contrast (its articles have no words left after cleaning).",
@@ -111,23 +110,17 @@ if first["small_reason"]:
         icon=":material/warning:",
     )
 
-bars = pd.concat(
-    [
-        tables.top_terms(shown, group, n=int(top), positive=True),
-        tables.top_terms(shown, group, n=int(top), positive=False),
-    ],
-    ignore_index=True,
-)
+bars = tables.term_bars(shown, group, n=int(top))
 sizes = f"n = {n_group} articles of {group_label} vs {n_other} of {other_label}"
+# Both charts colour and name the two sides alike.
+sides = {"colour": colour, "group_label": group_label, "other_label": other_label}
 left, right = st.columns([1, 1])
 with left:
     bar_state = layout.chart(
         figures.term_bars(
             bars,
             title=f"What sets {group_label} apart from {other_label}<br><sup>{sizes}</sup>",
-            colour=colour,
-            group_label=group_label,
-            other_label=other_label,
+            **sides,
         ),
         bars,
         what=f"top terms {group_label} vs {other_label}",
@@ -147,9 +140,7 @@ with right:
         figures.term_scatter(
             shown,
             title=f"How often against how distinctive<br><sup>{sizes}</sup>",
-            colour=colour,
-            group_label=group_label,
-            other_label=other_label,
+            **sides,
             highlight=search,
         ),
         shown,
@@ -174,15 +165,15 @@ if not term:
     st.caption("Click a bar or a point, or type a term above, to see it in the articles.")
 else:
     try:
-        kwic = data.keyword_in_context(prepared, selection, term)
+        kwic = data.keyword_in_context(prepared, selection, term=term)
     except ValueError as err:
         st.info(str(err), icon=":material/info:")
     else:
         if kwic.empty:
             st.info(f"'{layout.escape_markdown(term)}' does not occur in the selected articles.")
         else:
-            kwic = kwic.assign(outlet_name=kwic["outlet"].map(names).fillna(kwic["outlet"]))
-            per_outlet = kwic["outlet_name"].value_counts()
+            kwic = tables.named_occurrences(kwic, names)
+            per_outlet = tables.occurrences_per_outlet(kwic)
             st.caption(
                 f"'{layout.escape_markdown(term)}': {len(kwic)} occurrences in "
                 f"{kwic['id'].nunique()} articles — "

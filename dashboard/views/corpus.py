@@ -103,22 +103,11 @@ def show_report(report: ImportReport) -> None:
     if not inferred.empty:
         st.markdown("**What was inferred, and from what**")
         layout.table(inferred, what="import inferences", selection=selection, key="co_inferred")
-    if report.duplicates:
-        st.markdown("**Duplicates**")
-        layout.table(
-            shown["duplicates"],
-            what="import duplicates",
-            selection=selection,
-            key="co_duplicates",
-        )
-    if report.skipped:
-        st.markdown("**Skipped**")
-        layout.table(
-            shown["skipped"],
-            what="import skipped",
-            selection=selection,
-            key="co_skipped",
-        )
+    for heading, found in (("Duplicates", report.duplicates), ("Skipped", report.skipped)):
+        if found:
+            name = heading.lower()
+            st.markdown(f"**{heading}**")
+            layout.table(shown[name], what=f"import {name}", selection=selection, key=f"co_{name}")
     if report.problems:
         st.error(
             f"{len(report.problems)} problems: the files below add nothing until they are fixed.",

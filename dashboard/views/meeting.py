@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import pandas as pd
 import streamlit as st
 
 from analysis.labels.agenda import omissions
-from analysis.measures.contrasts import CONTRAST_COLUMNS, MIN_GROUP_ARTICLES
+from analysis.measures.contrasts import MIN_GROUP_ARTICLES
 from dashboard import colours, data, figures, layout, tables, widgets
 from dashboard.navigation import open_in_reader
+from dashboard.results import (
+    SelectionResults,
+    across_meetings,
+    badge_rows,
+    key_sentences,
+    summary_table,
+)
 
 VIEWS = ("Side by side", "A against B", "Across meetings")
 TERMS_PER_OUTLET = 8
@@ -27,7 +33,7 @@ names = dict(zip(corpus.outlets["outlet"], corpus.outlets["name"], strict=True))
 catalogue = corpus.meetings.set_index("meeting")
 covered_keys = tables.meetings_covered(articles)
 covered = [m for m in corpus.meetings["meeting"] if m in covered_keys]
-results = tables.SelectionResults.of(prepared, articles)
+results = SelectionResults.of(prepared, articles)
 
 if not covered:
     st.info(
@@ -61,24 +67,6 @@ on_meeting_outlets = set(on_meeting["outlet"])
 outlets = [key for key in corpus.outlets["outlet"] if key in on_meeting_outlets]
 
 
-def distinctive_terms() -> tuple[pd.DataFrame, str]:
-    """Each outlet's top terms on this meeting, and what they were compared with."""
-    if len(outlets) >= 2:
-        frame = data.contrasts(prepared, meeting_selection, by="outlet", top=TERMS_PER_OUTLET)
-        return frame, "against the other outlets' articles on this meeting"
-    try:
-        frame = data.contrasts(prepared, selection, by="meeting", top=TERMS_PER_OUTLET)
-    except ValueError:
-        return (
-            pd.DataFrame(columns=list(CONTRAST_COLUMNS)),
-            "no comparison: the selection holds nothing but this meeting",
-        )
-    frame = frame[frame["group"] == meeting].assign(group=outlets[0])
-    return frame, (
-        "against the rest of the selected corpus, because no other outlet covered this meeting"
-    )
-
-
 if view == VIEWS[0]:
     if len(outlets) == 1:
         st.info(
@@ -87,7 +75,16 @@ if view == VIEWS[0]:
             "compared with the rest of the corpus instead; widen the filters to add outlets.",
             icon=":material/info:",
         )
-    terms, against = distinctive_terms()
+    terms, against = tables.meeting_terms(
+        outlets,
+        meeting,
+        between_outlets=lambda: data.contrasts(
+            prepared, meeting_selection, by="outlet", top=TERMS_PER_OUTLET
+        ),
+        between_meetings=lambda: data.contrasts(
+            prepared, selection, by="meeting", top=TERMS_PER_OUTLET
+        ),
+    )
     layout.small_group_warning(
         {names.get(k, k): int((on_meeting["outlet"] == k).sum()) for k in outlets},
         minimum=MIN_GROUP_ARTICLES,
@@ -99,17 +96,16 @@ if view == VIEWS[0]:
         by="outlet",
     )
     # Every outlet's key sentences at once: their texts are cut in one pass.
-    sentences = tables.key_sentences(results, on_meeting)
+    sentences = key_sentences(results, on_meeting)
     own_articles = {
         outlet: on_meeting[on_meeting["outlet"] == outlet].sort_values(
             "published", kind="mergesort"
         )
         for outlet in outlets
     }
-    badges = tables.badge_rows(
+    badges = badge_rows(
         results, [a for own in own_articles.values() for a in own["id"].head(ARTICLES_PER_OUTLET)]
     )
-    outlet_words: dict[str, str] = {}
     width = min(3, max(len(outlets), 2))
     for start in range(0, len(outlets), width):
         row = st.columns(width)
@@ -121,7 +117,6 @@ if view == VIEWS[0]:
                 st.subheader(names.get(outlet, outlet), divider="gray")
                 own = own_articles[outlet]
                 st.caption(f"{len(own)} article{'' if len(own) == 1 else 's'}")
-                outlet_words["; ".join(outlet_terms["term"])] = outlet
                 if len(own) > ARTICLES_PER_OUTLET:
                     st.caption(
                         f"The first {ARTICLES_PER_OUTLET} by date; all {len(own)} are in the "
@@ -129,11 +124,7 @@ if view == VIEWS[0]:
                     )
                 for _, article in own.head(ARTICLES_PER_OUTLET).iterrows():
                     st.markdown(f"**{layout.escape_markdown(article['title'])}**")
-                    when = (
-                        "undated"
-                        if pd.isna(article["published"])
-                        else f"{article['published']:%Y-%m-%d}"
-                    )
+                    when = tables.date_text(article["published"])
                     st.caption(
                         f"{when} · {layout.escape_markdown(article['authors'] or 'no byline')}"
                     )
@@ -164,10 +155,10 @@ if view == VIEWS[0]:
                     sentences=sentences.get(outlet),
                 )
     st.divider()
-    terms_of = {o: w for w, o in outlet_words.items()}
+    terms_of = tables.terms_by_outlet(terms, outlets, n=TERMS_PER_OUTLET)
     # Built only when the button is clicked.
     layout.download_csv(
-        lambda: tables.summary_table(results, on_meeting).assign(
+        lambda: summary_table(results, on_meeting).assign(
             distinctive_terms=lambda f: f["outlet"].map(terms_of)
         ),
         rows=len(on_meeting),
@@ -268,7 +259,7 @@ else:
         ),
         key="mt_who_timeline",
     )
-    shown = tables.across_meetings(results, per)
+    shown = across_meetings(results, per)
     layout.table(
         shown,
         what=f"{value} across meetings",

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from dashboard import corrections, data, layout, tables, widgets
+from dashboard.results import SelectionResults
 
 page = layout.start_page(
     "Reader",
@@ -26,10 +26,10 @@ if article_id is None:
     st.stop()
 article = articles[articles["id"] == article_id].iloc[0]
 texts = data.article_row(prepared.articles, article_id)
-results = tables.SelectionResults.of(prepared, articles[articles["id"] == article_id])
+results = SelectionResults.of(prepared, articles[articles["id"] == article_id])
 
 st.subheader(layout.escape_markdown(article["title"]), anchor=False)
-when: str = "undated" if pd.isna(article["published"]) else f"{article['published']:%Y-%m-%d}"
+when = tables.date_text(article["published"])
 st.caption(
     f"{layout.escape_markdown(article['outlet_name'])} "
     f"({layout.escape_markdown(article['outlet_group'])})"

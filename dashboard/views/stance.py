@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -14,6 +15,7 @@ from analysis.labels.stance import MIN_GROUP_ARTICLES, stance_by_group
 from analysis.labels.summaries import most_quoted, outcome_counts
 from analysis.review.hand_labels import OUTCOME_LABELS, STANCE_LABELS
 from dashboard import colours, figures, layout, tables
+from dashboard import results as selected
 from dashboard.widgets import evidence_drill
 
 page = layout.start_page(
@@ -23,16 +25,15 @@ page = layout.start_page(
     "point for the sentences behind it.",
 )
 corpus, selection, articles = page.corpus, page.selection, page.articles
-results = tables.SelectionResults.of(page.prepared, articles)
+results = selected.SelectionResults.of(page.prepared, articles)
 names = dict(zip(corpus.outlets["outlet"], corpus.outlets["name"], strict=True))
-present = set(articles["outlet"])
-order = [names[k] for k in corpus.outlets["outlet"] if k in present]
+order = [names[k] for k in tables.in_order(corpus.outlets["outlet"], articles["outlet"])]
 n = len(articles)
 outlet_of = dict(zip(articles["id"].tolist(), articles["outlet"].tolist(), strict=True))
 
 
 def evidence_for(article_ids: set[str], *, analysis: str, **match: str) -> pd.DataFrame:
-    return tables.evidence_for(
+    return selected.evidence_for(
         results, article_ids, analysis=analysis, outlet_of=outlet_of, names=names, match=match
     )
 
@@ -43,6 +44,35 @@ def drill(
     evidence_drill(state, build, what=what, key=key, selection=selection)
 
 
+def outlet_matrix(
+    cells: pd.DataFrame, *, analysis: str, topic: str, key: str, alt: str, **figure: Any
+) -> None:
+    """A matrix of the outlets (rows) against ``figure["x"]``, with the evidence of a click.
+
+    A clicked cell lists the ``analysis`` evidence of its outlet's articles with its label.
+    """
+    state = layout.chart(
+        figures.matrix_chart(
+            cells,
+            y="outlet_name",
+            y_title="Outlet",
+            y_order=tables.in_order(order, cells["outlet_name"]),
+            **figure,
+        ),
+        cells,
+        what=f"{topic} per outlet",
+        selection=selection,
+        key=key,
+        alt=alt,
+    )
+
+    def rows(point: list[str]) -> pd.DataFrame:
+        ids = tables.outlet_articles(outlet_of, point[0])
+        return evidence_for(ids, analysis=analysis, label=point[1])
+
+    drill(state, rows, what=f"evidence {topic}", key=f"{key}_drill")
+
+
 # Only the open tab is computed: each one groups every selected article.
 tabs = st.tabs(
     ["Stance", "Outcome framing", "Frames", "Agenda", "Sources", "Stance over time"],
@@ -51,8 +81,7 @@ tabs = st.tabs(
     bind="query-params",
 )
 
-named = results.stance[["target", "target_name"]].drop_duplicates("target")
-targets = dict(zip(named["target"], named["target_name"], strict=True))
+targets = tables.target_names(results.stance)
 with tabs[0]:
     if tabs[0].open:
         target = st.selectbox(
@@ -63,7 +92,7 @@ with tabs[0]:
         groups = tables.stance_shares(
             stance_by_group(results.stance, articles, by="outlet"), target, names
         )
-        small = groups[groups["status"] != "ok"]["outlet_name"].unique()
+        small = tables.insufficient_outlets(groups)
         if len(small):
             st.warning(
                 f"Insufficient evidence (fewer than {MIN_GROUP_ARTICLES} rated articles): "
@@ -94,11 +123,9 @@ with tabs[0]:
         )
 
         def stance_rows(point: list[str]) -> pd.DataFrame:
-            outlet, label = point[0], point[1]
-            chosen = results.stance[
-                (results.stance["target"] == target) & (results.stance["label"] == label)
-            ]
-            ids = {a for a in chosen["article_id"] if outlet_of.get(a) == outlet}
+            ids = tables.labelled_articles(
+                results.stance, outlet_of, point[0], target=target, label=point[1]
+            )
             return evidence_for(ids, analysis="stance", target=target)
 
         drill(state, stance_rows, what=f"evidence stance toward {target}", key="sf_stance_drill")
@@ -112,7 +139,7 @@ with tabs[1]:
             )
         else:
             counts = outcome_counts(outcome, outlet_of)
-            counts["outlet_name"] = counts["outlet"].map(names)
+            counts = counts.assign(outlet_name=counts["outlet"].map(names))
             state = layout.chart(
                 figures.share_bars(
                     counts,
@@ -126,7 +153,7 @@ with tabs[1]:
                     label_order=OUTCOME_LABELS,
                     colours=colours.OUTCOME_COLOURS,
                     customdata=["outlet", "label"],
-                    category_order=[o for o in order if o in set(counts["outlet_name"])],
+                    category_order=tables.in_order(order, counts["outlet_name"]),
                 ),
                 counts,
                 what="outcome framing per outlet",
@@ -135,13 +162,12 @@ with tabs[1]:
                 alt="Stacked bars of the outcome framing of each outlet's articles",
             )
             layout.small_group_warning(
-                {names[k]: int(v) for k, v in counts.groupby("outlet")["articles"].sum().items()},
+                tables.articles_per_outlet(counts, names),
                 minimum=MIN_GROUP_ARTICLES,
             )
 
             def outcome_rows(point: list[str]) -> pd.DataFrame:
-                chosen = outcome[outcome["label"] == point[1]]
-                ids = {a for a in chosen["article_id"] if outlet_of.get(a) == point[0]}
+                ids = tables.labelled_articles(outcome, outlet_of, point[0], label=point[1])
                 return evidence_for(ids, analysis="outcome")
 
             drill(state, outcome_rows, what="evidence outcome framing", key="sf_outcome_drill")
@@ -152,33 +178,20 @@ with tabs[2]:
         if frames.empty:
             st.info("No frame cue in the selected articles (or none in a supported language).")
         else:
-            frames = tables.in_percent(frames, names)
-            state = layout.chart(
-                figures.matrix_chart(
-                    frames,
-                    x="frame_name",
-                    y="outlet_name",
-                    value="percent",
-                    title=f"Share of each outlet's framing vocabulary per frame (n = {n} articles)",
-                    x_title="Frame (Policy Frames Codebook)",
-                    y_title="Outlet",
-                    value_title="% of frame cues",
-                    hover=["count", "articles_with_frame", "n_articles"],
-                    customdata=["outlet", "frame"],
-                    y_order=[o for o in order if o in set(frames["outlet_name"])],
-                ),
-                frames,
-                what="frames per outlet",
-                selection=selection,
+            outlet_matrix(
+                tables.in_percent(frames, names),
+                analysis="frame",
+                topic="frames",
                 key="sf_frames",
                 alt="Matrix of the share of each frame in each outlet's framing vocabulary",
+                x="frame_name",
+                value="percent",
+                title=f"Share of each outlet's framing vocabulary per frame (n = {n} articles)",
+                x_title="Frame (Policy Frames Codebook)",
+                value_title="% of frame cues",
+                hover=["count", "articles_with_frame", "n_articles"],
+                customdata=["outlet", "frame"],
             )
-
-            def frame_rows(point: list[str]) -> pd.DataFrame:
-                ids = {a for a, o in outlet_of.items() if o == point[0]}
-                return evidence_for(ids, analysis="frame", label=point[1])
-
-            drill(state, frame_rows, what="evidence frames", key="sf_frames_drill")
 
 with tabs[3]:
     if tabs[3].open:
@@ -187,34 +200,21 @@ with tabs[3]:
             st.info("No article in a supported language: the agenda cannot be measured.")
         else:
             agenda = tables.in_percent(agenda, names)
-            state = layout.chart(
-                figures.matrix_chart(
-                    agenda,
-                    x="subject_name",
-                    y="outlet_name",
-                    value="percent",
-                    title=f"Which subjects each outlet covers (n = {n} articles); "
-                    "hollow = left out",
-                    x_title="Subject",
-                    y_title="Outlet",
-                    value_title="% of its articles",
-                    hover=["articles_covering", "n_articles"],
-                    customdata=["outlet", "subject"],
-                    x_order=list(dict.fromkeys(agenda["subject_name"])),
-                    y_order=[o for o in order if o in set(agenda["outlet_name"])],
-                ),
+            outlet_matrix(
                 agenda,
-                what="agenda per outlet",
-                selection=selection,
+                analysis="subject",
+                topic="agenda",
                 key="sf_agenda",
                 alt="Matrix of the share of each outlet's articles that cover each subject",
+                x="subject_name",
+                value="percent",
+                title=f"Which subjects each outlet covers (n = {n} articles); hollow = left out",
+                x_title="Subject",
+                value_title="% of its articles",
+                hover=["articles_covering", "n_articles"],
+                customdata=["outlet", "subject"],
+                x_order=list(dict.fromkeys(agenda["subject_name"])),
             )
-
-            def subject_rows(point: list[str]) -> pd.DataFrame:
-                ids = {a for a, o in outlet_of.items() if o == point[0]}
-                return evidence_for(ids, analysis="subject", label=point[1])
-
-            drill(state, subject_rows, what="evidence agenda", key="sf_agenda_drill")
 
 with tabs[4]:
     if tabs[4].open:
@@ -223,34 +223,21 @@ with tabs[4]:
             st.info("The selected articles quote or cite nobody the analysis recognises.")
         else:
             cited, top_sources = most_quoted(cited, n=15)
-            cited = cited.assign(outlet_name=cited["outlet"].map(names))
-            state = layout.chart(
-                figures.matrix_chart(
-                    cited,
-                    x="speaker",
-                    y="outlet_name",
-                    value="count",
-                    title=f"Whom each outlet quotes or cites (n = {n} articles; 15 most quoted)",
-                    x_title="Quoted or cited",
-                    y_title="Outlet",
-                    value_title="Quotations",
-                    hover=["articles_citing", "n_articles"],
-                    customdata=["outlet", "source"],
-                    x_order=top_sources,
-                    y_order=[o for o in order if o in set(cited["outlet_name"])],
-                ),
-                cited,
-                what="sources per outlet",
-                selection=selection,
+            outlet_matrix(
+                cited.assign(outlet_name=cited["outlet"].map(names)),
+                analysis="source",
+                topic="sources",
                 key="sf_sources",
                 alt="Matrix of how often each outlet quotes each source",
+                x="speaker",
+                value="count",
+                title=f"Whom each outlet quotes or cites (n = {n} articles; 15 most quoted)",
+                x_title="Quoted or cited",
+                value_title="Quotations",
+                hover=["articles_citing", "n_articles"],
+                customdata=["outlet", "source"],
+                x_order=top_sources,
             )
-
-            def source_rows(point: list[str]) -> pd.DataFrame:
-                ids = {a for a, o in outlet_of.items() if o == point[0]}
-                return evidence_for(ids, analysis="source", label=point[1])
-
-            drill(state, source_rows, what="evidence sources", key="sf_sources_drill")
 
 with tabs[5]:
     if tabs[5].open:

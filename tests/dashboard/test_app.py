@@ -15,11 +15,26 @@ from analysis.corpus.articles import load_corpus
 from analysis.corpus.selection import Selection
 from analysis.pipeline.prepare import prepare_corpus
 from dashboard.data import export_bundle
-from dashboard.layout import NO_ARTICLE_YET
+from dashboard.layout import NO_ARTICLE_YET, NOTHING_SELECTED
 from tests.conftest import SHIPPED_CORPUS
 from tests.dashboard.conftest import texts
 
 PAGES = ["overview", "meeting", "contrasts", "stance", "reader", "corpus"]
+
+
+@pytest.mark.parametrize(
+    ("page", "filters"),
+    [
+        ("contrasts", {"f_outlet": "OSW – Centre for Eastern Studies", "f_meeting": "none"}),
+        ("meeting", {"f_outlet": "MCU Times", "f_group": "think tank"}),
+        ("reader", {"f_outlet": "MCU Times", "f_meeting": "2015-05-sochi"}),
+        ("stance", {"f_outlet": "MCU Times", "f_meeting": "2015-05-sochi"}),
+    ],
+)
+def test_a_filter_that_selects_nothing_says_so(open_page, page, filters):
+    app = open_page(page, **filters)
+    assert not app.exception
+    assert texts(app, "info") == [NOTHING_SELECTED]
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -30,11 +45,8 @@ def test_a_missing_corpus_folder_is_explained(open_page, tmp_path, page):
 
 
 @pytest.fixture
-def one_article(tmp_path: Path) -> Path:
-    root = tmp_path / "corpus"
-    (root / "articles").mkdir(parents=True)
-    for name in ("outlets.yaml", "meetings.yaml"):
-        shutil.copy(SHIPPED_CORPUS / name, root / name)
+def one_article(registry_corpus: Path) -> Path:
+    root = registry_corpus
     osw = "osw-2013-05-15-moscow-intransigent-towards-washington-on-the-syria-crisis.md"
     shutil.copy(SHIPPED_CORPUS / "articles" / osw, root / "articles" / osw)
     return root

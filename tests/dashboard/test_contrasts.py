@@ -6,7 +6,6 @@ from analysis.corpus.articles import load_corpus
 from analysis.corpus.selection import Selection
 from analysis.pipeline.prepare import prepare_corpus
 from analysis.pipeline.tables import keyword_table, term_contrasts
-from dashboard.layout import NOTHING_SELECTED
 from tests.conftest import SHIPPED_CORPUS
 from tests.dashboard.conftest import downloaded_rows, texts
 
@@ -60,12 +59,6 @@ def test_one_outlet_cannot_be_contrasted(open_page):
     app = open_page("contrasts", f_outlet="OSW – Centre for Eastern Studies")
     assert not app.exception
     assert any("need at least two groups" in m for m in texts(app, "info"))
-
-
-def test_a_filter_that_selects_nothing_says_so(open_page):
-    app = open_page("contrasts", f_outlet="OSW – Centre for Eastern Studies", f_meeting="none")
-    assert not app.exception
-    assert texts(app, "info") == [NOTHING_SELECTED]
 
 
 def test_a_smaller_prior_changes_the_scores_not_the_counts(open_page, downloads):

@@ -3,7 +3,7 @@ from __future__ import annotations
 from analysis.corpus.articles import load_corpus
 from analysis.pipeline.prepare import prepare_corpus
 from dashboard import tables
-from dashboard.layout import NOTHING_SELECTED
+from dashboard.results import KEY_SENTENCES, SelectionResults, key_sentences
 from tests.dashboard.conftest import downloaded_rows, texts
 
 SOCHI = "Kerry meets Putin in Sochi (Ukraine, Minsk, Syria, Iran) — 2015-05-12"
@@ -71,17 +71,11 @@ def test_no_meeting_in_the_selection_says_so(open_page):
     assert any("None of the selected articles covers a meeting" in m for m in texts(app, "info"))
 
 
-def test_a_filter_that_selects_nothing_says_so(open_page):
-    app = open_page("meeting", f_outlet="MCU Times", f_group="think tank")
-    assert not app.exception
-    assert texts(app, "info") == [NOTHING_SELECTED]
-
-
 def test_key_sentences_are_each_outlets_best_distinct_evidence(sochi_corpus):
     prepared = prepare_corpus(load_corpus(sochi_corpus))
     articles = tables.meeting_articles(prepared.articles, "2015-05-sochi")
-    results = tables.SelectionResults.of(prepared, articles)
-    found = tables.key_sentences(results, articles)
+    results = SelectionResults.of(prepared, articles)
+    found = key_sentences(results, articles)
     assert set(found) == set(articles["outlet"])
     for outlet, ids in articles.groupby("outlet")["id"]:
         evidence = results.with_text(results.rows_for("evidence", ids, text=False))
@@ -90,5 +84,5 @@ def test_key_sentences_are_each_outlets_best_distinct_evidence(sochi_corpus):
             strength=evidence["weight"].abs(),
             position=range(len(evidence)),
         ).sort_values(["labelled", "strength", "position"], ascending=[False, False, True])
-        expected = ranked["sentence"].drop_duplicates().head(tables.KEY_SENTENCES)
+        expected = ranked["sentence"].drop_duplicates().head(KEY_SENTENCES)
         assert list(found[outlet]["sentence"]) == list(expected), outlet

@@ -5,7 +5,6 @@ import re
 import pandas as pd
 
 from analysis.review.overrides import load_overrides
-from dashboard.layout import NOTHING_SELECTED
 from tests.dashboard.conftest import downloaded_rows, texts, write_article
 
 OSW = "osw-2013-05-15-moscow-intransigent-towards-washington-on-the-syria-crisis"
@@ -97,9 +96,3 @@ def test_a_correction_without_a_name_is_refused(open_page, corpus_copy):
     assert not app.exception
     assert any("Not saved" in e for e in texts(app, "error"))
     assert load_overrides(corpus_copy).empty
-
-
-def test_a_filter_that_selects_nothing_says_so(open_page):
-    app = open_page("reader", f_outlet="MCU Times", f_meeting="2015-05-sochi")
-    assert not app.exception
-    assert texts(app, "info") == [NOTHING_SELECTED]

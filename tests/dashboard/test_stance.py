@@ -6,7 +6,6 @@ from analysis.corpus.articles import load_corpus
 from analysis.corpus.selection import Selection, filter_articles
 from analysis.labels.stance import stance_by_group
 from analysis.pipeline.prepare import prepare_corpus
-from dashboard.layout import NOTHING_SELECTED
 from tests.conftest import SHIPPED_CORPUS
 from tests.dashboard.conftest import downloaded_rows, texts
 
@@ -50,12 +49,6 @@ def test_target_and_filters_are_seeded_from_the_url(open_page, downloads):
     rows = downloaded_rows(app, downloads, "sf_stance_csv")
     assert {row["group"] for row in rows} == {"euromaidan-press"}
     assert {row["target"] for row in rows} == {"ukraine"}
-
-
-def test_a_filter_that_selects_nothing_says_so(open_page):
-    app = open_page("stance", f_outlet="MCU Times", f_meeting="2015-05-sochi")
-    assert not app.exception
-    assert texts(app, "info") == [NOTHING_SELECTED]
 
 
 def test_a_correction_in_the_reader_shows_on_the_stance_page(open_page, corpus_copy, downloads):

@@ -6,129 +6,7 @@ import pandas as pd
 import pytest
 
 from dashboard import tables
-
-ARTICLES = pd.DataFrame(
-    {
-        "id": ["a1", "a2", "b1"],
-        "outlet": ["a", "a", "b"],
-        "outlet_name": ["Outlet A", "Outlet A", "Outlet B"],
-        "outlet_group": ["g", "g", "h"],
-        "title": ["First", "Second", "Third"],
-        "published": pd.to_datetime(["2015-05-12", None, "2015-05-13"]),
-        "date_precision": ["day", "", "day"],
-        "authors": ["Ann", "", "Bob"],
-        "meetings": ["2015-05-sochi", "", "2015-05-sochi; 2015-12-moscow"],
-        "language": ["en", "en", "en"],
-        "url": ["", "", ""],
-    }
-)
-STANCE = pd.DataFrame(
-    {
-        "article_id": ["a1", "a1", "b1", "b1"],
-        "target": ["russia", "usa", "russia", "usa"],
-        "target_name": ["Russia", "USA", "Russia", "USA"],
-        "label": ["unfavorable", "neutral", "favorable", "not mentioned"],
-        "score": [-0.5, 0.0, 0.75, None],
-    }
-)
-OUTCOME = pd.DataFrame({"article_id": ["a1", "a2", "b1"], "label": ["stalemate", "", "russia"]})
-EVIDENCE = pd.DataFrame(
-    {
-        "article_id": ["a1", "a1", "a1", "b1", "b1"],
-        "analysis": ["frame", "stance", "stance", "subject", "outcome"],
-        "label": ["security", "unfavorable", "unfavorable", "Syria", "russia"],
-        "target": ["", "russia", "russia", "", ""],
-        "voice": ["outlet"] * 5,
-        "sentence": ["S1", "S2", "S2", "S3", "S4"],
-        "cue_words": ["army", "failed", "failed", "Syria", "won"],
-        "weight": [3.0, 1.0, 2.0, 1.0, 0.5],
-    }
-)
-
-
-def _results(ids=("a1", "a2", "b1")) -> tables.SelectionResults:
-    empty = pd.DataFrame({"article_id": pd.Series(dtype=str)})
-    named = {"stance": STANCE, "outcome": OUTCOME, "evidence": EVIDENCE}
-    return tables.SelectionResults(
-        {name: named.get(name, empty) for name in tables.LABEL_TABLES}, ids
-    )
-
-
-def test_selection_results_hold_the_selected_articles_rows_in_table_order():
-    results = _results(["b1", "a2"])
-    assert results.stance["label"].tolist() == ["favorable", "not mentioned"]
-    assert results.outcome.to_dict("records") == [
-        {"article_id": "a2", "label": ""},
-        {"article_id": "b1", "label": "russia"},
-    ]
-    assert results.rows_for("evidence", ["b1", "a1", "zz"])["sentence"].tolist() == [
-        "S1", "S2", "S2", "S3", "S4",
-    ]  # fmt: skip
-    assert results.rows("stance", "a2").empty
-    assert results.frames.empty
-
-
-def test_badge_rows_and_article_summary():
-    results = _results()
-    badges = tables.badge_rows(results, ["b1", "a2"])
-    assert [row["label"] for row in badges["b1"][0]] == ["favorable", "not mentioned"]
-    assert [row["label"] for row in badges["b1"][1]] == ["russia"]
-    assert badges["a2"] == ([], [{"article_id": "a2", "label": ""}])
-    assert tables.article_summary(results, "a1") == {
-        "stance_russia": "unfavorable",
-        "stance_usa": "neutral",
-        "outcome": "stalemate",
-    }
-    assert tables.article_summary(results, "a2") == {"outcome": "covers no meeting"}
-
-
-def test_key_sentences_are_each_groups_best_distinct_sentences():
-    found = tables.key_sentences(_results(), ARTICLES)
-    assert list(found) == ["a", "b"]
-    assert found["a"]["sentence"].tolist() == ["S2", "S1"]
-    assert found["b"]["sentence"].tolist() == ["S4", "S3"]
-    alone = tables.key_sentences(_results(), ARTICLES[ARTICLES["id"] == "a2"])
-    assert list(alone) == ["a"]
-    assert alone["a"].empty
-
-
-def test_evidence_for_keeps_one_analysis_and_names_the_outlet():
-    rows = tables.evidence_for(
-        _results(),
-        {"a1", "b1"},
-        analysis="stance",
-        outlet_of={"a1": "a", "b1": "b"},
-        names={"a": "Outlet A", "b": "Outlet B"},
-        match={"target": "russia"},
-    )
-    assert list(rows.columns) == tables.EVIDENCE_SHOWN_COLUMNS
-    assert rows[["outlet", "article_id", "weight"]].to_dict("records") == [
-        {"outlet": "Outlet A", "article_id": "a1", "weight": 1.0},
-        {"outlet": "Outlet A", "article_id": "a1", "weight": 2.0},
-    ]
-
-
-def test_summary_table_has_stance_per_target_and_the_outcome():
-    table = tables.summary_table(_results(), ARTICLES)
-    assert table[["id", "stance_russia", "stance_usa", "outcome"]].fillna("").to_dict(
-        "records"
-    ) == [
-        {"id": "a1", "stance_russia": "unfavorable", "stance_usa": "neutral",
-         "outcome": "stalemate"},
-        {"id": "a2", "stance_russia": "", "stance_usa": "", "outcome": "covers no meeting"},
-        {"id": "b1", "stance_russia": "favorable", "stance_usa": "not mentioned",
-         "outcome": "russia"},
-    ]  # fmt: skip
-
-
-def test_across_meetings_adds_each_articles_labels():
-    per = tables.per_meeting(ARTICLES[ARTICLES["outlet"] == "b"])
-    shown = tables.across_meetings(_results(), per)
-    assert shown[["meeting", "id", "stance_russia", "outcome"]].to_dict("records") == [
-        {"meeting": "2015-05-sochi", "id": "b1", "stance_russia": "favorable", "outcome": "russia"},
-        {"meeting": "2015-12-moscow", "id": "b1", "stance_russia": "favorable",
-         "outcome": "russia"},
-    ]  # fmt: skip
+from tests.dashboard.samples import ARTICLES, STANCE
 
 
 def test_articles_behind_cells_and_points():
@@ -216,3 +94,95 @@ def test_top_terms_ranks_one_groups_terms_by_z(positive, expected):
         {"group": ["x", "x", "x", "y"], "term": ["a", "b", "d", "c"], "z": [1.0, 2.0, -3.0, 5.0]}
     )
     assert tables.top_terms(contrasts, "x", n=2, positive=positive)["term"].tolist() == expected
+
+
+def test_in_order_keeps_the_present_values_in_the_given_order():
+    assert tables.in_order(["b", "a", "c"], ["c", "b", "x"]) == ["b", "c"]
+
+
+def test_target_names_in_order_of_first_appearance():
+    assert tables.target_names(STANCE) == {"russia": "Russia", "usa": "USA"}
+
+
+def test_outlet_and_labelled_articles():
+    outlet_of = {"a1": "a", "a2": "a", "b1": "b"}
+    assert tables.outlet_articles(outlet_of, "a") == {"a1", "a2"}
+    assert tables.labelled_articles(STANCE, outlet_of, "a", target="russia") == {"a1"}
+    assert tables.labelled_articles(STANCE, outlet_of, "b", label="unfavorable") == set()
+    assert tables.labelled_articles(STANCE, outlet_of, "b", label="favorable") == {"b1"}
+
+
+def test_insufficient_outlets_and_articles_per_outlet():
+    groups = pd.DataFrame(
+        {"outlet_name": ["A", "A", "B", "C"], "status": ["small", "small", "ok", "small"]}
+    )
+    assert tables.insufficient_outlets(groups) == ["A", "C"]
+    counts = pd.DataFrame({"outlet": ["a", "b", "a"], "articles": [2, 1, 3]})
+    assert tables.articles_per_outlet(counts, {"a": "Outlet A", "b": "Outlet B"}) == {
+        "Outlet A": 5,
+        "Outlet B": 1,
+    }
+
+
+def test_term_bars_are_the_highest_then_the_lowest_z():
+    contrasts = pd.DataFrame(
+        {
+            "group": ["x", "x", "x", "x", "y"],
+            "term": list("abcde"),
+            "z": [3.0, -1.0, 2.0, -4.0, 9.0],
+        }
+    )
+    assert tables.term_bars(contrasts, "x", n=1)["term"].tolist() == ["a", "d"]
+    assert tables.group_rows(contrasts, "y").to_dict("records") == [
+        {"group": "y", "term": "e", "z": 9.0}
+    ]
+
+
+def test_occurrences_are_named_and_counted_per_outlet():
+    kwic = pd.DataFrame({"outlet": ["a", "b", "b", "zz"]})
+    named = tables.named_occurrences(kwic, {"a": "Outlet A", "b": "Outlet B"})
+    assert named["outlet_name"].tolist() == ["Outlet A", "Outlet B", "Outlet B", "zz"]
+    assert tables.occurrences_per_outlet(named) == {"Outlet B": 2, "Outlet A": 1, "zz": 1}
+
+
+def _meeting_contrast() -> pd.DataFrame:
+    return pd.DataFrame({"group": ["m1", "m2"], "term": ["kerry", "syria"], "z": [2.0, 1.0]})
+
+
+def _cannot_contrast() -> pd.DataFrame:
+    raise ValueError("one group only")
+
+
+def test_meeting_terms_compare_outlets_or_fall_back_to_other_meetings():
+    outlets = pd.DataFrame({"group": ["a"], "term": ["sanctions"], "z": [1.5]})
+    frame, against = tables.meeting_terms(
+        ["a", "b"], "m1", between_outlets=lambda: outlets, between_meetings=_cannot_contrast
+    )
+    assert frame is outlets
+    assert against == "against the other outlets' articles on this meeting"
+    frame, against = tables.meeting_terms(
+        ["a"], "m1", between_outlets=_cannot_contrast, between_meetings=_meeting_contrast
+    )
+    assert frame.to_dict("records") == [{"group": "a", "term": "kerry", "z": 2.0}]
+    assert against == (
+        "against the rest of the selected corpus, because no other outlet covered this meeting"
+    )
+    frame, against = tables.meeting_terms(
+        ["a"], "m1", between_outlets=_cannot_contrast, between_meetings=_cannot_contrast
+    )
+    assert frame.empty
+    assert "z" in frame.columns
+    assert against == "no comparison: the selection holds nothing but this meeting"
+
+
+def test_terms_by_outlet_joins_each_outlets_top_terms():
+    terms = pd.DataFrame(
+        {"group": ["a", "a", "a", "b"], "term": ["x", "y", "w", "z"], "z": [1.0, 3.0, -1.0, -2.0]}
+    )
+    assert tables.terms_by_outlet(terms, ["a", "b"], n=5) == {"a": "y; x", "b": ""}
+    assert tables.terms_by_outlet(terms.iloc[0:0], ["a"], n=5) == {"a": ""}
+
+
+def test_date_text_writes_the_day_or_undated():
+    assert tables.date_text(pd.Timestamp("2015-05-12 10:30")) == "2015-05-12"
+    assert tables.date_text(pd.NaT) == "undated"
