@@ -63,6 +63,11 @@ def _series_hover(
     }
 
 
+def _joined(value: object) -> str:
+    """A list cell (an article's meetings) as one text."""
+    return "; ".join(map(str, value)) if isinstance(value, tuple | list) else str(value)
+
+
 def _trace(kind: str, **properties: Any) -> dict[str, Any]:
     """A trace as a dict: ``go.Figure`` validates it once (a ``go.Scatter`` is validated twice)."""
     return {"type": kind, **properties}
@@ -200,7 +205,10 @@ def articles_timeline(
                 name=str(name),
                 marker={"size": 12, "color": colours.get(str(name), NEUTRAL_COLOUR)},
                 customdata=np.column_stack(
-                    [_plain_column(rows[c]) for c in ("id", "title", "date_precision", "meetings")]
+                    [
+                        _plain_column(rows[c].map(_joined) if c == "meetings" else rows[c])
+                        for c in ("id", "title", "date_precision", "meetings")
+                    ]
                 ),
                 hovertemplate=(
                     "<b>%{customdata[1]}</b><br>%{y}<br>published %{x|%Y-%m-%d} "

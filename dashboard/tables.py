@@ -14,7 +14,9 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
 import pandas as pd
 
+from analysis.corpus.types import meeting_keys
 from analysis.measures.contrasts import CONTRAST_COLUMNS
+from analysis.pipeline.safe_csv import LIST_SEPARATOR
 
 __all__ = [
     "ARTICLE_LIST_COLUMNS",
@@ -30,6 +32,7 @@ __all__ = [
     "in_order",
     "in_percent",
     "insufficient_outlets",
+    "joined",
     "labelled_articles",
     "meeting_articles",
     "meeting_terms",
@@ -63,10 +66,20 @@ ARTICLE_LIST_COLUMNS = [
 ]
 
 
+def joined(value: object) -> str:
+    """A list cell (authors, meetings) as one text, items joined with "; "."""
+    if isinstance(value, tuple | list):
+        return LIST_SEPARATOR.join(map(str, value))
+    return "" if value is None or value != value else str(value)
+
+
 def article_list(articles: pd.DataFrame) -> pd.DataFrame:
     """The article list as shown: metadata columns, newest first, undated last."""
     return (
         articles.sort_values(["published", "id"], ascending=[False, True], na_position="last")
+        .assign(
+            authors=lambda f: f["authors"].map(joined), meetings=lambda f: f["meetings"].map(joined)
+        )
         .loc[:, ARTICLE_LIST_COLUMNS]
         .reset_index(drop=True)
     )
@@ -77,8 +90,8 @@ def _meeting_lists(articles: pd.DataFrame) -> tuple[pd.Series, dict[str, list[st
 
     A corpus has few distinct combinations of meetings, so each is split once.
     """
-    values = articles["meetings"].fillna("")
-    lists = {v: v.split("; ") if v else ["none"] for v in values.unique().tolist()}
+    values = articles["meetings"].map(meeting_keys)
+    lists = {v: list(v) or ["none"] for v in values.unique().tolist()}
     return values, lists
 
 
@@ -151,9 +164,8 @@ def outlet_registry(outlets: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFra
 
 def meeting_articles(articles: pd.DataFrame, meeting: str) -> pd.DataFrame:
     """The selected articles that cover ``meeting``."""
-    values = articles["meetings"].fillna("")
-    covering = {v for v in values.unique().tolist() if meeting in v.split("; ")}
-    return articles.loc[values.isin(covering).to_numpy()]
+    values = articles["meetings"].map(meeting_keys)
+    return articles.loc[values.map(lambda keys: meeting in keys).to_numpy(dtype=bool)]
 
 
 def article_labels(articles: pd.DataFrame) -> dict[str, str]:
@@ -225,9 +237,9 @@ def article_metadata(article_id: str, article: pd.Series, *, when: str) -> pd.Da
         "group": article["outlet_group"],
         "published": when,
         "date known to": article["date_precision"],
-        "authors": article["authors"] or "no byline",
+        "authors": joined(article["authors"]) or "no byline",
         "language": article["language"],
-        "meetings": article["meetings"] or "none",
+        "meetings": joined(article["meetings"]) or "none",
         "url": article["url"],
         "notes": article["notes"],
         "inferred on import": article["inferred"] or "nothing (all given in the file)",

@@ -104,19 +104,18 @@ def _article_row(article: Article, path: str) -> dict[str, Any]:
         "id": article.id,
         "title": article.title,
         "outlet": article.outlet,
-        "authors": "; ".join(article.authors),
+        "authors": tuple(article.authors),
         "published": pd.Timestamp(published.value) if published.value else pd.NaT,
         "date_precision": published.precision,
         "year": published.value.year if published.value else None,
         "url": article.url,
         "language": article.language,
-        "meetings": "; ".join(article.meetings),
+        "meetings": tuple(article.meetings),
         "meeting": article.meetings[0] if article.meetings else "none",
         "notes": article.notes,
         "inferred": "; ".join(f"{i.field}={i.value} ({i.basis})" for i in article.inferred),
         "text": article.text,
         "path": path,
-        "_meeting_keys": article.meetings,
     }
 
 
@@ -235,7 +234,7 @@ def _check_references(
                 )
             )
             bad = True
-        for meeting in row["_meeting_keys"]:
+        for meeting in row["meetings"]:
             if meeting not in meetings:
                 problems.append(
                     Problem(
@@ -248,6 +247,10 @@ def _check_references(
         if not bad:
             kept.append(row)
     return kept
+
+
+#: Columns of the articles table that hold a tuple of texts (written joined with "; ").
+LIST_COLUMNS = ("authors", "meetings")
 
 
 def _articles_frame(rows: Iterable[dict[str, Any]], outlets: Mapping[str, Outlet]) -> pd.DataFrame:
@@ -266,8 +269,14 @@ def _articles_frame(rows: Iterable[dict[str, Any]], outlets: Mapping[str, Outlet
     frame["outlet_group"] = frame["outlet"].map({k: o.group for k, o in outlets.items()})
     frame["published"] = pd.to_datetime(frame["published"])
     frame["year"] = frame["year"].astype("Int64")
-    string_columns = [c for c in metadata if c not in ("published", "year")]
+    string_columns = [c for c in metadata if c not in ("published", "year", *LIST_COLUMNS)]
     frame[string_columns] = frame[string_columns].fillna("").astype(str)
+    for column in LIST_COLUMNS:
+        lists = np.empty(len(rows), dtype=object)
+        for position, row in enumerate(rows):
+            # One by one: a slice assignment would read equal-length tuples as a 2-D array.
+            lists[position] = tuple(row[column])
+        frame[column] = pd.Series(lists, dtype=object, index=frame.index)
     frame["text"] = pd.Series(texts, dtype=object)
     return frame.sort_values("id", kind="stable").reset_index(drop=True)[list(ARTICLE_COLUMNS)]
 

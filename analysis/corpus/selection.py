@@ -7,6 +7,8 @@ from dataclasses import asdict, dataclass
 
 import pandas as pd
 
+from analysis.corpus.types import meeting_keys
+
 __all__ = ["Selection", "filter_articles"]
 
 
@@ -46,7 +48,7 @@ class Selection:
 def _meeting_mask(meetings: pd.Series, wanted: Collection[str]) -> pd.Series:
     wanted_set = set(wanted)
     return meetings.map(
-        lambda value: bool(wanted_set.intersection(value.split("; ") if value else ["none"]))
+        lambda value: bool(wanted_set.intersection(meeting_keys(value) or ("none",)))
     )
 
 

@@ -135,16 +135,30 @@ ARTICLE_COLUMNS: dict[str, str] = {
     "outlet": "outlet key into outlets.yaml",
     "outlet_name": "outlet's display name from the registry",
     "outlet_group": "analyst-assigned group of the outlet",
-    "authors": "author names joined with '; ' (empty when no byline)",
+    "authors": "author names, a tuple (empty when no byline; CSV files join them with '; ')",
     "published": "first day of the known publication period (NaT when unknown)",
     "date_precision": "day, month, year or unknown",
     "year": "publication year (missing when unknown)",
     "url": "address of the page the text came from",
     "language": "ISO 639-1 code of the text",
-    "meetings": "meeting keys the article covers, joined with '; ' (empty: none)",
+    "meetings": "meeting keys the article covers, a tuple (empty: none; CSV files join them "
+    "with '; ')",
     "meeting": "first meeting key, or 'none'",
     "notes": "free provenance notes",
     "inferred": "what was inferred on import, 'field=value (basis)' joined with '; '",
     "text": "the text as published (raw, not cleaned)",
     "path": "file the article was read from, relative to the corpus folder",
 }
+
+
+def meeting_keys(value: object) -> tuple[str, ...]:
+    """The meeting keys of an articles-table ``meetings`` cell.
+
+    The table holds a tuple; a list is taken as one, a single key may be given
+    as a string (an empty string, ``None`` or a missing value is no meeting).
+    """
+    if isinstance(value, tuple | list):
+        return tuple(str(key) for key in value)
+    if isinstance(value, str):
+        return (value,) if value else ()
+    return ()

@@ -37,6 +37,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from analysis import DATA_DIR
 from analysis.corpus.schema import STRICT, lexicon_error
+from analysis.corpus.types import meeting_keys
 from analysis.labels.stance import label_tables, stance_per_article
 from analysis.labels.stance_lexicon import (
     StanceLexicon,
@@ -189,7 +190,7 @@ def outcome_per_article(
         raise ValueError("articles is missing column(s) meetings")
     lexicon = load_stance_lexicon(lexicon_file)
     cues = load_outcome_cues(outcome_file)
-    covers = [isinstance(m, str) and m.strip() != "" for m in articles["meetings"]]
+    covers = [len(meeting_keys(m)) > 0 for m in articles["meetings"]]
     # A boolean Series, not a list: an empty list would select no columns at all.
     chosen = articles[pd.Series(covers, index=articles.index, dtype=bool)]
     if scans is None:
@@ -210,7 +211,10 @@ def outcome_per_article(
     for article_id, meetings, cover in zip(
         articles["id"], articles["meetings"], covers, strict=True
     ):
-        row: dict[str, Any] = {"article_id": article_id, "meetings": meetings if cover else ""}
+        row: dict[str, Any] = {
+            "article_id": article_id,
+            "meetings": meeting_keys(meetings) if cover else "",
+        }
         totals = dict.fromkeys(OUTCOME_LABELS[:4], 0.0)
         scan = by_article.get(article_id) if cover else None
         if not cover:

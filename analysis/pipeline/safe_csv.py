@@ -18,7 +18,13 @@ __all__ = ["FORMULA_PREFIXES", "neutralize_formulas", "to_csv_bytes", "to_csv_te
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
+#: How a list cell (an article's authors or meetings) is written: its items joined.
+LIST_SEPARATOR = "; "
+
+
 def _neutralize(value: object) -> object:
+    if isinstance(value, list | tuple):
+        value = LIST_SEPARATOR.join(map(str, value))
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value

@@ -202,6 +202,13 @@ def clean_text(
     )
 
 
+def _names(value: object) -> Sequence[str]:
+    """An ``authors`` cell: a tuple of names; a single name given as text is one name."""
+    if isinstance(value, tuple | list):
+        return [str(name) for name in value]
+    return [value] if isinstance(value, str) and value else []
+
+
 def clean_articles(articles: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Clean every article, learning boilerplate across the whole frame.
 
@@ -209,8 +216,8 @@ def clean_articles(articles: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     ----------
     articles : pandas.DataFrame
         Needs columns ``id``, ``outlet`` and ``text`` (raw). ``title``,
-        ``outlet_name`` and ``authors`` (names joined with ``'; '``) are used
-        when present. Not modified.
+        ``outlet_name`` and ``authors`` (a tuple of names, as the articles
+        table holds them) are used when present. Not modified.
 
     Returns
     -------
@@ -238,7 +245,7 @@ def clean_articles(articles: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     outlets = [_text_or_empty(value) for value in articles["outlet"].tolist()]
     titles = _optional_column(articles, "title")
     outlet_names = _optional_column(articles, "outlet_name")
-    authors = _optional_column(articles, "authors")
+    authors = articles["authors"].tolist() if "authors" in articles.columns else [()] * len(ids)
 
     prepared = [_prepare(text) for text in texts]
     model = count_repeated_lines([article.keys for article in prepared], outlets, 2, 0.5)
@@ -250,7 +257,7 @@ def clean_articles(articles: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
             prepared[i],
             title=titles[i],
             outlet_name=outlet_names[i],
-            authors=[name.strip() for name in authors[i].split(";") if name.strip()],
+            authors=[name.strip() for name in _names(authors[i]) if name.strip()],
             boilerplate=model,
             article_outlet=outlets[i],
         )

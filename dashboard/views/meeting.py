@@ -125,9 +125,8 @@ if view == VIEWS[0]:
                 for _, article in own.head(ARTICLES_PER_OUTLET).iterrows():
                     st.markdown(f"**{layout.escape_markdown(article['title'])}**")
                     when = tables.date_text(article["published"])
-                    st.caption(
-                        f"{when} · {layout.escape_markdown(article['authors'] or 'no byline')}"
-                    )
+                    byline = tables.joined(article["authors"]) or "no byline"
+                    st.caption(f"{when} · {layout.escape_markdown(byline)}")
                     widgets.article_badges(
                         results, str(article["id"]), rows=badges[str(article["id"])]
                     )

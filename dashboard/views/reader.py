@@ -33,7 +33,7 @@ when = tables.date_text(article["published"])
 st.caption(
     f"{layout.escape_markdown(article['outlet_name'])} "
     f"({layout.escape_markdown(article['outlet_group'])})"
-    f" · {when} · {layout.escape_markdown(article['authors'] or 'no byline')}"
+    f" · {when} · {layout.escape_markdown(tables.joined(article['authors']) or 'no byline')}"
 )
 widgets.article_badges(results, article_id)
 

@@ -13,8 +13,8 @@ ARTICLES = pd.DataFrame(
         "title": ["First", "Second", "Third"],
         "published": pd.to_datetime(["2015-05-12", None, "2015-05-13"]),
         "date_precision": ["day", "", "day"],
-        "authors": ["Ann", "", "Bob"],
-        "meetings": ["2015-05-sochi", "", "2015-05-sochi; 2015-12-moscow"],
+        "authors": [("Ann",), (), ("Bob",)],
+        "meetings": [("2015-05-sochi",), (), ("2015-05-sochi", "2015-12-moscow")],
         "language": ["en", "en", "en"],
         "url": ["", "", ""],
     }

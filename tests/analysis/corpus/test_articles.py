@@ -230,3 +230,12 @@ def test_loaded_frame_types():
     articles = load_corpus(SHIPPED_CORPUS).articles
     assert pd.api.types.is_datetime64_any_dtype(articles["published"])
     assert str(articles["year"].dtype) == "Int64"
+
+
+def test_authors_and_meetings_are_tuples_from_file_to_table() -> None:
+    articles = load_corpus(SHIPPED_CORPUS).articles.set_index("id")
+    mercouris = articles.loc["robinwestenra-blog-2016-07-15-putin-kerry-talks-fail"]
+    assert mercouris["authors"] == ("Alexander Mercouris",)
+    assert mercouris["meetings"] == ("2016-07-moscow",)
+    mcu = articles.loc["mcu-times-2022-01-the-west-has-a-rare-window-to-put-putin-in-his-place"]
+    assert (mcu["authors"], mcu["meetings"], mcu["meeting"]) == ((), (), "none")

@@ -11,7 +11,12 @@ ARTICLES = pd.DataFrame(
         "outlet": ["osw", "euromaidan-press", "euromaidan-press", "mcu-times"],
         "outlet_group": ["think tank", "Ukrainian", "Ukrainian", "content farm"],
         "year": pd.array([2013, 2015, None, 2022], dtype="Int64"),
-        "meetings": ["2013-05-moscow", "2015-05-sochi", "2015-05-sochi; 2015-12-moscow", ""],
+        "meetings": [
+            ("2013-05-moscow",),
+            ("2015-05-sochi",),
+            ("2015-05-sochi", "2015-12-moscow"),
+            (),
+        ],
         "language": ["en", "en", "uk", "en"],
     }
 )

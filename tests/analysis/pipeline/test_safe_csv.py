@@ -120,3 +120,8 @@ def test_every_written_cell_reads_back_whole_and_inert(cells):
     for row in rows[1:]:
         for cell in row:
             assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
+
+
+def test_list_cells_are_written_joined_and_guarded():
+    frame = pd.DataFrame({"authors": [("Ann", "Bo"), (), ("=cmd",)], "n": [1, 2, 3]})
+    assert to_csv_text(frame) == "authors,n\nAnn; Bo,1\n,2\n'=cmd,3\n"
