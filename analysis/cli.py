@@ -18,6 +18,7 @@ from analysis.ingest.report import render_report
 from analysis.pipeline.export import MANIFEST_FILE, write_analysis
 from analysis.pipeline.prepare import AnalysisOptions, prepare_corpus
 from analysis.pipeline.tables import GROUPING_COLUMNS
+from analysis.review.overrides import overrides_warning
 
 __all__ = ["default_corpus_dir", "main"]
 
@@ -71,6 +72,10 @@ def _selection(args: argparse.Namespace) -> Selection:
     )
 
 
+def _warn_overrides(problem: Problem, corpus_dir: Path) -> None:
+    print(f"narratives: warning: {overrides_warning(problem, corpus_dir)}", file=sys.stderr)
+
+
 def _cmd_analyze(args: argparse.Namespace) -> int:
     corpus = load_corpus(args.corpus)
     if corpus.errors:
@@ -83,6 +88,8 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         prior_total=args.prior_total, max_words=args.max_words, min_phrase_count=args.min_phrase
     )
     prepared = prepare_corpus(corpus, options=options)
+    if prepared.overrides_problem is not None:
+        _warn_overrides(prepared.overrides_problem, corpus.root)
     selection = _selection(args)
     out = Path(args.out)
     try:
@@ -144,6 +151,8 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     except ValueError as err:
         print(f"narratives: {err}", file=sys.stderr)
         return 2
+    if result.overrides_problem is not None:
+        _warn_overrides(result.overrides_problem, Path(args.corpus))
     print(render_evaluation(result))
     return 0
 

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis.review.hand_labels import OUTCOME_LABELS, OUTCOME_TARGET, RATED_STANCE_LABELS
-from analysis.review.overrides import load_overrides, save_override
+from analysis.review.overrides import read_overrides, save_override
 from dashboard import layout
 from dashboard.data import corpus_dir, target_names
 from dashboard.results import SelectionResults
@@ -66,10 +66,9 @@ def correction_form(article_id: str, results: SelectionResults) -> None:
                 "Every page now uses it.",
                 icon=":material/check:",
             )
-    try:
-        overrides = load_overrides(corpus_dir())
-    except ValueError as err:
-        st.error(f"The overrides file has a problem: {layout.escape_markdown(err)}")
+    overrides, problem = read_overrides(corpus_dir())
+    if problem is not None:
+        # The page's banner says what is wrong (layout.start_page).
         return
     mine = overrides[overrides["article_id"] == article_id]
     if not mine.empty:

@@ -9,9 +9,11 @@ Every cache, its key, and what makes it read or compute again:
   a new fingerprint loads the corpus again.
 * ``_prepare`` (``st.cache_resource``, 3 kept) — key: folder, fingerprint and
   analysis options; a new fingerprint prepares again.
+* ``_overrides`` (``st.cache_resource``, 4 kept) — key: folder, size, time and
+  inode of the overrides file: the overrides read, or what is wrong with the file.
 * ``_with_overrides`` (``st.cache_resource``, 4 kept) — key: folder, fingerprint,
-  size and time of the overrides file, options; a changed overrides file
-  applies them again (cheap), without preparing again.
+  the overrides file's key, options; a changed overrides file applies them
+  again (cheap), without preparing again; a broken one applies none.
 * ``_selected`` (``st.cache_data``, 128 kept, least recently used first) —
   key: the library function (term contrasts or keyword in context), the prepared
   corpus's fingerprint and options, the filters, and the function's own options
@@ -58,11 +60,12 @@ import streamlit as st
 
 from analysis.corpus.articles import ARTICLES_DIR, Corpus, load_corpus
 from analysis.corpus.selection import Selection, filter_articles
+from analysis.corpus.types import Problem
 from analysis.labels.targets import DEFAULT_TARGETS_FILE, load_targets
 from analysis.pipeline.export import write_analysis
 from analysis.pipeline.prepare import AnalysisOptions, PreparedCorpus, prepare_corpus
 from analysis.pipeline.tables import keyword_table, term_contrasts
-from analysis.review.overrides import OVERRIDES_FILE, load_overrides
+from analysis.review.overrides import OVERRIDES_FILE, read_overrides
 
 __all__ = [
     "TEXT_COLUMNS",
@@ -78,6 +81,7 @@ __all__ = [
     "get_corpus",
     "get_prepared",
     "keyword_in_context",
+    "overrides_problem",
     "selected_articles",
     "target_names",
 ]
@@ -170,12 +174,34 @@ def corpus_changed() -> None:
         _signatures.clear()
 
 
-def _overrides_signature(root: Path) -> tuple[int, int]:
+def _overrides_signature(root: Path) -> tuple[int, int, int]:
+    path = root / OVERRIDES_FILE
     try:
-        stat = (root / OVERRIDES_FILE).stat()
-    except FileNotFoundError:
-        return (0, 0)
-    return (stat.st_size, stat.st_mtime_ns)
+        stat = path.stat()
+    except OSError:
+        try:
+            # A link to nothing is a broken file, not a missing one.
+            stat = path.lstat()
+        except OSError:
+            return (0, 0, 0)
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _overrides(
+    root: str, overrides_key: tuple[int, int, int]
+) -> tuple[pd.DataFrame, Problem | None]:
+    return read_overrides(Path(root))
+
+
+def overrides_problem() -> Problem | None:
+    """What is wrong with the corpus's overrides file, or ``None``.
+
+    While it is broken no correction is applied on any page
+    (:func:`get_prepared`), not even the ones read before it broke.
+    """
+    root = corpus_dir()
+    return _overrides(str(root), _overrides_signature(root))[1]
 
 
 @st.cache_resource(max_entries=2, show_spinner="Loading the corpus…")
@@ -247,19 +273,16 @@ def get_prepared(options: AnalysisOptions | None = None) -> PreparedCorpus:
 def _with_overrides(
     root: str,
     signature_key: int,
-    overrides_key: tuple[int, int],
+    overrides_key: tuple[int, int, int],
     max_words: int,
     min_phrase_count: int,
 ) -> PreparedCorpus:
     prepared = _prepare(
         root, signature_key, AnalysisOptions.prior_total, max_words, min_phrase_count
     )
-    try:
-        overrides = load_overrides(Path(root))
-    except ValueError:
-        # The prepared corpus reports a broken overrides file in its problems.
-        return prepared
-    return prepared.with_overrides(overrides)
+    # Always applied again, so a broken file leaves the computed labels, never
+    # the corrections the preparation read.
+    return prepared.with_overrides(*_overrides(root, overrides_key))
 
 
 def _options_key(prepared: PreparedCorpus) -> tuple[str, float, int, int]:

@@ -23,11 +23,14 @@ from analysis.corpus.articles import Corpus
 from analysis.corpus.selection import Selection
 from analysis.pipeline.prepare import PreparedCorpus
 from analysis.pipeline.safe_csv import to_csv_bytes
+from analysis.review.overrides import overrides_warning
 from dashboard.colours import outlet_colours
 from dashboard.data import (
     CorpusUnavailableError,
+    corpus_dir,
     get_corpus,
     get_prepared,
+    overrides_problem,
     selected_articles,
 )
 from dashboard.filters import show_filters_in_force
@@ -282,6 +285,9 @@ class PageContext:
 def start_page(title: str, intro: str, *, needs_analysis: bool = True) -> PageContext:
     """Title, one line on what the page shows, and the filters in force.
 
+    A broken overrides file is reported at the top of every page (its
+    corrections are then applied nowhere).
+
     Stops the page with a helpful message when the corpus cannot be loaded or,
     for pages that need the analysis, when the corpus has no valid article or
     the filters select none.
@@ -293,6 +299,9 @@ def start_page(title: str, intro: str, *, needs_analysis: bool = True) -> PageCo
     except CorpusUnavailableError as err:
         st.error(str(err), icon=":material/error:")
         st.stop()
+    problem = overrides_problem()
+    if problem is not None:
+        st.error(escape_markdown(overrides_warning(problem, corpus_dir())), icon=":material/error:")
     selection: Selection = st.session_state.get("selection", Selection())
     articles = selected_articles(corpus.articles, selection)
     show_filters_in_force(selection, selected=len(articles), total=len(corpus.articles))

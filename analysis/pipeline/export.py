@@ -22,6 +22,7 @@ from analysis.labels.evidence import COMPACT_EVIDENCE_COLUMNS, evidence_text
 from analysis.pipeline.prepare import PreparedCorpus
 from analysis.pipeline.safe_csv import to_csv_text, write_csv
 from analysis.pipeline.tables import analysis_tables
+from analysis.review.overrides import OVERRIDES_FILE, overrides_warning
 
 __all__ = ["CSV_PART_ROWS", "MANIFEST_FILE", "csv_parts", "manifest", "write_analysis"]
 
@@ -56,6 +57,16 @@ def _software_version() -> str:
         return "unknown"
 
 
+def _overrides_record(prepared: PreparedCorpus) -> dict[str, object]:
+    record: dict[str, object] = {
+        "file": OVERRIDES_FILE.name,
+        "applied": len(prepared.overrides),
+    }
+    if prepared.overrides_problem is not None:
+        record["error"] = overrides_warning(prepared.overrides_problem)
+    return record
+
+
 def manifest(
     prepared: PreparedCorpus,
     selection: Selection,
@@ -64,7 +75,12 @@ def manifest(
     tables: dict[str, int],
     now: dt.datetime | None = None,
 ) -> dict[str, object]:
-    """What is needed to reproduce a set of tables: corpus, filters, parameters, version, time."""
+    """What is needed to reproduce a set of tables: corpus, filters, parameters, version, time.
+
+    ``overrides`` records the analyst's corrections in force: the file, how
+    many it holds (``applied``) and, when it is broken, ``error`` (and
+    ``applied`` is 0).
+    """
     return {
         "software": "narratives",
         "version": _software_version(),
@@ -74,6 +90,7 @@ def manifest(
         "filters": selection.to_dict(),
         "filters_in_words": selection.describe(),
         "options": asdict(prepared.options),
+        "overrides": _overrides_record(prepared),
         "parameters": parameters,
         "tables": tables,
     }

@@ -23,7 +23,7 @@ from analysis.labels.sources import article_quotations, article_sources, source_
 from analysis.measures.contrasts import DEFAULT_PRIOR_TOTAL
 from analysis.measures.terms import TermCounts, count_terms
 from analysis.pipeline.memory import release_freed_memory
-from analysis.review.overrides import OVERRIDE_COLUMNS, apply_overrides, load_overrides
+from analysis.review.overrides import apply_overrides, read_overrides
 from analysis.text.cleaning import clean_articles
 
 __all__ = [
@@ -74,7 +74,8 @@ class PreparedCorpus:
     cleaned body (:func:`terms_text`: a headline is the outlet's own framing
     too), row *i* for article *i*. ``stance`` and
     ``outcome`` carry the analyst's overrides (``computed_stance`` and
-    ``computed_outcome`` do not); ``evidence`` has
+    ``computed_outcome`` do not); ``overrides_problem`` says why none is applied
+    when ``overrides.csv`` is broken; ``evidence`` has
     :data:`analysis.labels.evidence.COMPACT_EVIDENCE_COLUMNS`
     (offsets instead of sentences, labels as categories: at tens of thousands
     of articles the sentences would be the largest thing held) and
@@ -99,13 +100,20 @@ class PreparedCorpus:
     sources: pd.DataFrame
     evidence: pd.DataFrame
     overrides: pd.DataFrame
-    problems: tuple[Problem, ...] = ()
+    overrides_problem: Problem | None = None
 
-    def with_overrides(self, overrides: pd.DataFrame) -> PreparedCorpus:
-        """The same analysis with ``overrides`` applied to stance and outcome (cheap)."""
+    def with_overrides(
+        self, overrides: pd.DataFrame, problem: Problem | None = None
+    ) -> PreparedCorpus:
+        """The same analysis with ``overrides`` applied to stance and outcome (cheap).
+
+        ``problem`` is what :func:`analysis.review.overrides.read_overrides`
+        found wrong with the file (``overrides`` is then empty).
+        """
         return replace(
             self,
             overrides=overrides,
+            overrides_problem=problem,
             stance=apply_overrides(self.computed_stance, overrides, task="stance"),
             outcome=apply_overrides(self.computed_outcome, overrides, task="outcome"),
         )
@@ -195,12 +203,7 @@ def prepare_corpus(
         release_freed_memory()
     evidence = concat_evidence(chunks.pop("evidence"))
     tables = {name: _concat(parts) for name, parts in chunks.items()}
-    problems: list[Problem] = []
-    try:
-        overrides = load_overrides(corpus.root)
-    except ValueError as err:
-        problems.append(Problem("overrides.csv", "(file)", f"{err}; no override is applied"))
-        overrides = pd.DataFrame({c: pd.Series(dtype=str) for c in OVERRIDE_COLUMNS})
+    overrides, problem = read_overrides(corpus.root)
     prepared = PreparedCorpus(
         articles=articles,
         removed=removed,
@@ -217,6 +220,5 @@ def prepare_corpus(
         sources=tables["sources"],
         evidence=evidence,
         overrides=overrides,
-        problems=tuple(problems),
     )
-    return prepared.with_overrides(overrides)
+    return prepared.with_overrides(overrides, problem)

@@ -56,6 +56,7 @@ from sklearn.metrics import precision_recall_fscore_support
 from analysis import DATA_DIR
 from analysis.corpus.articles import load_corpus
 from analysis.corpus.schema import STRICT, lexicon_error
+from analysis.corpus.types import Problem
 from analysis.labels.outcome import outcome_per_article
 from analysis.labels.stance import stance_per_article
 from analysis.labels.stance_lexicon import load_stance_lexicon
@@ -67,7 +68,7 @@ from analysis.review.hand_labels import (
     SPLITS,
     load_labels,
 )
-from analysis.review.overrides import load_overrides
+from analysis.review.overrides import read_overrides
 from analysis.text.cleaning import clean_articles
 
 __all__ = [
@@ -118,12 +119,15 @@ class Evaluation:
     its human label and each system's label (``task``, ``level``,
     ``article_id``, ``sentence``, ``target``, ``gold``, ``rules``,
     ``majority``, ``sentiment``), so a disagreement can be read.
+    ``overrides_problem`` says why no override counted as a label when
+    ``overrides.csv`` is broken.
     """
 
     split: str
     scores: pd.DataFrame
     summary: pd.DataFrame
     items: pd.DataFrame
+    overrides_problem: Problem | None = None
 
 
 class SentimentWords(BaseModel):
@@ -184,9 +188,9 @@ def _outcome_sign_label(value: float) -> str:
     return OUTCOME_LABELS[3] if value > 0 else OUTCOME_LABELS[2] if value < 0 else OUTCOME_LABELS[4]
 
 
-def _gold(corpus_dir: Path) -> pd.DataFrame:
+def _gold(corpus_dir: Path) -> tuple[pd.DataFrame, Problem | None]:
     labels = load_labels(corpus_dir)
-    overrides = load_overrides(corpus_dir)
+    overrides, problem = read_overrides(corpus_dir)
     article_split = labels.drop_duplicates("article_id").set_index("article_id")["split"]
     if not overrides.empty:
         extra = pd.DataFrame(
@@ -203,7 +207,7 @@ def _gold(corpus_dir: Path) -> pd.DataFrame:
         )
         key = ["article_id", "sentence", "target"]
         labels = pd.concat([labels, extra], ignore_index=True).drop_duplicates(key, keep="last")
-    return labels
+    return labels, problem
 
 
 def evaluate(corpus_dir: Path | str, *, split: str = "frozen") -> Evaluation:
@@ -220,17 +224,19 @@ def evaluate(corpus_dir: Path | str, *, split: str = "frozen") -> Evaluation:
     Returns
     -------
     Evaluation
+        With ``overrides_problem`` set when ``overrides.csv`` is broken: the
+        evaluation then counts none of its rows.
 
     Raises
     ------
     ValueError
-        If ``split`` is unknown, a labels or overrides file is malformed, or a
+        If ``split`` is unknown, the labels file is malformed, or a
         labelled sentence is not a sentence of its article's cleaned text.
     """
     if split not in SPLITS:
         raise ValueError(f"split must be one of {SPLITS}, got {split!r}")
     root = Path(corpus_dir)
-    labels = _gold(root)
+    labels, overrides_problem = _gold(root)
     corpus = load_corpus(root)
     articles = corpus.articles
     cleaned, _ = clean_articles(articles)
@@ -373,7 +379,7 @@ def evaluate(corpus_dir: Path | str, *, split: str = "frozen") -> Evaluation:
         columns=["task", "level", "article_id", "sentence", "target", "gold", *_SYSTEMS],
     )
     scores, summary = _score(frame)
-    return Evaluation(split, scores, summary, frame)
+    return Evaluation(split, scores, summary, frame, overrides_problem)
 
 
 def _majority(labels: pd.Series) -> str:
