@@ -35,7 +35,7 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,9 +47,9 @@ __all__ = [
     "STAGING_PREFIX",
     "JournalEntry",
     "delete_journal",
-    "durable_digest",
     "recover_interrupted_import",
     "recover_locked",
+    "staged_digests",
     "sync_folder",
     "write_journal",
 ]
@@ -70,17 +70,22 @@ class JournalEntry:
     sha256: str
 
 
-def durable_digest(path: Path) -> str:
-    """The SHA-256 of a file's bytes, after flushing the file to disk.
+def staged_digests(paths: Sequence[Path]) -> list[JournalEntry]:
+    """Flush staged files to disk and return their journal entries (name, SHA-256 of the bytes).
 
     A staged file must be on disk before the journal that names it: after a
-    power cut, a placed file whose bytes were lost would not match its
-    digest and could not be told apart from a file someone else wrote.
+    power cut, a placed file whose bytes were lost would not match its digest
+    and could not be told apart from a file someone else wrote. One ``sync``
+    of the whole system costs far less than one ``fsync`` per file.
     """
-    with path.open("rb") as handle:
-        digest = hashlib.sha256(handle.read()).hexdigest()
-        os.fsync(handle.fileno())
-    return digest
+    entries = [JournalEntry(p.name, hashlib.sha256(p.read_bytes()).hexdigest()) for p in paths]
+    if hasattr(os, "sync"):
+        os.sync()
+    else:
+        for path in paths:
+            with path.open("rb+") as handle:
+                os.fsync(handle.fileno())
+    return entries
 
 
 def sync_folder(folder: Path) -> None:

@@ -57,10 +57,9 @@ from analysis.corpus.article_file import format_article
 from analysis.corpus.articles import ARTICLES_DIR, load_corpus
 from analysis.corpus.journal import (
     STAGING_PREFIX,
-    JournalEntry,
     delete_journal,
-    durable_digest,
     recover_locked,
+    staged_digests,
     sync_folder,
     write_journal,
 )
@@ -447,7 +446,7 @@ def _commit(pending: Sequence[_Pending], root: Path, staging: Path) -> None:
             raise FileExistsError(
                 f"{articles_dir / path.name} appeared during the import; nothing was imported"
             )
-    entries = [JournalEntry(path.name, durable_digest(path)) for path in staged]
+    entries = staged_digests(staged)
     try:
         write_journal(root, staging, entries)
         _hold_for_test(0)
