@@ -49,6 +49,7 @@ __all__ = [
     "delete_journal",
     "recover_interrupted_import",
     "recover_locked",
+    "remove_placed",
     "staged_digests",
     "sync_folder",
     "write_journal",
@@ -176,6 +177,33 @@ def _sha256(path: Path) -> str | None:
         return None
 
 
+def remove_placed(articles_dir: Path, entries: Iterable[JournalEntry]) -> tuple[int, list[str]]:
+    """Remove from ``articles_dir`` each listed file whose bytes are still the ones listed.
+
+    Returns
+    -------
+    tuple
+        How many files were removed, and the names of listed files that were
+        there with other bytes (edited since) and were kept.
+    """
+    removed = 0
+    kept: list[str] = []
+    for entry in entries:
+        # Names come from the journal: only plain file names inside articles/ are touched.
+        if Path(entry.name).name != entry.name or not entry.name.endswith(".md"):
+            continue
+        target = articles_dir / entry.name
+        if not target.is_file():
+            continue
+        if _sha256(target) == entry.sha256:
+            target.unlink()
+            removed += 1
+        else:
+            kept.append(entry.name)
+    sync_folder(articles_dir)
+    return removed, kept
+
+
 def _roll_back(root: Path, journal: Path, problems: list[Problem]) -> set[str]:
     """Remove what the journal's import placed; return the staging folder it names."""
     try:
@@ -194,22 +222,7 @@ def _roll_back(root: Path, journal: Path, problems: list[Problem]) -> set[str]:
             )
         )
         return set()
-    articles_dir = root / _ARTICLES_DIR
-    removed = 0
-    kept: list[str] = []
-    for entry in entries:
-        # Names come from the journal: only plain file names inside articles/ are touched.
-        if Path(entry.name).name != entry.name or not entry.name.endswith(".md"):
-            continue
-        target = articles_dir / entry.name
-        if not target.is_file():
-            continue
-        if _sha256(target) == entry.sha256:
-            target.unlink()
-            removed += 1
-        else:
-            kept.append(entry.name)
-    sync_folder(articles_dir)
+    removed, kept = remove_placed(root / _ARTICLES_DIR, entries)
     message = (
         f"an import interrupted while placing files (pid {pid}, from {started}) was rolled "
         f"back: {removed} files removed (of the {len(entries)} it was placing)"

@@ -59,6 +59,7 @@ from analysis.corpus.journal import (
     STAGING_PREFIX,
     delete_journal,
     recover_locked,
+    remove_placed,
     staged_digests,
     sync_folder,
     write_journal,
@@ -432,8 +433,9 @@ def _publish(staged: Path, target: Path) -> None:
 def _commit(pending: Sequence[_Pending], root: Path, staging: Path) -> None:
     """Journal the staged articles, place them, then delete the journal (the commit point).
 
-    On any failure the placed articles are removed and the journal deleted;
-    if the process dies instead, the journal lets the next command do the same.
+    On any failure before that point the placed articles are removed and the
+    journal deleted; if the process dies instead, the journal lets the next
+    command do the same.
     """
     staged = [item.staged for item in pending if item.staged is not None]
     if not staged:
@@ -450,31 +452,24 @@ def _commit(pending: Sequence[_Pending], root: Path, staging: Path) -> None:
     try:
         write_journal(root, staging, entries)
         _hold_for_test(0)
-        _place(pending, articles_dir)
+        _place(staged, articles_dir)
         sync_folder(articles_dir)
         shutil.rmtree(staging, ignore_errors=True)
     except BaseException:
+        # Until the journal is gone the import is not committed: undo all of it,
+        # as recovery would (by the journal, so a file renamed just as the
+        # interruption came is removed too, and nobody else's file ever is).
+        remove_placed(articles_dir, entries)
         delete_journal(root)
         raise
     delete_journal(root)
 
 
-def _place(pending: Sequence[_Pending], articles_dir: Path) -> None:
-    """Publish every staged article, or none: on any failure remove what was placed."""
-    placed: list[Path] = []
-    try:
-        for item in pending:
-            if item.staged is None:
-                continue
-            target = articles_dir / item.staged.name
-            _publish(item.staged, target)
-            placed.append(target)
-            _hold_for_test(len(placed))
-    except BaseException:
-        for target in placed:
-            target.unlink(missing_ok=True)
-        sync_folder(articles_dir)
-        raise
+def _place(staged: Sequence[Path], articles_dir: Path) -> None:
+    """Publish every staged article into ``articles_dir``."""
+    for count, path in enumerate(staged, start=1):
+        _publish(path, articles_dir / path.name)
+        _hold_for_test(count)
 
 
 def _hold_for_test(placed: int) -> None:
