@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.corpus.article_file import MAX_ARTICLE_BYTES, CorpusFileError, parse_article
+from analysis.corpus.journal import recover_interrupted_import
 from analysis.corpus.registry import (
     MEETINGS_FILE,
     OUTLETS_FILE,
@@ -126,6 +127,11 @@ def load_corpus(corpus_dir: Path | str, *, use_cache: bool = True) -> Corpus:
     still load. Parsed files are cached by the hash of their bytes, so the
     cache cannot go stale: an edited file has a new hash and is parsed again.
 
+    An import that was killed before it finished is rolled back first (see
+    :mod:`analysis.corpus.journal`), and a warning in ``problems`` says what
+    was removed; when another process holds the corpus lock this is skipped
+    rather than waited for.
+
     Parameters
     ----------
     corpus_dir
@@ -137,7 +143,9 @@ def load_corpus(corpus_dir: Path | str, *, use_cache: bool = True) -> Corpus:
     root = Path(corpus_dir)
     if not root.is_dir():
         raise FileNotFoundError(f"corpus folder {root} does not exist")
-    outlets, problems = load_outlets(root)
+    problems = recover_interrupted_import(root)
+    outlets, outlet_problems = load_outlets(root)
+    problems.extend(outlet_problems)
     meetings, meeting_problems = load_meetings(root)
     problems.extend(meeting_problems)
 

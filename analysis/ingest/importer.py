@@ -14,15 +14,24 @@ Guarantees:
   unless ``skip_bad_rows`` lets the good rows of a CSV or JSONL file in, and
   the bad ones are listed as skipped.
 * Nothing on disk changes until every input has been read and checked. The
-  articles are prepared in a hidden folder inside ``articles/`` and then
-  renamed into place one by one; if a rename fails or the import is
-  interrupted, the articles this import already placed are removed again, so
-  the corpus is exactly as it was.
+  articles are prepared in a hidden folder inside ``articles/``, flushed to
+  disk, listed in a journal (:mod:`analysis.corpus.journal`) and only then
+  renamed into place one by one; the import is committed when it deletes the
+  journal. If a rename fails or the import is interrupted (Ctrl-C, SIGTERM),
+  the articles already placed are removed before it ends; if it is killed
+  outright (SIGKILL, a power cut), the next command that opens the corpus
+  rolls it back from the journal. Either way the corpus is exactly as it was,
+  and no staging folder is left behind.
 * Nothing is overwritten: an id already taken gets a ``-2``, ``-3`` ...
   suffix (or the article is skipped, with ``id_taken="skip"``). File names are
   always generated ids; an input's own name never becomes a path.
 * Every article written names an outlet of ``outlets.yaml`` and meetings of
   ``meetings.yaml``, so the corpus still loads without problems.
+
+Test hook: when the environment variable ``NARRATIVES_TEST_HOLD_AFTER_PLACING``
+is a number *k*, an import that has written its journal stops for an hour
+after placing *k* files (0: before the first), so that a test can kill it at
+a known point of the commit. Nothing else reads it.
 """
 
 from __future__ import annotations
@@ -30,10 +39,13 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import signal
 import sys
 import tempfile
+import threading
+import time
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Literal
@@ -43,6 +55,15 @@ from tqdm import tqdm
 
 from analysis.corpus.article_file import format_article
 from analysis.corpus.articles import ARTICLES_DIR, load_corpus
+from analysis.corpus.journal import (
+    STAGING_PREFIX,
+    delete_journal,
+    recover_locked,
+    remove_placed,
+    staged_digests,
+    sync_folder,
+    write_journal,
+)
 from analysis.corpus.lock import corpus_lock
 from analysis.corpus.registry import Meeting, Outlet, load_meetings, load_outlets
 from analysis.corpus.types import Article, Problem
@@ -148,8 +169,7 @@ def import_articles(
     for source in sources:
         if not isinstance(source, tuple) and not Path(source).is_file():
             raise FileNotFoundError(f"{source} is not a file")
-    # One writer at a time: ids are chosen and articles placed under the corpus lock.
-    with nullcontext() if dry_run else corpus_lock(root, "import"):
+    if dry_run:
         return _import_locked(
             sources,
             root,
@@ -157,9 +177,26 @@ def import_articles(
             skip_bad_rows=skip_bad_rows,
             near_duplicates=near_duplicates,
             id_taken=id_taken,
-            dry_run=dry_run,
+            dry_run=True,
             progress=progress,
         )
+    # One writer at a time: ids are chosen and articles placed under the corpus lock.
+    # SIGTERM is turned into an exception while it is held, so that the import
+    # undoes its work and frees the lock before the signal ends the process.
+    with _sigterm_undoes_first(), corpus_lock(root, "import"):
+        recovered = recover_locked(root)
+        report = _import_locked(
+            sources,
+            root,
+            metadata=metadata,
+            skip_bad_rows=skip_bad_rows,
+            near_duplicates=near_duplicates,
+            id_taken=id_taken,
+            dry_run=False,
+            progress=progress,
+        )
+        report.recovered = recovered
+        return report
 
 
 def _import_locked(
@@ -208,8 +245,8 @@ def _import_locked(
         pending = _mark_near_duplicates(
             pending, existing_ids, existing_shingles, report, near_duplicates=near_duplicates
         )
-        if not dry_run:
-            _place(pending, articles_dir)
+        if staging is not None:
+            _commit(pending, root, staging)
     report.added = [_added(p) for p in pending]
     return report
 
@@ -379,7 +416,7 @@ def _staging_folder(articles_dir: Path, *, dry_run: bool) -> Iterator[Path | Non
         yield None
         return
     articles_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".import-", dir=articles_dir))
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=articles_dir))
     try:
         yield staging
     finally:
@@ -393,20 +430,91 @@ def _publish(staged: Path, target: Path) -> None:
     os.replace(staged, target)
 
 
-def _place(pending: Sequence[_Pending], articles_dir: Path) -> None:
-    """Publish every staged article, or none: on any failure remove what was placed."""
-    placed: list[Path] = []
+def _commit(pending: Sequence[_Pending], root: Path, staging: Path) -> None:
+    """Journal the staged articles, place them, then delete the journal (the commit point).
+
+    On any failure before that point the placed articles are removed and the
+    journal deleted; if the process dies instead, the journal lets the next
+    command do the same.
+    """
+    staged = [item.staged for item in pending if item.staged is not None]
+    if not staged:
+        return
+    articles_dir = root / ARTICLES_DIR
+    for path in staged:
+        # Checked before the journal is written, so that the journal never names
+        # a file that was there before: recovery removes only what the import placed.
+        if (articles_dir / path.name).exists():
+            raise FileExistsError(
+                f"{articles_dir / path.name} appeared during the import; nothing was imported"
+            )
+    entries = staged_digests(staged)
     try:
-        for item in pending:
-            if item.staged is None:
-                continue
-            target = articles_dir / item.staged.name
-            _publish(item.staged, target)
-            placed.append(target)
+        write_journal(root, staging, entries)
+        _hold_for_test(0)
+        _place(staged, articles_dir)
+        sync_folder(articles_dir)
+        shutil.rmtree(staging, ignore_errors=True)
     except BaseException:
-        for target in placed:
-            target.unlink(missing_ok=True)
+        # Until the journal is gone the import is not committed: undo all of it,
+        # as recovery would (by the journal, so a file renamed just as the
+        # interruption came is removed too, and nobody else's file ever is).
+        remove_placed(articles_dir, entries)
+        delete_journal(root)
         raise
+    delete_journal(root)
+
+
+def _place(staged: Sequence[Path], articles_dir: Path) -> None:
+    """Publish every staged article into ``articles_dir``."""
+    for count, path in enumerate(staged, start=1):
+        _publish(path, articles_dir / path.name)
+        _hold_for_test(count)
+
+
+def _hold_for_test(placed: int) -> None:
+    """The test hook of the module docstring: stop after ``placed`` files when asked."""
+    hold = os.environ.get("NARRATIVES_TEST_HOLD_AFTER_PLACING", "")
+    if hold.isdigit() and int(hold) == placed:
+        print(f"holding after placing {placed} files", file=sys.stderr, flush=True)
+        time.sleep(3600)
+
+
+class _Terminated(BaseException):
+    """SIGTERM arrived during an import; raised to undo the import's work."""
+
+
+@contextmanager
+def _sigterm_undoes_first() -> Iterator[None]:
+    """Turn SIGTERM into :class:`_Terminated` while the block runs, then deliver it again.
+
+    A second SIGTERM while the import undoes its work is ignored, so the undo
+    is not cut short. Signal handlers can only be set in the main thread (the
+    dashboard imports in another one); elsewhere the journal alone protects
+    the corpus.
+    """
+    previous = signal.getsignal(signal.SIGTERM)
+    if threading.current_thread() is not threading.main_thread() or previous in (
+        signal.SIG_IGN,
+        None,
+    ):
+        # A process that ignores SIGTERM (or set its handler outside Python) keeps it that way.
+        yield
+        return
+
+    def terminated(signum: int, frame: object) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        raise _Terminated
+
+    signal.signal(signal.SIGTERM, terminated)
+    try:
+        yield
+    except _Terminated:
+        signal.signal(signal.SIGTERM, previous)
+        signal.raise_signal(signal.SIGTERM)
+        raise
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _added(item: _Pending) -> AddedArticle:

@@ -63,7 +63,8 @@ class ImportReport:
     ``problems`` are the reasons input files (or, with ``skip_bad_rows``,
     rows) were refused. Duplicates that were skipped appear in ``duplicates``
     only; near duplicates that were added appear in both ``added`` and
-    ``duplicates``.
+    ``duplicates``. ``recovered`` says what the import rolled back of an
+    earlier, interrupted one (see :mod:`analysis.corpus.journal`) before it began.
     """
 
     corpus: Path
@@ -72,6 +73,7 @@ class ImportReport:
     skipped: list[SkippedArticle] = field(default_factory=list)
     duplicates: list[DuplicateArticle] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    recovered: list[Problem] = field(default_factory=list)
 
     @property
     def inferences(self) -> list[tuple[str, Inference]]:
@@ -82,7 +84,7 @@ class ImportReport:
 def render_report(report: ImportReport) -> str:
     """The report as text for a terminal: what was added, duplicates, skipped, problems."""
     verb = "would add" if report.dry_run else "added"
-    lines = []
+    lines = [f"Recovered: {problem}" for problem in report.recovered]
     if report.dry_run:
         lines.append("Dry run: nothing was written.")
     lines.append(f"{verb.capitalize()} {len(report.added)} article(s) to {report.corpus}")
