@@ -62,7 +62,6 @@ class Corpus:
     problems: list[Problem] = field(default_factory=list)
     fingerprint: str = ""
     outlet_registry: dict[str, Outlet] = field(default_factory=dict)
-    meeting_catalogue: dict[str, Meeting] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:
@@ -216,7 +215,6 @@ def load_corpus(corpus_dir: Path | str, *, use_cache: bool = True) -> Corpus:
         problems=problems,
         fingerprint=corpus_fingerprint(root, digests),
         outlet_registry=outlets,
-        meeting_catalogue=meetings,
     )
 
 
