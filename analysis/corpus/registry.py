@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -124,6 +124,27 @@ def _read_mapping(path: Path) -> tuple[Mapping[str, Any], dict[str, Any], list[P
     return data, _lines(yaml.compose(text, Loader=TextDateLoader)), []
 
 
+def _entries(
+    corpus_dir: Path, name: str, problems: list[Problem]
+) -> Iterator[tuple[Any, str, int | None, dict[str, int], Mapping[str, Any]]]:
+    """Each entry of the file ``name`` that is a mapping.
+
+    Yields ``(key, where, line, field lines, fields)``: ``where`` names the
+    entry in a problem, ``line`` is the entry's, ``field lines`` the line of
+    each field. Problems reading the file, and entries that are no mapping,
+    are added to ``problems`` in the order they are met.
+    """
+    data, lines, found = _read_mapping(Path(corpus_dir) / name)
+    problems.extend(found)
+    for key, fields in data.items():
+        where = f"{name} [{key}]"
+        line, field_lines = lines.get(str(key), (None, {}))
+        if not isinstance(fields, Mapping):
+            problems.append(Problem(where, "(entry)", "must be a mapping of fields", line))
+            continue
+        yield key, where, line, field_lines, fields
+
+
 def _lines(node: yaml.Node | None) -> dict[str, Any]:
     """``{key: (line, {field: line})}`` of a mapping of mappings, lines counted from 1."""
     found: dict[str, Any] = {}
@@ -183,14 +204,9 @@ def load_outlets(corpus_dir: Path) -> tuple[dict[str, Outlet], list[Problem]]:
     An outlet with an unknown kind is reported and kept; one missing a name,
     kind or group, or with malformed domains, is reported and left out.
     """
-    data, lines, problems = _read_mapping(Path(corpus_dir) / OUTLETS_FILE)
+    problems: list[Problem] = []
     outlets: dict[str, Outlet] = {}
-    for key, fields in data.items():
-        where = f"{OUTLETS_FILE} [{key}]"
-        line, field_lines = lines.get(str(key), (None, {}))
-        if not isinstance(fields, Mapping):
-            problems.append(Problem(where, "(entry)", "must be a mapping of fields", line))
-            continue
+    for key, where, line, field_lines, fields in _entries(corpus_dir, OUTLETS_FILE, problems):
         fields = resolve_dates(dict(fields))
         try:
             entry = OutletEntry.model_validate(fields)
@@ -286,14 +302,9 @@ def load_meetings(corpus_dir: Path) -> tuple[dict[str, Meeting], list[Problem]]:
     A meeting with a missing or impossible date, an end before its start or a
     field of the wrong type is reported and left out.
     """
-    data, lines, problems = _read_mapping(Path(corpus_dir) / MEETINGS_FILE)
+    problems: list[Problem] = []
     meetings: dict[str, Meeting] = {}
-    for key, fields in data.items():
-        where = f"{MEETINGS_FILE} [{key}]"
-        line, field_lines = lines.get(str(key), (None, {}))
-        if not isinstance(fields, Mapping):
-            problems.append(Problem(where, "(entry)", "must be a mapping of fields", line))
-            continue
+    for key, where, line, field_lines, fields in _entries(corpus_dir, MEETINGS_FILE, problems):
         given = {"end": fields.get("start"), **fields}
         try:
             entry = MeetingEntry.model_validate(given)

@@ -14,10 +14,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
-from pydantic import ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from analysis.corpus.types import Problem
 
@@ -30,8 +30,10 @@ __all__ = [
     "field_lines",
     "lexicon_error",
     "problems_from",
+    "read_yaml_mapping",
     "record_error",
     "resolve_dates",
+    "validate_lexicon",
     "yaml_date",
 ]
 
@@ -41,6 +43,7 @@ STRICT = ConfigDict(extra="forbid", frozen=True, strict=True)
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _DATE_TEXT = "tag:narratives,2024:date-text"
 _BASE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Model = TypeVar("_Model", bound=BaseModel)
 
 
 class DateText(str):
@@ -175,3 +178,30 @@ def record_error(where: str, error: ValidationError) -> ValueError:
     if item["type"] == "value_error":
         return ValueError(f"{where}: {error_message(item)}")
     return ValueError(f"{where}: {error_field(item)}: {error_message(item)}")
+
+
+def read_yaml_mapping(path: str, *, expected: str) -> Mapping[str, Any]:
+    """The mapping a lexicon file holds.
+
+    Raises
+    ------
+    ValueError
+        ``"<path>: not valid YAML: ..."`` if the file is not YAML, and
+        ``"<path>: <expected>"`` if it holds no mapping.
+    """
+    with open(path, encoding="utf-8") as handle:
+        try:
+            data = yaml.safe_load(handle)
+        except yaml.YAMLError as err:
+            raise ValueError(f"{path}: not valid YAML: {err}") from None
+    if not isinstance(data, Mapping):
+        raise ValueError(f"{path}: {expected}")
+    return data
+
+
+def validate_lexicon(model: type[_Model], data: object, path: Path | str) -> _Model:
+    """``data`` checked by ``model``; a :func:`lexicon_error` naming ``path`` if it does not fit."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as err:
+        raise lexicon_error(path, err) from None

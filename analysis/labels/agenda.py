@@ -6,7 +6,7 @@ documented in ``docs/lexicons.md``): ``Daesh``, ``ISIL`` and ``Islamic
 State`` all count as ISIS. An article covers a subject when it mentions one of
 its aliases at least once.
 
-* :func:`article_subjects` — one row per article and subject covered, with the
+* :func:`scan_subjects` — one row per article and subject covered, with the
   number of mentions and the first sentence that mentions it.
 * :func:`agenda_matrix` — per group (outlet by default): the share of the
   group's articles covering each subject, with the number of articles.
@@ -39,15 +39,13 @@ __all__ = [
     "ARTICLE_SUBJECT_COLUMNS",
     "DEFAULT_SUBJECTS_FILE",
     "agenda_matrix",
-    "article_subjects",
     "load_subjects",
     "omissions",
     "scan_subjects",
-    "subject_evidence",
 ]
 
 DEFAULT_SUBJECTS_FILE = DATA_DIR / "subjects.yaml"
-#: Columns of :func:`article_subjects`.
+#: Columns of :func:`scan_subjects`.
 ARTICLE_SUBJECT_COLUMNS = (
     "article_id",
     "status",
@@ -78,31 +76,29 @@ def load_subjects(path: Path | str | None = None) -> CueLexicon:
 def scan_subjects(
     articles: pd.DataFrame, cleaned: pd.DataFrame, *, lexicon: CueLexicon | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Subjects of every article and their evidence, in one scan of each text.
+    """The subjects each article covers and every sentence mentioning one, in one scan of each text.
 
-    Parameters
-    ----------
-    articles : pandas.DataFrame
-        Needs ``id`` and ``language``. Not modified.
-    cleaned : pandas.DataFrame
-        ``id`` and ``text_clean`` (see :func:`analysis.text.cleaning.clean_articles`).
-    lexicon : CueLexicon, optional
-        Subjects and aliases; the shipped ``subjects.yaml`` by default.
+    ``articles`` and ``cleaned`` are as for :func:`analysis.labels.cues.scan_cues`,
+    which raises the errors; ``lexicon`` (subjects and aliases) is the shipped
+    ``subjects.yaml`` by default.
 
     Returns
     -------
     subjects : pandas.DataFrame
-        See :func:`article_subjects`.
+        Columns :data:`ARTICLE_SUBJECT_COLUMNS`: ``article_id``; ``status``
+        (``ok``, ``no subject`` or ``unsupported language``); ``subject`` (id)
+        and ``subject_name``; ``mentions``, the number of alias occurrences;
+        ``cue_words``, the aliases found (lower case, first occurrence order);
+        and the first sentence mentioning it with its offsets in the cleaned
+        text. One row per article and subject, in order of first mention; one
+        row with an empty subject (offsets -1) for an article with another
+        status.
     evidence : pandas.DataFrame
-        See :func:`subject_evidence`.
-
-    Raises
-    ------
-    ValueError
-        If a column is missing or an article has no cleaned text.
+        Columns :data:`analysis.labels.cues.EVIDENCE_COLUMNS` with ``analysis ==
+        "subject"``, ``label`` the subject id and ``weight`` the number of
+        mentions in the sentence. One row per article, subject and sentence.
     """
     lexicon = lexicon if lexicon is not None else load_subjects()
-    names = {subject: label.name for subject, label in lexicon.labels.items()}
 
     def subject_rows(
         article_id: str, text: str, hits: list[CueHit], by_subject: dict[str, list[CueHit]]
@@ -116,7 +112,7 @@ def scan_subjects(
                     article_id,
                     STATUS_OK,
                     subject,
-                    names[subject],
+                    lexicon.labels[subject].name,
                     len(subject_hits),
                     "; ".join(dict.fromkeys(hit.cue for hit in subject_hits)),
                     first.text,
@@ -137,45 +133,6 @@ def scan_subjects(
         no_cues=(STATUS_NONE, "", "", 0, "", "", -1, -1),
         label_rows=subject_rows,
     )
-
-
-def article_subjects(
-    articles: pd.DataFrame, cleaned: pd.DataFrame, *, lexicon: CueLexicon | None = None
-) -> pd.DataFrame:
-    """The subjects each article covers.
-
-    Parameters are as for :func:`scan_subjects`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns :data:`ARTICLE_SUBJECT_COLUMNS`: ``article_id``; ``status``
-        (``ok``, ``no subject`` or ``unsupported language``); ``subject`` (id)
-        and ``subject_name``; ``mentions``, the number of alias occurrences;
-        ``cue_words``, the aliases found (lower case, first occurrence order);
-        and the first sentence mentioning it with its offsets in the cleaned
-        text. One row per article and subject, in order of first mention; one
-        row with an empty subject (offsets -1) for an article with another
-        status.
-    """
-    return scan_subjects(articles, cleaned, lexicon=lexicon)[0]
-
-
-def subject_evidence(
-    articles: pd.DataFrame, cleaned: pd.DataFrame, *, lexicon: CueLexicon | None = None
-) -> pd.DataFrame:
-    """Every sentence mentioning a subject.
-
-    Parameters are as for :func:`scan_subjects`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns :data:`analysis.labels.cues.EVIDENCE_COLUMNS` with ``analysis ==
-        "subject"``, ``label`` the subject id and ``weight`` the number of
-        mentions in the sentence. One row per article, subject and sentence.
-    """
-    return scan_subjects(articles, cleaned, lexicon=lexicon)[1]
 
 
 def _coverage(agenda: pd.DataFrame, articles: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -199,7 +156,7 @@ def agenda_matrix(
     Parameters
     ----------
     agenda : pandas.DataFrame
-        As returned by :func:`article_subjects`.
+        The subjects table, first of what :func:`scan_subjects` returns.
     articles : pandas.DataFrame
         ``id`` and the ``by`` column. Not modified.
     by : str, default "outlet"
@@ -276,7 +233,7 @@ def omissions(
     Parameters
     ----------
     agenda : pandas.DataFrame
-        As returned by :func:`article_subjects`.
+        As for :func:`agenda_matrix`.
     articles : pandas.DataFrame
         ``id`` with the ``by`` and ``within`` columns. Not modified.
     by : str, default "outlet"

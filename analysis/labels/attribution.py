@@ -31,11 +31,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ValidationError, field_validator
+from pydantic import BaseModel, field_validator
 
 from analysis import DATA_DIR
-from analysis.corpus.schema import STRICT, lexicon_error
+from analysis.corpus.schema import STRICT, read_yaml_mapping, validate_lexicon
 from analysis.labels.cues import trie_pattern
 from analysis.labels.speakers import AliasMention, SpeakerLexicon
 from analysis.text.sentences import Sentence
@@ -104,17 +103,8 @@ def load_attribution_words(path: Path | str | None = None) -> AttributionWords:
 
 @functools.lru_cache(maxsize=4)
 def _load_attribution_words(path: str) -> AttributionWords:
-    with open(path, encoding="utf-8") as handle:
-        try:
-            data = yaml.safe_load(handle)
-        except yaml.YAMLError as err:
-            raise ValueError(f"{path}: not valid YAML: {err}") from None
-    if not isinstance(data, Mapping):
-        raise ValueError(f"{path}: must be a mapping of list name to words")
-    try:
-        return AttributionWords.model_validate(data)
-    except ValidationError as err:
-        raise lexicon_error(path, err) from None
+    data = read_yaml_mapping(path, expected="must be a mapping of list name to words")
+    return validate_lexicon(AttributionWords, data, path)
 
 
 def word_count(text: str) -> int:

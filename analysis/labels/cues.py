@@ -29,10 +29,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from analysis.corpus.schema import error_message, record_error
+from analysis.corpus.schema import error_message, read_yaml_mapping, record_error
 from analysis.text.sentences import Sentence, split_sentences
 
 __all__ = [
@@ -231,13 +230,10 @@ def load_cue_lexicon(path: Path | str, *, section: str) -> CueLexicon:
 
 @functools.lru_cache(maxsize=8)
 def _load(path: str, section: str) -> CueLexicon:
-    with open(path, encoding="utf-8") as handle:
-        try:
-            data = yaml.safe_load(handle)
-        except yaml.YAMLError as err:
-            raise ValueError(f"{path}: not valid YAML: {err}") from None
-    if not isinstance(data, Mapping) or not isinstance(data.get(section), Mapping):
-        raise ValueError(f"{path}: needs a mapping '{section}' of label id to {{name, cues}}")
+    needs = f"needs a mapping '{section}' of label id to {{name, cues}}"
+    data = read_yaml_mapping(path, expected=needs)
+    if not isinstance(data.get(section), Mapping):
+        raise ValueError(f"{path}: {needs}")
     try:
         language = CueLexiconFile.model_validate({"language": data.get("language")}).language
     except ValidationError as err:

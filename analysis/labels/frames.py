@@ -35,15 +35,13 @@ from analysis.labels.cues import (
 __all__ = [
     "ARTICLE_FRAME_COLUMNS",
     "DEFAULT_FRAMES_FILE",
-    "article_frames",
-    "frame_evidence",
     "group_frames",
     "load_frames",
     "scan_frames",
 ]
 
 DEFAULT_FRAMES_FILE = DATA_DIR / "frames.yaml"
-#: Columns of :func:`article_frames`.
+#: Columns of :func:`scan_frames`.
 ARTICLE_FRAME_COLUMNS = (
     "article_id",
     "status",
@@ -81,32 +79,31 @@ def _cue_words(hits: list[CueHit]) -> str:
 def scan_frames(
     articles: pd.DataFrame, cleaned: pd.DataFrame, *, lexicon: CueLexicon | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Frames of every article and their evidence, in one scan of each text.
+    """Frame counts and shares of every article and the sentences that triggered them.
 
-    Parameters
-    ----------
-    articles : pandas.DataFrame
-        Needs ``id`` and ``language``. Not modified.
-    cleaned : pandas.DataFrame
-        ``id`` and ``text_clean``, as returned by
-        :func:`analysis.text.cleaning.clean_articles`.
-    lexicon : CueLexicon, optional
-        Frames and cues; the shipped ``frames.yaml`` by default.
+    One scan of each text. ``articles`` and ``cleaned`` are as for
+    :func:`analysis.labels.cues.scan_cues`, which raises the errors;
+    ``lexicon`` (frames and cues) is the shipped ``frames.yaml`` by default.
 
     Returns
     -------
     frames : pandas.DataFrame
-        See :func:`article_frames`.
+        Columns :data:`ARTICLE_FRAME_COLUMNS`: ``article_id``; ``status``
+        (``ok``, ``no frame cues`` or ``unsupported language``); ``frame``
+        (id) and ``frame_name``; ``count`` of the frame's cue occurrences;
+        ``share`` = count / ``total_cues`` (the article's frame cue
+        occurrences); ``cue_words``, the cues found, most frequent first
+        (``sanctions ×3; economy``). One row per article and frame found,
+        frames by decreasing count; one row with an empty frame and NaN share
+        for an article with another status. Articles in input order.
     evidence : pandas.DataFrame
-        See :func:`frame_evidence`.
-
-    Raises
-    ------
-    ValueError
-        If a column is missing or an article has no cleaned text.
+        Columns :data:`analysis.labels.cues.EVIDENCE_COLUMNS`: ``analysis`` is
+        ``frame``, ``label`` the frame id, ``sentence`` the sentence with its
+        offsets in the cleaned text, ``cue_words`` the cues found in it
+        (``; ``-separated, first occurrence order) and ``weight`` their number
+        of occurrences. One row per article, frame and sentence, in text order.
     """
     lexicon = lexicon if lexicon is not None else load_frames()
-    names = {frame: label.name for frame, label in lexicon.labels.items()}
 
     def frame_rows(
         article_id: str, text: str, hits: list[CueHit], by_frame: dict[str, list[CueHit]]
@@ -116,7 +113,7 @@ def scan_frames(
                 article_id,
                 STATUS_OK,
                 frame,
-                names[frame],
+                lexicon.labels[frame].name,
                 len(by_frame[frame]),
                 len(by_frame[frame]) / len(hits),
                 len(hits),
@@ -138,47 +135,6 @@ def scan_frames(
     )
 
 
-def article_frames(
-    articles: pd.DataFrame, cleaned: pd.DataFrame, *, lexicon: CueLexicon | None = None
-) -> pd.DataFrame:
-    """Frame counts and shares of every article.
-
-    Parameters are as for :func:`scan_frames`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns :data:`ARTICLE_FRAME_COLUMNS`: ``article_id``; ``status``
-        (``ok``, ``no frame cues`` or ``unsupported language``); ``frame``
-        (id) and ``frame_name``; ``count`` of the frame's cue occurrences;
-        ``share`` = count / ``total_cues`` (the article's frame cue
-        occurrences); ``cue_words``, the cues found, most frequent first
-        (``sanctions ×3; economy``). One row per article and frame found,
-        frames by decreasing count; one row with an empty frame and NaN share
-        for an article with another status. Articles in input order.
-    """
-    return scan_frames(articles, cleaned, lexicon=lexicon)[0]
-
-
-def frame_evidence(
-    articles: pd.DataFrame, cleaned: pd.DataFrame, *, lexicon: CueLexicon | None = None
-) -> pd.DataFrame:
-    """The sentences that triggered each frame.
-
-    Parameters are as for :func:`scan_frames`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns :data:`analysis.labels.cues.EVIDENCE_COLUMNS`: ``analysis`` is
-        ``frame``, ``label`` the frame id, ``sentence`` the sentence with its
-        offsets in the cleaned text, ``cue_words`` the cues found in it
-        (``; ``-separated, first occurrence order) and ``weight`` their number
-        of occurrences. One row per article, frame and sentence, in text order.
-    """
-    return scan_frames(articles, cleaned, lexicon=lexicon)[1]
-
-
 def group_frames(
     frames: pd.DataFrame, articles: pd.DataFrame, *, by: str = "outlet"
 ) -> pd.DataFrame:
@@ -187,7 +143,7 @@ def group_frames(
     Parameters
     ----------
     frames : pandas.DataFrame
-        As returned by :func:`article_frames`.
+        The frames table, first of what :func:`scan_frames` returns.
     articles : pandas.DataFrame
         ``id`` and the ``by`` column. Not modified.
     by : str, default "outlet"

@@ -33,10 +33,10 @@ from typing import Any
 
 import pandas as pd
 import yaml
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 
 from analysis import DATA_DIR
-from analysis.corpus.schema import STRICT, lexicon_error
+from analysis.corpus.schema import STRICT, validate_lexicon
 from analysis.corpus.types import meeting_keys
 from analysis.labels.stance import label_tables, stance_per_article
 from analysis.labels.stance_lexicon import (
@@ -102,10 +102,7 @@ class OutcomeCues:
         data = yaml.safe_load(file.read_text(encoding="utf-8"))
         if not isinstance(data, Mapping):
             raise ValueError(f"{file}: must be a mapping")
-        try:
-            checked = OutcomeCuesFile.model_validate(data)
-        except ValidationError as err:
-            raise lexicon_error(file, err) from None
+        checked = validate_lexicon(OutcomeCuesFile, data, file)
         self.language = checked.language
         self.entries = [
             (entry.cue, float(entry.weight), label)

@@ -17,11 +17,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from analysis import DATA_DIR
-from analysis.corpus.schema import STRICT, error_field, error_message
+from analysis.corpus.schema import STRICT, error_field, error_message, read_yaml_mapping
 from analysis.labels.cues import fold_case, trie_pattern
 
 __all__ = [
@@ -184,13 +183,9 @@ class SpeakerEntry(BaseModel):
 
 @functools.lru_cache(maxsize=8)
 def _load_speakers(path: str) -> SpeakerLexicon:
-    with open(path, encoding="utf-8") as handle:
-        try:
-            data = yaml.safe_load(handle)
-        except yaml.YAMLError as err:
-            raise ValueError(f"{path}: not valid YAML: {err}") from None
-    if not isinstance(data, Mapping):
-        raise ValueError(f"{path}: must be a mapping of speaker id to {{name, kind, aliases}}")
+    data = read_yaml_mapping(
+        path, expected="must be a mapping of speaker id to {name, kind, aliases}"
+    )
     speakers = {}
     for key, entry in data.items():
         speaker_id = str(key)

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import BaseModel, Field, field_validator
 
 from analysis import DATA_DIR
-from analysis.corpus.schema import STRICT, lexicon_error
+from analysis.corpus.schema import STRICT, validate_lexicon
 
 __all__ = [
     "DEFAULT_LEXICON_FILE",
@@ -195,10 +195,7 @@ def load_stance_lexicon(path: Path | str | None = None) -> StanceLexicon:
     data = yaml.safe_load(file.read_text(encoding="utf-8"))
     if not isinstance(data, Mapping):
         raise ValueError(f"{file}: must be a mapping with a 'language'")
-    try:
-        lexicon = StanceLexiconFile.model_validate(data)
-    except ValidationError as err:
-        raise lexicon_error(file, err) from None
+    lexicon = validate_lexicon(StanceLexiconFile, data, file)
     evaluative = lexicon.evaluative
     sections: list[tuple[str, int, list[WeightedCue]]] = [
         ("evaluative", 1, evaluative.favorable),

@@ -44,6 +44,7 @@ See :data:`CONTRAST_COLUMNS`.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -295,37 +296,57 @@ def _frame(
     return frame
 
 
+@dataclass(frozen=True)
+class _Options:
+    """The keyword options both entry points take (see :func:`contrast_one_vs_rest`)."""
+
+    text_column: str
+    counts: TermCounts | None
+    prior_total: float
+    top: int | None
+    languages: Iterable[str]
+    max_words: int
+    min_phrase_count: int
+
+
+def _contrast(
+    articles: pd.DataFrame, by: str, pair: tuple[object, object] | None, options: _Options
+) -> pd.DataFrame:
+    """Each group against the rest (``pair`` None), or ``pair[0]`` against ``pair[1]``."""
+    groups = _checked_groups(articles, by, pair, options)
+    comparisons: list[tuple[int, int | None]]
+    if pair is None:
+        comparisons = [(k, None) for k in range(len(groups.names))]
+    else:
+        comparisons = [(groups.names.index(str(pair[0])), groups.names.index(str(pair[1])))]
+    frames = [
+        _frame(groups, k, other, prior_total=options.prior_total, top=options.top)
+        for k, other in comparisons
+    ]
+    return pd.concat(frames, ignore_index=True)[list(CONTRAST_COLUMNS)]
+
+
 def _checked_groups(
-    articles: pd.DataFrame,
-    by: str,
-    pair: tuple[object, object] | None,
-    *,
-    text_column: str,
-    counts: TermCounts | None,
-    prior_total: float,
-    top: int | None,
-    languages: Iterable[str],
-    max_words: int,
-    min_phrase_count: int,
+    articles: pd.DataFrame, by: str, pair: tuple[object, object] | None, options: _Options
 ) -> _Groups:
     """The groups of ``articles`` by ``by``, once the options and ``pair`` are checked.
 
     ``pair`` is ``(group, other)`` for an A vs B contrast, None for one vs rest.
     """
-    if not prior_total > 0:
-        raise ValueError(f"prior_total must be positive, got {prior_total}")
-    if top is not None and top < 1:
-        raise ValueError(f"top must be a positive number of terms or None, got {top}")
+    if not options.prior_total > 0:
+        raise ValueError(f"prior_total must be positive, got {options.prior_total}")
+    if options.top is not None and options.top < 1:
+        raise ValueError(f"top must be a positive number of terms or None, got {options.top}")
     if pair is not None and str(pair[0]) == str(pair[1]):
         raise ValueError(f"group and other must differ, both are {str(pair[0])!r}")
     groups = _Groups(
         articles,
         by,
-        text_column=text_column,
-        counts=counts,
-        languages=languages,
-        max_words=max_words,
-        min_phrase_count=min_phrase_count,
+        text_column=options.text_column,
+        counts=options.counts,
+        languages=options.languages,
+        max_words=options.max_words,
+        min_phrase_count=options.min_phrase_count,
     )
     for name, value in zip(("group", "other"), pair or (), strict=False):
         if str(value) not in groups.names:
@@ -333,10 +354,6 @@ def _checked_groups(
                 f"{name}={str(value)!r} is not a value of {by!r}; values: {groups.names}"
             )
     return groups
-
-
-def _finish(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    return pd.concat(frames, ignore_index=True)[list(CONTRAST_COLUMNS)]
 
 
 def contrast_one_vs_rest(
@@ -390,24 +407,8 @@ def contrast_one_vs_rest(
         If a column is missing, ``by`` has fewer than two groups, ``counts``
         does not match the rows, or an option is out of range.
     """
-    groups = _checked_groups(
-        articles,
-        by,
-        None,
-        text_column=text_column,
-        counts=counts,
-        prior_total=prior_total,
-        top=top,
-        languages=languages,
-        max_words=max_words,
-        min_phrase_count=min_phrase_count,
-    )
-    return _finish(
-        [
-            _frame(groups, k, None, prior_total=prior_total, top=top)
-            for k in range(len(groups.names))
-        ]
-    )
+    given = _Options(text_column, counts, prior_total, top, languages, max_words, min_phrase_count)
+    return _contrast(articles, by, None, given)
 
 
 def contrast_pair(
@@ -457,17 +458,5 @@ def contrast_pair(
         If either group is not a value of ``by``, the two are the same, or as
         in :func:`contrast_one_vs_rest`.
     """
-    groups = _checked_groups(
-        articles,
-        by,
-        (group, other),
-        text_column=text_column,
-        counts=counts,
-        prior_total=prior_total,
-        top=top,
-        languages=languages,
-        max_words=max_words,
-        min_phrase_count=min_phrase_count,
-    )
-    first, second = groups.names.index(str(group)), groups.names.index(str(other))
-    return _finish([_frame(groups, first, second, prior_total=prior_total, top=top)])
+    given = _Options(text_column, counts, prior_total, top, languages, max_words, min_phrase_count)
+    return _contrast(articles, by, (group, other), given)

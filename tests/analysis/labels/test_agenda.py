@@ -9,10 +9,9 @@ from analysis.corpus.articles import load_corpus
 from analysis.labels.agenda import (
     ARTICLE_SUBJECT_COLUMNS,
     agenda_matrix,
-    article_subjects,
     load_subjects,
     omissions,
-    subject_evidence,
+    scan_subjects,
 )
 from analysis.text.cleaning import clean_articles
 from tests.conftest import SHIPPED_CORPUS
@@ -39,7 +38,7 @@ def test_aliases_count_as_their_subject() -> None:
         "IS is not the only target: Islamic State fighters and al-Qaeda remain."
     )
     articles, cleaned = _corpus(("a1", "tass", "m1", "en", text))
-    agenda = article_subjects(articles, cleaned)
+    agenda = scan_subjects(articles, cleaned)[0]
     assert list(agenda.columns) == list(ARTICLE_SUBJECT_COLUMNS)
     assert agenda[["subject", "mentions", "cue_words", "sentence_start"]].values.tolist() == [
         ["isis", 3, "daesh; is; islamic state", 0],
@@ -51,11 +50,11 @@ def test_aliases_count_as_their_subject() -> None:
 def test_longest_alias_wins_and_lower_case_is_not_an_abbreviation() -> None:
     text = "Russia objects to the anti-missile defence system. It is what it is."
     articles, cleaned = _corpus(("a1", "tass", "m1", "en", text))
-    agenda = article_subjects(articles, cleaned)
+    agenda = scan_subjects(articles, cleaned)[0]
     assert agenda[["subject", "cue_words"]].values.tolist() == [
         ["missile-defence", "anti-missile defence system"]
     ]
-    evidence = subject_evidence(articles, cleaned)
+    evidence = scan_subjects(articles, cleaned)[1]
     assert evidence[["label", "sentence_start", "sentence_end", "weight"]].values.tolist() == [
         ["missile-defence", 0, 50, 1.0]
     ]
@@ -68,7 +67,7 @@ def test_unsupported_language_is_left_out_of_the_matrix() -> None:
         ("a3", "tass", "m1", "ru", "Сирия."),
         ("b1", "cnn", "m1", "en", "Nothing relevant."),
     )
-    agenda = article_subjects(articles, cleaned)
+    agenda = scan_subjects(articles, cleaned)[0]
     assert agenda[["article_id", "status", "subject"]].values.tolist() == [
         ["a1", "ok", "syria"],
         ["a1", "ok", "iran"],
@@ -97,7 +96,7 @@ def test_omissions_on_a_planted_three_outlet_corpus() -> None:
         ("e1", "cnn", "none", "en", "Iran."),
         ("e2", "tass", "m1", "ru", "Иран."),
     )
-    agenda = article_subjects(articles, cleaned)
+    agenda = scan_subjects(articles, cleaned)[0]
     result = omissions(agenda, articles, by="outlet", within="meeting")
     assert result.values.tolist() == [
         ["m1", "osw", "ceasefire", "Ceasefire", 1, "cnn; tass", 2],
@@ -110,7 +109,7 @@ def test_omissions_on_a_planted_three_outlet_corpus() -> None:
 
 def test_invalid_inputs_are_named(tmp_path: Path) -> None:
     articles, cleaned = _corpus(("a1", "tass", "m1", "en", "Syria."))
-    agenda = article_subjects(articles, cleaned)
+    agenda = scan_subjects(articles, cleaned)[0]
     with pytest.raises(ValueError, match="by and within must differ, both are 'outlet'"):
         omissions(agenda, articles, by="outlet", within="outlet")
     with pytest.raises(ValueError, match="cannot group by 'year': articles has no such column"):
@@ -125,7 +124,7 @@ def test_invalid_inputs_are_named(tmp_path: Path) -> None:
 
 def test_seed_agendas(seed_corpus) -> None:
     articles, cleaned = seed_corpus
-    agenda = article_subjects(articles, cleaned)
+    agenda = scan_subjects(articles, cleaned)[0]
     covered = agenda.groupby("article_id")["subject"].apply(set)
     osw = covered["osw-2013-05-15-moscow-intransigent-towards-washington-on-the-syria-crisis"]
     assert {

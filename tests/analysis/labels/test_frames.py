@@ -9,10 +9,9 @@ from analysis.corpus.articles import load_corpus
 from analysis.labels.cues import EVIDENCE_COLUMNS
 from analysis.labels.frames import (
     ARTICLE_FRAME_COLUMNS,
-    article_frames,
-    frame_evidence,
     group_frames,
     load_frames,
+    scan_frames,
 )
 from analysis.text.cleaning import clean_articles
 from tests.conftest import SHIPPED_CORPUS
@@ -64,7 +63,7 @@ def test_shares_are_cue_counts_over_the_article_total(lexicon) -> None:
             "The Security Council met; the oil  price fell and troops left.",
         )
     )
-    frames = article_frames(articles, cleaned, lexicon=lexicon)
+    frames = scan_frames(articles, cleaned, lexicon=lexicon)[0]
     assert list(frames.columns) == list(ARTICLE_FRAME_COLUMNS)
     assert frames[["frame", "count", "share", "total_cues", "cue_words"]].values.tolist() == [
         ["security-defense", 3, 3 / 7, 7, "troops ×2; military"],
@@ -79,19 +78,19 @@ def test_unsupported_language_and_no_cues_get_a_status_not_a_guess(lexicon) -> N
         ("ru1", "tass", "ru", "Военные и санкции: military troops."),
         ("en1", "tass", "en", "Nothing to see here."),
     )
-    frames = article_frames(articles, cleaned, lexicon=lexicon)
+    frames = scan_frames(articles, cleaned, lexicon=lexicon)[0]
     assert frames[["article_id", "status", "frame", "count"]].values.tolist() == [
         ["ru1", "unsupported language", "", 0],
         ["en1", "no frame cues", "", 0],
     ]
     assert frames["share"].isna().all()
-    assert frame_evidence(articles, cleaned, lexicon=lexicon).empty
+    assert scan_frames(articles, cleaned, lexicon=lexicon)[1].empty
 
 
 def test_evidence_points_to_the_sentences_with_their_cues(lexicon) -> None:
     text = "Talks began. Troops and missile units moved; troops stayed."
     articles, cleaned = _corpus(("a1", "tass", "en", text))
-    evidence = frame_evidence(articles, cleaned, lexicon=lexicon)
+    evidence = scan_frames(articles, cleaned, lexicon=lexicon)[1]
     assert list(evidence.columns) == list(EVIDENCE_COLUMNS)
     assert evidence.values.tolist() == [
         ["a1", "frame", "external-regulation", "Talks began.", 0, 12, "talks", 1.0],
@@ -116,7 +115,7 @@ def test_group_shares_average_articles_and_count_left_out_ones(lexicon) -> None:
         ("a3", "tass", "ru", "Санкции."),
         ("b1", "cnn", "en", "No cue at all."),
     )
-    frames = article_frames(articles, cleaned, lexicon=lexicon)
+    frames = scan_frames(articles, cleaned, lexicon=lexicon)[0]
     grouped = group_frames(frames, articles, by="outlet")
     assert grouped.values.tolist() == [
         ["cnn", "", "", pytest.approx(float("nan"), nan_ok=True), 0, 0, 0, 1, 0],
@@ -129,8 +128,8 @@ def test_group_shares_average_articles_and_count_left_out_ones(lexicon) -> None:
 def test_invalid_inputs_are_named(lexicon, tmp_path: Path) -> None:
     articles, cleaned = _corpus(("a1", "tass", "en", "Troops."))
     with pytest.raises(ValueError, match=r"cleaned is missing column\(s\) text_clean"):
-        article_frames(articles, cleaned.rename(columns={"text_clean": "text"}), lexicon=lexicon)
-    frames = article_frames(articles, cleaned, lexicon=lexicon)
+        scan_frames(articles, cleaned.rename(columns={"text_clean": "text"}), lexicon=lexicon)[0]
+    frames = scan_frames(articles, cleaned, lexicon=lexicon)[0]
     with pytest.raises(ValueError, match="cannot group by 'meeting': articles has no such column"):
         group_frames(frames, articles, by="meeting")
     bad = tmp_path / "bad.yaml"
@@ -141,7 +140,7 @@ def test_invalid_inputs_are_named(lexicon, tmp_path: Path) -> None:
 
 def test_shipped_frames_on_the_seeds(seed_corpus) -> None:
     articles, cleaned = seed_corpus
-    frames = article_frames(articles, cleaned)
+    frames = scan_frames(articles, cleaned)[0]
     top = frames.groupby("article_id").head(1).set_index("article_id")["frame"]
     assert top["osw-2013-05-15-moscow-intransigent-towards-washington-on-the-syria-crisis"] == (
         "security-defense"
