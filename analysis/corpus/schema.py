@@ -14,10 +14,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 
 from analysis.corpus.types import Problem
 
@@ -25,6 +25,7 @@ __all__ = [
     "STRICT",
     "DateText",
     "TextDateLoader",
+    "WordSet",
     "error_field",
     "error_message",
     "field_lines",
@@ -205,3 +206,15 @@ def validate_lexicon(model: type[_Model], data: object, path: Path | str) -> _Mo
         return model.model_validate(data)
     except ValidationError as err:
         raise lexicon_error(path, err) from None
+
+
+def _word_set(value: object) -> frozenset[str]:
+    if not isinstance(value, list) or not value:
+        raise ValueError("must be a non-empty list of words")
+    if not all(isinstance(word, str) and word.strip() == word and word for word in value):
+        raise ValueError("every entry must be a word (a text without surrounding spaces)")
+    return frozenset(value)
+
+
+#: A lexicon's list of words: non-empty, each a text without surrounding spaces.
+WordSet = Annotated[frozenset[str], BeforeValidator(_word_set)]

@@ -48,7 +48,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import IO, Literal
+from typing import IO, Any, Literal
 
 import numpy as np
 from tqdm import tqdm
@@ -169,32 +169,22 @@ def import_articles(
     for source in sources:
         if not isinstance(source, tuple) and not Path(source).is_file():
             raise FileNotFoundError(f"{source} is not a file")
+    options: dict[str, Any] = {
+        "metadata": metadata,
+        "skip_bad_rows": skip_bad_rows,
+        "near_duplicates": near_duplicates,
+        "id_taken": id_taken,
+        "dry_run": dry_run,
+        "progress": progress,
+    }
     if dry_run:
-        return _import_locked(
-            sources,
-            root,
-            metadata=metadata,
-            skip_bad_rows=skip_bad_rows,
-            near_duplicates=near_duplicates,
-            id_taken=id_taken,
-            dry_run=True,
-            progress=progress,
-        )
+        return _import_locked(sources, root, **options)
     # One writer at a time: ids are chosen and articles placed under the corpus lock.
     # SIGTERM is turned into an exception while it is held, so that the import
     # undoes its work and frees the lock before the signal ends the process.
     with _sigterm_undoes_first(), corpus_lock(root, "import"):
         recovered = recover_locked(root)
-        report = _import_locked(
-            sources,
-            root,
-            metadata=metadata,
-            skip_bad_rows=skip_bad_rows,
-            near_duplicates=near_duplicates,
-            id_taken=id_taken,
-            dry_run=False,
-            progress=progress,
-        )
+        report = _import_locked(sources, root, **options)
         report.recovered = recovered
         return report
 

@@ -31,10 +31,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import BaseModel, field_validator
+from pydantic import BaseModel
 
 from analysis import DATA_DIR
-from analysis.corpus.schema import STRICT, read_yaml_mapping, validate_lexicon
+from analysis.corpus.schema import STRICT, WordSet, read_yaml_mapping, validate_lexicon
 from analysis.labels.cues import trie_pattern
 from analysis.labels.speakers import AliasMention, SpeakerLexicon
 from analysis.text.sentences import Sentence
@@ -60,33 +60,24 @@ class AttributionWords(BaseModel):
 
     model_config = STRICT
 
-    say: frozenset[str]
-    needs_complement: frozenset[str]
-    describe: frozenset[str]
-    invertible: frozenset[str]
-    skip_back: frozenset[str]
-    be: frozenset[str]
-    negation: frozenset[str]
-    determiners: frozenset[str]
-    adjectives: frozenset[str]
-    heads: frozenset[str]
-    person_pronouns: frozenset[str]
-    group_pronouns: frozenset[str]
-    capital_stop: frozenset[str]
-    title_words: frozenset[str]
-    particles: frozenset[str]
-    org_words: frozenset[str]
-    complement_phrases: frozenset[str]
-    complementizers: frozenset[str]
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _words(cls, value: object) -> frozenset[str]:
-        if not isinstance(value, list) or not value:
-            raise ValueError("must be a non-empty list of words")
-        if not all(isinstance(word, str) and word.strip() == word and word for word in value):
-            raise ValueError("every entry must be a word (a text without surrounding spaces)")
-        return frozenset(value)
+    say: WordSet
+    needs_complement: WordSet
+    describe: WordSet
+    invertible: WordSet
+    skip_back: WordSet
+    be: WordSet
+    negation: WordSet
+    determiners: WordSet
+    adjectives: WordSet
+    heads: WordSet
+    person_pronouns: WordSet
+    group_pronouns: WordSet
+    capital_stop: WordSet
+    title_words: WordSet
+    particles: WordSet
+    org_words: WordSet
+    complement_phrases: WordSet
+    complementizers: WordSet
 
 
 def load_attribution_words(path: Path | str | None = None) -> AttributionWords:

@@ -50,12 +50,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import yaml
-from pydantic import BaseModel, ValidationError, field_validator
+from pydantic import BaseModel, ValidationError
 from sklearn.metrics import precision_recall_fscore_support
 
 from analysis import DATA_DIR
 from analysis.corpus.articles import load_corpus
-from analysis.corpus.schema import STRICT, lexicon_error
+from analysis.corpus.schema import STRICT, WordSet, lexicon_error
 from analysis.corpus.types import Problem
 from analysis.labels.outcome import outcome_per_article
 from analysis.labels.stance import stance_per_article
@@ -135,17 +135,8 @@ class SentimentWords(BaseModel):
 
     model_config = STRICT
 
-    positive: frozenset[str]
-    negative: frozenset[str]
-
-    @field_validator("positive", "negative", mode="before")
-    @classmethod
-    def _words(cls, value: object) -> frozenset[str]:
-        if not isinstance(value, list) or not value:
-            raise ValueError("must be a non-empty list of words")
-        if not all(isinstance(word, str) and word.strip() == word and word for word in value):
-            raise ValueError("every entry must be a word (a text without surrounding spaces)")
-        return frozenset(value)
+    positive: WordSet
+    negative: WordSet
 
 
 def load_sentiment_words(path: Path | str | None = None) -> SentimentWords:
