@@ -32,11 +32,10 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 from pydantic import BaseModel, Field
 
 from analysis import DATA_DIR
-from analysis.corpus.schema import STRICT, validate_lexicon
+from analysis.corpus.schema import STRICT, read_yaml_mapping, validate_lexicon
 from analysis.corpus.types import meeting_keys
 from analysis.labels.stance import label_tables, stance_per_article
 from analysis.labels.stance_lexicon import (
@@ -99,9 +98,7 @@ class OutcomeCues:
 
     def __init__(self, path: Path | str | None = None) -> None:
         file = Path(path) if path is not None else DEFAULT_OUTCOME_FILE
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
-        if not isinstance(data, Mapping):
-            raise ValueError(f"{file}: must be a mapping")
+        data = read_yaml_mapping(str(file), expected="must be a mapping")
         checked = validate_lexicon(OutcomeCuesFile, data, file)
         self.language = checked.language
         self.entries = [

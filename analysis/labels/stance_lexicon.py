@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, Field, field_validator
 
 from analysis import DATA_DIR
-from analysis.corpus.schema import STRICT, validate_lexicon
+from analysis.corpus.schema import STRICT, read_yaml_mapping, validate_lexicon
 
 __all__ = [
     "DEFAULT_LEXICON_FILE",
@@ -192,9 +191,7 @@ def load_stance_lexicon(path: Path | str | None = None) -> StanceLexicon:
         expression or has a weight that is not a positive number.
     """
     file = Path(path) if path is not None else DEFAULT_LEXICON_FILE
-    data = yaml.safe_load(file.read_text(encoding="utf-8"))
-    if not isinstance(data, Mapping):
-        raise ValueError(f"{file}: must be a mapping with a 'language'")
+    data = read_yaml_mapping(str(file), expected="must be a mapping with a 'language'")
     lexicon = validate_lexicon(StanceLexiconFile, data, file)
     evaluative = lexicon.evaluative
     sections: list[tuple[str, int, list[WeightedCue]]] = [

@@ -13,7 +13,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -25,7 +24,7 @@ from pydantic import (
 )
 
 from analysis import DATA_DIR
-from analysis.corpus.schema import record_error
+from analysis.corpus.schema import read_yaml_mapping, record_error
 
 __all__ = [
     "DEFAULT_TARGETS_FILE",
@@ -141,9 +140,10 @@ def load_targets(path: Path | str | None = None) -> tuple[dict[str, Target], tup
         belongs to two targets.
     """
     file = Path(path) if path is not None else DEFAULT_TARGETS_FILE
-    data = yaml.safe_load(file.read_text(encoding="utf-8"))
-    if not isinstance(data, Mapping) or not isinstance(data.get("targets"), Mapping):
-        raise ValueError(f"{file}: must be a mapping with a 'targets' mapping")
+    expected = "must be a mapping with a 'targets' mapping"
+    data = read_yaml_mapping(str(file), expected=expected)
+    if not isinstance(data.get("targets"), Mapping):
+        raise ValueError(f"{file}: {expected}")
     try:
         prepositions = TargetsFile.model_validate(dict(data)).place_prepositions
     except ValidationError as err:

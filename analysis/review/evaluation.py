@@ -49,13 +49,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 from pydantic import BaseModel, ValidationError
 from sklearn.metrics import precision_recall_fscore_support
 
 from analysis import DATA_DIR
 from analysis.corpus.articles import load_corpus
-from analysis.corpus.schema import STRICT, WordSet, lexicon_error
+from analysis.corpus.schema import STRICT, WordSet, lexicon_error, read_yaml_mapping
 from analysis.corpus.types import Problem
 from analysis.labels.outcome import outcome_per_article
 from analysis.labels.stance import stance_per_article
@@ -149,9 +148,7 @@ def load_sentiment_words(path: Path | str | None = None) -> SentimentWords:
         unknown, or an entry is not a word.
     """
     file = Path(path) if path is not None else SENTIMENT_FILE
-    data = yaml.safe_load(file.read_text(encoding="utf-8"))
-    if not isinstance(data, Mapping):
-        raise ValueError(f"{file}: must map 'positive' and 'negative' to words")
+    data = read_yaml_mapping(str(file), expected="must map 'positive' and 'negative' to words")
     try:
         return SentimentWords.model_validate(data)
     except ValidationError as err:

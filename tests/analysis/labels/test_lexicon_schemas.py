@@ -79,3 +79,22 @@ def test_a_sentiment_list_that_is_not_words_is_named(tmp_path: Path) -> None:
     path = _edited(tmp_path, "sentiment_baseline.yaml", lambda d: d.update(negative="bad"))
     with pytest.raises(ValueError, match=re.escape(f"{path}: negative: must be a non-empty list")):
         load_sentiment_words(path)
+
+
+@pytest.mark.parametrize(
+    ("name", "load"),
+    [
+        ("stance_lexicon.yaml", load_stance_lexicon),
+        ("outcome_cues.yaml", load_outcome_cues),
+        ("targets.yaml", load_targets),
+        ("sentiment_baseline.yaml", load_sentiment_words),
+        ("frames.yaml", lambda path: load_cue_lexicon(path, section="frames")),
+    ],
+)
+def test_a_lexicon_that_is_not_yaml_is_named_not_raised_as_a_parser_error(
+    tmp_path: Path, name, load
+) -> None:
+    path = tmp_path / name
+    path.write_text("language: en\ncues: [unclosed\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=re.escape(f"{path}: not valid YAML: ")):
+        load(path)
