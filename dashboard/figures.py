@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from analysis.corpus.types import list_text
 from dashboard.colours import NEUTRAL_COLOUR
 
 __all__ = [
@@ -61,11 +62,6 @@ def _series_hover(
         else None,
         "hovertemplate": f"<b>{_plain(str(name))}</b><br>" + "<br>".join(lines) + "<extra></extra>",
     }
-
-
-def _joined(value: object) -> str:
-    """A list cell (an article's meetings) as one text."""
-    return "; ".join(map(str, value)) if isinstance(value, tuple | list) else str(value)
 
 
 def _trace(kind: str, **properties: Any) -> dict[str, Any]:
@@ -206,7 +202,7 @@ def articles_timeline(
                 marker={"size": 12, "color": colours.get(str(name), NEUTRAL_COLOUR)},
                 customdata=np.column_stack(
                     [
-                        _plain_column(rows[c].map(_joined) if c == "meetings" else rows[c])
+                        _plain_column(rows[c].map(list_text) if c == "meetings" else rows[c])
                         for c in ("id", "title", "date_precision", "meetings")
                     ]
                 ),

@@ -14,11 +14,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analysis.corpus.types import list_text
 from analysis.labels.evidence import evidence_text
 from analysis.labels.summaries import best_evidence, stance_columns
 from analysis.pipeline.prepare import PreparedCorpus
 from dashboard.data import article_index, articles_by_id
-from dashboard.tables import joined
 
 __all__ = [
     "EVIDENCE_SHOWN_COLUMNS",
@@ -239,7 +239,7 @@ def evidence_for(
 def summary_table(results: SelectionResults, articles: pd.DataFrame) -> pd.DataFrame:
     """One row per article: metadata, stance per target and outcome framing."""
     table = articles[["outlet", "outlet_name", "id", "title", "published", "authors"]]
-    table = table.assign(authors=table["authors"].map(joined)).reset_index(drop=True)
+    table = table.assign(authors=table["authors"].map(list_text)).reset_index(drop=True)
     wide = stance_columns(results.rows_for("stance", table["id"]))
     table = table.merge(wide, left_on="id", right_index=True, how="left")
     outcome = results.rows_for("outcome", table["id"]).set_index("article_id")["label"]

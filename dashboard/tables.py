@@ -14,9 +14,8 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
 import pandas as pd
 
-from analysis.corpus.types import meeting_keys
+from analysis.corpus.types import list_items, list_text
 from analysis.measures.contrasts import CONTRAST_COLUMNS
-from analysis.pipeline.safe_csv import LIST_SEPARATOR
 
 __all__ = [
     "ARTICLE_LIST_COLUMNS",
@@ -32,7 +31,6 @@ __all__ = [
     "in_order",
     "in_percent",
     "insufficient_outlets",
-    "joined",
     "labelled_articles",
     "meeting_articles",
     "meeting_terms",
@@ -66,19 +64,13 @@ ARTICLE_LIST_COLUMNS = [
 ]
 
 
-def joined(value: object) -> str:
-    """A list cell (authors, meetings) as one text, items joined with "; "."""
-    if isinstance(value, tuple | list):
-        return LIST_SEPARATOR.join(map(str, value))
-    return "" if value is None or value != value else str(value)
-
-
 def article_list(articles: pd.DataFrame) -> pd.DataFrame:
     """The article list as shown: metadata columns, newest first, undated last."""
     return (
         articles.sort_values(["published", "id"], ascending=[False, True], na_position="last")
         .assign(
-            authors=lambda f: f["authors"].map(joined), meetings=lambda f: f["meetings"].map(joined)
+            authors=lambda f: f["authors"].map(list_text),
+            meetings=lambda f: f["meetings"].map(list_text),
         )
         .loc[:, ARTICLE_LIST_COLUMNS]
         .reset_index(drop=True)
@@ -90,7 +82,7 @@ def _meeting_lists(articles: pd.DataFrame) -> tuple[pd.Series, dict[str, list[st
 
     A corpus has few distinct combinations of meetings, so each is split once.
     """
-    values = articles["meetings"].map(meeting_keys)
+    values = articles["meetings"].map(list_items)
     lists = {v: list(v) or ["none"] for v in values.unique().tolist()}
     return values, lists
 
@@ -164,7 +156,7 @@ def outlet_registry(outlets: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFra
 
 def meeting_articles(articles: pd.DataFrame, meeting: str) -> pd.DataFrame:
     """The selected articles that cover ``meeting``."""
-    values = articles["meetings"].map(meeting_keys)
+    values = articles["meetings"].map(list_items)
     return articles.loc[values.map(lambda keys: meeting in keys).to_numpy(dtype=bool)]
 
 
@@ -237,9 +229,9 @@ def article_metadata(article_id: str, article: pd.Series, *, when: str) -> pd.Da
         "group": article["outlet_group"],
         "published": when,
         "date known to": article["date_precision"],
-        "authors": joined(article["authors"]) or "no byline",
+        "authors": list_text(article["authors"]) or "no byline",
         "language": article["language"],
-        "meetings": joined(article["meetings"]) or "none",
+        "meetings": list_text(article["meetings"]) or "none",
         "url": article["url"],
         "notes": article["notes"],
         "inferred on import": article["inferred"] or "nothing (all given in the file)",

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 
 import pandas as pd
 
-from analysis.corpus.types import meeting_keys
+from analysis.corpus.types import list_items
 
 __all__ = ["Selection", "filter_articles"]
 
@@ -47,9 +47,7 @@ class Selection:
 
 def _meeting_mask(meetings: pd.Series, wanted: Collection[str]) -> pd.Series:
     wanted_set = set(wanted)
-    return meetings.map(
-        lambda value: bool(wanted_set.intersection(meeting_keys(value) or ("none",)))
-    )
+    return meetings.map(lambda value: bool(wanted_set.intersection(list_items(value) or ("none",))))
 
 
 def filter_articles(articles: pd.DataFrame, selection: Selection) -> pd.DataFrame:

@@ -151,14 +151,23 @@ ARTICLE_COLUMNS: dict[str, str] = {
 }
 
 
-def meeting_keys(value: object) -> tuple[str, ...]:
-    """The meeting keys of an articles-table ``meetings`` cell.
+#: How a list cell is written as one text (CSV files, hovers, bylines).
+LIST_SEPARATOR = "; "
 
-    The table holds a tuple; a list is taken as one, a single key may be given
-    as a string (an empty string, ``None`` or a missing value is no meeting).
+
+def list_items(value: object) -> tuple[str, ...]:
+    """The items of an articles-table list cell (``authors``, ``meetings``).
+
+    The table holds a tuple; a list is taken as one, a single item may be given
+    as a string (an empty string, ``None`` or a missing value is no item).
     """
     if isinstance(value, tuple | list):
-        return tuple(str(key) for key in value)
+        return tuple(str(item) for item in value)
     if isinstance(value, str):
         return (value,) if value else ()
     return ()
+
+
+def list_text(value: object) -> str:
+    """A list cell as one text: its items joined with :data:`LIST_SEPARATOR`."""
+    return LIST_SEPARATOR.join(list_items(value))

@@ -36,7 +36,7 @@ from pydantic import BaseModel, Field
 
 from analysis import DATA_DIR
 from analysis.corpus.schema import STRICT, read_yaml_mapping, validate_lexicon
-from analysis.corpus.types import meeting_keys
+from analysis.corpus.types import list_items
 from analysis.labels.stance import label_tables, stance_per_article
 from analysis.labels.stance_lexicon import (
     StanceLexicon,
@@ -147,7 +147,7 @@ def outcome_per_article(
     Parameters
     ----------
     articles : pandas.DataFrame
-        Needs ``id``, ``language`` and ``meetings`` (keys joined with ``'; '``,
+        Needs ``id``, ``language`` and ``meetings`` (a tuple of meeting keys,
         empty for none); ``title`` is scored as the outlet's voice when present.
         Not modified.
     cleaned : pandas.DataFrame
@@ -184,7 +184,7 @@ def outcome_per_article(
         raise ValueError("articles is missing column(s) meetings")
     lexicon = load_stance_lexicon(lexicon_file)
     cues = load_outcome_cues(outcome_file)
-    covers = [len(meeting_keys(m)) > 0 for m in articles["meetings"]]
+    covers = [len(list_items(m)) > 0 for m in articles["meetings"]]
     # A boolean Series, not a list: an empty list would select no columns at all.
     chosen = articles[pd.Series(covers, index=articles.index, dtype=bool)]
     if scans is None:
@@ -207,7 +207,7 @@ def outcome_per_article(
     ):
         row: dict[str, Any] = {
             "article_id": article_id,
-            "meetings": meeting_keys(meetings) if cover else "",
+            "meetings": list_items(meetings) if cover else "",
         }
         totals = dict.fromkeys(OUTCOME_LABELS[:4], 0.0)
         scan = by_article.get(article_id) if cover else None

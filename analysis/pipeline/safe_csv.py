@@ -11,6 +11,7 @@ from typing import Literal
 import pandas as pd
 
 from analysis.corpus.article_file import write_text_atomically
+from analysis.corpus.types import list_text
 
 __all__ = ["FORMULA_PREFIXES", "neutralize_formulas", "to_csv_bytes", "to_csv_text", "write_csv"]
 
@@ -18,13 +19,9 @@ __all__ = ["FORMULA_PREFIXES", "neutralize_formulas", "to_csv_bytes", "to_csv_te
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
-#: How a list cell (an article's authors or meetings) is written: its items joined.
-LIST_SEPARATOR = "; "
-
-
 def _neutralize(value: object) -> object:
     if isinstance(value, list | tuple):
-        value = LIST_SEPARATOR.join(map(str, value))
+        value = list_text(value)
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value

@@ -47,6 +47,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from analysis.corpus.types import list_items
 from analysis.text.boilerplate import (
     BoilerplateModel,
     apply_learned,
@@ -202,13 +203,6 @@ def clean_text(
     )
 
 
-def _names(value: object) -> Sequence[str]:
-    """An ``authors`` cell: a tuple of names; a single name given as text is one name."""
-    if isinstance(value, tuple | list):
-        return [str(name) for name in value]
-    return [value] if isinstance(value, str) and value else []
-
-
 def clean_articles(articles: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Clean every article, learning boilerplate across the whole frame.
 
@@ -257,7 +251,7 @@ def clean_articles(articles: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
             prepared[i],
             title=titles[i],
             outlet_name=outlet_names[i],
-            authors=[name.strip() for name in _names(authors[i]) if name.strip()],
+            authors=[name.strip() for name in list_items(authors[i]) if name.strip()],
             boilerplate=model,
             article_outlet=outlets[i],
         )

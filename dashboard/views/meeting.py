@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import streamlit as st
 
+from analysis.corpus.types import list_text
 from analysis.labels.agenda import omissions
 from analysis.measures.contrasts import MIN_GROUP_ARTICLES
 from dashboard import colours, data, figures, layout, tables, widgets
@@ -125,7 +126,7 @@ if view == VIEWS[0]:
                 for _, article in own.head(ARTICLES_PER_OUTLET).iterrows():
                     st.markdown(f"**{layout.escape_markdown(article['title'])}**")
                     when = tables.date_text(article["published"])
-                    byline = tables.joined(article["authors"]) or "no byline"
+                    byline = list_text(article["authors"]) or "no byline"
                     st.caption(f"{when} · {layout.escape_markdown(byline)}")
                     widgets.article_badges(
                         results, str(article["id"]), rows=badges[str(article["id"])]

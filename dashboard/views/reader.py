@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from analysis.corpus.types import list_text
 from dashboard import corrections, data, layout, tables, widgets
 from dashboard.results import SelectionResults
 
@@ -33,7 +34,7 @@ when = tables.date_text(article["published"])
 st.caption(
     f"{layout.escape_markdown(article['outlet_name'])} "
     f"({layout.escape_markdown(article['outlet_group'])})"
-    f" · {when} · {layout.escape_markdown(tables.joined(article['authors']) or 'no byline')}"
+    f" · {when} · {layout.escape_markdown(list_text(article['authors']) or 'no byline')}"
 )
 widgets.article_badges(results, article_id)
 
