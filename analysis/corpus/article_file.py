@@ -6,13 +6,13 @@ lines, then the text exactly as published. See ``docs/corpus.md``.
 
 from __future__ import annotations
 
-import datetime as dt
+import dataclasses
 import hashlib
 import os
 import re
 import tempfile
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from analysis.corpus.schema import (
     DateText,
     TextDateLoader,
+    expanded_size_problem,
     field_lines,
     problems_from,
     resolve_dates,
@@ -33,6 +34,7 @@ __all__ = [
     "MAX_ARTICLE_BYTES",
     "ArticleHeader",
     "CorpusFileError",
+    "encode_article",
     "format_article",
     "make_article_id",
     "parse_article",
@@ -41,8 +43,12 @@ __all__ = [
 
 #: Larger files are refused: no news article is this long, a site dump or a binary is.
 MAX_ARTICLE_BYTES = 2 * 1024 * 1024
+#: More values than this in one header, aliases expanded, is refused (no article has them).
+MAX_HEADER_VALUES = 100_000
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,150}$")
 _LANGUAGE_PATTERN = re.compile(r"^[a-z]{2,3}$")
+_ARTICLE_FIELDS = tuple(f.name for f in dataclasses.fields(Article))
 _KNOWN_FIELDS = (
     "id",
     "title",
@@ -83,15 +89,17 @@ def _split_header(text: str, path: str) -> tuple[str, str, int]:
     )
 
 
-def parse_article(data: bytes, *, path: str) -> Article:
+def parse_article(data: bytes, *, path: str, size: int | None = None) -> Article:
     """Parse the bytes of one article file.
 
     Parameters
     ----------
     data
-        The file's content.
+        The file's content (a file over the limit may be given only in part).
     path
         Where it came from, as it should appear in problem reports.
+    size
+        The file's size in bytes, when ``data`` holds only its beginning.
 
     Raises
     ------
@@ -104,7 +112,7 @@ def parse_article(data: bytes, *, path: str) -> Article:
                 Problem(
                     path,
                     "(file)",
-                    f"is {len(data) / 1e6:.1f} MB; articles over "
+                    f"is {_size(max(len(data), size or 0))}; articles over "
                     f"{MAX_ARTICLE_BYTES // (1024 * 1024)} MiB are refused "
                     "(a binary file or a whole-site dump?)",
                 )
@@ -140,7 +148,29 @@ def parse_article(data: bytes, *, path: str) -> Article:
         ) from None
     if not isinstance(header, Mapping):
         raise CorpusFileError([Problem(path, "(header)", "must be a mapping of field: value")])
+    too_big = expanded_size_problem(header, limit=MAX_HEADER_VALUES)
+    if too_big:
+        raise CorpusFileError([Problem(path, "(header)", too_big)])
+    unreadable = _unreadable_text(header)
+    if unreadable:
+        raise CorpusFileError([Problem(path, field, message) for field, message in unreadable])
     return _article_from_header(header, body, path, header_text)
+
+
+def _unreadable_text(header: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Header fields holding a NUL or a lone surrogate (YAML's ``"\\0"``, ``"\\ud800"``).
+
+    Neither is text: a NUL is refused in the file's bytes already, and a lone
+    surrogate cannot be written to any CSV or page.
+    """
+    found = []
+    for key, value in header.items():
+        texts = list(_texts_in(value))
+        if any("\x00" in text for text in texts):
+            found.append((str(key), "holds a NUL character; remove it"))
+        elif any(_SURROGATE.search(text) for text in texts):
+            found.append((str(key), "holds a lone surrogate (\\ud800-\\udfff), which is not text"))
+    return found
 
 
 def _text(value: object, *, required: bool) -> str:
@@ -235,10 +265,7 @@ class ArticleHeader(BaseModel):
                 value = yaml_date(value)
             except ValueError:
                 value = str(value)
-        published = PublishedDate.parse(value)
-        if published.value is not None and published.value > dt.date.today():
-            raise ValueError(f"{published} is in the future")
-        return published
+        return PublishedDate.parse(value).plausible()
 
     @field_validator("authors", "meetings", mode="before")
     @classmethod
@@ -334,6 +361,101 @@ def format_article(article: Article) -> str:
         header["extra"] = dict(article.extra)
     dumped = yaml.safe_dump(header, sort_keys=False, allow_unicode=True, width=100)
     return f"---\n{dumped}---\n{article.text}"
+
+
+def encode_article(article: Article, *, path: str) -> bytes:
+    """The bytes of an article's file, refused unless they read back as the same article.
+
+    Whatever is written this way passes :func:`parse_article`, the check
+    ``narratives validate`` makes, so a writer (the import) and the validator
+    cannot disagree: a future date, a date before 1900, a NUL character, a
+    file over :data:`MAX_ARTICLE_BYTES`, a value YAML would change, all are
+    refused here, before anything is written.
+
+    Parameters
+    ----------
+    article
+        The article to write.
+    path
+        How to name the file in problems (e.g. the input file and its line).
+
+    Raises
+    ------
+    CorpusFileError
+        With every problem, each naming the field.
+    """
+    try:
+        data = format_article(article).encode("utf-8")
+    except UnicodeEncodeError as err:
+        field = _field_holding(article, err.object[err.start : err.end])
+        raise CorpusFileError(
+            [
+                Problem(
+                    path,
+                    field,
+                    f"holds U+{ord(err.object[err.start]):04X}, a lone surrogate that is "
+                    "not text; the input was decoded wrongly",
+                )
+            ]
+        ) from None
+    if b"\x00" in data:
+        raise CorpusFileError(
+            [Problem(path, _field_holding(article, "\x00"), "holds a NUL character; remove it")]
+        )
+    if len(data) > MAX_ARTICLE_BYTES:
+        raise CorpusFileError(
+            [
+                Problem(
+                    path,
+                    "text",
+                    f"makes a file of {_size(len(data))}; articles over "
+                    f"{MAX_ARTICLE_BYTES // (1024 * 1024)} MiB are refused",
+                )
+            ]
+        )
+    read_back = parse_article(data, path=path)
+    changed = [
+        name for name in _ARTICLE_FIELDS if getattr(read_back, name) != getattr(article, name)
+    ]
+    if changed:
+        raise CorpusFileError(
+            [
+                Problem(
+                    path,
+                    name,
+                    f"would not read back as given ({getattr(article, name)!r:.60} became "
+                    f"{getattr(read_back, name)!r:.60}); remove control characters and "
+                    "surrounding spaces",
+                )
+                for name in changed
+            ]
+        )
+    return data
+
+
+def _field_holding(article: Article, piece: str) -> str:
+    for name in ("title", "authors", "url", "notes", "text", "meetings", "extra", "inferred"):
+        if any(piece in text for text in _texts_in(getattr(article, name))):
+            return name
+    return "(file)"
+
+
+def _texts_in(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _texts_in(key)
+            yield from _texts_in(item)
+    elif isinstance(value, Iterable):
+        for item in value:
+            yield from _texts_in(item)
+    elif isinstance(value, Inference):
+        yield from (value.field, value.value, value.basis)
+
+
+def _size(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MiB" if size >= 1024 * 1024 else f"{size / 1024:.0f} KiB"
 
 
 def write_text_atomically(path: Path, text: str | Iterable[str]) -> None:

@@ -165,6 +165,16 @@ def load_corpus(corpus_dir: Path | str, *, use_cache: bool = True) -> Corpus:
         rel = f"{ARTICLES_DIR}/{entry.name}"
         if entry.name.startswith(".") or not entry.is_file():
             continue
+        if entry.is_symlink() and not _inside(Path(entry.path), root):
+            problems.append(
+                Problem(
+                    rel,
+                    "(file)",
+                    f"is a link to {os.path.realpath(entry.path)}, outside the corpus folder; "
+                    "copy the file into articles/ instead",
+                )
+            )
+            continue
         if not entry.name.endswith(".md"):
             problems.append(
                 Problem(
@@ -172,7 +182,8 @@ def load_corpus(corpus_dir: Path | str, *, use_cache: bool = True) -> Corpus:
                 )
             )
             continue
-        if entry.stat().st_size > MAX_ARTICLE_BYTES:
+        size = entry.stat().st_size
+        if size > MAX_ARTICLE_BYTES:
             with open(entry.path, "rb") as handle:
                 data = handle.read(MAX_ARTICLE_BYTES + 1)
         else:
@@ -183,7 +194,7 @@ def load_corpus(corpus_dir: Path | str, *, use_cache: bool = True) -> Corpus:
         parsed = cache.get(key)
         if parsed is None:
             try:
-                parsed = parse_article(data, path=rel)
+                parsed = parse_article(data, path=rel, size=size)
             except CorpusFileError as err:
                 parsed = err.problems
         if use_cache:
@@ -216,6 +227,10 @@ def load_corpus(corpus_dir: Path | str, *, use_cache: bool = True) -> Corpus:
         fingerprint=corpus_fingerprint(root, digests),
         outlet_registry=outlets,
     )
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(root))
 
 
 def _check_references(

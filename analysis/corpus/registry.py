@@ -12,7 +12,14 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
-from analysis.corpus.schema import DateText, TextDateLoader, problems_from, resolve_dates, yaml_date
+from analysis.corpus.schema import (
+    DateText,
+    TextDateLoader,
+    expanded_size_problem,
+    problems_from,
+    resolve_dates,
+    yaml_date,
+)
 from analysis.corpus.types import Problem
 
 __all__ = [
@@ -23,6 +30,7 @@ __all__ = [
     "MeetingEntry",
     "Outlet",
     "OutletEntry",
+    "RegistryError",
     "load_meetings",
     "load_outlets",
     "meetings_frame",
@@ -121,6 +129,9 @@ def _read_mapping(path: Path) -> tuple[Mapping[str, Any], dict[str, Any], list[P
         return {}, {}, []
     if not isinstance(data, Mapping):
         return {}, {}, [Problem(name, "(file)", "must map each key to its fields")]
+    too_big = expanded_size_problem(data)
+    if too_big:
+        return {}, {}, [Problem(name, "(file)", too_big)]
     return data, _lines(yaml.compose(text, Loader=TextDateLoader)), []
 
 
@@ -196,6 +207,19 @@ class OutletEntry(BaseModel):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ValueError("must be a web domain or a list of them, such as [osw.waw.pl]")
         return tuple(d.lower().strip() for d in value)
+
+
+class RegistryError(ValueError):
+    """``outlets.yaml`` or ``meetings.yaml`` has errors, so nothing may be written against it."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        listed = "; ".join(str(p) for p in problems[:5])
+        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+        super().__init__(
+            f"{listed}{more}. Fix the registry first (`narratives validate` lists every "
+            "problem); nothing was imported"
+        )
+        self.problems = problems
 
 
 def load_outlets(corpus_dir: Path) -> tuple[dict[str, Outlet], list[Problem]]:

@@ -28,6 +28,7 @@ __all__ = [
     "WordSet",
     "error_field",
     "error_message",
+    "expanded_size_problem",
     "field_lines",
     "lexicon_error",
     "problems_from",
@@ -101,6 +102,35 @@ def resolve_dates(value: Any) -> Any:
     if isinstance(value, dict):
         return {resolve_dates(k): resolve_dates(v) for k, v in value.items()}
     return value
+
+
+#: More values than this in one YAML document, counted with its aliases expanded, is refused.
+MAX_YAML_VALUES = 1_000_000
+
+
+def expanded_size_problem(data: object, *, limit: int = MAX_YAML_VALUES) -> str | None:
+    """What is wrong when ``data`` holds more than ``limit`` values, aliases expanded; else None.
+
+    A YAML alias (``*a``) repeats a value without copying it, so nine lines of
+    aliases can stand for a billion values: reading those would stop every
+    command for minutes. The count stops as soon as it passes ``limit``.
+    """
+    count = 0
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        count += 1
+        if count > limit:
+            return (
+                f"holds more than {limit:,} values once its aliases (*name) are expanded; "
+                "write the values out instead of repeating them through aliases"
+            )
+        if isinstance(value, Mapping):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list | tuple):
+            stack.extend(value)
+    return None
 
 
 def field_lines(text: str, *, first_line: int = 1) -> dict[str, int]:
@@ -195,6 +225,9 @@ def read_yaml_mapping(path: str, *, expected: str) -> Mapping[str, Any]:
             data = yaml.safe_load(handle)
         except yaml.YAMLError as err:
             raise ValueError(f"{path}: not valid YAML: {err}") from None
+    too_big = expanded_size_problem(data)
+    if too_big:
+        raise ValueError(f"{path}: {too_big}")
     if not isinstance(data, Mapping):
         raise ValueError(f"{path}: {expected}")
     return data

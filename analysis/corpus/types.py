@@ -61,13 +61,32 @@ class PublishedDate:
                 value = dt.date(parts[0], parts[1], parts[2])
             except ValueError as err:
                 raise ValueError(f"{text!r} is not a real date ({err})") from None
-            if value.year < 1900:
-                raise ValueError(f"{text!r} is before 1900; is the year right?")
-            return cls(value, precision)  # type: ignore[arg-type]
+            return cls(value, precision).plausible(text)  # type: ignore[arg-type]
         raise ValueError(
             f"{text!r} is not a date; write YYYY-MM-DD, YYYY-MM or YYYY "
             "(leave it empty when the date is unknown)"
         )
+
+    def plausible(self, written: object = None) -> PublishedDate:
+        """Return this date if it can be a publication date: not before 1900, not in the future.
+
+        The one rule for every way a date comes in (an article file, an
+        import's column, a ``--date``). ``written`` is the value as the user
+        wrote it, for the message.
+
+        Raises
+        ------
+        ValueError
+            Naming the date and what is wrong with it.
+        """
+        if self.value is None:
+            return self
+        shown = repr(str(written)) if written is not None else str(self)
+        if self.value.year < 1900:
+            raise ValueError(f"{shown} is before 1900; is the year right?")
+        if self.value > dt.date.today():
+            raise ValueError(f"{shown} is in the future; is the year right?")
+        return self
 
     def __str__(self) -> str:
         if self.value is None:

@@ -61,6 +61,7 @@ FORMATS = {
 #: Saved pages carry scripts and styles, so they may be larger than an article file.
 MAX_PAGE_BYTES = 20 * 1024 * 1024
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _FIELD_OF_COLUMN = {name: field for field, names in COLUMN_NAMES.items() for name in names}
 
 
@@ -216,11 +217,29 @@ def _column_fields(names: Iterable[str], where: str) -> tuple[dict[str, str], li
 
 
 def _as_text(value: Any) -> str:
+    """A JSON value as a field's text: texts, numbers, and lists of them (joined with "; ").
+
+    Raises
+    ------
+    ValueError
+        For an object (a mapping), which is no text.
+    """
     if value is None:
         return ""
+    if isinstance(value, Mapping):
+        raise ValueError("must be a text (or a list of texts), not an object")
     if isinstance(value, list):
         return "; ".join(_as_text(v) for v in value if _as_text(v))
     return value if isinstance(value, str) else str(value)
+
+
+def _text_problem(text: str) -> str | None:
+    """Why a value read from a table is no text, or None."""
+    if "\x00" in text:
+        return "holds a NUL character; remove it"
+    if _SURROGATE.search(text):
+        return "holds a lone surrogate (a \\ud800-\\udfff escape), which is not text"
+    return None
 
 
 def _table_record(
@@ -238,7 +257,14 @@ def _table_record(
             if value not in (None, ""):
                 extra[column] = value
         else:
-            fields[target] = _as_text(value)
+            try:
+                fields[target] = _as_text(value)
+            except ValueError as err:
+                problems.append(Problem(name, target, str(err), line))
+                continue
+            wrong = _text_problem(fields[target])
+            if wrong:
+                problems.append(Problem(name, target, wrong, line))
     text = fields.get("text", "")
     if len(text.encode("utf-8")) > MAX_ARTICLE_BYTES:
         problems.append(
@@ -251,7 +277,13 @@ def _progress(name: str, enabled: bool) -> tqdm[Any]:
     return tqdm(desc=f"reading {name}", unit=" rows", file=sys.stderr, disable=not enabled)
 
 
+#: The longest CSV cell read: a whole article (the csv module's own limit is 131,072 characters).
+_CSV_FIELD_LIMIT = 2 * MAX_ARTICLE_BYTES
+
+
 def _csv_records(name: str, stream: IO[bytes], *, progress: bool) -> Iterator[SourceRecord]:
+    if csv.field_size_limit() < _CSV_FIELD_LIMIT:
+        csv.field_size_limit(_CSV_FIELD_LIMIT)
     lines = _Lines(name, stream)
     reader = csv.reader(lines)
     try:

@@ -53,7 +53,7 @@ from typing import IO, Any, Literal
 import numpy as np
 from tqdm import tqdm
 
-from analysis.corpus.article_file import format_article
+from analysis.corpus.article_file import CorpusFileError, encode_article
 from analysis.corpus.articles import ARTICLES_DIR, load_corpus
 from analysis.corpus.journal import (
     STAGING_PREFIX,
@@ -65,7 +65,13 @@ from analysis.corpus.journal import (
     write_journal,
 )
 from analysis.corpus.lock import corpus_lock
-from analysis.corpus.registry import Meeting, Outlet, load_meetings, load_outlets
+from analysis.corpus.registry import (
+    Meeting,
+    Outlet,
+    RegistryError,
+    load_meetings,
+    load_outlets,
+)
 from analysis.corpus.types import Article, Problem
 from analysis.ingest.duplicates import find_near_duplicates, shingles, text_fingerprint
 from analysis.ingest.formats import read_records
@@ -158,6 +164,8 @@ def import_articles(
     ------
     FileNotFoundError
         If ``corpus_dir`` or a source path does not exist.
+    RegistryError
+        If ``outlets.yaml`` or ``meetings.yaml`` has errors (a ``ValueError``).
     ValueError
         If ``metadata`` names an outlet or meeting the registry does not have,
         or has a value that is not valid (date, language, URL).
@@ -200,8 +208,13 @@ def _import_locked(
     dry_run: bool,
     progress: bool,
 ) -> ImportReport:
-    outlets, _ = load_outlets(root)
-    meetings, _ = load_meetings(root)
+    outlets, outlet_problems = load_outlets(root)
+    meetings, meeting_problems = load_meetings(root)
+    registry_errors = [p for p in outlet_problems + meeting_problems if p.severity == "error"]
+    if registry_errors:
+        # Articles checked against half a registry would be recorded wrongly
+        # (an outlet refused, a meeting "outside every window"): fix it first.
+        raise RegistryError(registry_errors)
     metadata = checked_metadata(metadata or ImportMetadata(), outlets, meetings)
     corpus = load_corpus(root)
     articles_dir = root / ARTICLES_DIR
@@ -275,6 +288,8 @@ def _read_source(
                 article, record_problems = record_article(
                     record, context.metadata, context.outlets, context.meetings
                 )
+                if article is not None:
+                    record_problems = _unwritable(article, record)
                 if record_problems or article is None:
                     problems.extend(record_problems)
                     skipped.append(
@@ -304,6 +319,18 @@ def _read_source(
     report.skipped.extend(skipped)
     report.duplicates.extend(duplicates)
     return pending
+
+
+def _unwritable(article: Article, record: SourceRecord) -> list[Problem]:
+    """The problems ``narratives validate`` would find in the article's file, named as the input's.
+
+    Import writes only what the validator accepts: one set of rules for both.
+    """
+    try:
+        encode_article(article, path=record.source)
+    except CorpusFileError as err:
+        return [Problem(record.source, p.field, p.message, record.line) for p in err.problems]
+    return []
 
 
 def _prepare(
@@ -340,7 +367,7 @@ def _prepare(
         article = replace(article, text="")
     else:
         staged = context.staging / f"{article_id}.md"
-        staged.write_text(format_article(article), encoding="utf-8", newline="")
+        staged.write_bytes(encode_article(article, path=record.where))
     return _Pending(
         article=article,
         source=record.where,
@@ -386,7 +413,7 @@ def _mark_near_duplicates(
         item.near_duplicate_of = of_id
         item.similarity = similarity
         if item.staged is not None:
-            item.staged.write_text(format_article(item.article), encoding="utf-8", newline="")
+            item.staged.write_bytes(encode_article(item.article, path=item.source))
         report.duplicates.append(
             DuplicateArticle(
                 item.source, item.article.title, "near", of_id, similarity, item.article.id

@@ -104,13 +104,17 @@ def parse_published(raw: str) -> PublishedDate:
     Raises
     ------
     ValueError
-        If the text is in none of these forms or names a day that does not exist.
+        If the text is in none of these forms, names a day that does not
+        exist, or is not a plausible publication date
+        (:meth:`~analysis.corpus.types.PublishedDate.plausible`).
     """
     text = " ".join(raw.split())
-    try:
+    return _parse_any(raw, text).plausible(raw.strip())
+
+
+def _parse_any(raw: str, text: str) -> PublishedDate:
+    if re.fullmatch(r"\d{4}(?:-\d{2}){0,2}", text):
         return PublishedDate.parse(text)
-    except ValueError:
-        pass
     iso = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
     try:
         return PublishedDate(dt.datetime.fromisoformat(iso).date(), "day")
@@ -143,7 +147,7 @@ def _checked(
         value = dt.date(year, month, day)
     except ValueError as err:
         raise ValueError(f"{text!r} is not a real date ({err})") from None
-    return PublishedDate.parse(str(value) if precision == "day" else f"{year:04d}-{month:02d}")
+    return PublishedDate(value, "day" if precision == "day" else "month")
 
 
 @cache
