@@ -342,8 +342,76 @@ def _article_from_header(
     )
 
 
-def format_article(article: Article) -> str:
-    """The file text for an article: YAML header, then the text exactly as given."""
+# Line breaks PyYAML writes unescaped outside double quotes (see _HeaderDumper).
+_YAML_BREAKS = "\x85\u2028\u2029"
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class _HeaderDumper(yaml.SafeDumper):
+    """PyYAML's safe dumper, except that texts holding U+0085, U+2028 or U+2029 are double-quoted.
+
+    PyYAML writes those characters as they are inside single-quoted and plain
+    scalars, and its reader folds a U+0085 written so into a space; escaped in
+    double quotes (``\\N``, ``\\L``, ``\\P``) every one of them reads back as itself.
+    """
+
+
+def _represent_text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    if any(char in value for char in _YAML_BREAKS):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
+    return dumper.represent_str(value)
+
+
+_HeaderDumper.add_representer(str, _represent_text)
+
+
+def _unwritable(value: object, field: str, path: str) -> list[Problem]:
+    """Problems of the texts in ``value`` (and in its items) that no article file can hold."""
+    if isinstance(value, Mapping):
+        return [
+            problem
+            for key, item in value.items()
+            for problem in _unwritable(key, field, path) + _unwritable(item, f"{field}.{key}", path)
+        ]
+    if isinstance(value, list | tuple):
+        return [p for item in value for p in _unwritable(item, field, path)]
+    if not isinstance(value, str):
+        return []
+    if "\x00" in value:
+        at = value.index("\x00")
+        return [Problem(path, field, f"holds a NUL character (at character {at}); remove it")]
+    surrogate = _LONE_SURROGATE.search(value)
+    if surrogate:
+        return [
+            Problem(
+                path,
+                field,
+                f"holds a lone surrogate U+{ord(surrogate.group()):04X} (at character "
+                f"{surrogate.start()}), which is not text UTF-8 can store; fix the source",
+            )
+        ]
+    return []
+
+
+def format_article(article: Article, *, path: str | None = None) -> str:
+    """The file text for an article: YAML header, then the text exactly as given.
+
+    Parameters
+    ----------
+    article
+        The article to write.
+    path
+        The file it goes to, as problem reports should name it; by default
+        ``<id>.md``.
+
+    Raises
+    ------
+    CorpusFileError
+        If :func:`parse_article` would refuse the file (a required field
+        empty, a malformed id, language, address or date, an empty text), or
+        a field holds characters an article file cannot hold (NUL, or a lone
+        surrogate, which is not UTF-8); each problem names its field.
+    """
     header: dict[str, Any] = {
         "id": article.id,
         "title": article.title,
@@ -359,7 +427,17 @@ def format_article(article: Article) -> str:
         header["inferred"] = {i.field: i.to_dict() for i in article.inferred}
     if article.extra:
         header["extra"] = dict(article.extra)
-    dumped = yaml.safe_dump(header, sort_keys=False, allow_unicode=True, width=100)
+    where = f"{article.id}.md" if path is None else path
+    problems = [
+        problem
+        for name, value in [*header.items(), ("text", article.text)]
+        for problem in _unwritable(value, name, where)
+    ]
+    if problems:
+        raise CorpusFileError(problems)
+    # The reader's own checks, so that nothing is written that parse_article refuses.
+    _article_from_header(header, article.text, where, "")
+    dumped = yaml.dump(header, Dumper=_HeaderDumper, sort_keys=False, allow_unicode=True, width=100)
     return f"---\n{dumped}---\n{article.text}"
 
 

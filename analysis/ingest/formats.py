@@ -61,8 +61,9 @@ FORMATS = {
 #: Saved pages carry scripts and styles, so they may be larger than an article file.
 MAX_PAGE_BYTES = 20 * 1024 * 1024
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
 _FIELD_OF_COLUMN = {name: field for field, names in COLUMN_NAMES.items() for name in names}
+_BARE_CR = re.compile(rb"(?<=\r)(?!\n)")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def read_records(name: str, stream: IO[bytes], *, progress: bool = False) -> Iterator[SourceRecord]:
@@ -132,19 +133,24 @@ class _Lines:
     bad: dict[int, Problem] = field(default_factory=dict)
 
     def __iter__(self) -> Iterator[str]:
-        for raw in self.stream:
-            self.number += 1
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError as err:
-                self.bad[self.number] = encoding_problem(
-                    self.name, raw[err.start], self.offset + err.start, self.number
-                )
-                text = raw.decode("utf-8", errors="replace")
-            if self.number == 1:
-                text = text.removeprefix("\ufeff")
-            self.offset += len(raw)
-            yield text
+        for raw_line in self.stream:
+            # A binary stream splits at b"\n" only; a bare CR ends a line too (old Mac files).
+            pieces = _BARE_CR.split(raw_line) if b"\r" in raw_line else [raw_line]
+            yield from (self._decoded(raw) for raw in pieces if raw)
+
+    def _decoded(self, raw: bytes) -> str:
+        self.number += 1
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as err:
+            self.bad[self.number] = encoding_problem(
+                self.name, raw[err.start], self.offset + err.start, self.number
+            )
+            text = raw.decode("utf-8", errors="replace")
+        if self.number == 1:
+            text = text.removeprefix("\ufeff")
+        self.offset += len(raw)
+        return text
 
     def problems_between(self, first: int, last: int) -> tuple[Problem, ...]:
         return tuple(self.bad.pop(n) for n in range(first, last + 1) if n in self.bad)
@@ -233,13 +239,23 @@ def _as_text(value: Any) -> str:
     return value if isinstance(value, str) else str(value)
 
 
-def _text_problem(text: str) -> str | None:
-    """Why a value read from a table is no text, or None."""
-    if "\x00" in text:
-        return "holds a NUL character; remove it"
-    if _SURROGATE.search(text):
-        return "holds a lone surrogate (a \\ud800-\\udfff escape), which is not text"
-    return None
+def _character_problem(value: Any) -> str:
+    """What is wrong with the characters of a cell or JSON value (``""``: nothing)."""
+    if isinstance(value, Mapping):
+        value = [*value.keys(), *value.values()]
+    if isinstance(value, list):
+        return next((m for m in map(_character_problem, value) if m), "")
+    if not isinstance(value, str):
+        return ""
+    if "\x00" in value:
+        return "holds a NUL character, which an article file cannot; remove it"
+    surrogate = _LONE_SURROGATE.search(value)
+    if surrogate:
+        return (
+            f"holds a lone surrogate U+{ord(surrogate.group()):04X} (a broken \\u escape?), "
+            "which is not text; fix the source"
+        )
+    return ""
 
 
 def _table_record(
@@ -261,12 +277,13 @@ def _table_record(
                 fields[target] = _as_text(value)
             except ValueError as err:
                 problems.append(Problem(name, target, str(err), line))
-                continue
-            wrong = _text_problem(fields[target])
-            if wrong:
-                problems.append(Problem(name, target, wrong, line))
+    problems.extend(
+        Problem(name, column, message, line)
+        for column, value in values.items()
+        if (message := _character_problem(value))
+    )
     text = fields.get("text", "")
-    if len(text.encode("utf-8")) > MAX_ARTICLE_BYTES:
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_ARTICLE_BYTES:
         problems.append(
             Problem(name, "text", f"is over {MAX_ARTICLE_BYTES // (1024 * 1024)} MiB", line)
         )
@@ -290,6 +307,10 @@ def _csv_records(name: str, stream: IO[bytes], *, progress: bool) -> Iterator[So
         header = next(reader)
     except StopIteration:
         raise FormatError([Problem(name, "(header)", "is empty: no header row")]) from None
+    except csv.Error as err:
+        raise FormatError(
+            [Problem(name, "(header)", f"cannot be read as CSV: {err}", reader.line_num)]
+        ) from None
     if lines.bad:
         raise FormatError(list(lines.bad.values()))
     if len(set(header)) != len(header) or not any(h.strip() for h in header):
@@ -353,6 +374,15 @@ def _jsonl_records(name: str, stream: IO[bytes], *, progress: bool) -> Iterator[
                         name, "(json)", f"not valid JSON: {err.msg} at column {err.colno}", number
                     )
                 )
+                yield SourceRecord(name, number, {}, problems=tuple(problems))
+                continue
+            except RecursionError:
+                problems.append(Problem(name, "(json)", "is nested too deeply to read", number))
+                yield SourceRecord(name, number, {}, problems=tuple(problems))
+                continue
+            except ValueError as err:
+                # A number too long to convert (Python's limit on integer digits).
+                problems.append(Problem(name, "(json)", f"cannot be read: {err}", number))
                 yield SourceRecord(name, number, {}, problems=tuple(problems))
                 continue
             if not isinstance(values, dict):

@@ -64,7 +64,9 @@ def _json_ld_objects(blocks: Iterable[str]) -> Iterator[Mapping[str, Any]]:
     for block in blocks:
         try:
             data = json.loads(block)
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):
+            # Metadata that cannot be read is no metadata: not valid JSON, nested
+            # too deeply, or a number too long to convert.
             continue
         pending = data if isinstance(data, list) else [data]
         while pending:

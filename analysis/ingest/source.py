@@ -47,6 +47,16 @@ class SourceRecord:
 
 
 def decode(data: bytes, name: str) -> str:
+    """The text of a one-article file: UTF-8 (a byte-order mark is dropped), without NUL.
+
+    Raises
+    ------
+    FormatError
+        If ``data`` is not UTF-8 or holds a NUL byte (which no article file may).
+    """
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise FormatError([Problem(name, "(file)", "contains NUL bytes: a binary file?", line)])
     try:
         return data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as err:

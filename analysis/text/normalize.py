@@ -19,8 +19,10 @@ _REPLACEMENTS: dict[str, str] = {
     "…": "...",
     **dict.fromkeys("\t\x0b\x0c\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005", " "),
     **dict.fromkeys("\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000", " "),
-    **dict.fromkeys("\u200b\u200c\u200d\u2060\ufeff\u00ad", ""),
 }
+# Zero-width characters and soft hyphens go first, so that the glued-sentence
+# patterns see "time.The" in "time.\u200bThe" on the first pass, not the second.
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 # A regex over the few special characters is several times faster than
 # str.translate on non-ASCII text, and most lines hold only a few of them.
 _SPECIAL = re.compile("[" + "".join(_REPLACEMENTS) + "]")
@@ -34,7 +36,7 @@ _GLUED_CURLY = re.compile(rf"[.!?](?<=[{_LOWER}\d]{{2}}[.!?])[”’»)]*(?=[“
 _GLUED_STRAIGHT = re.compile(rf"\"(?<=[{_LOWER}\d]{{2}}[.!?]\")(?=[{_UPPER}])")
 _SPACES = re.compile(r"  +")
 _BULLETS = "•·▪●◦►■‣⁃"
-_BULLET = re.compile(rf"^[{_BULLETS}]\s*")
+_BULLET = re.compile(rf"^(?:[{_BULLETS}]\s*)+")
 
 
 def normalize_characters(text: str) -> str:
@@ -60,7 +62,7 @@ def normalize_characters(text: str) -> str:
 def normalize_lines(text: str) -> list[str]:
     # One pass per pattern over the whole text: per-line calls cost more in
     # call overhead than in matching. No pattern crosses a line break.
-    text = unify_line_breaks(text)
+    text = _INVISIBLE.sub("", unify_line_breaks(text))
     text = _GLUED_CURLY.sub(_space_after, text)
     text = _SPECIAL.sub(_replace_special, text)
     if '"' in text:
