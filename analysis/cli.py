@@ -13,7 +13,7 @@ from analysis.corpus.articles import load_corpus
 from analysis.corpus.selection import Selection
 from analysis.corpus.types import Problem
 from analysis.ingest.importer import import_articles
-from analysis.ingest.records import ImportMetadata
+from analysis.ingest.records import ImportMetadata, MetadataError
 from analysis.ingest.report import render_report
 from analysis.pipeline.export import MANIFEST_FILE, write_analysis
 from analysis.pipeline.prepare import AnalysisOptions, prepare_corpus
@@ -111,6 +111,18 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     return 0
 
 
+#: The option of ``narratives import`` that gives each field of ImportMetadata.
+_IMPORT_OPTIONS = {
+    "outlet": "--outlet",
+    "title": "--title",
+    "published": "--date",
+    "language": "--language",
+    "meetings": "--meeting",
+    "authors": "--author",
+    "url": "--url",
+}
+
+
 def _cmd_import(args: argparse.Namespace) -> int:
     meetings: tuple[str, ...] | None = None
     if args.meeting:
@@ -134,6 +146,9 @@ def _cmd_import(args: argparse.Namespace) -> int:
             dry_run=args.dry_run,
             progress=not args.quiet,
         )
+    except MetadataError as err:
+        print(f"narratives: {_IMPORT_OPTIONS[err.field]}: {err.message}", file=sys.stderr)
+        return 2
     except ValueError as err:
         print(f"narratives: {err}", file=sys.stderr)
         return 2

@@ -12,7 +12,7 @@ import os
 import re
 import tempfile
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +45,6 @@ __all__ = [
 MAX_ARTICLE_BYTES = 2 * 1024 * 1024
 #: More values than this in one header, aliases expanded, is refused (no article has them).
 MAX_HEADER_VALUES = 100_000
-_SURROGATE = re.compile("[\ud800-\udfff]")
 _ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,150}$")
 _LANGUAGE_PATTERN = re.compile(r"^[a-z]{2,3}$")
 _ARTICLE_FIELDS = tuple(f.name for f in dataclasses.fields(Article))
@@ -151,26 +150,11 @@ def parse_article(data: bytes, *, path: str, size: int | None = None) -> Article
     too_big = expanded_size_problem(header, limit=MAX_HEADER_VALUES)
     if too_big:
         raise CorpusFileError([Problem(path, "(header)", too_big)])
-    unreadable = _unreadable_text(header)
+    # YAML's "\0" and "\ud800" escapes give characters no article file may hold.
+    unreadable = [p for key, value in header.items() for p in _unwritable(value, str(key), path)]
     if unreadable:
-        raise CorpusFileError([Problem(path, field, message) for field, message in unreadable])
+        raise CorpusFileError(unreadable)
     return _article_from_header(header, body, path, header_text)
-
-
-def _unreadable_text(header: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """Header fields holding a NUL or a lone surrogate (YAML's ``"\\0"``, ``"\\ud800"``).
-
-    Neither is text: a NUL is refused in the file's bytes already, and a lone
-    surrogate cannot be written to any CSV or page.
-    """
-    found = []
-    for key, value in header.items():
-        texts = list(_texts_in(value))
-        if any("\x00" in text for text in texts):
-            found.append((str(key), "holds a NUL character; remove it"))
-        elif any(_SURROGATE.search(text) for text in texts):
-            found.append((str(key), "holds a lone surrogate (\\ud800-\\udfff), which is not text"))
-    return found
 
 
 def _text(value: object, *, required: bool) -> str:
@@ -462,24 +446,7 @@ def encode_article(article: Article, *, path: str) -> bytes:
     CorpusFileError
         With every problem, each naming the field.
     """
-    try:
-        data = format_article(article).encode("utf-8")
-    except UnicodeEncodeError as err:
-        field = _field_holding(article, err.object[err.start : err.end])
-        raise CorpusFileError(
-            [
-                Problem(
-                    path,
-                    field,
-                    f"holds U+{ord(err.object[err.start]):04X}, a lone surrogate that is "
-                    "not text; the input was decoded wrongly",
-                )
-            ]
-        ) from None
-    if b"\x00" in data:
-        raise CorpusFileError(
-            [Problem(path, _field_holding(article, "\x00"), "holds a NUL character; remove it")]
-        )
+    data = format_article(article, path=path).encode("utf-8")
     if len(data) > MAX_ARTICLE_BYTES:
         raise CorpusFileError(
             [
@@ -509,27 +476,6 @@ def encode_article(article: Article, *, path: str) -> bytes:
             ]
         )
     return data
-
-
-def _field_holding(article: Article, piece: str) -> str:
-    for name in ("title", "authors", "url", "notes", "text", "meetings", "extra", "inferred"):
-        if any(piece in text for text in _texts_in(getattr(article, name))):
-            return name
-    return "(file)"
-
-
-def _texts_in(value: object) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, Mapping):
-        for key, item in value.items():
-            yield from _texts_in(key)
-            yield from _texts_in(item)
-    elif isinstance(value, Iterable):
-        for item in value:
-            yield from _texts_in(item)
-    elif isinstance(value, Inference):
-        yield from (value.field, value.value, value.basis)
 
 
 def _size(size: int) -> str:

@@ -25,7 +25,7 @@ from analysis.ingest.inference import (
 )
 from analysis.ingest.source import SourceRecord
 
-__all__ = ["ImportMetadata", "checked_metadata", "record_article"]
+__all__ = ["ImportMetadata", "MetadataError", "checked_metadata", "record_article"]
 
 # Records a problem of the current record: (field, message).
 _ProblemSink = Callable[[str, str], None]
@@ -53,30 +53,51 @@ class ImportMetadata:
     url: str | None = None
 
 
+class MetadataError(ValueError):
+    """A value of :class:`ImportMetadata` that is not valid; ``field`` names it."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
 def checked_metadata(
     metadata: ImportMetadata, outlets: dict[str, Outlet], meetings: dict[str, Meeting]
 ) -> ImportMetadata:
-    """Validate the caller's metadata up front, resolving the outlet to its key."""
+    """Validate the caller's metadata up front, resolving the outlet to its key.
+
+    Raises
+    ------
+    MetadataError
+        Naming the field (``outlet``, ``published``, ...) and what is wrong.
+    """
     checked = metadata
     if metadata.outlet is not None:
         key = outlet_for_name(metadata.outlet, outlets)
         if key is None:
-            raise ValueError(
-                f"outlet {metadata.outlet!r} is not in {OUTLETS_FILE}; add it there first "
-                f"(known: {', '.join(sorted(outlets))})"
+            raise MetadataError(
+                "outlet",
+                f"{metadata.outlet!r} is not in {OUTLETS_FILE}; add it there first "
+                f"(known: {', '.join(sorted(outlets))})",
             )
         checked = replace(checked, outlet=key)
     if metadata.published is not None:
-        parse_published(metadata.published)
+        try:
+            parse_published(metadata.published)
+        except ValueError as err:
+            raise MetadataError("published", str(err)) from None
     if metadata.language is not None and not _LANGUAGE.match(metadata.language.lower()):
-        raise ValueError(f"language {metadata.language!r} is not an ISO 639 code such as 'en'")
+        raise MetadataError(
+            "language", f"{metadata.language!r} is not an ISO 639 code such as 'en'"
+        )
     if metadata.url is not None and not _URL.match(metadata.url):
-        raise ValueError(f"url {metadata.url!r} is not an http(s) address")
+        raise MetadataError("url", f"{metadata.url!r} is not an http(s) address")
     for meeting in metadata.meetings or ():
         if meeting not in meetings:
-            raise ValueError(
-                f"meeting {meeting!r} is not in {MEETINGS_FILE}; "
-                f"use one of {', '.join(sorted(meetings))}"
+            raise MetadataError(
+                "meetings",
+                f"{meeting!r} is not in {MEETINGS_FILE}; use one of {', '.join(sorted(meetings))}",
             )
     return checked
 

@@ -339,6 +339,14 @@ def _checked_groups(
         raise ValueError(f"top must be a positive number of terms or None, got {options.top}")
     if pair is not None and str(pair[0]) == str(pair[1]):
         raise ValueError(f"group and other must differ, both are {str(pair[0])!r}")
+    if pair is not None and by in articles:
+        # Checked before the groups are built, which needs two of them.
+        values = sorted(set(articles[by].dropna().astype(str)))
+        for name, value in zip(("group", "other"), pair, strict=True):
+            if str(value) not in values:
+                raise ValueError(
+                    f"{name}={str(value)!r} is not a value of {by!r}; values: {values}"
+                )
     groups = _Groups(
         articles,
         by,
@@ -348,11 +356,6 @@ def _checked_groups(
         max_words=options.max_words,
         min_phrase_count=options.min_phrase_count,
     )
-    for name, value in zip(("group", "other"), pair or (), strict=False):
-        if str(value) not in groups.names:
-            raise ValueError(
-                f"{name}={str(value)!r} is not a value of {by!r}; values: {groups.names}"
-            )
     return groups
 
 

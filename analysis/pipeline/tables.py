@@ -16,7 +16,7 @@ from analysis.labels.evidence import evidence_text
 from analysis.labels.frames import group_frames
 from analysis.labels.sources import group_sources
 from analysis.labels.stance import stance_by_group
-from analysis.measures.contrasts import contrast_one_vs_rest, contrast_pair
+from analysis.measures.contrasts import CONTRAST_COLUMNS, contrast_one_vs_rest, contrast_pair
 from analysis.measures.kwic import keyword_in_context
 from analysis.measures.terms import TermCounts
 from analysis.pipeline.prepare import PreparedCorpus, terms_text
@@ -147,7 +147,8 @@ def analysis_tables(
     ``agenda_matrix`` (group × subject) and ``omissions`` (subjects others
     covered on the same meeting), ``sources`` and ``sources_by_group``, and
     ``evidence`` (every sentence behind a label; join on ``article_id``). On
-    request ``contrast_pair`` and ``kwic``.
+    request ``contrast_pair`` and ``kwic``. ``contrasts`` is empty when the
+    selection holds one group of ``by`` only.
 
     With ``evidence_sentences=False`` the evidence rows keep the compact form
     of :attr:`PreparedCorpus.evidence` (no sentence text);
@@ -158,8 +159,8 @@ def analysis_tables(
     Raises
     ------
     ValueError
-        If the selection is empty or the contrast cannot be made (see
-        :func:`term_contrasts`).
+        If the selection is empty or the requested ``compare`` contrast cannot
+        be made (see :func:`term_contrasts`).
     """
     articles, _ = select(prepared, selection)
     if articles.empty:
@@ -176,7 +177,12 @@ def analysis_tables(
     tables: dict[str, pd.DataFrame] = {
         "articles": articles[list(ARTICLE_EXPORT_COLUMNS)],
         "removed": rows(prepared.removed, "id"),
-        "contrasts": term_contrasts(prepared, selection, by=by, top=top),
+        "contrasts": (
+            term_contrasts(prepared, selection, by=by, top=top)
+            if articles[by].nunique() > 1
+            # One group has nothing to be contrasted with: an empty table, not an error.
+            else pd.DataFrame(columns=list(CONTRAST_COLUMNS))
+        ),
         "stance": stance,
         "stance_by_group": stance_by_group(stance, articles, by=by),
         "outcome": rows(prepared.outcome),
