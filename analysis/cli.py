@@ -157,6 +157,14 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
+    if args.benchmark is not None:
+        return _evaluate_benchmark(args)
+    if args.data is not None or args.json or args.model is not None:
+        print(
+            "narratives: --data, --model and --json go with --benchmark newsmtsc|rusentne",
+            file=sys.stderr,
+        )
+        return 2
     # Imported here: its scikit-learn metrics take a second to import, which
     # every other command would pay for nothing.
     from analysis.review.evaluation import evaluate, render_evaluation
@@ -169,6 +177,61 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     if result.overrides_problem is not None:
         _warn_overrides(result.overrides_problem, Path(args.corpus))
     print(render_evaluation(result))
+    return 0
+
+
+def _evaluate_benchmark(args: argparse.Namespace) -> int:
+    from analysis.sentiment.datasets import BENCHMARKS
+    from analysis.sentiment.evaluation import (
+        evaluate_benchmark,
+        render_benchmark,
+        render_benchmark_json,
+    )
+    from analysis.sentiment.model import load_model
+    from analysis.sentiment.training import model_path
+
+    if args.data is None:
+        print("narratives: --benchmark needs --data DATASETS_DIR", file=sys.stderr)
+        return 2
+    path = args.model or model_path(BENCHMARKS[args.benchmark].language)
+    try:
+        model = load_model(path)
+        result = evaluate_benchmark(args.benchmark, args.data, model, model_path=str(path))
+    except ValueError as err:
+        print(f"narratives: {err}", file=sys.stderr)
+        return 2
+    print(render_benchmark_json(result) if args.json else render_benchmark(result))
+    return 0
+
+
+def _cmd_train(args: argparse.Namespace) -> int:
+    from analysis.sentiment.training import LANGUAGES, MANIFEST_FILE, train_models
+
+    def progress(message: str) -> None:
+        print(f"narratives: {message}", file=sys.stderr, flush=True)
+
+    try:
+        manifest = train_models(
+            args.data,
+            args.out,
+            languages=tuple(args.language or LANGUAGES),
+            limit=args.limit,
+            progress=progress,
+        )
+    except ValueError as err:
+        print(f"narratives: {err}", file=sys.stderr)
+        return 2
+    for language in args.language or LANGUAGES:
+        entry = manifest["models"][language]
+        figures = ", ".join(
+            f"{split} macro-F1 {scores['macro_f1']:.3f} F1_PN {scores['f1_pn']:.3f}"
+            for split, scores in entry["scores"].items()
+        )
+        print(
+            f"{Path(args.out) / entry['file']}: {entry['size_bytes'] / 2**20:.1f} MiB, "
+            f"trained in {entry['train_seconds']:.0f} s; {figures}"
+        )
+    print(f"{Path(args.out) / MANIFEST_FILE}: data files' sha256, parameters and scores")
     return 0
 
 
@@ -252,7 +315,53 @@ def _parser() -> argparse.ArgumentParser:
         choices=("frozen", "tuning"),
         help="which part of the labels to score (report the frozen part)",
     )
+    benchmark = evaluation.add_argument_group(
+        "sentence sentiment benchmarks",
+        "With --benchmark, score the committed sentence sentiment model on the benchmark's "
+        "test splits beside a TF-IDF + logistic regression baseline trained in the same run.",
+    )
+    benchmark.add_argument(
+        "--benchmark", choices=("newsmtsc", "rusentne"), help="NewsMTSC (en) or RuSentNE (ru)"
+    )
+    benchmark.add_argument(
+        "--data", type=Path, help="datasets folder (with newsmtsc/ and rusentne2023/)"
+    )
+    benchmark.add_argument(
+        "--model", type=Path, help="model file to score (default: the committed one)"
+    )
+    benchmark.add_argument("--json", action="store_true", help="one JSON object per test split")
     evaluation.set_defaults(handler=_cmd_evaluate)
+
+    train = commands.add_parser(
+        "train",
+        help="rebuild the sentence sentiment models from a datasets folder",
+        description="Train the English (NewsMTSC) and Russian (RuSentNE-2023) sentence "
+        "sentiment models, write them and a manifest (data files' sha256, parameters, "
+        "scores on every split).",
+    )
+    train.add_argument(
+        "--data", type=Path, required=True, help="datasets folder (newsmtsc/, rusentne2023/)"
+    )
+    train.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="folder for the models and manifest (default: the package's, analysis/data/models)",
+    )
+    train.add_argument(
+        "--language",
+        action="append",
+        choices=("en", "ru"),
+        help="train only this language (repeatable; default: both)",
+    )
+    train.add_argument(
+        "--limit",
+        type=int,
+        default=None,
+        metavar="N",
+        help="train on the first N training examples only (a quick check, not a model to keep)",
+    )
+    train.set_defaults(handler=_cmd_train)
 
     analyze = commands.add_parser(
         "analyze",
@@ -294,6 +403,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if getattr(args, "corpus", None) is None:
         args.corpus = default_corpus_dir()
+    if args.command == "train" and args.out is None:
+        from analysis.sentiment.training import MODELS_DIR
+
+        args.out = MODELS_DIR
     try:
         status: int = args.handler(args)
     except FileNotFoundError as err:

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from analysis.cli import main
+from tests.analysis.sentiment.handmade import write_datasets, write_rusentne
 from tests.conftest import SHIPPED_CORPUS
 
 
@@ -130,3 +131,93 @@ def test_evaluate_command_prints_the_frozen_report(capsys):
     assert out.startswith("Evaluation on the frozen split")
     assert "majority" in out
     assert "sentiment" in out
+
+
+@pytest.fixture(scope="module")
+def handmade_models(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A datasets folder of hand-written sentences, and models trained on it by the CLI."""
+    root = tmp_path_factory.mktemp("sentiment")
+    data = write_datasets(root / "datasets")
+    assert main(["train", "--data", str(data), "--out", str(root / "models")]) == 0
+    return data, root / "models"
+
+
+def test_train_writes_both_models_and_a_manifest(handmade_models):
+    models = handmade_models[1]
+    assert sorted(p.name for p in models.iterdir()) == [
+        "sentiment_en.npz",
+        "sentiment_manifest.json",
+        "sentiment_ru.npz",
+    ]
+    manifest = json.loads((models / "sentiment_manifest.json").read_text(encoding="utf-8"))
+    english, russian = manifest["models"]["en"], manifest["models"]["ru"]
+    assert sorted(english["data_files"]) == [
+        "newsmtsc/mt-dev.jsonl",
+        "newsmtsc/mt-test.jsonl",
+        "newsmtsc/rw-dev.jsonl",
+        "newsmtsc/rw-test.jsonl",
+        "newsmtsc/rw-train.jsonl",
+    ]
+    assert english["train_examples"] == 108
+    assert english["scores"]["rw-test"]["macro_f1"] == 1.0
+    assert sorted(russian["scores"]) == ["train-holdout (choice)", "validation_labeled"]
+    assert russian["chosen_on_choice_data"]["pn_bias"] in (0.0, 0.2, 0.4, 0.6, 0.8, 1.0, 1.2, 1.4)
+    assert russian["params"]["stem"] is True
+
+
+def test_evaluate_benchmark_prints_one_json_object_per_test_split(handmade_models, capsys):
+    data, models = handmade_models
+    capsys.readouterr()
+    argv = ["evaluate", "--benchmark", "newsmtsc", "--data", str(data), "--json"]
+    assert main([*argv, "--model", str(models / "sentiment_en.npz")]) == 0
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(r["benchmark"], r["split"]) for r in records] == [
+        ("newsmtsc", "rw-test"),
+        ("newsmtsc", "mt-test"),
+    ]
+    assert records[0]["macro_f1"] == 1.0
+    assert records[0]["n"] == 108
+    assert {"f1_pn", "baseline_macro_f1", "baseline_f1_pn", "macro_f1_difference"} <= set(
+        records[0]
+    )
+
+
+def test_evaluate_benchmark_prints_the_model_beside_the_baseline(handmade_models, capsys):
+    data, models = handmade_models
+    capsys.readouterr()
+    argv = ["evaluate", "--benchmark", "rusentne", "--data", str(data)]
+    assert main([*argv, "--model", str(models / "sentiment_ru.npz")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("rusentne (ru): model ")
+    assert [line.split()[:2] for line in lines[2:4]] == [
+        ["validation_labeled", "model"],
+        ["validation_labeled", "baseline"],
+    ]
+    assert lines[4].split()[0] == "model-bl"
+
+
+def test_evaluate_benchmark_with_a_missing_column_names_it(handmade_models, tmp_path: Path, capsys):
+    data = write_datasets(tmp_path / "datasets")
+    write_rusentne(data / "rusentne2023" / "train.tsv", [], drop="label")
+    model = handmade_models[1] / "sentiment_ru.npz"
+    argv = ["evaluate", "--benchmark", "rusentne", "--data", str(data), "--model", str(model)]
+    assert main(argv) == 2
+    assert "train.tsv: no column 'label'" in capsys.readouterr().err
+
+
+def test_evaluate_benchmark_with_a_corrupt_model_says_what_to_run(tmp_path: Path, capsys):
+    data = write_datasets(tmp_path / "datasets")
+    model = tmp_path / "broken.npz"
+    model.write_bytes(b"not a model")
+    argv = ["evaluate", "--benchmark", "newsmtsc", "--data", str(data), "--model", str(model)]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "broken.npz: not a readable sentiment model file" in err
+    assert "narratives train --data DATASETS_DIR" in err
+
+
+def test_evaluate_options_of_the_benchmark_need_it(capsys):
+    assert main(["evaluate", "--corpus", str(SHIPPED_CORPUS), "--json"]) == 2
+    assert "go with --benchmark" in capsys.readouterr().err
+    assert main(["evaluate", "--benchmark", "newsmtsc"]) == 2
+    assert "--benchmark needs --data" in capsys.readouterr().err

@@ -1,0 +1,220 @@
+"""Features of a (sentence, target mention) pair for the linear sentiment model.
+
+A pair is cut into the words left of the mention, the mention and the words right of it
+(lower-cased, ``ё`` read as ``е``, Russian Snowball-stemmed, a negation's scope marked
+``NOT_``). Each *view* turns them into weighted features; :class:`FeatureVocabulary`
+turns the features of a view into an L2-normalised TF-IDF matrix.
+
+Views: ``sent`` word 1-2-grams of the sentence with the mention replaced by ``tgt``;
+``lr`` word 1-2-grams of the left and right context, tagged by side; ``win`` the words
+within ``window`` tokens of the mention, weighted by 1/√distance, with the bigrams through
+the mention and the exact positions ±1, ±2; ``mention`` the words of the mention and its
+length. Character n-grams of the masked sentence (``char``) and of ±``charwin_chars``
+characters around the mention (``charwin``) come from scikit-learn's ``TfidfVectorizer``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from functools import cache, lru_cache
+from itertools import pairwise
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+__all__ = [
+    "VIEWS",
+    "FeatureVocabulary",
+    "masked_text",
+    "split_pair",
+    "view_features",
+    "window_text",
+]
+
+VIEWS = ("sent", "lr", "win", "mention")
+"""The word-level views, in the order their blocks are stacked."""
+
+PLACEHOLDER = "tgt"
+"""The token that stands for the target mention."""
+
+_TOKEN = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]")
+_SCOPE_END = frozenset('.,;:!?()"«»—–')
+_NEGATORS = {
+    "en": frozenset(
+        {"not", "no", "never", "n't", "nothing", "nobody", "none", "neither", "nor", "without"}
+        | {"cannot", "hardly", "barely", "don't", "doesn't", "didn't", "isn't", "wasn't"}
+        | {"aren't", "weren't", "won't", "wouldn't", "can't", "couldn't", "shouldn't"}
+        | {"hasn't", "haven't", "hadn't"}
+    ),
+    "ru": frozenset(
+        {"не", "нет", "ни", "никогда", "ничего", "никто", "без", "нельзя", "отнюдь", "вовсе"}
+    ),
+}
+_SNOWBALL = {"en": "english", "ru": "russian"}
+
+Feature = tuple[str, float]
+
+
+def _words(text: str) -> list[str]:
+    return [t.lower().replace("ё", "е") for t in _TOKEN.findall(text)]
+
+
+@lru_cache(maxsize=1 << 18)
+def _stem(language: str, word: str) -> str:
+    # Short words are mostly function words whose stems would collide.
+    if len(word) <= 3:
+        return word
+    return str(_stemmer(language).stemWord(word))
+
+
+@cache
+def _stemmer(language: str) -> Any:
+    import snowballstemmer
+
+    return snowballstemmer.stemmer(_SNOWBALL[language])
+
+
+def _mark_negation(tokens: list[str], language: str) -> list[str]:
+    """Prefix ``NOT_`` to the words after a negator, up to the next punctuation."""
+    negators = _NEGATORS[language]
+    marked: list[str] = []
+    inside = False
+    for token in tokens:
+        if token in _SCOPE_END:
+            inside = False
+            marked.append(token)
+        elif token in negators or token.endswith("n't"):
+            inside = True
+            marked.append(token)
+        elif inside and token != PLACEHOLDER:
+            marked.append("NOT_" + token)
+        else:
+            marked.append(token)
+    return marked
+
+
+def split_pair(
+    sentence: str, start: int, end: int, *, language: str, stem: bool, negation: bool
+) -> tuple[list[str], list[str], list[str]]:
+    """The words left of ``sentence[start:end]``, of the mention itself, and right of it.
+
+    Context words are stemmed when ``stem`` (the mention's are not: its identity is a
+    feature) and marked ``NOT_`` inside a negation's scope when ``negation``.
+    """
+    left, right = _words(sentence[:start]), _words(sentence[end:])
+    if stem:
+        left = [_stem(language, w) for w in left]
+        right = [_stem(language, w) for w in right]
+    if negation:
+        marked = _mark_negation([*left, PLACEHOLDER, *right], language)
+        left, right = marked[: len(left)], marked[len(left) + 1 :]
+    return left, _words(sentence[start:end]), right
+
+
+def _ngrams(tokens: Sequence[str], longest: int, prefix: str = "") -> list[str]:
+    grams = [prefix + t for t in tokens]
+    for n in range(2, longest + 1):
+        grams += [prefix + " ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
+    return grams
+
+
+def view_features(
+    view: str, left: list[str], mention: list[str], right: list[str], *, window: int
+) -> list[Feature]:
+    """The weighted features of one view (see the module docstring) of a split pair."""
+    if view == "sent":
+        return [(f, 1.0) for f in _ngrams([*left, PLACEHOLDER, *right], 2)]
+    if view == "lr":
+        return [(f, 1.0) for f in _ngrams(left, 2, "L|") + _ngrams(right, 2, "R|")]
+    if view == "win":
+        near_left, near_right = left[-window:] if window else [], right[:window]
+        features: list[Feature] = []
+        for distance, word in enumerate(reversed(near_left), 1):
+            weight = 1.0 / math.sqrt(distance)
+            features += [("l|" + word, weight), ("*|" + word, weight)]
+        for distance, word in enumerate(near_right, 1):
+            weight = 1.0 / math.sqrt(distance)
+            features += [("r|" + word, weight), ("*|" + word, weight)]
+        around = [*near_left, PLACEHOLDER, *near_right]
+        features += [(f"b|{a} {b}", 1.0) for a, b in pairwise(around)]
+        features += [(f"p-{d}|{w}", 1.0) for d, w in enumerate(reversed(left[-2:]), 1)]
+        features += [(f"p{d}|{w}", 1.0) for d, w in enumerate(right[:2], 1)]
+        return features
+    if view == "mention":
+        return [("m|" + w, 1.0) for w in mention] + [(f"m|len{min(len(mention), 4)}", 1.0)]
+    raise ValueError(f"unknown view {view!r}; the views are {', '.join(VIEWS)}")
+
+
+def masked_text(sentence: str, start: int, end: int) -> str:
+    """The sentence with the mention replaced by the placeholder, lower-cased."""
+    return f"{sentence[:start]} {PLACEHOLDER} {sentence[end:]}".lower().replace("ё", "е")
+
+
+def window_text(sentence: str, start: int, end: int, chars: int) -> str:
+    """``chars`` characters either side of the mention, which is replaced by the placeholder."""
+    return masked_text(
+        sentence[max(0, start - chars) : end + chars],
+        min(start, chars),
+        min(start, chars) + end - start,
+    )
+
+
+class FeatureVocabulary:
+    """Vocabulary and idf of weighted features; sublinear tf, TF-IDF, L2-normalised rows.
+
+    The same transform as scikit-learn's ``TfidfVectorizer(sublinear_tf=True)`` with a
+    smoothed idf, for features that carry weights.
+
+    Parameters
+    ----------
+    terms
+        The features, in column order.
+    idf
+        Their inverse document frequencies, ``ln((1 + n) / (1 + df)) + 1``.
+    """
+
+    def __init__(self, terms: Sequence[str], idf: np.ndarray) -> None:
+        if len(terms) != len(idf):
+            raise ValueError(f"{len(terms)} terms but {len(idf)} idf values")
+        self.terms = list(terms)
+        self.idf = np.asarray(idf, dtype=np.float64)
+        self._index = {t: i for i, t in enumerate(self.terms)}
+
+    @classmethod
+    def fit(cls, documents: Sequence[Iterable[Feature]], *, min_df: int) -> FeatureVocabulary:
+        """The features found in at least ``min_df`` documents, sorted, with their idf."""
+        frequency: Counter[str] = Counter()
+        for document in documents:
+            frequency.update({f for f, _ in document})
+        terms = sorted(t for t, count in frequency.items() if count >= min_df)
+        n = len(documents)
+        idf = np.array([math.log((1 + n) / (1 + frequency[t])) + 1.0 for t in terms])
+        return cls(terms, idf)
+
+    def transform(self, documents: Sequence[Iterable[Feature]]) -> sp.csr_matrix:
+        """One L2-normalised row per document; unknown features are left out."""
+        rows: list[int] = []
+        columns: list[int] = []
+        values: list[float] = []
+        for row, document in enumerate(documents):
+            weights: dict[int, float] = {}
+            for feature, weight in document:
+                column = self._index.get(feature)
+                if column is not None:
+                    weights[column] = weights.get(column, 0.0) + weight
+            rows += [row] * len(weights)
+            columns += weights.keys()
+            values += weights.values()
+        data = np.asarray(values, dtype=np.float64)
+        data = np.where(data > 1, 1 + np.log(np.maximum(data, 1.0)), data)
+        matrix = sp.csr_matrix(
+            (data * self.idf[np.asarray(columns, dtype=np.int64)], (rows, columns)),
+            shape=(len(documents), len(self.terms)),
+        )
+        norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        return sp.csr_matrix(sp.diags(1.0 / norms) @ matrix)
