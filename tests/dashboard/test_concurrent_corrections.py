@@ -1,18 +1,24 @@
 """Two people correcting labels in the dashboard at the same moment keep every correction.
 
-Two Reader sessions, each driven from its own thread on one server process (as
-two browser tabs are), save corrections on different articles at once; every
-save goes through the corpus lock, so the overrides file ends with all of them.
+Two dashboard sessions, each in its own process (two analysts, each running the
+dashboard on a shared corpus folder), save corrections on different articles at
+once; every save goes through the corpus lock, so the overrides file ends with
+all of them. (Streamlit's AppTest cannot run two sessions in one process at
+once: each run installs and removes the one runtime.)
 """
 
 from __future__ import annotations
 
-import threading
+import multiprocessing as mp
+import os
+import time
 from pathlib import Path
 
+import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from analysis.corpus.articles import load_corpus
+from analysis.review import overrides
 from analysis.review.overrides import load_overrides
 from dashboard.tables import article_labels
 from tests.dashboard.conftest import APP, texts
@@ -25,7 +31,28 @@ SESSIONS = {
 TARGETS = ("russia", "us_west", "ukraine", "assad")
 
 
-def _save_all(app: AppTest, who: str, saved: list[str]) -> None:
+def _session(
+    corpus: str, cache: str, who: str, label: str, start: mp.Barrier, done: mp.Queue
+) -> None:
+    """Open the Reader on one article, wait for the other session, save four corrections."""
+    os.environ["NARRATIVES_CORPUS"] = corpus
+    os.environ["NARRATIVES_CACHE_DIR"] = cache
+    # Widen the moment between reading overrides.csv and writing it back, so that
+    # without the lock the two sessions' saves overlap and one of them is lost.
+    slow_load = overrides.load_overrides
+
+    def load_slowly(root: Path | str) -> pd.DataFrame:
+        frame = slow_load(root)
+        time.sleep(0.3)
+        return frame
+
+    overrides.load_overrides = load_slowly  # type: ignore[assignment]
+    app = AppTest.from_file(APP, default_timeout=120)
+    app.switch_page("views/reader.py")
+    app.query_params["rd_article"] = label
+    app.run()
+    start.wait(timeout=300)
+    saved = 0
     for target in TARGETS:
         app.selectbox(key="rd_fix_target").select(target)
         app.run()
@@ -34,34 +61,31 @@ def _save_all(app: AppTest, who: str, saved: list[str]) -> None:
         app.text_input(key="rd_fix_note").input(f"{who} on {target}")
         app.button(key="rd_fix_save").click()
         app.run()
-        saved.extend(s for s in texts(app, "success") if "is now 'neutral'" in s)
+        saved += sum("is now 'neutral'" in s for s in texts(app, "success"))
+    done.put((who, saved))
 
 
-def test_two_sessions_saving_at_once_keep_every_correction(corpus_copy: Path, monkeypatch):
-    monkeypatch.setenv("NARRATIVES_CORPUS", str(corpus_copy))
-    apps = {}
+def test_two_sessions_saving_at_once_keep_every_correction(corpus_copy: Path, tmp_path: Path):
     labels = article_labels(load_corpus(corpus_copy).articles)
-    for who, article_id in SESSIONS.items():
-        app = AppTest.from_file(APP, default_timeout=120)
-        app.switch_page("views/reader.py")
-        app.query_params["rd_article"] = labels[article_id]
-        app.run()
-        apps[who] = app
-    saved: dict[str, list[str]] = {who: [] for who in SESSIONS}
-    threads = [
-        threading.Thread(target=_save_all, args=(apps[who], who, saved[who])) for who in SESSIONS
+    context = mp.get_context("spawn")
+    start, done = context.Barrier(len(SESSIONS)), context.Queue()
+    sessions = [
+        context.Process(
+            target=_session,
+            args=(str(corpus_copy), str(tmp_path / who), who, labels[article_id], start, done),
+        )
+        for who, article_id in SESSIONS.items()
     ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert [len(saved[who]) for who in SESSIONS] == [len(TARGETS), len(TARGETS)]
+    for session in sessions:
+        session.start()
+    saved = dict(done.get(timeout=600) for _ in sessions)
+    for session in sessions:
+        session.join(timeout=60)
+        assert session.exitcode == 0
+    assert saved == {who: len(TARGETS) for who in SESSIONS}
     rows = load_overrides(corpus_copy).sort_values(["who", "target"])
-    assert rows[["article_id", "target", "who", "note"]].values.tolist() == sorted(
-        [
-            [SESSIONS[who], target, who, f"{who} on {target}"]
-            for who in SESSIONS
-            for target in TARGETS
-        ],
-        key=lambda row: (row[2], row[1]),
-    )
+    assert rows[["article_id", "target", "who", "note"]].values.tolist() == [
+        [SESSIONS[who], target, who, f"{who} on {target}"]
+        for who in sorted(SESSIONS)
+        for target in sorted(TARGETS)
+    ]
