@@ -108,6 +108,7 @@ class Meeting:
     participants: tuple[str, ...]
     subjects: tuple[str, ...]
     notes: str
+    aliases: tuple[str, ...] = ()
 
 
 def _read_mapping(path: Path) -> tuple[Mapping[str, Any], dict[str, Any], list[Problem]]:
@@ -274,6 +275,7 @@ class MeetingEntry(BaseModel):
     participants: tuple[str, ...] = ()
     subjects: tuple[str, ...] = ()
     notes: str = ""
+    aliases: tuple[str, ...] = ()
 
     @field_validator("title", "place", "notes", mode="before")
     @classmethod
@@ -284,7 +286,7 @@ class MeetingEntry(BaseModel):
             raise ValueError("must be a single text value")
         return str(value)
 
-    @field_validator("place_terms", "participants", "subjects", mode="before")
+    @field_validator("place_terms", "participants", "subjects", "aliases", mode="before")
     @classmethod
     def _texts(cls, value: object) -> tuple[str, ...]:
         if value is None:
@@ -345,6 +347,7 @@ def load_meetings(corpus_dir: Path) -> tuple[dict[str, Meeting], list[Problem]]:
             participants=entry.participants,
             subjects=entry.subjects,
             notes=entry.notes,
+            aliases=entry.aliases,
         )
     return meetings, problems
 
