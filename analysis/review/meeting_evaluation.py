@@ -236,7 +236,7 @@ def evaluate_meetings(
                 "expected": expected,
                 "got": keys[0] if keys else inference.value,
                 "why": inference.basis,
-                "targets_named": len({m.target for m in matcher.mentions(body)}),
+                "targets_named": len({m.target for m in matcher.mentions(body, language.strip())}),
             }
         )
     frame = pd.DataFrame(items, columns=list(ITEM_COLUMNS))
@@ -291,13 +291,13 @@ def render_meeting_evaluation_json(evaluation: MeetingEvaluation) -> str:
     ``url``, ``language``, ``expected``, ``got``, ``why``).
     """
     by_language = {
-        str(row.language): {
-            "articles": int(row.articles),
-            "correct": int(row.correct),
-            "accuracy": round(float(row.accuracy), 4),
-            "targets_named": int(row.targets_named),
+        str(row["language"]): {
+            "articles": int(row["articles"]),
+            "correct": int(row["correct"]),
+            "accuracy": round(float(row["accuracy"]), 4),
+            "targets_named": int(row["targets_named"]),
         }
-        for row in evaluation.by_language().itertuples(index=False)
+        for row in evaluation.by_language().to_dict("records")
     }
     confusion = {
         str(label): {str(k): int(v) for k, v in counts.items()}
