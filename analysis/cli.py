@@ -159,8 +159,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
 def _cmd_evaluate(args: argparse.Namespace) -> int:
     if args.meetings:
         return _evaluate_meetings(args)
-    if args.devset is not None or args.labels is not None:
-        print("narratives: --devset and --labels go with --meetings", file=sys.stderr)
+    if args.devset is not None or args.labels is not None or args.undated:
+        print("narratives: --devset, --labels and --undated go with --meetings", file=sys.stderr)
         return 2
     if args.benchmark is not None:
         return _evaluate_benchmark(args)
@@ -203,7 +203,9 @@ def _evaluate_meetings(args: argparse.Namespace) -> int:
         )
         return 2
     try:
-        result = evaluate_meetings(args.devset, corpus_dir=args.corpus, labels=args.labels)
+        result = evaluate_meetings(
+            args.devset, corpus_dir=args.corpus, labels=args.labels, undated=args.undated
+        )
     except ValueError as err:
         print(f"narratives: {err}", file=sys.stderr)
         return 2
@@ -385,6 +387,11 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         metavar="FILE",
         help="JSON Lines or CSV with url and meeting (default: the articles' meeting field)",
+    )
+    meetings.add_argument(
+        "--undated",
+        action="store_true",
+        help="ignore every article's date (measures names and content alone)",
     )
     evaluation.set_defaults(handler=_cmd_evaluate)
 

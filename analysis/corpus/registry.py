@@ -109,6 +109,9 @@ class Meeting:
     subjects: tuple[str, ...]
     notes: str
     aliases: tuple[str, ...] = ()
+    principals: tuple[str, ...] = ()
+    counterparts: tuple[str, ...] = ()
+    cues: tuple[str, ...] = ()
 
 
 def _read_mapping(path: Path) -> tuple[Mapping[str, Any], dict[str, Any], list[Problem]]:
@@ -261,8 +264,12 @@ def load_outlets(corpus_dir: Path) -> tuple[dict[str, Outlet], list[Problem]]:
 class MeetingEntry(BaseModel):
     """The schema of one entry of ``meetings.yaml`` (unknown fields are ignored, as they were).
 
-    ``end`` is ``start`` when not given. Dates are read once, here: an unquoted
-    ``2015-05-12`` by YAML's rules, a quoted one as an ISO date.
+    ``principals`` and ``counterparts`` are name ids of the targets file
+    (``kerry``, ``putin``, ``lavrov``); ``place_terms`` and ``cues`` are
+    words and phrases in any language that point to the meeting (see
+    :mod:`analysis.ingest.meetings`).
+    ``end`` is ``start`` when not given. Dates are read once, here: an
+    unquoted ``2015-05-12`` by YAML's rules, a quoted one as an ISO date.
     """
 
     model_config = ConfigDict(frozen=True, extra="ignore")
@@ -276,6 +283,9 @@ class MeetingEntry(BaseModel):
     subjects: tuple[str, ...] = ()
     notes: str = ""
     aliases: tuple[str, ...] = ()
+    principals: tuple[str, ...] = ()
+    counterparts: tuple[str, ...] = ()
+    cues: tuple[str, ...] = ()
 
     @field_validator("title", "place", "notes", mode="before")
     @classmethod
@@ -286,7 +296,16 @@ class MeetingEntry(BaseModel):
             raise ValueError("must be a single text value")
         return str(value)
 
-    @field_validator("place_terms", "participants", "subjects", "aliases", mode="before")
+    @field_validator(
+        "place_terms",
+        "participants",
+        "subjects",
+        "aliases",
+        "principals",
+        "counterparts",
+        "cues",
+        mode="before",
+    )
     @classmethod
     def _texts(cls, value: object) -> tuple[str, ...]:
         if value is None:
@@ -348,6 +367,9 @@ def load_meetings(corpus_dir: Path) -> tuple[dict[str, Meeting], list[Problem]]:
             subjects=entry.subjects,
             notes=entry.notes,
             aliases=entry.aliases,
+            principals=entry.principals,
+            counterparts=entry.counterparts,
+            cues=entry.cues,
         )
     return meetings, problems
 

@@ -30,6 +30,7 @@ import pandas as pd
 from analysis.corpus.registry import Meeting, load_meetings
 from analysis.corpus.types import PublishedDate
 from analysis.ingest.inference import infer_language, infer_meetings, parse_published
+from analysis.ingest.meetings import MeetingProfiles
 from analysis.labels.targets import TargetMatcher, load_targets
 
 __all__ = [
@@ -66,6 +67,7 @@ class MeetingEvaluation:
     items: pd.DataFrame
     without_text: int
     meetings: tuple[str, ...]
+    undated: bool = False
 
     @property
     def accuracy(self) -> float:
@@ -173,6 +175,7 @@ def evaluate_meetings(
     *,
     corpus_dir: Path | str,
     labels: Path | str | None = None,
+    undated: bool = False,
 ) -> MeetingEvaluation:
     """Assign meetings to the articles of ``devset`` and compare them with their labels.
 
@@ -188,6 +191,9 @@ def evaluate_meetings(
     labels : path-like, optional
         JSON Lines or CSV with ``url`` and ``meeting`` for every article of
         ``devset``; by default the ``meeting`` field of ``devset``'s rows.
+    undated : bool, default False
+        Assign as if no article had a date, to measure the assignment by
+        names and content alone.
 
     Raises
     ------
@@ -200,6 +206,7 @@ def evaluate_meetings(
     ordered = tuple(m.key for m in sorted(meetings.values(), key=lambda m: (m.start, m.key)))
     given = _read_labels(Path(labels)) if labels is not None else None
     matcher = TargetMatcher(*load_targets())
+    profiles = MeetingProfiles(meetings, matcher)
     items: list[dict[str, object]] = []
     without_text = 0
     for number, row in _read_jsonl(devset_path):
@@ -215,9 +222,13 @@ def evaluate_meetings(
         language = row.get("language")
         if not isinstance(language, str) or not language.strip():
             language = infer_language(text)[0]
-        published = _published(row.get("published"), where)
+        published = (
+            PublishedDate(None, "unknown") if undated else _published(row.get("published"), where)
+        )
         body = f"{title}\n\n{text}" if title else text
-        keys, inference = infer_meetings(body, published, meetings)
+        keys, inference = infer_meetings(
+            body, published, meetings, language=language.strip(), profiles=profiles
+        )
         if given is not None:
             if url.strip() not in given:
                 raise ValueError(f"{where}: {url!r} has no label in {labels}")
@@ -240,7 +251,7 @@ def evaluate_meetings(
             }
         )
     frame = pd.DataFrame(items, columns=list(ITEM_COLUMNS))
-    return MeetingEvaluation(frame, without_text, ordered)
+    return MeetingEvaluation(frame, without_text, ordered, undated)
 
 
 def render_meeting_evaluation(evaluation: MeetingEvaluation) -> str:
@@ -254,7 +265,8 @@ def render_meeting_evaluation(evaluation: MeetingEvaluation) -> str:
     correct = int((items["expected"] == items["got"]).sum())
     lines = [
         f"Meeting assignment on {len(items)} articles "
-        f"({evaluation.without_text} rows without text left out)",
+        f"({evaluation.without_text} rows without text left out)"
+        + (", every date ignored" if evaluation.undated else ""),
         f"accuracy {evaluation.accuracy:.3f} ({correct}/{len(items)})",
         "",
         f"  {'language':<8} {'articles':>8} {'accuracy':>8} {'target named':>12}",
@@ -287,7 +299,7 @@ def render_meeting_evaluation_json(evaluation: MeetingEvaluation) -> str:
 
     Keys: ``articles``, ``without_text``, ``accuracy``, ``by_language``
     (language to ``articles``, ``correct``, ``accuracy``, ``targets_named``),
-    ``confusion`` (label to assignment to count) and ``misses`` (``line``,
+    ``undated``, ``confusion`` (label to assignment to count) and ``misses`` (``line``,
     ``url``, ``language``, ``expected``, ``got``, ``why``).
     """
     by_language = {
@@ -310,6 +322,7 @@ def render_meeting_evaluation_json(evaluation: MeetingEvaluation) -> str:
     record = {
         "articles": len(evaluation.items),
         "without_text": evaluation.without_text,
+        "undated": evaluation.undated,
         "accuracy": round(evaluation.accuracy, 4),
         "by_language": by_language,
         "confusion": confusion,
