@@ -157,11 +157,17 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
+    if args.meetings:
+        return _evaluate_meetings(args)
+    if args.devset is not None or args.labels is not None or args.undated:
+        print("narratives: --devset, --labels and --undated go with --meetings", file=sys.stderr)
+        return 2
     if args.benchmark is not None:
         return _evaluate_benchmark(args)
     if args.data is not None or args.json or args.model is not None:
         print(
-            "narratives: --data, --model and --json go with --benchmark newsmtsc|rusentne",
+            "narratives: --data, --model and --json go with --benchmark newsmtsc|rusentne "
+            "(--json also with --meetings)",
             file=sys.stderr,
         )
         return 2
@@ -177,6 +183,35 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     if result.overrides_problem is not None:
         _warn_overrides(result.overrides_problem, Path(args.corpus))
     print(render_evaluation(result))
+    return 0
+
+
+def _evaluate_meetings(args: argparse.Namespace) -> int:
+    from analysis.review.meeting_evaluation import (
+        evaluate_meetings,
+        render_meeting_evaluation,
+        render_meeting_evaluation_json,
+    )
+
+    if args.devset is None:
+        print("narratives: --meetings needs --devset ARTICLES.jsonl", file=sys.stderr)
+        return 2
+    if args.benchmark is not None or args.data is not None or args.model is not None:
+        print(
+            "narratives: --meetings does not go with --benchmark, --data or --model",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        result = evaluate_meetings(
+            args.devset, corpus_dir=args.corpus, labels=args.labels, undated=args.undated
+        )
+    except ValueError as err:
+        print(f"narratives: {err}", file=sys.stderr)
+        return 2
+    print(
+        render_meeting_evaluation_json(result) if args.json else render_meeting_evaluation(result)
+    )
     return 0
 
 
@@ -329,7 +364,35 @@ def _parser() -> argparse.ArgumentParser:
     benchmark.add_argument(
         "--model", type=Path, help="model file to score (default: the committed one)"
     )
-    benchmark.add_argument("--json", action="store_true", help="one JSON object per test split")
+    benchmark.add_argument(
+        "--json",
+        action="store_true",
+        help="one JSON object per test split (with --meetings: one object for the whole set)",
+    )
+    meetings = evaluation.add_argument_group(
+        "meeting assignment",
+        "With --meetings, assign a meeting of the corpus's meetings.yaml to every article of "
+        "a labelled JSON Lines file, as import would and without reading the labels, and "
+        "print accuracy, per-language accuracy, label against assignment, and each miss.",
+    )
+    meetings.add_argument("--meetings", action="store_true", help="score meeting assignment")
+    meetings.add_argument(
+        "--devset",
+        type=Path,
+        metavar="ARTICLES.jsonl",
+        help="articles: url, text, and title, language, published where known",
+    )
+    meetings.add_argument(
+        "--labels",
+        type=Path,
+        metavar="FILE",
+        help="JSON Lines or CSV with url and meeting (default: the articles' meeting field)",
+    )
+    meetings.add_argument(
+        "--undated",
+        action="store_true",
+        help="ignore every article's date (measures names and content alone)",
+    )
     evaluation.set_defaults(handler=_cmd_evaluate)
 
     train = commands.add_parser(

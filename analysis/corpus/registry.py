@@ -108,6 +108,10 @@ class Meeting:
     participants: tuple[str, ...]
     subjects: tuple[str, ...]
     notes: str
+    aliases: tuple[str, ...] = ()
+    principals: tuple[str, ...] = ()
+    counterparts: tuple[str, ...] = ()
+    cues: tuple[str, ...] = ()
 
 
 def _read_mapping(path: Path) -> tuple[Mapping[str, Any], dict[str, Any], list[Problem]]:
@@ -260,8 +264,12 @@ def load_outlets(corpus_dir: Path) -> tuple[dict[str, Outlet], list[Problem]]:
 class MeetingEntry(BaseModel):
     """The schema of one entry of ``meetings.yaml`` (unknown fields are ignored, as they were).
 
-    ``end`` is ``start`` when not given. Dates are read once, here: an unquoted
-    ``2015-05-12`` by YAML's rules, a quoted one as an ISO date.
+    ``principals`` and ``counterparts`` are name ids of the targets file
+    (``kerry``, ``putin``, ``lavrov``); ``place_terms`` and ``cues`` are
+    words and phrases in any language that point to the meeting (see
+    :mod:`analysis.ingest.meetings`).
+    ``end`` is ``start`` when not given. Dates are read once, here: an
+    unquoted ``2015-05-12`` by YAML's rules, a quoted one as an ISO date.
     """
 
     model_config = ConfigDict(frozen=True, extra="ignore")
@@ -274,6 +282,10 @@ class MeetingEntry(BaseModel):
     participants: tuple[str, ...] = ()
     subjects: tuple[str, ...] = ()
     notes: str = ""
+    aliases: tuple[str, ...] = ()
+    principals: tuple[str, ...] = ()
+    counterparts: tuple[str, ...] = ()
+    cues: tuple[str, ...] = ()
 
     @field_validator("title", "place", "notes", mode="before")
     @classmethod
@@ -284,7 +296,16 @@ class MeetingEntry(BaseModel):
             raise ValueError("must be a single text value")
         return str(value)
 
-    @field_validator("place_terms", "participants", "subjects", mode="before")
+    @field_validator(
+        "place_terms",
+        "participants",
+        "subjects",
+        "aliases",
+        "principals",
+        "counterparts",
+        "cues",
+        mode="before",
+    )
     @classmethod
     def _texts(cls, value: object) -> tuple[str, ...]:
         if value is None:
@@ -345,6 +366,10 @@ def load_meetings(corpus_dir: Path) -> tuple[dict[str, Meeting], list[Problem]]:
             participants=entry.participants,
             subjects=entry.subjects,
             notes=entry.notes,
+            aliases=entry.aliases,
+            principals=entry.principals,
+            counterparts=entry.counterparts,
+            cues=entry.cues,
         )
     return meetings, problems
 

@@ -5,26 +5,7 @@ saying how it was found, so an analyst can check it; metadata given by the
 caller is never inferred, and the article file's header, once written, is what
 counts (``inferred`` only records the original guess).
 
-Meeting rules
--------------
-An article covers a meeting of the catalogue when it names both Kerry and Putin
-(Latin or Cyrillic spelling) and
-
-* it is dated (to the day or month) within the meeting's *window* only: from
-  :data:`DAYS_BEFORE` days before the meeting's start (previews) to
-  :data:`DAYS_AFTER` days after its end (analysis and commentary; the seeds
-  were published 0 to 7 days after their meeting);
-* or, when the date fits several windows, is only known to the year or is
-  not known at all, the meetings whose window fits are narrowed down by the
-  catalogue's ``place_terms`` that name only one of them ("Sochi", not "Moscow", which
-  four meetings share and texts use for the Russian government), then, among
-  the meetings whose place the text names, by the catalogue's ``subjects``
-  that belong to only one of them ("Geneva II", "al-Nusra"). When that leaves
-  several meetings the article is left without a meeting and the inference
-  says ``undetermined``, for the analyst to decide.
-
-An article that does not name both, or is dated outside every window, covers
-none (a Kerry–Lavrov meeting in Geneva, a Blinken–Lavrov meeting in 2022).
+Meetings are assigned by :mod:`analysis.ingest.meetings` (imported here).
 """
 
 from __future__ import annotations
@@ -32,12 +13,13 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from functools import cache
 from urllib.parse import urlsplit
 
-from analysis.corpus.registry import Meeting, Outlet
+from analysis.corpus.registry import Outlet
 from analysis.corpus.types import Inference, PublishedDate
+from analysis.ingest.meetings import DAYS_AFTER, DAYS_BEFORE, infer_meetings
 
 __all__ = [
     "DAYS_AFTER",
@@ -50,10 +32,6 @@ __all__ = [
     "parse_published",
 ]
 
-#: A meeting's window opens this many days before its start ...
-DAYS_BEFORE = 2
-#: ... and closes this many days after its end.
-DAYS_AFTER = 21
 #: Language identification on fewer characters than this is reported as low confidence.
 SHORT_TEXT_CHARACTERS = 200
 
@@ -87,9 +65,6 @@ _WORDY_DATES = (
     re.compile(rf"^{_MONTH},?\s+{_YEAR}$"),
 )
 _SLASHED = re.compile(r"^(?P<year>\d{4})[/.](?P<month>\d{1,2})[/.](?P<day>\d{1,2})$")
-
-_KERRY = re.compile(r"\bKerry\b|\bКерр[иі]\b", re.IGNORECASE)
-_PUTIN = re.compile(r"\bPutin|\bПутин|\bПутін", re.IGNORECASE)
 
 
 def parse_published(raw: str) -> PublishedDate:
@@ -215,102 +190,3 @@ def outlet_for_name(name: str, outlets: Mapping[str, Outlet]) -> str | None:
         ):
             return key
     return None
-
-
-def _mentions(term: str, text: str) -> bool:
-    return re.search(rf"\b{re.escape(term)}\b", text, re.IGNORECASE) is not None
-
-
-def _period(published: PublishedDate) -> tuple[dt.date, dt.date] | None:
-    start = published.value
-    if start is None:
-        return None
-    if published.precision == "day":
-        return start, start
-    if published.precision == "month":
-        following = dt.date(start.year + start.month // 12, start.month % 12 + 1, 1)
-        return start, following - dt.timedelta(days=1)
-    return start, dt.date(start.year, 12, 31)
-
-
-def _distinctive(
-    candidates: Sequence[Meeting], terms_of: Mapping[str, Sequence[str]], text: str
-) -> tuple[list[Meeting], list[str]]:
-    """Candidates named by a term that no other candidate has, and those terms."""
-    owners: dict[str, set[str]] = {}
-    for meeting in candidates:
-        for term in terms_of[meeting.key]:
-            owners.setdefault(term.casefold(), set()).add(meeting.key)
-    named: list[Meeting] = []
-    found: list[str] = []
-    for meeting in candidates:
-        unique = [t for t in terms_of[meeting.key] if owners[t.casefold()] == {meeting.key}]
-        hits = [t for t in unique if _mentions(t, text)]
-        if hits:
-            named.append(meeting)
-            found.extend(hits)
-    return named, found
-
-
-def infer_meetings(
-    text: str, published: PublishedDate, meetings: Mapping[str, Meeting]
-) -> tuple[tuple[str, ...], Inference]:
-    """The catalogue meetings an article covers, by the rules in this module's docstring.
-
-    Returns
-    -------
-    tuple of (tuple of str, Inference)
-        The meeting keys (empty for none or undetermined) and the basis. The
-        inference's value is the key, ``"none"`` or ``"undetermined"``.
-    """
-    names = [n for n, pattern in (("Kerry", _KERRY), ("Putin", _PUTIN)) if pattern.search(text)]
-    if len(names) < 2:
-        missing = " or ".join(n for n in ("Kerry", "Putin") if n not in names)
-        return (), Inference("meetings", "none", f"the text never names {missing}")
-    period = _period(published)
-    window = dt.timedelta(days=DAYS_BEFORE), dt.timedelta(days=DAYS_AFTER)
-    ordered = sorted(meetings.values(), key=lambda m: (m.start, m.key))
-    if period is None:
-        candidates = ordered
-        when = "undated"
-    else:
-        candidates = [
-            m
-            for m in ordered
-            if m.start - window[0] <= period[1] and period[0] <= m.end + window[1]
-        ]
-        when = f"dated {published}"
-    windows = f"{DAYS_BEFORE} days before to {DAYS_AFTER} days after a meeting"
-    if not candidates:
-        return (), Inference(
-            "meetings", "none", f"names Kerry and Putin; {when}, outside every window ({windows})"
-        )
-    if len(candidates) == 1 and published.precision in ("day", "month"):
-        only = candidates[0]
-        return (only.key,), Inference(
-            "meetings",
-            only.key,
-            f"names Kerry and Putin; {when}, within {only.key}'s window ({windows})",
-        )
-    named, found = _distinctive(candidates, {m.key: m.place_terms for m in candidates}, text)
-    kind = "place"
-    if len(named) != 1:
-        # Subjects are weaker cues (Iran or Ukraine come up everywhere), so they
-        # only choose among the meetings whose place the text names.
-        at_place = [m for m in candidates if any(_mentions(t, text) for t in m.place_terms)]
-        kind = "subject"
-        named, found = _distinctive(at_place, {m.key: m.subjects for m in at_place}, text)
-    if len(named) == 1:
-        return (named[0].key,), Inference(
-            "meetings",
-            named[0].key,
-            f"names Kerry and Putin; {when}; {kind} {', '.join(found)} "
-            f"in meetings.yaml names only {named[0].key}",
-        )
-    keys = ", ".join(m.key for m in candidates)
-    return (), Inference(
-        "meetings",
-        "undetermined",
-        f"names Kerry and Putin; {when}; no place or subject narrows it to one of "
-        f"{keys}: set meetings by hand",
-    )

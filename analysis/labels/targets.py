@@ -1,16 +1,19 @@
 """Stance targets and where a text names them.
 
 The targets and their aliases live in ``analysis/data/targets.yaml`` (documented
-there); an analyst can pass another file. :class:`TargetMatcher` compiles every
-alias of every target into one regular expression, so a text is scanned once,
-and resolves "he", "his" and "him" to the most recent person named.
+there); an analyst can pass another file. In English, :class:`TargetMatcher`
+compiles every alias of every target into one regular expression, so a text
+is scanned once, and resolves "he", "his" and "him" to the most recent person
+named. In every other language it finds the targets' ``names`` (Путина,
+Kremls, Poutine) with :class:`~analysis.text.names.NameIndex`, the machinery
+that also finds a meeting's participants.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import (
@@ -25,8 +28,10 @@ from pydantic import (
 
 from analysis import DATA_DIR
 from analysis.corpus.schema import read_yaml_mapping, record_error
+from analysis.text.names import NameHit, NameIndex
 
 __all__ = [
+    "ALIAS_LANGUAGE",
     "DEFAULT_TARGETS_FILE",
     "Mention",
     "Target",
@@ -34,6 +39,7 @@ __all__ = [
     "TargetMatcher",
     "TargetsFile",
     "load_targets",
+    "name_index",
 ]
 
 DEFAULT_TARGETS_FILE = DATA_DIR / "targets.yaml"
@@ -41,17 +47,25 @@ DEFAULT_TARGETS_FILE = DATA_DIR / "targets.yaml"
 _PRONOUN_REACH = 2
 _PRONOUN = re.compile(r"\b(?:he|his|him|himself|He|His|Him|Himself)\b")
 _TARGET_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_LANGUAGE = re.compile(r"^[a-z]{2,3}$")
+#: The language whose articles are matched with the English ``aliases``.
+ALIAS_LANGUAGE = "en"
 
 
 @dataclass(frozen=True)
 class Target:
-    """One stance target: its id, display name and the words that name it."""
+    """One stance target: its id, display name and the words that name it.
+
+    ``names`` maps an id of who or what names the target (``putin``) to its
+    names by language (``{"ru": ("Путин",), ...}``).
+    """
 
     id: str
     name: str
     aliases: tuple[str, ...]
     places: tuple[str, ...] = ()
     people: tuple[str, ...] = ()
+    names: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +110,7 @@ class TargetEntry(BaseModel):
     aliases: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
     people: tuple[str, ...] = ()
+    names: dict[str, dict[str, tuple[str, ...]]] = Field(default_factory=dict)
 
     @field_validator("name", mode="before")
     @classmethod
@@ -103,6 +118,34 @@ class TargetEntry(BaseModel):
         if not isinstance(name, str):
             raise ValueError("needs a 'name'")
         return name
+
+    @field_validator("names", mode="before")
+    @classmethod
+    def _names(cls, value: object) -> dict[str, dict[str, tuple[str, ...]]]:
+        if value is None:
+            return {}
+        if not isinstance(value, Mapping):
+            raise ValueError("names must map an id (putin) to names by language (ru: [Путин])")
+        checked: dict[str, dict[str, tuple[str, ...]]] = {}
+        for key, languages in value.items():
+            if not isinstance(key, str) or not _TARGET_ID.match(key):
+                raise ValueError(f"names: id {key!r} must be lower-case letters, digits and '_'")
+            if not isinstance(languages, Mapping) or not languages:
+                raise ValueError(f"names: {key!r} must map language codes to lists of names")
+            checked[key] = {}
+            for language, names in languages.items():
+                if not isinstance(language, str) or not _LANGUAGE.match(language):
+                    raise ValueError(
+                        f"names: {key!r}: {language!r} is not a language code such as ru"
+                    )
+                if not isinstance(names, list) or not all(
+                    isinstance(n, str) and n.strip() and re.search(r"[^\W_]", n) for n in names
+                ):
+                    raise ValueError(
+                        f"names: {key!r}: {language} must be a list of names with letters"
+                    )
+                checked[key][language] = tuple(n.strip() for n in names)
+        return checked
 
     _lists = field_validator("aliases", "places", "people", mode="before")(_texts)
 
@@ -164,11 +207,35 @@ def load_targets(path: Path | str | None = None) -> tuple[dict[str, Target], tup
             if owner.setdefault(alias, target_id) != target_id:
                 raise ValueError(f"{where}: alias {alias!r} already belongs to {owner[alias]!r}")
         targets[target_id] = Target(
-            target_id, checked.name, checked.aliases, checked.places, checked.people
+            target_id, checked.name, checked.aliases, checked.places, checked.people, checked.names
         )
     if not targets:
         raise ValueError(f"{file}: 'targets' is empty")
+    try:
+        name_index(targets)
+    except ValueError as err:
+        raise ValueError(f"{file}: {err}") from None
     return targets, prepositions
+
+
+def name_index(targets: Mapping[str, Target]) -> NameIndex:
+    """A :class:`~analysis.text.names.NameIndex` of the targets' ``names``, keyed by name id.
+
+    Raises
+    ------
+    ValueError
+        If two targets use the same name id.
+    """
+    owner: dict[str, str] = {}
+    names: dict[str, tuple[str, ...]] = {}
+    for target in targets.values():
+        for key, by_language in target.names.items():
+            if owner.setdefault(key, target.id) != target.id:
+                raise ValueError(
+                    f"target {target.id!r}: name id {key!r} already belongs to {owner[key]!r}"
+                )
+            names[key] = tuple(dict.fromkeys(n for group in by_language.values() for n in group))
+    return NameIndex(names)
 
 
 def _alternation(words: Sequence[str]) -> str:
@@ -182,11 +249,14 @@ def _alias_pattern(words: Sequence[str]) -> str:
 
 
 class TargetMatcher:
-    """Find target mentions in text with one compiled expression.
+    """Find target mentions in text.
 
-    Aliases match as whole words, case-sensitively, with an optional ``'s``.
-    A place alias right after a place preposition (``in Moscow``) is not a
-    mention.
+    In English (the default), aliases match as whole words, case-sensitively,
+    with an optional ``'s``, through one compiled expression. A place alias
+    right after a place preposition (``in Moscow``) is not a mention. In any
+    other language the targets' ``names`` match in their inflected forms
+    (:mod:`analysis.text.names`); a place counts wherever it is named, and
+    pronouns are not resolved.
 
     Parameters
     ----------
@@ -215,9 +285,34 @@ class TargetMatcher:
             if place_prepositions
             else None
         )
+        self.names = name_index(self.targets)
+        self._name_owner = {
+            key: target.id for target in self.targets.values() for key in target.names
+        }
 
-    def mentions(self, text: str) -> list[Mention]:
-        """Return every alias mention in ``text``, in order (no pronouns)."""
+    def named(self, text: str, language: str | None) -> list[NameHit]:
+        """Every target name (``names`` of the lexicon) in ``text``, read as ``language``.
+
+        Each hit's ``key`` is a name id such as ``putin``; :meth:`target_of`
+        gives its target.
+        """
+        return self.names.find(text, language)
+
+    def target_of(self, name_id: str) -> str:
+        """The target a name id belongs to."""
+        return self._name_owner[name_id]
+
+    def mentions(self, text: str, language: str = ALIAS_LANGUAGE) -> list[Mention]:
+        """Return every target mention in ``text``, in order (no pronouns).
+
+        ``language`` (ISO 639-1) chooses the English aliases (``en``) or the
+        inflected names of every other language.
+        """
+        if language != ALIAS_LANGUAGE:
+            return [
+                Mention(hit.start, hit.end, self._name_owner[hit.key], hit.name)
+                for hit in self.names.find(text, language)
+            ]
         found: list[Mention] = []
         for match in self._pattern.finditer(text):
             alias = match.group(1)
@@ -233,7 +328,7 @@ class TargetMatcher:
         return found
 
     def mentions_by_sentence(
-        self, text: str, bounds: Sequence[tuple[int, int]]
+        self, text: str, bounds: Sequence[tuple[int, int]], language: str = ALIAS_LANGUAGE
     ) -> list[list[Mention]]:
         """Mentions of each sentence, with pronouns resolved.
 
@@ -243,15 +338,22 @@ class TargetMatcher:
             The whole text; sentence ``i`` is ``text[bounds[i][0]:bounds[i][1]]``.
         bounds : sequence of (int, int)
             Sentence spans, in order and not overlapping.
+        language : str, default "en"
+            As for :meth:`mentions`.
 
         Returns
         -------
         list of list of Mention
-            For each sentence, its mentions in order. ``he``, ``his``, ``him``
-            and ``himself`` become a mention of the person named most recently
-            before them, in the same sentence or in the two sentences before.
+            For each sentence, its mentions in order. In English, ``he``,
+            ``his``, ``him`` and ``himself`` become a mention of the person
+            named most recently before them, in the same sentence or in the
+            two sentences before.
         """
-        direct = self.mentions(text)
+        direct = self.mentions(text, language)
+        if language != ALIAS_LANGUAGE:
+            return [
+                [m for m in direct if start <= m.start and m.end <= end] for start, end in bounds
+            ]
         result: list[list[Mention]] = [[] for _ in bounds]
         position = 0
         last_person: tuple[int, Mention] | None = None

@@ -349,14 +349,15 @@ CASES: list[BadInput] = [
     _registry(
         "place terms as a number",
         "meetings.yaml",
-        _MEETINGS.replace("place_terms: [Sochi, Bocharov Ruchey]", "place_terms: 7"),
+        _MEETINGS.replace("place_terms: [Sochi, Bocharov Ruchey,", "place_terms: 7\n  x: ["),
         "place_terms: must be a text or a list",
     ),
     _registry(
         "participants as a mapping",
         "meetings.yaml",
         _MEETINGS.replace(
-            "participants: [John Kerry, Vladimir Putin, Sergey Lavrov]\n  subjects: [Ukraine",
+            "participants: [John Kerry, Vladimir Putin, Sergey Lavrov]\n  principals: [kerry, "
+            "putin]\n  counterparts: [lavrov]\n  subjects: [Ukraine",
             "participants: {a: b}\n  subjects: [Ukraine",
         ),
         "participants: must be a text or a list",

@@ -221,3 +221,94 @@ def test_evaluate_options_of_the_benchmark_need_it(capsys):
     assert "go with --benchmark" in capsys.readouterr().err
     assert main(["evaluate", "--benchmark", "newsmtsc"]) == 2
     assert "--benchmark needs --data" in capsys.readouterr().err
+
+
+def _write_tiny_devset(folder: Path) -> tuple[Path, Path]:
+    rows = [
+        {
+            "url": "https://example.org/sochi",
+            "language": "ru",
+            "published": "2015-05-12",
+            "title": "Керри у Путина",
+            "text": "Госсекретарь Керри прилетел в Сочи к Путину.",
+        },
+        {
+            "url": "https://example.org/geneva",
+            "language": "en",
+            "published": "2016-09-10",
+            "title": "Kerry and Lavrov agree",
+            "text": "Kerry and Lavrov agreed on a plan in Geneva.",
+        },
+        {
+            "url": "https://example.org/moscow",
+            "language": "fr",
+            "published": "2016-07",
+            "title": None,
+            "text": "Poutine a reçu Kerry au Kremlin pour parler d'al-Nosra.",
+        },
+        {"url": "https://example.org/gone", "language": "en", "published": "2016", "text": None},
+        {
+            "url": "https://example.org/undated",
+            "language": "de",
+            "text": "Putin empfing Kerry im Kreml.",
+        },
+    ]
+    articles = folder / "articles.jsonl"
+    articles.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
+    )
+    labels = folder / "labels.jsonl"
+    meetings = ["M2", "NONE", "M5", "M1", "M4"]
+    labels.write_text(
+        "".join(
+            json.dumps({"url": r["url"], "meeting": m}) + "\n"
+            for r, m in zip(rows, meetings, strict=True)
+        ),
+        encoding="utf-8",
+    )
+    return articles, labels
+
+
+def test_evaluate_meetings_prints_accuracy_languages_confusion_and_misses(tmp_path: Path, capsys):
+    articles, labels = _write_tiny_devset(tmp_path)
+    argv = ["evaluate", "--corpus", str(SHIPPED_CORPUS), "--meetings", "--devset", str(articles)]
+    assert main([*argv, "--labels", str(labels), "--json"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert record["articles"] == 4
+    assert record["without_text"] == 1
+    assert record["accuracy"] == 0.75
+    assert record["by_language"] == {
+        "de": {"articles": 1, "correct": 0, "accuracy": 0.0, "targets_named": 1},
+        "en": {"articles": 1, "correct": 1, "accuracy": 1.0, "targets_named": 1},
+        "fr": {"articles": 1, "correct": 1, "accuracy": 1.0, "targets_named": 1},
+        "ru": {"articles": 1, "correct": 1, "accuracy": 1.0, "targets_named": 1},
+    }
+    assert record["confusion"]["2016-03-moscow"]["undetermined"] == 1
+    assert record["confusion"]["none"]["none"] == 1
+    assert record["confusion"]["2015-05-sochi"]["2015-05-sochi"] == 1
+    assert record["misses"] == [
+        {
+            "line": 5,
+            "url": "https://example.org/undated",
+            "language": "de",
+            "expected": "2016-03-moscow",
+            "got": "undetermined",
+            "why": "names kerry and putin; undated; 2013-05-moscow and 2015-12-moscow are "
+            "close: similarity 0.81 (Kreml) against 0.81 (Kreml): set meetings by hand",
+        }
+    ]
+    assert main([*argv, "--labels", str(labels)]) == 0
+    lines = capsys.readouterr().out.rstrip("\n").splitlines()
+    assert lines[:2] == [
+        "Meeting assignment on 4 articles (1 rows without text left out)",
+        "accuracy 0.750 (3/4)",
+    ]
+    assert lines[-1].startswith("  line 5 [de] expected 2016-03-moscow, got undetermined: ")
+
+
+def test_evaluate_meetings_refuses_an_unknown_label(tmp_path: Path, capsys):
+    articles, labels = _write_tiny_devset(tmp_path)
+    labels.write_text(labels.read_text(encoding="utf-8").replace('"M2"', '"M9"'), encoding="utf-8")
+    argv = ["evaluate", "--corpus", str(SHIPPED_CORPUS), "--meetings", "--devset", str(articles)]
+    assert main([*argv, "--labels", str(labels)]) == 2
+    assert "line 1: meeting 'M9' is neither a key of meetings.yaml" in capsys.readouterr().err

@@ -167,8 +167,9 @@ def test_plain_markdown_takes_its_title_from_the_heading(registry_corpus):
     )
     (added,) = report.added
     assert added.title == "Deadlock in Moscow"
-    assert added.meetings == ()
-    assert added.inferred[-1].value == "undetermined"
+    # Undated, but "military coordination" is a cue of the July 2016 talks alone.
+    assert added.meetings == ("2016-07-moscow",)
+    assert added.inferred[-1].value == "2016-07-moscow"
 
 
 def test_exact_duplicates_are_skipped_with_the_id_of_the_original(registry_corpus):
