@@ -71,6 +71,7 @@ timeline = layout.chart(
     what="dated articles",
     selection=selection,
     key="ov_timeline",
+    link_fields=1,
     alt="Publication date of each article by outlet, with the meeting dates as dotted lines",
 )
 if undated:

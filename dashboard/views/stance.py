@@ -14,7 +14,7 @@ from analysis.labels.sources import group_sources
 from analysis.labels.stance import MIN_GROUP_ARTICLES, stance_by_group
 from analysis.labels.summaries import most_quoted, outcome_counts
 from analysis.review.hand_labels import OUTCOME_LABELS, STANCE_LABELS
-from dashboard import colours, figures, layout, tables
+from dashboard import colours, figures, layout, links, tables
 from dashboard import results as selected
 from dashboard.widgets import evidence_drill
 
@@ -74,21 +74,20 @@ def outlet_matrix(
 
 
 # Only the open tab is computed: each one groups every selected article.
-tabs = st.tabs(
+tabs = links.tab(
     ["Stance", "Outcome framing", "Frames", "Agenda", "Sources", "Stance over time"],
     key="sf_tab",
-    on_change="rerun",
-    bind="query-params",
 )
 
 targets = tables.target_names(results.stance)
 with tabs[0]:
     if tabs[0].open:
-        target = st.selectbox(
-            "Toward", list(targets), format_func=targets.__getitem__, key="sf_target",
-            bind="query-params",
+        target = str(
+            links.choice(
+                st.selectbox, "Toward", list(targets), format_func=targets.__getitem__,
+                key="sf_target", what="stance target",
+            )
         )  # fmt: skip
-        assert target is not None
         groups = tables.stance_shares(
             stance_by_group(results.stance, articles, by="outlet"), target, names
         )
@@ -241,9 +240,9 @@ with tabs[4]:
 
 with tabs[5]:
     if tabs[5].open:
-        time_target = st.selectbox(
-            "Toward", list(targets), format_func=targets.__getitem__, key="sf_time_target",
-            bind="query-params",
+        time_target = links.choice(
+            st.selectbox, "Toward", list(targets), format_func=targets.__getitem__,
+            key="sf_time_target", what="stance target",
         )  # fmt: skip
         over_time = tables.stance_over_time(results.stance, articles, str(time_target))
         if over_time.empty:
@@ -268,6 +267,7 @@ with tabs[5]:
                 what=f"stance toward {time_target} over time",
                 selection=selection,
                 key="sf_time",
+                link_fields=1,
                 alt="Stance score of each article over time, one line per outlet",
             )  # fmt: skip
 

@@ -61,6 +61,8 @@ def dashboard_url(browser_corpus: Path, tmp_path_factory: pytest.TempPathFactory
     port = _free_port()
     env = {
         **os.environ,
+        # The dashboard of this checkout, not whichever one the environment has installed.
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
         "NARRATIVES_CORPUS": str(browser_corpus),
         "NARRATIVES_CACHE_DIR": str(tmp_path_factory.mktemp("browser-cache")),
     }
