@@ -11,7 +11,7 @@ import streamlit as st
 from analysis.corpus.articles import Corpus
 from analysis.corpus.selection import Selection
 from analysis.pipeline.prepare import PreparedCorpus
-from dashboard import links
+from dashboard import links, tables
 from dashboard.data import export_bundle, selected_articles
 
 __all__ = ["render_export", "render_filters", "show_filters_in_force"]
@@ -48,6 +48,7 @@ def render_filters(corpus: Corpus) -> Selection:
     articles = corpus.articles
     outlet_names = dict(zip(corpus.outlets["outlet"], corpus.outlets["name"], strict=True))
     meeting_titles = dict(zip(corpus.meetings["meeting"], corpus.meetings["title"], strict=True))
+    meeting_labels = tables.meeting_labels(corpus.meetings)
     with st.sidebar:
         st.header("Filters")
         outlets = _in_url(
@@ -69,7 +70,8 @@ def render_filters(corpus: Corpus) -> Selection:
         meetings = _in_url(
             "Meetings",
             [*corpus.meetings["meeting"], "none"],
-            help="'none' selects articles that cover no meeting of the catalogue.",
+            format_func=lambda key: meeting_labels.get(key, key),
+            help="'no meeting' selects articles that cover no meeting of the catalogue.",
             key="f_meeting",
             what="meeting",
             placeholder="All meetings",

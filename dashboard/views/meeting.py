@@ -264,6 +264,7 @@ else:
         figures.articles_timeline(
             mine,
             corpus.meetings[corpus.meetings["meeting"].isin(per["meeting"])],
+            labels=tables.meeting_labels(corpus.meetings),
             colours=page.colours,
             title=f"Its articles against the meetings (n = {len(mine)} articles)",
         ),
