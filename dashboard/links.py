@@ -22,6 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NoReturn, TypeVar
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 __all__ = [
     "LIST_SEPARATOR",
@@ -68,17 +69,30 @@ def _current() -> dict[str, list[str]]:
     return {key: st.query_params.get_all(key) for key in st.query_params}
 
 
+def _history_navigation() -> bool:
+    """Whether this run follows Back or Forward in the browser."""
+    ctx = get_script_run_ctx(suppress_warning=True)
+    return bool(getattr(ctx, "is_history_navigation", False))
+
+
 def begin_run(page_prefix: str) -> None:
     """Start a run of the page whose parameters start with ``page_prefix``.
 
-    The URL decides every choice when the session is new or when the URL is not
-    the one this session last wrote (a link opened, Back or Forward pressed).
+    The URL decides every choice when the session is new, after Back or
+    Forward, and when the URL is not the one this session last wrote (a link
+    opened in the session, a switch to the Reader). A click on another page in
+    the navigation brings no parameter along: the session's choices stay.
     """
     state = st.session_state
+    current = _current()
+    moved = state.get(_PAGE) not in (None, page_prefix)
+    bare = not any(key.startswith(PREFIXES) for key in current)
     state[_CHOSEN] = {}
     state[_NOTES] = []
     state[_PAGE] = page_prefix
-    state[_FROM_URL] = state.get(_WRITTEN) != _snapshot(_current())
+    state[_FROM_URL] = _history_navigation() or (
+        state.get(_WRITTEN) != _snapshot(current) and not (moved and bare)
+    )
 
 
 def _url_decides(key: str) -> bool:
