@@ -4,27 +4,33 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard import links
 from dashboard.data import CorpusUnavailableError, get_corpus, get_prepared
 from dashboard.filters import render_export, render_filters
 
 st.set_page_config(page_title="Narratives", page_icon=":material/compare:", layout="wide")
 
-pages = [
-    st.Page("views/overview.py", title="Overview", icon=":material/dashboard:", default=True),
-    st.Page("views/meeting.py", title="Meeting side by side", icon=":material/view_column:"),
-    st.Page("views/contrasts.py", title="Term contrasts", icon=":material/bar_chart:"),
-    st.Page("views/stance.py", title="Stance and framing", icon=":material/balance:"),
-    st.Page("views/reader.py", title="Reader", icon=":material/article:"),
-    st.Page("views/corpus.py", title="Corpus", icon=":material/library_books:"),
-]
-page = st.navigation(pages)
+#: Each page and the prefix of its choices in the URL (see :mod:`dashboard.links`).
+PAGES = [
+    (st.Page("views/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+     "ov_"),
+    (st.Page("views/meeting.py", title="Meeting side by side", icon=":material/view_column:"),
+     "mt_"),
+    (st.Page("views/contrasts.py", title="Term contrasts", icon=":material/bar_chart:"), "tc_"),
+    (st.Page("views/stance.py", title="Stance and framing", icon=":material/balance:"), "sf_"),
+    (st.Page("views/reader.py", title="Reader", icon=":material/article:"), "rd_"),
+    (st.Page("views/corpus.py", title="Corpus", icon=":material/library_books:"), "co_"),
+]  # fmt: skip
+page = st.navigation([page for page, _ in PAGES])
+links.begin_run(next(prefix for known, prefix in PAGES if known.title == page.title))
 try:
     corpus = get_corpus()
 except CorpusUnavailableError as err:
     st.error(str(err), icon=":material/error:")
-    st.stop()
+    links.stop()
 selection = render_filters(corpus)
 st.session_state["selection"] = selection
 if not corpus.articles.empty:
     render_export(corpus, selection, get_prepared)
 page.run()
+links.write_url()

@@ -14,6 +14,8 @@ from analysis.review.hand_labels import OUTCOME_LABELS
 
 __all__ = [
     "LABEL_BADGE_COLOURS",
+    "LABEL_COLOURS",
+    "LABEL_PATTERNS",
     "NEUTRAL_COLOUR",
     "OKABE_ITO",
     "OUTCOME_COLOURS",
@@ -22,7 +24,8 @@ __all__ = [
     "outlet_colours",
 ]
 
-#: Okabe & Ito (2008), colour-blind safe; black is left out so dark themes keep every outlet.
+#: Okabe & Ito (2008), colour-blind safe: the outlets' colours (and groups'). Black is left
+#: out so dark themes keep every outlet, grey so that it stays free for "no value".
 OKABE_ITO = (
     "#0072B2",
     "#E69F00",
@@ -31,10 +34,15 @@ OKABE_ITO = (
     "#56B4E9",
     "#D55E00",
     "#F0E442",
-    "#999999",
 )
 #: For "the other side" of a comparison and for cells without a value.
 NEUTRAL_COLOUR = "#8C8C8C"
+
+#: The labels' colours, from a hue no outlet has: dark purple and brown at the two ends
+#: (ColorBrewer's PuOr and BrBG ends, told apart by colour-blind readers through
+#: blue-yellow and lightness), their pale tints, and greys for "no side".
+_PURPLE, _BROWN, _LAVENDER, _TAN = "#5E3C99", "#8C510A", "#B2ABD2", "#DFC27D"
+_PALE_GREY = "#D9D9D9"
 
 
 def outlet_colours(outlets: pd.DataFrame) -> dict[str, str]:
@@ -42,7 +50,8 @@ def outlet_colours(outlets: pd.DataFrame) -> dict[str, str]:
 
     The registry order is the analyst's and does not change with the filters,
     so an outlet keeps its colour on every page and in every filtered view.
-    Past eight outlets the palette repeats.
+    Past seven outlets the palette repeats. No outlet colour is a label colour
+    (:data:`LABEL_COLOURS`).
     """
     colours: dict[str, str] = {}
     for index, (key, name) in enumerate(zip(outlets["outlet"], outlets["name"], strict=True)):
@@ -53,25 +62,33 @@ def outlet_colours(outlets: pd.DataFrame) -> dict[str, str]:
 
 
 def category_colours(categories: Sequence[str]) -> dict[str, str]:
-    """Okabe–Ito colours for a fixed list of categories (labels, groups), in that order."""
+    """Okabe–Ito colours for a fixed list of categories (outlet groups), in that order."""
     return {name: OKABE_ITO[index % len(OKABE_ITO)] for index, name in enumerate(categories)}
 
 
-#: Stance labels in charts: blue and orange stay apart for colour-blind readers.
+#: Stance labels in charts: purple for, brown against, greys for no side.
 STANCE_COLOURS = {
-    "favorable": OKABE_ITO[0],
-    "unfavorable": OKABE_ITO[5],
+    "favorable": _PURPLE,
+    "unfavorable": _BROWN,
     "neutral": NEUTRAL_COLOUR,
-    "not mentioned": "#D9D9D9",
-    "unsupported language": OKABE_ITO[3],
+    "not mentioned": _PALE_GREY,
+    "unsupported language": _PALE_GREY,
 }
-#: Outcome framing labels in charts.
-OUTCOME_COLOURS = category_colours(OUTCOME_LABELS)
-#: Streamlit badge colours per stance label, matching :data:`STANCE_COLOURS` in hue.
+#: Bar patterns that tell apart labels of the same colour.
+LABEL_PATTERNS = {"unsupported language": "/"}
+#: Outcome framing labels in charts: the West's gain in purple, Russia's in brown.
+OUTCOME_COLOURS = dict(
+    zip(OUTCOME_LABELS, (_BROWN, _PURPLE, _TAN, _LAVENDER, NEUTRAL_COLOUR), strict=True)
+)
+#: Every label colour (none of them is an outlet's).
+LABEL_COLOURS = frozenset({*STANCE_COLOURS.values(), *OUTCOME_COLOURS.values()})
+#: Streamlit badge colours per stance and outcome label, matching the charts in hue.
 LABEL_BADGE_COLOURS = {
-    "favorable": "blue",
+    "favorable": "violet",
     "unfavorable": "orange",
     "neutral": "gray",
     "not mentioned": "gray",
-    "unsupported language": "violet",
+    "unsupported language": "gray",
+    "Russia gained": "orange",
+    "US-West gained": "violet",
 }

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from analysis.corpus.types import list_text
+from analysis.corpus.types import list_items
 from dashboard.colours import NEUTRAL_COLOUR
 
 __all__ = [
@@ -89,7 +89,7 @@ def matrix_chart(
     x_title: str,
     y_title: str,
     value_title: str,
-    hover: Sequence[str] = (),
+    hover: Mapping[str, str] | None = None,
     customdata: Sequence[str] = (),
     x_order: Sequence[str] | None = None,
     y_order: Sequence[str] | None = None,
@@ -98,8 +98,8 @@ def matrix_chart(
     """A heatmap drawn as square markers, so that a click selects one cell.
 
     ``cells`` has one row per cell with the ``x`` and ``y`` categories and a
-    numeric ``value``; ``hover`` columns are shown on hover, ``customdata``
-    columns are returned by a selection. Empty cells (value 0 or missing) are
+    numeric ``value``; ``hover`` maps columns shown on hover to their names
+    there, ``customdata`` columns are returned by a selection. Empty cells (value 0 or missing) are
     drawn hollow so an omission is visible, not just pale.
     """
     x_order = list(x_order) if x_order is not None else sorted(cells[x].astype(str).unique())
@@ -107,10 +107,9 @@ def matrix_chart(
     values = pd.to_numeric(cells[value], errors="coerce").fillna(0.0)
     filled = values > 0
     top = float(values.max()) if len(values) and values.max() > 0 else 1.0
+    hover = dict(hover or {})
     hover_lines = [f"{y_title}: %{{y}}", f"{x_title}: %{{x}}", f"{value_title}: %{{text}}"]
-    hover_lines += [
-        f"{name}: %{{customdata[{len(customdata) + k}]}}" for k, name in enumerate(hover)
-    ]
+    hover_lines += _hover_lines(hover, after=len(customdata))
     data = np.column_stack(
         [_plain_column(cells[c]) for c in (*customdata, *hover)] or [np.empty((len(cells), 0))]
     )
@@ -178,6 +177,7 @@ def articles_timeline(
     articles: pd.DataFrame,
     meetings: pd.DataFrame,
     *,
+    labels: Mapping[str, str],
     colours: Mapping[str, str],
     title: str,
 ) -> go.Figure:
@@ -186,9 +186,16 @@ def articles_timeline(
     ``articles`` needs ``id``, ``title``, ``outlet_name``, ``published``,
     ``date_precision`` and ``meetings``; undated articles are left out (the
     caller says how many). ``meetings`` needs ``meeting``, ``title`` and
-    ``start``. A selection returns the article id as ``customdata[0]``.
+    ``start``; each meeting line is marked with its ``labels`` entry and an
+    article's meetings are named by their titles on hover. A selection returns
+    the article id as ``customdata[0]``.
     """
     dated = articles[articles["published"].notna()]
+    titles = dict(zip(meetings["meeting"], meetings["title"], strict=True))
+
+    def meeting_titles(keys: object) -> str:
+        return "; ".join(titles.get(key, key) for key in list_items(keys)) or "none"
+
     traces = []
     for name in dict.fromkeys(dated["outlet_name"]):
         rows = dated[dated["outlet_name"] == name]
@@ -202,7 +209,7 @@ def articles_timeline(
                 marker={"size": 12, "color": colours.get(str(name), NEUTRAL_COLOUR)},
                 customdata=np.column_stack(
                     [
-                        _plain_column(rows[c].map(list_text) if c == "meetings" else rows[c])
+                        _plain_column(rows[c].map(meeting_titles) if c == "meetings" else rows[c])
                         for c in ("id", "title", "date_precision", "meetings")
                     ]
                 ),
@@ -224,7 +231,7 @@ def articles_timeline(
                 "x": start,
                 "y": 1.0 - 0.3 * (index % 2),
                 "yref": "paper",
-                "text": str(key),
+                "text": _plain(labels.get(str(key), str(key))),
                 "showarrow": False,
                 "textangle": -90,
                 "xanchor": "right",
@@ -366,20 +373,24 @@ def share_bars(
     value_title: str,
     label_order: Sequence[str],
     colours: Mapping[str, str],
-    hover: Sequence[str] = (),
+    legend_title: str,
+    patterns: Mapping[str, str] | None = None,
+    hover: Mapping[str, str] | None = None,
     customdata: Sequence[str] = (),
     category_order: Sequence[str] | None = None,
 ) -> go.Figure:
     """Horizontal stacked bars: one bar per ``category``, one segment per ``label``.
 
-    A selection returns ``customdata`` columns (for example an outlet and a label).
+    Each label has its colour (and ``patterns`` shape) from ``colours`` and a
+    legend entry under ``legend_title``, even when it is the only one; ``hover``
+    maps columns shown on hover to their names there. A selection returns
+    ``customdata`` columns (for example an outlet and a label).
     """
     traces = []
+    hover = dict(hover or {})
     extra = [*customdata, *hover]
     hover_lines = [f"{category_title}: %{{y}}", f"{value_title}: %{{x}}"]
-    hover_lines += [
-        f"{name}: %{{customdata[{len(customdata) + k}]}}" for k, name in enumerate(hover)
-    ]
+    hover_lines += _hover_lines(hover, after=len(customdata))
     for name in label_order:
         rows = shares[shares[label] == name]
         if rows.empty:
@@ -391,7 +402,10 @@ def share_bars(
                 y=rows[category].astype(str),
                 orientation="h",
                 name=str(name),
-                marker={"color": colours.get(str(name), NEUTRAL_COLOUR)},
+                marker={
+                    "color": colours.get(str(name), NEUTRAL_COLOUR),
+                    "pattern": {"shape": (patterns or {}).get(str(name), "")},
+                },
                 **_series_hover(rows, name, extra, hover_lines),
             )
         )
@@ -403,8 +417,16 @@ def share_bars(
         height=max(300, 150 + 40 * shares[category].nunique()),
     )
     layout["barmode"] = "stack"
+    layout["showlegend"] = True
     layout["legend"].update(
-        {"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "traceorder": "normal"}
+        {
+            "title": {"text": f"{_plain(legend_title)}:"},
+            "orientation": "h",
+            "y": 1.0,
+            "yanchor": "bottom",
+            "x": 0,
+            "traceorder": "normal",
+        }
     )
     layout["margin"]["t"] = 100
     longest = shares.groupby(category)[value].sum().max() if len(shares) else 0
@@ -427,16 +449,18 @@ def values_over_time(
     x_title: str,
     y_title: str,
     colours: Mapping[str, str],
-    hover: Sequence[str] = (),
+    hover: Mapping[str, str] | None = None,
     customdata: Sequence[str] = (),
 ) -> go.Figure:
-    """One line with markers per ``series`` (an outlet) over time; points carry ``customdata``."""
+    """One line with markers per ``series`` (an outlet) over time; points carry ``customdata``.
+
+    ``hover`` maps columns shown on hover to their names there.
+    """
     traces = []
+    hover = dict(hover or {})
     extra = [*customdata, *hover]
     hover_lines = [f"{x_title}: %{{x|%Y-%m-%d}}", f"{y_title}: %{{y:.2f}}"]
-    hover_lines += [
-        f"{name}: %{{customdata[{len(customdata) + k}]}}" for k, name in enumerate(hover)
-    ]
+    hover_lines += _hover_lines(hover, after=len(customdata))
     for index, name in enumerate(dict.fromkeys(points[series])):
         rows = points[points[series] == name].sort_values(x)
         traces.append(
@@ -460,7 +484,19 @@ def values_over_time(
     return go.Figure(data=traces, layout=layout)
 
 
+def _hover_lines(hover: Mapping[str, str], *, after: int) -> list[str]:
+    """A hover line per ``hover`` column, named as the reader knows it, read from ``customdata``."""
+    return [
+        f"{_plain(name)}: %{{customdata[{after + k}]}}" for k, name in enumerate(hover.values())
+    ]
+
+
 def _plain_column(values: pd.Series) -> np.ndarray:
+    """The values as hover text: dates as ``YYYY-MM-DD``, markup escaped."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return np.array(
+            ["undated" if pd.isna(v) else f"{v:%Y-%m-%d}" for v in values.tolist()], dtype=object
+        )
     # A plain list: iterating a pandas string column yields one value at a time, slowly.
     return np.array([_plain(str(value)) for value in values.tolist()], dtype=object)
 

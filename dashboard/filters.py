@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pandas as pd
@@ -11,6 +11,7 @@ import streamlit as st
 from analysis.corpus.articles import Corpus
 from analysis.corpus.selection import Selection
 from analysis.pipeline.prepare import PreparedCorpus
+from dashboard import links, tables
 from dashboard.data import export_bundle, selected_articles
 
 __all__ = ["render_export", "render_filters", "show_filters_in_force"]
@@ -22,21 +23,32 @@ def _in_registry_order(registry: pd.DataFrame, present: pd.Series) -> list[str]:
     return ordered + sorted(found - set(ordered))
 
 
-def _in_url(label: str, options: Iterable[Any], **more: Any) -> list[Any]:
-    """A sidebar multiselect whose choice is kept in the page's URL."""
-    return st.multiselect(label, options, bind="query-params", **more)
+def _in_url(label: str, options: Sequence[Any], *, key: str, what: str, **more: Any) -> list[Any]:
+    """A sidebar multiselect whose choice is kept in the page's URL (:mod:`dashboard.links`)."""
+    return links.choices(st.multiselect, label, options, key=key, what=what, **more)
+
+
+def _year_range(text: str, first: int, last: int) -> tuple[int, int]:
+    """``2013-2015``, ``2015`` or ``2013,2015`` (older links) as a range within the corpus's."""
+    parts = [int(part) for part in text.replace(",", "-").split("-") if part.strip()]
+    if not 1 <= len(parts) <= 2:
+        raise ValueError(f"not a year range: {text!r}")
+    low, high = min(parts), max(parts)
+    return max(first, min(low, last)), min(last, max(high, first))
 
 
 def render_filters(corpus: Corpus) -> Selection:
     """Draw the sidebar filters and return the selection they describe.
 
-    Each filter is bound to a URL query parameter (``f_outlet``, ``f_group``,
-    ``f_meeting``, ``f_language``, ``f_years``) holding the labels shown, so a
-    link reproduces the view and survives a page switch.
+    Each filter is kept in the URL (``f_outlet``, ``f_group``, ``f_meeting``,
+    ``f_language`` by key, joined by commas; ``f_years`` as ``2013-2015``),
+    so a link reproduces the view and survives a page switch. A filter left
+    empty (every article) is left out of the URL.
     """
     articles = corpus.articles
     outlet_names = dict(zip(corpus.outlets["outlet"], corpus.outlets["name"], strict=True))
     meeting_titles = dict(zip(corpus.meetings["meeting"], corpus.meetings["title"], strict=True))
+    meeting_labels = tables.meeting_labels(corpus.meetings)
     with st.sidebar:
         st.header("Filters")
         outlets = _in_url(
@@ -44,6 +56,7 @@ def render_filters(corpus: Corpus) -> Selection:
             _in_registry_order(corpus.outlets, articles["outlet"]),
             format_func=lambda key: outlet_names.get(key, key),
             key="f_outlet",
+            what="outlet",
             placeholder="All outlets",
         )
         groups = _in_url(
@@ -51,13 +64,16 @@ def render_filters(corpus: Corpus) -> Selection:
             sorted(articles["outlet_group"].dropna().unique()),
             help="The analyst's groups from outlets.yaml (see the registry on the Overview page).",
             key="f_group",
+            what="outlet group",
             placeholder="All groups",
         )
         meetings = _in_url(
             "Meetings",
             [*corpus.meetings["meeting"], "none"],
-            help="'none' selects articles that cover no meeting of the catalogue.",
+            format_func=lambda key: meeting_labels.get(key, key),
+            help="'no meeting' selects articles that cover no meeting of the catalogue.",
             key="f_meeting",
+            what="meeting",
             placeholder="All meetings",
         )
         if meetings:
@@ -68,14 +84,23 @@ def render_filters(corpus: Corpus) -> Selection:
             "Languages",
             sorted(articles["language"].dropna().unique()),
             key="f_language",
+            what="language",
             placeholder="All languages",
         )
         years = articles["year"].dropna()
         year_range: tuple[int, int] | None = None
         if len(years) and years.min() < years.max():
             first, last = int(years.min()), int(years.max())
-            chosen = st.slider(
-                "Years", first, last, (first, last), key="f_years", bind="query-params"
+            chosen = links.value(
+                st.slider,
+                "Years",
+                first,
+                last,
+                (first, last),
+                key="f_years",
+                what="year range",
+                parse=lambda text: _year_range(text, first, last),
+                text=lambda span: "" if tuple(span) == (first, last) else f"{span[0]}-{span[1]}",
             )
             if tuple(chosen) != (first, last):
                 year_range = (int(chosen[0]), int(chosen[1]))

@@ -24,6 +24,7 @@ from analysis.corpus.selection import Selection
 from analysis.pipeline.prepare import PreparedCorpus
 from analysis.pipeline.safe_csv import to_csv_bytes
 from analysis.review.overrides import overrides_warning
+from dashboard import links
 from dashboard.colours import outlet_colours
 from dashboard.data import (
     CorpusUnavailableError,
@@ -41,6 +42,7 @@ __all__ = [
     "PageContext",
     "chart",
     "csv_name",
+    "date_columns",
     "download_csv",
     "escape_markdown",
     "highlighted_text",
@@ -134,7 +136,11 @@ def table(
     With ``select_rows`` a click on a row selects it; the returned state's
     ``selection.rows`` holds its position.
     """
-    options: dict[str, Any] = {"hide_index": True, "column_config": column_config, "key": key}
+    options: dict[str, Any] = {
+        "hide_index": True,
+        "column_config": {**date_columns(frame), **(column_config or {})},
+        "key": key,
+    }
     if height:
         options["height"] = height
     if select_rows:
@@ -142,6 +148,15 @@ def table(
     state = st.dataframe(frame, **options)
     download_csv(frame, what=what, selection=selection, key=f"{key}_csv")
     return state
+
+
+def date_columns(frame: pd.DataFrame) -> dict[str, Any]:
+    """A ``YYYY-MM-DD`` column setting for each date column of ``frame`` (not ``00:00:00``)."""
+    return {
+        str(column): st.column_config.DateColumn(str(column), format="YYYY-MM-DD")
+        for column in frame.columns
+        if pd.api.types.is_datetime64_any_dtype(frame[column])
+    }
 
 
 def chart(
@@ -152,8 +167,14 @@ def chart(
     selection: Selection,
     key: str,
     alt: str,
-) -> Any:
-    """A Plotly chart that reports clicks, with a CSV of the numbers drawn in it."""
+    link_fields: int = 2,
+) -> dict[str, Any]:
+    """A Plotly chart that reports clicks, with a CSV of the numbers drawn in it.
+
+    The clicked points are kept in the URL (their first ``link_fields`` values
+    of ``customdata``), so a link opens the same drill-down; the returned state
+    holds them as ``selection.points`` whether they come from a click or the link.
+    """
     state = st.plotly_chart(
         figure,
         key=key,
@@ -163,7 +184,8 @@ def chart(
         config={"displaylogo": False},
     )
     download_csv(data, what=what, selection=selection, key=f"{key}_csv")
-    return state
+    points = links.clicked(key, selected_points(state), fields=link_fields)
+    return {"selection": {"points": [{"customdata": point} for point in points]}}
 
 
 def selected_points(state: Any) -> list[list[Any]]:
@@ -298,27 +320,28 @@ def start_page(title: str, intro: str, *, needs_analysis: bool = True) -> PageCo
         corpus = get_corpus()
     except CorpusUnavailableError as err:
         st.error(str(err), icon=":material/error:")
-        st.stop()
+        links.stop()
     problem = overrides_problem()
     if problem is not None:
         st.error(escape_markdown(overrides_warning(problem, corpus_dir())), icon=":material/error:")
     selection: Selection = st.session_state.get("selection", Selection())
     articles = selected_articles(corpus.articles, selection)
     show_filters_in_force(selection, selected=len(articles), total=len(corpus.articles))
+    links.show_notes()
     colours = outlet_colours(corpus.outlets)
     if not needs_analysis:
         return PageContext(corpus, None, selection, articles, colours)
     if corpus.articles.empty:
         st.info(NO_ARTICLE_YET, icon=":material/info:")
-        st.stop()
+        links.stop()
     try:
         prepared = get_prepared()
     except CorpusUnavailableError as err:
         st.error(str(err), icon=":material/error:")
-        st.stop()
+        links.stop()
     if articles.empty:
         st.info(NOTHING_SELECTED, icon=":material/filter_alt_off:")
-        st.stop()
+        links.stop()
     articles = selected_articles(prepared.articles, selection)
     return PageContext(corpus, prepared, selection, articles, colours)
 

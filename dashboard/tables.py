@@ -33,6 +33,7 @@ __all__ = [
     "insufficient_outlets",
     "labelled_articles",
     "meeting_articles",
+    "meeting_labels",
     "meeting_terms",
     "meetings_covered",
     "named_occurrences",
@@ -100,18 +101,38 @@ def meetings_covered(articles: pd.DataFrame) -> set[str]:
     return {key for keys in _meeting_lists(articles)[1].values() for key in keys}
 
 
+def meeting_labels(meetings: pd.DataFrame) -> dict[str, str]:
+    """A short label per meeting, for axes: its city and month ("Sochi, May 2015").
+
+    ``meetings`` needs ``meeting``, ``place`` and ``start``. Two meetings in one
+    city and month get their day too; ``none`` (no meeting) is "no meeting".
+    """
+    cities = meetings["place"].astype(str).str.split(",").str[0].str.strip()
+    starts = pd.to_datetime(meetings["start"], errors="coerce")
+    pairs = list(zip(cities, starts, strict=True))
+    months = [city if pd.isna(s) else f"{city}, {s:%b %Y}" for city, s in pairs]
+    days = [city if pd.isna(s) else f"{city}, {s.day} {s:%b %Y}" for city, s in pairs]
+    labels = {
+        str(key): month if months.count(month) == 1 else day
+        for key, month, day in zip(meetings["meeting"], months, days, strict=True)
+    }
+    return {**labels, "none": "no meeting"}
+
+
 def coverage_cells(
     articles: pd.DataFrame, outlets: pd.DataFrame, meetings: pd.DataFrame
 ) -> pd.DataFrame:
     """Articles per outlet and meeting, every pair of a selected outlet and a meeting.
 
-    Columns: ``outlet``, ``outlet_name``, ``meeting``, ``meeting_title``,
-    ``articles``. Pairs without an article are kept with 0, so an omission shows.
+    Columns: ``outlet``, ``outlet_name``, ``meeting``, ``meeting_label``
+    (:func:`meeting_labels`), ``meeting_title``, ``articles``. Pairs without an
+    article are kept with 0, so an omission shows.
     """
     exploded = per_meeting(articles)
     counts = exploded.groupby(["outlet", "meeting"]).size()
     names = dict(zip(outlets["outlet"], outlets["name"], strict=True))
     titles = dict(zip(meetings["meeting"], meetings["title"], strict=True))
+    labels = meeting_labels(meetings)
     selected = set(articles["outlet"])
     covered = set(exploded["meeting"])
     present = [key for key in outlets["outlet"] if key in selected]
@@ -123,6 +144,7 @@ def coverage_cells(
             "outlet": outlet,
             "outlet_name": names.get(outlet, outlet),
             "meeting": meeting,
+            "meeting_label": labels.get(meeting, meeting),
             "meeting_title": titles.get(meeting, "covers no meeting of the catalogue"),
             "articles": int(counts.get((outlet, meeting), 0)),
         }
@@ -130,7 +152,8 @@ def coverage_cells(
         for meeting in meeting_keys
     ]
     return pd.DataFrame(
-        rows, columns=["outlet", "outlet_name", "meeting", "meeting_title", "articles"]
+        rows,
+        columns=["outlet", "outlet_name", "meeting", "meeting_label", "meeting_title", "articles"],
     )
 
 

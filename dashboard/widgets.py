@@ -50,7 +50,7 @@ def article_badges(
                 continue
             st.badge(
                 f"Outcome: {_escape(row['label'])}",
-                color="violet",
+                color=LABEL_BADGE_COLOURS.get(str(row["label"]), "gray"),  # type: ignore[arg-type]
                 icon=":material/emoji_events:",
                 help=str(row.get("reason", "")) or None,
             )

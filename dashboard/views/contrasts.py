@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import streamlit as st
 
 from analysis.measures.contrasts import MIN_GROUP_ARTICLES
 from analysis.pipeline.prepare import AnalysisOptions
-from dashboard import colours, data, figures, layout, tables
+from dashboard import colours, data, figures, layout, links, tables
 
 GROUPINGS = {
     "outlet": "Outlet",
@@ -30,15 +32,24 @@ selection, articles = page.selection, page.articles
 names = dict(zip(page.corpus.outlets["outlet"], page.corpus.outlets["name"], strict=True))
 
 controls = st.columns([1, 1, 2])
-by = controls[0].selectbox(
+by = links.choice(
+    controls[0].selectbox,
     "Group articles by",
     list(GROUPINGS),
     format_func=GROUPINGS.__getitem__,
     key="tc_by",
-    bind="query-params",
+    what="grouping",
 )
-mode = controls[1].radio("Compare", MODES, key="tc_mode", bind="query-params")
+assert by is not None
+mode = links.choice(controls[1].radio, "Compare", MODES, key="tc_mode", what="comparison")
 values = sorted(articles[by].dropna().astype(str).unique())
+
+
+def in_options(value: float, options: Sequence[float]) -> float:
+    """``value`` if it is one of ``options`` (a value from a link)."""
+    if value not in options:
+        raise ValueError(f"{value} is not one of the choices")
+    return value
 
 
 def label(value: str) -> str:
@@ -52,35 +63,58 @@ if len(values) < 2:
         f"{GROUPINGS[by].lower()}. Widen the filters or group by something else.",
         icon=":material/info:",
     )
-    st.stop()
+    links.stop()
 
 with controls[2]:
     if mode == MODES[0]:
-        group = st.selectbox(
-            "Group", values, format_func=label, key="tc_group", bind="query-params"
+        group = links.choice(
+            st.selectbox, "Group", values, format_func=label, key="tc_group", what="group"
         )
         other = None
     else:
         pair = st.columns(2)
-        group = pair[0].selectbox("A", values, format_func=label, key="tc_a", bind="query-params")
+        group = links.choice(
+            pair[0].selectbox, "A", values, format_func=label, key="tc_a", what="group"
+        )
         others = [v for v in values if v != group]
-        other = pair[1].selectbox("B", others, format_func=label, key="tc_b", bind="query-params")
+        other = links.choice(
+            pair[1].selectbox, "B", others, format_func=label, key="tc_b", what="group"
+        )
+assert group is not None
 
 with st.expander("Phrase length, prior and number of terms"):
     settings = st.columns(3)
-    max_words = settings[0].select_slider(
-        "Longest phrase (words)", [1, 2, 3], value=3, key="tc_words", bind="query-params"
+    max_words = links.value(
+        settings[0].select_slider,
+        "Longest phrase (words)",
+        [1, 2, 3],
+        value=3,
+        key="tc_words",
+        what="longest phrase",
+        parse=lambda text: in_options(int(text), [1, 2, 3]),
     )
-    prior = settings[1].select_slider(
+    prior = links.value(
+        settings[1].select_slider,
         "Prior strength α₀ (pseudo-tokens)",
         PRIORS,
         value=1000.0,
         format_func=lambda v: f"{v:,.0f}",
         help="Larger: rare terms need more evidence to rank high. 1,000 is about one article.",
         key="tc_prior",
-        bind="query-params",
+        what="prior strength",
+        parse=lambda text: in_options(float(text.replace(",", "")), PRIORS),
+        text=lambda v: f"{v:.0f}",
     )
-    top = settings[2].slider("Terms per side", 5, 40, 15, key="tc_top", bind="query-params")
+    top = links.value(
+        settings[2].slider,
+        "Terms per side",
+        5,
+        40,
+        15,
+        key="tc_top",
+        what="number of terms",
+        parse=lambda text: in_options(int(text), range(5, 41)),
+    )
 
 prepared = data.get_prepared(AnalysisOptions(prior_total=float(prior), max_words=int(max_words)))
 compare = (group, other) if other is not None else None
@@ -88,14 +122,14 @@ try:
     frame = data.contrasts(prepared, selection, by=by, compare=compare, top=KEPT_TERMS)
 except ValueError as err:
     st.info(f"These articles cannot be contrasted: {err}", icon=":material/info:")
-    st.stop()
+    links.stop()
 shown = tables.group_rows(frame, group)
 if shown.empty:
     st.info(
         f"{label(group)} has no term to contrast (its articles have no words left after cleaning).",
         icon=":material/info:",
     )
-    st.stop()
+    links.stop()
 
 first = shown.iloc[0]
 group_label = label(group)
@@ -126,12 +160,18 @@ with left:
         what=f"top terms {group_label} vs {other_label}",
         selection=selection,
         key="tc_bars",
+        link_fields=1,
         alt=f"Diverging bars of the terms most typical of {group_label} and of {other_label}",
     )
 with right:
     search = (
-        st.text_input(
-            "Find a term", key="tc_search", placeholder="e.g. sanctions", bind="query-params"
+        links.value(
+            st.text_input,
+            "Find a term",
+            key="tc_search",
+            what="term",
+            parse=str,
+            placeholder="e.g. sanctions",
         )
         .strip()
         .lower()
@@ -147,6 +187,7 @@ with right:
         what=f"term frequency and z {group_label} vs {other_label}",
         selection=selection,
         key="tc_scatter",
+        link_fields=1,
         alt="Scatter of each term's occurrences against its z-score",
     )
     if search and search not in set(shown["term"]):

@@ -9,7 +9,7 @@ import streamlit as st
 from analysis.corpus.types import list_text
 from analysis.labels.agenda import omissions
 from analysis.measures.contrasts import MIN_GROUP_ARTICLES
-from dashboard import colours, data, figures, layout, tables, widgets
+from dashboard import colours, data, figures, layout, links, tables, widgets
 from dashboard.navigation import open_in_reader
 from dashboard.results import (
     SelectionResults,
@@ -42,19 +42,21 @@ if not covered:
         "filter in the sidebar, or mark which meeting an article covers in its file.",
         icon=":material/info:",
     )
-    st.stop()
+    links.stop()
 
 top = st.columns([2, 1])
-meeting = top[0].selectbox(
+meeting = links.choice(
+    top[0].selectbox,
     "Meeting",
     covered,
     format_func=lambda key: (
         f"{catalogue.loc[key, 'title']} — {catalogue.loc[key, 'start']:%Y-%m-%d}"
     ),
     key="mt_meeting",
-    bind="query-params",
+    what="meeting",
 )
-view = top[1].radio("View", VIEWS, horizontal=True, key="mt_view", bind="query-params")
+assert meeting is not None
+view = links.choice(top[1].radio, "View", VIEWS, horizontal=True, key="mt_view", what="view")
 info = catalogue.loc[meeting]
 st.caption(
     f"{layout.escape_markdown(info['place'])} · {info['start']:%Y-%m-%d}"
@@ -181,17 +183,23 @@ elif view == VIEWS[1]:
             f"{len(outlets)}. Pick another meeting or widen the filters.",
             icon=":material/info:",
         )
-        st.stop()
+        links.stop()
     pair = st.columns(2)
-    a = pair[0].selectbox(
-        "A", outlets, format_func=lambda key: names.get(key, key), key="mt_a", bind="query-params"
+    a = links.choice(
+        pair[0].selectbox,
+        "A",
+        outlets,
+        format_func=lambda key: names.get(key, key),
+        key="mt_a",
+        what="outlet",
     )
-    b = pair[1].selectbox(
+    b = links.choice(
+        pair[1].selectbox,
         "B",
         [o for o in outlets if o != a],
         format_func=lambda key: names.get(key, key),
         key="mt_b",
-        bind="query-params",
+        what="outlet",
     )
     assert a is not None
     assert b is not None
@@ -199,7 +207,7 @@ elif view == VIEWS[1]:
         frame = data.contrasts(prepared, meeting_selection, by="outlet", compare=(a, b), top=15)
     except ValueError as err:
         st.info(f"These outlets cannot be contrasted: {err}", icon=":material/info:")
-        st.stop()
+        links.stop()
     n_a = int((on_meeting["outlet"] == a).sum())
     n_b = int((on_meeting["outlet"] == b).sum())
     layout.small_group_warning({names[a]: n_a, names[b]: n_b}, minimum=MIN_GROUP_ARTICLES)
@@ -216,6 +224,7 @@ elif view == VIEWS[1]:
         what=f"meeting {meeting} terms {names[a]} vs {names[b]}",
         selection=meeting_selection,
         key="mt_pair_terms",
+        link_fields=1,
         alt=f"Terms typical of {names[a]} and of {names[b]} on this meeting",
     )
     widgets.side_by_side(results, on_meeting, a, b, names=names, selection=meeting_selection)
@@ -224,14 +233,15 @@ else:
     present = set(articles["outlet"])
     choices = [f"outlet:{k}" for k in corpus.outlets["outlet"] if k in present]
     choices += [f"group:{g}" for g in sorted(articles["outlet_group"].unique())]
-    who = st.selectbox(
+    who = links.choice(
+        st.selectbox,
         "Outlet or group",
         choices,
         format_func=lambda c: (
             f"Outlet: {names.get(c[7:], c[7:])}" if c.startswith("outlet:") else f"Group: {c[6:]}"
         ),
         key="mt_who",
-        bind="query-params",
+        what="outlet or group",
     )
     assert who is not None
     kind, _, value = who.partition(":")
@@ -245,7 +255,7 @@ else:
     per = per[per["meeting"] != "none"]
     if per.empty:
         st.info("This outlet or group covered no meeting in the selection.", icon=":material/info:")
-        st.stop()
+        links.stop()
     starts = dict(zip(corpus.meetings["meeting"], corpus.meetings["start"], strict=True))
     per = per.assign(meeting_start=per["meeting"].map(starts)).sort_values(
         ["meeting_start", "published"], kind="mergesort"
@@ -254,6 +264,7 @@ else:
         figures.articles_timeline(
             mine,
             corpus.meetings[corpus.meetings["meeting"].isin(per["meeting"])],
+            labels=tables.meeting_labels(corpus.meetings),
             colours=page.colours,
             title=f"Its articles against the meetings (n = {len(mine)} articles)",
         ),

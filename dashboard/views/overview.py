@@ -35,16 +35,16 @@ cells = tables.coverage_cells(articles, corpus.outlets, corpus.meetings)
 coverage = layout.chart(
     figures.matrix_chart(
         cells,
-        x="meeting",
+        x="meeting_label",
         y="outlet_name",
         value="articles",
         title=f"Articles per outlet and meeting (n = {len(articles)} articles)",
         x_title="Meeting",
         y_title="Outlet",
         value_title="Articles",
-        hover=["meeting_title"],
+        hover={"meeting_title": "Title"},
         customdata=["outlet", "meeting"],
-        x_order=list(dict.fromkeys(cells["meeting"])),
+        x_order=list(dict.fromkeys(cells["meeting_label"])),
         y_order=list(dict.fromkeys(cells["outlet_name"])),
     ),
     cells,
@@ -64,6 +64,7 @@ timeline = layout.chart(
     figures.articles_timeline(
         articles,
         corpus.meetings,
+        labels=tables.meeting_labels(corpus.meetings),
         colours=page.colours,
         title=f"When each outlet published (n = {len(articles) - undated} dated articles)",
     ),
@@ -71,6 +72,7 @@ timeline = layout.chart(
     what="dated articles",
     selection=selection,
     key="ov_timeline",
+    link_fields=1,
     alt="Publication date of each article by outlet, with the meeting dates as dotted lines",
 )
 if undated:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analysis.corpus.types import list_text
-from dashboard import corrections, data, layout, tables, widgets
+from dashboard import corrections, data, layout, links, tables, widgets
 from dashboard.results import SelectionResults
 
 page = layout.start_page(
@@ -15,16 +15,32 @@ page = layout.start_page(
 )
 prepared, selection, articles = page.prepared, page.selection, page.articles
 labels_by_id = tables.article_labels(articles)
-article_id = st.selectbox(
+
+
+def not_shown(article: str) -> str:
+    """Why the article a link names is not shown."""
+    if article in set(page.corpus.articles["id"].astype(str)):
+        return (
+            f"The link's article '{article}' is left out by the filters in force; "
+            "widen them in the sidebar to read it."
+        )
+    return f"The link's article '{article}' is not in the corpus (removed or renamed?)."
+
+
+article_id = links.choice(
+    st.selectbox,
     "Article",
     list(labels_by_id),
     format_func=labels_by_id.__getitem__,
     key="rd_article",
-    bind="query-params",
+    what="article",
+    missing=not_shown,
+    none_when_missing=True,
+    placeholder="Pick an article",
 )
 if article_id is None:
     st.info("Pick an article above.", icon=":material/info:")
-    st.stop()
+    links.stop()
 article = articles[articles["id"] == article_id].iloc[0]
 texts = data.article_row(prepared.articles, article_id)
 results = SelectionResults.of(prepared, articles[articles["id"] == article_id])
@@ -42,11 +58,13 @@ metadata = tables.article_metadata(article_id, article, when=when)
 with st.expander("Metadata and inferences", expanded=False):
     layout.table(metadata, what=f"metadata {article_id}", selection=selection, key="rd_metadata")
 
-terms_text = st.text_input(
+terms_text = links.value(
+    st.text_input,
     "Highlight terms (comma-separated)",
     key="rd_terms",
+    what="terms",
+    parse=str,
     placeholder="e.g. sanctions, regime change",
-    bind="query-params",
 )
 terms = [t.strip() for t in (terms_text or "").split(",") if t.strip()]
 text = str(texts["text_clean"])

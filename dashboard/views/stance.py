@@ -14,7 +14,7 @@ from analysis.labels.sources import group_sources
 from analysis.labels.stance import MIN_GROUP_ARTICLES, stance_by_group
 from analysis.labels.summaries import most_quoted, outcome_counts
 from analysis.review.hand_labels import OUTCOME_LABELS, STANCE_LABELS
-from dashboard import colours, figures, layout, tables
+from dashboard import colours, figures, layout, links, tables
 from dashboard import results as selected
 from dashboard.widgets import evidence_drill
 
@@ -74,21 +74,20 @@ def outlet_matrix(
 
 
 # Only the open tab is computed: each one groups every selected article.
-tabs = st.tabs(
+tabs = links.tab(
     ["Stance", "Outcome framing", "Frames", "Agenda", "Sources", "Stance over time"],
     key="sf_tab",
-    on_change="rerun",
-    bind="query-params",
 )
 
 targets = tables.target_names(results.stance)
 with tabs[0]:
     if tabs[0].open:
-        target = st.selectbox(
-            "Toward", list(targets), format_func=targets.__getitem__, key="sf_target",
-            bind="query-params",
+        target = str(
+            links.choice(
+                st.selectbox, "Toward", list(targets), format_func=targets.__getitem__,
+                key="sf_target", what="stance target",
+            )
         )  # fmt: skip
-        assert target is not None
         groups = tables.stance_shares(
             stance_by_group(results.stance, articles, by="outlet"), target, names
         )
@@ -111,8 +110,10 @@ with tabs[0]:
                 value_title="Articles",
                 label_order=STANCE_LABELS,
                 colours=colours.STANCE_COLOURS,
+                patterns=colours.LABEL_PATTERNS,
+                legend_title="Stance",
                 customdata=["group", "label"],
-                hover=["share_text", "status"],
+                hover={"share_text": "Share of its rated articles", "status": "Evidence"},
                 category_order=order,
             ),
             groups,
@@ -152,6 +153,7 @@ with tabs[1]:
                     value_title="Articles",
                     label_order=OUTCOME_LABELS,
                     colours=colours.OUTCOME_COLOURS,
+                    legend_title="Outcome framing",
                     customdata=["outlet", "label"],
                     category_order=tables.in_order(order, counts["outlet_name"]),
                 ),
@@ -189,7 +191,11 @@ with tabs[2]:
                 title=f"Share of each outlet's framing vocabulary per frame (n = {n} articles)",
                 x_title="Frame (Policy Frames Codebook)",
                 value_title="% of frame cues",
-                hover=["count", "articles_with_frame", "n_articles"],
+                hover={
+                    "count": "Frame cues",
+                    "articles_with_frame": "Articles with the frame",
+                    "n_articles": "Articles with frame cues",
+                },
                 customdata=["outlet", "frame"],
             )
 
@@ -211,7 +217,7 @@ with tabs[3]:
                 title=f"Which subjects each outlet covers (n = {n} articles); hollow = left out",
                 x_title="Subject",
                 value_title="% of its articles",
-                hover=["articles_covering", "n_articles"],
+                hover={"articles_covering": "Articles covering it", "n_articles": "Articles"},
                 customdata=["outlet", "subject"],
                 x_order=list(dict.fromkeys(agenda["subject_name"])),
             )
@@ -234,16 +240,16 @@ with tabs[4]:
                 title=f"Whom each outlet quotes or cites (n = {n} articles; 15 most quoted)",
                 x_title="Quoted or cited",
                 value_title="Quotations",
-                hover=["articles_citing", "n_articles"],
+                hover={"articles_citing": "Articles quoting", "n_articles": "Articles"},
                 customdata=["outlet", "source"],
                 x_order=top_sources,
             )
 
 with tabs[5]:
     if tabs[5].open:
-        time_target = st.selectbox(
-            "Toward", list(targets), format_func=targets.__getitem__, key="sf_time_target",
-            bind="query-params",
+        time_target = links.choice(
+            st.selectbox, "Toward", list(targets), format_func=targets.__getitem__,
+            key="sf_time_target", what="stance target",
         )  # fmt: skip
         over_time = tables.stance_over_time(results.stance, articles, str(time_target))
         if over_time.empty:
@@ -261,13 +267,14 @@ with tabs[5]:
                     y_title="Stance score (−1 unfavorable … +1 favorable)",
                     colours=page.colours,
                     customdata=["article_id"],
-                    hover=["title", "label"],
+                    hover={"title": "Headline", "label": "Stance"},
                 ),
                 over_time[["published", "outlet_name", "title", "label", "score", "confidence",
                            "article_id"]],
                 what=f"stance toward {time_target} over time",
                 selection=selection,
                 key="sf_time",
+                link_fields=1,
                 alt="Stance score of each article over time, one line per outlet",
             )  # fmt: skip
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -56,12 +57,15 @@ def browser_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-@pytest.fixture(scope="session")
-def dashboard_url(browser_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@contextlib.contextmanager
+def serve(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``streamlit run`` of this checkout's dashboard on ``corpus``; yields its URL."""
     port = _free_port()
     env = {
         **os.environ,
-        "NARRATIVES_CORPUS": str(browser_corpus),
+        # The dashboard of this checkout, not whichever one the environment has installed.
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
+        "NARRATIVES_CORPUS": str(corpus),
         "NARRATIVES_CACHE_DIR": str(tmp_path_factory.mktemp("browser-cache")),
     }
     command = [
@@ -79,6 +83,12 @@ def dashboard_url(browser_corpus: Path, tmp_path_factory: pytest.TempPathFactory
         process.terminate()
         process.wait(timeout=20)
         log.close()
+
+
+@pytest.fixture(scope="session")
+def dashboard_url(browser_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with serve(browser_corpus, tmp_path_factory) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

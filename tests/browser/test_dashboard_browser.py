@@ -6,12 +6,16 @@ from __future__ import annotations
 import csv
 import io
 import re
+import shutil
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from tests.browser.conftest import screenshot
+from analysis.ingest.importer import import_articles
+from analysis.ingest.records import ImportMetadata
+from tests.browser.conftest import screenshot, serve
+from tests.conftest import SHIPPED_CORPUS
 
 PAGES = {
     "": "Overview",
@@ -21,6 +25,11 @@ PAGES = {
     "reader": "Reader",
     "corpus": "Corpus",
 }
+SOCHI_TEXT = (
+    "Secretary of State John Kerry met Vladimir Putin in Sochi on Tuesday. The two men "
+    "discussed Ukraine, the Minsk agreements and Syria for four hours.\n\n"
+    "Kerry said the sanctions would stay until the Minsk agreements are carried out in full.\n"
+)
 HOSTILE = (
     "Kerry and Putin in Sochi <script>window.__pwned=1</script>\n\n"
     "Secretary of State John Kerry met Vladimir Putin in Sochi to discuss Ukraine and Syria. "
@@ -64,14 +73,14 @@ def test_a_filter_changes_the_chart_and_the_url_and_survives_a_page_switch(page,
     page.keyboard.press("Escape")
     page.get_by_text("— 2 of 5 articles.").first.wait_for()
     page.wait_for_timeout(800)
-    assert parse_qs(urlparse(page.url).query)["f_outlet"] == ["Euromaidan Press"]
+    assert parse_qs(urlparse(page.url).query)["f_outlet"] == ["euromaidan-press"]
     assert [t.text_content() for t in ticks.all()] == ["Euromaidan Press"]
     screenshot(page, "overview-filtered")
 
     sidebar.get_by_role("link", name="Term contrasts").click()
     page.get_by_role("heading", name="Term contrasts").wait_for()
     page.get_by_text("— 2 of 5 articles.").first.wait_for()
-    assert parse_qs(urlparse(page.url).query)["f_outlet"] == ["Euromaidan Press"]
+    assert parse_qs(urlparse(page.url).query)["f_outlet"] == ["euromaidan-press"]
 
 
 def test_a_shared_url_opens_the_same_view(page, dashboard_url):
@@ -211,3 +220,87 @@ def test_dark_theme_pages(browser, dashboard_url, path):
     for background in colours["charts"]:
         transparent = background == "rgba(0, 0, 0, 0)"
         assert transparent or _lightness(background) < 0.2, f"chart background {background}"
+
+
+EP_MOSCOW = "euromaidan-press-2015-12-19-putin-got-what-he-really-wanted-from-kerry-meeting"
+EP_MOSCOW_TITLE = "Putin got what he really wanted from Kerry meeting"
+
+
+def _query(page) -> dict[str, list[str]]:
+    return parse_qs(urlparse(page.url).query)
+
+
+def _reader_shows(page, title: str) -> None:
+    page.get_by_role("heading", name="Reader", exact=True).wait_for(timeout=60_000)
+    page.get_by_role("heading", name=title).wait_for(timeout=60_000)
+    page.locator("[data-testid='narratives-reader-text']").wait_for()
+    _no_error_on(page)
+
+
+def test_read_on_the_meeting_page_with_filters_opens_the_reader(page, dashboard_url):
+    page.goto(
+        f"{dashboard_url}/meeting?f_group=Ukrainian&f_years=2015-2015&mt_meeting=2015-12-moscow"
+    )
+    _wait_for_app(page, "Meeting side by side")
+    page.get_by_text("— 2 of ").first.wait_for()
+    page.get_by_role("button", name="Read").first.click()
+    _reader_shows(page, EP_MOSCOW_TITLE)
+    query = _query(page)
+    assert query["rd_article"] == [EP_MOSCOW]
+    assert query["f_group"] == ["Ukrainian"]
+    assert query["f_years"] == ["2015-2015"]
+    screenshot(page, "reader-from-meeting")
+
+
+def test_open_in_the_reader_from_the_overview_with_filters_opens_that_article(page, dashboard_url):
+    page.goto(f"{dashboard_url}/?f_outlet=euromaidan-press&f_years=2015-2015")
+    _wait_for_app(page, "Overview")
+    page.get_by_text("— 2 of ").first.wait_for()
+    grid = page.locator("[data-testid='stDataFrame']").last
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    # The first row (newest first) by its selection box at the left edge of the grid.
+    page.mouse.click(box["x"] + 12, box["y"] + 35 + 17)
+    page.get_by_role("button", name="Open in the Reader").click(timeout=30_000)
+    _reader_shows(page, EP_MOSCOW_TITLE)
+    assert _query(page)["rd_article"] == [EP_MOSCOW]
+    assert _query(page)["f_outlet"] == ["euromaidan-press"]
+
+
+def test_a_saved_link_shows_the_same_outlets_after_an_import(browser, tmp_path_factory):
+    corpus = tmp_path_factory.mktemp("saved-link") / "corpus"
+    shutil.copytree(SHIPPED_CORPUS, corpus)
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    try:
+        with serve(corpus, tmp_path_factory) as url:
+            page.goto(f"{url}/contrasts")
+            _wait_for_app(page, "Term contrasts")
+            page.get_by_text("A against B").click()
+            page.get_by_text("What sets Euromaidan Press apart from MCU Times").first.wait_for()
+            page.wait_for_function("() => location.search.includes('tc_b=')")
+            saved = page.url
+            assert _query(page)["tc_a"] == ["euromaidan-press"]
+            assert _query(page)["tc_b"] == ["mcu-times"]
+
+            report = import_articles(
+                [("cnn.txt", SOCHI_TEXT.encode())],
+                corpus,
+                metadata=ImportMetadata(
+                    outlet="cnn", title="Kerry and Putin talk in Sochi", published="2015-05-12",
+                    language="en", meetings=("2015-05-sochi",),
+                ),
+            )  # fmt: skip
+            assert len(report.added) == 1
+
+            page.goto(saved)
+            _wait_for_app(page, "Term contrasts")
+            page.get_by_text("all articles — 6 of 6 articles.").first.wait_for()
+            page.get_by_text("What sets Euromaidan Press apart from MCU Times").first.wait_for()
+            _no_error_on(page)
+            # Without the saved choices the first outlets are now others: the link kept its own.
+            page.goto(f"{url}/contrasts?tc_mode=A+against+B")
+            _wait_for_app(page, "Term contrasts")
+            page.get_by_text("What sets CNN apart from Euromaidan Press").first.wait_for()
+    finally:
+        context.close()

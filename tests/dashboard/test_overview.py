@@ -48,6 +48,7 @@ def test_downloads_hold_the_rows_shown(open_page, downloads):
             "outlet": "mcu-times",
             "outlet_name": "MCU Times",
             "meeting": "none",
+            "meeting_label": "no meeting",
             "meeting_title": "covers no meeting of the catalogue",
             "articles": "1",
         }

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from analysis.corpus.articles import load_corpus
 from analysis.corpus.selection import Selection, filter_articles
 from analysis.labels.stance import stance_by_group
 from analysis.pipeline.prepare import prepare_corpus
+from dashboard import colours
 from tests.conftest import SHIPPED_CORPUS
 from tests.dashboard.conftest import downloaded_rows, texts
 
@@ -69,3 +72,18 @@ def test_a_correction_in_the_reader_shows_on_the_stance_page(open_page, corpus_c
     prepared = prepare_corpus(load_corpus(corpus_copy))
     osw = filter_articles(prepared.articles, Selection(outlets=("osw",)))
     assert osw["id"].tolist() == [OSW]
+
+
+def test_stance_chart_names_its_hover_fields_and_has_a_legend(open_page):
+    app = open_page("stance")
+    assert not app.exception
+    figure = json.loads(app.get("plotly_chart")[0].proto.spec)
+    templates = " ".join(trace["hovertemplate"] for trace in figure["data"])
+    assert "share_text" not in templates
+    assert "status" not in templates
+    assert "Share of its rated articles: %{customdata[2]}" in templates
+    assert figure["layout"]["showlegend"] is True
+    assert figure["layout"]["legend"]["title"]["text"] == "Stance:"
+    for trace in figure["data"]:
+        assert trace["marker"]["color"] == colours.STANCE_COLOURS[trace["name"]]
+        assert trace["marker"]["color"] not in colours.OKABE_ITO
