@@ -4,7 +4,7 @@ Used only when neither the caller, the input's date column nor a saved page's
 metadata gives a date. Two sources, in this order:
 
 * **the address**: ``/2015/12/15/``, ``/2015-12-15/``, ``/2016-03/16/``,
-  ``/2016/Jul/14/``, an eight-digit ``20151215`` at the start of a run of
+  ``/2016/Jul/14/``, ``/16-Dec-2015/``, ``/2015/1215/``, an eight-digit ``20151215`` at the start of a run of
   digits (to the day); ``/2015/12/`` or ``/2015-12/`` (to the month);
 * **a dateline**: a date with a day, a month written as a word (in the
   article's language: ``July 15, 2016``, ``15 июля 2016``, ``15. Juli 2016``,
@@ -44,6 +44,8 @@ _URL_FORMS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"/(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?:/|$)"), "day"),
     (re.compile(r"/(?P<y>\d{4})-(?P<m>\d{2})/(?P<d>\d{1,2})(?:/|$)"), "day"),
     (re.compile(r"/(?P<y>\d{4})/(?P<mon>[A-Za-z]{3})[a-z]*/(?P<d>\d{1,2})(?:/|$)"), "day"),
+    (re.compile(r"/(?P<d>\d{1,2})-(?P<mon>[A-Za-z]{3})[a-z]*-(?P<y>\d{4})(?:/|$)"), "day"),
+    (re.compile(r"/(?P<y>\d{4})/(?P<m>\d{2})(?P<d>\d{2})(?:/|$)"), "day"),
     (
         re.compile(
             r"(?<![\d.])(?P<y>(?:19|20)\d{2})(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01])"

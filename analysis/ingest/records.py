@@ -272,7 +272,7 @@ def _outlet(
             key, inference = found
             if named:
                 basis = (
-                    f"{named!r} is not a name in {OUTLETS_FILE}; its address's {inference.basis}"
+                    f"{named!r} is not a name in {OUTLETS_FILE}; the address's {inference.basis}"
                 )
                 inference = Inference("outlet", key, basis)
             return key, [inference], None
