@@ -115,9 +115,9 @@ def test_unassigned_is_a_group_like_any_other(registry_corpus):
 def test_two_new_outlets_on_one_site_are_told_apart_by_name(registry_corpus):
     rows = (
         HEADER
-        + '"A",2015-05-12,Al-Wafd (via Masress),https://www.masress.com/alwafd/1,"Kerry met Putin."\n'
-        + '"B",2015-05-12,Masrawy (via Masress),https://www.masress.com/masrawy/2,"Putin met Kerry."\n'
-        + '"C",2015-05-12,,https://www.masress.com/alwafd/3,"Kerry and Putin talked."\n'
+        + '"A",2015-05-12,Al-Wafd (via Masress),https://masress.com/alwafd/1,"Kerry met Putin"\n'
+        + '"B",2015-05-12,Masrawy (via Masress),https://masress.com/masrawy/2,"Putin met Kerry"\n'
+        + '"C",2015-05-12,,https://masress.com/alwafd/3,"Kerry and Putin talked"\n'
     )
     report = import_articles([_upload(rows)], registry_corpus, dry_run=True)
     assert [a.outlet for a in report.added] == [
