@@ -4,8 +4,9 @@ Used only when neither the caller, the input's date column nor a saved page's
 metadata gives a date. Two sources, in this order:
 
 * **the address**: ``/2015/12/15/``, ``/2015-12-15/``, ``/2016-03/16/``,
-  ``/2016/Jul/14/``, ``/16-Dec-2015/``, ``/2015/1215/``, an eight-digit ``20151215`` at the start of a run of
-  digits (to the day); ``/2015/12/`` or ``/2015-12/`` (to the month);
+  ``/2016/Jul/14/``, ``/16-Dec-2015/``, ``/2015/1215/``, an eight-digit
+  ``20151215`` at the start of a run of digits (to the day); ``/2015/12/`` or
+  ``/2015-12/`` (to the month);
 * **a dateline**: a date with a day, a month written as a word (in the
   article's language: ``July 15, 2016``, ``15 июля 2016``, ``15. Juli 2016``,
   ``15 juillet 2016``, ``15 de julio de 2016``) or ``15.07.2016``, read by
