@@ -125,9 +125,15 @@ def outlets_text(current: str, outlets: Sequence[Outlet]) -> str:
         if outlet.key in data:
             existing = data[outlet.key]
             for field, value in entry.items():
-                if field == "domains" and tuple(existing.get("domains") or ()) == outlet.domains:
-                    continue
-                existing[field] = value
+                old = existing.get(field)
+                unchanged = (
+                    tuple(old or ()) == outlet.domains
+                    if field == "domains"
+                    else str(old if old is not None else "") == value
+                )
+                # Only changed values are written, so the others keep their quotes and comments.
+                if not unchanged:
+                    existing[field] = value
             continue
         data[outlet.key] = entry
         if len(data) > 1:
