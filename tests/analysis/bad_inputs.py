@@ -645,28 +645,33 @@ CASES: list[BadInput] = [
         args=("--outlet", "osw"),
     ),
     # --- outlet edits (the Corpus page's form, through the library) ----------------------------
-    _outlet_edit("outlet key with spaces", "is not a key", "key", key="RIA Novosti"),
-    _outlet_edit("outlet key already taken", "is already an outlet", "key", key="osw"),
-    _outlet_edit("outlet to edit missing", "is not in outlets.yaml", "key", new=False),
-    _outlet_edit("outlet without a name", "is empty", "name", name=" "),
-    _outlet_edit("outlet name of another outlet", "is already the outlet cnn", "name", name="CNN"),
-    _outlet_edit("outlet name on two lines", "must be one line", "name", name="RIA\nNovosti"),
-    _outlet_edit("outlet without a group", "is empty", "group", group=""),
-    _outlet_edit("outlet of an unknown kind", "is not a known kind", "kind", kind="agency"),
+    _outlet_edit("edit: outlet key with spaces", "is not a key", "key", key="RIA Novosti"),
+    _outlet_edit("edit: outlet key already taken", "is already an outlet", "key", key="osw"),
+    _outlet_edit("edit: outlet to edit missing", "is not in outlets.yaml", "key", new=False),
+    _outlet_edit("edit: outlet without a name", "is empty", "name", name=" "),
     _outlet_edit(
-        "outlet domain as an address", "is not a web domain", "domains", domains="https://ria.ru/"
+        "edit: outlet name of another outlet", "is already the outlet cnn", "name", name="CNN"
+    ),
+    _outlet_edit("edit: outlet name on two lines", "must be one line", "name", name="RIA\nNovosti"),
+    _outlet_edit("edit: outlet without a group", "is empty", "group", group=""),
+    _outlet_edit("edit: outlet of an unknown kind", "is not a known kind", "kind", kind="agency"),
+    _outlet_edit(
+        "edit: outlet domain as an address",
+        "is not a web domain",
+        "domains",
+        domains="https://ria.ru/",
     ),
     _outlet_edit(
-        "outlet domain of another outlet",
+        "edit: outlet domain of another outlet",
         "already a domain of the outlet cnn",
         "domains",
         domains="cnn.com",
     ),
     _outlet_edit(
-        "outlet language as a word", "is not an ISO 639 code", "language", language="russian"
+        "edit: outlet language as a word", "is not an ISO 639 code", "language", language="russian"
     ),
     _outlet_edit(
-        "outlet reason of 5,000 characters",
+        "edit: outlet reason of 5,000 characters",
         "write at most 2,000",
         "group_reason",
         group_reason="x" * 5000,
