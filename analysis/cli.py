@@ -143,6 +143,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
             metadata=metadata,
             skip_bad_rows=args.skip_bad_rows,
             near_duplicates="skip" if args.skip_near_duplicates else "add",
+            new_outlets=not args.no_new_outlets,
             dry_run=args.dry_run,
             progress=not args.quiet,
         )
@@ -331,6 +332,12 @@ def _parser() -> argparse.ArgumentParser:
         "--skip-near-duplicates",
         action="store_true",
         help="leave out near duplicates instead of adding them flagged",
+    )
+    importer.add_argument(
+        "--no-new-outlets",
+        action="store_true",
+        help="refuse rows whose outlet is not in outlets.yaml instead of adding it there "
+        "(group 'unassigned')",
     )
     importer.add_argument("--dry-run", action="store_true", help="report only; write nothing")
     importer.add_argument("--quiet", action="store_true", help="no progress bar")

@@ -23,6 +23,11 @@ which, holding the corpus lock:
 3. deletes the journal last, so recovery that is itself stopped starts again
    the next time.
 
+An import that adds outlets also rewrites ``outlets.yaml``: the journal keeps
+the file's bytes from before the import and the SHA-256 of the bytes the import
+wrote, and recovery puts the old bytes back while the file still has the
+import's (an ``outlets.yaml`` someone has edited since is kept and reported).
+
 The corpus is then exactly as it was before the import. A reader that cannot
 take the lock at once (an import or a correction is running) does not wait:
 it skips recovery and says so.
@@ -30,6 +35,7 @@ it skips recovery and says so.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import json
@@ -46,10 +52,12 @@ __all__ = [
     "JOURNAL_FILE",
     "STAGING_PREFIX",
     "JournalEntry",
+    "RegistryChange",
     "delete_journal",
     "recover_interrupted_import",
     "recover_locked",
     "remove_placed",
+    "restore_registry",
     "staged_digests",
     "sync_folder",
     "write_journal",
@@ -61,6 +69,8 @@ _JOURNAL_TEMP = JOURNAL_FILE + ".tmp"
 STAGING_PREFIX = ".import-"
 _ARTICLES_DIR = "articles"
 _VERSION = 1
+#: The registry files an import may rewrite, and so the only ones recovery restores.
+_REGISTRY_FILES = ("outlets.yaml",)
 
 
 @dataclass(frozen=True)
@@ -69,6 +79,19 @@ class JournalEntry:
 
     name: str
     sha256: str
+
+
+@dataclass(frozen=True)
+class RegistryChange:
+    """A registry file (``outlets.yaml``) an import rewrites: its bytes before, and after."""
+
+    name: str
+    before: bytes
+    after: bytes
+
+    @property
+    def sha256_after(self) -> str:
+        return hashlib.sha256(self.after).hexdigest()
 
 
 def staged_digests(paths: Sequence[Path]) -> list[JournalEntry]:
@@ -104,7 +127,12 @@ def sync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def write_journal(corpus_dir: Path, staging: Path, entries: Iterable[JournalEntry]) -> Path:
+def write_journal(
+    corpus_dir: Path,
+    staging: Path,
+    entries: Iterable[JournalEntry],
+    registry: Sequence[RegistryChange] = (),
+) -> Path:
     """Write the journal atomically and durably, before anything is placed.
 
     Parameters
@@ -115,6 +143,8 @@ def write_journal(corpus_dir: Path, staging: Path, entries: Iterable[JournalEntr
         The staging folder inside ``articles/``.
     entries
         Every file that will be placed in ``articles/``.
+    registry
+        The registry files the import will rewrite, with their bytes before and after.
 
     Returns
     -------
@@ -128,6 +158,14 @@ def write_journal(corpus_dir: Path, staging: Path, entries: Iterable[JournalEntr
         "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "staging": staging.name,
         "files": [{"name": e.name, "sha256": e.sha256} for e in entries],
+        "registry": [
+            {
+                "name": change.name,
+                "before": base64.b64encode(change.before).decode("ascii"),
+                "sha256_after": change.sha256_after,
+            }
+            for change in registry
+        ],
     }
     temp = root / _JOURNAL_TEMP
     with temp.open("w", encoding="utf-8") as handle:
@@ -204,6 +242,40 @@ def remove_placed(articles_dir: Path, entries: Iterable[JournalEntry]) -> tuple[
     return removed, kept
 
 
+def restore_registry(
+    corpus_dir: Path, changes: Iterable[tuple[str, bytes, str]]
+) -> tuple[int, list[str]]:
+    """Put back each registry file that still holds the import's bytes.
+
+    ``changes`` are ``(file name, bytes before, SHA-256 of the bytes the import
+    wrote)``. Returns how many files were restored, and the names of those
+    changed since by someone else (kept).
+    """
+    root = Path(corpus_dir)
+    restored = 0
+    kept: list[str] = []
+    for name, before, sha256_after in changes:
+        # Names come from the journal: only the registry files themselves are touched.
+        if name not in _REGISTRY_FILES:
+            continue
+        path = root / name
+        current = _sha256(path)
+        if current == hashlib.sha256(before).hexdigest():
+            continue
+        if current not in (sha256_after, None):
+            kept.append(name)
+            continue
+        temp = root / f".{name}.restore.tmp"
+        with temp.open("wb") as handle:
+            handle.write(before)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+        restored += 1
+    sync_folder(root)
+    return restored, kept
+
+
 def _roll_back(root: Path, journal: Path, problems: list[Problem]) -> set[str]:
     """Remove what the journal's import placed; return the staging folder it names."""
     try:
@@ -212,6 +284,14 @@ def _roll_back(root: Path, journal: Path, problems: list[Problem]) -> set[str]:
         staging = str(content["staging"])
         started = str(content.get("started", "an unknown time"))
         pid = content.get("pid", "?")
+        registry = [
+            (
+                str(r["name"]),
+                base64.b64decode(str(r["before"]), validate=True),
+                str(r["sha256_after"]),
+            )
+            for r in content.get("registry", [])
+        ]
     except (OSError, ValueError, KeyError, TypeError) as err:
         problems.append(
             Problem(
@@ -223,13 +303,20 @@ def _roll_back(root: Path, journal: Path, problems: list[Problem]) -> set[str]:
         )
         return set()
     removed, kept = remove_placed(root / _ARTICLES_DIR, entries)
+    restored, kept_registry = restore_registry(root, registry)
     message = (
         f"an import interrupted while placing files (pid {pid}, from {started}) was rolled "
         f"back: {removed} files removed (of the {len(entries)} it was placing)"
     )
+    if restored:
+        message += f"; {', '.join(name for name, _, _ in registry)} restored"
     if kept:
         message += f"; {len(kept)} changed since and kept (check them): " + ", ".join(
             f"{_ARTICLES_DIR}/{name}" for name in kept
+        )
+    if kept_registry:
+        message += "; changed since the import wrote it, and kept (check the outlets it " + (
+            f"added): {', '.join(kept_registry)}"
         )
     problems.append(Problem(JOURNAL_FILE, "(journal)", message, None, "warning"))
     return {staging}

@@ -27,7 +27,8 @@ from typing import IO, Any
 from tqdm import tqdm
 
 from analysis.corpus.article_file import MAX_ARTICLE_BYTES, CorpusFileError, parse_article
-from analysis.corpus.types import Inference, Problem
+from analysis.corpus.types import Problem
+from analysis.ingest.inference import infer_title
 from analysis.ingest.pages import page_record
 from analysis.ingest.source import FormatError, SourceRecord, decode, encoding_problem
 
@@ -159,19 +160,10 @@ class _Lines:
 # --- one-article files --------------------------------------------------------------------
 
 
-def _first_line(text: str) -> str:
-    return next((line.strip() for line in text.splitlines() if line.strip()), "")
-
-
 def _text_record(name: str, data: bytes) -> SourceRecord:
     text = decode(data, name)
-    title = _first_line(text)
-    return SourceRecord(
-        name,
-        None,
-        {"title": title, "text": text},
-        inferred=(Inference("title", title, "first non-empty line of the text"),),
-    )
+    title, inference = infer_title(text)
+    return SourceRecord(name, None, {"title": title, "text": text}, inferred=(inference,))
 
 
 def _markdown_record(name: str, data: bytes) -> SourceRecord:
@@ -184,13 +176,8 @@ def _markdown_record(name: str, data: bytes) -> SourceRecord:
             name, None, {"title": article.title, "text": article.text}, article=article
         )
     text = decode(data, name)
-    title = _first_line(text).lstrip("#").strip()
-    return SourceRecord(
-        name,
-        None,
-        {"title": title, "text": text},
-        inferred=(Inference("title", title, "first non-empty line of the text"),),
-    )
+    title, inference = infer_title(text)
+    return SourceRecord(name, None, {"title": title, "text": text}, inferred=(inference,))
 
 
 # --- tables -------------------------------------------------------------------------------

@@ -26,7 +26,12 @@ Guarantees:
   suffix (or the article is skipped, with ``id_taken="skip"``). File names are
   always generated ids; an input's own name never becomes a path.
 * Every article written names an outlet of ``outlets.yaml`` and meetings of
-  ``meetings.yaml``, so the corpus still loads without problems.
+  ``meetings.yaml``, so the corpus still loads without problems. An outlet the
+  registry does not have is added to it (group ``unassigned``, see
+  :mod:`analysis.corpus.outlet_file`) when an article written names it, unless
+  ``new_outlets=False``; ``outlets.yaml`` is rewritten in the same commit as
+  the articles (its old bytes are in the journal), so a refused, dry-run or
+  interrupted import leaves it as it was.
 
 Test hook: when the environment variable ``NARRATIVES_TEST_HOLD_AFTER_PLACING``
 is a number *k*, an import that has written its journal stops for an hour
@@ -36,6 +41,7 @@ a known point of the commit. Nothing else reads it.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import shutil
@@ -57,27 +63,32 @@ from analysis.corpus.article_file import CorpusFileError, encode_article
 from analysis.corpus.articles import ARTICLES_DIR, load_corpus
 from analysis.corpus.journal import (
     STAGING_PREFIX,
+    RegistryChange,
     delete_journal,
     recover_locked,
     remove_placed,
+    restore_registry,
     staged_digests,
     sync_folder,
     write_journal,
 )
 from analysis.corpus.lock import corpus_lock
+from analysis.corpus.outlet_file import NEW_OUTLET_GROUP, NEW_OUTLET_KIND, outlet_key, outlets_text
 from analysis.corpus.registry import (
+    OUTLETS_FILE,
     Meeting,
     Outlet,
     RegistryError,
     load_meetings,
     load_outlets,
 )
-from analysis.corpus.types import Article, Problem
+from analysis.corpus.types import Article, Inference, Problem
 from analysis.ingest.duplicates import find_near_duplicates, shingles, text_fingerprint
 from analysis.ingest.formats import read_records
 from analysis.ingest.records import ImportMetadata, checked_metadata, record_article
 from analysis.ingest.report import (
     AddedArticle,
+    AddedOutlet,
     DuplicateArticle,
     ImportReport,
     SkippedArticle,
@@ -113,6 +124,43 @@ class _Context:
     id_taken: Literal["rename", "skip"]
     taken_ids: set[str]
     fingerprints: dict[str, str]
+    new_outlets: bool
+    added_outlets: dict[str, AddedOutlet]
+
+    def add_outlet(
+        self, name: str, domain: str, language: str, where: str
+    ) -> tuple[str, Inference]:
+        """Register an outlet the registry does not have (written only if an article names it).
+
+        ``name`` may be empty when only the address is known; ``domain`` is
+        empty when there is none or it belongs to another outlet already.
+        """
+        key = outlet_key(name, domain, self.outlets)
+        if any(domain in o.domains for o in self.outlets.values()):
+            domain = ""
+        file = where.rsplit(":", 1)[0] if ":" in where else where
+        today = dt.date.today().isoformat()
+        outlet = Outlet(
+            key=key,
+            name=name or domain,
+            country="",
+            kind=NEW_OUTLET_KIND,
+            domains=(domain,) if domain else (),
+            language=language,
+            group=NEW_OUTLET_GROUP,
+            group_reason=f"Added by the import of {file} on {today}: not yet placed in a group.",
+            group_source=f"narratives import of {file} ({where}), {today}",
+        )
+        self.outlets[key] = outlet
+        self.added_outlets[key] = AddedOutlet(key, outlet.name, outlet.domains, language, where)
+        named = (
+            f"{name!r} is not in {OUTLETS_FILE}"
+            if name
+            else (f"no outlet of {OUTLETS_FILE} has the domain {domain}")
+        )
+        return key, Inference(
+            "outlet", key, f"{named}: added as a new outlet, group {NEW_OUTLET_GROUP}"
+        )
 
 
 # --- public API ---------------------------------------------------------------------------
@@ -126,6 +174,7 @@ def import_articles(
     skip_bad_rows: bool = False,
     near_duplicates: Literal["add", "skip"] = "add",
     id_taken: Literal["rename", "skip"] = "rename",
+    new_outlets: bool = True,
     dry_run: bool = False,
     progress: bool = False,
 ) -> ImportReport:
@@ -151,6 +200,12 @@ def import_articles(
     id_taken
         When an article's id is already in the corpus (or earlier in the
         import): ``"rename"`` adds a ``-2``, ``-3`` ... suffix; ``"skip"`` leaves it out.
+    new_outlets
+        Add an outlet that a row names (or whose address's domain) is not in
+        ``outlets.yaml`` to the registry, in group ``unassigned``, with the
+        import's file and date as the reason; ``False`` refuses such a row. A
+        row whose address is on a domain of a registered outlet is that
+        outlet's. Outlets given in ``metadata`` must always be registered.
     dry_run
         Read, infer and check everything, report what would be added, write nothing.
     progress
@@ -182,6 +237,7 @@ def import_articles(
         "skip_bad_rows": skip_bad_rows,
         "near_duplicates": near_duplicates,
         "id_taken": id_taken,
+        "new_outlets": new_outlets,
         "dry_run": dry_run,
         "progress": progress,
     }
@@ -205,6 +261,7 @@ def _import_locked(
     skip_bad_rows: bool,
     near_duplicates: Literal["add", "skip"],
     id_taken: Literal["rename", "skip"],
+    new_outlets: bool,
     dry_run: bool,
     progress: bool,
 ) -> ImportReport:
@@ -235,6 +292,8 @@ def _import_locked(
             fingerprints={
                 text_fingerprint(t): i for i, t in zip(existing_ids, existing_texts, strict=True)
             },
+            new_outlets=new_outlets,
+            added_outlets={},
         )
         pending: list[_Pending] = []
         for source in sources:
@@ -248,10 +307,23 @@ def _import_locked(
         pending = _mark_near_duplicates(
             pending, existing_ids, existing_shingles, report, near_duplicates=near_duplicates
         )
+        used = {p.article.outlet for p in pending}
+        added_outlets = [o for k, o in context.added_outlets.items() if k in used]
         if staging is not None:
-            _commit(pending, root, staging)
+            registry = _registry_change(root, [context.outlets[o.key] for o in added_outlets])
+            _commit(pending, root, staging, registry)
     report.added = [_added(p) for p in pending]
+    report.outlets = added_outlets
     return report
+
+
+def _registry_change(root: Path, outlets: Sequence[Outlet]) -> RegistryChange | None:
+    """``outlets.yaml`` with the new outlets added, comments and order kept (none: no change)."""
+    if not outlets:
+        return None
+    before = (root / OUTLETS_FILE).read_bytes()
+    after = outlets_text(before.decode("utf-8"), outlets).encode("utf-8")
+    return RegistryChange(OUTLETS_FILE, before, after)
 
 
 # --- reading and checking -----------------------------------------------------------------
@@ -282,11 +354,17 @@ def _read_source(
     duplicates: list[DuplicateArticle] = []
     taken_before = set(context.taken_ids)
     fingerprints_before = dict(context.fingerprints)
+    outlets_before = dict(context.outlets)
+    added_outlets_before = dict(context.added_outlets)
     with _open(source) as (name, stream):
         try:
             for record in read_records(name, stream, progress=progress):
                 article, record_problems = record_article(
-                    record, context.metadata, context.outlets, context.meetings
+                    record,
+                    context.metadata,
+                    context.outlets,
+                    context.meetings,
+                    new_outlets=context if context.new_outlets else None,
                 )
                 if article is not None:
                     record_problems = _unwritable(article, record)
@@ -313,6 +391,8 @@ def _read_source(
                 item.staged.unlink(missing_ok=True)
         context.taken_ids = taken_before
         context.fingerprints = fingerprints_before
+        context.outlets = outlets_before
+        context.added_outlets = added_outlets_before
         report.problems.extend(problems)
         return []
     report.problems.extend(problems)
@@ -447,12 +527,15 @@ def _publish(staged: Path, target: Path) -> None:
     os.replace(staged, target)
 
 
-def _commit(pending: Sequence[_Pending], root: Path, staging: Path) -> None:
-    """Journal the staged articles, place them, then delete the journal (the commit point).
+def _commit(
+    pending: Sequence[_Pending], root: Path, staging: Path, registry: RegistryChange | None
+) -> None:
+    """Journal the staged articles, write the registry, place them, delete the journal.
 
-    On any failure before that point the placed articles are removed and the
-    journal deleted; if the process dies instead, the journal lets the next
-    command do the same.
+    Deleting the journal is the commit point. On any failure before it the
+    placed articles are removed, ``outlets.yaml`` is put back and the journal
+    deleted; if the process dies instead, the journal lets the next command do
+    the same.
     """
     staged = [item.staged for item in pending if item.staged is not None]
     if not staged:
@@ -465,9 +548,20 @@ def _commit(pending: Sequence[_Pending], root: Path, staging: Path) -> None:
             raise FileExistsError(
                 f"{articles_dir / path.name} appeared during the import; nothing was imported"
             )
+    changes = [registry] if registry is not None else []
+    staged_registry = staging / OUTLETS_FILE
+    if registry is not None:
+        with staged_registry.open("wb") as handle:
+            handle.write(registry.after)
+            handle.flush()
+            os.fsync(handle.fileno())
     entries = staged_digests(staged)
     try:
-        write_journal(root, staging, entries)
+        write_journal(root, staging, entries, changes)
+        if registry is not None:
+            # The outlets first: an article is never on disk before its outlet.
+            os.replace(staged_registry, root / OUTLETS_FILE)
+            sync_folder(root)
         _hold_for_test(0)
         _place(staged, articles_dir)
         sync_folder(articles_dir)
@@ -477,6 +571,7 @@ def _commit(pending: Sequence[_Pending], root: Path, staging: Path) -> None:
         # as recovery would (by the journal, so a file renamed just as the
         # interruption came is removed too, and nobody else's file ever is).
         remove_placed(articles_dir, entries)
+        restore_registry(root, [(c.name, c.before, c.sha256_after) for c in changes])
         delete_journal(root)
         raise
     delete_journal(root)

@@ -1,4 +1,4 @@
-"""Inferring an imported article's date, language, outlet and meetings.
+"""Inferring an imported article's title, date, language, outlet and meetings.
 
 Every function returns the value with an :class:`~analysis.corpus.types.Inference`
 saying how it was found, so an analyst can check it; metadata given by the
@@ -20,13 +20,17 @@ from urllib.parse import urlsplit
 from analysis.corpus.registry import Outlet
 from analysis.corpus.types import Inference, PublishedDate
 from analysis.ingest.meetings import DAYS_AFTER, DAYS_BEFORE, infer_meetings
+from analysis.text.sentences import split_sentences
 
 __all__ = [
     "DAYS_AFTER",
     "DAYS_BEFORE",
     "SHORT_TEXT_CHARACTERS",
+    "TITLE_CHARACTERS",
+    "host_of",
     "infer_language",
     "infer_meetings",
+    "infer_title",
     "outlet_for_name",
     "outlet_for_url",
     "parse_published",
@@ -34,6 +38,8 @@ __all__ = [
 
 #: Language identification on fewer characters than this is reported as low confidence.
 SHORT_TEXT_CHARACTERS = 200
+#: An inferred title is cut, at a word boundary, to at most this many characters.
+TITLE_CHARACTERS = 120
 
 _MONTHS = {
     name: number
@@ -125,6 +131,27 @@ def _checked(
     return PublishedDate(value, "day" if precision == "day" else "month")
 
 
+def infer_title(text: str) -> tuple[str, Inference]:
+    """A title from the text: its first line when that is a heading, else its first sentence.
+
+    A Markdown heading's ``#`` marks are dropped. A title longer than
+    :data:`TITLE_CHARACTERS` is cut at the last word boundary before it and
+    ends with ``…``. Returns ``""`` (and still an inference) for a text with no words.
+    """
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    first = first.lstrip("#").strip() if first.startswith("#") else first
+    sentences = split_sentences(first)
+    title = sentences[0].text.strip() if sentences else first
+    basis = "first line of the text" if title == first else "first sentence of the text"
+    if len(title) > TITLE_CHARACTERS:
+        cut = title[: TITLE_CHARACTERS + 1].rsplit(None, 1)[0]
+        if len(cut) > TITLE_CHARACTERS:
+            cut = title[: TITLE_CHARACTERS - 1]
+        title = cut.rstrip(" ,;:–—-") + "…"
+        basis += f", cut to {TITLE_CHARACTERS} characters"
+    return title, Inference("title", title, basis)
+
+
 @cache
 def _identifier() -> object:
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
@@ -150,9 +177,21 @@ def infer_language(text: str) -> tuple[str, Inference]:
     return str(language), Inference("language", str(language), basis)
 
 
-def _host(url: str) -> str:
-    host = urlsplit(url.strip()).hostname or ""
-    return host.lower().removeprefix("www.")
+#: Prefixes of a site's mobile and AMP hosts, dropped so they are the site's own domain.
+_HOST_PREFIXES = ("www.", "amp.", "m.", "mobile.")
+
+
+def host_of(url: str) -> str:
+    """The site's domain in an address: ``https://www.rbc.ru/x`` and ``https://amp.rbc.ru/x``
+    give ``rbc.ru`` ("" when the address has no host)."""
+    try:
+        host = (urlsplit(url.strip()).hostname or "").lower()
+    except ValueError:
+        return ""
+    for prefix in _HOST_PREFIXES:
+        if host.startswith(prefix) and "." in host.removeprefix(prefix):
+            host = host.removeprefix(prefix)
+    return host
 
 
 def outlet_for_url(url: str, outlets: Mapping[str, Outlet]) -> tuple[str, Inference] | None:
@@ -161,7 +200,7 @@ def outlet_for_url(url: str, outlets: Mapping[str, Outlet]) -> tuple[str, Infere
     ``edition.cnn.com`` matches the domain ``cnn.com``; the longest matching
     domain wins. Returns ``None`` when no outlet's domain matches.
     """
-    host = _host(url)
+    host = host_of(url)
     if not host:
         return None
     matches = [
@@ -186,7 +225,7 @@ def outlet_for_name(name: str, outlets: Mapping[str, Outlet]) -> str | None:
     for key, outlet in outlets.items():
         if (
             wanted in (key.casefold(), outlet.name.casefold())
-            or _host(wanted if "//" in wanted else f"http://{wanted}") in outlet.domains
+            or host_of(wanted if "//" in wanted else f"http://{wanted}") in outlet.domains
         ):
             return key
     return None

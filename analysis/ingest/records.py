@@ -1,34 +1,62 @@
 """From a source record to an article: the caller's metadata, then the record, then inference.
 
 The checks of :func:`analysis.ingest.importer.import_articles` on each record:
-an article needs a text, a title and an outlet of ``outlets.yaml``; its
-meetings must be in ``meetings.yaml``; a date, language or address must be
-valid. What the record leaves out is inferred
-(:mod:`analysis.ingest.inference`) and the inference recorded.
+an article needs a text and an outlet (of ``outlets.yaml``, or one the import
+adds to it); its meetings must be in ``meetings.yaml``; a date, language or
+address must be valid. What the record leaves out is inferred
+(:mod:`analysis.ingest.inference`, :mod:`analysis.ingest.dates`) and the
+inference recorded: a missing title is the text's first heading or sentence, a
+missing date the one in the address or the dateline.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from typing import Protocol
 
 from analysis.corpus.article_file import make_article_id
 from analysis.corpus.registry import MEETINGS_FILE, OUTLETS_FILE, Meeting, Outlet
 from analysis.corpus.types import Article, Inference, Problem, PublishedDate
+from analysis.ingest.dates import infer_published
 from analysis.ingest.inference import (
+    host_of,
     infer_language,
     infer_meetings,
+    infer_title,
     outlet_for_name,
     outlet_for_url,
     parse_published,
 )
 from analysis.ingest.source import SourceRecord
 
-__all__ = ["ImportMetadata", "MetadataError", "checked_metadata", "record_article"]
+__all__ = [
+    "ImportMetadata",
+    "MetadataError",
+    "OutletAdder",
+    "checked_metadata",
+    "record_article",
+]
 
 # Records a problem of the current record: (field, message).
 _ProblemSink = Callable[[str, str], None]
+
+
+class OutletAdder(Protocol):
+    """Adds the outlets an import finds that the registry lacks (the importer's context)."""
+
+    @property
+    def added_outlets(self) -> Mapping[str, object]:
+        """The outlets added so far, by key."""
+        ...
+
+    def add_outlet(
+        self, name: str, domain: str, language: str, where: str
+    ) -> tuple[str, Inference]:
+        """Register an outlet; return its key and the inference saying why."""
+        ...
+
 
 _URL = re.compile(r"^https?://[^\s/]+\.[^\s]+$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
@@ -111,11 +139,15 @@ def record_article(
     given: ImportMetadata,
     outlets: dict[str, Outlet],
     meetings: dict[str, Meeting],
+    *,
+    new_outlets: OutletAdder | None = None,
 ) -> tuple[Article | None, list[Problem]]:
     """Build the article of one record: given metadata, then the record, then inference.
 
-    ``given`` must have passed :func:`checked_metadata`. Returns the article
-    and no problems, or ``None`` and every problem of the record.
+    ``given`` must have passed :func:`checked_metadata`. An outlet the
+    registry does not have is refused, unless ``new_outlets`` registers it
+    (called only for a record without problems). Returns the article and no
+    problems, or ``None`` and every problem of the record.
     """
     problems = list(record.problems)
     fields = record.fields
@@ -131,13 +163,19 @@ def record_article(
     title = given.title or (base.title if base else fields.get("title", "").strip())
     if given.title:
         inferred = [i for i in inferred if i.field != "title"]
-    if not title:
-        problem("title", "is empty; give a title column or a title for the import")
+    title_inferred = not title
+    if not title and text.strip():
+        title, inference = infer_title(text)
+        inferred.append(inference)
+    if not title and text.strip():
+        problem("title", "is empty and the text has no words to take one from")
     url = given.url or (base.url if base else fields.get("url", "").strip())
     if url and not _URL.match(url):
         problem("url", f"{url!r} is not an http(s) address")
 
-    outlet, outlet_inference = _outlet(record, given, url, outlets, problem)
+    outlet, outlet_inference, wanted = _outlet(
+        record, given, url, outlets, problem, new_outlets=new_outlets
+    )
     inferred += outlet_inference
 
     published = PublishedDate(None, "unknown")
@@ -151,6 +189,9 @@ def record_article(
             published = parse_published(fields["published"])
         except ValueError as err:
             problem("published", str(err))
+    infer_date = (
+        given.published is None and base is None and not fields.get("published", "").strip()
+    )
     language = (given.language or (base.language if base else fields.get("language", ""))).strip()
     language = language.lower().replace("_", "-").split("-")[0]
     if language and not _LANGUAGE.match(language):
@@ -158,13 +199,25 @@ def record_article(
     elif not language and text.strip():
         language, inference = infer_language(text)
         inferred.append(inference)
+    if infer_date and text.strip():
+        found = infer_published(text, url, language)
+        if found is not None:
+            published, inference = found
+            inferred.append(inference)
 
-    keys = _meetings(record, given, text, published, meetings, problem, inferred)
+    # The title is part of what an article says about its meeting; the language is known by now.
+    described = f"{title}\n\n{text}" if title and not title_inferred else text
+    keys = _meetings(
+        record, given, described, published, meetings, problem, inferred, language or None
+    )
     authors = given.authors if given.authors is not None else _split(fields.get("authors", ""))
     if base is not None and given.authors is None:
         authors = base.authors
     if problems:
         return None, problems
+    if wanted is not None and new_outlets is not None:
+        outlet, inference = new_outlets.add_outlet(*wanted, language, record.where)
+        inferred.append(inference)
     extra = dict(base.extra) if base else {}
     extra.update(record.extra)
     return (
@@ -192,32 +245,52 @@ def _outlet(
     url: str,
     outlets: dict[str, Outlet],
     problem: _ProblemSink,
-) -> tuple[str, list[Inference]]:
+    *,
+    new_outlets: OutletAdder | None,
+) -> tuple[str, list[Inference], tuple[str, str] | None]:
+    """The outlet's key and its inference; or, for an outlet to add, ``(name, domain)``."""
     if given.outlet is not None:
-        return given.outlet, []
+        return given.outlet, [], None
     named = record.article.outlet if record.article else record.fields.get("outlet", "").strip()
+    addresses = [a for a in (url, record.fields.get("outlet_url", "").strip()) if a]
     if named:
         key = outlet_for_name(named, outlets)
-        if key is None:
+        if key == named:
+            return key, [], None
+        if key is not None:
+            basis = f"{named!r} is the outlet {key} in {OUTLETS_FILE}"
+            return key, [Inference("outlet", key, basis)], None
+        if new_outlets is None:
             problem(
                 "outlet",
-                f"{named!r} is not in {OUTLETS_FILE}; add it there (with its domains) "
-                "or give the outlet for this import",
+                f"{named!r} is not in {OUTLETS_FILE}; add it there (with its domains), "
+                "or give the outlet for this import (this import adds no outlets)",
             )
-            return "", []
-        if key == named:
-            return key, []
-        return key, [Inference("outlet", key, f"{named!r} is the outlet {key} in {OUTLETS_FILE}")]
-    for address in (url, record.fields.get("outlet_url", "").strip()):
-        found = outlet_for_url(address, outlets) if address else None
+            return "", [], None
+    for address in addresses:
+        found = outlet_for_url(address, outlets)
+        if found is not None and named and new_outlets and found[0] in new_outlets.added_outlets:
+            # Two outlets this import adds that share a site (masress.com, a blog
+            # platform) are told apart by their names.
+            found = None
         if found is not None:
-            return found[0], [found[1]]
+            key, inference = found
+            if named:
+                basis = (
+                    f"{named!r} is not a name in {OUTLETS_FILE}; the address's {inference.basis}"
+                )
+                inference = Inference("outlet", key, basis)
+            return key, [inference], None
+    if new_outlets is not None and (named or addresses):
+        # The outlet's own address (a media_url column) names its site better than an article's.
+        domain = next((d for d in map(host_of, reversed(addresses)) if d), "")
+        return "", [], (named, domain)
     problem(
         "outlet",
         "unknown: no outlet given and no address whose domain is in "
         f"{OUTLETS_FILE}; give the outlet or add its domain there",
     )
-    return "", []
+    return "", [], None
 
 
 def _meetings(
@@ -228,6 +301,7 @@ def _meetings(
     meetings: dict[str, Meeting],
     problem: _ProblemSink,
     inferred: list[Inference],
+    language: str | None,
 ) -> tuple[str, ...]:
     if given.meetings is not None:
         return given.meetings
@@ -236,7 +310,7 @@ def _meetings(
     elif record.fields.get("meetings", "").strip():
         keys = tuple(k for k in _split(record.fields["meetings"]) if k.lower() != "none")
     else:
-        keys, inference = infer_meetings(text, published, meetings)
+        keys, inference = infer_meetings(text, published, meetings, language=language)
         inferred.append(inference)
         return keys
     for key in keys:

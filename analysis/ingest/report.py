@@ -8,7 +8,14 @@ from typing import Literal
 
 from analysis.corpus.types import Inference, Problem
 
-__all__ = ["AddedArticle", "DuplicateArticle", "ImportReport", "SkippedArticle", "render_report"]
+__all__ = [
+    "AddedArticle",
+    "AddedOutlet",
+    "DuplicateArticle",
+    "ImportReport",
+    "SkippedArticle",
+    "render_report",
+]
 
 
 @dataclass(frozen=True)
@@ -27,6 +34,18 @@ class AddedArticle:
     renamed_from: str = ""
     near_duplicate_of: str = ""
     similarity: float | None = None
+
+
+@dataclass(frozen=True)
+class AddedOutlet:
+    """An outlet the import added to ``outlets.yaml`` (group ``unassigned``); ``source``
+    is the file (and line) of the first article that named it."""
+
+    key: str
+    name: str
+    domains: tuple[str, ...]
+    language: str
+    source: str
 
 
 @dataclass(frozen=True)
@@ -63,7 +82,8 @@ class ImportReport:
     ``problems`` are the reasons input files (or, with ``skip_bad_rows``,
     rows) were refused. Duplicates that were skipped appear in ``duplicates``
     only; near duplicates that were added appear in both ``added`` and
-    ``duplicates``. ``recovered`` says what the import rolled back of an
+    ``duplicates``. ``outlets`` are the outlets added to the registry for the
+    articles added. ``recovered`` says what the import rolled back of an
     earlier, interrupted one (see :mod:`analysis.corpus.journal`) before it began.
     """
 
@@ -73,6 +93,7 @@ class ImportReport:
     skipped: list[SkippedArticle] = field(default_factory=list)
     duplicates: list[DuplicateArticle] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    outlets: list[AddedOutlet] = field(default_factory=list)
     recovered: list[Problem] = field(default_factory=list)
 
     @property
@@ -87,6 +108,16 @@ def render_report(report: ImportReport) -> str:
     lines = [f"Recovered: {problem}" for problem in report.recovered]
     if report.dry_run:
         lines.append("Dry run: nothing was written.")
+    if report.outlets:
+        lines.append(
+            f"{verb.capitalize()} {len(report.outlets)} outlet(s) to outlets.yaml, in group "
+            "unassigned (give each a group there or on the dashboard's Corpus page):"
+        )
+        lines.extend(
+            f"  {o.key}  {o.name!r}, domains {', '.join(o.domains) or 'none'}, "
+            f"{o.language or 'language unknown'} (first named in {o.source})"
+            for o in report.outlets
+        )
     lines.append(f"{verb.capitalize()} {len(report.added)} article(s) to {report.corpus}")
     for article in report.added:
         meetings = ", ".join(article.meetings) or "none"

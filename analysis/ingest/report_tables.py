@@ -17,11 +17,13 @@ __all__ = ["import_report_tables", "validation_table"]
 
 
 def import_report_tables(report: ImportReport) -> dict[str, pd.DataFrame]:
-    """The report's ``added``, ``inferred``, ``duplicates``, ``skipped`` and ``problems`` tables.
+    """The report's ``added``, ``outlets``, ``inferred``, ``duplicates``, ``skipped`` and
+    ``problems`` tables.
 
     ``added`` has one row per article added (or that would be, in a dry run);
-    ``inferred`` one per inferred field with its basis; ``duplicates`` one per
-    duplicate found (``added as`` is ``skipped`` when it was left out);
+    ``outlets`` one per outlet added to the registry; ``inferred`` one per
+    inferred field with its basis; ``duplicates`` one per duplicate found
+    (``added as`` is ``skipped`` when it was left out);
     ``skipped`` one per article left out; ``problems`` one per problem that
     kept a file out.
     """
@@ -41,6 +43,20 @@ def import_report_tables(report: ImportReport) -> dict[str, pd.DataFrame]:
                 }
                 for a in report.added
             ]
+        ),
+        "outlets": pd.DataFrame(
+            [
+                {
+                    "outlet": o.key,
+                    "name": o.name,
+                    "domains": "; ".join(o.domains),
+                    "language": o.language,
+                    "group": "unassigned",
+                    "first named in": o.source,
+                }
+                for o in report.outlets
+            ],
+            columns=["outlet", "name", "domains", "language", "group", "first named in"],
         ),
         "inferred": pd.DataFrame(
             [

@@ -1,4 +1,5 @@
-"""Corpus: add articles with the CLI's import, the validation report, the whole corpus as CSV."""
+"""Corpus: add articles with the CLI's import, add or edit outlets, the validation report, and
+the whole corpus as CSV."""
 
 from __future__ import annotations
 
@@ -11,12 +12,14 @@ from analysis.ingest.report_tables import import_report_tables, validation_table
 from analysis.pipeline.tables import ARTICLE_EXPORT_COLUMNS
 from dashboard import layout
 from dashboard.data import corpus_changed, corpus_dir
+from dashboard.outlet_editor import outlet_editor
 
 FORMATS = ["txt", "md", "html", "htm", "csv", "jsonl", "ndjson"]
 
 page = layout.start_page(
     "Corpus",
-    "Add articles, check the corpus for problems, and take the whole corpus away as CSV.",
+    "Add articles and outlets, check the corpus for problems, and take the whole corpus away "
+    "as CSV.",
     needs_analysis=False,
 )
 corpus, selection = page.corpus, page.selection
@@ -25,8 +28,9 @@ st.subheader("Add articles")
 st.caption(
     "The same import as `narratives import`: text, Markdown, HTML, CSV or JSONL files. Outlet, "
     "date, language and meetings are inferred where the files leave them out, and every inference "
-    "is shown with its basis. Each file is all or nothing; duplicates are never added twice; "
-    "nothing is written until you confirm a preview."
+    "is shown with its basis. An outlet not in the registry is added to it in the group "
+    "'unassigned' (place it under Outlets below). Each file is all or nothing; duplicates are "
+    "never added twice; nothing is written until you confirm a preview."
 )
 uploads = st.file_uploader(
     "Files to import", type=FORMATS, accept_multiple_files=True, key="co_upload"
@@ -60,6 +64,11 @@ with st.expander(
         help="By default one bad row keeps the whole file out.",
     )
     skip_near = given[2].checkbox("Leave near duplicates out", key="co_skip_near")
+    no_new_outlets = given[0].checkbox(
+        "Add no outlets",
+        key="co_no_new_outlets",
+        help="Refuse rows whose outlet is not in outlets.yaml instead of adding it there.",
+    )
 
 
 def run_import(*, dry_run: bool) -> ImportReport | None:
@@ -78,6 +87,7 @@ def run_import(*, dry_run: bool) -> ImportReport | None:
             metadata=metadata,
             skip_bad_rows=skip_bad_rows,
             near_duplicates="skip" if skip_near else "add",
+            new_outlets=not no_new_outlets,
             dry_run=dry_run,
         )
     except (ValueError, OSError) as err:
@@ -99,6 +109,14 @@ def show_report(report: ImportReport) -> None:
     )
     if report.added:
         layout.table(shown["added"], what="import preview", selection=selection, key="co_added")
+    if report.outlets:
+        st.markdown(
+            f"**Outlets {'to add' if report.dry_run else 'added'} to outlets.yaml**, in the "
+            "group 'unassigned' until you place them under Outlets below"
+        )
+        layout.table(
+            shown["outlets"], what="new outlets", selection=selection, key="co_new_outlets"
+        )
     inferred = shown["inferred"]
     if not inferred.empty:
         st.markdown("**What was inferred, and from what**")
@@ -137,6 +155,13 @@ if uploads:
             st.rerun()
 if "co_report" in st.session_state:
     show_report(st.session_state.pop("co_report"))
+
+st.subheader("Outlets")
+st.caption(
+    "Add an outlet or change one: its name, its group, why it is in that group and where that "
+    "judgement comes from. Saved to outlets.yaml at once, its comments kept."
+)
+outlet_editor(corpus.outlets)
 
 st.subheader("Validation")
 errors = corpus.errors

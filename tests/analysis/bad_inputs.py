@@ -35,6 +35,8 @@ from pathlib import Path
 
 from analysis.cli import main
 from analysis.corpus.articles import load_corpus
+from analysis.corpus.outlet_file import OutletEditError, save_outlet
+from analysis.corpus.registry import Outlet
 
 REPO = Path(__file__).resolve().parents[2]
 SHIPPED = REPO / "corpus"
@@ -50,6 +52,18 @@ GOOD_HEADER = {
 }
 GOOD_TEXT = "John Kerry met Vladimir Putin in Sochi. They spoke about Ukraine and Syria.\n"
 BAD_ID = "bad"
+#: A good new outlet, as the Corpus page's form gives it.
+_RIA = {
+    "key": "ria-novosti",
+    "name": "RIA Novosti",
+    "country": "Russia",
+    "kind": "state media",
+    "domains": "ria.ru",
+    "language": "ru",
+    "group": "Russian state",
+    "group_reason": "State-owned news agency.",
+    "group_source": "Its imprint.",
+}
 
 
 def header(**changes: str | None) -> dict[str, str]:
@@ -109,6 +123,21 @@ def _registry(kind: str, name: str, text: str | bytes, expect: str) -> BadInput:
 
 def _import(kind: str, name: str, data: bytes, expect: str, *args: str) -> BadInput:
     return BadInput(kind, "import", {name: data}, expect, name, args=args)
+
+
+def _outlet_edit(
+    case: str, expect: str, field: str, *, new: bool = True, **changes: str
+) -> BadInput:
+    """An outlet the Corpus page's form would save: RIA Novosti with ``changes``."""
+    values = {**_RIA, **changes}
+    return BadInput(
+        case,
+        "outlet",
+        {},
+        expect,
+        f"{field}:",
+        args=("new" if new else "edit", *(f"{k}={v}" for k, v in values.items())),
+    )
 
 
 def _option(kind: str, expect: str, *args: str) -> BadInput:
@@ -417,10 +446,18 @@ CASES: list[BadInput] = [
     _import("CSV impossible date", "in.csv", _csv(_row(date="2015-13-45")), "is not a real date"),
     _import("CSV date as a word", "in.csv", _csv(_row(date="soon")), "is not a date"),
     _import(
-        "CSV unknown outlet",
+        "CSV unknown outlet with --no-new-outlets",
         "in.csv",
-        _csv(_row(outlet="Nowhere Times")),
+        _csv(_row(outlet="Nowhere Times", url="https://nowhere.example/talks")),
         "'Nowhere Times' is not in outlets.yaml",
+        "--no-new-outlets",
+    ),
+    _import(
+        "JSONL address on an unknown domain with --no-new-outlets",
+        "in.jsonl",
+        _jsonl(outlet=None, url="https://nowhere.example/talks"),
+        "no address whose domain is in outlets.yaml",
+        "--no-new-outlets",
     ),
     _import(
         "CSV unknown meeting",
@@ -438,7 +475,9 @@ CASES: list[BadInput] = [
         "CSV bad address", "in.csv", _csv(_row(url="nope")), "'nope' is not an http(s) address"
     ),
     _import("CSV empty text", "in.csv", _csv(_row(text=" ")), "text: is empty"),
-    _import("CSV empty title", "in.csv", _csv(_row(title="")), "title: is empty"),
+    _import(
+        "CSV empty title and empty text", "in.csv", _csv(_row(title="", text=" ")), "text: is empty"
+    ),
     _import(
         "CSV text over 2 MiB",
         "in.csv",
@@ -606,6 +645,38 @@ CASES: list[BadInput] = [
         "outlets.yaml",
         args=("--outlet", "osw"),
     ),
+    # --- outlet edits (the Corpus page's form, through the library) ----------------------------
+    _outlet_edit("edit: outlet key with spaces", "is not a key", "key", key="RIA Novosti"),
+    _outlet_edit("edit: outlet key already taken", "is already an outlet", "key", key="osw"),
+    _outlet_edit("edit: outlet to edit missing", "is not in outlets.yaml", "key", new=False),
+    _outlet_edit("edit: outlet without a name", "is empty", "name", name=" "),
+    _outlet_edit(
+        "edit: outlet name of another outlet", "is already the outlet cnn", "name", name="CNN"
+    ),
+    _outlet_edit("edit: outlet name on two lines", "must be one line", "name", name="RIA\nNovosti"),
+    _outlet_edit("edit: outlet without a group", "is empty", "group", group=""),
+    _outlet_edit("edit: outlet of an unknown kind", "is not a known kind", "kind", kind="agency"),
+    _outlet_edit(
+        "edit: outlet domain as an address",
+        "is not a web domain",
+        "domains",
+        domains="https://ria.ru/",
+    ),
+    _outlet_edit(
+        "edit: outlet domain of another outlet",
+        "already a domain of the outlet cnn",
+        "domains",
+        domains="cnn.com",
+    ),
+    _outlet_edit(
+        "edit: outlet language as a word", "is not an ISO 639 code", "language", language="russian"
+    ),
+    _outlet_edit(
+        "edit: outlet reason of 5,000 characters",
+        "write at most 2,000",
+        "group_reason",
+        group_reason="x" * 5000,
+    ),
     # --- analysis options -----------------------------------------------------------------------
     BadInput("--year as a word", "analyze", {}, "write a year", "--year", args=("--year", "soon")),
     BadInput(
@@ -685,6 +756,20 @@ GOOD_EDGES: list[GoodEdge] = [
         _SOCHI,
     ),
     GoodEdge(
+        "CSV row without a title (the first sentence is taken)",
+        "in.csv",
+        _csv(_row(title="")),
+        _SOCHI,
+        _SOCHI,
+    ),
+    GoodEdge(
+        "CSV row of an outlet not yet registered (it is added)",
+        "in.csv",
+        _csv(_row(outlet="Nowhere Times", url="https://nowhere.example/talks")),
+        "Talks in Sochi",
+        _SOCHI,
+    ),
+    GoodEdge(
         "text with lines of three dashes",
         "in.jsonl",
         _jsonl(text="---\nKerry met Putin.\n---\n"),
@@ -757,6 +842,8 @@ def run_case(case: BadInput, work: Path) -> Outcome:
         else:
             path.write_bytes(content)
     args = [a.format(corpus=corpus, inputs=inputs) for a in case.args]
+    if case.command == "outlet":
+        return _run_outlet_edit(case, corpus)
     if case.command == "validate":
         argv = ["validate", str(corpus), "--no-cache"]
     elif case.command == "import":
@@ -791,6 +878,27 @@ def run_case(case: BadInput, work: Path) -> Outcome:
             status, out, err = _run(["validate", str(corpus), "--no-cache"])
             if status != 0:
                 outcome.failures.append(f"validate fails afterwards: {out}{err}")
+    return outcome
+
+
+def _run_outlet_edit(case: BadInput, corpus: Path) -> Outcome:
+    """Save the case's outlet with the library, as the Corpus page does; it must be refused."""
+    values = dict(arg.split("=", 1) for arg in case.args[1:])
+    outlet = Outlet(**{**values, "domains": tuple(d for d in values["domains"].split(";") if d)})
+    before = snapshot(corpus)
+    try:
+        save_outlet(corpus, outlet, new=case.args[0] == "new")
+    except OutletEditError as err:
+        outcome = Outcome(1, str(err))
+    except Exception:
+        return Outcome(None, "", [f"traceback:\n{traceback.format_exc()}"])
+    else:
+        return Outcome(0, "", ["the outlet was saved"])
+    for wanted in (case.expect, case.names):
+        if wanted not in outcome.output:
+            outcome.failures.append(f"{wanted!r} is not said")
+    if snapshot(corpus) != before:
+        outcome.failures.append("the corpus changed")
     return outcome
 
 

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import yaml
+
 from tests.dashboard.conftest import download_button, downloaded_rows, texts
 
 NEW_ARTICLE = (
@@ -118,3 +120,100 @@ def test_the_corpus_page_prepares_no_analysis(open_page, corpus_copy, monkeypatc
     assert texts(app, "success") == ["All 5 articles pass validation."]
     assert calls == []
     assert download_button(app, "f_export_all").proto.label == "Every table + manifest (zip)"
+
+
+def _outlets(root: Path) -> dict:
+    return yaml.safe_load((root / "outlets.yaml").read_text(encoding="utf-8"))
+
+
+def test_an_outlet_is_added_from_the_page_and_the_registry_keeps_its_comments(
+    open_page, corpus_copy
+):
+    shipped = (corpus_copy / "outlets.yaml").read_text(encoding="utf-8")
+    app = open_page("corpus", corpus=corpus_copy)
+    assert app.selectbox(key="co_outlet_choice").value == ""
+    app.text_input(key="co_outlet_key_").input("ria-novosti")
+    app.text_input(key="co_outlet_name_").input("RIA Novosti")
+    app.text_input(key="co_outlet_group_").input("Russian state")
+    app.text_input(key="co_outlet_reason_").input("State-owned news agency.")
+    app.text_input(key="co_outlet_source_").input("Its own imprint.")
+    app.selectbox(key="co_outlet_kind_").set_value("state media")
+    app.text_input(key="co_outlet_domains_").input("ria.ru; www.RIA.ru")
+    app.text_input(key="co_outlet_language_").input("ru")
+    app.button(key="co_outlet_save").click()
+    app.run()
+    assert not app.exception
+    assert texts(app, "success")[0] == "Added RIA Novosti (ria-novosti) in the group Russian state."
+    written = (corpus_copy / "outlets.yaml").read_text(encoding="utf-8")
+    assert written.startswith(shipped.rstrip("\n") + "\n\nria-novosti:\n")
+    assert _outlets(corpus_copy)["ria-novosti"] == {
+        "name": "RIA Novosti",
+        "country": "",
+        "kind": "state media",
+        "domains": ["ria.ru"],
+        "language": "ru",
+        "group": "Russian state",
+        "group_reason": "State-owned news agency.",
+        "group_source": "Its own imprint.",
+    }
+    assert "RIA Novosti" in app.selectbox(key="co_outlet_choice").options[1:][-1]
+
+
+def test_an_outlets_group_is_changed_from_the_page(open_page, corpus_copy):
+    app = open_page("corpus", corpus=corpus_copy)
+    app.selectbox(key="co_outlet_choice").set_value("mcu-times")
+    app.run()
+    assert app.text_input(key="co_outlet_name_mcu-times").value == "MCU Times"
+    app.text_input(key="co_outlet_group_mcu-times").input("aggregator")
+    app.text_input(key="co_outlet_reason_mcu-times").input("Rewords other outlets' stories.")
+    app.button(key="co_outlet_save").click()
+    app.run()
+    assert not app.exception
+    assert texts(app, "success")[0] == "Saved MCU Times (mcu-times) in the group aggregator."
+    entry = _outlets(corpus_copy)["mcu-times"]
+    assert (entry["group"], entry["group_reason"], entry["kind"]) == (
+        "aggregator",
+        "Rewords other outlets' stories.",
+        "content farm",
+    )
+    assert "# Outlet registry." in (corpus_copy / "outlets.yaml").read_text(encoding="utf-8")
+
+
+def test_a_bad_outlet_value_is_named_and_nothing_is_written(open_page, corpus_copy):
+    before = (corpus_copy / "outlets.yaml").read_bytes()
+    app = open_page("corpus", corpus=corpus_copy)
+    app.text_input(key="co_outlet_key_").input("ria-novosti")
+    app.text_input(key="co_outlet_name_").input("RIA Novosti")
+    app.text_input(key="co_outlet_domains_").input("cnn.com")
+    app.button(key="co_outlet_save").click()
+    app.run()
+    assert not app.exception
+    # The message is Markdown with its punctuation escaped; read as text it is:
+    assert [e.replace("\\", "") for e in texts(app, "error")] == [
+        "Not saved: domains: cnn.com is already a domain of the outlet cnn. "
+        "outlets.yaml is unchanged."
+    ]
+    assert (corpus_copy / "outlets.yaml").read_bytes() == before
+
+
+def test_an_import_lists_the_outlets_it_adds(open_page, corpus_copy, downloads):
+    rows = b'title,media_name,url,text\n,Kommersant,https://www.kommersant.ru/doc/1,"' + (
+        NEW_ARTICLE.replace(b"\n", b" ") + b'"\n'
+    )
+    app = open_page("corpus", corpus=corpus_copy)
+    app.file_uploader(key="co_upload").set_value([("rows.csv", rows, "text/csv")])
+    app.run()
+    app.button(key="co_preview").click()
+    app.run()
+    assert not app.exception
+    new = downloaded_rows(app, downloads, "co_new_outlets_csv")
+    assert [(r["outlet"], r["domains"], r["group"]) for r in new] == [
+        ("kommersant", "kommersant.ru", "unassigned")
+    ]
+    assert "kommersant" not in _outlets(corpus_copy)
+    app.button(key="co_import").click()
+    app.run()
+    assert not app.exception
+    assert _outlets(corpus_copy)["kommersant"]["group"] == "unassigned"
+    # Outlets an import added come first in the form, to be placed in a group.
+    assert app.selectbox(key="co_outlet_choice").options[1] == "Kommersant (kommersant)"

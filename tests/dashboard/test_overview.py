@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from analysis.ingest.importer import import_articles
 from dashboard.layout import NOTHING_SELECTED
 from tests.dashboard.conftest import downloaded_rows, texts
 
@@ -65,3 +66,21 @@ def test_coverage_counts_every_outlet_and_meeting(open_page, downloads):
     assert covered[("euromaidan-press", "2015-12-moscow")] == 1
     assert covered[("osw", "2015-05-sochi")] == 0
     assert sum(covered.values()) == 5
+
+
+def test_outlets_an_import_added_are_in_a_visible_group(open_page, corpus_copy, downloads):
+    rows = (
+        "title,media_name,url,date,text\n"
+        "Kerry in Sochi,Kommersant,https://www.kommersant.ru/doc/1,2015-05-12,"
+        '"Kerry met Putin in Sochi on Tuesday. They talked about Ukraine and Syria."\n'
+    )
+    import_articles([("rows.csv", rows.encode())], corpus_copy)
+    app = open_page("overview", corpus=corpus_copy, f_group="unassigned")
+    assert not app.exception
+    assert "unassigned" in app.multiselect(key="f_group").options
+    assert app.multiselect(key="f_group").value == ["unassigned"]
+    assert list(_table(app, "ov_articles")["outlet_group"]) == ["unassigned"]
+    registry = downloaded_rows(app, downloads, "ov_registry_csv")
+    assert [(r["outlet"], r["group"]) for r in registry if r["group"] == "unassigned"] == [
+        ("kommersant", "unassigned")
+    ]

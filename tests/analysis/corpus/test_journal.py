@@ -13,7 +13,13 @@ import pytest
 
 from analysis.cli import main
 from analysis.corpus.articles import load_corpus
-from analysis.corpus.journal import JOURNAL_FILE, JournalEntry, write_journal
+from analysis.corpus.journal import (
+    JOURNAL_FILE,
+    JournalEntry,
+    RegistryChange,
+    recover_locked,
+    write_journal,
+)
 from analysis.ingest.importer import import_articles
 from analysis.ingest.records import ImportMetadata
 from analysis.ingest.report import render_report
@@ -178,3 +184,25 @@ def test_an_import_rolls_back_the_killed_one_before_it_begins(corpus: Path) -> N
         "osw-2015-05-12-kerry-in-sochi.md",
         "osw-kept.md",
     ]
+
+
+@pytest.mark.parametrize("edited_since", [False, True], ids=["as written", "edited since"])
+def test_recovery_restores_outlets_yaml_unless_edited_since(registry_corpus, edited_since):
+    before = (registry_corpus / "outlets.yaml").read_bytes()
+    written = before + b"\nkommersant:\n  name: Kommersant\n  kind: other\n  group: unassigned\n"
+    staging = registry_corpus / "articles" / ".import-test"
+    staging.mkdir()
+    write_journal(registry_corpus, staging, [], [RegistryChange("outlets.yaml", before, written)])
+    (registry_corpus / "outlets.yaml").write_bytes(written + (b"# mine\n" if edited_since else b""))
+    problems = recover_locked(registry_corpus)
+    (message,) = [p.message for p in problems]
+    if edited_since:
+        assert (registry_corpus / "outlets.yaml").read_bytes() == written + b"# mine\n"
+        assert message.endswith(
+            "changed since the import wrote it, and kept (check the outlets it added): outlets.yaml"
+        )
+    else:
+        assert (registry_corpus / "outlets.yaml").read_bytes() == before
+        assert message.endswith("0 files removed (of the 0 it was placing); outlets.yaml restored")
+    assert not (registry_corpus / JOURNAL_FILE).exists()
+    assert not staging.exists()

@@ -7,8 +7,10 @@ import pytest
 from analysis.corpus.registry import load_meetings, load_outlets
 from analysis.corpus.types import Article, Inference, PublishedDate
 from analysis.ingest.inference import (
+    TITLE_CHARACTERS,
     infer_language,
     infer_meetings,
+    infer_title,
     outlet_for_name,
     outlet_for_url,
     parse_published,
@@ -205,3 +207,42 @@ def test_outlet_by_key_name_or_domain_and_never_invented():
     assert outlet_for_name("The Duran", OUTLETS) == "the-duran"
     assert outlet_for_name("www.theduran.com", OUTLETS) == "the-duran"
     assert outlet_for_name("RIA Novosti", OUTLETS) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "basis"),
+    [
+        ("Kerry in Sochi\n\nKerry met Putin.", "Kerry in Sochi", "first line of the text"),
+        ("\n## Deadlock in Moscow\nText.", "Deadlock in Moscow", "first line of the text"),
+        (
+            "Kerry met Putin in Sochi. They talked about Syria.",
+            "Kerry met Putin in Sochi.",
+            "first sentence of the text",
+        ),
+        (
+            "Secretary of State John Kerry met Russian President Vladimir Putin in the Black "
+            "Sea resort of Sochi on Tuesday for talks on Ukraine, Syria and Iran. More.",
+            "Secretary of State John Kerry met Russian President Vladimir Putin in the Black "
+            "Sea resort of Sochi on Tuesday for…",
+            "first sentence of the text, cut to 120 characters",
+        ),
+    ],
+)
+def test_infer_title_takes_the_heading_or_first_sentence(text, title, basis):
+    assert infer_title(text) == (title, Inference("title", title, basis))
+    assert len(title) <= TITLE_CHARACTERS + 1
+
+
+def test_a_row_without_a_title_gets_its_first_sentence(registry_corpus):
+    from analysis.ingest.importer import import_articles
+
+    rows = 'title,media_name,text\n,osw,"Kerry met Putin in Sochi. They talked."\n'
+    report = import_articles([("rows.csv", rows.encode())], registry_corpus)
+    (added,) = report.added
+    assert (added.id, added.title) == (
+        "osw-undated-kerry-met-putin-in-sochi",
+        "Kerry met Putin in Sochi.",
+    )
+    assert added.inferred[0] == Inference(
+        "title", "Kerry met Putin in Sochi.", "first sentence of the text"
+    )

@@ -7,6 +7,7 @@ from pathlib import Path
 from analysis.corpus.types import Inference, Problem
 from analysis.ingest.report import (
     AddedArticle,
+    AddedOutlet,
     DuplicateArticle,
     ImportReport,
     SkippedArticle,
@@ -40,12 +41,13 @@ REPORT = ImportReport(
         )
     ],
     problems=[Problem("rows.csv", "text", "is empty", line=2)],
+    outlets=[AddedOutlet("kommersant", "Kommersant", ("kommersant.ru",), "ru", "rows.csv:3")],
 )
 
 
 def test_import_report_tables_have_one_row_per_item():
     shown = import_report_tables(REPORT)
-    assert list(shown) == ["added", "inferred", "duplicates", "skipped", "problems"]
+    assert list(shown) == ["added", "outlets", "inferred", "duplicates", "skipped", "problems"]
     assert shown["added"].to_dict("records") == [
         {
             "id": "cnn-2015-05-12-sochi",
@@ -59,6 +61,10 @@ def test_import_report_tables_have_one_row_per_item():
             "near duplicate of": "",
         }
     ]
+    assert shown["outlets"].to_dict("records") == [
+        {"outlet": "kommersant", "name": "Kommersant", "domains": "kommersant.ru",
+         "language": "ru", "group": "unassigned", "first named in": "rows.csv:3"}
+    ]  # fmt: skip
     assert shown["inferred"].to_dict("records") == [
         {"id": "cnn-2015-05-12-sochi", "field": "language", "value": "en", "basis": "stop words"}
     ]

@@ -1,0 +1,126 @@
+"""Writing outlets.yaml: comments and order kept, values checked, nothing written on a bad one."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from analysis.corpus.lock import LOCK_FILE
+from analysis.corpus.outlet_file import OutletEditError, outlet_key, outlets_text, save_outlet
+from analysis.corpus.registry import Outlet, RegistryError, load_outlets
+from tests.conftest import SHIPPED_CORPUS
+
+REGISTRY = """\
+# The analyst's registry: this comment stays.
+osw:
+  name: OSW
+  kind: think tank
+  domains: [osw.waw.pl]
+  group: think tank  # a comment on a value stays too
+  group_reason: "Warsaw think tank."
+"""
+RIA = Outlet(
+    key="ria-novosti",
+    name="RIA Novosti",
+    country="Russia",
+    kind="state media",
+    domains=("ria.ru",),
+    language="ru",
+    group="Russian state",
+    group_reason="State-owned news agency.",
+    group_source="Its imprint.",
+)
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    (tmp_path / "outlets.yaml").write_text(REGISTRY, encoding="utf-8")
+    return tmp_path
+
+
+def test_an_unchanged_registry_is_written_back_byte_for_byte():
+    shipped = (SHIPPED_CORPUS / "outlets.yaml").read_text(encoding="utf-8")
+    assert outlets_text(shipped, []) == shipped
+
+
+def test_a_new_outlet_goes_at_the_end_and_everything_else_stays(corpus):
+    written = save_outlet(corpus, RIA, new=True)
+    assert written == RIA
+    assert (corpus / "outlets.yaml").read_text(encoding="utf-8") == REGISTRY + (
+        "\nria-novosti:\n"
+        "  name: RIA Novosti\n"
+        "  country: Russia\n"
+        "  kind: state media\n"
+        "  domains: [ria.ru]\n"
+        "  language: ru\n"
+        "  group: Russian state\n"
+        "  group_reason: State-owned news agency.\n"
+        "  group_source: Its imprint.\n"
+    )
+    assert not list(corpus.glob(".outlets.yaml.*"))
+    assert not (corpus / (LOCK_FILE + ".holder")).exists()
+
+
+def test_an_edit_changes_the_fields_in_place(corpus):
+    outlets, _ = load_outlets(corpus)
+    save_outlet(corpus, replace(outlets["osw"], group="Polish", name="OSW Warsaw"), new=False)
+    # Only the changed values are rewritten; the comment keeps its column.
+    assert (corpus / "outlets.yaml").read_text(encoding="utf-8") == (
+        "# The analyst's registry: this comment stays.\n"
+        "osw:\n"
+        "  name: OSW Warsaw\n"
+        "  kind: think tank\n"
+        "  domains: [osw.waw.pl]\n"
+        "  group: Polish      # a comment on a value stays too\n"
+        '  group_reason: "Warsaw think tank."\n'
+    )
+    assert load_outlets(corpus)[0]["osw"].group == "Polish"
+
+
+@pytest.mark.parametrize(
+    ("changes", "new", "message"),
+    [
+        ({"key": "osw"}, True, "key: 'osw' is already an outlet; edit it instead"),
+        ({"key": "tass"}, False, "key: 'tass' is not in outlets.yaml"),
+        ({"key": "RIA Novosti"}, True, "key: 'RIA Novosti' is not a key: use lowercase letters"),
+        ({"name": "  "}, True, "name: is empty; every outlet needs one"),
+        ({"name": "osw"}, True, "name: 'osw' is already the outlet osw"),
+        ({"name": "RIA\nNovosti"}, True, "name: must be one line of text"),
+        ({"group": ""}, True, "group: is empty; every outlet needs one"),
+        ({"group_reason": "x" * 2001}, True, "group_reason: is 2,001 characters; write at most"),
+        ({"kind": "agency"}, True, "kind: 'agency' is not a known kind; use one of wire, "),
+        ({"domains": ("https://ria.ru/",)}, True, "domains: 'https://ria.ru/' is not a web domain"),
+        ({"domains": ("osw.waw.pl",)}, True, "domains: osw.waw.pl is already a domain of the"),
+        ({"language": "russian"}, True, "language: 'russian' is not an ISO 639 code"),
+    ],
+)
+def test_a_bad_value_is_named_and_nothing_is_written(corpus, changes, new, message):
+    with pytest.raises(OutletEditError, match=f"^{re.escape(message)}"):
+        save_outlet(corpus, replace(RIA, **changes), new=new)
+    assert (corpus / "outlets.yaml").read_text(encoding="utf-8") == REGISTRY
+
+
+def test_a_broken_registry_is_not_edited(corpus):
+    (corpus / "outlets.yaml").write_text("osw:\n  name: OSW\n", encoding="utf-8")
+    with pytest.raises(RegistryError, match=r"group: missing"):
+        save_outlet(corpus, RIA, new=True)
+
+
+def test_keys_come_from_the_name_or_the_domain_and_are_unique():
+    assert outlet_key("Vivo Full Panamá (blogspot)", "", ()) == "vivo-full-panama-blogspot"
+    assert outlet_key("РЕН ТВ", "ren.tv", ()) == "ren-tv"
+    assert outlet_key("", "", ()) == "outlet"
+    assert outlet_key("RBC", "rbc.ru", {"rbc", "rbc-2"}) == "rbc-3"
+
+
+def test_the_shipped_registry_takes_an_outlet(tmp_path):
+    shutil.copy(SHIPPED_CORPUS / "outlets.yaml", tmp_path / "outlets.yaml")
+    save_outlet(tmp_path, RIA, new=True)
+    outlets, problems = load_outlets(tmp_path)
+    assert problems == []
+    assert list(outlets)[-1] == "ria-novosti"
+    assert len(outlets) == 7
