@@ -12,15 +12,14 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import time
+import traceback
 from pathlib import Path
 
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from analysis.corpus.articles import load_corpus
 from analysis.review import overrides
 from analysis.review.overrides import load_overrides
-from dashboard.tables import article_labels
 from tests.dashboard.conftest import APP, texts
 
 #: Who works in each session, and on which article.
@@ -32,8 +31,17 @@ TARGETS = ("russia", "us_west", "ukraine", "assad")
 
 
 def _session(
-    corpus: str, cache: str, who: str, label: str, start: mp.Barrier, done: mp.Queue
+    corpus: str, cache: str, who: str, article_id: str, start: mp.Barrier, done: mp.Queue
 ) -> None:
+    """Run :func:`_save_all` in this process; put (who, saves or the error) on ``done``."""
+    try:
+        done.put((who, _save_all(corpus, cache, who, article_id, start)))
+    except BaseException:
+        done.put((who, traceback.format_exc()))
+        raise
+
+
+def _save_all(corpus: str, cache: str, who: str, article_id: str, start: mp.Barrier) -> int:
     """Open the Reader on one article, wait for the other session, save four corrections."""
     os.environ["NARRATIVES_CORPUS"] = corpus
     os.environ["NARRATIVES_CACHE_DIR"] = cache
@@ -47,9 +55,9 @@ def _session(
         return frame
 
     overrides.load_overrides = load_slowly  # type: ignore[assignment]
-    app = AppTest.from_file(APP, default_timeout=120)
+    app = AppTest.from_file(APP, default_timeout=300)
     app.switch_page("views/reader.py")
-    app.query_params["rd_article"] = label
+    app.query_params["rd_article"] = article_id
     app.run()
     start.wait(timeout=300)
     saved = 0
@@ -62,23 +70,24 @@ def _session(
         app.button(key="rd_fix_save").click()
         app.run()
         saved += sum("is now 'neutral'" in s for s in texts(app, "success"))
-    done.put((who, saved))
+    return saved
 
 
 def test_two_sessions_saving_at_once_keep_every_correction(corpus_copy: Path, tmp_path: Path):
-    labels = article_labels(load_corpus(corpus_copy).articles)
     context = mp.get_context("spawn")
     start, done = context.Barrier(len(SESSIONS)), context.Queue()
     sessions = [
         context.Process(
             target=_session,
-            args=(str(corpus_copy), str(tmp_path / who), who, labels[article_id], start, done),
+            args=(str(corpus_copy), str(tmp_path / who), who, article_id, start, done),
         )
         for who, article_id in SESSIONS.items()
     ]
     for session in sessions:
         session.start()
-    saved = dict(done.get(timeout=600) for _ in sessions)
+    saved = dict(done.get(timeout=900) for _ in sessions)
+    errors = [result for result in saved.values() if isinstance(result, str)]
+    assert not errors, errors[0]
     for session in sessions:
         session.join(timeout=60)
         assert session.exitcode == 0
