@@ -131,12 +131,17 @@ def _fit_raw(
     mean = features.mean(axis=0)
     scale = features.std(axis=0)
     scale = np.where(scale > 1e-9, scale, 1.0)
-    regression = LogisticRegression(C=c, class_weight="balanced", max_iter=5000)
-    regression.fit((features - mean) / scale, list(labels))
-    fitted = [str(k) for k in regression.classes_]
     coef = np.zeros((len(classes), features.shape[1]))
     # A class absent from the training part gets no score it could win with.
     intercept = np.full(len(classes), -30.0)
+    if len(set(labels)) == 1:
+        intercept[list(classes).index(labels[0])] = 0.0
+        return LabelModel(
+            task, tuple(names), tuple(classes), mean, scale, coef, intercept, 1.0, 0.0
+        )
+    regression = LogisticRegression(C=c, class_weight="balanced", max_iter=5000)
+    regression.fit((features - mean) / scale, list(labels))
+    fitted = [str(k) for k in regression.classes_]
     for row, name in enumerate(fitted):
         position = list(classes).index(name)
         if len(fitted) == 2:

@@ -54,7 +54,7 @@ from analysis.labels.signals import (
 )
 from analysis.labels.sources import article_quotations
 from analysis.labels.targets import TargetMatcher, load_targets
-from analysis.review.hand_labels import OUTCOME_LABELS, load_labels
+from analysis.review.hand_labels import LABELS_FILE, OUTCOME_LABELS, load_labels
 from analysis.review.meeting_evaluation import _read_jsonl
 from analysis.sentiment.training import load_sentiment_model
 from analysis.text.cleaning import clean_articles
@@ -161,6 +161,8 @@ def labelled_articles(
 
 
 def _corpus_rows(corpus_dir: Path) -> list[dict[str, Any]]:
+    if not (corpus_dir / LABELS_FILE).is_file():
+        return []
     hand = load_labels(corpus_dir)
     hand = hand[hand["sentence"] == ""]
     gold = {
