@@ -47,6 +47,8 @@ __all__ = [
 
 #: Language of the article -> language of the sentence model that reads it.
 MODEL_LANGUAGE: dict[str, str] = {"en": "en", "ru": "ru", "uk": "ru"}
+#: Mentions whose sentences are predicted at once.
+PREDICT_BATCH = 1000
 #: Body sentences that count as the lead.
 LEAD_SENTENCES = 3
 
@@ -161,7 +163,15 @@ def article_signals(
             results[index][3][0] if start < 0 else articles[index][3][start:end]
             for index, _, _, start, end, _, _, _ in jobs
         ]
-        probabilities = model.predict(sentences, [(job[5], job[6]) for job in jobs])
+        spans = [(job[5], job[6]) for job in jobs]
+        # In slices: the character n-gram matrix of every mention at once is the largest
+        # thing a chunk of articles would hold.
+        probabilities = np.vstack(
+            [
+                model.predict(sentences[i : i + PREDICT_BATCH], spans[i : i + PREDICT_BATCH])
+                for i in range(0, len(jobs), PREDICT_BATCH)
+            ]
+        )
         for job, p in zip(jobs, probabilities, strict=True):
             index, target, part, start, end, m_start, m_end, voice = job
             found_mentions[index].append(
