@@ -6,7 +6,7 @@ import argparse
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from analysis.corpus.articles import load_corpus
@@ -313,6 +313,23 @@ def _add_filters(command: argparse.ArgumentParser) -> None:
     filters.add_argument("--language", action="append", metavar="CODE", help="language code")
 
 
+def _number(kind: type[float] | type[int], *, zero: bool) -> Callable[[str], float]:
+    """An argparse type: a number of ``kind``, at least 0 (``zero``) or more than 0."""
+
+    def parse(text: str) -> float | int:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if value < 0 or (value == 0 and not zero):
+            raise argparse.ArgumentTypeError(
+                f"must be {'0 or more' if zero else 'more than 0'}, not {text}"
+            )
+        return value
+
+    return parse
+
+
 def _add_fetch(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from analysis.ingest.formats import MAX_PAGE_BYTES
     from analysis.ingest.web import ARCHIVE_API, FetchSettings
@@ -339,35 +356,35 @@ def _add_fetch(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     fetch.add_argument(
         "--delay",
-        type=float,
+        type=_number(float, zero=True),
         default=defaults.delay,
         metavar="SECONDS",
         help=f"least time between two requests to one host (default {defaults.delay:g})",
     )
     fetch.add_argument(
         "--timeout",
-        type=float,
+        type=_number(float, zero=False),
         default=defaults.timeout,
         metavar="SECONDS",
         help=f"give up on a server silent this long (default {defaults.timeout:g})",
     )
     fetch.add_argument(
         "--retries",
-        type=int,
+        type=_number(int, zero=True),
         default=defaults.retries,
         metavar="N",
         help=f"tries again after a connection error, 429 or 5xx (default {defaults.retries})",
     )
     fetch.add_argument(
         "--backoff",
-        type=float,
+        type=_number(float, zero=True),
         default=defaults.backoff,
         metavar="SECONDS",
         help=f"first wait before trying again, doubled each time (default {defaults.backoff:g})",
     )
     fetch.add_argument(
         "--max-bytes",
-        type=int,
+        type=_number(int, zero=False),
         default=MAX_PAGE_BYTES,
         metavar="N",
         help=f"largest page read (default {MAX_PAGE_BYTES:,})",
