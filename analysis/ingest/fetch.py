@@ -168,8 +168,12 @@ def _row_failure(row: ListedAddress, first_of: dict[str, str]) -> FetchFailure |
         return FetchFailure(row.where, "", row.problem, "fix the row in the list")
     if not row.url:
         return FetchFailure(row.where, "", "no address in the url column", "give it one")
-    parts = urlsplit(row.url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(row.url)
+        host = parts.hostname
+    except ValueError:
+        host = None
+    if host is None or parts.scheme not in ("http", "https"):
         return FetchFailure(
             row.where, row.url, "is not an http(s) address", "fix the address in the list"
         )
@@ -253,7 +257,7 @@ def _import(
         else:
             reason = f"refused by the import: {'; '.join(reasons)}"
             advice = "fix the row's values in the list; a rerun tries it again"
-        report.failures.append(FetchFailure(where, url_of[where], reason, advice))
+        report.failures.append(FetchFailure(where, url_of.get(where, ""), reason, advice))
     now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     entries = [
         {"url": url_of[a.source], "status": "added", "article": a.id, "at": now}

@@ -322,7 +322,8 @@ class PageFetcher:
                 content_type = response.headers.get("Content-Type", "")
                 try:
                     body = self._body(response, html=html and response.ok)
-                except (requests.ConnectionError, requests.Timeout) as err:
+                except requests.RequestException as err:
+                    # Cut off, reset, or too slow while sending the page.
                     problem = _connection_problem(err, settings.timeout)
                     continue
                 return _Answer(response.status_code, "", content_type, body)

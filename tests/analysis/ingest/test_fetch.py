@@ -88,6 +88,14 @@ class FixtureSite:
             with contextlib.suppress(OSError):
                 for _ in range(100):
                     handler.wfile.write(b"<p>" + b"x" * 10_000 + b"</p>\n")
+        elif path == "/news/cut.html":
+            # The connection closes before the promised length has come.
+            handler.send_response(200)
+            handler.send_header("Content-Type", "text/html")
+            handler.send_header("Content-Length", "5000")
+            handler.end_headers()
+            handler.wfile.write(b"<html><p>Kerry")
+            handler.close_connection = True
         elif path == "/news/cp1251.html":
             data = (PAGES / "cyrillic.html").read_text(encoding="utf-8").encode("cp1251")
             _send(handler, 200, "text/html; charset=utf-8", data)
@@ -165,7 +173,8 @@ def _list(path: Path, site: FixtureSite, rows: list[tuple[str, ...]]) -> Path:
     meeting, then the reference labels."""
     lines = [SOURCE_HEADER]
     for url_path, outlet, language, published, meeting in rows:
-        lines.append(f"{site.url(url_path)},{outlet},,{language},{published},{meeting},,,,")
+        url = url_path if "//" in url_path else site.url(url_path)
+        lines.append(f"{url},{outlet},,{language},{published},{meeting},,,,")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
@@ -198,6 +207,8 @@ EVERY_CASE = [
     ("/news/sochi.html", "Sochi Herald", "en", "2015-05-12", "2015-05-sochi"),
     ("/news/busy.html", "Busy Wire", "en", "2016-07-15", "2016-07-moscow"),
     ("/news/no-text.html", "Empty Page", "en", "", ""),
+    ("/news/cut.html", "Cut Short", "en", "", ""),
+    ("http://[::1", "Broken", "en", "", ""),
 ]
 
 
@@ -228,8 +239,10 @@ def test_every_kind_of_page_is_added_or_named_with_its_reason(site, registry_cor
         "12": f"robots.txt of {site.url('')} disallows fetching it",
         "13": f"duplicate URL in the list: {listed}:2 has it already",
         "15": "no extractable article text in the page",
+        "16": "unreachable: the connection failed (2 tries), and the Internet Archive has no copy",
+        "17": "is not an http(s) address",
     }
-    assert report.listed == 14
+    assert report.listed == 16
     assert report.fetched == 6
     assert "/private/leak.html" not in site.requested
     assert site.requested.count("/news/sochi.html") == 1
@@ -263,7 +276,7 @@ def test_every_kind_of_page_is_added_or_named_with_its_reason(site, registry_cor
     assert load_corpus(registry_corpus, use_cache=False).problems == []
 
     text = render_fetch_report(report)
-    assert "14 address(es) listed: 0 done before (skipped), 6 fetched, 9 failed" in text
+    assert "16 address(es) listed: 0 done before (skipped), 6 fetched, 11 failed" in text
     assert f"{listed}:9 {site.url('/news/huge.html')}: the answer is over 100,000 bytes" in text
     assert "what to do: if that is the same article, put its address in the list" in text
 
