@@ -31,7 +31,13 @@ from urllib.parse import urlsplit, urlunsplit
 from tqdm import tqdm
 
 from analysis.corpus.articles import ARTICLES_DIR, load_corpus
-from analysis.corpus.registry import MEETINGS_FILE, OUTLETS_FILE
+from analysis.corpus.registry import (
+    MEETINGS_FILE,
+    OUTLETS_FILE,
+    RegistryError,
+    load_meetings,
+    load_outlets,
+)
 from analysis.ingest.importer import import_articles
 from analysis.ingest.report import ImportReport, render_report
 from analysis.ingest.source import FetchedPage
@@ -111,6 +117,7 @@ def fetch_articles(
     rows = read_url_list(url_list)
     if not root.is_dir():
         _new_corpus(root, registry_from)
+    _check_registry(root)
     done = _done_addresses(root)
     report = FetchReport(len(rows), 0, 0, ImportReport(corpus=root, dry_run=False))
     todo: list[ListedAddress] = []
@@ -160,6 +167,18 @@ def _new_corpus(root: Path, registry_from: Path | str | None) -> None:
     (root / ARTICLES_DIR).mkdir(parents=True)
     for name in (OUTLETS_FILE, MEETINGS_FILE):
         shutil.copyfile(source / name, root / name)
+
+
+def _check_registry(root: Path) -> None:
+    """Refuse to start against a broken registry: every page would be fetched for nothing."""
+    errors = [
+        p
+        for problems in (load_outlets(root)[1], load_meetings(root)[1])
+        for p in problems
+        if p.severity == "error"
+    ]
+    if errors:
+        raise RegistryError(errors)
 
 
 def _row_failure(row: ListedAddress, first_of: dict[str, str]) -> FetchFailure | None:

@@ -737,6 +737,18 @@ CASES: list[BadInput] = [
         args=("{inputs}/nowhere.csv",),
     ),
     BadInput(
+        "fetch: into a corpus whose outlets.yaml is broken",
+        "fetch",
+        {
+            "urls.txt": b"https://example.org/a\n",
+            "{corpus}/outlets.yaml": _OUTLETS.replace(
+                "domains: [osw.waw.pl]", "domains: 5"
+            ).encode(),
+        },
+        "nothing was imported",
+        "outlets.yaml",
+    ),
+    BadInput(
         "fetch: negative --delay",
         "fetch",
         {"urls.txt": b"https://example.org/a\n"},
