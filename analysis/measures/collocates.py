@@ -54,8 +54,12 @@ def _g2(observed: float, expected: float) -> float:
 
 def _log_likelihood(o11: int, r1: int, c1: int, n: int) -> float:
     """G² of the 2 × 2 table with cell O₁₁, row total R₁, column total C₁ and total N."""
-    cells = ((o11, r1, c1), (r1 - o11, r1, n - c1), (c1 - o11, n - r1, c1))
-    cells += ((n - r1 - c1 + o11, n - r1, n - c1),)
+    cells = [
+        (o11, r1, c1),
+        (r1 - o11, r1, n - c1),
+        (c1 - o11, n - r1, c1),
+        (n - r1 - c1 + o11, n - r1, n - c1),
+    ]
     return 2.0 * sum(_g2(o, row * column / n) for o, row, column in cells)
 
 
