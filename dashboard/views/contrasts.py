@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import pandas as pd
 import streamlit as st
 
 from analysis.measures.contrasts import MIN_GROUP_ARTICLES
@@ -236,6 +237,7 @@ st.subheader("Keyword in context")
 if not term:
     st.caption("Click a bar or a point, or type a term above, to see it in the articles.")
 else:
+    kwic: pd.DataFrame | None
     try:
         kwic = data.keyword_in_context(prepared, selection, term=term)
     except ValueError as err:
