@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import sys
 import time
 import traceback
+import types
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from analysis.review import overrides
@@ -73,7 +76,13 @@ def _save_all(corpus: str, cache: str, who: str, article_id: str, start: mp.Barr
     return saved
 
 
-def test_two_sessions_saving_at_once_keep_every_correction(corpus_copy: Path, tmp_path: Path):
+def test_two_sessions_saving_at_once_keep_every_correction(
+    corpus_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    # An AppTest run earlier in this process leaves the dashboard script installed as
+    # ``__main__``; a spawned process would run it again (and die, outside Streamlit)
+    # before the session starts. A main module without a file is not run again.
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
     context = mp.get_context("spawn")
     start, done = context.Barrier(len(SESSIONS)), context.Queue()
     sessions = [
