@@ -376,9 +376,10 @@ def _read_source(
                     context.meetings,
                     new_outlets=context if context.new_outlets else None,
                 )
+                data = None
                 if article is not None:
-                    record_problems = _unwritable(article, record)
-                if record_problems or article is None:
+                    data, record_problems = _encoded(article, record)
+                if record_problems or article is None or data is None:
                     problems.extend(record_problems)
                     skipped.append(
                         SkippedArticle(
@@ -388,7 +389,7 @@ def _read_source(
                         )
                     )
                     continue
-                prepared = _prepare(article, record, context, skipped, duplicates)
+                prepared = _prepare(article, data, record, context, skipped, duplicates)
                 if prepared is not None:
                     pending.append(prepared)
         except FormatError as err:
@@ -411,26 +412,31 @@ def _read_source(
     return pending
 
 
-def _unwritable(article: Article, record: SourceRecord) -> list[Problem]:
-    """The problems ``narratives validate`` would find in the article's file, named as the input's.
+def _encoded(article: Article, record: SourceRecord) -> tuple[bytes | None, list[Problem]]:
+    """The article's file, or the problems ``narratives validate`` would find in it.
 
     Import writes only what the validator accepts: one set of rules for both.
+    Problems are named as the input's (file and line).
     """
     try:
-        encode_article(article, path=record.source)
+        return encode_article(article, path=record.source), []
     except CorpusFileError as err:
-        return [Problem(record.source, p.field, p.message, record.line) for p in err.problems]
-    return []
+        return None, [Problem(record.source, p.field, p.message, record.line) for p in err.problems]
 
 
 def _prepare(
     article: Article,
+    data: bytes,
     record: SourceRecord,
     context: _Context,
     skipped: list[SkippedArticle],
     duplicates: list[DuplicateArticle],
 ) -> _Pending | None:
-    """Drop an exact duplicate, give the article a free id and stage its file."""
+    """Drop an exact duplicate, give the article a free id and stage its file.
+
+    ``data`` is the article's file as :func:`_encoded` made it; it is made again
+    only when the article's id had to change.
+    """
     fingerprint = text_fingerprint(article.text)
     original = context.fingerprints.get(fingerprint)
     if original is not None:
@@ -457,7 +463,9 @@ def _prepare(
         article = replace(article, text="")
     else:
         staged = context.staging / f"{article_id}.md"
-        staged.write_bytes(encode_article(article, path=record.where))
+        if article_id != wanted:
+            data = encode_article(article, path=record.where)
+        staged.write_bytes(data)
     return _Pending(
         article=article,
         source=record.where,
