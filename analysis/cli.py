@@ -6,7 +6,7 @@ import argparse
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from analysis.corpus.articles import load_corpus
@@ -155,6 +155,35 @@ def _cmd_import(args: argparse.Namespace) -> int:
         return 2
     print(render_report(report))
     return 1 if report.problems else 0
+
+
+def _cmd_fetch(args: argparse.Namespace) -> int:
+    from analysis.ingest.fetch import fetch_articles, render_fetch_report
+    from analysis.ingest.web import FetchSettings
+
+    try:
+        settings = FetchSettings(
+            delay=args.delay,
+            timeout=args.timeout,
+            retries=args.retries,
+            backoff=args.backoff,
+            max_bytes=args.max_bytes,
+            archive_api=None if args.no_archive else args.archive_api,
+        )
+        report = fetch_articles(
+            args.list,
+            args.corpus,
+            settings=settings,
+            registry_from=default_corpus_dir(),
+            near_duplicates="skip" if args.skip_near_duplicates else "add",
+            new_outlets=not args.no_new_outlets,
+            progress=not args.quiet,
+        )
+    except ValueError as err:
+        print(f"narratives: {err}", file=sys.stderr)
+        return 2
+    print(render_fetch_report(report))
+    return 1 if report.failures else 0
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
@@ -344,6 +373,103 @@ def _add_filters(command: argparse.ArgumentParser) -> None:
     filters.add_argument("--language", action="append", metavar="CODE", help="language code")
 
 
+def _number(kind: type[float] | type[int], *, zero: bool) -> Callable[[str], float]:
+    """An argparse type: a number of ``kind``, at least 0 (``zero``) or more than 0."""
+
+    def parse(text: str) -> float | int:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if value < 0 or (value == 0 and not zero):
+            raise argparse.ArgumentTypeError(
+                f"must be {'0 or more' if zero else 'more than 0'}, not {text}"
+            )
+        return value
+
+    return parse
+
+
+def _add_fetch(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from analysis.ingest.formats import MAX_PAGE_BYTES
+    from analysis.ingest.web import ARCHIVE_API, FetchSettings
+
+    defaults = FetchSettings()
+    fetch = commands.add_parser(
+        "fetch",
+        help="build or extend a corpus from a list of URLs (CSV with a url column, or one a line)",
+        description="Fetch the pages of a list of addresses politely (a rate limit per host, "
+        "robots.txt, timeouts, retries with backoff; the Internet Archive's copy of a page "
+        "that is gone) and import them: the list's columns (outlet, date, language, title, "
+        "meeting ...) win over the page's metadata and over inference. A rerun skips what is "
+        "done. Every failure is listed with what to do.",
+    )
+    fetch.add_argument(
+        "list", type=Path, metavar="LIST", help="CSV with a url column, or a file of URLs"
+    )
+    fetch.add_argument(
+        "--corpus",
+        type=Path,
+        default=None,
+        help="corpus folder; a new one starts with the outlets.yaml and meetings.yaml of "
+        "$NARRATIVES_CORPUS or ./corpus",
+    )
+    fetch.add_argument(
+        "--delay",
+        type=_number(float, zero=True),
+        default=defaults.delay,
+        metavar="SECONDS",
+        help=f"least time between two requests to one host (default {defaults.delay:g})",
+    )
+    fetch.add_argument(
+        "--timeout",
+        type=_number(float, zero=False),
+        default=defaults.timeout,
+        metavar="SECONDS",
+        help=f"give up on a server silent this long (default {defaults.timeout:g})",
+    )
+    fetch.add_argument(
+        "--retries",
+        type=_number(int, zero=True),
+        default=defaults.retries,
+        metavar="N",
+        help=f"tries again after a connection error, 429 or 5xx (default {defaults.retries})",
+    )
+    fetch.add_argument(
+        "--backoff",
+        type=_number(float, zero=True),
+        default=defaults.backoff,
+        metavar="SECONDS",
+        help=f"first wait before trying again, doubled each time (default {defaults.backoff:g})",
+    )
+    fetch.add_argument(
+        "--max-bytes",
+        type=_number(int, zero=False),
+        default=MAX_PAGE_BYTES,
+        metavar="N",
+        help=f"largest page read (default {MAX_PAGE_BYTES:,})",
+    )
+    fetch.add_argument(
+        "--archive-api",
+        default=ARCHIVE_API,
+        metavar="URL",
+        help=f"availability API asked for a gone page's copy (default {ARCHIVE_API})",
+    )
+    fetch.add_argument("--no-archive", action="store_true", help="never ask the Internet Archive")
+    fetch.add_argument(
+        "--skip-near-duplicates",
+        action="store_true",
+        help="leave out near duplicates instead of adding them flagged",
+    )
+    fetch.add_argument(
+        "--no-new-outlets",
+        action="store_true",
+        help="refuse pages whose outlet is not in outlets.yaml instead of adding it there",
+    )
+    fetch.add_argument("--quiet", action="store_true", help="no progress bar")
+    fetch.set_defaults(handler=_cmd_fetch)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="narratives",
@@ -402,6 +528,8 @@ def _parser() -> argparse.ArgumentParser:
     importer.add_argument("--dry-run", action="store_true", help="report only; write nothing")
     importer.add_argument("--quiet", action="store_true", help="no progress bar")
     importer.set_defaults(handler=_cmd_import)
+
+    _add_fetch(commands)
 
     evaluation = commands.add_parser(
         "evaluate",

@@ -14,6 +14,9 @@ st.set_page_config(page_title="Narratives", page_icon=":material/compare:", layo
 PAGES = [
     (st.Page("views/overview.py", title="Overview", icon=":material/dashboard:", default=True),
      "ov_"),
+    (st.Page("views/attention.py", title="Attention over time", icon=":material/timeline:"),
+     "at_"),
+    (st.Page("views/search.py", title="Search", icon=":material/search:"), "se_"),
     (st.Page("views/meeting.py", title="Meeting side by side", icon=":material/view_column:"),
      "mt_"),
     (st.Page("views/contrasts.py", title="Term contrasts", icon=":material/bar_chart:"), "tc_"),

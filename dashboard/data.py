@@ -15,9 +15,10 @@ Every cache, its key, and what makes it read or compute again:
   the overrides file's key, options; a changed overrides file applies them
   again (cheap), without preparing again; a broken one applies none.
 * ``_selected`` (``st.cache_data``, 128 kept, least recently used first) —
-  key: the library function (term contrasts or keyword in context), the prepared
-  corpus's fingerprint and options, the filters, and the function's own options
-  (grouping, pair and number of terms, or the term).
+  key: the library function (term contrasts, keyword in context, search or
+  collocates), the prepared corpus's fingerprint and options, the filters, and
+  the function's own options (grouping, pair and number of terms, the term, the
+  query).
 * ``_target_names`` (``st.cache_data``, 4 kept) — key: time and size of the
   targets file, so an edit to it is read at once.
 * ``_derived`` (:class:`PerTable`, 24 kept) — key: a table object and the filters
@@ -64,7 +65,12 @@ from analysis.corpus.types import Problem
 from analysis.labels.targets import DEFAULT_TARGETS_FILE, load_targets
 from analysis.pipeline.export import write_analysis
 from analysis.pipeline.prepare import AnalysisOptions, PreparedCorpus, prepare_corpus
-from analysis.pipeline.tables import keyword_table, term_contrasts
+from analysis.pipeline.tables import (
+    collocate_table,
+    keyword_table,
+    search_table,
+    term_contrasts,
+)
 from analysis.review.overrides import OVERRIDES_FILE, read_overrides
 
 __all__ = [
@@ -74,6 +80,7 @@ __all__ = [
     "article_index",
     "article_row",
     "articles_by_id",
+    "collocates",
     "contrasts",
     "corpus_changed",
     "corpus_dir",
@@ -82,6 +89,7 @@ __all__ = [
     "get_prepared",
     "keyword_in_context",
     "overrides_problem",
+    "search",
     "selected_articles",
     "target_names",
 ]
@@ -339,6 +347,10 @@ def _kept_per_selection(compute: _OfSelection, spinner: str) -> _OfSelection:
 contrasts = _kept_per_selection(term_contrasts, "Contrasting terms…")
 #: :func:`analysis.pipeline.tables.keyword_table`, kept per filters and term.
 keyword_in_context = _kept_per_selection(keyword_table, "Finding the term in context…")
+#: :func:`analysis.pipeline.tables.search_table`, kept per filters and query.
+search = _kept_per_selection(search_table, "Searching the articles…")
+#: :func:`analysis.pipeline.tables.collocate_table`, kept per filters, term and groups.
+collocates = _kept_per_selection(collocate_table, "Counting the words around the term…")
 
 
 _T = TypeVar("_T")

@@ -20,11 +20,15 @@ from dashboard.colours import NEUTRAL_COLOUR
 
 __all__ = [
     "articles_timeline",
+    "characteristic_terms",
+    "counts_over_time",
+    "counts_per_group",
     "matrix_chart",
     "share_bars",
     "term_bars",
     "term_scatter",
     "values_over_time",
+    "with_caption",
 ]
 
 _SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "star", "hexagon", "cross")
@@ -504,3 +508,250 @@ def _plain_column(values: pd.Series) -> np.ndarray:
 def _plain(text: str) -> str:
     """Text for a Plotly label, with its markup characters escaped (Plotly renders a few tags)."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _meeting_bands(
+    meetings: pd.DataFrame, *, first: pd.Timestamp, last: pd.Timestamp
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """A shaded band from each meeting's start to its end (inclusive) between ``first`` and
+    ``last``, labelled with its title, as layout shapes and annotations."""
+    shapes: list[dict[str, Any]] = []
+    annotations: list[dict[str, Any]] = []
+    starts = pd.to_datetime(meetings["start"], errors="coerce")
+    ends = pd.to_datetime(meetings.get("end", meetings["start"]), errors="coerce").fillna(starts)
+    shown = 0
+    for start, end, title in zip(starts, ends, meetings["title"], strict=True):
+        if pd.isna(start) or start > last or end < first:
+            continue
+        shapes.append(
+            {"type": "rect", "x0": start, "x1": end + pd.Timedelta(days=1), "xref": "x",
+             "y0": 0, "y1": 1, "yref": "y domain", "fillcolor": NEUTRAL_COLOUR,
+             "opacity": 0.25, "line": {"width": 1, "color": NEUTRAL_COLOUR}, "layer": "below"}
+        )  # fmt: skip
+        # Meetings close together would print over each other: stagger the labels.
+        annotations.append(
+            {"x": start, "y": 1.0 - 0.08 * (shown % 5), "yref": "paper",
+             "text": _plain(str(title)), "showarrow": False, "xanchor": "left",
+             "yanchor": "top", "font": {"size": 10}, "bgcolor": "rgba(255,255,255,0.6)"}
+        )  # fmt: skip
+        shown += 1
+    return shapes, annotations
+
+
+def counts_over_time(
+    counts: pd.DataFrame,
+    meetings: pd.DataFrame,
+    *,
+    series: str,
+    value: str,
+    title: str,
+    y_title: str,
+    period: str,
+    colours: Mapping[str, str],
+    names: Mapping[str, str] | None = None,
+) -> go.Figure:
+    """Stacked bars of ``value`` per ``period_start`` and ``series``, with the meetings marked.
+
+    ``counts`` is what :func:`analysis.measures.attention.per_period` returns;
+    ``names`` maps a series value to its legend entry (with its sample size).
+    Each meeting in the span of the bars is a grey band from its first to its
+    last day, labelled with its title. A selection returns the series value and
+    the period's first day as ``customdata``.
+    """
+    names = dict(names or {})
+    width_days = {"day": 1, "week": 7, "month": 30}[period]
+    traces = []
+    for name in dict.fromkeys(counts[series]):
+        rows = counts[counts[series] == name]
+        shown = names.get(str(name), str(name))
+        traces.append(
+            _trace(
+                "bar",
+                x=rows["period_start"] + pd.Timedelta(days=width_days / 2),
+                y=rows[value],
+                width=width_days * 86_400_000 * 0.9,
+                name=_plain(shown),
+                marker={"color": colours.get(str(name), NEUTRAL_COLOUR)},
+                customdata=np.column_stack(
+                    [_plain_column(rows[series]), _plain_column(rows["period_start"])]
+                ),
+                hovertemplate=(
+                    f"<b>{_plain(shown)}</b><br>{period} of %{{customdata[1]}}<br>"
+                    f"{_plain(y_title)}: %{{y}}<extra></extra>"
+                ),
+            )
+        )
+    layout = _layout(
+        title=title, x=f"{period.capitalize()} (grey bands: meetings)", y=y_title, height=440
+    )
+    layout["barmode"] = "stack"
+    layout["showlegend"] = True
+    layout["legend"].update({"orientation": "h", "y": -0.2, "yanchor": "top", "x": 0})
+    layout["margin"]["b"] = 80
+    if len(counts):
+        first = counts["period_start"].min() - pd.Timedelta(days=width_days)
+        last = counts["period_start"].max() + pd.Timedelta(days=2 * width_days)
+        shapes, annotations = _meeting_bands(meetings, first=first, last=last)
+        layout.update(shapes=shapes, annotations=annotations)
+        top = float(counts.groupby("period_start")[value].sum().max())
+        layout["yaxis"].update(rangemode="tozero", range=[0, top * 1.8])
+        if top <= 10:
+            layout["yaxis"]["dtick"] = 1
+    return go.Figure(data=traces, layout=layout)
+
+
+def counts_per_group(
+    counts: pd.DataFrame,
+    *,
+    group: str,
+    value: str,
+    title: str,
+    x_title: str,
+    y_title: str,
+    colours: Mapping[str, str],
+    hover: Mapping[str, str] | None = None,
+    customdata: Sequence[str] = (),
+) -> go.Figure:
+    """One horizontal bar per ``group`` (an outlet), as long as its ``value``, in frame order.
+
+    ``hover`` maps columns shown on hover to their names there; a selection
+    returns the ``customdata`` columns.
+    """
+    hover = dict(hover or {})
+    lines = [f"{_plain(x_title)}: %{{x}}", *_hover_lines(hover, after=len(customdata))]
+    bars = _trace(
+        "bar",
+        x=counts[value],
+        y=counts[group].astype(str),
+        orientation="h",
+        marker={"color": [colours.get(str(g), NEUTRAL_COLOUR) for g in counts[group]]},
+        customdata=np.column_stack(
+            [_plain_column(counts[c]) for c in (*customdata, *hover)]
+            or [np.empty((len(counts), 0))]
+        ),
+        hovertemplate="<b>%{y}</b><br>" + "<br>".join(lines) + "<extra></extra>",
+        showlegend=False,
+    )
+    layout = _layout(title=title, x=x_title, y=y_title, height=max(260, 140 + 40 * len(counts)))
+    layout["yaxis"].update(
+        type="category", categoryorder="array", categoryarray=list(counts[group].astype(str))[::-1]
+    )
+    top = float(counts[value].max()) if len(counts) else 0.0
+    if top and top <= 10:
+        layout["xaxis"]["dtick"] = 1
+    return go.Figure(data=[bars], layout=layout)
+
+
+def characteristic_terms(
+    terms: pd.DataFrame,
+    *,
+    title: str,
+    group_label: str,
+    other_label: str,
+    labelled: int = 20,
+) -> go.Figure:
+    """Each term placed by its frequency in the group (x) and on the other side (y), per 10,000
+    words on log scales, coloured by z; the ``labelled`` terms of largest |z| are named.
+
+    Terms far below the diagonal are typical of the group, far above it of the
+    other side. A term one side never uses sits on that side's floor (half its
+    smallest frequency), drawn as a dashed line. A selection returns the term
+    as ``customdata[0]``.
+    """
+    per_group = terms["count_group"] / terms["group_tokens"].clip(lower=1) * 10_000
+    per_other = terms["count_other"] / terms["other_tokens"].clip(lower=1) * 10_000
+    floors = []
+    for rates in (per_group, per_other):
+        positive = rates[rates > 0]
+        floors.append(float(positive.min()) / 2 if len(positive) else 0.1)
+    x = per_group.where(per_group > 0, floors[0])
+    y = per_other.where(per_other > 0, floors[1])
+    named = terms["z"].abs().rank(ascending=False, method="first") <= labelled
+    limit = float(terms["z"].abs().max()) if len(terms) else 1.0
+    points = _trace(
+        "scatter",
+        x=x,
+        y=y,
+        mode="markers+text",
+        text=np.where(named, [_plain(str(t)) for t in terms["term"]], ""),
+        textposition="top center",
+        textfont={"size": 11},
+        marker={
+            "color": terms["z"],
+            "colorscale": "RdBu",
+            "cmin": -limit,
+            "cmax": limit,
+            "size": 8,
+            "opacity": 0.8,
+            "line": {"width": 0.5, "color": NEUTRAL_COLOUR},
+            "showscale": True,
+            "colorbar": {"title": {"text": "z"}, "thickness": 12},
+        },
+        customdata=np.column_stack(
+            [
+                _plain_column(terms["term"]),
+                terms["count_group"],
+                terms["count_other"],
+                terms["z"].round(2),
+            ]
+        ),
+        hovertemplate=(
+            "<b>%{customdata[0]}</b><br>z = %{customdata[3]}<br>"
+            f"{_plain(group_label)}: %{{customdata[1]}} times (%{{x:.2f}} per 10,000 words)<br>"
+            f"{_plain(other_label)}: %{{customdata[2]}} times (%{{y:.2f}} per 10,000 words)"
+            "<extra></extra>"
+        ),
+        showlegend=False,
+    )
+    layout = _layout(
+        title=title,
+        x=f"Per 10,000 words in {_plain(group_label)} (log scale)",
+        y=f"Per 10,000 words in {_plain(other_label)} (log scale)",
+        height=560,
+    )
+    layout["xaxis"]["type"] = "log"
+    layout["yaxis"]["type"] = "log"
+    low, high = min(floors) / 1.5, float(max(x.max(), y.max())) * 1.5 if len(terms) else 10.0
+    line = {"dash": "dash", "width": 1, "color": NEUTRAL_COLOUR}
+    layout["shapes"] = [
+        {"type": "line", "x0": low, "x1": high, "y0": low, "y1": high, "xref": "x", "yref": "y",
+         "line": {"dash": "dot", "width": 1, "color": NEUTRAL_COLOUR}},
+        {"type": "line", "x0": floors[0], "x1": floors[0], "y0": 0, "y1": 1, "xref": "x",
+         "yref": "y domain", "line": line},
+        {"type": "line", "x0": 0, "x1": 1, "y0": floors[1], "y1": floors[1], "xref": "x domain",
+         "yref": "y", "line": line},
+    ]  # fmt: skip
+    return go.Figure(data=[points], layout=layout)
+
+
+def with_caption(figure: go.Figure, caption: str, *, width: int = 1200) -> go.Figure:
+    """A copy of ``figure`` for publication: ``caption`` written under the plot, a fixed width.
+
+    The caption's lines (``\\n``) go below the axes in small grey type; the
+    figure is made taller by as much, so the plot keeps its size.
+    """
+    lines = [_plain(line) for line in caption.splitlines() if line.strip()]
+    extra = 24 + 16 * len(lines)
+    published = go.Figure(figure)
+    height = int(published.layout.height or 450)
+    bottom = int(published.layout.margin.b or 10)
+    published.update_layout(
+        width=width,
+        height=height + extra,
+        margin={"b": bottom + extra},
+        template="plotly_white",
+    )
+    published.add_annotation(
+        text="<br>".join(lines),
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        yshift=-(bottom + 8),
+        xanchor="left",
+        yanchor="top",
+        align="left",
+        showarrow=False,
+        font={"size": 11, "color": "#555555"},
+    )
+    return published

@@ -8,6 +8,7 @@ Text that comes from articles or uploads is only ever passed to
 
 from __future__ import annotations
 
+import datetime
 import html
 import itertools
 import re
@@ -24,7 +25,7 @@ from analysis.corpus.selection import Selection
 from analysis.pipeline.prepare import PreparedCorpus
 from analysis.pipeline.safe_csv import to_csv_bytes
 from analysis.review.overrides import overrides_warning
-from dashboard import links
+from dashboard import exports, figures, links
 from dashboard.colours import outlet_colours
 from dashboard.data import (
     CorpusUnavailableError,
@@ -40,10 +41,12 @@ __all__ = [
     "NOTHING_SELECTED",
     "NO_ARTICLE_YET",
     "PageContext",
+    "caption",
     "chart",
     "csv_name",
     "date_columns",
     "download_csv",
+    "download_figure",
     "escape_markdown",
     "highlighted_text",
     "selected_points",
@@ -183,9 +186,47 @@ def chart(
         alt=alt,
         config={"displaylogo": False},
     )
-    download_csv(data, what=what, selection=selection, key=f"{key}_csv")
+    with st.container(horizontal=True, gap="small"):
+        download_csv(data, what=what, selection=selection, key=f"{key}_csv")
+        download_figure(figure, what=what, selection=selection, key=key)
     points = links.clicked(key, selected_points(state), fields=link_fields)
     return {"selection": {"points": [{"customdata": point} for point in points]}}
+
+
+def caption(selection: Selection) -> str:
+    """What a published chart says under it: filters, sample, corpus version, date, maker."""
+    corpus = get_corpus()
+    selected = len(selected_articles(corpus.articles, selection))
+    return (
+        f"Filters: {selection.describe()} · n = {selected} of {len(corpus.articles)} articles\n"
+        f"Corpus {corpus.fingerprint[:12]} · {datetime.date.today():%Y-%m-%d} · "
+        "made with Narratives"
+    )
+
+
+def download_figure(figure: go.Figure, *, what: str, selection: Selection, key: str) -> None:
+    """Buttons that download ``figure`` as PNG and SVG, with :func:`caption` written under it.
+
+    The file is drawn only when its button is clicked (:mod:`dashboard.exports`).
+    """
+    published = figures.with_caption(figure, caption(selection))
+    name = csv_name(what, selection).removesuffix(".csv")
+
+    def drawn(file_format: str) -> Callable[[], bytes]:
+        return lambda: exports.figure_bytes(published, file_format)
+
+    for file_format, mime in exports.FORMATS.items():
+        st.download_button(
+            file_format.upper(),
+            drawn(file_format),
+            file_name=f"{name}.{file_format}",
+            mime=mime,
+            key=f"{key}_{file_format}",
+            icon=":material/image:",
+            on_click="ignore",
+            help=f"The chart as {file_format.upper()}, with the filters, sample size, corpus "
+            "version and date written under it.",
+        )
 
 
 def selected_points(state: Any) -> list[list[Any]]:

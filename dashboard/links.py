@@ -41,7 +41,7 @@ __all__ = [
 #: Joins the values of a list in one parameter (``f_outlet=osw,cnn``).
 LIST_SEPARATOR = ","
 #: Parameter prefixes of the dashboard's own choices: the sidebar's, then each page's.
-PREFIXES = ("f_", "ov_", "mt_", "tc_", "sf_", "rd_", "co_")
+PREFIXES = ("f_", "ov_", "at_", "se_", "mt_", "tc_", "sf_", "rd_", "co_")
 _POINT_SEPARATOR = ";"
 _FIELD_SEPARATOR = "|"
 

@@ -19,15 +19,19 @@ from analysis.measures.contrasts import CONTRAST_COLUMNS
 
 __all__ = [
     "ARTICLE_LIST_COLUMNS",
+    "HIT_COLUMNS",
     "article_labels",
     "article_list",
     "article_metadata",
     "articles_behind",
     "articles_per_outlet",
+    "counts_with_names",
     "coverage_cells",
     "date_text",
     "evidence_spans",
     "group_rows",
+    "hit_list",
+    "hits_per_outlet",
     "in_order",
     "in_percent",
     "insufficient_outlets",
@@ -409,3 +413,50 @@ def terms_by_outlet(terms: pd.DataFrame, outlets: Iterable[str], *, n: int) -> d
 def date_text(published: pd.Timestamp | None) -> str:
     """A publication date as the pages write it: ``YYYY-MM-DD``, or ``undated``."""
     return "undated" if pd.isna(published) else f"{published:%Y-%m-%d}"
+
+
+#: Columns of the search hits as the Search page lists them.
+HIT_COLUMNS = ["outlet_name", "title", "published", "left", "match", "right", "sentence", "id"]
+
+
+def hit_list(hits: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:
+    """Search hits as listed: the outlet by name, context around the hit, the article id."""
+    return named_occurrences(hits, names).loc[:, HIT_COLUMNS].reset_index(drop=True)
+
+
+def hits_per_outlet(
+    hits: pd.DataFrame, articles: pd.DataFrame, outlets: pd.DataFrame
+) -> pd.DataFrame:
+    """Per selected outlet (registry order): hits, articles with a hit, and articles selected.
+
+    Columns ``outlet``, ``outlet_name``, ``hits``, ``articles_with_hits``,
+    ``articles`` and ``share`` (articles with a hit, in percent of the outlet's).
+    """
+    names = dict(zip(outlets["outlet"], outlets["name"], strict=True))
+    selected = articles["outlet"].astype(str).value_counts()
+    order = in_order(outlets["outlet"], selected.index)
+    found = hits.groupby("outlet").agg(hits=("id", "size"), articles_with_hits=("id", "nunique"))
+    frame = pd.DataFrame({"outlet": order})
+    frame["outlet_name"] = frame["outlet"].map(lambda key: names.get(key, key))
+    frame["hits"] = frame["outlet"].map(found["hits"]).fillna(0).astype(int)
+    frame["articles_with_hits"] = (
+        frame["outlet"].map(found["articles_with_hits"]).fillna(0).astype(int)
+    )
+    frame["articles"] = frame["outlet"].map(selected).astype(int)
+    frame["share"] = (100 * frame["articles_with_hits"] / frame["articles"]).round(1)
+    return frame
+
+
+def counts_with_names(
+    counts: pd.DataFrame, by: str, names: Mapping[str, str], *, count: str
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Per-period counts with the series named, and each series' legend entry with its total.
+
+    Returns the counts with a ``series`` column (an outlet's name, a group as
+    is) and, per series, ``"Name (n = total)"``.
+    """
+    named = counts.assign(
+        series=counts[by].map(lambda key: names.get(key, key) if by == "outlet" else key)
+    )
+    totals = named.groupby("series", sort=False)[count].sum()
+    return named, {str(name): f"{name} (n = {int(n)})" for name, n in totals.items()}

@@ -32,7 +32,7 @@ from analysis.ingest.inference import infer_title
 from analysis.ingest.pages import page_record
 from analysis.ingest.source import FormatError, SourceRecord, decode, encoding_problem
 
-__all__ = ["COLUMN_NAMES", "FORMATS", "MAX_PAGE_BYTES", "read_records"]
+__all__ = ["COLUMN_NAMES", "FORMATS", "MAX_PAGE_BYTES", "map_columns", "read_records"]
 
 #: Our field names and the column (or JSON key) names that give them, compared
 #: case-insensitively with spaces and hyphens read as underscores.
@@ -183,8 +183,12 @@ def _markdown_record(name: str, data: bytes) -> SourceRecord:
 # --- tables -------------------------------------------------------------------------------
 
 
-def _column_fields(names: Iterable[str], where: str) -> tuple[dict[str, str], list[Problem]]:
-    """Map each column name to our field name (or to itself, for extra columns)."""
+def map_columns(names: Iterable[str], where: str) -> tuple[dict[str, str], list[Problem]]:
+    """Map each column name to our field name, or to ``extra:<column>`` for the others.
+
+    Returns the mapping and a problem for each column that gives a field an
+    earlier column gave already.
+    """
     mapping: dict[str, str] = {}
     given: dict[str, str] = {}
     problems = []
@@ -304,7 +308,7 @@ def _csv_records(name: str, stream: IO[bytes], *, progress: bool) -> Iterator[So
         raise FormatError(
             [Problem(name, "(header)", "the first row must name each column once", 1)]
         )
-    mapping, problems = _column_fields(header, name)
+    mapping, problems = map_columns(header, name)
     if problems:
         raise FormatError([Problem(p.file, p.field, p.message, 1) for p in problems])
     if "text" not in mapping.values():
@@ -376,7 +380,7 @@ def _jsonl_records(name: str, stream: IO[bytes], *, progress: bool) -> Iterator[
                 problems.append(Problem(name, "(json)", "must be one JSON object per line", number))
                 yield SourceRecord(name, number, {}, problems=tuple(problems))
                 continue
-            mapping, key_problems = _column_fields(values, name)
+            mapping, key_problems = map_columns(values, name)
             problems.extend(Problem(p.file, p.field, p.message, number) for p in key_problems)
             yield _table_record(
                 name, number, {k: v for k, v in values.items() if k in mapping}, mapping, problems

@@ -54,7 +54,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import Any, Literal
 
 import numpy as np
 from tqdm import tqdm
@@ -85,6 +85,7 @@ from analysis.corpus.registry import (
 from analysis.corpus.types import Article, Inference, Problem
 from analysis.ingest.duplicates import find_near_duplicates, shingles, text_fingerprint
 from analysis.ingest.formats import read_records
+from analysis.ingest.pages import fetched_record
 from analysis.ingest.records import ImportMetadata, checked_metadata, record_article
 from analysis.ingest.report import (
     AddedArticle,
@@ -93,12 +94,12 @@ from analysis.ingest.report import (
     ImportReport,
     SkippedArticle,
 )
-from analysis.ingest.source import FormatError, SourceRecord
+from analysis.ingest.source import FetchedPage, FormatError, SourceRecord
 
 __all__ = ["Source", "import_articles"]
 
-#: An input: a path, or a ``(file name, content)`` pair such as an upload.
-Source = Path | str | tuple[str, bytes]
+#: An input: a path, a ``(file name, content)`` pair such as an upload, or a fetched page.
+Source = Path | str | tuple[str, bytes] | FetchedPage
 
 
 @dataclass
@@ -186,6 +187,8 @@ def import_articles(
         Paths, or ``(file name, content bytes)`` pairs (uploads). The name's
         ending chooses the format: ``.txt``, ``.md``, ``.html``/``.htm``,
         ``.csv``, ``.jsonl``/``.ndjson``. Names are never used as paths in the corpus.
+        A :class:`~analysis.ingest.source.FetchedPage` (from ``narratives
+        fetch``) is a web page whose list row's values win over the page's.
     corpus_dir
         Folder with ``outlets.yaml``, ``meetings.yaml`` and ``articles/``.
     metadata
@@ -230,7 +233,7 @@ def import_articles(
         raise FileNotFoundError(f"corpus folder {root} does not exist")
     sources = list(sources)
     for source in sources:
-        if not isinstance(source, tuple) and not Path(source).is_file():
+        if isinstance(source, str | Path) and not Path(source).is_file():
             raise FileNotFoundError(f"{source} is not a file")
     options: dict[str, Any] = {
         "metadata": metadata,
@@ -330,14 +333,21 @@ def _registry_change(root: Path, outlets: Sequence[Outlet]) -> RegistryChange | 
 
 
 @contextmanager
-def _open(source: Source) -> Iterator[tuple[str, IO[bytes]]]:
-    if isinstance(source, tuple):
+def _records(source: Source, progress: bool) -> Iterator[Iterator[SourceRecord]]:
+    """The records of one input, read lazily (so that a FormatError comes while iterating)."""
+    if isinstance(source, FetchedPage):
+        yield _fetched(source)
+    elif isinstance(source, tuple):
         name, data = source
-        yield name, io.BytesIO(data)
+        yield read_records(name, io.BytesIO(data), progress=progress)
     else:
         path = Path(source)
         with path.open("rb") as handle:
-            yield path.name, handle
+            yield read_records(path.name, handle, progress=progress)
+
+
+def _fetched(page: FetchedPage) -> Iterator[SourceRecord]:
+    yield fetched_record(page)
 
 
 def _read_source(
@@ -356,9 +366,9 @@ def _read_source(
     fingerprints_before = dict(context.fingerprints)
     outlets_before = dict(context.outlets)
     added_outlets_before = dict(context.added_outlets)
-    with _open(source) as (name, stream):
+    with _records(source, progress) as records:
         try:
-            for record in read_records(name, stream, progress=progress):
+            for record in records:
                 article, record_problems = record_article(
                     record,
                     context.metadata,
@@ -366,9 +376,10 @@ def _read_source(
                     context.meetings,
                     new_outlets=context if context.new_outlets else None,
                 )
+                data = None
                 if article is not None:
-                    record_problems = _unwritable(article, record)
-                if record_problems or article is None:
+                    data, record_problems = _encoded(article, record)
+                if record_problems or article is None or data is None:
                     problems.extend(record_problems)
                     skipped.append(
                         SkippedArticle(
@@ -378,7 +389,7 @@ def _read_source(
                         )
                     )
                     continue
-                prepared = _prepare(article, record, context, skipped, duplicates)
+                prepared = _prepare(article, data, record, context, skipped, duplicates)
                 if prepared is not None:
                     pending.append(prepared)
         except FormatError as err:
@@ -401,26 +412,31 @@ def _read_source(
     return pending
 
 
-def _unwritable(article: Article, record: SourceRecord) -> list[Problem]:
-    """The problems ``narratives validate`` would find in the article's file, named as the input's.
+def _encoded(article: Article, record: SourceRecord) -> tuple[bytes | None, list[Problem]]:
+    """The article's file, or the problems ``narratives validate`` would find in it.
 
     Import writes only what the validator accepts: one set of rules for both.
+    Problems are named as the input's (file and line).
     """
     try:
-        encode_article(article, path=record.source)
+        return encode_article(article, path=record.source), []
     except CorpusFileError as err:
-        return [Problem(record.source, p.field, p.message, record.line) for p in err.problems]
-    return []
+        return None, [Problem(record.source, p.field, p.message, record.line) for p in err.problems]
 
 
 def _prepare(
     article: Article,
+    data: bytes,
     record: SourceRecord,
     context: _Context,
     skipped: list[SkippedArticle],
     duplicates: list[DuplicateArticle],
 ) -> _Pending | None:
-    """Drop an exact duplicate, give the article a free id and stage its file."""
+    """Drop an exact duplicate, give the article a free id and stage its file.
+
+    ``data`` is the article's file as :func:`_encoded` made it; it is made again
+    only when the article's id had to change.
+    """
     fingerprint = text_fingerprint(article.text)
     original = context.fingerprints.get(fingerprint)
     if original is not None:
@@ -447,7 +463,9 @@ def _prepare(
         article = replace(article, text="")
     else:
         staged = context.staging / f"{article_id}.md"
-        staged.write_bytes(encode_article(article, path=record.where))
+        if article_id != wanted:
+            data = encode_article(article, path=record.where)
+        staged.write_bytes(data)
     return _Pending(
         article=article,
         source=record.where,

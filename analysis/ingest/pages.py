@@ -9,14 +9,15 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
 from html.parser import HTMLParser
 from typing import Any
 
 from analysis.corpus.types import Inference, Problem
 from analysis.ingest.inference import parse_published
-from analysis.ingest.source import FormatError, SourceRecord, decode
+from analysis.ingest.source import FetchedPage, FormatError, SourceRecord, decode
 
-__all__ = ["page_record"]
+__all__ = ["fetched_record", "page_record"]
 
 
 class _PageMetadata(HTMLParser):
@@ -145,3 +146,26 @@ def page_record(name: str, data: bytes) -> SourceRecord:
     if authors:
         fields["authors"] = "; ".join(dict.fromkeys(a.strip() for a in authors if a.strip()))
     return SourceRecord(name, None, fields, inferred=tuple(inferred), problems=tuple(problems))
+
+
+def fetched_record(page: FetchedPage) -> SourceRecord:
+    """The record of a fetched page: the page's own, with the list row's values winning.
+
+    A value the row gives replaces the page's and whatever was inferred for
+    that field (a date from the page's metadata, say); the row's text, if it
+    has one, is ignored, because the page is the text.
+
+    Raises
+    ------
+    FormatError
+        If the page has no article text (named by ``page.where``).
+    """
+    record = page_record(page.where, page.html)
+    given = {k: v.strip() for k, v in page.fields.items() if k != "text" and v.strip()}
+    return replace(
+        record,
+        fields={**record.fields, **given},
+        extra={**record.extra, **page.extra},
+        inferred=tuple(i for i in record.inferred if i.field not in given),
+        problems=tuple(p for p in record.problems if p.field not in given),
+    )

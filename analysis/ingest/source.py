@@ -5,12 +5,13 @@ they share.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from analysis.corpus.types import Article, Inference, Problem
 
-__all__ = ["FormatError", "SourceRecord", "decode", "encoding_problem"]
+__all__ = ["FetchedPage", "FormatError", "SourceRecord", "decode", "encoding_problem"]
 
 
 class FormatError(ValueError):
@@ -44,6 +45,24 @@ class SourceRecord:
     def where(self) -> str:
         """``file`` or ``file:line``, as problems name it."""
         return self.source if self.line is None else f"{self.source}:{self.line}"
+
+
+@dataclass(frozen=True)
+class FetchedPage:
+    """A web page fetched from a list of addresses, ready for the import.
+
+    ``where`` names the list row (``list.csv:3``) in the report and in
+    problems; ``html`` is the page, already decoded and encoded again as
+    UTF-8; ``fields`` are the row's values under our field names (``url``,
+    ``outlet``, ``published``, ``language``, ``meetings`` ...), which win over
+    what the page says and over inference; ``extra`` the row's other columns
+    and how the page was fetched.
+    """
+
+    where: str
+    html: bytes
+    fields: Mapping[str, str]
+    extra: Mapping[str, Any] = field(default_factory=dict)
 
 
 def decode(data: bytes, name: str) -> str:

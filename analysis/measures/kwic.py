@@ -16,7 +16,7 @@ import pandas as pd
 from analysis.text.sentences import split_sentences
 from analysis.text.tokens import token_spans, tokenize
 
-__all__ = ["KWIC_COLUMNS", "keyword_in_context"]
+__all__ = ["KWIC_COLUMNS", "keyword_in_context", "sort_by_context"]
 
 #: Columns of the frame returned by :func:`keyword_in_context`.
 KWIC_COLUMNS: dict[str, str] = {
@@ -136,3 +136,41 @@ def keyword_in_context(
     return frame.sort_values(
         ["published", "id", "start"], na_position="last", kind="mergesort"
     ).reset_index(drop=True)
+
+
+def sort_by_context(kwic: pd.DataFrame, *, side: str, words: int = 3) -> pd.DataFrame:
+    """Occurrences sorted by the words nearest the keyword on one side, as concordancers sort.
+
+    Parameters
+    ----------
+    kwic : pandas.DataFrame
+        Rows of :func:`keyword_in_context` (needs ``left`` and ``right``). Not modified.
+    side : {"left", "right"}
+        ``"left"``: by the word just before the keyword, then the one before
+        it...; ``"right"``: by the word just after it, then the next...
+    words : int, default 3
+        How many words decide the order; ties keep their order.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows reordered (index renumbered), with ``sort_key``: the deciding
+        words, nearest first, lowercased, joined by spaces.
+
+    Raises
+    ------
+    ValueError
+        If ``side`` is neither ``"left"`` nor ``"right"`` or ``words`` is below 1.
+    """
+    if side not in ("left", "right"):
+        raise ValueError(f"side must be 'left' or 'right', got {side!r}")
+    if words < 1:
+        raise ValueError(f"words must be at least 1, got {words}")
+
+    def key(context: str) -> str:
+        tokens = tokenize(context)
+        nearest = tokens[::-1][:words] if side == "left" else tokens[:words]
+        return " ".join(nearest)
+
+    keyed = kwic.assign(sort_key=kwic[side].fillna("").astype(str).map(key))
+    return keyed.sort_values("sort_key", kind="mergesort").reset_index(drop=True)

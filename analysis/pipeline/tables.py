@@ -16,8 +16,10 @@ from analysis.labels.evidence import evidence_text
 from analysis.labels.frames import group_frames
 from analysis.labels.sources import group_sources
 from analysis.labels.stance import stance_by_group
+from analysis.measures.collocates import collocates
 from analysis.measures.contrasts import CONTRAST_COLUMNS, contrast_one_vs_rest, contrast_pair
 from analysis.measures.kwic import keyword_in_context
+from analysis.measures.search import search_articles
 from analysis.measures.terms import TermCounts
 from analysis.pipeline.prepare import PreparedCorpus, terms_text
 
@@ -25,7 +27,9 @@ __all__ = [
     "ARTICLE_EXPORT_COLUMNS",
     "GROUPING_COLUMNS",
     "analysis_tables",
+    "collocate_table",
     "keyword_table",
+    "search_table",
     "select",
     "term_contrasts",
 ]
@@ -105,6 +109,57 @@ def keyword_table(prepared: PreparedCorpus, selection: Selection, term: str) -> 
         terms_text(t, b) for t, b in zip(articles["title"], articles["text_clean"], strict=True)
     ]
     return keyword_in_context(articles.assign(text_terms=texts), term, text_column="text_terms")
+
+
+def _with_terms_text(articles: pd.DataFrame) -> pd.DataFrame:
+    texts = [
+        terms_text(t, b) for t, b in zip(articles["title"], articles["text_clean"], strict=True)
+    ]
+    return articles.assign(text_terms=texts)
+
+
+def search_table(prepared: PreparedCorpus, selection: Selection, query: str) -> pd.DataFrame:
+    """Every hit of ``query`` in the selected articles' headline and cleaned text.
+
+    Columns as in :data:`analysis.measures.search.SEARCH_COLUMNS`; offsets refer
+    to :func:`terms_text`, as :func:`keyword_table`'s do.
+
+    Raises
+    ------
+    ValueError
+        If the query cannot be parsed.
+    """
+    articles, _ = select(prepared, selection)
+    return search_articles(_with_terms_text(articles), query, text_column="text_terms")
+
+
+def collocate_table(
+    prepared: PreparedCorpus,
+    selection: Selection,
+    term: str,
+    *,
+    by: str = "outlet",
+    groups: tuple[str, ...] = (),
+    window: int = 5,
+) -> pd.DataFrame:
+    """The collocates of ``term`` in each group of ``by`` (only ``groups``, when given).
+
+    Columns as in :data:`analysis.measures.collocates.COLLOCATE_COLUMNS`,
+    counted on the headline and cleaned text (:func:`terms_text`).
+
+    Raises
+    ------
+    ValueError
+        If ``by`` is not a grouping column or ``term`` has no word.
+    """
+    if by not in GROUPING_COLUMNS:
+        raise ValueError(f"by={by!r} is not a grouping column; use one of {GROUPING_COLUMNS}")
+    articles, _ = select(prepared, selection)
+    if groups:
+        articles = articles[articles[by].astype(str).isin(groups)]
+    return collocates(
+        _with_terms_text(articles), term, by=by, text_column="text_terms", window=window
+    )
 
 
 #: Columns of the articles table written by ``analyze`` (the text itself stays in the corpus).

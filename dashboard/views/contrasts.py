@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import pandas as pd
 import streamlit as st
 
 from analysis.measures.contrasts import MIN_GROUP_ARTICLES
+from analysis.measures.kwic import sort_by_context
 from analysis.pipeline.prepare import AnalysisOptions
 from dashboard import colours, data, figures, layout, links, tables
 
@@ -19,6 +21,9 @@ GROUPINGS = {
 }
 MODES = ("One against the rest", "A against B")
 PRIORS = (100.0, 300.0, 1000.0, 3000.0, 10000.0)
+KWIC_ORDERS = {"date": "Date", "left": "Left context", "right": "Right context"}
+#: Words on each side of a term counted for its collocates.
+COLLOCATE_WINDOW = 5
 #: Terms kept per group and direction for the charts; enough for the scatter, bounded at 10k.
 KEPT_TERMS = 250
 
@@ -197,37 +202,108 @@ with right:
             "context is still listed below."
         )
 
+st.subheader("Characteristic terms")
+map_state = layout.chart(
+    figures.characteristic_terms(
+        shown,
+        title=f"How often each term is used in {group_label} and in {other_label}"
+        f"<br><sup>{sizes}; the 20 terms of largest |z| are named</sup>",
+        group_label=group_label,
+        other_label=other_label,
+    ),
+    shown,
+    what=f"characteristic terms {group_label} vs {other_label}",
+    selection=selection,
+    key="tc_map",
+    link_fields=1,
+    alt=f"Scatter of each term's frequency in {group_label} against {other_label}, coloured by z",
+)
+st.caption(
+    f"Below the dotted diagonal: used more by {layout.escape_markdown(group_label)}; above it: "
+    f"by {layout.escape_markdown(other_label)}. Points on a dashed line are never used by that "
+    "side. Click a point to read the term in context."
+)
+
 clicked = [
-    row[0] for row in layout.selected_points(bar_state) + layout.selected_points(scatter_state)
+    row[0]
+    for row in layout.selected_points(bar_state)
+    + layout.selected_points(scatter_state)
+    + layout.selected_points(map_state)
 ]
 term = clicked[-1] if clicked else search
+# With A against B, only A's and B's articles are listed (not the rest of the selection).
+compared = (group, other) if other is not None else ()
 st.subheader("Keyword in context")
 if not term:
     st.caption("Click a bar or a point, or type a term above, to see it in the articles.")
 else:
+    kwic: pd.DataFrame | None
     try:
         kwic = data.keyword_in_context(prepared, selection, term=term)
     except ValueError as err:
         st.info(str(err), icon=":material/info:")
-    else:
-        if kwic.empty:
-            st.info(f"'{layout.escape_markdown(term)}' does not occur in the selected articles.")
-        else:
-            kwic = tables.named_occurrences(kwic, names)
-            per_outlet = tables.occurrences_per_outlet(kwic)
-            st.caption(
-                f"'{layout.escape_markdown(term)}': {len(kwic)} occurrences in "
-                f"{kwic['id'].nunique()} articles — "
-                + ", ".join(f"{layout.escape_markdown(k)} {v}" for k, v in per_outlet.items())
+        kwic = None
+    if kwic is not None and compared:
+        in_pair = set(articles.loc[articles[by].astype(str).isin(compared), "id"])
+        kwic = kwic[kwic["id"].isin(in_pair)].reset_index(drop=True)
+    if kwic is not None and kwic.empty:
+        st.info(f"'{layout.escape_markdown(term)}' does not occur in the compared articles.")
+    elif kwic is not None:
+        kwic = tables.named_occurrences(kwic, names)
+        per_outlet = tables.occurrences_per_outlet(kwic)
+        st.caption(
+            f"'{layout.escape_markdown(term)}': {len(kwic)} occurrences in "
+            f"{kwic['id'].nunique()} articles — "
+            + ", ".join(f"{layout.escape_markdown(k)} {v}" for k, v in per_outlet.items())
+        )
+        order = links.choice(
+            st.radio, "Sort by", list(KWIC_ORDERS), format_func=KWIC_ORDERS.__getitem__,
+            key="tc_sort", what="order", horizontal=True,
+            help="Left or right context: by the word nearest the term, then the next one out.",
+        )  # fmt: skip
+        columns = ["outlet_name", "title", "published", "left", "match", "right", "id"]
+        if order in ("left", "right"):
+            kwic = sort_by_context(kwic, side=order)
+        layout.table(
+            kwic[columns],
+            what=f"keyword in context {term}",
+            selection=selection,
+            key="tc_kwic",
+            column_config={
+                "outlet_name": "outlet",
+                "published": st.column_config.DateColumn("published", format="YYYY-MM-DD"),
+            },
+        )
+
+        st.subheader("Collocates")
+        found = data.collocates(prepared, selection, term=term, by=by, groups=compared)
+        found = found.assign(group=found["group"].map(label))
+        st.caption(
+            f"Words within {COLLOCATE_WINDOW} words of '{layout.escape_markdown(term)}' in each "
+            f"{GROUPINGS[by].lower()}, ranked by log-likelihood (G²; above 3.84, p < 0.05; "
+            "above 10.83, p < 0.001), with log Dice (at most 14; comparable across groups of "
+            "different sizes) and the counts behind both. Stopwords are left out; a collocate "
+            "must occur twice near the term."
+        )
+        if found.empty:
+            st.info(
+                f"No word occurs twice near '{layout.escape_markdown(term)}' more often than "
+                "chance would have it.",
+                icon=":material/info:",
             )
+        else:
             layout.table(
-                kwic[["outlet_name", "title", "published", "left", "match", "right", "id"]],
-                what=f"keyword in context {term}",
+                found.groupby("group", sort=False).head(15).reset_index(drop=True),
+                what=f"collocates {term}",
                 selection=selection,
-                key="tc_kwic",
+                key="tc_collocates",
                 column_config={
-                    "outlet_name": "outlet",
-                    "published": st.column_config.DateColumn("published", format="YYYY-MM-DD"),
+                    "group": GROUPINGS[by],
+                    "log_likelihood": st.column_config.NumberColumn(
+                        "log-likelihood", format="%.2f"
+                    ),
+                    "log_dice": st.column_config.NumberColumn("log Dice", format="%.2f"),
+                    "expected": st.column_config.NumberColumn("expected", format="%.2f"),
                 },
             )
 

@@ -5,7 +5,7 @@ answer must say. A case is *handled* when the command
 
 - returns an exit status (no traceback escapes it) and the status the case expects;
 - names the bad file (or option) and says what is wrong (the case's ``expect``);
-- for an import: leaves the corpus byte-identical, leaves no staging folder
+- for an import or a fetch: leaves the corpus byte-identical, leaves no staging folder
   behind, and the corpus still passes ``narratives validate`` afterwards.
 
 ``tests/analysis/test_bad_inputs.py`` runs every case in the suite. To print
@@ -123,6 +123,11 @@ def _registry(kind: str, name: str, text: str | bytes, expect: str) -> BadInput:
 
 def _import(kind: str, name: str, data: bytes, expect: str, *args: str) -> BadInput:
     return BadInput(kind, "import", {name: data}, expect, name, args=args)
+
+
+def _fetch(kind: str, name: str, data: bytes, expect: str, *args: str) -> BadInput:
+    """A list for ``narratives fetch`` that must be refused before anything is requested."""
+    return BadInput(kind, "fetch", {name: data}, expect, name, args=args)
 
 
 def _outlet_edit(
@@ -677,6 +682,96 @@ CASES: list[BadInput] = [
         "group_reason",
         group_reason="x" * 5000,
     ),
+    # --- fetch lists (refused before any request is made) ---------------------------------------
+    _fetch(
+        "fetch: list without a url column",
+        "export.csv",
+        b"title,link_text\nTalks in Sochi,https://example.org/a\n",
+        "no url column",
+    ),
+    _fetch("fetch: empty list", "urls.txt", b"", "has no addresses"),
+    _fetch("fetch: list of comments only", "urls.txt", b"# to do\n\n", "has no addresses"),
+    _fetch("fetch: CSV list with a header only", "list.csv", b"url,outlet\n", "has no addresses"),
+    _fetch(
+        "fetch: list not UTF-8",
+        "list.csv",
+        "url,outlet\nhttps://example.org/a,Тест\n".encode("cp1251"),
+        "is not UTF-8",
+    ),
+    _fetch(
+        "fetch: list with two url columns",
+        "list.csv",
+        b"url,link\nhttps://example.org/a,https://example.org/b\n",
+        "gives the url like column",
+    ),
+    _fetch(
+        "fetch: list with NUL bytes",
+        "list.csv",
+        b"url,title\nhttps://example.org/a,Talks\x00\n",
+        "contains NUL bytes",
+    ),
+    _fetch(
+        "fetch: list of things that are not addresses",
+        "urls.txt",
+        b"kerry putin sochi\nftp://example.org/a\n",
+        "is not an http(s) address",
+    ),
+    _fetch(
+        "fetch: list row with too many fields",
+        "list.csv",
+        b"url,outlet\nhttps://example.org/a,OSW,extra\n",
+        "has 3 fields, the header has 2",
+    ),
+    _fetch(
+        "fetch: list row without an address",
+        "list.csv",
+        b"url,outlet\n,OSW\n",
+        "no address in the url column",
+    ),
+    BadInput(
+        "fetch: list that does not exist",
+        "fetch",
+        {},
+        "is not a file",
+        "nowhere.csv",
+        args=("{inputs}/nowhere.csv",),
+    ),
+    BadInput(
+        "fetch: into a corpus whose outlets.yaml is broken",
+        "fetch",
+        {
+            "urls.txt": b"https://example.org/a\n",
+            "{corpus}/outlets.yaml": _OUTLETS.replace(
+                "domains: [osw.waw.pl]", "domains: 5"
+            ).encode(),
+        },
+        "nothing was imported",
+        "outlets.yaml",
+    ),
+    BadInput(
+        "fetch: negative --delay",
+        "fetch",
+        {"urls.txt": b"https://example.org/a\n"},
+        "must be 0 or more",
+        "--delay",
+        args=("--delay", "-1"),
+    ),
+    BadInput(
+        "fetch: --max-bytes of 0",
+        "fetch",
+        {"urls.txt": b"https://example.org/a\n"},
+        "must be more than 0",
+        "--max-bytes",
+        args=("--max-bytes", "0"),
+    ),
+    BadInput(
+        "fetch: --timeout as a word",
+        "fetch",
+        {"urls.txt": b"https://example.org/a\n"},
+        "is not a number",
+        "--timeout",
+        args=("--timeout", "soon"),
+    ),
     # --- analysis options -----------------------------------------------------------------------
     BadInput("--year as a word", "analyze", {}, "write a year", "--year", args=("--year", "soon")),
     BadInput(
@@ -846,11 +941,11 @@ def run_case(case: BadInput, work: Path) -> Outcome:
         return _run_outlet_edit(case, corpus)
     if case.command == "validate":
         argv = ["validate", str(corpus), "--no-cache"]
-    elif case.command == "import":
+    elif case.command in ("import", "fetch"):
         paths = [str(inputs / n) for n in case.files if not n.startswith("{corpus}")]
         if any(a.startswith(str(inputs)) for a in args):
             paths = []
-        argv = ["import", *paths, "--quiet", *args]
+        argv = [case.command, *paths, "--quiet", *args]
         if "--corpus" not in args:
             argv += ["--corpus", str(corpus)]
     else:
@@ -868,7 +963,7 @@ def run_case(case: BadInput, work: Path) -> Outcome:
     for wanted in (case.expect, case.names):
         if wanted not in outcome.output:
             outcome.failures.append(f"{wanted!r} is not said")
-    if case.command == "import" and corpus.is_dir():
+    if case.command in ("import", "fetch") and corpus.is_dir():
         if snapshot(corpus) != before:
             outcome.failures.append("the corpus changed")
         debris = [p.name for p in (corpus / "articles").iterdir() if p.name.startswith(".import")]

@@ -72,7 +72,7 @@ def test_a_filter_changes_the_chart_and_the_url_and_survives_a_page_switch(page,
     _pick(page, sidebar.locator("[data-testid='stMultiSelect']").first, "Euromaidan Press")
     page.keyboard.press("Escape")
     page.get_by_text("— 2 of 5 articles.").first.wait_for()
-    page.wait_for_timeout(800)
+    page.wait_for_url(lambda url: "f_outlet=" in url, timeout=60_000)
     assert parse_qs(urlparse(page.url).query)["f_outlet"] == ["euromaidan-press"]
     assert [t.text_content() for t in ticks.all()] == ["Euromaidan Press"]
     screenshot(page, "overview-filtered")
@@ -80,6 +80,8 @@ def test_a_filter_changes_the_chart_and_the_url_and_survives_a_page_switch(page,
     sidebar.get_by_role("link", name="Term contrasts").click()
     page.get_by_role("heading", name="Term contrasts").wait_for()
     page.get_by_text("— 2 of 5 articles.").first.wait_for()
+    # The address is written when the page's run ends, after its content shows.
+    page.wait_for_url(lambda url: "f_outlet=" in url, timeout=60_000)
     assert parse_qs(urlparse(page.url).query)["f_outlet"] == ["euromaidan-press"]
 
 

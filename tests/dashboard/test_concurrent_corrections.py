@@ -4,15 +4,18 @@ Two dashboard sessions, each in its own process (two analysts, each running the
 dashboard on a shared corpus folder), save corrections on different articles at
 once; every save goes through the corpus lock, so the overrides file ends with
 all of them. (Streamlit's AppTest cannot run two sessions in one process at
-once: each run installs and removes the one runtime.)
+once: each run installs and removes the one runtime. The sessions are plain
+subprocesses: a ``multiprocessing`` child would re-run whatever script an
+earlier AppTest left as ``__main__``.)
 """
 
 from __future__ import annotations
 
-import multiprocessing as mp
+import json
 import os
+import subprocess
+import sys
 import time
-import traceback
 from pathlib import Path
 
 import pandas as pd
@@ -20,6 +23,7 @@ from streamlit.testing.v1 import AppTest
 
 from analysis.review import overrides
 from analysis.review.overrides import load_overrides
+from tests.conftest import REPO
 from tests.dashboard.conftest import APP, texts
 
 #: Who works in each session, and on which article.
@@ -28,29 +32,37 @@ SESSIONS = {
     "Bo": "robinwestenra-blog-2016-07-15-putin-kerry-talks-fail",
 }
 TARGETS = ("russia", "us_west", "ukraine", "assad")
+# A guard against a hung session, not a timing assertion.
+PATIENCE_S = 600
+
+_SESSION = """
+import json, sys
+from pathlib import Path
+from tests.dashboard.test_concurrent_corrections import save_all
+print(json.dumps(save_all(sys.argv[1], sys.argv[2], Path(sys.argv[3]))))
+"""
 
 
-def _session(
-    corpus: str, cache: str, who: str, article_id: str, start: mp.Barrier, done: mp.Queue
-) -> None:
-    """Run :func:`_save_all` in this process; put (who, saves or the error) on ``done``."""
-    try:
-        done.put((who, _save_all(corpus, cache, who, article_id, start)))
-    except BaseException:
-        done.put((who, traceback.format_exc()))
-        raise
+def _wait_for_everyone(meeting_point: Path, who: str) -> None:
+    (meeting_point / who).touch()
+    deadline = time.monotonic() + PATIENCE_S
+    while len(list(meeting_point.iterdir())) < len(SESSIONS):
+        if time.monotonic() > deadline:
+            raise TimeoutError("the other session never opened its article")
+        time.sleep(0.05)
 
 
-def _save_all(corpus: str, cache: str, who: str, article_id: str, start: mp.Barrier) -> int:
-    """Open the Reader on one article, wait for the other session, save four corrections."""
-    os.environ["NARRATIVES_CORPUS"] = corpus
-    os.environ["NARRATIVES_CACHE_DIR"] = cache
+def save_all(who: str, article_id: str, meeting_point: Path) -> int:
+    """One session: open the Reader on an article, wait for the other, save four corrections.
+
+    Returns how many saves the page confirmed.
+    """
     # Widen the moment between reading overrides.csv and writing it back, so that
     # without the lock the two sessions' saves overlap and one of them is lost.
-    slow_load = overrides.load_overrides
+    load = overrides.load_overrides
 
     def load_slowly(root: Path | str) -> pd.DataFrame:
-        frame = slow_load(root)
+        frame = load(root)
         time.sleep(0.3)
         return frame
 
@@ -59,7 +71,7 @@ def _save_all(corpus: str, cache: str, who: str, article_id: str, start: mp.Barr
     app.switch_page("views/reader.py")
     app.query_params["rd_article"] = article_id
     app.run()
-    start.wait(timeout=300)
+    _wait_for_everyone(meeting_point, who)
     saved = 0
     for target in TARGETS:
         app.selectbox(key="rd_fix_target").select(target)
@@ -74,23 +86,29 @@ def _save_all(corpus: str, cache: str, who: str, article_id: str, start: mp.Barr
 
 
 def test_two_sessions_saving_at_once_keep_every_correction(corpus_copy: Path, tmp_path: Path):
-    context = mp.get_context("spawn")
-    start, done = context.Barrier(len(SESSIONS)), context.Queue()
-    sessions = [
-        context.Process(
-            target=_session,
-            args=(str(corpus_copy), str(tmp_path / who), who, article_id, start, done),
+    meeting_point = tmp_path / "ready"
+    meeting_point.mkdir()
+    sessions = {}
+    for who, article_id in SESSIONS.items():
+        env = {
+            **os.environ,
+            "NARRATIVES_CORPUS": str(corpus_copy),
+            "NARRATIVES_CACHE_DIR": str(tmp_path / f"cache-{who}"),
+            "PYTHONPATH": str(REPO),
+        }
+        sessions[who] = subprocess.Popen(
+            [sys.executable, "-c", _SESSION, who, article_id, str(meeting_point)],
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
-        for who, article_id in SESSIONS.items()
-    ]
-    for session in sessions:
-        session.start()
-    saved = dict(done.get(timeout=900) for _ in sessions)
-    errors = [result for result in saved.values() if isinstance(result, str)]
-    assert not errors, errors[0]
-    for session in sessions:
-        session.join(timeout=60)
-        assert session.exitcode == 0
+    saved = {}
+    for who, session in sessions.items():
+        out, err = session.communicate(timeout=PATIENCE_S)
+        assert session.returncode == 0, err[-3000:]
+        saved[who] = json.loads(out.strip().splitlines()[-1])
     assert saved == {who: len(TARGETS) for who in SESSIONS}
     rows = load_overrides(corpus_copy).sort_values(["who", "target"])
     assert rows[["article_id", "target", "who", "note"]].values.tolist() == [

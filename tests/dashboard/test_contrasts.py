@@ -5,7 +5,7 @@ import pytest
 from analysis.corpus.articles import load_corpus
 from analysis.corpus.selection import Selection
 from analysis.pipeline.prepare import prepare_corpus
-from analysis.pipeline.tables import keyword_table, term_contrasts
+from analysis.pipeline.tables import collocate_table, keyword_table, term_contrasts
 from tests.conftest import SHIPPED_CORPUS
 from tests.dashboard.conftest import downloaded_rows, texts
 
@@ -69,3 +69,51 @@ def test_a_smaller_prior_changes_the_scores_not_the_counts(open_page, downloads)
     assert shared
     assert all(row["count_group"] == by_term[row["term"]]["count_group"] for row in shared)
     assert any(row["z"] != by_term[row["term"]]["z"] for row in shared)
+
+
+def test_kwic_sorted_by_left_context_lists_only_a_and_b(open_page, downloads, sochi_corpus):
+    app = open_page(
+        "contrasts", corpus=sochi_corpus, tc_mode="A against B", tc_a="cnn", tc_b="the-duran",
+        tc_search="minsk", tc_sort="left",
+    )  # fmt: skip
+    assert not app.exception
+    rows = downloaded_rows(app, downloads, "tc_kwic_csv")
+    # By the nearest word to the left ("the" each time), then the next one out.
+    assert [(row["outlet_name"], row["left"].split()[-2]) for row in rows] == [
+        ("The Duran", "and"),
+        ("CNN", "Ukraine,"),
+        ("CNN", "until"),
+    ]
+
+
+def test_right_context_order_and_collocates_of_the_pair(open_page, downloads, sochi_corpus):
+    app = open_page(
+        "contrasts", corpus=sochi_corpus, tc_mode="A against B", tc_a="cnn", tc_b="the-duran",
+        tc_search="kerry", tc_sort="right",
+    )  # fmt: skip
+    assert not app.exception
+    rows = downloaded_rows(app, downloads, "tc_kwic_csv")
+    firsts = [row["right"].split()[0].lower().strip(".,") for row in rows]
+    assert firsts == sorted(firsts)
+    prepared = prepare_corpus(load_corpus(sochi_corpus))
+    # Kerry is in other outlets' articles too; only the pair's are listed.
+    assert {row["outlet_name"] for row in rows} == {"CNN", "The Duran"}
+    assert set(keyword_table(prepared, Selection(), "kerry")["outlet"]) > {"cnn", "the-duran"}
+    expected = collocate_table(
+        prepared, Selection(), "kerry", by="outlet", groups=("cnn", "the-duran")
+    )
+    shown = downloaded_rows(app, downloads, "tc_collocates_csv")
+    assert [(row["collocate"], int(row["cooccurrences"])) for row in shown] == list(
+        zip(expected["collocate"], expected["cooccurrences"], strict=True)
+    )
+    assert {row["group"] for row in shown} <= {"CNN", "The Duran"}
+
+
+def test_characteristic_terms_scatter_and_a_term_from_its_link(open_page, downloads):
+    app = open_page("contrasts", tc_map="sochi")
+    assert not app.exception
+    shown = downloaded_rows(app, downloads, "tc_map_csv")
+    assert [row["term"] for row in shown] == [
+        row["term"] for row in downloaded_rows(app, downloads, "tc_all_csv")
+    ]
+    assert any(c.startswith("'sochi': ") for c in texts(app, "caption"))

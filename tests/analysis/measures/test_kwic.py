@@ -78,3 +78,22 @@ def test_articles_are_not_modified():
 def test_argument_errors(term, options, message):
     with pytest.raises(ValueError, match=message):
         keyword_in_context(_articles(), term, **options)
+
+
+def test_sort_by_left_or_right_context_uses_the_nearest_words_first():
+    from analysis.measures.kwic import sort_by_context
+
+    kwic = pd.DataFrame(
+        {
+            "left": ["the new", "an old", "... a new"],
+            "right": ["came, zebra", "left. apple", "came and"],
+            "id": ["1", "2", "3"],
+        }
+    )
+    left = sort_by_context(kwic, side="left", words=2)
+    assert left["id"].tolist() == ["3", "1", "2"]
+    assert left["sort_key"].tolist() == ["new a", "new the", "old an"]
+    right = sort_by_context(kwic, side="right")
+    assert right["sort_key"].tolist() == ["came and", "came zebra", "left apple"]
+    with pytest.raises(ValueError, match="side must be 'left' or 'right', got 'middle'"):
+        sort_by_context(kwic, side="middle")

@@ -1,0 +1,74 @@
+"""Charts as PNG and SVG files for publication, drawn by Kaleido in the machine's own Chromium.
+
+Kaleido (≥ 1) renders a figure in a headless Chrome or Chromium found by
+choreographer: the path in ``$BROWSER_PATH`` if set, else ``chromium``,
+``google-chrome`` and the like on ``PATH`` (Debian's ``chromium`` package).
+Nothing is downloaded at run time: MathJax (fetched from a CDN by default) is
+turned off and plotly.js comes from the installed plotly package. One browser
+is started on the first export and kept for the next ones (the first takes a
+few seconds, later ones half a second); exports are made one at a time.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import plotly.graph_objects as go
+
+__all__ = ["FORMATS", "ExportUnavailableError", "figure_bytes"]
+
+#: File formats a chart is offered in, and their MIME types.
+FORMATS = {"png": "image/png", "svg": "image/svg+xml"}
+
+_lock = threading.Lock()
+_started = False
+
+
+class ExportUnavailableError(RuntimeError):
+    """No browser to draw the figure with (Kaleido or Chromium missing)."""
+
+
+def _kaleido() -> Any:
+    global _started
+    try:
+        import kaleido
+    except ImportError as err:
+        raise ExportUnavailableError("Kaleido is not installed (pip install 'kaleido>=1')") from err
+    if not _started:
+        kaleido.start_sync_server(mathjax=False, silence_warnings=True)
+        _started = True
+    return kaleido
+
+
+def figure_bytes(figure: go.Figure, file_format: str, *, scale: float = 2.0) -> bytes:
+    """``figure`` as a PNG (``scale`` times its pixel size) or SVG file.
+
+    Raises
+    ------
+    ValueError
+        If ``file_format`` is not one of :data:`FORMATS`.
+    ExportUnavailableError
+        If Kaleido or a Chrome/Chromium cannot be found.
+    """
+    if file_format not in FORMATS:
+        raise ValueError(f"file_format must be one of {tuple(FORMATS)}, got {file_format!r}")
+    layout = figure.layout
+    options = {
+        "format": file_format,
+        "width": layout.width or 1200,
+        "height": layout.height or 500,
+        "scale": scale if file_format == "png" else 1,
+    }
+    with _lock:
+        kaleido = _kaleido()
+        try:
+            found = kaleido.calc_fig_sync(figure.to_dict(), opts=options)
+        except Exception as err:
+            if type(err).__name__ == "ChromeNotFoundError":
+                raise ExportUnavailableError(
+                    "No Chrome or Chromium found for the export: install Debian's chromium "
+                    "package or set BROWSER_PATH to a Chrome/Chromium executable."
+                ) from err
+            raise
+    return bytes(found)

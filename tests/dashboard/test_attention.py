@@ -1,0 +1,42 @@
+"""The Attention over time page: articles per period and outlet or group, with sample sizes."""
+
+from __future__ import annotations
+
+from tests.dashboard.conftest import downloaded_rows, texts
+
+
+def test_articles_per_week_and_outlet_with_their_sample_sizes(open_page, downloads, sochi_corpus):
+    app = open_page("attention", corpus=sochi_corpus)
+    assert not app.exception
+    rows = downloaded_rows(app, downloads, "at_chart_csv")
+    assert [(r["period_start"], r["series"], r["articles"]) for r in rows] == [
+        ("2013-05-13", "OSW – Centre for Eastern Studies", "1"),
+        ("2015-05-11", "CNN", "1"),
+        ("2015-05-11", "Euromaidan Press", "1"),
+        ("2015-05-11", "The Duran", "1"),
+        ("2015-12-14", "Euromaidan Press", "1"),
+        ("2016-07-11", "robinwestenra.blogspot.com (repost blog)", "1"),
+        # Dated to its month only (2022-01-01), a Saturday: the week of Monday 27 December.
+        ("2021-12-27", "MCU Times", "1"),
+    ]
+    assert (
+        "Sample sizes: OSW – Centre for Eastern Studies \\(n \\= 1\\) · CNN \\(n \\= 1\\) · "
+        "Euromaidan Press \\(n \\= 2\\) · The Duran \\(n \\= 1\\) · "
+        "robinwestenra\\.blogspot\\.com \\(repost blog\\) \\(n \\= 1\\) · MCU Times \\(n \\= 1\\)."
+    ) in texts(app, "caption")
+
+
+def test_per_month_and_group_from_the_url(open_page, downloads, sochi_corpus):
+    app = open_page(
+        "attention", corpus=sochi_corpus, at_by="outlet_group", at_period="month",
+        f_years="2015-2015",
+    )  # fmt: skip
+    assert not app.exception
+    assert app.radio(key="at_by").value == "outlet_group"
+    rows = downloaded_rows(app, downloads, "at_chart_csv")
+    assert [(r["period_start"], r["outlet_group"], r["articles"]) for r in rows] == [
+        ("2015-05-01", "Ukrainian", "1"),
+        ("2015-05-01", "Western mainstream", "1"),
+        ("2015-05-01", "pro-Kremlin", "1"),
+        ("2015-12-01", "Ukrainian", "1"),
+    ]
