@@ -295,7 +295,7 @@ def _evaluate_benchmark(args: argparse.Namespace) -> int:
 
 def _train_labels(args: argparse.Namespace) -> int:
     from analysis.labels.combination import LABEL_MODELS_FILE
-    from analysis.review.label_evaluation import MANIFEST_FILE, train_label_models
+    from analysis.review.label_evaluation import MANIFEST_FILE, SYSTEM_OF, train_label_models
 
     if args.devset is None or args.labels is None:
         print("narratives: training the labels needs --devset and --labels", file=sys.stderr)
@@ -307,11 +307,12 @@ def _train_labels(args: argparse.Namespace) -> int:
         print(f"narratives: {err}", file=sys.stderr)
         return 2
     for task, scores in manifest["grouped_cv"].items():
-        model = scores["model"]
-        semeval = f", SemEval F {model['semeval_f']:.3f}" if "semeval_f" in model else ""
+        chosen = scores[{v: k for k, v in SYSTEM_OF.items()}[scores["used"]]]
+        semeval = f", SemEval F {chosen['semeval_f']:.3f}" if "semeval_f" in chosen else ""
         print(
-            f"{task}: grouped-CV macro-F1 {model['macro_f1']:.3f}{semeval} "
-            f"(rules {scores['rules']['macro_f1']:.3f}, "
+            f"{task}: uses {scores['used']}: grouped-CV macro-F1 {chosen['macro_f1']:.3f}"
+            f"{semeval} (model {scores['model']['macro_f1']:.3f}, "
+            f"rules {scores['rules']['macro_f1']:.3f}, "
             f"majority {scores['majority']['macro_f1']:.3f})"
         )
     print(f"{out}; {out.parent / MANIFEST_FILE}: labels files' sha256, parameters and scores")

@@ -32,6 +32,7 @@ from analysis import DATA_DIR
 __all__ = [
     "FORMAT_VERSION",
     "LABEL_MODELS_FILE",
+    "SYSTEMS",
     "TRAIN_COMMAND",
     "UNCERTAIN",
     "LabelModel",
@@ -47,6 +48,10 @@ FORMAT_VERSION = 1
 LABEL_MODELS_FILE = DATA_DIR / "models" / "labels.json"
 UNCERTAIN = "uncertain"
 TRAIN_COMMAND = "narratives train --devset ARTICLES.jsonl --labels LABELS.jsonl"
+#: What gives a task's label: the learned combination; the rules; or the rules where they
+#: read the language and the learned combination elsewhere. ``narratives train`` keeps
+#: the one that scores best in the grouped cross-validation.
+SYSTEMS = ("learned", "rules", "rules, else learned")
 _TEMPERATURES = np.exp(np.linspace(np.log(0.25), np.log(4.0), 41))
 
 
@@ -71,6 +76,8 @@ class LabelModel:
     intercept: np.ndarray
     temperature: float
     threshold: float
+    system: str = "learned"
+    """Which of :data:`SYSTEMS` gives the task's label."""
 
     def predict_proba(self, features: np.ndarray) -> np.ndarray:
         """Calibrated probabilities, shape ``(n, len(classes))``.
@@ -110,6 +117,7 @@ class LabelModel:
             "intercept": self.intercept.tolist(),
             "temperature": self.temperature,
             "threshold": self.threshold,
+            "system": self.system,
         }
 
 
@@ -307,7 +315,10 @@ def load_label_models(path: Path | str = LABEL_MODELS_FILE) -> dict[str, LabelMo
                 np.asarray(values["intercept"], dtype=np.float64).reshape(len(classes)),
                 float(values["temperature"]),
                 float(values["threshold"]),
+                str(values.get("system", "learned")),
             )
+            if models[task].system not in SYSTEMS:
+                raise ValueError(f"system {models[task].system!r} is none of {list(SYSTEMS)}")
     except (KeyError, TypeError, ValueError, AttributeError) as err:
         raise _error(file, f"the label model file is damaged ({err!r})") from None
     return models

@@ -4,9 +4,12 @@ Per article, the sentence model's predictions on the targets' mentions in the
 outlet's own voice (:mod:`analysis.labels.signals`) and the rules' cue totals
 (:mod:`analysis.labels.stance`, :mod:`analysis.labels.outcome`, the documented
 baseline) become features of a calibrated combination
-(:mod:`analysis.labels.combination`). The learned label replaces the rules'
-for stance toward Russia and the US/West and for outcome framing; Ukraine and
-Assad keep the rules' label (no labelled set to learn them from). ``model``
+(:mod:`analysis.labels.combination`). For stance toward Russia and the
+US/West and for outcome framing, each task's ``system`` (chosen by ``narratives
+train`` on the grouped cross-validation) says what gives the label: the
+learned combination, the rules, or the rules where they read the language and
+the learned combination elsewhere. Ukraine and Assad keep the rules' label (no
+labelled set to learn them from). ``model``
 says which gave each label, ``probability`` how sure the combination is
 (NaN for the rules); ``rules_label`` keeps the baseline.
 
@@ -201,6 +204,18 @@ def _evidence_rows(
     return rows
 
 
+def _learned_reads(
+    label_models: Mapping[str, LabelModel] | None, task: str, row: Mapping[str, Any]
+) -> bool:
+    """Whether the task's learned combination gives this row's label (its ``system``)."""
+    model = label_models.get(task) if label_models is not None else None
+    if model is None or model.system == "rules":
+        return False
+    if model.system == "learned":
+        return True
+    return bool(row["computed_label"] == "unsupported language")
+
+
 def learned_stance_and_outcome(
     articles: pd.DataFrame,
     cleaned: pd.DataFrame,
@@ -268,7 +283,7 @@ def learned_stance_and_outcome(
         row["probability"] = math.nan
         article_signal = by_article.get(str(row["article_id"]))
         task = stance_task(str(row["target"]))
-        if label_models is not None and task in label_models and article_signal is not None:
+        if _learned_reads(label_models, task, row) and article_signal is not None:
             if not article_signal.supported:
                 row |= {"label": "unsupported language", "model": "learned"}
             else:
@@ -299,7 +314,12 @@ def learned_stance_and_outcome(
         row["probability"] = math.nan
         article_signal = by_article.get(str(row["article_id"]))
         model = label_models.get(OUTCOME_TASK) if label_models is not None else None
-        if row["computed_label"] and model is not None and article_signal is not None:
+        if (
+            row["computed_label"]
+            and model is not None
+            and _learned_reads(label_models, OUTCOME_TASK, row)
+            and article_signal is not None
+        ):
             if not article_signal.supported:
                 row |= {"label": "unsupported language", "model": "learned"}
             else:

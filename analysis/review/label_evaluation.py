@@ -26,7 +26,7 @@ import hashlib
 import json
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -372,7 +372,13 @@ def evaluate_labels(data: TaskData) -> LabelEvaluation:
         for train, test in grouped_folds(list(outlets[rows]), folds=int(PARAMETERS["folds"])):
             values, counts = np.unique(gold[train], return_counts=True)
             majority[test] = values[counts.argmax()]
-        systems = {"model": model, "majority": list(majority), "rules": rules}
+        rules_else_model = [m if r == UNSUPPORTED else r for r, m in zip(rules, model, strict=True)]
+        systems = {
+            "model": model,
+            "majority": list(majority),
+            "rules": rules,
+            "rules_else_model": rules_else_model,
+        }
         entry: dict[str, Any] = {"classes": list(classes)}
         for name, predicted in systems.items():
             entry[name] = _scores(gold, predicted, classes)
@@ -384,6 +390,7 @@ def evaluate_labels(data: TaskData) -> LabelEvaluation:
                 )
                 for language in sorted(set(languages[rows]))
             }
+        entry["chosen"] = choose_system(entry)
         tasks[task] = entry
     meetings = np.array([len(m) > 0 for m in data.articles["meetings"]], dtype=bool)
     return LabelEvaluation(
@@ -396,10 +403,32 @@ def evaluate_labels(data: TaskData) -> LabelEvaluation:
     )
 
 
+#: The systems :func:`choose_system` picks from, in the order a tie is settled, and the
+#: :data:`analysis.labels.combination.SYSTEMS` name of each.
+SYSTEM_OF = {"rules": "rules", "rules_else_model": "rules, else learned", "model": "learned"}
+
+
+def choose_system(entry: dict[str, Any]) -> str:
+    """The system (a key of :data:`SYSTEM_OF`) with the best grouped cross-validated macro-F1.
+
+    A tie goes to the simpler: the rules, then the rules with the model
+    where they do not read the language, then the model.
+    """
+    return max(SYSTEM_OF, key=lambda name: (entry[name]["macro_f1"], -list(SYSTEM_OF).index(name)))
+
+
 _TASK_NAMES = {
     stance_task("russia"): "stance toward Russia",
     stance_task("us_west"): "stance toward the US/West",
     OUTCOME_TASK: "outcome framing",
+}
+
+
+_SYSTEM_NAMES = {
+    "model": "model",
+    "rules": "rules",
+    "rules_else_model": "rules, else model",
+    "majority": "majority",
 }
 
 
@@ -417,35 +446,39 @@ def render_label_evaluation(evaluation: LabelEvaluation) -> str:
     for task, entry in evaluation.tasks.items():
         lines += ["", f"{_TASK_NAMES[task]} ({entry['model']['articles']} articles)"]
         lines.append(
-            f"  {'system':<9} {'macro-F1':>8} {'SemEval':>8} {'coverage':>8} {'decided':>8} "
+            f"  {'system':<17} {'macro-F1':>8} {'SemEval':>8} {'coverage':>8} {'decided':>8} "
             f"{'uncertain':>9} {'unsupported':>11}"
         )
-        for name in ("model", "rules", "majority"):
+        for name in ("model", "rules", "rules_else_model", "majority"):
             s = entry[name]
             semeval = f"{s['semeval_f']:>8.3f}" if "semeval_f" in s else f"{'':>8}"
+            chosen = "  <- used" if name == entry["chosen"] else ""
             lines.append(
-                f"  {name:<9} {s['macro_f1']:>8.3f} {semeval} {s['coverage']:>8.3f} "
-                f"{s['decided_macro_f1']:>8.3f} {s['uncertain']:>9.3f} {s['unsupported']:>11.3f}"
+                f"  {_SYSTEM_NAMES[name]:<17} {s['macro_f1']:>8.3f} {semeval} "
+                f"{s['coverage']:>8.3f} {s['decided_macro_f1']:>8.3f} {s['uncertain']:>9.3f} "
+                f"{s['unsupported']:>11.3f}{chosen}"
             )
+        used = entry["chosen"]
         lines.append(
-            "  model per label: "
+            f"  {_SYSTEM_NAMES[used]} per label: "
             + "; ".join(
                 f"{label} P {v['precision']:.2f} R {v['recall']:.2f} F1 {v['f1']:.2f} "
                 f"(n={v['support']})"
-                for label, v in entry["model"]["per_label"].items()
+                for label, v in entry[used]["per_label"].items()
             )
         )
-        lines.append("  per language (model / rules macro-F1, articles):")
+        lines.append("  per language (model / rules / rules, else model macro-F1, articles):")
         for language, s in entry["model"]["by_language"].items():
             rules = entry["rules"]["by_language"][language]
+            either = entry["rules_else_model"]["by_language"][language]
             lines.append(
-                f"    {language:<3} {s['macro_f1']:.3f} / {rules['macro_f1']:.3f}  "
-                f"(n={s['articles']})"
+                f"    {language:<3} {s['macro_f1']:.3f} / {rules['macro_f1']:.3f} / "
+                f"{either['macro_f1']:.3f}  (n={s['articles']})"
             )
-        lines.append("  model confusion (label \\ given):")
+        lines.append(f"  {_SYSTEM_NAMES[used]} confusion (label \\ given):")
         columns = [*entry["classes"], UNCERTAIN, UNSUPPORTED]
         lines.append("    " + " " * 24 + "".join(f"{c[:11]:>12}" for c in columns))
-        for label, counts in entry["model"]["confusion"].items():
+        for label, counts in entry[used]["confusion"].items():
             lines.append(f"    {label:<24}" + "".join(f"{counts[c]:>12d}" for c in columns))
     return "\n".join(lines) + "\n"
 
@@ -454,10 +487,10 @@ def render_label_evaluation_json(evaluation: LabelEvaluation) -> str:
     """The evaluation as one JSON object (``narratives evaluate --devset ... --json``).
 
     Keys: ``articles``, ``outlets``, ``meeting_articles``, ``meeting_unsupported``,
-    ``parameters`` and ``tasks``: per task ``classes`` and, for each of
-    ``model``, ``rules``, ``majority``: ``macro_f1``, ``semeval_f`` (stance),
-    ``coverage``, ``decided_macro_f1``, ``uncertain``, ``unsupported``,
-    ``per_label``, ``confusion`` and ``by_language`` (the same per language).
+    ``parameters`` and ``tasks``: per task ``classes``, ``chosen`` (the system
+    the labels use) and, for each of ``model``, ``rules``, ``rules_else_model``
+    and ``majority``: ``macro_f1``, ``semeval_f`` (stance), ``coverage``,
+    ``decided_macro_f1``, ``uncertain``, ``unsupported``, ``per_label``, ``confusion`` and ``by_language`` (the same per language).
     """
     return json.dumps(
         {
@@ -512,9 +545,13 @@ def train_label_models(
             threshold=PARAMETERS["threshold"],
             folds=int(PARAMETERS["folds"]),
         )
+    evaluation = evaluate_labels(data)
+    models = {
+        task: replace(model, system=SYSTEM_OF[evaluation.tasks[task]["chosen"]])
+        for task, model in models.items()
+    }
     out_path = Path(out)
     save_label_models(models, out_path, parameters=PARAMETERS)
-    evaluation = evaluate_labels(data)
     files = [Path(labels)]
     if corpus_dir is not None:
         files.append(Path(corpus_dir) / "labels" / "stance_labels.csv")
@@ -531,8 +568,9 @@ def train_label_models(
                     for k in ("macro_f1", "semeval_f", "coverage", "decided_macro_f1")
                     if k in entry[system]
                 }
-                for system in ("model", "rules", "majority")
+                for system in ("model", "rules", "rules_else_model", "majority")
             }
+            | {"used": SYSTEM_OF[entry["chosen"]]}
             for task, entry in evaluation.tasks.items()
         },
         "train_seconds": round(time.perf_counter() - started, 1),

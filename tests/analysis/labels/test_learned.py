@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -9,14 +10,17 @@ import pytest
 
 from analysis.cli import main
 from analysis.labels.combination import (
+    LABEL_MODELS_FILE,
     UNCERTAIN,
     LabelModel,
     LabelModelError,
     load_label_models,
+    save_label_models,
 )
 from analysis.labels.learned import learned_stance_and_outcome
 from analysis.labels.signals import article_signals, target_features
 from analysis.labels.targets import TargetMatcher, load_targets
+from analysis.review.label_evaluation import choose_system
 from analysis.sentiment import load_sentiment_model
 
 
@@ -159,3 +163,60 @@ def test_evaluate_on_a_tiny_devset_prints_exact_figures(tmp_path: Path, capsys):
 
 
 EXPECTED = {"macro_f1": 1.0, "semeval_f": 1.0, "coverage": 1.0}
+
+
+def test_the_best_cross_validated_system_is_chosen_and_a_tie_goes_to_the_rules():
+    def entry(model: float, rules: float, either: float) -> dict[str, dict[str, float]]:
+        return {
+            "model": {"macro_f1": model},
+            "rules": {"macro_f1": rules},
+            "rules_else_model": {"macro_f1": either},
+        }
+
+    assert choose_system(entry(0.40, 0.51, 0.58)) == "rules_else_model"
+    assert choose_system(entry(0.46, 0.27, 0.32)) == "model"
+    assert choose_system(entry(0.50, 0.50, 0.50)) == "rules"
+    assert choose_system(entry(0.50, 0.40, 0.50)) == "rules_else_model"
+
+
+def test_rules_else_learned_keeps_the_rules_where_they_read_the_language(tmp_path: Path):
+    models = {
+        task: replace(model, system="rules, else learned")
+        for task, model in load_label_models().items()
+    }
+    path = tmp_path / "labels.json"
+    save_label_models(models, path, parameters={})
+    articles = pd.DataFrame(
+        {
+            "id": ["en-1", "ru-1"],
+            "language": ["en", "ru"],
+            "title": ["", ""],
+            "meetings": [("2015-05-sochi",), ("2015-05-sochi",)],
+        }
+    )
+    cleaned = pd.DataFrame(
+        {
+            "id": ["en-1", "ru-1"],
+            "text_clean": [
+                "Putin met Kerry in Sochi on Tuesday.",
+                "Путин встретился с Керри в Сочи во вторник.",
+            ],
+        }
+    )
+    quotes = pd.DataFrame(columns=["article_id", "start", "end", "speaker"])
+    stance, _, _ = learned_stance_and_outcome(articles, cleaned, quotes=quotes, models_file=path)
+    russia = stance[stance["target"] == "russia"].set_index("article_id")
+    assert russia.loc["en-1", "model"] == "rules"
+    assert russia.loc["en-1", "label"] == russia.loc["en-1", "rules_label"]
+    assert russia.loc["ru-1", "rules_label"] == "unsupported language"
+    assert russia.loc["ru-1", "model"] == "learned"
+    assert 0.0 < russia.loc["ru-1", "probability"] <= 1.0
+
+
+def test_a_model_file_naming_an_unknown_system_is_refused(tmp_path: Path):
+    document = json.loads(LABEL_MODELS_FILE.read_text(encoding="utf-8"))
+    document["models"]["outcome"]["system"] = "oracle"
+    path = tmp_path / "labels.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(LabelModelError, match=r"labels\.json.*'oracle'.*narratives train"):
+        load_label_models(path)
