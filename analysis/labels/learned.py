@@ -161,6 +161,16 @@ def _marked(sentence: str, mention: MentionSentiment) -> str:
     return f"{sentence[:lo]}**{sentence[lo:hi]}**{sentence[hi:]}"
 
 
+def _direction(mention: MentionSentiment) -> str:
+    """The sentence model's most probable reading of the mention's sentence, as a stance."""
+    return max(
+        ("unfavorable", mention.negative),
+        ("neutral", mention.neutral),
+        ("favorable", mention.positive),
+        key=lambda pair: pair[1],
+    )[0]
+
+
 def _evidence_rows(
     signals: ArticleSignals, target: str, label: str, text: str, title: str
 ) -> list[dict[str, Any]]:
@@ -194,6 +204,7 @@ def _evidence_rows(
                 "mark_start": mention.mention_start,
                 "mark_end": mention.mention_end,
                 "weight": mention.polarity if in_voice else 0.0,
+                "direction": _direction(mention),
                 "rule": (
                     f"sentence model: negative {mention.negative:.2f}, neutral "
                     f"{mention.neutral:.2f}, positive {mention.positive:.2f}"
@@ -214,6 +225,27 @@ def _learned_reads(
     if model.system == "learned":
         return True
     return bool(row["computed_label"] == "unsupported language")
+
+
+def _needing_signals(
+    label_models: Mapping[str, LabelModel], stance: pd.DataFrame, outcome: pd.DataFrame
+) -> set[str]:
+    """The articles some task's learned combination labels: only these are read by the model."""
+    needed: set[str] = set()
+    for target in LEARNED_TARGETS:
+        rows = stance[stance["target"] == target]
+        needed |= {
+            str(row["article_id"])
+            for row in rows[["article_id", "computed_label"]].to_dict("records")
+            if _learned_reads(label_models, stance_task(target), row)
+        }
+    meeting = outcome[outcome["computed_label"].astype(bool)]
+    needed |= {
+        str(row["article_id"])
+        for row in meeting[["article_id", "computed_label"]].to_dict("records")
+        if _learned_reads(label_models, OUTCOME_TASK, row)
+    }
+    return needed
 
 
 def learned_stance_and_outcome(
@@ -268,11 +300,13 @@ def learned_stance_and_outcome(
     signals: list[ArticleSignals] = []
     if label_models is not None:
         readable = _readable_languages({row[1] for row in rows})
+        needed = _needing_signals(label_models, rules_stance, rules_outcome)
         signals = article_signals(
-            [row for row in rows if row[1] in readable],
+            [row for row in rows if row[1] in readable and row[0] in needed],
             quote_spans(quotes),
             matcher=TargetMatcher(*load_targets()),
             load_model=_sentence_model,
+            targets=LEARNED_TARGETS,
         )
     by_article = {s.article_id: s for s in signals}
     totals = rule_totals(rules_stance)

@@ -23,7 +23,7 @@ combination model (:mod:`analysis.labels.combination`) reads.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -109,6 +109,7 @@ def article_signals(
     *,
     matcher: TargetMatcher,
     load_model: ModelLoader,
+    targets: Collection[str] | None = None,
 ) -> list[ArticleSignals]:
     """Target mentions and their sentence sentiment for every article.
 
@@ -124,6 +125,9 @@ def article_signals(
     load_model : callable
         Language (``"en"``, ``"ru"``) to its sentence model; called once per
         language met.
+    targets : collection of str, optional
+        Only mentions of these targets are kept and predicted (default: all);
+        the sentence model's cost grows with the mentions it reads.
 
     Returns
     -------
@@ -143,6 +147,8 @@ def article_signals(
         jobs = pending.setdefault(model_language, [])
         if title:
             for m in matcher.mentions(title, language):
+                if targets is not None and m.target not in targets:
+                    continue
                 jobs.append((index, m.target, "headline", -1, -1, m.start, m.end, "outlet"))
         bounds = [(s.start, s.end) for s in body]
         article_quotes = quotes.get(article_id, ())
@@ -150,6 +156,8 @@ def article_signals(
         for number, ((start, end), found) in enumerate(zip(bounds, by_sentence, strict=True)):
             part = "lead" if number < LEAD_SENTENCES else "body"
             for m in found:
+                if targets is not None and m.target not in targets:
+                    continue
                 voice = _voice(m.start, m.end, article_quotes)
                 jobs.append(
                     (index, m.target, part, start, end, m.start - start, m.end - start, voice)

@@ -88,6 +88,7 @@ EVIDENCE_COLUMNS = [
     "mark_end",
     "weight",
     "rule",
+    "direction",
 ]
 STANCE_GROUP_COLUMNS = [
     "group",
@@ -165,7 +166,9 @@ def stance_per_article(
         numerator, 0 for a quotation's cue); ``voice`` is ``"outlet"`` or the
         quoted speaker; ``part`` is ``"headline"`` or ``"body"`` (headline
         rows have no offsets); ``marked`` has the cue in ``**bold**``, and
-        ``mark_start``/``mark_end`` are the cue's offsets within ``sentence``.
+        ``mark_start``/``mark_end`` are the cue's offsets within ``sentence``;
+        ``direction`` is which way the cue points (``favorable`` or
+        ``unfavorable``), in a quotation too, where it adds nothing.
 
     Raises
     ------
@@ -220,6 +223,7 @@ def stance_per_article(
                     "cue_words": hit.cue_words,
                     "weight": signed,
                     "rule": _rule_text(hit),
+                    "direction": "favorable" if hit.polarity > 0 else "unfavorable",
                 }
             )
         for target in target_map.values():

@@ -390,7 +390,7 @@ def evaluate_labels(data: TaskData) -> LabelEvaluation:
                 )
                 for language in sorted(set(languages[rows]))
             }
-        entry["chosen"] = choose_system(entry)
+        entry["chosen"], entry["support"] = choose_system(gold, systems, classes)
         tasks[task] = entry
     meetings = np.array([len(m) > 0 for m in data.articles["meetings"]], dtype=bool)
     return LabelEvaluation(
@@ -403,18 +403,69 @@ def evaluate_labels(data: TaskData) -> LabelEvaluation:
     )
 
 
-#: The systems :func:`choose_system` picks from, in the order a tie is settled, and the
+#: The systems :func:`choose_system` picks from, and the
 #: :data:`analysis.labels.combination.SYSTEMS` name of each.
-SYSTEM_OF = {"rules": "rules", "rules_else_model": "rules, else learned", "model": "learned"}
+SYSTEM_OF = {"model": "learned", "rules": "rules", "rules_else_model": "rules, else learned"}
+#: Resamples of the articles in :func:`choose_system`'s bootstrap.
+BOOTSTRAP_RESAMPLES = 1000
+#: Share of resamples in which a simpler system must beat the model to replace it.
+BOOTSTRAP_SUPPORT = 0.9
 
 
-def choose_system(entry: dict[str, Any]) -> str:
-    """The system (a key of :data:`SYSTEM_OF`) with the best grouped cross-validated macro-F1.
+def _macro_f1(gold: np.ndarray, predicted: np.ndarray, labels: int) -> float:
+    """Macro-F1 over label codes ``0 .. labels - 1`` (any other code is a miss), as sklearn's."""
+    hits = np.bincount(gold[gold == predicted], minlength=labels)[:labels]
+    given = np.bincount(predicted[predicted < labels], minlength=labels)[:labels]
+    true = np.bincount(gold, minlength=labels)[:labels]
+    denominator = given + true
+    f1 = np.divide(2 * hits, denominator, out=np.zeros(labels), where=denominator > 0)
+    return float(f1.mean())
 
-    A tie goes to the simpler: the rules, then the rules with the model
-    where they do not read the language, then the model.
+
+def choose_system(
+    gold: Sequence[str],
+    predictions: dict[str, Sequence[str]],
+    classes: Sequence[str],
+    *,
+    seed: int = 0,
+) -> tuple[str, dict[str, float]]:
+    """The system (a key of :data:`SYSTEM_OF`) the labels use, and the support for each.
+
+    The learned model (which reads the rules' cues among its features) is the
+    default. The rules, or the rules with the model where they do not read the
+    language, replace it only where the grouped cross-validation supports it:
+    their macro-F1 is above the model's in at least :data:`BOOTSTRAP_SUPPORT`
+    of :data:`BOOTSTRAP_RESAMPLES` resamples of the articles (a paired
+    bootstrap). Of two supported, the one with the higher macro-F1 wins.
+
+    Returns
+    -------
+    chosen : str
+    support : dict
+        For the rules and the rules-else-model, the share of resamples in
+        which it beat the model.
     """
-    return max(SYSTEM_OF, key=lambda name: (entry[name]["macro_f1"], -list(SYSTEM_OF).index(name)))
+    present = [c for c in classes if c in set(gold)]
+    codes = {label: code for code, label in enumerate(present)}
+    other = len(present)
+    gold_codes = np.array([codes[g] for g in gold], dtype=np.int64)
+    arrays = {
+        name: np.array([codes.get(p, other) for p in predictions[name]], dtype=np.int64)
+        for name in SYSTEM_OF
+    }
+    rng = np.random.default_rng(seed)
+    wins = {"rules": 0, "rules_else_model": 0}
+    for _ in range(BOOTSTRAP_RESAMPLES):
+        sample = rng.integers(0, len(gold_codes), len(gold_codes))
+        model = _macro_f1(gold_codes[sample], arrays["model"][sample], other)
+        for name in wins:
+            if _macro_f1(gold_codes[sample], arrays[name][sample], other) > model:
+                wins[name] += 1
+    support = {name: count / BOOTSTRAP_RESAMPLES for name, count in wins.items()}
+    supported = [n for n in wins if support[n] >= BOOTSTRAP_SUPPORT]
+    if not supported:
+        return "model", support
+    return max(supported, key=lambda n: _macro_f1(gold_codes, arrays[n], other)), support
 
 
 _TASK_NAMES = {
@@ -422,8 +473,6 @@ _TASK_NAMES = {
     stance_task("us_west"): "stance toward the US/West",
     OUTCOME_TASK: "outcome framing",
 }
-
-
 _SYSTEM_NAMES = {
     "model": "model",
     "rules": "rules",
@@ -453,6 +502,8 @@ def render_label_evaluation(evaluation: LabelEvaluation) -> str:
             s = entry[name]
             semeval = f"{s['semeval_f']:>8.3f}" if "semeval_f" in s else f"{'':>8}"
             chosen = "  <- used" if name == entry["chosen"] else ""
+            if name in ("rules", "rules_else_model"):
+                chosen += f"  (beats the model in {entry['support'][name]:.0%} of resamples)"
             lines.append(
                 f"  {_SYSTEM_NAMES[name]:<17} {s['macro_f1']:>8.3f} {semeval} "
                 f"{s['coverage']:>8.3f} {s['decided_macro_f1']:>8.3f} {s['uncertain']:>9.3f} "
@@ -488,9 +539,12 @@ def render_label_evaluation_json(evaluation: LabelEvaluation) -> str:
 
     Keys: ``articles``, ``outlets``, ``meeting_articles``, ``meeting_unsupported``,
     ``parameters`` and ``tasks``: per task ``classes``, ``chosen`` (the system
-    the labels use) and, for each of ``model``, ``rules``, ``rules_else_model``
-    and ``majority``: ``macro_f1``, ``semeval_f`` (stance), ``coverage``,
-    ``decided_macro_f1``, ``uncertain``, ``unsupported``, ``per_label``, ``confusion`` and ``by_language`` (the same per language).
+    the labels use), ``support`` (per simpler system, the share of bootstrap
+    resamples in which it beat the model: :func:`choose_system`) and, for each
+    of ``model``, ``rules``, ``rules_else_model`` and ``majority``:
+    ``macro_f1``, ``semeval_f`` (stance), ``coverage``, ``decided_macro_f1``,
+    ``uncertain``, ``unsupported``, ``per_label``, ``confusion`` and
+    ``by_language`` (the same per language).
     """
     return json.dumps(
         {
@@ -570,7 +624,7 @@ def train_label_models(
                 }
                 for system in ("model", "rules", "rules_else_model", "majority")
             }
-            | {"used": SYSTEM_OF[entry["chosen"]]}
+            | {"used": SYSTEM_OF[entry["chosen"]], "support": entry["support"]}
             for task, entry in evaluation.tasks.items()
         },
         "train_seconds": round(time.perf_counter() - started, 1),

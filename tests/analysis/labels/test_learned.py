@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from analysis.cli import main
+from analysis.corpus.articles import load_corpus
 from analysis.labels.combination import (
     LABEL_MODELS_FILE,
     UNCERTAIN,
@@ -19,9 +20,11 @@ from analysis.labels.combination import (
 )
 from analysis.labels.learned import learned_stance_and_outcome
 from analysis.labels.signals import article_signals, target_features
+from analysis.labels.sources import article_quotations
 from analysis.labels.targets import TargetMatcher, load_targets
 from analysis.review.label_evaluation import choose_system
 from analysis.sentiment import load_sentiment_model
+from analysis.text.cleaning import clean_articles
 
 
 def _signals(language: str, title: str, text: str, quotes=()):
@@ -165,18 +168,23 @@ def test_evaluate_on_a_tiny_devset_prints_exact_figures(tmp_path: Path, capsys):
 EXPECTED = {"macro_f1": 1.0, "semeval_f": 1.0, "coverage": 1.0}
 
 
-def test_the_best_cross_validated_system_is_chosen_and_a_tie_goes_to_the_rules():
-    def entry(model: float, rules: float, either: float) -> dict[str, dict[str, float]]:
-        return {
-            "model": {"macro_f1": model},
-            "rules": {"macro_f1": rules},
-            "rules_else_model": {"macro_f1": either},
-        }
-
-    assert choose_system(entry(0.40, 0.51, 0.58)) == "rules_else_model"
-    assert choose_system(entry(0.46, 0.27, 0.32)) == "model"
-    assert choose_system(entry(0.50, 0.50, 0.50)) == "rules"
-    assert choose_system(entry(0.50, 0.40, 0.50)) == "rules_else_model"
+def test_a_simpler_system_replaces_the_model_only_where_the_bootstrap_supports_it():
+    classes = ("favorable", "unfavorable", "neutral")
+    gold = ["favorable"] * 10 + ["unfavorable"] * 10 + ["neutral"] * 20
+    wrong = ["neutral"] * 40
+    # The rules are right everywhere, the model nowhere but on neutral: rules, always.
+    chosen, support = choose_system(
+        gold, {"model": wrong, "rules": gold, "rules_else_model": wrong}, classes
+    )
+    assert (chosen, support) == ("rules", {"rules": 1.0, "rules_else_model": 0.0})
+    # One article better out of forty is not enough to replace the model.
+    one_better = ["favorable"] + ["neutral"] * 39
+    chosen, support = choose_system(
+        gold, {"model": wrong, "rules": wrong, "rules_else_model": one_better}, classes
+    )
+    assert chosen == "model"
+    assert 0.5 < support["rules_else_model"] < 0.9
+    assert support["rules"] == 0.0
 
 
 def test_rules_else_learned_keeps_the_rules_where_they_read_the_language(tmp_path: Path):
@@ -220,3 +228,31 @@ def test_a_model_file_naming_an_unknown_system_is_refused(tmp_path: Path):
     path.write_text(json.dumps(document), encoding="utf-8")
     with pytest.raises(LabelModelError, match=r"labels\.json.*'oracle'.*narratives train"):
         load_label_models(path)
+
+
+BLOG = "robinwestenra-blog-2016-07-15-putin-kerry-talks-fail"
+SOCHI = "euromaidan-press-2015-05-12-why-is-putin-meeting-with-kerry"
+MOSCOW = "euromaidan-press-2015-12-19-putin-got-what-he-really-wanted-from-kerry-meeting"
+MCU = "mcu-times-2022-01-the-west-has-a-rare-window-to-put-putin-in-his-place"
+SEED_LABELS = {
+    (BLOG, "russia"): "favorable",
+    (BLOG, "us_west"): "unfavorable",
+    (SOCHI, "russia"): "unfavorable",
+    (MOSCOW, "russia"): "unfavorable",
+    (MCU, "russia"): "unfavorable",
+    (MCU, "us_west"): "favorable",
+}
+
+
+def test_the_seeds_get_the_labels_a_careful_reader_gives_with_evidence_in_that_direction():
+    corpus = load_corpus(Path(__file__).resolve().parents[3] / "corpus")
+    cleaned, _ = clean_articles(corpus.articles)
+    quotes = article_quotations(corpus.articles, cleaned)
+    stance, _, evidence = learned_stance_and_outcome(corpus.articles, cleaned, quotes=quotes)
+    given = stance.set_index(["article_id", "target"])["label"]
+    assert {key: given[key] for key in SEED_LABELS} == SEED_LABELS
+    # Each label is backed by a sentence in the outlet's voice that points its way.
+    in_voice = evidence[(evidence["voice"] == "outlet") & (evidence["task"] == "stance")]
+    for (article, target), label in SEED_LABELS.items():
+        rows = in_voice[(in_voice["article_id"] == article) & (in_voice["target"] == target)]
+        assert label in set(rows["direction"]), (article, target)
