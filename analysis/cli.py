@@ -189,9 +189,11 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
 def _cmd_evaluate(args: argparse.Namespace) -> int:
     if args.meetings:
         return _evaluate_meetings(args)
-    if args.devset is not None or args.labels is not None or args.undated:
-        print("narratives: --devset, --labels and --undated go with --meetings", file=sys.stderr)
+    if args.undated:
+        print("narratives: --undated goes with --meetings", file=sys.stderr)
         return 2
+    if args.devset is not None or args.labels is not None:
+        return _evaluate_labels(args)
     if args.benchmark is not None:
         return _evaluate_benchmark(args)
     if args.data is not None or args.json or args.model is not None:
@@ -245,6 +247,28 @@ def _evaluate_meetings(args: argparse.Namespace) -> int:
     return 0
 
 
+def _evaluate_labels(args: argparse.Namespace) -> int:
+    from analysis.review.label_evaluation import (
+        evaluate_labels,
+        labelled_articles,
+        render_label_evaluation,
+        render_label_evaluation_json,
+        task_data,
+    )
+
+    if args.devset is None or args.labels is None:
+        print("narratives: scoring the labels needs --devset and --labels", file=sys.stderr)
+        return 2
+    try:
+        articles = labelled_articles(args.devset, args.labels, corpus_dir=args.corpus)
+        result = evaluate_labels(task_data(articles))
+    except ValueError as err:
+        print(f"narratives: {err}", file=sys.stderr)
+        return 2
+    print(render_label_evaluation_json(result) if args.json else render_label_evaluation(result))
+    return 0
+
+
 def _evaluate_benchmark(args: argparse.Namespace) -> int:
     from analysis.sentiment.datasets import BENCHMARKS
     from analysis.sentiment.evaluation import (
@@ -269,8 +293,45 @@ def _evaluate_benchmark(args: argparse.Namespace) -> int:
     return 0
 
 
+def _train_labels(args: argparse.Namespace) -> int:
+    from analysis.labels.combination import LABEL_MODELS_FILE
+    from analysis.review.label_evaluation import MANIFEST_FILE, SYSTEM_OF, train_label_models
+
+    if args.devset is None or args.labels is None:
+        print("narratives: training the labels needs --devset and --labels", file=sys.stderr)
+        return 2
+    out = LABEL_MODELS_FILE if args.out is None else Path(args.out) / LABEL_MODELS_FILE.name
+    try:
+        manifest = train_label_models(args.devset, args.labels, corpus_dir=args.corpus, out=out)
+    except ValueError as err:
+        print(f"narratives: {err}", file=sys.stderr)
+        return 2
+    for task, scores in manifest["grouped_cv"].items():
+        chosen = scores[{v: k for k, v in SYSTEM_OF.items()}[scores["used"]]]
+        semeval = f", SemEval F {chosen['semeval_f']:.3f}" if "semeval_f" in chosen else ""
+        print(
+            f"{task}: uses {scores['used']}: grouped-CV macro-F1 {chosen['macro_f1']:.3f}"
+            f"{semeval} (model {scores['model']['macro_f1']:.3f}, "
+            f"rules {scores['rules']['macro_f1']:.3f}, "
+            f"majority {scores['majority']['macro_f1']:.3f})"
+        )
+    print(f"{out}; {out.parent / MANIFEST_FILE}: labels files' sha256, parameters and scores")
+    return 0
+
+
 def _cmd_train(args: argparse.Namespace) -> int:
-    from analysis.sentiment.training import LANGUAGES, MANIFEST_FILE, train_models
+    from analysis.sentiment.training import LANGUAGES, MANIFEST_FILE, MODELS_DIR, train_models
+
+    if args.devset is not None or args.labels is not None:
+        if args.data is not None:
+            print("narratives: give --data, or --devset and --labels, not both", file=sys.stderr)
+            return 2
+        return _train_labels(args)
+    if args.data is None:
+        print("narratives: train needs --data, or --devset and --labels", file=sys.stderr)
+        return 2
+    if args.out is None:
+        args.out = MODELS_DIR
 
     def progress(message: str) -> None:
         print(f"narratives: {message}", file=sys.stderr, flush=True)
@@ -537,9 +598,18 @@ def _parser() -> argparse.ArgumentParser:
         "sentiment models, write them and a manifest (data files' sha256, parameters, "
         "scores on every split).",
     )
+    train.add_argument("--data", type=Path, help="datasets folder (newsmtsc/, rusentne2023/)")
     train.add_argument(
-        "--data", type=Path, required=True, help="datasets folder (newsmtsc/, rusentne2023/)"
+        "--devset",
+        type=Path,
+        metavar="ARTICLES.jsonl",
+        help="with --labels: refit the stance and outcome combination on these articles "
+        "and the corpus's hand labels instead",
     )
+    train.add_argument(
+        "--labels", type=Path, metavar="LABELS.jsonl", help="labels of the --devset articles"
+    )
+    train.add_argument("--corpus", type=Path, default=None, help="corpus folder (its hand labels)")
     train.add_argument(
         "--out",
         type=Path,
@@ -601,10 +671,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if getattr(args, "corpus", None) is None:
         args.corpus = default_corpus_dir()
-    if args.command == "train" and args.out is None:
-        from analysis.sentiment.training import MODELS_DIR
-
-        args.out = MODELS_DIR
     try:
         status: int = args.handler(args)
     except FileNotFoundError as err:

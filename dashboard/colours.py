@@ -71,11 +71,12 @@ STANCE_COLOURS = {
     "favorable": _PURPLE,
     "unfavorable": _BROWN,
     "neutral": NEUTRAL_COLOUR,
+    "uncertain": _PALE_GREY,
     "not mentioned": _PALE_GREY,
     "unsupported language": _PALE_GREY,
 }
 #: Bar patterns that tell apart labels of the same colour.
-LABEL_PATTERNS = {"unsupported language": "/"}
+LABEL_PATTERNS = {"unsupported language": "/", "uncertain": "."}
 #: Outcome framing labels in charts: the West's gain in purple, Russia's in brown.
 OUTCOME_COLOURS = dict(
     zip(OUTCOME_LABELS, (_BROWN, _PURPLE, _TAN, _LAVENDER, NEUTRAL_COLOUR), strict=True)
@@ -87,6 +88,7 @@ LABEL_BADGE_COLOURS = {
     "favorable": "violet",
     "unfavorable": "orange",
     "neutral": "gray",
+    "uncertain": "gray",
     "not mentioned": "gray",
     "unsupported language": "gray",
     "Russia gained": "orange",

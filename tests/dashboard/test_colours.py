@@ -7,6 +7,7 @@ import math
 
 import pandas as pd
 
+from analysis.labels.stance import GROUP_LABELS
 from analysis.review.hand_labels import OUTCOME_LABELS, STANCE_LABELS
 from dashboard import colours
 
@@ -27,9 +28,9 @@ def test_the_palette_repeats_past_seven_categories():
 
 
 def test_every_label_has_a_chart_and_a_badge_colour():
-    assert set(colours.STANCE_COLOURS) == set(STANCE_LABELS)
+    assert set(colours.STANCE_COLOURS) == set(GROUP_LABELS)
     assert set(colours.OUTCOME_COLOURS) == set(OUTCOME_LABELS)
-    assert set(colours.LABEL_BADGE_COLOURS) <= {*STANCE_LABELS, *OUTCOME_LABELS}
+    assert set(colours.LABEL_BADGE_COLOURS) <= {*GROUP_LABELS, *OUTCOME_LABELS}
     assert set(STANCE_LABELS) <= set(colours.LABEL_BADGE_COLOURS)
     assert colours.STANCE_COLOURS["favorable"] != colours.STANCE_COLOURS["unfavorable"]
 

@@ -36,6 +36,7 @@ def test_side_by_side_download_has_one_row_per_article(open_page, sochi_corpus, 
         "favorable",
         "unfavorable",
         "neutral",
+        "uncertain",
         "not mentioned",
     }
     assert all(row["distinctive_terms"] for row in rows)
