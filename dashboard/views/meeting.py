@@ -34,6 +34,12 @@ GLANCE_TERMS = 5
 MAX_COLUMNS = 6
 COLUMN_KINDS = ("Outlets", "Groups")
 
+
+def _all_rows(rows: int) -> int:
+    """A table height that shows ``rows`` rows without scrolling, up to twenty."""
+    return 35 * (min(rows, 20) + 1) + 3
+
+
 page = layout.start_page(
     "Meeting side by side",
     "Pick a meeting: how its coverage spreads across outlet groups, each outlet at a glance, "
@@ -121,80 +127,77 @@ if view == VIEWS[0]:
     meeting_outcome = results.rows_for("outcome", on_meeting["id"])
     meeting_outcome = meeting_outcome[meeting_outcome["label"] != ""]
     picked_points: list[list[str]] = [[str(p[0])] for p in layout.selected_points(spread_state)]
-    spread_columns = st.columns(2)
-    with spread_columns[0]:
-        target = str(
-            links.choice(
-                st.selectbox, "Stance toward", list(targets), format_func=targets.__getitem__,
-                key="mt_target", what="stance target",
-            )
-        )  # fmt: skip
-        shares = tables.stance_shares(
-            stance_by_group(meeting_stance, on_meeting_groups, by="outlet_group"),
-            target,
-            {g: g for g in groups},
+    target = str(
+        links.choice(
+            st.selectbox, "Stance toward", list(targets), format_func=targets.__getitem__,
+            key="mt_target", what="stance target",
         )
-        stance_state = layout.chart(
-            figures.share_bars(
-                shares,
-                category="outlet_name",
-                label="label",
-                value="articles",
-                title=f"Stance toward {targets[target]} per group (n = {len(on_meeting)} articles)",
-                category_title="Outlet group",
-                value_title="Articles",
-                label_order=STANCE_LABELS,
-                colours=colours.STANCE_COLOURS,
-                patterns=colours.LABEL_PATTERNS,
-                legend_title="Stance",
-                customdata=["group", "label"],
-                hover={"share_text": "Share of its rated articles", "status": "Evidence"},
-                category_order=groups,
-            ),
+    )  # fmt: skip
+    shares = tables.stance_shares(
+        stance_by_group(meeting_stance, on_meeting_groups, by="outlet_group"),
+        target,
+        {g: g for g in groups},
+    )
+    stance_state = layout.chart(
+        figures.share_bars(
             shares,
-            what=f"meeting {meeting} stance toward {target} per group",
-            selection=meeting_selection,
-            key="mt_group_stance",
-            alt=f"Stacked bars of the stance toward {targets[target]} of each group's articles",
-        )
-        for point in layout.selected_points(stance_state):
-            picked_points.append([str(point[0]), "stance", str(point[1])])
-    with spread_columns[1]:
-        counts = outcome_counts(meeting_outcome, owner).rename(columns={"outlet": "group"})
-        outcome_state = layout.chart(
-            figures.share_bars(
-                counts,
-                category="group",
-                label="label",
-                value="articles",
-                title=f"Who came out ahead, per group (n = {len(meeting_outcome)} articles)",
-                category_title="Outlet group",
-                value_title="Articles",
-                label_order=OUTCOME_LABELS,
-                colours=colours.OUTCOME_COLOURS,
-                legend_title="Outcome framing",
-                customdata=["group", "label"],
-                category_order=tables.in_order(groups, counts["group"]),
-            ),
+            category="outlet_name",
+            label="label",
+            value="articles",
+            title=f"Stance toward {targets[target]} per group (n = {len(on_meeting)} articles)",
+            category_title="Outlet group",
+            value_title="Articles",
+            label_order=STANCE_LABELS,
+            colours=colours.STANCE_COLOURS,
+            patterns=colours.LABEL_PATTERNS,
+            legend_title="Stance",
+            customdata=["group", "label"],
+            hover={"share_text": "Share of its rated articles", "status": "Evidence"},
+            category_order=groups,
+        ),
+        shares,
+        what=f"meeting {meeting} stance toward {target} per group",
+        selection=meeting_selection,
+        key="mt_group_stance",
+        alt=f"Stacked bars of the stance toward {targets[target]} of each group's articles",
+    )
+    for point in layout.selected_points(stance_state):
+        picked_points.append([str(point[0]), "stance", str(point[1])])
+    counts = outcome_counts(meeting_outcome, owner).rename(columns={"outlet": "group"})
+    outcome_state = layout.chart(
+        figures.share_bars(
             counts,
-            what=f"meeting {meeting} outcome framing per group",
-            selection=meeting_selection,
-            key="mt_group_outcome",
-            alt="Stacked bars of the outcome framing of each group's articles",
-        )
-        for point in layout.selected_points(outcome_state):
-            picked_points.append([str(point[0]), "outcome", str(point[1])])
+            category="group",
+            label="label",
+            value="articles",
+            title=f"Who came out ahead, per group (n = {len(meeting_outcome)} articles)",
+            category_title="Outlet group",
+            value_title="Articles",
+            label_order=OUTCOME_LABELS,
+            colours=colours.OUTCOME_COLOURS,
+            legend_title="Outcome framing",
+            customdata=["group", "label"],
+            category_order=tables.in_order(groups, counts["group"]),
+        ),
+        counts,
+        what=f"meeting {meeting} outcome framing per group",
+        selection=meeting_selection,
+        key="mt_group_outcome",
+        alt="Stacked bars of the outcome framing of each group's articles",
+    )
+    for point in layout.selected_points(outcome_state):
+        picked_points.append([str(point[0]), "outcome", str(point[1])])
     if picked_points:
         behind: set[str] = set()
         for point in picked_points:
-            ids = {a for a, g in owner.items() if g == point[0]}
-            if len(point) == 3:
-                rows = meeting_stance if point[1] == "stance" else meeting_outcome
-                rows = rows[rows["label"] == point[2]]
-                if point[1] == "stance":
-                    rows = rows[rows["target"] == target]
-                ids &= set(rows["article_id"].astype(str))
-            behind |= ids
+            if len(point) == 1:
+                behind |= tables.outlet_articles(owner, point[0])
+            elif point[1] == "stance":
+                behind |= tables.labelled_articles(
+                    meeting_stance, owner, point[0], label=point[2], target=target
+                )
+            else:
+                behind |= tables.labelled_articles(meeting_outcome, owner, point[0], label=point[2])
         widgets.article_drill(
             on_meeting[on_meeting["id"].astype(str).isin(behind)],
             what=f"meeting {meeting} articles behind the selected bars",
@@ -235,7 +238,7 @@ if view == VIEWS[0]:
     )
     glance_state = layout.table(
         glance, what=f"meeting {meeting} outlets at a glance", selection=meeting_selection,
-        key="mt_glance", select_rows=True,
+        key="mt_glance", select_rows=True, height=_all_rows(len(glance)),
     )  # fmt: skip
     chosen_outlets = links.clicked(
         "mt_glance",
@@ -268,6 +271,7 @@ if view == VIEWS[0]:
         spot_state = layout.table(
             tables.blind_spot_rows(spots), what=f"meeting {meeting} blind spots",
             selection=meeting_selection, key="mt_blind", select_rows=True,
+            height=_all_rows(len(spots)),
         )  # fmt: skip
         # A row goes into the link by what was left out and by whom, not by its position.
         spot_keys = [

@@ -144,6 +144,21 @@ def test_a_clicked_group_lists_its_articles(open_page, scale_corpus, downloads):
     assert sorted(r["outlet_name"] for r in rows) == sorted(UNASSIGNED)
 
 
+def test_a_clicked_stance_bar_lists_the_groups_articles_with_that_label(
+    open_page, scale_corpus, downloads
+):
+    app = open_page(
+        "meeting", corpus=scale_corpus, mt_meeting=SCALE_SOCHI, mt_target="russia",
+        mt_group_stance="pro-Kremlin|favorable",
+    )  # fmt: skip
+    assert not app.exception
+    stance = downloaded_rows(app, downloads, "mt_group_stance_csv")
+    favorable = [r for r in stance if (r["group"], r["label"]) == ("pro-Kremlin", "favorable")]
+    rows = downloaded_rows(app, downloads, "mt_spread_drill_csv")
+    assert len(rows) == int(favorable[0]["articles"]) > 0
+    assert {r["outlet_group"] for r in rows} == {"pro-Kremlin"}
+
+
 def test_outlets_at_a_glance_has_a_row_per_outlet_in_registry_order(
     open_page, scale_corpus, downloads
 ):
