@@ -178,6 +178,8 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
             near_duplicates="skip" if args.skip_near_duplicates else "add",
             new_outlets=not args.no_new_outlets,
             progress=not args.quiet,
+            retry_failed=args.retry_failed,
+            dry_run=args.dry_run,
         )
     except ValueError as err:
         print(f"narratives: {err}", file=sys.stderr)
@@ -342,7 +344,8 @@ def _add_fetch(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "robots.txt, timeouts, retries with backoff; the Internet Archive's copy of a page "
         "that is gone) and import them: the list's columns (outlet, date, language, title, "
         "meeting ...) win over the page's metadata and over inference. A rerun skips what is "
-        "done. Every failure is listed with what to do.",
+        "done and what failed for good (gone, disallowed by robots.txt, no article text); "
+        "timeouts and server errors are tried again. Every failure is listed with what to do.",
     )
     fetch.add_argument(
         "list", type=Path, metavar="LIST", help="CSV with a url column, or a file of URLs"
@@ -405,6 +408,18 @@ def _add_fetch(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--no-new-outlets",
         action="store_true",
         help="refuse pages whose outlet is not in outlets.yaml instead of adding it there",
+    )
+    fetch.add_argument(
+        "--retry-failed",
+        action="store_true",
+        help="fetch again the addresses an earlier run failed on for good (404, 410, "
+        "robots.txt, no article text)",
+    )
+    fetch.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="fetch and write nothing: say which rows would be fetched, which repeat an "
+        "address of the list and which are done already",
     )
     fetch.add_argument("--quiet", action="store_true", help="no progress bar")
     fetch.set_defaults(handler=_cmd_fetch)
