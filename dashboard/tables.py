@@ -383,16 +383,18 @@ def meeting_terms(
     *,
     between_outlets: Callable[[], pd.DataFrame],
     between_meetings: Callable[[], pd.DataFrame],
+    others: str = "outlets",
 ) -> tuple[pd.DataFrame, str]:
     """Each outlet's distinctive terms on a meeting, and what they were compared with.
 
     With two outlets or more, ``between_outlets()`` (the meeting's articles by
     outlet). With one, ``between_meetings()`` (the selection by meeting) and
     this meeting's rows, named after the outlet; when that comparison raises
-    ``ValueError`` there is nothing to compare with and no term.
+    ``ValueError`` there is nothing to compare with and no term. ``outlets``
+    may be outlet groups, with ``others="groups"`` to say so.
     """
     if len(outlets) >= 2:
-        return between_outlets(), "against the other outlets' articles on this meeting"
+        return between_outlets(), f"against the other {others}' articles on this meeting"
     try:
         frame = between_meetings()
     except ValueError:

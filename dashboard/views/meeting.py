@@ -307,7 +307,7 @@ if view == VIEWS[0]:
         keys = picked or groups
         heading = {g: f"Group: {g}" for g in keys}
         members = {g: on_meeting[on_meeting["outlet_group"].astype(str) == g] for g in keys}
-        against_what = "the other groups'"
+        others = "groups"
     else:
         by = "outlet"
         picked = links.choices(
@@ -324,7 +324,7 @@ if view == VIEWS[0]:
             )
         heading = {o: names.get(o, o) for o in keys}
         members = {o: on_meeting[on_meeting["outlet"] == o] for o in keys}
-        against_what = "the other outlets'"
+        others = "outlets"
     if len(keys) == 1:
         st.info(
             f"Only {layout.escape_markdown(heading[keys[0]])} is set here, so there is nothing "
@@ -341,8 +341,8 @@ if view == VIEWS[0]:
         between_meetings=lambda: data.contrasts(
             prepared, selection, by="meeting", top=TERMS_PER_OUTLET
         ),
+        others=others,
     )
-    against = against.replace("the other outlets'", against_what)
     layout.small_group_warning(
         {heading[k]: len(members[k]) for k in keys}, minimum=MIN_GROUP_ARTICLES
     )
@@ -405,7 +405,7 @@ if view == VIEWS[0]:
                     members[key],
                     omitted=left_out[left_out[by].astype(str) == key],
                     sentences=sentences.get(key),
-                    others="groups" if by == "outlet_group" else "outlets",
+                    others=others,
                 )
     st.divider()
     terms_of = tables.terms_by_outlet(terms, keys, n=TERMS_PER_OUTLET)

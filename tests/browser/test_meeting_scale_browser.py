@@ -124,5 +124,16 @@ def test_a_meeting_of_eleven_outlets_in_three_groups(browser, tmp_path_factory):
             )  # fmt: skip
             _no_error_on(page)
             screenshot(page, "meeting-at-scale-blind-spot")
+
+            # A click on the coverage bar's third segment lists the unassigned outlets' articles.
+            bar = page.locator(".st-key-mt_spread .barlayer .point")
+            bar.nth(2).scroll_into_view_if_needed()
+            bar.nth(2).click(force=True)
+            page.wait_for_url(lambda u: "mt_spread=unassigned" in u, timeout=60_000)
+            page.locator(".st-key-mt_spread_drill").wait_for(state="attached", timeout=60_000)
+            assert sorted(row[1] for row in _grid_rows(page, "mt_spread_drill")) == [
+                "Harbour News", "Prairie Ledger", "Tidewater Gazette",
+            ]  # fmt: skip
+            _no_error_on(page)
     finally:
         context.close()
