@@ -678,7 +678,8 @@ def coverage_bar(
                 textposition="inside",
                 insidetextanchor="middle",
                 marker={"color": colours.get(name, NEUTRAL_COLOUR)},
-                customdata=[[_plain(name), articles, outlets]],
+                # The group as it is (a selection names it); the hover shows the numbers only.
+                customdata=[[name, articles, outlets]],
                 hovertemplate=(
                     f"<b>{_plain(name)}</b><br>Articles: %{{customdata[1]}} "
                     f"(%{{x:.0f}}% of them)<br>Outlets: %{{customdata[2]}}<extra></extra>"

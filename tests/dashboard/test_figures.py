@@ -126,7 +126,7 @@ def test_timeline_names_meetings_by_their_titles_and_labels():
 def test_coverage_bar_writes_each_groups_count_and_share_in_its_colour():
     spread = pd.DataFrame(
         {
-            "outlet_group": ["Ukrainian", "unassigned"],
+            "outlet_group": ["Ukrainian", "<b>Think & do</b>"],
             "articles": [3, 1],
             "outlets": [2, 1],
             "share": [0.75, 0.25],
@@ -139,7 +139,12 @@ def test_coverage_bar_writes_each_groups_count_and_share_in_its_colour():
         colours={"Ukrainian": "#0072B2"},
         legend_title="Outlet group",
     )
-    assert [trace.text[0] for trace in figure.data] == ["Ukrainian: 3 (75%)", "unassigned: 1 (25%)"]
+    assert [trace.text[0] for trace in figure.data] == [
+        "Ukrainian: 3 (75%)",
+        "&lt;b&gt;Think &amp; do&lt;/b&gt;: 1 (25%)",
+    ]
+    # A click returns the group as it is named, markup and all.
+    assert figure.data[1].customdata[0][0] == "<b>Think & do</b>"
     assert [trace.x[0] for trace in figure.data] == [75.0, 25.0]
     # A group without a colour of its own is drawn grey, never left out.
     assert [trace.marker.color for trace in figure.data] == ["#0072B2", colours.NEUTRAL_COLOUR]
