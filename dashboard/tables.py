@@ -35,6 +35,7 @@ __all__ = [
     "group_rows",
     "hit_list",
     "hits_per_outlet",
+    "ignored_meetings",
     "in_order",
     "in_percent",
     "insufficient_outlets",
@@ -557,3 +558,31 @@ def blind_spot_articles(
         return ids
     named = agenda[(agenda["status"] == "ok") & (agenda["subject"] == spot["subject"])]
     return ids & set(named["article_id"].astype(str))
+
+
+def ignored_meetings(
+    spots: pd.DataFrame, meetings: pd.DataFrame, names: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """The meetings a group or outlet ran nothing on while others did, as listed.
+
+    ``spots`` are its rows of :func:`analysis.measures.coverage.blind_spots`;
+    ``meetings`` is the catalogue (``meeting``, ``title``, ``start``);
+    ``names`` names the outlets of ``covered_by`` (by outlet). Columns
+    ``meeting`` (its title), ``start``, ``covered by`` and ``their articles``,
+    in the order of the meetings.
+    """
+    named = dict(names or {})
+    ignored = spots[spots["kind"] == "meeting"]
+    titles = dict(zip(meetings["meeting"], meetings["title"], strict=True))
+    starts = dict(zip(meetings["meeting"], meetings["start"], strict=True))
+    return pd.DataFrame(
+        {
+            "meeting": [titles.get(m, m) for m in ignored["meeting"]],
+            "start": pd.to_datetime(ignored["meeting"].map(starts)).tolist(),
+            "covered by": [
+                "; ".join(named.get(k, k) for k in str(keys).split("; "))
+                for keys in ignored["covered_by"]
+            ],
+            "their articles": ignored["articles_covering"].astype("int64").tolist(),
+        }
+    )

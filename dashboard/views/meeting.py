@@ -546,3 +546,24 @@ else:
         )
     else:
         st.caption("With one meeting covered there are no meetings to set against each other.")
+    st.subheader("Meetings it ran nothing on")
+    by_who = "outlet" if kind == "outlet" else "outlet_group"
+    spots = blind_spots(articles, results.agenda, by=by_who)
+    ignored = tables.ignored_meetings(
+        spots[spots[by_who].astype(str) == value],
+        corpus.meetings,
+        names if kind == "outlet" else None,
+    )
+    if ignored.empty:
+        st.caption("None: it covered every meeting that another one in the selection covered.")
+    else:
+        st.caption(
+            f"Meetings other {'outlets' if kind == 'outlet' else 'groups'} of the selection "
+            "covered and it did not: its blind spots."
+        )
+        layout.table(
+            ignored,
+            what=f"{value} meetings not covered",
+            selection=mine_selection,
+            key="mt_ignored",
+        )

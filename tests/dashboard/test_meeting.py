@@ -251,3 +251,27 @@ def test_outlets_without_picks_are_the_six_with_the_most_articles(open_page, sca
     assert any(
         "11 outlets covered this meeting: the 6 with the most" in c for c in texts(app, "caption")
     )
+
+
+def test_across_meetings_lists_the_meetings_a_group_ran_nothing_on(
+    open_page, scale_corpus, downloads
+):
+    app = open_page(
+        "meeting", corpus=scale_corpus, mt_view="Across meetings", mt_who="group:unassigned"
+    )
+    assert not app.exception
+    assert downloaded_rows(app, downloads, "mt_ignored_csv") == [
+        {
+            "meeting": "Kerry meets Putin in Moscow (Syria political process, Assad)",
+            "start": "2015-12-15",
+            "covered by": "think tank",
+            "their articles": "1",
+        }
+    ]
+    app = open_page(
+        "meeting", corpus=scale_corpus, mt_view="Across meetings", mt_who="outlet:kyiv-daily"
+    )
+    rows = downloaded_rows(app, downloads, "mt_ignored_csv")
+    assert [(r["meeting"][:30], r["covered by"]) for r in rows] == [
+        ("Kerry meets Putin in Moscow (S", "Baltic Institute")
+    ]
