@@ -101,6 +101,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
             compare=tuple(args.compare) if args.compare else None,
             kwic_terms=tuple(args.kwic or ()),
             top=args.top,
+            blind_spots=args.blind_spots,
         )
     except ValueError as err:
         print(f"narratives: {err}", file=sys.stderr)
@@ -593,6 +594,12 @@ def _parser() -> argparse.ArgumentParser:
         "--compare", nargs=2, metavar=("A", "B"), help="also contrast group A with group B"
     )
     terms.add_argument("--kwic", nargs="+", metavar="TERM", help="keyword in context for terms")
+    analyze.add_argument(
+        "--blind-spots",
+        action="store_true",
+        help="also write blind_spots.csv: per meeting, the groups of --group-by that ran "
+        "nothing on it and the subjects each left out while others covered them",
+    )
     terms.add_argument("--top", type=int, default=None, help="keep each group's top N terms")
     terms.add_argument(
         "--prior-total", type=float, default=AnalysisOptions.prior_total, help="prior total α₀"
