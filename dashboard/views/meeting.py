@@ -236,6 +236,14 @@ if view == VIEWS[0]:
         "counted, its distinctive terms against the other outlets on this meeting and whom it "
         "quotes most. Select a row to list its articles."
     )
+    small = int((glance["articles"] < MIN_GROUP_ARTICLES).sum())
+    if small:
+        st.warning(
+            f"Small samples — {small} of {len(glance)} outlets have fewer than "
+            f"{MIN_GROUP_ARTICLES} articles on this meeting: their rows describe those "
+            "articles, not the outlet's habits.",
+            icon=":material/warning:",
+        )
     glance_state = layout.table(
         glance, what=f"meeting {meeting} outlets at a glance", selection=meeting_selection,
         key="mt_glance", select_rows=True, height=_all_rows(len(glance)),

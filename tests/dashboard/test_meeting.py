@@ -177,6 +177,7 @@ def test_outlets_at_a_glance_has_a_row_per_outlet_in_registry_order(
     ]  # fmt: skip
     # Its second article's "a deal ... the only plan on the table" reads as progress.
     assert rows[0]["outcome framing"] == "1 cooperation or progress, 1 neutral report"
+    assert any("11 of 11 outlets have fewer than 5 articles" in w for w in texts(app, "warning"))
     assert rows[4]["outcome framing"] == "2 neutral report"
     assert all(row["distinctive terms"] for row in rows)
     # The link's row lists that outlet's articles.
