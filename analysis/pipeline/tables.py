@@ -163,6 +163,11 @@ def collocate_table(
     )
 
 
+#: Columns of ``omissions`` when the articles are grouped by meeting (it is then empty).
+_OMISSION_COLUMNS = (
+    "meeting", "subject", "subject_name", "n_articles", "covered_by", "articles_covering",
+)  # fmt: skip
+
 #: Columns of the articles table written by ``analyze`` (the text itself stays in the corpus).
 ARTICLE_EXPORT_COLUMNS = (
     "id",
@@ -250,7 +255,12 @@ def analysis_tables(
         "frames_by_group": group_frames(frames, articles, by=by),
         "agenda": agenda,
         "agenda_matrix": agenda_matrix(agenda, articles, by=by),
-        "omissions": omissions(agenda, articles, by=by),
+        "omissions": (
+            omissions(agenda, articles, by=by)
+            if by != "meeting"
+            # Grouped by meeting, no group shares a meeting with another: nothing is omitted.
+            else pd.DataFrame(columns=[*_OMISSION_COLUMNS])
+        ),
         "sources": sources,
         "sources_by_group": group_sources(sources, articles, by=by),
         "evidence": (

@@ -347,3 +347,11 @@ def test_analyze_writes_the_blind_spots_of_each_group_on_request(tmp_path: Path)
         "blind_spots"
         not in json.loads((tmp_path / "plain" / "manifest.json").read_text())["parameters"]
     )
+
+
+def test_analyze_grouped_by_meeting_has_no_omissions(tmp_path: Path):
+    assert _analyze(tmp_path, "--group-by", "meeting") == 0
+    assert (tmp_path / "omissions.csv").read_text(encoding="utf-8").splitlines() == [
+        "meeting,subject,subject_name,n_articles,covered_by,articles_covering"
+    ]
+    assert set(pd.read_csv(tmp_path / "contrasts.csv")["group"]) >= {"2015-05-sochi", "none"}
