@@ -333,15 +333,17 @@ if view == VIEWS[0]:
         heading = {o: names.get(o, o) for o in keys}
         members = {o: on_meeting[on_meeting["outlet"] == o] for o in keys}
         others = "outlets"
-    if len(keys) == 1:
+    # Terms are set against every other outlet or group on the meeting, picked or not.
+    every = groups if by == "outlet_group" else outlets
+    if len(every) == 1:
         st.info(
-            f"Only {layout.escape_markdown(heading[keys[0]])} is set here, so there is nothing "
-            "to set it beside. Its terms are compared with the rest of the corpus instead; pick "
-            "more, or widen the filters.",
+            f"Only {layout.escape_markdown(heading[every[0]])} covered this meeting in the "
+            "selection, so there is nothing to set it beside. Its terms are compared with the "
+            "rest of the corpus instead; widen the filters to add outlets.",
             icon=":material/info:",
         )
     terms, against = tables.meeting_terms(
-        keys,
+        every,
         meeting,
         between_outlets=lambda: data.contrasts(
             prepared, meeting_selection, by=by, top=TERMS_PER_OUTLET

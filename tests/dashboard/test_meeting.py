@@ -241,6 +241,19 @@ def test_eleven_outlets_stand_side_by_side_as_groups_or_as_picked_outlets(
     assert _columns(app) == ["Group: unassigned", "Group: pro-Kremlin"]
 
 
+def test_one_picked_outlet_is_still_set_against_the_other_outlets_on_the_meeting(
+    open_page, scale_corpus
+):
+    app = open_page(
+        "meeting", corpus=scale_corpus, mt_meeting=SCALE_SOCHI, mt_columns="Outlets",
+        mt_outlets="harbour-news",
+    )  # fmt: skip
+    assert not app.exception
+    assert _columns(app) == ["Harbour News"]
+    assert not any(message.startswith("Only") for message in texts(app, "info"))
+    assert any("against the other outlets' articles" in c for c in texts(app, "caption"))
+
+
 def test_outlets_without_picks_are_the_six_with_the_most_articles(open_page, scale_corpus):
     app = open_page("meeting", corpus=scale_corpus, mt_meeting=SCALE_SOCHI, mt_columns="Outlets")
     assert not app.exception
