@@ -35,6 +35,10 @@ MAX_COLUMNS = 6
 COLUMN_KINDS = ("Outlets", "Groups")
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def _all_rows(rows: int) -> int:
     """A table height that shows ``rows`` rows without scrolling, up to twenty."""
     return 35 * (min(rows, 20) + 1) + 3
@@ -103,8 +107,8 @@ if view == VIEWS[0]:
         figures.coverage_bar(
             spread,
             group="outlet_group",
-            title=f"Who covered it: {len(on_meeting)} articles from {len(outlets)} outlets in "
-            f"{len(groups)} groups",
+            title=f"Who covered it: {_count(len(on_meeting), 'article')} from "
+            f"{_count(len(outlets), 'outlet')} in {_count(len(groups), 'group')}",
             colours=hues,
             legend_title="Outlet group",
         ),
