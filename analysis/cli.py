@@ -101,6 +101,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
             compare=tuple(args.compare) if args.compare else None,
             kwic_terms=tuple(args.kwic or ()),
             top=args.top,
+            blind_spots=args.blind_spots,
         )
     except ValueError as err:
         print(f"narratives: {err}", file=sys.stderr)
@@ -178,6 +179,8 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
             near_duplicates="skip" if args.skip_near_duplicates else "add",
             new_outlets=not args.no_new_outlets,
             progress=not args.quiet,
+            retry_failed=args.retry_failed,
+            dry_run=args.dry_run,
         )
     except ValueError as err:
         print(f"narratives: {err}", file=sys.stderr)
@@ -403,7 +406,8 @@ def _add_fetch(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "robots.txt, timeouts, retries with backoff; the Internet Archive's copy of a page "
         "that is gone) and import them: the list's columns (outlet, date, language, title, "
         "meeting ...) win over the page's metadata and over inference. A rerun skips what is "
-        "done. Every failure is listed with what to do.",
+        "done and what failed for good (gone, disallowed by robots.txt, no article text); "
+        "timeouts and server errors are tried again. Every failure is listed with what to do.",
     )
     fetch.add_argument(
         "list", type=Path, metavar="LIST", help="CSV with a url column, or a file of URLs"
@@ -466,6 +470,18 @@ def _add_fetch(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--no-new-outlets",
         action="store_true",
         help="refuse pages whose outlet is not in outlets.yaml instead of adding it there",
+    )
+    fetch.add_argument(
+        "--retry-failed",
+        action="store_true",
+        help="fetch again the addresses an earlier run failed on for good (404, 410, "
+        "robots.txt, no article text)",
+    )
+    fetch.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="fetch and write nothing: say which rows would be fetched, which repeat an "
+        "address of the list and which are done already",
     )
     fetch.add_argument("--quiet", action="store_true", help="no progress bar")
     fetch.set_defaults(handler=_cmd_fetch)
@@ -648,6 +664,12 @@ def _parser() -> argparse.ArgumentParser:
         "--compare", nargs=2, metavar=("A", "B"), help="also contrast group A with group B"
     )
     terms.add_argument("--kwic", nargs="+", metavar="TERM", help="keyword in context for terms")
+    analyze.add_argument(
+        "--blind-spots",
+        action="store_true",
+        help="also write blind_spots.csv: per meeting, the groups of --group-by that ran "
+        "nothing on it and the subjects each left out while others covered them",
+    )
     terms.add_argument("--top", type=int, default=None, help="keep each group's top N terms")
     terms.add_argument(
         "--prior-total", type=float, default=AnalysisOptions.prior_total, help="prior total α₀"

@@ -105,6 +105,7 @@ def write_analysis(
     compare: tuple[str, str] | None = None,
     kwic_terms: tuple[str, ...] = (),
     top: int | None = None,
+    blind_spots: bool = False,
     now: dt.datetime | None = None,
 ) -> dict[str, int]:
     """Write every table of the analysis of the selected articles, and :data:`MANIFEST_FILE`.
@@ -119,9 +120,10 @@ def write_analysis(
         A folder (created if missing; each file is written atomically) or an
         open zip archive; either way the files are ``<table>.csv`` and
         ``manifest.json`` with the same bytes.
-    group_by, compare, kwic_terms, top
+    group_by, compare, kwic_terms, top, blind_spots
         As for :func:`analysis.pipeline.tables.analysis_tables` (``by`` there);
-        recorded in the manifest.
+        recorded in the manifest (``blind_spots`` only when asked for, so the
+        manifest of a run without it stays as it was).
     now
         The creation time the manifest records; the current time when omitted.
 
@@ -144,6 +146,7 @@ def write_analysis(
         kwic_terms=kwic_terms,
         top=top,
         evidence_sentences=False,
+        blind_spots=blind_spots,
     )
     rows = {name: len(table) for name, table in tables.items()}
     record = manifest(
@@ -154,6 +157,7 @@ def write_analysis(
             "compare": list(compare) if compare else None,
             "kwic": list(kwic_terms) or None,
             "top": top,
+            **({"blind_spots": True} if blind_spots else {}),
         },
         tables=rows,
         now=now,
