@@ -23,6 +23,7 @@ __all__ = [
     "OUTCOME_COLOURS",
     "STANCE_COLOURS",
     "category_colours",
+    "cielab",
     "group_colours",
     "outlet_colours",
     "shades",
@@ -49,7 +50,7 @@ _PURPLE, _BROWN, _LAVENDER, _TAN = "#5E3C99", "#8C510A", "#B2ABD2", "#DFC27D"
 _PALE_GREY = "#D9D9D9"
 
 
-def _lab(colour: str) -> tuple[float, float, float]:
+def cielab(colour: str) -> tuple[float, float, float]:
     """CIELAB (D65) of a ``#RRGGBB`` colour."""
 
     def linear(c: float) -> float:
@@ -115,7 +116,7 @@ def shades(colour: str, count: int) -> list[str]:
     The n-th shade is the same whatever ``count`` is, so an outlet keeps its
     shade when others join its group.
     """
-    lightness, a, b = _lab(colour)
+    lightness, a, b = cielab(colour)
     low, high = _LIGHTNESS_RANGE
     found: list[str] = []
     for step in _shade_steps():
@@ -135,8 +136,8 @@ _FROM_LABELS = 20.0
 
 
 def _unlike_labels(colour: str) -> bool:
-    lab = _lab(colour)
-    return all(math.dist(lab, _lab(label)) > _FROM_LABELS for label in LABEL_COLOURS)
+    lab = cielab(colour)
+    return all(math.dist(lab, cielab(label)) > _FROM_LABELS for label in LABEL_COLOURS)
 
 
 def group_colours(outlets: pd.DataFrame) -> dict[str, str]:

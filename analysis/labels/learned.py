@@ -50,6 +50,7 @@ from analysis.labels.signals import (
     target_features,
 )
 from analysis.labels.stance import EVIDENCE_COLUMNS, STANCE_COLUMNS, label_tables
+from analysis.labels.stance_rules import quote_spans
 from analysis.labels.targets import TargetMatcher, load_targets
 from analysis.sentiment.model import ModelFileError, SentimentModel
 from analysis.sentiment.training import load_sentiment_model
@@ -94,17 +95,6 @@ def _sentence_model(language: str) -> SentimentModel:
 @functools.lru_cache(maxsize=2)
 def _label_models(path: str) -> dict[str, LabelModel]:
     return load_label_models(path)
-
-
-def quote_spans(quotes: pd.DataFrame) -> dict[str, list[tuple[int, int, str]]]:
-    """``{article id: [(start, end, speaker), ...]}`` of a quotations frame."""
-    spans: dict[str, list[tuple[int, int, str]]] = {}
-    for article_id, start, end, speaker in zip(
-        quotes["article_id"], quotes["start"], quotes["end"], quotes["speaker"], strict=True
-    ):
-        name = speaker if isinstance(speaker, str) else ""
-        spans.setdefault(str(article_id), []).append((int(start), int(end), name))
-    return spans
 
 
 def rule_totals(stance: pd.DataFrame) -> dict[str, dict[str, tuple[float, float] | None]]:

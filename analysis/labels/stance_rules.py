@@ -339,7 +339,15 @@ def quotation_spans(articles: pd.DataFrame, texts: Sequence[str]) -> pd.DataFram
     return pd.DataFrame(rows, columns=["article_id", "start", "end", "speaker", "kind"])
 
 
-def _quote_spans(quotes: pd.DataFrame) -> dict[str, list[tuple[int, int, str]]]:
+def quote_spans(quotes: pd.DataFrame) -> dict[str, list[tuple[int, int, str]]]:
+    """``{article id: [(start, end, speaker), ...]}`` of a quotations frame (speaker ``""``
+    when unattributed).
+
+    Raises
+    ------
+    ValueError
+        If a column the spans need is missing.
+    """
     if quotes.empty:
         return {}
     missing = [c for c in ("article_id", "start", "end", "speaker") if c not in quotes.columns]
@@ -396,7 +404,7 @@ def scan_articles(
     )
     if quotes is None:
         quotes = quotation_spans(articles, texts)
-    spans_by_article = _quote_spans(quotes)
+    spans_by_article = quote_spans(quotes)
     scans: list[ArticleScan | None] = []
     for article_id, language, title, text in zip(
         articles["id"], articles["language"], titles, texts, strict=True
@@ -407,7 +415,7 @@ def scan_articles(
         scan = ArticleScan(
             str(article_id), [], {}, [], list(spans_by_article.get(str(article_id), ())), [], []
         )
-        for part, body, quote_spans in (
+        for part, body, article_quotes in (
             ("headline", title, ()),
             ("body", text, spans_by_article.get(str(article_id), ())),
         ):
@@ -417,7 +425,7 @@ def scan_articles(
                 body,
                 matcher=matcher,
                 lexicon=lexicon,
-                quotes=quote_spans,
+                quotes=article_quotes,
                 bounds=[(0, len(body))] if part == "headline" else None,
             )
             if part == "body":

@@ -329,6 +329,23 @@ class LabelEvaluation:
     parameters: dict[str, float] = field(default_factory=dict)
 
 
+def _fit_task(data: TaskData, task: str, rows: np.ndarray) -> tuple[LabelModel, np.ndarray]:
+    """A task's combination fitted on ``rows`` of ``data``, and its out-of-fold probabilities."""
+    column, classes = TASKS[task]
+    gold = data.articles[column].to_numpy(dtype=object)
+    return fit_label_model(
+        data.features[task][rows],
+        list(gold[rows]),
+        list(data.articles["outlet"].to_numpy()[rows]),
+        task=task,
+        names=OUTCOME_FEATURES if task == OUTCOME_TASK else TARGET_FEATURES,
+        classes=classes,
+        c=PARAMETERS["C"],
+        threshold=PARAMETERS["threshold"],
+        folds=int(PARAMETERS["folds"]),
+    )
+
+
 def _cross_validated(
     data: TaskData, task: str
 ) -> tuple[np.ndarray, list[str], list[str], np.ndarray]:
@@ -339,17 +356,7 @@ def _cross_validated(
     train = rows[data.supported[rows]]
     predicted = np.full(len(gold), UNSUPPORTED, dtype=object)
     if len(train):
-        _, probabilities = fit_label_model(
-            data.features[task][train],
-            list(gold[train]),
-            list(data.articles["outlet"].to_numpy()[train]),
-            task=task,
-            names=OUTCOME_FEATURES if task == OUTCOME_TASK else TARGET_FEATURES,
-            classes=classes,
-            c=PARAMETERS["C"],
-            threshold=PARAMETERS["threshold"],
-            folds=int(PARAMETERS["folds"]),
-        )
+        _, probabilities = _fit_task(data, task, train)
         best = probabilities.max(axis=1)
         chosen = np.asarray(classes, dtype=object)[probabilities.argmax(axis=1)]
         predicted[train] = np.where(best >= PARAMETERS["threshold"], chosen, UNCERTAIN)
@@ -585,20 +592,10 @@ def train_label_models(
     started = time.perf_counter()
     data = task_data(labelled_articles(devset, labels, corpus_dir=corpus_dir))
     models: dict[str, LabelModel] = {}
-    for task, (column, classes) in TASKS.items():
+    for task, (column, _) in TASKS.items():
         gold = data.articles[column].to_numpy(dtype=object)
         rows = np.flatnonzero((gold != "") & data.supported)
-        models[task], _ = fit_label_model(
-            data.features[task][rows],
-            list(gold[rows]),
-            list(data.articles["outlet"].to_numpy()[rows]),
-            task=task,
-            names=OUTCOME_FEATURES if task == OUTCOME_TASK else TARGET_FEATURES,
-            classes=classes,
-            c=PARAMETERS["C"],
-            threshold=PARAMETERS["threshold"],
-            folds=int(PARAMETERS["folds"]),
-        )
+        models[task], _ = _fit_task(data, task, rows)
     evaluation = evaluate_labels(data)
     models = {
         task: replace(model, system=SYSTEM_OF[evaluation.tasks[task]["chosen"]])

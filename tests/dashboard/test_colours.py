@@ -86,21 +86,7 @@ def test_every_label_has_a_chart_and_a_badge_colour():
     assert colours.STANCE_COLOURS["favorable"] != colours.STANCE_COLOURS["unfavorable"]
 
 
-def _lab(colour: str) -> tuple[float, float, float]:
-    """CIELAB (D65) of a ``#RRGGBB`` colour."""
-
-    def linear(c: float) -> float:
-        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (linear(int(colour[i : i + 2], 16) / 255) for i in (1, 3, 5))
-    x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047
-    y = 0.2126 * r + 0.7152 * g + 0.0722 * b
-    z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883
-
-    def f(v: float) -> float:
-        return v ** (1 / 3) if v > 0.008856 else 7.787 * v + 16 / 116
-
-    return 116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))
+_lab = colours.cielab
 
 
 def test_no_label_colour_looks_like_an_outlet_colour():
