@@ -35,7 +35,7 @@ from dashboard.data import (
     overrides_problem,
     selected_articles,
 )
-from dashboard.filters import show_filters_in_force
+from dashboard.filters import filters_in_words, show_filters_in_force
 
 __all__ = [
     "NOTHING_SELECTED",
@@ -198,7 +198,8 @@ def caption(selection: Selection) -> str:
     corpus = get_corpus()
     selected = len(selected_articles(corpus.articles, selection))
     return (
-        f"Filters: {selection.describe()} · n = {selected} of {len(corpus.articles)} articles\n"
+        f"Filters: {filters_in_words(selection, corpus)} · "
+        f"n = {selected} of {len(corpus.articles)} articles\n"
         f"Corpus {corpus.fingerprint[:12]} · {datetime.date.today():%Y-%m-%d} · "
         "made with Narratives"
     )
@@ -367,7 +368,7 @@ def start_page(title: str, intro: str, *, needs_analysis: bool = True) -> PageCo
         st.error(escape_markdown(overrides_warning(problem, corpus_dir())), icon=":material/error:")
     selection: Selection = st.session_state.get("selection", Selection())
     articles = selected_articles(corpus.articles, selection)
-    show_filters_in_force(selection, selected=len(articles), total=len(corpus.articles))
+    show_filters_in_force(selection, corpus, selected=len(articles))
     links.show_notes()
     colours = outlet_colours(corpus.outlets)
     if not needs_analysis:

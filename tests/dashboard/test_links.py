@@ -24,7 +24,7 @@ def test_read_on_the_meeting_page_with_filters_opens_the_reader_at_that_article(
         "f_years": "2015-2015",
         "rd_article": EP_MOSCOW,
     }
-    assert "Filters in force: groups: Ukrainian; years: 2015–2015 — 2 of 5 articles." in texts(
+    assert "Filters in force: groups: Ukrainian; year: 2015 — 2 of 5 articles." in texts(
         app, "caption"
     )
 
@@ -84,8 +84,8 @@ def test_filters_go_into_the_url_once_each_by_key(open_page):
     assert app.multiselect(key="f_outlet").value == ["euromaidan-press", "osw"]
     assert app.query_params == {"f_outlet": "euromaidan-press,osw", "f_years": "2015-2015"}
     assert (
-        "Filters in force: outlets: euromaidan-press, osw; years: 2015–2015 — 2 of 5 articles."
-        in texts(app, "caption")
+        "Filters in force: outlets: Euromaidan Press, OSW – Centre for Eastern Studies; "
+        "year: 2015 — 2 of 5 articles." in texts(app, "caption")
     )
 
 

@@ -24,7 +24,7 @@ def test_filters_are_seeded_from_the_url(open_page):
     assert not app.exception
     assert app.multiselect(key="f_outlet").value == ["euromaidan-press"]
     assert sorted(_table(app, "ov_articles")["outlet_name"]) == ["Euromaidan Press"] * 2
-    assert "Filters in force: outlets: euromaidan-press — 2 of 5 articles." in texts(app, "caption")
+    assert "Filters in force: outlets: Euromaidan Press — 2 of 5 articles." in texts(app, "caption")
 
 
 def test_a_filter_that_selects_nothing_says_so(open_page):
