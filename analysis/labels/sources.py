@@ -128,8 +128,9 @@ def article_quotations(
         :data:`UNNAMED` for a pronoun or a group without a name or affiliation,
         see :func:`is_unnamed`; else the speaker in lower case; else
         :data:`UNATTRIBUTED`), ``cue`` (the attribution words), the quoted
-        ``text`` and the sentence where the quotation starts with its offsets. Articles in input order, quotations
-        in text order; none for articles not in :data:`SUPPORTED_LANGUAGE`.
+        ``text`` and the sentence where the quotation starts with its
+        offsets. Articles in input order, quotations in text order; none
+        for articles not in :data:`SUPPORTED_LANGUAGE`.
 
     Raises
     ------
