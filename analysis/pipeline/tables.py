@@ -68,11 +68,15 @@ def term_contrasts(
     by: str = "outlet",
     compare: tuple[str, str] | None = None,
     top: int | None = None,
+    prior: str = "selection",
 ) -> pd.DataFrame:
     """Term contrasts of the selected articles grouped by ``by``.
 
     Each group against the rest, or, with ``compare=(A, B)``, group A against
-    group B. Columns as in :data:`analysis.measures.contrasts.CONTRAST_COLUMNS`.
+    group B, with the prior from all selected articles or, with
+    ``prior="pair"``, from A's and B's alone (one against the rest takes the
+    whole selection either way). Columns as in
+    :data:`analysis.measures.contrasts.CONTRAST_COLUMNS`.
 
     Raises
     ------
@@ -95,7 +99,14 @@ def term_contrasts(
     }
     if compare is None:
         return contrast_one_vs_rest(articles, by, **common)  # type: ignore[arg-type]
-    return contrast_pair(articles, by, compare[0], compare[1], **common)  # type: ignore[arg-type]
+    return contrast_pair(
+        articles,
+        by,
+        compare[0],
+        compare[1],
+        prior=prior,
+        **common,  # type: ignore[arg-type]
+    )
 
 
 def keyword_table(prepared: PreparedCorpus, selection: Selection, term: str) -> pd.DataFrame:
