@@ -8,6 +8,8 @@ come from :mod:`dashboard.colours`.
 
 from __future__ import annotations
 
+import re
+import textwrap
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -19,19 +21,47 @@ from analysis.corpus.types import list_items
 from dashboard.colours import NEUTRAL_COLOUR
 
 __all__ = [
+    "ONE_ARTICLE",
+    "TITLE_LINE",
+    "Z_THRESHOLD",
     "articles_timeline",
     "characteristic_terms",
     "counts_over_time",
     "counts_per_group",
     "matrix_chart",
+    "one_article_flags",
     "share_bars",
     "term_bars",
     "term_scatter",
     "values_over_time",
     "with_caption",
+    "wrapped_title",
 ]
 
 _SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "star", "hexagon", "cross")
+
+
+#: Characters of a title line; Plotly never wraps a title, and a longer line is cut at 800 px.
+TITLE_LINE = 64
+_SUBTITLE = re.compile(r"<sup>([^<]*)</sup>")
+
+
+def wrapped_title(title: str, *, width: int = TITLE_LINE) -> str:
+    """``title`` with lines longer than ``width`` broken between words (``<br>``).
+
+    A ``<sup>`` subtitle line is broken at a third more characters (its type
+    is smaller) and each of its lines keeps the ``<sup>`` tags.
+    """
+    lines = []
+    for line in title.split("<br>"):
+        small = _SUBTITLE.fullmatch(line)
+        if small:
+            lines += [f"<sup>{part}</sup>" for part in textwrap.wrap(small[1], width * 4 // 3)]
+        elif "<" in line or len(line) <= width:
+            lines.append(line)
+        else:
+            lines += textwrap.wrap(line, width)
+    return "<br>".join(lines)
 
 
 def _layout(*, title: str, x: str, y: str, height: int | None = None) -> dict[str, Any]:
@@ -41,12 +71,14 @@ def _layout(*, title: str, x: str, y: str, height: int | None = None) -> dict[st
     ``update_*`` or ``add_vline`` call, so building a figure in one go takes a
     fraction of the time of building it step by step (with the same result).
     """
+    title = wrapped_title(title)
+    lines = title.count("<br>") + 1
     layout: dict[str, Any] = {
         "title": {"text": title},
         "xaxis": {"title": {"text": x}},
         "yaxis": {"title": {"text": y}},
         "legend": {"title": {"text": ""}},
-        "margin": {"t": 70, "l": 10, "r": 10, "b": 10},
+        "margin": {"t": 50 + 22 * lines, "l": 10, "r": 10, "b": 10},
         "hoverlabel": {"namelength": -1},
         "clickmode": "event+select",
         "dragmode": False,
@@ -81,6 +113,43 @@ def _dotted(value: object, *, vertical: bool) -> dict[str, Any]:
                 "y0": 0, "y1": 1, "yref": "y domain", "line": line}  # fmt: skip
     return {"type": "line", "x0": 0, "x1": 1, "xref": "x domain",
             "y0": value, "y1": value, "yref": "y", "line": line}  # fmt: skip
+
+
+#: |z| above this is unlikely to be chance (two-sided p < 0.05).
+Z_THRESHOLD = 1.96
+#: Written after a term whose occurrences on its side all come from one article.
+ONE_ARTICLE = " · 1 article"
+
+
+def _threshold_lines(*, vertical: bool) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Dotted lines at z = ±1.96, each labelled "p < 0.05" on the plot's edge."""
+    shapes = [_dotted(edge, vertical=vertical) for edge in (-Z_THRESHOLD, Z_THRESHOLD)]
+    font = {"size": 10, "color": NEUTRAL_COLOUR}
+    if vertical:
+        labels = [
+            {"x": edge, "xref": "x", "y": 1, "yref": "paper", "text": "p < 0.05",
+             "showarrow": False, "yanchor": "bottom", "font": font}
+            for edge in (-Z_THRESHOLD, Z_THRESHOLD)
+        ]  # fmt: skip
+    else:
+        labels = [
+            {"x": 1, "xref": "paper", "y": edge, "yref": "y", "text": "p < 0.05",
+             "showarrow": False, "xanchor": "right", "yanchor": "bottom" if edge > 0 else "top",
+             "font": font}
+            for edge in (-Z_THRESHOLD, Z_THRESHOLD)
+        ]  # fmt: skip
+    return shapes, labels
+
+
+def one_article_flags(terms: pd.DataFrame) -> np.ndarray:
+    """Per term, whether its occurrences on the side it leans to all come from one article.
+
+    A term with z ≥ 0 leans to the group (``single_article``), one with z < 0
+    to the other side (``single_article_other``).
+    """
+    return np.where(terms["z"] >= 0, terms["single_article"], terms["single_article_other"]).astype(
+        bool
+    )
 
 
 def matrix_chart(
@@ -265,12 +334,16 @@ def term_bars(
     """Diverging bars of the terms' z-scores: right, typical of the group; left, of the other side.
 
     ``terms`` has ``term``, ``z``, ``count_group``, ``count_other``,
-    ``docs_group``, ``docs_other`` and ``single_article`` (see
-    :data:`analysis.measures.contrasts.CONTRAST_COLUMNS`). A selection returns the
-    term as ``customdata[0]``.
+    ``docs_group``, ``docs_other``, ``single_article`` and
+    ``single_article_other`` (see
+    :data:`analysis.measures.contrasts.CONTRAST_COLUMNS`). The lines at
+    z = ±1.96 are labelled "p < 0.05"; a term from a single article on its side
+    is marked on the axis (:data:`ONE_ARTICLE`). A selection returns the term
+    as ``customdata[0]``.
     """
     ordered = terms.sort_values("z", kind="mergesort")
-    warn = np.where(ordered["single_article"], " (one article only)", "")
+    flagged = one_article_flags(ordered)
+    warn = np.where(flagged, " (one article only)", "")
     bars = _trace(
         "bar",
         x=ordered["z"],
@@ -301,8 +374,19 @@ def term_bars(
         y="Word or phrase",
         height=max(360, 120 + 22 * len(ordered)),
     )
-    layout["shapes"] = [_dotted(edge, vertical=True) for edge in (-1.96, 1.96)]
-    layout["yaxis"].update(type="category", automargin=True)
+    layout["shapes"], layout["annotations"] = _threshold_lines(vertical=True)
+    # The one-article flag is written on the axis, not only on hover.
+    labels = [
+        _plain(str(term)) + (ONE_ARTICLE if flag else "")
+        for term, flag in zip(ordered["term"], flagged, strict=True)
+    ]
+    layout["yaxis"].update(
+        type="category",
+        automargin=True,
+        tickmode="array",
+        tickvals=list(ordered["term"]),
+        ticktext=labels,
+    )
     return go.Figure(data=[bars], layout=layout)
 
 
@@ -318,7 +402,8 @@ def term_scatter(
     """Each term's total occurrences against its z-score, with ``highlight`` marked.
 
     Frequent terms with a large |z| are the reliable differences; rare terms
-    with a large |z| rest on few occurrences. A selection returns the term as
+    with a large |z| rest on few occurrences. A term from a single article on
+    its side is a hollow point. A selection returns the term as
     ``customdata[0]``.
     """
     total = terms["count_group"] + terms["count_other"]
@@ -332,6 +417,8 @@ def term_scatter(
             "color": np.where(terms["z"] >= 0, colour, NEUTRAL_COLOUR),
             "size": 8,
             "opacity": 0.75,
+            # Hollow: all of the term's occurrences on its side come from one article.
+            "symbol": np.where(one_article_flags(terms), "circle-open", "circle"),
         },
         customdata=np.column_stack(
             [terms["term"], terms["count_group"], terms["count_other"], side]
@@ -346,14 +433,15 @@ def term_scatter(
     layout = _layout(
         title=title,
         x="Occurrences in the compared articles (log scale)",
-        y=f"z-score (> 0: more typical of {group_label})",
+        y=f"z-score (> 0: more typical of {_plain(group_label)})",
         height=420,
     )
+    layout["shapes"], layout["annotations"] = _threshold_lines(vertical=False)
     if highlight:
         found = terms[terms["term"] == highlight]
         if not found.empty:
             row = found.iloc[0]
-            layout["annotations"] = [
+            layout["annotations"] += [
                 {
                     "x": np.log10(max(int(row["count_group"] + row["count_other"]), 1)),
                     "y": float(row["z"]),
@@ -432,7 +520,7 @@ def share_bars(
             "traceorder": "normal",
         }
     )
-    layout["margin"]["t"] = 100
+    layout["margin"]["t"] += 30
     longest = shares.groupby(category)[value].sum().max() if len(shares) else 0
     if longest and float(longest).is_integer() and longest <= 40:
         layout["xaxis"]["dtick"] = max(1, round(float(longest) / 8))

@@ -43,6 +43,7 @@ __all__ = [
     "PageContext",
     "caption",
     "chart",
+    "concordance",
     "csv_name",
     "date_columns",
     "download_csv",
@@ -151,6 +152,60 @@ def table(
     state = st.dataframe(frame, **options)
     download_csv(frame, what=what, selection=selection, key=f"{key}_csv")
     return state
+
+
+_CELL = "padding:2px 6px;border-bottom:1px solid rgba(128,128,128,0.25);vertical-align:top"
+# A flex row aligned to its end overflows, and is clipped, on its start side: the left
+# context keeps the words next to the keyword and loses the far ones.
+_LEFT = "display:flex;justify-content:flex-end;overflow:hidden;white-space:nowrap"
+_RIGHT = "overflow:hidden;white-space:nowrap;text-overflow:ellipsis"
+
+
+def concordance(
+    kwic: pd.DataFrame,
+    *,
+    what: str,
+    selection: Selection,
+    key: str,
+    about: Sequence[str],
+    height: int = 460,
+) -> None:
+    """Keyword-in-context lines with the keyword in a middle column, and their CSV.
+
+    ``kwic`` has ``left``, ``match`` and ``right``; the ``about`` columns (the
+    outlet, the headline, the date) are written one under the other in the
+    first column, the first in bold. Everything is escaped. The left context
+    is right-aligned and clipped on its far side, so the words next to the
+    keyword always show; the CSV holds exactly ``kwic``.
+    """
+    rows = []
+    for values in kwic.to_dict("records"):
+        lines = [html.escape(str(values[column])) for column in about]
+        info = "<br>".join(
+            [f"<b>{lines[0]}</b>", *(f'<small style="opacity:0.8">{x}</small>' for x in lines[1:])]
+        )
+        rows.append(
+            f'<tr><td style="{_CELL}">{info}</td>'
+            f'<td style="{_CELL};max-width:0"><div style="{_LEFT}">'
+            f"<span>{html.escape(str(values['left']))}</span></div></td>"
+            f'<td style="{_CELL};text-align:center;white-space:nowrap;font-weight:700">'
+            f"{html.escape(str(values['match']))}</td>"
+            f'<td style="{_CELL};max-width:0"><div style="{_RIGHT}">'
+            f"{html.escape(str(values['right']))}</div></td></tr>"
+        )
+    head = (
+        f'<th style="{_CELL};text-align:left;width:24%">article</th>'
+        f'<th style="{_CELL};text-align:right;width:32%">left</th>'
+        f'<th style="{_CELL};text-align:center;width:12%">keyword</th>'
+        f'<th style="{_CELL};text-align:left;width:32%">right</th>'
+    )
+    st.html(
+        f'<div data-testid="narratives-kwic" style="max-height:{height}px;overflow:auto;'
+        'border:1px solid rgba(128,128,128,0.35);border-radius:0.5rem">'
+        '<table style="width:100%;border-collapse:collapse;table-layout:fixed;font-size:0.9rem">'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+    )
+    download_csv(kwic, what=what, selection=selection, key=f"{key}_csv")
 
 
 def date_columns(frame: pd.DataFrame) -> dict[str, Any]:

@@ -19,12 +19,14 @@ from analysis.measures.contrasts import CONTRAST_COLUMNS
 
 __all__ = [
     "ARTICLE_LIST_COLUMNS",
+    "CONCORDANCE_COLUMNS",
     "HIT_COLUMNS",
     "article_labels",
     "article_list",
     "article_metadata",
     "articles_behind",
     "articles_per_outlet",
+    "concordance_lines",
     "counts_with_names",
     "coverage_cells",
     "date_text",
@@ -366,6 +368,18 @@ def group_rows(contrasts: pd.DataFrame, group: str) -> pd.DataFrame:
 def named_occurrences(kwic: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:
     """Keyword-in-context rows with ``outlet_name`` (the key for an outlet not in ``names``)."""
     return kwic.assign(outlet_name=kwic["outlet"].map(names).fillna(kwic["outlet"]))
+
+
+#: Columns of the keyword-in-context lines as the Term contrasts page lists them.
+CONCORDANCE_COLUMNS = ["outlet_name", "title", "published", "left", "match", "right"]
+
+
+def concordance_lines(kwic: pd.DataFrame) -> pd.DataFrame:
+    """Keyword-in-context rows of :func:`named_occurrences` as listed, in their order.
+
+    The publication date is written ``YYYY-MM-DD``, or ``undated``.
+    """
+    return kwic.assign(published=kwic["published"].map(date_text)).loc[:, CONCORDANCE_COLUMNS]
 
 
 def occurrences_per_outlet(kwic: pd.DataFrame) -> dict[str, int]:

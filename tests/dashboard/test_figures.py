@@ -121,3 +121,63 @@ def test_timeline_names_meetings_by_their_titles_and_labels():
         "Moscow, 15 Dec 2015",
         "Moscow, 29 Dec 2015",
     ]
+
+
+TERMS = pd.DataFrame(
+    {
+        "term": ["sochi", "sanctions", "minsk", "partnership"],
+        "z": [2.5, 1.0, -0.5, -2.2],
+        "count_group": [3, 4, 1, 0],
+        "count_other": [0, 2, 3, 4],
+        "docs_group": [1, 2, 1, 0],
+        "docs_other": [0, 1, 2, 1],
+        "single_article": [True, False, True, False],
+        "single_article_other": [False, True, False, True],
+    }
+)
+
+
+def test_term_bars_label_the_significance_lines_and_flag_one_article_terms_on_both_sides():
+    figure = figures.term_bars(
+        TERMS, title="Terms", colour="#0072B2", group_label="A", other_label="B"
+    )
+    assert [a.text for a in figure.layout.annotations] == ["p < 0.05", "p < 0.05"]
+    assert sorted(a.x for a in figure.layout.annotations) == [-1.96, 1.96]
+    ticks = dict(zip(figure.layout.yaxis.tickvals, figure.layout.yaxis.ticktext, strict=True))
+    # sochi leans to A and comes from one of A's articles; partnership from one of B's.
+    assert ticks == {
+        "partnership": "partnership · 1 article",
+        "minsk": "minsk",
+        "sanctions": "sanctions",
+        "sochi": "sochi · 1 article",
+    }
+
+
+def test_term_scatter_labels_the_significance_lines_and_hollows_one_article_terms():
+    figure = figures.term_scatter(
+        TERMS, title="Terms", colour="#0072B2", group_label="A", other_label="B"
+    )
+    assert [a.text for a in figure.layout.annotations] == ["p < 0.05", "p < 0.05"]
+    assert list(figure.data[0].marker.symbol) == [
+        "circle-open", "circle", "circle", "circle-open"
+    ]  # fmt: skip
+
+
+def test_long_titles_are_broken_between_words_and_the_top_margin_grows():
+    title = (
+        "What sets OSW – Centre for Eastern Studies apart from robinwestenra.blogspot.com "
+        "(repost blog)<br><sup>n = 1 articles of OSW – Centre for Eastern Studies vs 1 of "
+        "robinwestenra.blogspot.com (repost blog)</sup>"
+    )
+    wrapped = figures.wrapped_title(title)
+    lines = wrapped.split("<br>")
+    assert lines == [
+        "What sets OSW – Centre for Eastern Studies apart from",
+        "robinwestenra.blogspot.com (repost blog)",
+        "<sup>n = 1 articles of OSW – Centre for Eastern Studies vs 1 of "
+        "robinwestenra.blogspot.com</sup>",
+        "<sup>(repost blog)</sup>",
+    ]
+    figure = figures.term_bars(TERMS, title=title, colour="#000", group_label="A", other_label="B")
+    assert figure.layout.title.text == wrapped
+    assert figure.layout.margin.t == 50 + 22 * 4
