@@ -730,6 +730,39 @@ def counts_per_group(
     return go.Figure(data=[bars], layout=layout)
 
 
+#: z from the other side's colour through grey (no difference) to the group's: the middle
+#: stays visible on light and dark pages, where a white middle vanished.
+Z_COLOURS = [[0.0, "#B2182B"], [0.5, "#9A9A9A"], [1.0, "#2166AC"]]
+#: Two term labels closer than this (a fraction of each axis's span) would overlap.
+_LABEL_GAP = (0.14, 0.05)
+
+
+def spaced_labels(
+    x: Sequence[float], y: Sequence[float], priority: Sequence[float], *, most: int
+) -> np.ndarray:
+    """Which points to label: by decreasing ``priority``, at most ``most``, none too close.
+
+    ``x`` and ``y`` are positions on log axes (positive). A point is labelled
+    when no labelled point lies within :data:`_LABEL_GAP` of it (in fractions
+    of each axis's span of log values), so labels do not pile up.
+    """
+    lx, ly = np.log10(np.asarray(x, dtype=float)), np.log10(np.asarray(y, dtype=float))
+    spans = [max(float(v.max() - v.min()), 1e-9) if len(v) else 1.0 for v in (lx, ly)]
+    chosen = np.zeros(len(lx), dtype=bool)
+    placed: list[tuple[float, float]] = []
+    for k in np.argsort(-np.asarray(priority, dtype=float), kind="stable"):
+        if len(placed) >= most:
+            break
+        if all(
+            abs(lx[k] - px) / spans[0] >= _LABEL_GAP[0]
+            or abs(ly[k] - py) / spans[1] >= _LABEL_GAP[1]
+            for px, py in placed
+        ):
+            chosen[k] = True
+            placed.append((lx[k], ly[k]))
+    return chosen
+
+
 def characteristic_terms(
     terms: pd.DataFrame,
     *,
@@ -739,7 +772,8 @@ def characteristic_terms(
     labelled: int = 20,
 ) -> go.Figure:
     """Each term placed by its frequency in the group (x) and on the other side (y), per 10,000
-    words on log scales, coloured by z; the ``labelled`` terms of largest |z| are named.
+    words on log scales, coloured by z; up to ``labelled`` terms of largest |z| are named,
+    skipping one whose label would overlap a larger one's (:func:`spaced_labels`).
 
     Terms far below the diagonal are typical of the group, far above it of the
     other side. A term one side never uses sits on that side's floor (half its
@@ -754,7 +788,7 @@ def characteristic_terms(
         floors.append(float(positive.min()) / 2 if len(positive) else 0.1)
     x = per_group.where(per_group > 0, floors[0])
     y = per_other.where(per_other > 0, floors[1])
-    named = terms["z"].abs().rank(ascending=False, method="first") <= labelled
+    named = spaced_labels(x, y, terms["z"].abs(), most=labelled)
     limit = float(terms["z"].abs().max()) if len(terms) else 1.0
     points = _trace(
         "scatter",
@@ -766,12 +800,12 @@ def characteristic_terms(
         textfont={"size": 11},
         marker={
             "color": terms["z"],
-            "colorscale": "RdBu",
+            "colorscale": Z_COLOURS,
             "cmin": -limit,
             "cmax": limit,
             "size": 8,
-            "opacity": 0.8,
-            "line": {"width": 0.5, "color": NEUTRAL_COLOUR},
+            "opacity": 0.85,
+            "line": {"width": 1, "color": NEUTRAL_COLOUR},
             "showscale": True,
             "colorbar": {"title": {"text": "z"}, "thickness": 12},
         },
@@ -797,8 +831,9 @@ def characteristic_terms(
         y=f"Per 10,000 words in {_plain(other_label)} (log scale)",
         height=560,
     )
-    layout["xaxis"]["type"] = "log"
-    layout["yaxis"]["type"] = "log"
+    # Labels at powers of ten only: Plotly's minor labels (2, 5) on log axes are clutter.
+    layout["xaxis"].update(type="log", dtick=1, minor={"ticks": ""})
+    layout["yaxis"].update(type="log", dtick=1, minor={"ticks": ""})
     low, high = min(floors) / 1.5, float(max(x.max(), y.max())) * 1.5 if len(terms) else 10.0
     line = {"dash": "dash", "width": 1, "color": NEUTRAL_COLOUR}
     layout["shapes"] = [

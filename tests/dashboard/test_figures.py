@@ -181,3 +181,63 @@ def test_long_titles_are_broken_between_words_and_the_top_margin_grows():
     figure = figures.term_bars(TERMS, title=title, colour="#000", group_label="A", other_label="B")
     assert figure.layout.title.text == wrapped
     assert figure.layout.margin.t == 50 + 22 * 4
+
+
+#: The page backgrounds of Streamlit's light and dark themes.
+BACKGROUNDS = ("#FFFFFF", "#0E1117")
+
+
+def _luminance(colour: str) -> float:
+    """WCAG 2 relative luminance of ``#RRGGBB``."""
+    channels = [int(colour.lstrip("#")[k : k + 2], 16) / 255 for k in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG 2 contrast ratio of two colours (1 to 21)."""
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def _characteristic(terms: pd.DataFrame):  # type: ignore[no-untyped-def]
+    return figures.characteristic_terms(
+        terms, title="Terms", group_label="A", other_label="B", labelled=3
+    )
+
+
+PILED = pd.DataFrame(
+    {
+        # "nato" and "alliance" sit on the same spot; "minsk" far away; "talks" at z = 0.
+        "term": ["nato", "alliance", "minsk", "talks", "sochi"],
+        "z": [3.0, 2.9, -2.5, 0.0, 0.4],
+        "count_group": [40, 40, 1, 10, 3],
+        "count_other": [2, 2, 30, 10, 2],
+        "group_tokens": [10_000] * 5,
+        "other_tokens": [10_000] * 5,
+    }
+)
+
+
+def test_characteristic_terms_label_the_top_terms_without_piling_them_up():
+    figure = _characteristic(PILED)
+    labels = dict(zip(PILED["term"], figure.data[0].text, strict=True))
+    # alliance is second by |z| but would print over nato: the next term is named instead.
+    assert labels == {
+        "nato": "nato",
+        "alliance": "",
+        "minsk": "minsk",
+        "talks": "",
+        "sochi": "sochi",
+    }
+
+
+def test_characteristic_terms_log_axes_have_no_minor_labels_and_every_point_shows():
+    figure = _characteristic(PILED)
+    for axis in (figure.layout.xaxis, figure.layout.yaxis):
+        assert (axis.type, axis.dtick, axis.minor.ticks) == ("log", 1, "")
+    scale = [colour for _, colour in figure.data[0].marker.colorscale]
+    # z near 0 is the middle of the scale: it must not fade into either page background.
+    for colour in scale:
+        for background in BACKGROUNDS:
+            assert contrast(colour, background) >= 2.0, (colour, background)
