@@ -737,9 +737,7 @@ Z_COLOURS = [[0.0, "#B2182B"], [0.5, "#9A9A9A"], [1.0, "#2166AC"]]
 _LABEL_GAP = (0.14, 0.05)
 
 
-def spaced_labels(
-    x: Sequence[float], y: Sequence[float], priority: Sequence[float], *, most: int
-) -> np.ndarray:
+def spaced_labels(x: np.ndarray, y: np.ndarray, priority: np.ndarray, *, most: int) -> np.ndarray:
     """Which points to label: by decreasing ``priority``, at most ``most``, none too close.
 
     ``x`` and ``y`` are positions on log axes (positive). A point is labelled
@@ -788,7 +786,7 @@ def characteristic_terms(
         floors.append(float(positive.min()) / 2 if len(positive) else 0.1)
     x = per_group.where(per_group > 0, floors[0])
     y = per_other.where(per_other > 0, floors[1])
-    named = spaced_labels(x, y, terms["z"].abs(), most=labelled)
+    named = spaced_labels(x.to_numpy(), y.to_numpy(), terms["z"].abs().to_numpy(), most=labelled)
     limit = float(terms["z"].abs().max()) if len(terms) else 1.0
     points = _trace(
         "scatter",
