@@ -21,6 +21,7 @@ from analysis.corpus.types import list_items
 from dashboard.colours import NEUTRAL_COLOUR
 
 __all__ = [
+    "HEAT_COLOURS",
     "ONE_ARTICLE",
     "TITLE_LINE",
     "Z_THRESHOLD",
@@ -114,6 +115,12 @@ def _dotted(value: object, *, vertical: bool) -> dict[str, Any]:
     return {"type": "line", "x0": 0, "x1": 1, "xref": "x domain",
             "y0": value, "y1": value, "yref": "y", "line": line}  # fmt: skip
 
+
+#: Heatmap cells from few (pale) to many (dark): the middle of Cividis (colour-blind safe),
+#: whose darkest and palest ends vanish on a dark and a light page respectively.
+HEAT_COLOURS = ["#C3B369", "#A59C74", "#8A8678", "#707173", "#575D6D", "#3B496C"]
+#: Cells darker than this fraction of the scale get white numbers, the others black.
+_DARK_CELLS = 0.5
 
 #: |z| above this is unlikely to be chance (two-sided p < 0.05).
 Z_THRESHOLD = 1.96
@@ -219,14 +226,15 @@ def matrix_chart(
             filled.to_numpy(),
             # The cell colour runs from pale yellow to dark blue: dark text on the pale
             # half, white on the dark half, whatever the page theme.
-            {"size": 12, "color": np.where(shade > 0.45, "#FFFFFF", "#000000")},
+            {"size": 12, "color": np.where(shade > _DARK_CELLS, "#FFFFFF", "#000000")},
             "square",
             {
                 "color": values[filled],
                 "cmin": 0,
                 "cmax": top,
-                "colorscale": "Cividis",
-                "reversescale": True,
+                "colorscale": [
+                    [k / (len(HEAT_COLOURS) - 1), colour] for k, colour in enumerate(HEAT_COLOURS)
+                ],
                 "showscale": True,
                 "colorbar": {
                     "title": {"text": value_title},

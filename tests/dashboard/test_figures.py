@@ -241,3 +241,26 @@ def test_characteristic_terms_log_axes_have_no_minor_labels_and_every_point_show
     for colour in scale:
         for background in BACKGROUNDS:
             assert contrast(colour, background) >= 2.0, (colour, background)
+
+
+def test_heatmap_cells_keep_contrast_with_both_themes_and_their_numbers_are_readable():
+    cells = pd.DataFrame(
+        {
+            "outlet_name": ["A", "A", "A", "B", "B", "B"],
+            "subject": ["x", "y", "z", "x", "y", "z"],
+            "percent": [0, 10, 40, 60, 90, 100],
+        }
+    )
+    figure = figures.matrix_chart(
+        cells, x="subject", y="outlet_name", value="percent", title="t", x_title="Subject",
+        y_title="Outlet", value_title="% of its articles",
+    )  # fmt: skip
+    filled = figure.data[1]
+    scale = [colour for _, colour in filled.marker.colorscale]
+    for colour in scale:
+        for background in BACKGROUNDS:
+            assert contrast(colour, background) >= 2.0, (colour, background)
+    # Each number against its cell's colour (the scale's stop nearest the value).
+    for value, text_colour in zip(filled.marker.color, filled.textfont.color, strict=True):
+        stop = scale[round(value / 100 * (len(scale) - 1))]
+        assert contrast(text_colour, stop) >= 4.5, (value, stop, text_colour)
