@@ -174,13 +174,18 @@ def matrix_chart(
     x_order: Sequence[str] | None = None,
     y_order: Sequence[str] | None = None,
     value_format: str = "{:.0f}",
+    text: tuple[str, str] | None = None,
+    side: int | None = None,
 ) -> go.Figure:
     """A heatmap drawn as square markers, so that a click selects one cell.
 
     ``cells`` has one row per cell with the ``x`` and ``y`` categories and a
     numeric ``value``; ``hover`` maps columns shown on hover to their names
     there, ``customdata`` columns are returned by a selection. Empty cells (value 0 or missing) are
-    drawn hollow so an omission is visible, not just pale.
+    drawn hollow so an omission is visible, not just pale. Each cell shows its
+    value, or with ``text=(column, name)`` that column (named so on hover).
+    ``side`` is a cell's size in pixels (by default from the number of rows
+    and columns).
     """
     x_order = list(x_order) if x_order is not None else sorted(cells[x].astype(str).unique())
     y_order = list(y_order) if y_order is not None else sorted(cells[y].astype(str).unique())
@@ -188,14 +193,19 @@ def matrix_chart(
     filled = values > 0
     top = float(values.max()) if len(values) and values.max() > 0 else 1.0
     hover = dict(hover or {})
-    hover_lines = [f"{y_title}: %{{y}}", f"{x_title}: %{{x}}", f"{value_title}: %{{text}}"]
+    shown_as = _plain(text[1]) if text else value_title
+    hover_lines = [f"{y_title}: %{{y}}", f"{x_title}: %{{x}}", f"{shown_as}: %{{text}}"]
     hover_lines += _hover_lines(hover, after=len(customdata))
     data = np.column_stack(
         [_plain_column(cells[c]) for c in (*customdata, *hover)] or [np.empty((len(cells), 0))]
     )
-    side = max(18, min(48, int(420 / max(len(x_order), len(y_order), 1))))
+    side = side or max(18, min(48, int(420 / max(len(x_order), len(y_order), 1))))
     template = "<br>".join(hover_lines) + "<extra></extra>"
-    texts = np.array([value_format.format(v) for v in values], dtype=object)
+    texts = (
+        _plain_column(cells[text[0]])
+        if text
+        else np.array([value_format.format(v) for v in values], dtype=object)
+    )
     shade = values[filled] / top
 
     def cells_trace(
@@ -245,8 +255,9 @@ def matrix_chart(
             },
         ),
     ]
-    height = 160 + side * len(y_order) + 12 * max(len(str(v)) for v in [*x_order, ""])
-    layout = _layout(title=title, x=x_title, y=y_title, height=min(max(height, 300), 900))
+    longest = max((len(line) for v in x_order for line in str(v).split("<br>")), default=0)
+    height = 160 + side * len(y_order) + 12 * longest
+    layout = _layout(title=title, x=x_title, y=y_title, height=min(max(height, 300), 1200))
     layout["xaxis"].update(categoryorder="array", categoryarray=x_order, type="category")
     layout["yaxis"].update(
         categoryorder="array", categoryarray=list(reversed(y_order)), type="category"

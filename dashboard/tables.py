@@ -10,6 +10,7 @@ The selected articles' label tables, and what is read from them, are in
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
 import pandas as pd
@@ -21,6 +22,7 @@ __all__ = [
     "ARTICLE_LIST_COLUMNS",
     "CONCORDANCE_COLUMNS",
     "HIT_COLUMNS",
+    "agenda_cells",
     "article_labels",
     "article_list",
     "article_metadata",
@@ -286,6 +288,45 @@ def in_percent(frame: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:
     return frame.assign(
         outlet_name=frame["outlet"].map(names), percent=(frame["share"] * 100).round(0)
     )
+
+
+def agenda_cells(agenda: pd.DataFrame, names: Mapping[str, str]) -> tuple[pd.DataFrame, list[str]]:
+    """The agenda matrix as drawn: subjects someone mentions, most mentioned first.
+
+    ``agenda`` is :func:`analysis.labels.agenda.agenda_matrix` by outlet. Returns
+    its rows for the subjects at least one article mentions, with
+    ``outlet_name``, ``outlet_label`` (the name and the outlet's number of
+    articles, on two lines), ``percent`` and ``cell`` (``"k/n"``: articles
+    mentioning the subject of the outlet's articles), ordered by subject
+    (largest share of all the articles first, then name) and then outlet as
+    given; and the names of the subjects no article mentions.
+    """
+    totals = agenda.groupby("subject_name", sort=False)[["articles_covering", "n_articles"]].sum()
+    share = totals["articles_covering"] / totals["n_articles"]
+    mentioned = share[totals["articles_covering"] > 0]
+    order = sorted(mentioned.index, key=lambda name: (-mentioned[name], str(name)))
+    silent = [str(name) for name in share.index if name not in mentioned.index]
+    rank = {name: k for k, name in enumerate(order)}
+    rows = agenda[agenda["subject_name"].isin(rank)]
+    rows = rows.assign(
+        outlet_name=rows["outlet"].map(names),
+        outlet_label=[
+            f"{_wrapped(names.get(o, o), 18)}<br>(n = {n})"
+            for o, n in zip(rows["outlet"], rows["n_articles"], strict=True)
+        ],
+        percent=(rows["share"] * 100).round(0),
+        cell=[
+            f"{k}/{n}" for k, n in zip(rows["articles_covering"], rows["n_articles"], strict=True)
+        ],
+        _rank=rows["subject_name"].map(rank),
+    )
+    ordered = rows.sort_values("_rank", kind="stable").drop(columns="_rank")
+    return ordered.reset_index(drop=True), silent
+
+
+def _wrapped(text: str, width: int) -> str:
+    """``text`` broken between words into lines of at most ``width`` characters (``<br>``)."""
+    return "<br>".join(textwrap.wrap(text, width)) or text
 
 
 def stance_shares(groups: pd.DataFrame, target: str, names: Mapping[str, str]) -> pd.DataFrame:

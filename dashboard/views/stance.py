@@ -205,22 +205,57 @@ with tabs[3]:
         if agenda.empty:
             st.info("No article in a supported language: the agenda cannot be measured.")
         else:
-            agenda = tables.in_percent(agenda, names)
-            outlet_matrix(
-                agenda,
-                analysis="subject",
-                topic="agenda",
-                key="sf_agenda",
-                alt="Matrix of the share of each outlet's articles that cover each subject",
-                x="subject_name",
-                value="percent",
-                title=f"Which subjects each outlet covers (n = {n} articles); hollow = left out",
-                x_title="Subject",
-                value_title="% of its articles",
-                hover={"articles_covering": "Articles covering it", "n_articles": "Articles"},
-                customdata=["outlet", "subject"],
-                x_order=list(dict.fromkeys(agenda["subject_name"])),
-            )
+            cells, silent = tables.agenda_cells(agenda, names)
+            measured = int(agenda.groupby("outlet")["n_articles"].first().sum())
+            if cells.empty:
+                st.info("None of the selected articles mentions a subject of the list.")
+            else:
+                state = layout.chart(
+                    figures.matrix_chart(
+                        cells,
+                        x="outlet_label",
+                        y="subject_name",
+                        value="percent",
+                        title=f"Which subjects each outlet mentions (n = {measured} articles "
+                        "in English)",
+                        x_title="Outlet (its articles)",
+                        y_title="Subject (most mentioned first)",
+                        value_title="% of its articles",
+                        text=("cell", "Its articles mentioning it"),
+                        hover={"percent": "% of its articles"},
+                        customdata=["outlet", "subject"],
+                        x_order=list(dict.fromkeys(cells["outlet_label"])),
+                        y_order=list(dict.fromkeys(cells["subject_name"])),
+                        side=34,
+                    ),
+                    cells[["outlet_name", "subject_name", "articles_covering", "n_articles",
+                           "percent"]],
+                    what="agenda per outlet",
+                    selection=selection,
+                    key="sf_agenda",
+                    alt="Matrix of the share of each outlet's articles that mention each subject",
+                )  # fmt: skip
+
+                def agenda_rows(point: list[str]) -> pd.DataFrame:
+                    ids = tables.outlet_articles(outlet_of, point[0])
+                    return evidence_for(ids, analysis="subject", label=point[1])
+
+                drill(state, agenda_rows, what="evidence agenda", key="sf_agenda_drill")
+                st.caption(
+                    "Each cell: the outlet's articles that mention the subject, of its articles "
+                    "in English; hollow: none of them mentions it. "
+                    + (
+                        "Mentioned by no selected article: "
+                        + layout.escape_markdown(", ".join(silent))
+                        + "."
+                        if silent
+                        else ""
+                    )
+                )
+                layout.small_group_warning(
+                    dict(zip(cells["outlet_name"], cells["n_articles"], strict=True)),
+                    minimum=MIN_GROUP_ARTICLES,
+                )
 
 with tabs[4]:
     if tabs[4].open:

@@ -87,3 +87,21 @@ def test_stance_chart_names_its_hover_fields_and_has_a_legend(open_page):
     for trace in figure["data"]:
         assert trace["marker"]["color"] == colours.STANCE_COLOURS[trace["name"]]
         assert trace["marker"]["color"] not in colours.OKABE_ITO
+
+
+def test_agenda_lists_subjects_on_the_side_most_mentioned_first_with_counts(open_page):
+    app = open_page("stance", sf_tab="Agenda")
+    assert not app.exception
+    figure = json.loads(app.get("plotly_chart")[0].proto.spec)
+    assert "left out" not in figure["layout"]["title"]["text"]
+    subjects = figure["layout"]["yaxis"]["categoryarray"][::-1]
+    cells = [c for trace in figure["data"] for c in zip(trace["y"], trace["text"], strict=True)]
+    mentioned: dict[str, int] = {}
+    for subject, text in cells:
+        mentioned[subject] = mentioned.get(subject, 0) + int(text.split("/")[0])
+    # Every subject drawn is mentioned somewhere, and they come most mentioned first.
+    assert subjects == sorted(mentioned, key=lambda s: (-mentioned[s], s))
+    assert all(mentioned[s] > 0 for s in subjects)
+    assert len(subjects) < 26
+    assert figure["layout"]["xaxis"]["categoryarray"][0].endswith(")")
+    assert any("hollow: none of them mentions it" in c for c in texts(app, "caption"))

@@ -186,3 +186,28 @@ def test_terms_by_outlet_joins_each_outlets_top_terms():
 def test_date_text_writes_the_day_or_undated():
     assert tables.date_text(pd.Timestamp("2015-05-12 10:30")) == "2015-05-12"
     assert tables.date_text(pd.NaT) == "undated"
+
+
+def test_agenda_cells_keep_mentioned_subjects_most_mentioned_first_with_counts():
+    agenda = pd.DataFrame(
+        {
+            "outlet": ["a", "a", "a", "b", "b", "b"],
+            "subject": ["syria", "isis", "iran", "syria", "isis", "iran"],
+            "subject_name": ["Syria", "ISIS", "Iran", "Syria", "ISIS", "Iran"],
+            "articles_covering": [1, 2, 0, 0, 3, 0],
+            "n_articles": [2, 2, 2, 4, 4, 4],
+            "share": [0.5, 1.0, 0.0, 0.0, 0.75, 0.0],
+        }
+    )
+    cells, silent = tables.agenda_cells(agenda, {"a": "Outlet A", "b": "Outlet Bee Bee Bee Bee"})
+    assert silent == ["Iran"]
+    assert cells[["subject_name", "outlet_name", "cell", "percent"]].values.tolist() == [
+        ["ISIS", "Outlet A", "2/2", 100.0],
+        ["ISIS", "Outlet Bee Bee Bee Bee", "3/4", 75.0],
+        ["Syria", "Outlet A", "1/2", 50.0],
+        ["Syria", "Outlet Bee Bee Bee Bee", "0/4", 0.0],
+    ]
+    assert cells["outlet_label"].tolist()[:2] == [
+        "Outlet A<br>(n = 2)",
+        "Outlet Bee Bee Bee<br>Bee<br>(n = 4)",
+    ]
