@@ -560,12 +560,18 @@ def values_over_time(
     x_title: str,
     y_title: str,
     colours: Mapping[str, str],
+    segment: str,
+    y_range: tuple[float, float],
+    y_ticks: Mapping[float, str] | None = None,
     hover: Mapping[str, str] | None = None,
     customdata: Sequence[str] = (),
 ) -> go.Figure:
-    """One line with markers per ``series`` (an outlet) over time; points carry ``customdata``.
+    """One series of markers per ``series`` (an outlet) over time; points carry ``customdata``.
 
-    ``hover`` maps columns shown on hover to their names there.
+    A line joins a series' points only within one ``segment`` (a meeting):
+    articles about different meetings are not one trend. The y-axis always
+    spans ``y_range``, the measure's whole range, with ``y_ticks`` (value to
+    label) when given; ``hover`` maps columns shown on hover to their names.
     """
     traces = []
     hover = dict(hover or {})
@@ -573,25 +579,36 @@ def values_over_time(
     hover_lines = [f"{x_title}: %{{x|%Y-%m-%d}}", f"{y_title}: %{{y:.2f}}"]
     hover_lines += _hover_lines(hover, after=len(customdata))
     for index, name in enumerate(dict.fromkeys(points[series])):
-        rows = points[points[series] == name].sort_values(x)
-        traces.append(
-            _trace(
-                "scatter",
-                x=rows[x],
-                y=rows[y],
-                mode="lines+markers",
-                name=str(name),
-                marker={
-                    "size": 10,
-                    "color": colours.get(str(name), NEUTRAL_COLOUR),
-                    "symbol": _SYMBOLS[index % len(_SYMBOLS)],
-                },
-                line={"color": colours.get(str(name), NEUTRAL_COLOUR), "width": 1},
-                **_series_hover(rows, name, extra, hover_lines),
-            )
+        rows = points[points[series] == name].sort_values(x, kind="stable")
+        # A gap (None) between segments breaks the line there.
+        pieces = []
+        for _, part in rows.groupby(segment, sort=False):
+            pieces.append(part)
+            pieces.append(pd.DataFrame({column: [None] for column in rows.columns}))
+        gapped = pd.concat(pieces[:-1], ignore_index=True) if pieces else rows
+        colour = colours.get(str(name), NEUTRAL_COLOUR)
+        trace = _trace(
+            "scatter",
+            x=gapped[x],
+            y=gapped[y],
+            mode="lines+markers",
+            connectgaps=False,
+            name=_plain(str(name)),
+            marker={"size": 10, "color": colour, "symbol": _SYMBOLS[index % len(_SYMBOLS)]},
+            line={"color": colour, "width": 1},
+            **_series_hover(gapped.fillna(""), name, extra, hover_lines),
         )
-    layout = _layout(title=title, x=x_title, y=y_title, height=420)
+        traces.append(trace)
+    layout = _layout(title=title, x=x_title, y=y_title, height=440)
     layout["shapes"] = [_dotted(0, vertical=False)]
+    low, high = y_range
+    pad = (high - low) * 0.05
+    layout["yaxis"].update(range=[low - pad, high + pad], zeroline=False)
+    if y_ticks:
+        layout["yaxis"].update(
+            tickmode="array", tickvals=list(y_ticks), ticktext=[_plain(t) for t in y_ticks.values()]
+        )
+    layout["showlegend"] = True
     return go.Figure(data=traces, layout=layout)
 
 

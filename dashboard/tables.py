@@ -342,14 +342,27 @@ def stance_shares(groups: pd.DataFrame, target: str, names: Mapping[str, str]) -
     )
 
 
-def stance_over_time(stance: pd.DataFrame, articles: pd.DataFrame, target: str) -> pd.DataFrame:
-    """The scored stance rows toward ``target`` of the dated articles, with their metadata."""
+def stance_over_time(
+    stance: pd.DataFrame,
+    articles: pd.DataFrame,
+    target: str,
+    *,
+    meeting_names: Mapping[str, str],
+) -> pd.DataFrame:
+    """The scored stance rows toward ``target`` of the dated articles, with their metadata.
+
+    ``meeting`` is the article's first meeting (``none`` for none) and
+    ``meeting_name`` its name from ``meeting_names`` (the key when it has none).
+    """
+    columns = ["id", "outlet_name", "published", "title", "meetings"]
     scored = stance[stance["score"].notna()].merge(
-        articles[["id", "outlet_name", "published", "title"]],
-        left_on="article_id",
-        right_on="id",
+        articles[columns], left_on="article_id", right_on="id"
     )
-    return scored[scored["published"].notna() & (scored["target"] == target)]
+    chosen = scored[scored["published"].notna() & (scored["target"] == target)]
+    first = chosen["meetings"].map(lambda keys: (list(list_items(keys)) or ["none"])[0])
+    return chosen.drop(columns="meetings").assign(
+        meeting=first, meeting_name=first.map(lambda key: meeting_names.get(key, key))
+    )
 
 
 def in_order(order: Iterable[str], present: Iterable[str]) -> list[str]:

@@ -286,7 +286,10 @@ with tabs[5]:
             st.selectbox, "Toward", list(targets), format_func=targets.__getitem__,
             key="sf_time_target", what="stance target",
         )  # fmt: skip
-        over_time = tables.stance_over_time(results.stance, articles, str(time_target))
+        meeting_names = tables.meeting_labels(corpus.meetings)
+        over_time = tables.stance_over_time(
+            results.stance, articles, str(time_target), meeting_names=meeting_names
+        )
         if over_time.empty:
             st.info("No dated article takes a stance toward this target.")
         else:
@@ -296,22 +299,35 @@ with tabs[5]:
                     x="published",
                     y="score",
                     series="outlet_name",
+                    segment="meeting",
                     title=f"Stance toward {targets[str(time_target)]} over time "
                     f"(n = {len(over_time)} dated articles that mention it)",
                     x_title="Publication date",
-                    y_title="Stance score (−1 unfavorable … +1 favorable)",
+                    y_title="Stance score",
+                    y_range=(-1.0, 1.0),
+                    y_ticks={-1.0: "−1 unfavorable", -0.5: "−0.5", 0.0: "0 neutral",
+                             0.5: "+0.5", 1.0: "+1 favorable"},
                     colours=page.colours,
                     customdata=["article_id"],
-                    hover={"title": "Headline", "label": "Stance"},
+                    hover={"title": "Headline", "meeting_name": "Meeting", "label": "Stance"},
                 ),
-                over_time[["published", "outlet_name", "title", "label", "score", "confidence",
-                           "article_id"]],
+                over_time[["published", "outlet_name", "meeting_name", "title", "label", "score",
+                           "confidence", "article_id"]],
                 what=f"stance toward {time_target} over time",
                 selection=selection,
                 key="sf_time",
                 link_fields=1,
-                alt="Stance score of each article over time, one line per outlet",
+                alt="Stance score of each article over time, one series per outlet; lines join "
+                "an outlet's articles on the same meeting only",
             )  # fmt: skip
+            st.caption(
+                "One point per article. A line joins an outlet's articles about the same "
+                "meeting only; articles about different meetings are not one trend."
+            )
+            layout.small_group_warning(
+                {str(k): int(v) for k, v in over_time["outlet_name"].value_counts().items()},
+                minimum=MIN_GROUP_ARTICLES,
+            )
 
             def time_rows(point: list[str]) -> pd.DataFrame:
                 return evidence_for({point[0]}, analysis="stance", target=str(time_target))

@@ -264,3 +264,34 @@ def test_heatmap_cells_keep_contrast_with_both_themes_and_their_numbers_are_read
     for value, text_colour in zip(filled.marker.color, filled.textfont.color, strict=True):
         stop = scale[round(value / 100 * (len(scale) - 1))]
         assert contrast(text_colour, stop) >= 4.5, (value, stop, text_colour)
+
+
+def test_stance_over_time_joins_points_of_one_meeting_only_and_spans_the_whole_scale():
+    points = pd.DataFrame(
+        {
+            "published": pd.to_datetime(
+                ["2015-05-12", "2015-05-14", "2015-12-16", "2015-12-17", "2015-05-13"]
+            ),
+            "score": [0.1, 0.2, 0.3, 0.4, 0.5],
+            "outlet_name": ["A", "A", "A", "A", "B"],
+            "meeting": ["sochi", "sochi", "moscow", "moscow", "sochi"],
+            "article_id": ["a1", "a2", "a3", "a4", "b1"],
+        }
+    )
+    figure = figures.values_over_time(
+        points, x="published", y="score", series="outlet_name", segment="meeting",
+        title="t", x_title="Publication date", y_title="Stance score", colours={},
+        y_range=(-1.0, 1.0), y_ticks={-1.0: "−1 unfavorable", 0.0: "0", 1.0: "+1 favorable"},
+        customdata=["article_id"],
+    )  # fmt: skip
+    a, b = figure.data
+    # A gap (None) between the Sochi and the Moscow articles: no line across meetings.
+    assert list(a.y) == [0.1, 0.2, None, 0.3, 0.4]
+    assert [row[0] for row in a.customdata] == ["a1", "a2", "", "a3", "a4"]
+    assert a.connectgaps is False
+    assert list(b.y) == [0.5]
+    low, high = figure.layout.yaxis.range
+    assert low < -1.0
+    assert high > 1.0
+    assert list(figure.layout.yaxis.ticktext) == ["−1 unfavorable", "0", "+1 favorable"]
+    assert figure.layout.yaxis.title.text == "Stance score"

@@ -105,3 +105,21 @@ def test_agenda_lists_subjects_on_the_side_most_mentioned_first_with_counts(open
     assert len(subjects) < 26
     assert figure["layout"]["xaxis"]["categoryarray"][0].endswith(")")
     assert any("hollow: none of them mentions it" in c for c in texts(app, "caption"))
+
+
+def test_stance_over_time_spans_the_whole_scale_and_names_each_points_meeting(open_page, downloads):
+    app = open_page("stance", sf_tab="Stance over time")
+    assert not app.exception
+    figure = json.loads(app.get("plotly_chart")[0].proto.spec)
+    low, high = figure["layout"]["yaxis"]["range"]
+    assert low < -1
+    assert high > 1
+    assert figure["layout"]["yaxis"]["title"]["text"] == "Stance score"
+    rows = downloaded_rows(app, downloads, "sf_time_csv")
+    assert {row["meeting_name"] for row in rows} <= {
+        "Sochi, May 2015", "Moscow, Dec 2015", "Moscow, Jul 2016", "Geneva, May 2013",
+        "Moscow, May 2013", "no meeting",
+    }  # fmt: skip
+    assert any(
+        "joins an outlet's articles about the same meeting" in c for c in texts(app, "caption")
+    )

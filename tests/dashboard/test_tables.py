@@ -80,12 +80,24 @@ def test_in_percent_and_stance_shares_name_the_outlets():
 
 
 def test_stance_over_time_keeps_scored_dated_rows_toward_one_target():
-    over_time = tables.stance_over_time(STANCE, ARTICLES, "russia")
-    assert over_time[["article_id", "outlet_name", "score"]].to_dict("records") == [
-        {"article_id": "a1", "outlet_name": "Outlet A", "score": -0.5},
-        {"article_id": "b1", "outlet_name": "Outlet B", "score": 0.75},
+    names = {"2015-05-sochi": "Sochi, May 2015"}
+    over_time = tables.stance_over_time(STANCE, ARTICLES, "russia", meeting_names=names)
+    assert over_time[["article_id", "outlet_name", "score", "meeting_name"]].to_dict("records") == [
+        {
+            "article_id": "a1",
+            "outlet_name": "Outlet A",
+            "score": -0.5,
+            "meeting_name": "Sochi, May 2015",
+        },
+        {
+            "article_id": "b1",
+            "outlet_name": "Outlet B",
+            "score": 0.75,
+            "meeting_name": "Sochi, May 2015",
+        },
     ]
-    assert tables.stance_over_time(STANCE, ARTICLES, "usa")["article_id"].tolist() == ["a1"]
+    usa = tables.stance_over_time(STANCE, ARTICLES, "usa", meeting_names=names)
+    assert usa["article_id"].tolist() == ["a1"]
 
 
 @pytest.mark.parametrize(("positive", "expected"), [(True, ["b", "a"]), (False, ["d"])])
