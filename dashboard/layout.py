@@ -38,6 +38,8 @@ from dashboard.data import (
 from dashboard.filters import filters_in_words, show_filters_in_force
 
 __all__ = [
+    "ANALYSIS_COLOURS",
+    "EVIDENCE_COLOUR",
     "NOTHING_SELECTED",
     "NO_ARTICLE_YET",
     "PageContext",
@@ -49,6 +51,7 @@ __all__ = [
     "download_csv",
     "download_figure",
     "escape_markdown",
+    "evidence_badge",
     "highlighted_text",
     "selected_points",
     "selected_rows",
@@ -322,43 +325,81 @@ def small_group_warning(sizes: Mapping[str, int], *, minimum: int, what: str = "
 
 
 _TERM_STYLE = "background:#F0E442;color:#000;padding:0 2px;border-radius:2px"
-# Translucent blue keeps the theme's own text colour readable on light and dark pages.
-_EVIDENCE_STYLE = "background:rgba(86,180,233,0.28);color:inherit;border-bottom:2px solid #0072B2"
+_CUE_STYLE = "font-weight:700;text-decoration:underline;text-decoration-thickness:2px"
+#: The underline of an evidence sentence whose label has no colour of its own.
+EVIDENCE_COLOUR = "#0072B2"
+#: Evidence of the analyses whose labels have no colour of their own (Paul Tol's muted
+#: scheme: none of them is an outlet's or a stance or outcome label's).
+ANALYSIS_COLOURS = {"frame": "#117733", "subject": "#44AA99", "source": "#882255"}
+
+
+def _text_on(colour: str) -> str:
+    """Black or white, whichever reads better on ``colour`` (``#RRGGBB``)."""
+    red, green, blue = (int(colour.lstrip("#")[k : k + 2], 16) for k in (0, 2, 4))
+    return "#000000" if 0.299 * red + 0.587 * green + 0.114 * blue > 150 else "#FFFFFF"
+
+
+def _evidence_style(colour: str) -> str:
+    # A translucent tint keeps the theme's own text colour readable on light and dark pages.
+    return (
+        f"background:{colour}33;color:inherit;border-bottom:3px solid {colour};padding-bottom:1px"
+    )
+
+
+def evidence_badge(kind: str, colour: str) -> str:
+    """A small label written after an evidence sentence: what it drives, in its colour."""
+    return (
+        f'<span data-kind="{html.escape(kind, quote=True)}" style="background:{colour};'
+        f"color:{_text_on(colour)};border-radius:3px;padding:0 4px;margin:0 2px;"
+        f'font-size:0.72em;white-space:nowrap;vertical-align:super">{html.escape(kind)}</span>'
+    )
 
 
 def highlighted_text(
     text: str,
     spans: Iterable[tuple[int, int, str]],
     *,
+    colours: Mapping[str, str] | None = None,
+    markers: Mapping[int, Sequence[str]] | None = None,
     height: int = 520,
 ) -> None:
     """The text with ``(start, end, kind)`` spans marked, everything in it escaped.
 
-    ``kind`` is ``"evidence"`` (a sentence behind a label) or ``"term"`` (a
-    searched word); a term inside an evidence sentence is marked as a term.
+    ``kind`` is ``"term"`` (a searched word, marked yellow), ``"cue"`` (a cue
+    word, bold and underlined) or ``"evidence:<label>"`` (a sentence behind a
+    label, tinted and underlined in ``colours[<label>]``); a term inside a
+    sentence is marked as a term. ``markers`` maps an offset to the labels
+    written there as badges (after the sentence that drives them).
     """
-    marks = {"evidence": 1, "term": 2}
-    boundaries = {0, len(text)}
+    colours = dict(colours or {})
+    markers = dict(markers or {})
+    spans = list(spans)
+    boundaries = {0, len(text), *(m for m in markers if 0 <= m <= len(text))}
     for start, end, _ in spans:
         boundaries.update((max(0, start), min(len(text), end)))
     points = sorted(boundaries)
     pieces: list[str] = []
     for left, right in itertools.pairwise(points):
-        level = max(
-            (marks[kind] for start, end, kind in spans if start <= left and right <= end),
-            default=0,
-        )
+        covering = [kind for start, end, kind in spans if start <= left and right <= end]
         chunk = html.escape(text[left:right])
-        if level == 2:
-            pieces.append(f'<mark style="{_TERM_STYLE}">{chunk}</mark>')
-        elif level == 1:
-            pieces.append(f'<mark style="{_EVIDENCE_STYLE}">{chunk}</mark>')
+        if "term" in covering:
+            chunk = f'<mark style="{_TERM_STYLE}">{chunk}</mark>'
         else:
-            pieces.append(chunk)
+            if "cue" in covering:
+                chunk = f'<b style="{_CUE_STYLE}">{chunk}</b>'
+            sentence = next((k for k in covering if k.startswith("evidence")), None)
+            if sentence is not None:
+                colour = colours.get(sentence.partition(":")[2], EVIDENCE_COLOUR)
+                chunk = f'<mark style="{_evidence_style(colour)}">{chunk}</mark>'
+        pieces.append(chunk)
+        pieces.extend(
+            evidence_badge(kind, colours.get(kind, EVIDENCE_COLOUR))
+            for kind in markers.get(right, ())
+        )
     body = "".join(pieces)
     st.html(
         f'<div data-testid="narratives-reader-text" style="white-space:pre-wrap;'
-        f"max-height:{height}px;overflow-y:auto;font-family:inherit;line-height:1.55;"
+        f"max-height:{height}px;overflow-y:auto;font-family:inherit;line-height:1.7;"
         f'padding:0.5rem 0.75rem;border:1px solid rgba(128,128,128,0.35);border-radius:0.5rem">'
         f"{body}</div>"
     )

@@ -10,6 +10,7 @@ The selected articles' label tables, and what is read from them, are in
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
@@ -32,7 +33,9 @@ __all__ = [
     "counts_with_names",
     "coverage_cells",
     "date_text",
-    "evidence_spans",
+    "evidence_keys",
+    "evidence_kinds",
+    "evidence_marks",
     "group_rows",
     "hit_list",
     "hits_per_outlet",
@@ -271,16 +274,86 @@ def article_metadata(article_id: str, article: pd.Series, *, when: str) -> pd.Da
     return pd.DataFrame({"field": list(fields), "value": list(fields.values())})
 
 
-def evidence_spans(evidence: pd.DataFrame) -> list[tuple[int, int, str]]:
-    """The sentences behind an article's labels, as ``evidence`` highlight spans.
+#: How each analysis names the label an evidence sentence drives, in the Reader.
+_EVIDENCE_KIND = {
+    "stance": "Stance toward {target}: {label}",
+    "outcome": "Outcome: {label}",
+    "frame": "Frame: {label}",
+    "subject": "Subject: {label}",
+    "source": "Source: {label}",
+}
 
-    Rows without offsets (evidence found in the headline) are left out.
+
+def evidence_kinds(evidence: pd.DataFrame, names: Mapping[str, Mapping[str, str]]) -> list[str]:
+    """Per evidence row, the label it drives as a reader reads it ("Stance toward Russia:
+    unfavorable", "Frame: Security and defense").
+
+    ``names`` maps ``"target"`` and an analysis (``"frame"``, ``"source"`` ...)
+    to the names of its keys; a key without a name is written as it is.
     """
+    targets = names.get("target", {})
     return [
-        (int(start), int(end), "evidence")
-        for start, end in zip(evidence["sentence_start"], evidence["sentence_end"], strict=True)
-        if pd.notna(start) and pd.notna(end)
+        _EVIDENCE_KIND.get(str(analysis), "{analysis}: {label}").format(
+            analysis=analysis,
+            label=names.get(str(analysis), {}).get(str(label), label),
+            target=targets.get(str(target), target),
+        )
+        for analysis, label, target in zip(
+            evidence["analysis"], evidence["label"], evidence["target"], strict=True
+        )
     ]
+
+
+def evidence_keys(evidence: pd.DataFrame) -> list[str]:
+    """Per evidence row, a stable key of the label it drives: ``analysis:label``, or
+    ``stance:target:label`` (the Reader's link names the labels it shows by these)."""
+    return [
+        f"{analysis}:{target}:{label}" if target else f"{analysis}:{label}"
+        for analysis, label, target in zip(
+            evidence["analysis"], evidence["label"], evidence["target"], strict=True
+        )
+    ]
+
+
+def evidence_marks(
+    text: str, evidence: pd.DataFrame
+) -> tuple[list[tuple[int, int, str]], dict[int, list[str]]]:
+    """Where the Reader marks an article's evidence, and what it writes after each sentence.
+
+    ``evidence`` has ``shows`` (:func:`evidence_kinds`), ``sentence_start``,
+    ``sentence_end`` and ``cue_words`` (``; ``-separated). Returns the spans
+    ``(start, end, "evidence:<shows>")`` of each sentence and ``(start, end,
+    "cue")`` of each cue word found in it as a whole word (any case), and, per
+    sentence end, the labels it drives in order of first appearance. Rows
+    without offsets (evidence found in the headline) are left out.
+    """
+    spans: list[tuple[int, int, str]] = []
+    markers: dict[int, list[str]] = {}
+    for shows, start, end, cues in zip(
+        evidence["shows"],
+        evidence["sentence_start"],
+        evidence["sentence_end"],
+        evidence["cue_words"],
+        strict=True,
+    ):
+        if pd.isna(start) or pd.isna(end):
+            continue
+        first, last = int(start), int(end)
+        spans.append((first, last, f"evidence:{shows}"))
+        kinds = markers.setdefault(last, [])
+        if shows not in kinds:
+            kinds.append(str(shows))
+        sentence = text[first:last]
+        for cue in str(cues or "").split(";"):
+            words = cue.split()
+            if not words:
+                continue
+            pattern = r"(?<!\w)" + r"\s+".join(map(re.escape, words)) + r"(?!\w)"
+            spans.extend(
+                (first + m.start(), first + m.end(), "cue")
+                for m in re.finditer(pattern, sentence, re.I)
+            )
+    return spans, markers
 
 
 def in_percent(frame: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:

@@ -51,14 +51,46 @@ def test_article_metadata_lists_every_field():
     }
 
 
-def test_evidence_spans_leave_out_rows_without_offsets():
+def test_evidence_marks_each_sentence_its_labels_and_its_cue_words():
+    text = "Kerry failed in Sochi. Talks were Frank. Putin won."
     evidence = pd.DataFrame(
         {
-            "sentence_start": pd.array([0, None, 10], dtype="Int64"),
-            "sentence_end": pd.array([5, None, 20], dtype="Int64"),
+            "analysis": ["stance", "outcome", "frame", "stance"],
+            "label": ["unfavorable", "Russia gained", "security", "favorable"],
+            "target": ["usa", "", "", "russia"],
+            "sentence_start": pd.array([0, 0, None, 41], dtype="Int64"),
+            "sentence_end": pd.array([22, 22, None, 51], dtype="Int64"),
+            "cue_words": ["failed", "failed; in sochi", "army", "won"],
         }
     )
-    assert tables.evidence_spans(evidence) == [(0, 5, "evidence"), (10, 20, "evidence")]
+    names = {"target": {"usa": "USA"}, "frame": {"security": "Security and defense"}}
+    evidence = evidence.assign(shows=tables.evidence_kinds(evidence, names))
+    assert evidence["shows"].tolist() == [
+        "Stance toward USA: unfavorable",
+        "Outcome: Russia gained",
+        "Frame: Security and defense",
+        "Stance toward russia: favorable",
+    ]
+    assert tables.evidence_keys(evidence) == [
+        "stance:usa:unfavorable",
+        "outcome:Russia gained",
+        "frame:security",
+        "stance:russia:favorable",
+    ]
+    spans, markers = tables.evidence_marks(text, evidence)
+    assert spans == [
+        (0, 22, "evidence:Stance toward USA: unfavorable"),
+        (6, 12, "cue"),
+        (0, 22, "evidence:Outcome: Russia gained"),
+        (6, 12, "cue"),
+        (13, 21, "cue"),
+        (41, 51, "evidence:Stance toward russia: favorable"),
+        (47, 50, "cue"),
+    ]
+    assert markers == {
+        22: ["Stance toward USA: unfavorable", "Outcome: Russia gained"],
+        51: ["Stance toward russia: favorable"],
+    }
 
 
 def test_in_percent_and_stance_shares_name_the_outlets():
