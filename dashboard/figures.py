@@ -21,6 +21,7 @@ from analysis.corpus.types import list_items
 from dashboard.colours import NEUTRAL_COLOUR
 
 __all__ = [
+    "AXIS_LINE",
     "HEAT_COLOURS",
     "ONE_ARTICLE",
     "TITLE_LINE",
@@ -29,6 +30,7 @@ __all__ = [
     "characteristic_terms",
     "counts_over_time",
     "counts_per_group",
+    "heat_colour",
     "matrix_chart",
     "one_article_flags",
     "share_bars",
@@ -44,6 +46,8 @@ _SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "star", "hexagon"
 
 #: Characters of a title line; Plotly never wraps a title, and a longer line is cut at 800 px.
 TITLE_LINE = 64
+#: Characters of an axis title line.
+AXIS_LINE = 36
 _SUBTITLE = re.compile(r"<sup>([^<]*)</sup>")
 
 
@@ -76,8 +80,9 @@ def _layout(*, title: str, x: str, y: str, height: int | None = None) -> dict[st
     lines = title.count("<br>") + 1
     layout: dict[str, Any] = {
         "title": {"text": title},
-        "xaxis": {"title": {"text": x}},
-        "yaxis": {"title": {"text": y}},
+        # Long axis titles are broken too; automargin makes room for their lines.
+        "xaxis": {"title": {"text": wrapped_title(x, width=AXIS_LINE)}, "automargin": True},
+        "yaxis": {"title": {"text": wrapped_title(y, width=AXIS_LINE)}, "automargin": True},
         "legend": {"title": {"text": ""}},
         "margin": {"t": 50 + 22 * lines, "l": 10, "r": 10, "b": 10},
         "hoverlabel": {"namelength": -1},
@@ -209,9 +214,12 @@ def matrix_chart(
     shade = values[filled] / top
 
     def cells_trace(
-        chosen: np.ndarray, textfont: dict[str, Any], symbol: str, marker: dict[str, Any]
+        chosen: np.ndarray, textfont: dict[str, Any], marker: dict[str, Any]
     ) -> dict[str, Any]:
-        """The ``chosen`` cells as square markers with their values written on them."""
+        """The ``chosen`` cells' values, at their centres; the cells themselves are shapes.
+
+        The markers are invisible: they catch hovers and clicks, and carry the colour bar.
+        """
         return _trace(
             "scatter",
             x=cells[x].astype(str)[chosen],
@@ -221,23 +229,17 @@ def matrix_chart(
             textfont=textfont,
             customdata=data[chosen],
             hovertemplate=template,
-            marker={"symbol": symbol, "size": side, **marker},
+            marker={"symbol": "square", "size": side, "opacity": 0, **marker},
             showlegend=False,
         )
 
     traces = [
-        cells_trace(
-            ~filled.to_numpy(),
-            {"size": 11, "color": NEUTRAL_COLOUR},
-            "square-open",
-            {"color": NEUTRAL_COLOUR, "line": {"width": 1}},
-        ),
+        cells_trace(~filled.to_numpy(), {"size": 11, "color": NEUTRAL_COLOUR}, {}),
         cells_trace(
             filled.to_numpy(),
             # The cell colour runs from pale yellow to dark blue: dark text on the pale
             # half, white on the dark half, whatever the page theme.
             {"size": 12, "color": np.where(shade > _DARK_CELLS, "#FFFFFF", "#000000")},
-            "square",
             {
                 "color": values[filled],
                 "cmin": 0,
@@ -251,18 +253,50 @@ def matrix_chart(
                     "thickness": 12,
                     **({"dtick": max(1, round(top / 5))} if value_format == "{:.0f}" else {}),
                 },
-                "line": {"width": 1, "color": NEUTRAL_COLOUR},
             },
         ),
     ]
     longest = max((len(line) for v in x_order for line in str(v).split("<br>")), default=0)
     height = 160 + side * len(y_order) + 12 * longest
     layout = _layout(title=title, x=x_title, y=y_title, height=min(max(height, 300), 1200))
-    layout["xaxis"].update(categoryorder="array", categoryarray=x_order, type="category")
-    layout["yaxis"].update(
-        categoryorder="array", categoryarray=list(reversed(y_order)), type="category"
+    layout["xaxis"].update(
+        categoryorder="array", categoryarray=x_order, type="category", showgrid=False
     )
+    if longest > 6:
+        # Upright labels would run into each other over narrow cells; slanted ones off the page.
+        layout["xaxis"]["tickangle"] = -90
+    layout["yaxis"].update(
+        categoryorder="array", categoryarray=list(reversed(y_order)), type="category",
+        showgrid=False,
+    )  # fmt: skip
+    # Cells as rectangles in axis units: they shrink with a narrow page instead of overlapping.
+    columns = {name: k for k, name in enumerate(x_order)}
+    rows = {name: k for k, name in enumerate(reversed(y_order))}
+    layout["shapes"] = [
+        {
+            "type": "rect", "xref": "x", "yref": "y", "layer": "below",
+            "x0": columns[column] - 0.46, "x1": columns[column] + 0.46,
+            "y0": rows[row] - 0.44, "y1": rows[row] + 0.44,
+            "fillcolor": heat_colour(amount / top) if amount > 0 else "rgba(0,0,0,0)",
+            "line": {"width": 1, "color": NEUTRAL_COLOUR},
+        }
+        for column, row, amount in zip(
+            cells[x].astype(str), cells[y].astype(str), values, strict=True
+        )
+        if column in columns and row in rows
+    ]  # fmt: skip
     return go.Figure(data=traces, layout=layout)
+
+
+def heat_colour(fraction: float) -> str:
+    """The :data:`HEAT_COLOURS` scale's colour at ``fraction`` (0 to 1), as ``#RRGGBB``."""
+    position = min(max(float(fraction), 0.0), 1.0) * (len(HEAT_COLOURS) - 1)
+    low = min(int(position), len(HEAT_COLOURS) - 2)
+    mix = position - low
+    start, end = (
+        [int(HEAT_COLOURS[k].lstrip("#")[i : i + 2], 16) for i in (0, 2, 4)] for k in (low, low + 1)
+    )
+    return "#" + "".join(f"{round(a + (b - a) * mix):02X}" for a, b in zip(start, end, strict=True))
 
 
 def articles_timeline(

@@ -369,7 +369,8 @@ def agenda_cells(agenda: pd.DataFrame, names: Mapping[str, str]) -> tuple[pd.Dat
     ``agenda`` is :func:`analysis.labels.agenda.agenda_matrix` by outlet. Returns
     its rows for the subjects at least one article mentions, with
     ``outlet_name``, ``outlet_label`` (the name and the outlet's number of
-    articles, on two lines), ``percent`` and ``cell`` (``"k/n"``: articles
+    articles), ``subject_label`` (the name in lines of at most
+    24 characters), ``percent`` and ``cell`` (``"k/n"``: articles
     mentioning the subject of the outlet's articles), ordered by subject
     (largest share of all the articles first, then name) and then outlet as
     given; and the names of the subjects no article mentions.
@@ -384,9 +385,10 @@ def agenda_cells(agenda: pd.DataFrame, names: Mapping[str, str]) -> tuple[pd.Dat
     rows = rows.assign(
         outlet_name=rows["outlet"].map(names),
         outlet_label=[
-            f"{_wrapped(names.get(o, o), 18)}<br>(n = {n})"
+            f"{names.get(o, o)} (n = {n})"
             for o, n in zip(rows["outlet"], rows["n_articles"], strict=True)
         ],
+        subject_label=rows["subject_name"].map(lambda name: _wrapped(str(name), 24)),
         percent=(rows["share"] * 100).round(0),
         cell=[
             f"{k}/{n}" for k, n in zip(rows["articles_covering"], rows["n_articles"], strict=True)

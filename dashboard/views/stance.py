@@ -214,7 +214,7 @@ with tabs[3]:
                     figures.matrix_chart(
                         cells,
                         x="outlet_label",
-                        y="subject_name",
+                        y="subject_label",
                         value="percent",
                         title=f"Which subjects each outlet mentions (n = {measured} articles "
                         "in English)",
@@ -225,7 +225,7 @@ with tabs[3]:
                         hover={"percent": "% of its articles"},
                         customdata=["outlet", "subject"],
                         x_order=list(dict.fromkeys(cells["outlet_label"])),
-                        y_order=list(dict.fromkeys(cells["subject_name"])),
+                        y_order=list(dict.fromkeys(cells["subject_label"])),
                         side=34,
                     ),
                     cells[["outlet_name", "subject_name", "articles_covering", "n_articles",

@@ -260,10 +260,17 @@ def test_heatmap_cells_keep_contrast_with_both_themes_and_their_numbers_are_read
     for colour in scale:
         for background in BACKGROUNDS:
             assert contrast(colour, background) >= 2.0, (colour, background)
-    # Each number against its cell's colour (the scale's stop nearest the value).
+    # The cells are drawn as rectangles in axis units (they shrink on a narrow page).
+    fills = [shape.fillcolor for shape in figure.layout.shapes]
+    assert fills == ["rgba(0,0,0,0)"] + [
+        figures.heat_colour(v / 100) for v in (10, 40, 60, 90, 100)
+    ]
+    assert figures.heat_colour(0) == scale[0]
+    assert figures.heat_colour(1) == scale[-1]
+    # Each number against its cell's colour.
     for value, text_colour in zip(filled.marker.color, filled.textfont.color, strict=True):
-        stop = scale[round(value / 100 * (len(scale) - 1))]
-        assert contrast(text_colour, stop) >= 4.5, (value, stop, text_colour)
+        fill = figures.heat_colour(value / 100)
+        assert contrast(text_colour, fill) >= 4.5, (value, fill, text_colour)
 
 
 def test_stance_over_time_joins_points_of_one_meeting_only_and_spans_the_whole_scale():

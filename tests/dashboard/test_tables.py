@@ -252,6 +252,7 @@ def test_agenda_cells_keep_mentioned_subjects_most_mentioned_first_with_counts()
         ["Syria", "Outlet Bee Bee Bee Bee", "0/4", 0.0],
     ]
     assert cells["outlet_label"].tolist()[:2] == [
-        "Outlet A<br>(n = 2)",
-        "Outlet Bee Bee Bee<br>Bee<br>(n = 4)",
+        "Outlet A (n = 2)",
+        "Outlet Bee Bee Bee Bee (n = 4)",
     ]
+    assert cells["subject_label"].tolist()[0] == "ISIS"
