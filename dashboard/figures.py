@@ -803,31 +803,36 @@ def counts_per_group(
 #: z from the other side's colour through grey (no difference) to the group's: the middle
 #: stays visible on light and dark pages, where a white middle vanished.
 Z_COLOURS = [[0.0, "#B2182B"], [0.5, "#9A9A9A"], [1.0, "#2166AC"]]
-#: Two term labels closer than this (a fraction of each axis's span) would overlap.
-_LABEL_GAP = (0.14, 0.05)
+#: A label's character width and line height, as fractions of the plot's width and height
+#: (11 px type in a plot about 400 px wide and 400 px high).
+_LABEL_CHAR, _LABEL_LINE = 0.02, 0.05
 
 
-def spaced_labels(x: np.ndarray, y: np.ndarray, priority: np.ndarray, *, most: int) -> np.ndarray:
-    """Which points to label: by decreasing ``priority``, at most ``most``, none too close.
+def spaced_labels(
+    x: np.ndarray, y: np.ndarray, priority: np.ndarray, *, names: Sequence[str], most: int
+) -> np.ndarray:
+    """Which points to label: by decreasing ``priority``, at most ``most``, none overlapping.
 
-    ``x`` and ``y`` are positions on log axes (positive). A point is labelled
-    when no labelled point lies within :data:`_LABEL_GAP` of it (in fractions
-    of each axis's span of log values), so labels do not pile up.
+    ``x`` and ``y`` are positions on log axes (positive), ``names`` the labels
+    written above them. A point is labelled when its label's box (its
+    characters' width, one line high, in fractions of each axis's span of log
+    values) clears every label already placed, so labels do not pile up.
     """
     lx, ly = np.log10(np.asarray(x, dtype=float)), np.log10(np.asarray(y, dtype=float))
     spans = [max(float(v.max() - v.min()), 1e-9) if len(v) else 1.0 for v in (lx, ly)]
     chosen = np.zeros(len(lx), dtype=bool)
-    placed: list[tuple[float, float]] = []
+    placed: list[tuple[float, float, float]] = []
     for k in np.argsort(-np.asarray(priority, dtype=float), kind="stable"):
         if len(placed) >= most:
             break
+        half = len(str(names[k])) * _LABEL_CHAR / 2
+        here = (lx[k] / spans[0], ly[k] / spans[1])
         if all(
-            abs(lx[k] - px) / spans[0] >= _LABEL_GAP[0]
-            or abs(ly[k] - py) / spans[1] >= _LABEL_GAP[1]
-            for px, py in placed
+            abs(here[0] - px) >= half + other or abs(here[1] - py) >= _LABEL_LINE
+            for px, py, other in placed
         ):
             chosen[k] = True
-            placed.append((lx[k], ly[k]))
+            placed.append((*here, half))
     return chosen
 
 
@@ -856,7 +861,13 @@ def characteristic_terms(
         floors.append(float(positive.min()) / 2 if len(positive) else 0.1)
     x = per_group.where(per_group > 0, floors[0])
     y = per_other.where(per_other > 0, floors[1])
-    named = spaced_labels(x.to_numpy(), y.to_numpy(), terms["z"].abs().to_numpy(), most=labelled)
+    named = spaced_labels(
+        x.to_numpy(),
+        y.to_numpy(),
+        terms["z"].abs().to_numpy(),
+        names=[str(term) for term in terms["term"]],
+        most=labelled,
+    )
     limit = float(terms["z"].abs().max()) if len(terms) else 1.0
     points = _trace(
         "scatter",
@@ -865,7 +876,7 @@ def characteristic_terms(
         mode="markers+text",
         text=np.where(named, [_plain(str(t)) for t in terms["term"]], ""),
         textposition="top center",
-        textfont={"size": 11},
+        textfont={"size": 10},
         marker={
             "color": terms["z"],
             "colorscale": Z_COLOURS,

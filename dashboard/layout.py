@@ -160,8 +160,14 @@ def table(
 _CELL = "padding:2px 6px;border-bottom:1px solid rgba(128,128,128,0.25);vertical-align:top"
 # A flex row aligned to its end overflows, and is clipped, on its start side: the left
 # context keeps the words next to the keyword and loses the far ones.
-_LEFT = "display:flex;justify-content:flex-end;overflow:hidden;white-space:nowrap"
-_RIGHT = "overflow:hidden;white-space:nowrap;text-overflow:ellipsis"
+# The far ends fade out, so a word the column cuts reads as going on, not as a typo.
+_LEFT = (
+    "display:flex;justify-content:flex-end;overflow:hidden;white-space:nowrap;"
+    "mask-image:linear-gradient(to right,transparent,#000 2.5em)"
+)
+_RIGHT = (
+    "overflow:hidden;white-space:nowrap;mask-image:linear-gradient(to left,transparent,#000 2.5em)"
+)
 
 
 def concordance(
@@ -198,14 +204,15 @@ def concordance(
         )
     head = (
         f'<th style="{_CELL};text-align:left;width:24%">article</th>'
-        f'<th style="{_CELL};text-align:right;width:32%">left</th>'
-        f'<th style="{_CELL};text-align:center;width:12%">keyword</th>'
-        f'<th style="{_CELL};text-align:left;width:32%">right</th>'
+        f'<th style="{_CELL};text-align:right;width:30%">left</th>'
+        f'<th style="{_CELL};text-align:center;width:16%">keyword</th>'
+        f'<th style="{_CELL};text-align:left;width:30%">right</th>'
     )
     st.html(
         f'<div data-testid="narratives-kwic" style="max-height:{height}px;overflow:auto;'
         'border:1px solid rgba(128,128,128,0.35);border-radius:0.5rem">'
-        '<table style="width:100%;border-collapse:collapse;table-layout:fixed;font-size:0.9rem">'
+        '<table style="width:100%;border-collapse:collapse;table-layout:fixed;font-size:0.9rem;'
+        'line-height:1.35">'
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
     )
     download_csv(kwic, what=what, selection=selection, key=f"{key}_csv")

@@ -244,7 +244,7 @@ map_state = layout.chart(
     figures.characteristic_terms(
         shown,
         title=f"How often each term is used in {group_label} and in {other_label}"
-        f"<br><sup>{sizes}; the 20 terms of largest |z| are named</sup>",
+        f"<br><sup>{sizes}; terms of largest |z| named where there is room</sup>",
         group_label=group_label,
         other_label=other_label,
     ),
