@@ -163,7 +163,7 @@ if first["small_reason"]:
     st.warning(
         f"Small sample ({layout.escape_markdown(first['small_reason'])}; the minimum is "
         f"{MIN_GROUP_ARTICLES} articles). A term may top the list because of one article's "
-        "topic; terms marked 'one article only' come from a single article.",
+        "topic; terms marked '1 article' come from a single article.",
         icon=":material/warning:",
     )
 
