@@ -105,6 +105,7 @@ def write_analysis(
     compare: tuple[str, str] | None = None,
     kwic_terms: tuple[str, ...] = (),
     top: int | None = None,
+    prior: str = "selection",
     now: dt.datetime | None = None,
 ) -> dict[str, int]:
     """Write every table of the analysis of the selected articles, and :data:`MANIFEST_FILE`.
@@ -119,7 +120,7 @@ def write_analysis(
         A folder (created if missing; each file is written atomically) or an
         open zip archive; either way the files are ``<table>.csv`` and
         ``manifest.json`` with the same bytes.
-    group_by, compare, kwic_terms, top
+    group_by, compare, kwic_terms, top, prior
         As for :func:`analysis.pipeline.tables.analysis_tables` (``by`` there);
         recorded in the manifest.
     now
@@ -144,6 +145,7 @@ def write_analysis(
         kwic_terms=kwic_terms,
         top=top,
         evidence_sentences=False,
+        prior=prior,
     )
     rows = {name: len(table) for name, table in tables.items()}
     record = manifest(
@@ -154,6 +156,7 @@ def write_analysis(
             "compare": list(compare) if compare else None,
             "kwic": list(kwic_terms) or None,
             "top": top,
+            "prior": prior,
         },
         tables=rows,
         now=now,

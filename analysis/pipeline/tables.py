@@ -202,6 +202,7 @@ def analysis_tables(
     kwic_terms: tuple[str, ...] = (),
     top: int | None = None,
     evidence_sentences: bool = True,
+    prior: str = "selection",
 ) -> dict[str, pd.DataFrame]:
     """Every table of the analysis of the selected articles, by file name.
 
@@ -213,8 +214,9 @@ def analysis_tables(
     ``agenda_matrix`` (group × subject) and ``omissions`` (subjects others
     covered on the same meeting), ``sources`` and ``sources_by_group``, and
     ``evidence`` (every sentence behind a label; join on ``article_id``). On
-    request ``contrast_pair`` and ``kwic``. ``contrasts`` is empty when the
-    selection holds one group of ``by`` only.
+    request ``contrast_pair`` (its prior from the whole selection, or with
+    ``prior="pair"`` from A's and B's articles alone) and ``kwic``.
+    ``contrasts`` is empty when the selection holds one group of ``by`` only.
 
     With ``evidence_sentences=False`` the evidence rows keep the compact form
     of :attr:`PreparedCorpus.evidence` (no sentence text);
@@ -267,7 +269,7 @@ def analysis_tables(
     }
     if compare is not None:
         tables["contrast_pair"] = term_contrasts(
-            prepared, selection, by=by, compare=compare, top=top
+            prepared, selection, by=by, compare=compare, top=top, prior=prior
         )
     if kwic_terms:
         tables["kwic"] = pd.concat(
