@@ -139,12 +139,24 @@ else:
 
 if not shown.empty:
     st.markdown("**Evidence behind the labels shown**")
+    listed = shown[["shows", *(c for c in shown.columns if c not in ("article_id", "shows"))]]
+    # A frame has no target and a subject no voice: an empty cell, not "None" (which is
+    # how the table draws an empty category).
+    text_columns = listed.select_dtypes(include=["object", "str", "category"]).columns
+    listed = listed.assign(
+        **{c: listed[c].astype(object).fillna("").astype(str) for c in text_columns}
+    )
     layout.table(
-        shown[["shows", *(c for c in shown.columns if c not in ("article_id", "shows"))]],
+        listed,
         what=f"evidence {article_id}",
         selection=selection,
         key="rd_evidence",
-        column_config={"shows": "label it drives"},
+        column_config={
+            "shows": "label it drives",
+            "cue_words": "cue words",
+            "sentence_start": "starts at",
+            "sentence_end": "ends at",
+        },
     )
 
 removed = prepared.removed[prepared.removed["id"] == article_id]

@@ -137,3 +137,11 @@ def test_the_evidence_shown_is_a_choice_in_the_url(open_page, downloads):
     rows = downloaded_rows(app, downloads, "rd_evidence_csv")
     assert {row["shows"] for row in rows} == {"Frame: Security & defense", "Outcome: Russia gained"}
     assert f"border-bottom:3px solid {layout.ANALYSIS_COLOURS['frame']}" in body
+
+
+def test_the_evidence_table_leaves_a_frames_target_empty(open_page):
+    app = open_page("reader", rd_article=OSW_LABEL, rd_show="frame:security-defense")
+    assert not app.exception
+    table = next(t.value for t in app.dataframe if "shows" in t.value.columns)
+    assert set(table["target"]) == {""}
+    assert table["target"].map(type).eq(str).all()
