@@ -59,6 +59,7 @@ __all__ = [
     "terms_by_outlet",
     "terms_per_meeting",
     "top_terms",
+    "year_span",
 ]
 
 #: Columns of the article lists the pages show (the text itself stays in the Reader).
@@ -551,6 +552,14 @@ def terms_by_outlet(terms: pd.DataFrame, outlets: Iterable[str], *, n: int) -> d
         outlet: "; ".join(top_terms(terms, outlet, n=n)["term"]) if len(terms) else ""
         for outlet in outlets
     }
+
+
+def year_span(first: pd.Timestamp | None, last: pd.Timestamp | None) -> str:
+    """The years from ``first`` to ``last`` as written: ``2013–2016``, ``2015`` for one year,
+    ``undated`` when there is no date."""
+    if first is None or last is None or pd.isna(first) or pd.isna(last):
+        return "undated"
+    return f"{first:%Y}" if first.year == last.year else f"{first:%Y}–{last:%Y}"
 
 
 def date_text(published: pd.Timestamp | None) -> str:

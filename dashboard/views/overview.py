@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from analysis.measures.contrasts import MIN_GROUP_ARTICLES
@@ -21,10 +20,7 @@ columns = st.columns(4)
 columns[0].metric("Articles", len(articles))
 columns[1].metric("Outlets", articles["outlet"].nunique())
 columns[2].metric("Meetings covered", tables.per_meeting(articles)["meeting"].ne("none").sum())
-columns[3].metric(
-    "Published",
-    "undated" if pd.isna(first) else f"{first:%Y}–{last:%Y}",
-)
+columns[3].metric("Published", tables.year_span(first, last))
 layout.small_group_warning(
     {str(k): int(v) for k, v in articles["outlet_name"].value_counts().items()},
     minimum=MIN_GROUP_ARTICLES,

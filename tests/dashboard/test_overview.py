@@ -25,6 +25,7 @@ def test_filters_are_seeded_from_the_url(open_page):
     assert app.multiselect(key="f_outlet").value == ["euromaidan-press"]
     assert sorted(_table(app, "ov_articles")["outlet_name"]) == ["Euromaidan Press"] * 2
     assert "Filters in force: outlets: Euromaidan Press — 2 of 5 articles." in texts(app, "caption")
+    assert app.metric[3].value == "2015"
 
 
 def test_a_filter_that_selects_nothing_says_so(open_page):

@@ -256,3 +256,10 @@ def test_agenda_cells_keep_mentioned_subjects_most_mentioned_first_with_counts()
         "Outlet Bee Bee Bee Bee (n = 4)",
     ]
     assert cells["subject_label"].tolist()[0] == "ISIS"
+
+
+def test_year_span_writes_one_year_once():
+    day = pd.Timestamp
+    assert tables.year_span(day("2015-05-12"), day("2015-12-19")) == "2015"
+    assert tables.year_span(day("2013-05-07"), day("2016-07-15")) == "2013–2016"
+    assert tables.year_span(pd.NaT, pd.NaT) == "undated"
