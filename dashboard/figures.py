@@ -643,6 +643,9 @@ def values_over_time(
             tickmode="array", tickvals=list(y_ticks), ticktext=[_plain(t) for t in y_ticks.values()]
         )
     layout["showlegend"] = True
+    # Under the plot: at the side, a legend of long outlet names leaves no room for the points.
+    layout["legend"].update({"orientation": "h", "y": -0.2, "yanchor": "top", "x": 0})
+    layout["margin"]["b"] = 80
     return go.Figure(data=traces, layout=layout)
 
 

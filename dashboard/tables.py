@@ -43,6 +43,7 @@ __all__ = [
     "in_percent",
     "insufficient_outlets",
     "labelled_articles",
+    "matrix_labels",
     "meeting_articles",
     "meeting_labels",
     "meeting_terms",
@@ -398,6 +399,22 @@ def agenda_cells(agenda: pd.DataFrame, names: Mapping[str, str]) -> tuple[pd.Dat
     )
     ordered = rows.sort_values("_rank", kind="stable").drop(columns="_rank")
     return ordered.reset_index(drop=True), silent
+
+
+def matrix_labels(
+    cells: pd.DataFrame, names: Mapping[str, str], *, category: str, width: int = 24
+) -> pd.DataFrame:
+    """Matrix cells (``outlet``, ``n_articles``, ``category``) with the labels they are drawn
+    with: ``outlet_name``, ``outlet_label`` ("Name (n = articles)") and ``category_label``
+    (the category in lines of at most ``width`` characters)."""
+    outlet_names = cells["outlet"].map(lambda key: names.get(key, key))
+    return cells.assign(
+        outlet_name=outlet_names,
+        outlet_label=[
+            f"{name} (n = {n})" for name, n in zip(outlet_names, cells["n_articles"], strict=True)
+        ],
+        category_label=cells[category].map(lambda value: _wrapped(str(value), width)),
+    )
 
 
 def _wrapped(text: str, width: int) -> str:

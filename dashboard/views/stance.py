@@ -45,18 +45,39 @@ def drill(
 
 
 def outlet_matrix(
-    cells: pd.DataFrame, *, analysis: str, topic: str, key: str, alt: str, **figure: Any
+    cells: pd.DataFrame,
+    *,
+    category: str,
+    category_title: str,
+    analysis: str,
+    topic: str,
+    key: str,
+    alt: str,
+    category_order: list[str] | None = None,
+    **figure: Any,
 ) -> None:
-    """A matrix of the outlets (rows) against ``figure["x"]``, with the evidence of a click.
+    """A matrix of the ``category`` values (rows) against the outlets (columns, with their
+    number of articles), with the evidence of a click.
 
-    A clicked cell lists the ``analysis`` evidence of its outlet's articles with its label.
+    Rows hold the long list (frames, sources) with their names written across;
+    a clicked cell lists the ``analysis`` evidence of its outlet's articles with its label.
     """
+    drawn = tables.matrix_labels(cells, names, category=category)
+    wrapped = dict(zip(drawn[category], drawn["category_label"], strict=True))
+    rows_order = list(dict.fromkeys(category_order or drawn[category]))
     state = layout.chart(
         figures.matrix_chart(
-            cells,
-            y="outlet_name",
-            y_title="Outlet",
-            y_order=tables.in_order(order, cells["outlet_name"]),
+            drawn,
+            x="outlet_label",
+            y="category_label",
+            x_title="Outlet (its articles)",
+            y_title=category_title,
+            x_order=[
+                label
+                for name in tables.in_order(order, drawn["outlet_name"])
+                for label in dict.fromkeys(drawn.loc[drawn["outlet_name"] == name, "outlet_label"])
+            ],
+            y_order=[wrapped[c] for c in rows_order if c in wrapped],
             **figure,
         ),
         cells,
@@ -186,10 +207,10 @@ with tabs[2]:
                 topic="frames",
                 key="sf_frames",
                 alt="Matrix of the share of each frame in each outlet's framing vocabulary",
-                x="frame_name",
+                category="frame_name",
+                category_title="Frame (Policy Frames Codebook)",
                 value="percent",
                 title=f"Share of each outlet's framing vocabulary per frame (n = {n} articles)",
-                x_title="Frame (Policy Frames Codebook)",
                 value_title="% of frame cues",
                 hover={
                     "count": "Frame cues",
@@ -270,14 +291,14 @@ with tabs[4]:
                 topic="sources",
                 key="sf_sources",
                 alt="Matrix of how often each outlet quotes each source",
-                x="speaker",
+                category="speaker",
+                category_title="Quoted or cited (most quoted first)",
                 value="count",
                 title=f"Whom each outlet quotes or cites (n = {n} articles; 15 most quoted)",
-                x_title="Quoted or cited",
                 value_title="Quotations",
                 hover={"articles_citing": "Articles quoting", "n_articles": "Articles"},
                 customdata=["outlet", "source"],
-                x_order=top_sources,
+                category_order=top_sources,
             )
 
 with tabs[5]:

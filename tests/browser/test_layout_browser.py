@@ -20,6 +20,7 @@ VIEWS = {
     "contrasts?tc_mode=A+against+B&tc_a=osw&tc_b=robinwestenra-blog": "Term contrasts",
     "stance": "Stance and framing",
     "stance?sf_tab=Agenda": "Stance and framing",
+    "stance?sf_tab=Frames": "Stance and framing",
     "stance?sf_tab=Sources": "Stance and framing",
     "stance?sf_tab=Stance+over+time": "Stance and framing",
     "reader": "Reader",

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -123,3 +124,18 @@ def test_stance_over_time_spans_the_whole_scale_and_names_each_points_meeting(op
     assert any(
         "joins an outlet's articles about the same meeting" in c for c in texts(app, "caption")
     )
+
+
+@pytest.mark.parametrize(("tab", "first_row"), [("Sources", "NATO officials"), ("Frames", None)])
+def test_frames_and_sources_list_their_rows_across_and_the_outlets_as_columns(
+    open_page, tab, first_row
+):
+    app = open_page("stance", sf_tab=tab)
+    assert not app.exception
+    figure = json.loads(app.get("plotly_chart")[0].proto.spec)
+    columns = figure["layout"]["xaxis"]["categoryarray"]
+    assert all(re.fullmatch(r".+ \(n = \d+\)", c) for c in columns)
+    rows = figure["layout"]["yaxis"]["categoryarray"][::-1]
+    assert all(len(line) <= 24 for row in rows for line in row.split("<br>"))
+    if first_row:
+        assert rows[0] == first_row

@@ -263,3 +263,18 @@ def test_year_span_writes_one_year_once():
     assert tables.year_span(day("2015-05-12"), day("2015-12-19")) == "2015"
     assert tables.year_span(day("2013-05-07"), day("2016-07-15")) == "2013–2016"
     assert tables.year_span(pd.NaT, pd.NaT) == "undated"
+
+
+def test_matrix_labels_name_the_outlets_with_their_articles_and_wrap_long_rows():
+    cells = pd.DataFrame(
+        {
+            "outlet": ["a", "b"],
+            "n_articles": [3, 1],
+            "speaker": ["Kremlin spokesman Dmitry Peskov of Russia", "TASS"],
+        }
+    )
+    labelled = tables.matrix_labels(cells, {"a": "Outlet A"}, category="speaker")
+    assert labelled[["outlet_name", "outlet_label", "category_label"]].values.tolist() == [
+        ["Outlet A", "Outlet A (n = 3)", "Kremlin spokesman Dmitry<br>Peskov of Russia"],
+        ["b", "b (n = 1)", "TASS"],
+    ]
