@@ -147,3 +147,20 @@ def test_the_evidence_table_leaves_a_frames_target_empty(open_page):
     # The grid draws an empty value of a category column as "None": plain text instead.
     for column in ("target", "voice", "label", "cue_words"):
         assert not isinstance(table[column].dtype, pd.CategoricalDtype), column
+
+
+def test_another_article_keeps_the_labels_it_has_and_lets_the_others_go(open_page):
+    app = open_page(
+        "reader", rd_article=OSW_LABEL, rd_show="frame:security-defense,frame:cultural-identity"
+    )
+    assert not app.exception
+    assert len(app.multiselect(key="rd_show").value) == 2
+    app.selectbox(key="rd_article").select(
+        "euromaidan-press-2015-05-12-why-is-putin-meeting-with-kerry"
+    )
+    app.run()
+    assert not app.exception
+    picker = app.multiselect(key="rd_show")
+    # Euromaidan Press's article has security framing too (kept), no cultural identity.
+    assert "Frame: Security & defense" in picker.options
+    assert [picker.format_func(key) for key in picker.value] == ["Frame: Security & defense"]
