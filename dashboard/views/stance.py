@@ -92,6 +92,10 @@ def outlet_matrix(
         return evidence_for(ids, analysis=analysis, label=point[1])
 
     drill(state, rows, what=f"evidence {topic}", key=f"{key}_drill")
+    layout.small_group_warning(
+        dict(zip(drawn["outlet_name"], drawn["n_articles"].astype(int), strict=False)),
+        minimum=MIN_GROUP_ARTICLES,
+    )
 
 
 # Only the open tab is computed: each one groups every selected article.

@@ -139,3 +139,10 @@ def test_frames_and_sources_list_their_rows_across_and_the_outlets_as_columns(
     assert all(len(line) <= 24 for row in rows for line in row.split("<br>"))
     if first_row:
         assert rows[0] == first_row
+
+
+@pytest.mark.parametrize("tab", ["Frames", "Sources", "Agenda"])
+def test_every_matrix_warns_about_small_outlets(open_page, tab):
+    app = open_page("stance", sf_tab=tab)
+    assert not app.exception
+    assert any("Small samples — fewer than 5 articles" in w for w in texts(app, "warning"))
