@@ -101,6 +101,9 @@ def download_csv(
 ) -> None:
     """A button that downloads ``frame`` as formula-safe CSV, named after what it is.
 
+    The label is short ("Download CSV (12 rows)") so a narrow page never cuts
+    it; what the table is goes into its tooltip and the file name.
+
     With ``lazy``, and always for tables over :data:`LAZY_ROWS` rows, the CSV is
     written only when the button is clicked, so a large table does not slow
     every re-render. ``frame`` may also be a function that builds the table:
@@ -117,14 +120,16 @@ def download_csv(
         table = frame
         later = lazy or rows > LAZY_ROWS
         data = (lambda: to_csv_bytes(table)) if later else to_csv_bytes(table)
+    name = csv_name(what, selection)
     st.download_button(
-        f"Download {what} ({rows} rows, CSV)",
+        f"Download CSV ({rows} rows)",
         data,
-        file_name=csv_name(what, selection),
+        file_name=name,
         mime="text/csv",
         key=key,
         icon=":material/download:",
         on_click="ignore",
+        help=f"{what[:1].upper()}{what[1:]}: {rows} rows as {name}",
     )
 
 

@@ -86,6 +86,12 @@ _PROBLEMS = """() => {
                       `${Math.round(frame.left)}..${Math.round(frame.right)})`);
     }
   }
+  // Figures and button labels cut short with an ellipsis.
+  const labels = "[data-testid='stMetricValue'], [data-testid='stMetricValue'] *, button, button *";
+  for (const el of main.querySelectorAll(labels)) {
+    if (shown(el) && el.scrollWidth > el.clientWidth + 1)
+      problems.push(`'${el.textContent.slice(0, 60)}' is cut short`);
+  }
   for (const grid of main.querySelectorAll("[data-testid='stDataFrame']")) {
     const box = grid.getBoundingClientRect();
     const parent = grid.parentElement.getBoundingClientRect();
