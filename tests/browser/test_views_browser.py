@@ -143,3 +143,19 @@ def test_keyword_in_context_keeps_the_keyword_centred_and_whole_at_1440_px(page,
     # The left context ends right against the keyword: its last words are the visible ones.
     assert all(cell["leftEnd"] - cell["wordsEnd"] < 16 for cell in cells)
     screenshot(page, "contrasts-kwic-1440")
+
+
+def test_clicking_a_heatmap_cell_lists_the_articles_behind_it(page, dashboard_url):
+    page.goto(f"{dashboard_url}/?f_outlet=Euromaidan+Press")
+    _wait_for_app(page, "Overview")
+    coverage = page.locator(".st-key-ov_coverage [data-testid='stPlotlyChart']")
+    coverage.scroll_into_view_if_needed()
+    # Euromaidan Press covered each meeting in the matrix: every cell holds articles. The
+    # markers are invisible (the cells are shapes) but take the click.
+    cell = coverage.locator(".scatterlayer .point").first
+    cell.wait_for(state="attached", timeout=60_000)
+    box = cell.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.get_by_role("heading", name="Articles behind your selection").wait_for(timeout=30_000)
+    page.wait_for_function("() => location.search.includes('ov_coverage=')", timeout=30_000)
+    _no_error_on(page)
