@@ -103,6 +103,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
             kwic_terms=tuple(args.kwic or ()),
             top=args.top,
             prior=args.prior_from,
+            blind_spots=args.blind_spots,
         )
     except ValueError as err:
         print(f"narratives: {err}", file=sys.stderr)
@@ -180,6 +181,8 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
             near_duplicates="skip" if args.skip_near_duplicates else "add",
             new_outlets=not args.no_new_outlets,
             progress=not args.quiet,
+            retry_failed=args.retry_failed,
+            dry_run=args.dry_run,
         )
     except ValueError as err:
         print(f"narratives: {err}", file=sys.stderr)
@@ -191,9 +194,11 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
 def _cmd_evaluate(args: argparse.Namespace) -> int:
     if args.meetings:
         return _evaluate_meetings(args)
-    if args.devset is not None or args.labels is not None or args.undated:
-        print("narratives: --devset, --labels and --undated go with --meetings", file=sys.stderr)
+    if args.undated:
+        print("narratives: --undated goes with --meetings", file=sys.stderr)
         return 2
+    if args.devset is not None or args.labels is not None:
+        return _evaluate_labels(args)
     if args.benchmark is not None:
         return _evaluate_benchmark(args)
     if args.data is not None or args.json or args.model is not None:
@@ -247,6 +252,28 @@ def _evaluate_meetings(args: argparse.Namespace) -> int:
     return 0
 
 
+def _evaluate_labels(args: argparse.Namespace) -> int:
+    from analysis.review.label_evaluation import (
+        evaluate_labels,
+        labelled_articles,
+        render_label_evaluation,
+        render_label_evaluation_json,
+        task_data,
+    )
+
+    if args.devset is None or args.labels is None:
+        print("narratives: scoring the labels needs --devset and --labels", file=sys.stderr)
+        return 2
+    try:
+        articles = labelled_articles(args.devset, args.labels, corpus_dir=args.corpus)
+        result = evaluate_labels(task_data(articles))
+    except ValueError as err:
+        print(f"narratives: {err}", file=sys.stderr)
+        return 2
+    print(render_label_evaluation_json(result) if args.json else render_label_evaluation(result))
+    return 0
+
+
 def _evaluate_benchmark(args: argparse.Namespace) -> int:
     from analysis.sentiment.datasets import BENCHMARKS
     from analysis.sentiment.evaluation import (
@@ -271,8 +298,45 @@ def _evaluate_benchmark(args: argparse.Namespace) -> int:
     return 0
 
 
+def _train_labels(args: argparse.Namespace) -> int:
+    from analysis.labels.combination import LABEL_MODELS_FILE
+    from analysis.review.label_evaluation import MANIFEST_FILE, SYSTEM_OF, train_label_models
+
+    if args.devset is None or args.labels is None:
+        print("narratives: training the labels needs --devset and --labels", file=sys.stderr)
+        return 2
+    out = LABEL_MODELS_FILE if args.out is None else Path(args.out) / LABEL_MODELS_FILE.name
+    try:
+        manifest = train_label_models(args.devset, args.labels, corpus_dir=args.corpus, out=out)
+    except ValueError as err:
+        print(f"narratives: {err}", file=sys.stderr)
+        return 2
+    for task, scores in manifest["grouped_cv"].items():
+        chosen = scores[{v: k for k, v in SYSTEM_OF.items()}[scores["used"]]]
+        semeval = f", SemEval F {chosen['semeval_f']:.3f}" if "semeval_f" in chosen else ""
+        print(
+            f"{task}: uses {scores['used']}: grouped-CV macro-F1 {chosen['macro_f1']:.3f}"
+            f"{semeval} (model {scores['model']['macro_f1']:.3f}, "
+            f"rules {scores['rules']['macro_f1']:.3f}, "
+            f"majority {scores['majority']['macro_f1']:.3f})"
+        )
+    print(f"{out}; {out.parent / MANIFEST_FILE}: labels files' sha256, parameters and scores")
+    return 0
+
+
 def _cmd_train(args: argparse.Namespace) -> int:
-    from analysis.sentiment.training import LANGUAGES, MANIFEST_FILE, train_models
+    from analysis.sentiment.training import LANGUAGES, MANIFEST_FILE, MODELS_DIR, train_models
+
+    if args.devset is not None or args.labels is not None:
+        if args.data is not None:
+            print("narratives: give --data, or --devset and --labels, not both", file=sys.stderr)
+            return 2
+        return _train_labels(args)
+    if args.data is None:
+        print("narratives: train needs --data, or --devset and --labels", file=sys.stderr)
+        return 2
+    if args.out is None:
+        args.out = MODELS_DIR
 
     def progress(message: str) -> None:
         print(f"narratives: {message}", file=sys.stderr, flush=True)
@@ -344,7 +408,8 @@ def _add_fetch(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "robots.txt, timeouts, retries with backoff; the Internet Archive's copy of a page "
         "that is gone) and import them: the list's columns (outlet, date, language, title, "
         "meeting ...) win over the page's metadata and over inference. A rerun skips what is "
-        "done. Every failure is listed with what to do.",
+        "done and what failed for good (gone, disallowed by robots.txt, no article text); "
+        "timeouts and server errors are tried again. Every failure is listed with what to do.",
     )
     fetch.add_argument(
         "list", type=Path, metavar="LIST", help="CSV with a url column, or a file of URLs"
@@ -407,6 +472,18 @@ def _add_fetch(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--no-new-outlets",
         action="store_true",
         help="refuse pages whose outlet is not in outlets.yaml instead of adding it there",
+    )
+    fetch.add_argument(
+        "--retry-failed",
+        action="store_true",
+        help="fetch again the addresses an earlier run failed on for good (404, 410, "
+        "robots.txt, no article text)",
+    )
+    fetch.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="fetch and write nothing: say which rows would be fetched, which repeat an "
+        "address of the list and which are done already",
     )
     fetch.add_argument("--quiet", action="store_true", help="no progress bar")
     fetch.set_defaults(handler=_cmd_fetch)
@@ -539,9 +616,18 @@ def _parser() -> argparse.ArgumentParser:
         "sentiment models, write them and a manifest (data files' sha256, parameters, "
         "scores on every split).",
     )
+    train.add_argument("--data", type=Path, help="datasets folder (newsmtsc/, rusentne2023/)")
     train.add_argument(
-        "--data", type=Path, required=True, help="datasets folder (newsmtsc/, rusentne2023/)"
+        "--devset",
+        type=Path,
+        metavar="ARTICLES.jsonl",
+        help="with --labels: refit the stance and outcome combination on these articles "
+        "and the corpus's hand labels instead",
     )
+    train.add_argument(
+        "--labels", type=Path, metavar="LABELS.jsonl", help="labels of the --devset articles"
+    )
+    train.add_argument("--corpus", type=Path, default=None, help="corpus folder (its hand labels)")
     train.add_argument(
         "--out",
         type=Path,
@@ -580,6 +666,12 @@ def _parser() -> argparse.ArgumentParser:
         "--compare", nargs=2, metavar=("A", "B"), help="also contrast group A with group B"
     )
     terms.add_argument("--kwic", nargs="+", metavar="TERM", help="keyword in context for terms")
+    analyze.add_argument(
+        "--blind-spots",
+        action="store_true",
+        help="also write blind_spots.csv: per meeting, the groups of --group-by that ran "
+        "nothing on it and the subjects each left out while others covered them",
+    )
     terms.add_argument("--top", type=int, default=None, help="keep each group's top N terms")
     terms.add_argument(
         "--prior-total", type=float, default=AnalysisOptions.prior_total, help="prior total α₀"
@@ -610,10 +702,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if getattr(args, "corpus", None) is None:
         args.corpus = default_corpus_dir()
-    if args.command == "train" and args.out is None:
-        from analysis.sentiment.training import MODELS_DIR
-
-        args.out = MODELS_DIR
     try:
         status: int = args.handler(args)
     except FileNotFoundError as err:

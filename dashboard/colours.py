@@ -1,4 +1,5 @@
-"""Which colour means what: one per outlet, one per stance or outcome label. No Streamlit calls.
+"""Which colour means what: a hue per outlet group, a shade of it per outlet, one colour per
+stance or outcome label. No Streamlit calls.
 
 Colours are explicit only where they carry meaning; everything else follows the
 Streamlit theme, so light and dark both read.
@@ -6,7 +7,8 @@ Streamlit theme, so light and dark both read.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Iterator, Sequence
 
 import pandas as pd
 
@@ -21,7 +23,9 @@ __all__ = [
     "OUTCOME_COLOURS",
     "STANCE_COLOURS",
     "category_colours",
+    "group_colours",
     "outlet_colours",
+    "shades",
 ]
 
 #: Okabe & Ito (2008), colour-blind safe: the outlets' colours (and groups'). Black is left
@@ -45,19 +49,126 @@ _PURPLE, _BROWN, _LAVENDER, _TAN = "#5E3C99", "#8C510A", "#B2ABD2", "#DFC27D"
 _PALE_GREY = "#D9D9D9"
 
 
-def outlet_colours(outlets: pd.DataFrame) -> dict[str, str]:
-    """One colour per outlet, assigned in registry order, keyed by outlet key and by name.
+def _lab(colour: str) -> tuple[float, float, float]:
+    """CIELAB (D65) of a ``#RRGGBB`` colour."""
 
-    The registry order is the analyst's and does not change with the filters,
-    so an outlet keeps its colour on every page and in every filtered view.
-    Past seven outlets the palette repeats. No outlet colour is a label colour
-    (:data:`LABEL_COLOURS`).
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(int(colour[i : i + 2], 16) / 255) for i in (1, 3, 5))
+    x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047
+    y = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883
+
+    def f(v: float) -> float:
+        return v ** (1 / 3) if v > 0.008856 else 7.787 * v + 16 / 116
+
+    return 116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))
+
+
+def _hex(lightness: float, a: float, b: float) -> str:
+    """The ``#RRGGBB`` of a CIELAB colour, each channel clipped to the screen's range."""
+
+    def f_inv(t: float) -> float:
+        return t**3 if t > 6 / 29 else 3 * (6 / 29) ** 2 * (t - 4 / 29)
+
+    fy = (lightness + 16) / 116
+    x, y, z = 0.95047 * f_inv(fy + a / 500), f_inv(fy), 1.08883 * f_inv(fy - b / 200)
+    linear = (
+        3.2406 * x - 1.5372 * y - 0.4986 * z,
+        -0.9689 * x + 1.8758 * y + 0.0415 * z,
+        0.0557 * x - 0.2040 * y + 1.0570 * z,
+    )
+
+    def channel(c: float) -> int:
+        c = min(max(c, 0.0), 1.0)
+        value = 12.92 * c if c <= 0.0031308 else 1.055 * c ** (1 / 2.4) - 0.055
+        return round(value * 255)
+
+    return "#" + "".join(f"{channel(c):02X}" for c in linear)
+
+
+#: Lightness steps (CIELAB L) of an outlet's shade from its group's hue, in the order the
+#: outlets of a group take them: the hue itself, then lighter and darker in turn, the
+#: biggest steps first so that two or three outlets of a group are far apart.
+_SHADE_STEPS = (0, 14, -14, 26, -26, 7, -7, 20, -20, 33, -33, 3.5, -3.5, 10.5, -10.5, 17, -17)
+#: Shades stay in this lightness range: darker is black, lighter is the page's white.
+_LIGHTNESS_RANGE = (22.0, 92.0)
+
+
+def _shade_steps() -> Iterator[float]:
+    """Every lightness step, :data:`_SHADE_STEPS` first, then halves of the smallest gaps."""
+    yield from _SHADE_STEPS
+    step = 1.75
+    while True:
+        for k in range(1, int(40 / step) + 1, 2):
+            yield k * step
+            yield -k * step
+        step /= 2
+
+
+def shades(colour: str, count: int) -> list[str]:
+    """``count`` shades of ``colour`` that differ in lightness, ``colour`` itself first.
+
+    Shades that look like a label colour (:data:`LABEL_COLOURS`) are skipped.
+
+    The n-th shade is the same whatever ``count`` is, so an outlet keeps its
+    shade when others join its group.
     """
+    lightness, a, b = _lab(colour)
+    low, high = _LIGHTNESS_RANGE
+    found: list[str] = []
+    for step in _shade_steps():
+        if len(found) == count:
+            break
+        if step and not low <= lightness + step <= high:
+            continue
+        shade = colour if not step else _hex(lightness + step, a, b)
+        # A darker orange is a label's brown: leave out shades that look like a label.
+        if shade not in found and (not step or _unlike_labels(shade)):
+            found.append(shade)
+    return found
+
+
+#: How far (CIELAB difference) an outlet's shade stays from every label colour.
+_FROM_LABELS = 20.0
+
+
+def _unlike_labels(colour: str) -> bool:
+    lab = _lab(colour)
+    return all(math.dist(lab, _lab(label)) > _FROM_LABELS for label in LABEL_COLOURS)
+
+
+def group_colours(outlets: pd.DataFrame) -> dict[str, str]:
+    """One hue per outlet group, in the order the groups first appear in the registry.
+
+    ``outlets`` is the registry (``outlet``, ``name``, ``group``). Past seven
+    groups the hues repeat.
+    """
+    groups = dict.fromkeys(str(group) for group in outlets["group"])
+    return {group: OKABE_ITO[index % len(OKABE_ITO)] for index, group in enumerate(groups)}
+
+
+def outlet_colours(outlets: pd.DataFrame) -> dict[str, str]:
+    """One colour per outlet, keyed by outlet key and by name: its group's hue, its own shade.
+
+    A group's outlets take the shades of its hue (:func:`group_colours`) in
+    registry order. The registry order is the analyst's and does not change
+    with the filters, and an import adds outlets at its end, so an outlet keeps
+    its colour on every page, in every filtered view and when outlets are
+    added. No outlet colour is a label colour (:data:`LABEL_COLOURS`).
+    """
+    hues = group_colours(outlets)
+    members: dict[str, list[tuple[str, str]]] = {}
+    for key, name, group in zip(outlets["outlet"], outlets["name"], outlets["group"], strict=True):
+        members.setdefault(str(group), []).append((str(key), str(name)))
     colours: dict[str, str] = {}
-    for index, (key, name) in enumerate(zip(outlets["outlet"], outlets["name"], strict=True)):
-        colour = OKABE_ITO[index % len(OKABE_ITO)]
-        colours[str(key)] = colour
-        colours[str(name)] = colour
+    for group, outlets_of_group in members.items():
+        for (key, name), colour in zip(
+            outlets_of_group, shades(hues[group], len(outlets_of_group)), strict=True
+        ):
+            colours[key] = colour
+            colours[name] = colour
     return colours
 
 
@@ -71,11 +182,12 @@ STANCE_COLOURS = {
     "favorable": _PURPLE,
     "unfavorable": _BROWN,
     "neutral": NEUTRAL_COLOUR,
+    "uncertain": _PALE_GREY,
     "not mentioned": _PALE_GREY,
     "unsupported language": _PALE_GREY,
 }
 #: Bar patterns that tell apart labels of the same colour.
-LABEL_PATTERNS = {"unsupported language": "/"}
+LABEL_PATTERNS = {"unsupported language": "/", "uncertain": "."}
 #: Outcome framing labels in charts: the West's gain in purple, Russia's in brown.
 OUTCOME_COLOURS = dict(
     zip(OUTCOME_LABELS, (_BROWN, _PURPLE, _TAN, _LAVENDER, NEUTRAL_COLOUR), strict=True)
@@ -87,6 +199,7 @@ LABEL_BADGE_COLOURS = {
     "favorable": "violet",
     "unfavorable": "orange",
     "neutral": "gray",
+    "uncertain": "gray",
     "not mentioned": "gray",
     "unsupported language": "gray",
     "Russia gained": "orange",

@@ -30,6 +30,7 @@ __all__ = [
     "characteristic_terms",
     "counts_over_time",
     "counts_per_group",
+    "coverage_bar",
     "heat_colour",
     "matrix_chart",
     "one_article_flags",
@@ -801,6 +802,68 @@ def counts_per_group(
     if top and top <= 10:
         layout["xaxis"]["dtick"] = 1
     return go.Figure(data=[bars], layout=layout)
+
+
+def coverage_bar(
+    spread: pd.DataFrame,
+    *,
+    group: str,
+    title: str,
+    colours: Mapping[str, str],
+    legend_title: str,
+) -> go.Figure:
+    """One bar split into each group's share of the articles, as a news coverage bar.
+
+    ``spread`` is :func:`analysis.measures.coverage.coverage_spread` (``group``,
+    ``articles``, ``outlets``, ``share``), in the order the segments go from
+    left to right. Each segment is written "group: n (share)"; a selection
+    returns the group as ``customdata[0]``.
+    """
+    traces = []
+    for name, articles, outlets, share in zip(
+        spread[group].astype(str).tolist(),
+        spread["articles"].astype(int).tolist(),
+        spread["outlets"].astype(int).tolist(),
+        spread["share"].astype(float).tolist(),
+        strict=True,
+    ):
+        text = f"{_plain(name)}: {articles} ({share:.0%})"
+        traces.append(
+            _trace(
+                "bar",
+                x=[share * 100],
+                y=["Articles"],
+                orientation="h",
+                name=_plain(name),
+                text=[text],
+                textposition="inside",
+                insidetextanchor="middle",
+                marker={"color": colours.get(name, NEUTRAL_COLOUR)},
+                # The group as it is (a selection names it); the hover shows the numbers only.
+                customdata=[[name, articles, outlets]],
+                hovertemplate=(
+                    f"<b>{_plain(name)}</b><br>Articles: %{{customdata[1]}} "
+                    f"(%{{x:.0f}}% of them)<br>Outlets: %{{customdata[2]}}<extra></extra>"
+                ),
+            )
+        )
+    layout = _layout(title=title, x="Share of the articles (%)", y="", height=230)
+    layout["barmode"] = "stack"
+    layout["showlegend"] = True
+    layout["xaxis"].update(range=[0, 100], dtick=10)
+    layout["yaxis"].update(showticklabels=False)
+    layout["legend"].update(
+        {
+            "title": {"text": f"{_plain(legend_title)}:"},
+            "orientation": "h",
+            "y": -0.35,
+            "yanchor": "top",
+            "x": 0,
+            "traceorder": "normal",
+        }
+    )
+    layout["margin"]["b"] = 60
+    return go.Figure(data=traces, layout=layout)
 
 
 #: z from the other side's colour through grey (no difference) to the group's: the middle

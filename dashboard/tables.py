@@ -29,6 +29,9 @@ __all__ = [
     "article_metadata",
     "articles_behind",
     "articles_per_outlet",
+    "at_a_glance",
+    "blind_spot_articles",
+    "blind_spot_rows",
     "concordance_lines",
     "counts_with_names",
     "coverage_cells",
@@ -39,6 +42,7 @@ __all__ = [
     "group_rows",
     "hit_list",
     "hits_per_outlet",
+    "ignored_meetings",
     "in_order",
     "in_percent",
     "insufficient_outlets",
@@ -53,6 +57,7 @@ __all__ = [
     "outlet_articles",
     "outlet_registry",
     "per_meeting",
+    "spread_rows",
     "stance_over_time",
     "stance_shares",
     "target_names",
@@ -540,16 +545,18 @@ def meeting_terms(
     *,
     between_outlets: Callable[[], pd.DataFrame],
     between_meetings: Callable[[], pd.DataFrame],
+    others: str = "outlets",
 ) -> tuple[pd.DataFrame, str]:
     """Each outlet's distinctive terms on a meeting, and what they were compared with.
 
     With two outlets or more, ``between_outlets()`` (the meeting's articles by
     outlet). With one, ``between_meetings()`` (the selection by meeting) and
     this meeting's rows, named after the outlet; when that comparison raises
-    ``ValueError`` there is nothing to compare with and no term.
+    ``ValueError`` there is nothing to compare with and no term. ``outlets``
+    may be outlet groups, with ``others="groups"`` to say so.
     """
     if len(outlets) >= 2:
-        return between_outlets(), "against the other outlets' articles on this meeting"
+        return between_outlets(), f"against the other {others}' articles on this meeting"
     try:
         frame = between_meetings()
     except ValueError:
@@ -629,3 +636,122 @@ def counts_with_names(
     )
     totals = named.groupby("series", sort=False)[count].sum()
     return named, {str(name): f"{name} (n = {int(n)})" for name, n in totals.items()}
+
+
+def spread_rows(spread: pd.DataFrame, outlets_of: Mapping[str, Sequence[str]]) -> pd.DataFrame:
+    """The coverage spread as listed: ``group``, ``articles``, ``share`` (%), ``outlets``.
+
+    ``spread`` is :func:`analysis.measures.coverage.coverage_spread` by
+    ``outlet_group``; ``outlets_of`` names each group's outlets.
+    """
+    return pd.DataFrame(
+        {
+            "group": spread["outlet_group"].astype(str),
+            "articles": spread["articles"].astype("int64"),
+            "share (%)": (spread["share"] * 100).round(1),
+            "outlets": spread["outlets"].astype("int64"),
+            "outlet names": [", ".join(outlets_of.get(str(g), ())) for g in spread["outlet_group"]],
+        }
+    )
+
+
+def at_a_glance(
+    profiles: pd.DataFrame,
+    *,
+    names: Mapping[str, str],
+    groups: Mapping[str, str],
+    targets: Mapping[str, str],
+    terms: Mapping[str, str],
+) -> pd.DataFrame:
+    """One row per outlet as the compact table shows it, readable column names.
+
+    ``profiles`` is :func:`analysis.labels.summaries.group_profiles` by
+    outlet; ``names`` and ``groups`` give each outlet's name and group,
+    ``targets`` each stance target's name and ``terms`` each outlet's
+    distinctive terms.
+    """
+    keys = profiles["outlet"].astype(str)
+    shown = pd.DataFrame(
+        {
+            "outlet": keys.map(lambda k: names.get(k, k)),
+            "group": keys.map(lambda k: groups.get(k, "")),
+            "articles": profiles["articles"].astype("int64"),
+        }
+    )
+    for column in profiles.columns:
+        if str(column).startswith("stance_"):
+            target = str(column).removeprefix("stance_")
+            shown[f"stance toward {targets.get(target, target)}"] = profiles[column]
+    shown["outcome framing"] = profiles["outcome"]
+    shown["distinctive terms"] = keys.map(lambda k: terms.get(k, ""))
+    shown["quotes most"] = profiles["sources"]
+    return shown
+
+
+#: What a blind spot of kind ``meeting`` is called in the list.
+WHOLE_MEETING = "the whole meeting"
+
+
+def blind_spot_rows(spots: pd.DataFrame) -> pd.DataFrame:
+    """Blind spots by outlet group as listed: what was missed, by whom, who covered it.
+
+    ``spots`` is :func:`analysis.measures.coverage.blind_spots` by ``outlet_group``.
+    """
+    return pd.DataFrame(
+        {
+            "left out": [
+                WHOLE_MEETING if kind == "meeting" else str(name)
+                for kind, name in zip(spots["kind"], spots["subject_name"], strict=True)
+            ],
+            "group": spots["outlet_group"].astype(str),
+            "its articles on the meeting": spots["n_articles"].astype("int64"),
+            "covered by": spots["covered_by"].astype(str),
+            "their articles": spots["articles_covering"].astype("int64"),
+        }
+    )
+
+
+def blind_spot_articles(
+    on_meeting: pd.DataFrame, agenda: pd.DataFrame, spot: pd.Series
+) -> set[str]:
+    """The ids of the articles that covered what a group left out (a row of ``blind_spots``).
+
+    ``on_meeting`` holds the meeting's articles (``id``, ``outlet_group``),
+    ``agenda`` their subjects: for a whole meeting, every article of the
+    covering groups; for a subject, those of them that name it.
+    """
+    groups = set(str(spot["covered_by"]).split("; "))
+    covering = on_meeting[on_meeting["outlet_group"].astype(str).isin(groups)]
+    ids = set(covering["id"].astype(str))
+    if spot["kind"] == "meeting":
+        return ids
+    named = agenda[(agenda["status"] == "ok") & (agenda["subject"] == spot["subject"])]
+    return ids & set(named["article_id"].astype(str))
+
+
+def ignored_meetings(
+    spots: pd.DataFrame, meetings: pd.DataFrame, names: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """The meetings a group or outlet ran nothing on while others did, as listed.
+
+    ``spots`` are its rows of :func:`analysis.measures.coverage.blind_spots`;
+    ``meetings`` is the catalogue (``meeting``, ``title``, ``start``);
+    ``names`` names the outlets of ``covered_by`` (by outlet). Columns
+    ``meeting`` (its title), ``start``, ``covered by`` and ``their articles``,
+    in the order of the meetings.
+    """
+    named = dict(names or {})
+    ignored = spots[spots["kind"] == "meeting"]
+    titles = dict(zip(meetings["meeting"], meetings["title"], strict=True))
+    starts = dict(zip(meetings["meeting"], meetings["start"], strict=True))
+    return pd.DataFrame(
+        {
+            "meeting": [titles.get(m, m) for m in ignored["meeting"]],
+            "start": pd.to_datetime(ignored["meeting"].map(starts)).tolist(),
+            "covered by": [
+                "; ".join(named.get(k, k) for k in str(keys).split("; "))
+                for keys in ignored["covered_by"]
+            ],
+            "their articles": ignored["articles_covering"].astype("int64").tolist(),
+        }
+    )

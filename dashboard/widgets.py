@@ -12,11 +12,12 @@ import streamlit as st
 
 from analysis.corpus.selection import Selection
 from analysis.labels.summaries import agenda_side_by_side, speaker_counts, stance_side_by_side
-from dashboard import layout
+from dashboard import layout, tables
 from dashboard.colours import LABEL_BADGE_COLOURS
+from dashboard.navigation import open_in_reader
 from dashboard.results import BadgeRows, SelectionResults, badge_rows, key_sentences
 
-__all__ = ["article_badges", "evidence_drill", "outlet_details", "side_by_side"]
+__all__ = ["article_badges", "article_drill", "evidence_drill", "outlet_details", "side_by_side"]
 
 
 def _escape(value: object) -> str:
@@ -62,11 +63,13 @@ def outlet_details(
     *,
     omitted: pd.DataFrame | None = None,
     sentences: pd.DataFrame | None = None,
+    others: str = "outlets",
 ) -> None:
     """Whom the articles quote, which subjects they cover (and omit), and key sentences.
 
     ``sentences`` are these articles' key sentences when the caller took them
-    for several outlets at once (:func:`dashboard.results.key_sentences`).
+    for several outlets at once (:func:`dashboard.results.key_sentences`);
+    ``others`` says whom the ``omitted`` subjects were covered by.
     """
     ids = list(articles["id"])
     quoted = results.rows_for("sources", ids)
@@ -81,7 +84,7 @@ def outlet_details(
     st.markdown("**Covers**")
     st.caption(", ".join(map(_escape, covered)) or "none of the tracked subjects")
     if omitted is not None and not omitted.empty:
-        st.markdown("**Leaves out** (covered by other outlets on this meeting)")
+        st.markdown(f"**Leaves out** (covered by other {others} on this meeting)")
         st.caption(", ".join(map(_escape, omitted["subject_name"].drop_duplicates())))
     if sentences is None:
         sentences = key_sentences(results, articles.assign(_all=""), by="_all").get("")
@@ -122,6 +125,27 @@ def side_by_side(
             selection=selection,
             key=f"mt_pair_{topic}",
         )
+
+
+def article_drill(articles: pd.DataFrame, *, what: str, selection: Selection, key: str) -> None:
+    """The list of some articles, a row of which opens in the Reader."""
+    st.markdown(f"**Articles behind your selection** ({len(articles)})")
+    listed = tables.article_list(articles)
+    state = layout.table(
+        listed,
+        what=what,
+        selection=selection,
+        key=key,
+        select_rows=True,
+        column_config={"outlet_name": "outlet", "outlet_group": "group"},
+    )
+    rows = layout.selected_rows(state)
+    if rows:
+        chosen = listed.iloc[rows[0]]
+        if st.button("Open in the Reader", key=f"{key}_open", icon=":material/article:"):
+            open_in_reader(str(chosen["id"]))
+    else:
+        st.caption("Select a row to open the article in the Reader.")
 
 
 def evidence_drill(

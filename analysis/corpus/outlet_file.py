@@ -37,6 +37,7 @@ __all__ = [
     "OutletEditError",
     "outlet_key",
     "outlets_text",
+    "readable_domain",
     "save_outlet",
 ]
 
@@ -46,7 +47,10 @@ NEW_OUTLET_GROUP = "unassigned"
 NEW_OUTLET_KIND = "other"
 
 _KEY = re.compile(r"^[a-z0-9][a-z0-9._-]{0,80}$")
-_DOMAIN = re.compile(r"^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+_DOMAIN = re.compile(
+    r"^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$"
+)
+_LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$", re.IGNORECASE)
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 #: The longest name or group, and the longest reason or source, a form accepts.
@@ -75,6 +79,33 @@ def _yaml() -> YAML:
 def _slug(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return "-".join(re.findall(r"[a-z0-9]+", ascii_text.lower()))[:60].strip("-")
+
+
+def readable_domain(text: str) -> str:
+    """A domain with its internationalised labels (``xn--...``, punycode) in Unicode.
+
+    ``xn--80ajghhoc2aj1c8b.xn--p1ai`` reads ``честныйзнак.рф``. Any other
+    text, and a label that is not valid punycode, is returned as it is.
+    """
+    labels = text.split(".")
+    if not any(label.lower().startswith("xn--") for label in labels):
+        return text
+    if not all(_LABEL.match(label) for label in labels):
+        return text
+    readable = []
+    for label in labels:
+        if label.lower().startswith("xn--"):
+            try:
+                decoded = label[4:].encode("ascii").decode("punycode")
+            except UnicodeError:
+                return text
+            # An internationalised label has a letter beyond ASCII, and no control character.
+            if decoded.isascii() or not decoded.isprintable():
+                return text
+            readable.append(decoded)
+        else:
+            readable.append(label)
+    return ".".join(readable)
 
 
 def outlet_key(name: str, domain: str, taken: Collection[str]) -> str:

@@ -12,7 +12,14 @@ one bad page keeps out only itself.
 Pages are imported in batches, so an interrupted run keeps what it had
 committed. A rerun skips an address that an article of the corpus has, or that
 the state file :data:`STATE_FILE` in the corpus folder records as done (added,
-or an exact duplicate of an article already there); failures are tried again.
+or an exact duplicate of an article already there). A failure that would only
+happen again is recorded there as permanent (a page gone with no archived copy,
+one robots.txt disallows, one without extractable article text): a rerun skips
+it too, unless asked to retry failures. Other failures (timeouts, server
+errors, unreachable hosts) are tried again on the next run.
+
+A dry run reads the list and the state and says what a run would fetch,
+without fetching or writing anything.
 """
 
 from __future__ import annotations
@@ -54,24 +61,38 @@ BATCH_SIZE = 20
 
 @dataclass(frozen=True)
 class FetchFailure:
-    """An address of the list that added no article: where, which, why, and what to do."""
+    """An address of the list that added no article: where, which, why, and what to do.
+
+    ``permanent``: trying it again would fail again, so a rerun skips it.
+    """
 
     where: str
     url: str
     reason: str
     advice: str
+    permanent: bool = False
 
 
 @dataclass
 class FetchReport:
     """What a fetch did: the addresses listed, those skipped as done, the import's report
-    (articles and outlets added, duplicates) and every failure."""
+    (articles and outlets added, duplicates) and every failure.
+
+    ``failed_before`` are the addresses skipped because an earlier run failed
+    on them for good; ``duplicates_in_list`` counts the rows that repeat an
+    address of the list (each also a failure). A dry run fetches nothing:
+    ``would_fetch`` lists the rows (where, address) a run would fetch.
+    """
 
     listed: int
     done_before: int
     fetched: int
     imported: ImportReport
     failures: list[FetchFailure] = field(default_factory=list)
+    failed_before: list[FetchFailure] = field(default_factory=list)
+    duplicates_in_list: int = 0
+    dry_run: bool = False
+    would_fetch: list[tuple[str, str]] = field(default_factory=list)
 
 
 def fetch_articles(
@@ -83,6 +104,8 @@ def fetch_articles(
     near_duplicates: Literal["add", "skip"] = "add",
     new_outlets: bool = True,
     progress: bool = False,
+    retry_failed: bool = False,
+    dry_run: bool = False,
 ) -> FetchReport:
     """Fetch the pages of a list of addresses into the corpus.
 
@@ -101,6 +124,12 @@ def fetch_articles(
         As for :func:`analysis.ingest.importer.import_articles`.
     progress
         Show a tqdm progress bar on standard error.
+    retry_failed
+        Fetch again the addresses an earlier run failed on for good
+        (:attr:`FetchFailure.permanent`); by default they are skipped.
+    dry_run
+        Fetch nothing and write nothing (a missing corpus folder is not
+        created): the report says which rows a run would fetch.
 
     Raises
     ------
@@ -115,21 +144,39 @@ def fetch_articles(
     """
     root = Path(corpus_dir)
     rows = read_url_list(url_list)
-    if not root.is_dir():
-        _new_corpus(root, registry_from)
-    _check_registry(root)
-    done = _done_addresses(root)
-    report = FetchReport(len(rows), 0, 0, ImportReport(corpus=root, dry_run=False))
+    if root.is_dir():
+        _check_registry(root)
+        done, failed = _state(root)
+    else:
+        source = _registry_source(root, registry_from)
+        if not dry_run:
+            _new_corpus(root, source)
+            _check_registry(root)
+        done, failed = set(), {}
+    report = FetchReport(
+        len(rows), 0, 0, ImportReport(corpus=root, dry_run=dry_run), dry_run=dry_run
+    )
     todo: list[ListedAddress] = []
     first_of: dict[str, str] = {}
     for row in rows:
+        repeated = bool(row.url) and _key(row.url) in first_of
         failure = _row_failure(row, first_of)
         if failure is not None:
             report.failures.append(failure)
+            report.duplicates_in_list += repeated
         elif _key(row.url) in done:
             report.done_before += 1
+        elif _key(row.url) in failed and not retry_failed:
+            report.failed_before.append(
+                FetchFailure(
+                    row.where, row.url, failed[_key(row.url)], _SKIPPED_ADVICE, permanent=True
+                )
+            )
         else:
             todo.append(row)
+    if dry_run:
+        report.would_fetch = [(row.where, row.url) for row in todo]
+        return report
     pages: list[FetchedPage] = []
     with PageFetcher(settings) as fetcher:
         for row in tqdm(
@@ -138,7 +185,16 @@ def fetch_articles(
             try:
                 fetched = fetcher.page(row.url, date=row.fields.get("published", ""))
             except FetchError as err:
-                report.failures.append(FetchFailure(row.where, row.url, err.reason, err.advice))
+                failure = FetchFailure(
+                    row.where,
+                    row.url,
+                    err.reason,
+                    f"{err.advice}; {_PERMANENT_ADVICE}" if err.permanent else err.advice,
+                    permanent=err.permanent,
+                )
+                report.failures.append(failure)
+                if err.permanent:
+                    _record(root, [_failed_entry(failure)])
                 continue
             report.fetched += 1
             extra = dict(row.extra)
@@ -153,8 +209,13 @@ def fetch_articles(
     return report
 
 
-def _new_corpus(root: Path, registry_from: Path | str | None) -> None:
-    """Create an empty corpus at ``root`` with the registry of ``registry_from``."""
+#: What to do about a failure a rerun skips, said when it happens and when it is skipped.
+_PERMANENT_ADVICE = "a rerun skips it unless asked to retry failures (--retry-failed)"
+_SKIPPED_ADVICE = "an earlier run failed on it for good; --retry-failed tries it again"
+
+
+def _registry_source(root: Path, registry_from: Path | str | None) -> Path:
+    """The corpus whose registry a new corpus at ``root`` starts with."""
     if root.exists() or registry_from is None:
         raise FileNotFoundError(f"corpus folder {root} does not exist")
     source = Path(registry_from)
@@ -164,6 +225,11 @@ def _new_corpus(root: Path, registry_from: Path | str | None) -> None:
             f"corpus folder {root} does not exist, and {source} has no {' or '.join(missing)} "
             "to start it with; run from the repository folder or give an existing --corpus"
         )
+    return source
+
+
+def _new_corpus(root: Path, source: Path) -> None:
+    """Create an empty corpus at ``root`` with the registry of ``source``."""
     (root / ARTICLES_DIR).mkdir(parents=True)
     for name in (OUTLETS_FILE, MEETINGS_FILE):
         shutil.copyfile(source / name, root / name)
@@ -221,11 +287,33 @@ def _key(url: str) -> str:
     return urlunsplit((parts.scheme.lower(), netloc, parts.path, parts.query, ""))
 
 
-def _done_addresses(root: Path) -> set[str]:
-    """Addresses of the corpus's articles and those the state file records as done."""
+def _state(root: Path) -> tuple[set[str], dict[str, str]]:
+    """Addresses done (in the corpus's articles or recorded as done by the state file), and
+    those an earlier run failed on for good, with the reason."""
     articles = load_corpus(root, use_cache=False).articles
     done = {_key(url) for url in articles["url"] if isinstance(url, str) and url}
-    return done | {_key(entry["url"]) for entry in _state_entries(root)}
+    failed: dict[str, str] = {}
+    for entry in _state_entries(root):
+        if entry.get("status") == "failed":
+            failed[_key(entry["url"])] = str(entry.get("reason", "failed"))
+        else:
+            done.add(_key(entry["url"]))
+    return done, {key: reason for key, reason in failed.items() if key not in done}
+
+
+def _failed_entry(failure: FetchFailure) -> dict[str, str]:
+    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    return {"url": failure.url, "status": "failed", "reason": failure.reason, "at": now}
+
+
+def _record(root: Path, entries: Sequence[dict[str, str]]) -> None:
+    """Append ``entries`` to the state file, on disk before the run goes on."""
+    if not entries:
+        return
+    with (root / STATE_FILE).open("a", encoding="utf-8") as state:
+        state.writelines(json.dumps(e, ensure_ascii=False) + "\n" for e in entries)
+        state.flush()
+        os.fsync(state.fileno())
 
 
 def _state_entries(root: Path) -> Iterator[dict[str, str]]:
@@ -266,19 +354,28 @@ def _import(
     refused: dict[str, list[str]] = {}
     for problem in imported.problems:
         refused.setdefault(problem.file, []).append(f"{problem.field}: {problem.message}")
+    entries = []
     for where, reasons in refused.items():
         if any(r.startswith("text: no article text") for r in reasons):
-            reason = "no extractable article text in the page"
-            advice = (
+            failure = FetchFailure(
+                where,
+                url_of.get(where, ""),
+                "no extractable article text in the page",
                 "a paywall, a list of links or a page built by scripts? Save the article's "
-                "page in a browser and `narratives import` it"
+                f"page in a browser and `narratives import` it; {_PERMANENT_ADVICE}",
+                permanent=True,
             )
+            entries.append(_failed_entry(failure))
         else:
-            reason = f"refused by the import: {'; '.join(reasons)}"
-            advice = "fix the row's values in the list; a rerun tries it again"
-        report.failures.append(FetchFailure(where, url_of.get(where, ""), reason, advice))
+            failure = FetchFailure(
+                where,
+                url_of.get(where, ""),
+                f"refused by the import: {'; '.join(reasons)}",
+                "fix the row's values in the list; a rerun tries it again",
+            )
+        report.failures.append(failure)
     now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    entries = [
+    entries += [
         {"url": url_of[a.source], "status": "added", "article": a.id, "at": now}
         for a in imported.added
     ]
@@ -287,26 +384,48 @@ def _import(
         for d in imported.duplicates
         if not d.added_as
     ]
-    with (root / STATE_FILE).open("a", encoding="utf-8") as state:
-        state.writelines(json.dumps(e, ensure_ascii=False) + "\n" for e in entries)
-        state.flush()
-        os.fsync(state.fileno())
+    _record(root, entries)
 
 
 def render_fetch_report(report: FetchReport) -> str:
-    """The report as text: the import's (articles, outlets, duplicates), then every failure."""
-    lines = [
-        f"{report.listed} address(es) listed: {report.done_before} done before (skipped), "
-        f"{report.fetched} fetched, {len(report.failures)} failed"
-    ]
-    text = "\n".join(lines) + "\n" + render_report(replace(report.imported, problems=[]))
-    if report.failures:
-        failures = [f"Failed: {len(report.failures)}"]
-        for failure in sorted(report.failures, key=_list_order):
+    """The report as text: the import's (articles, outlets, duplicates), then every failure.
+
+    A dry run's report says what a run would fetch instead.
+    """
+    skipped = (
+        f", {len(report.failed_before)} failed for good before (skipped)"
+        if report.failed_before
+        else ""
+    )
+    if report.dry_run:
+        text = (
+            "Dry run: nothing was fetched or written.\n"
+            f"{report.listed} address(es) listed: {report.duplicates_in_list} duplicate(s) in "
+            f"the list, {report.done_before} done before (skipped){skipped}, "
+            f"{len(report.would_fetch)} to fetch\n"
+        )
+        if report.would_fetch:
+            lines = [f"Would fetch: {len(report.would_fetch)}"]
+            lines += [f"  {where} {url}" for where, url in report.would_fetch]
+            text += "\n".join(lines) + "\n"
+    else:
+        text = (
+            f"{report.listed} address(es) listed: {report.done_before} done before "
+            f"(skipped){skipped}, {report.fetched} fetched, {len(report.failures)} failed\n"
+        )
+        text += render_report(replace(report.imported, problems=[]))
+    for title, failures in (
+        ("Failed for good before, not tried again", report.failed_before),
+        ("Not fetched (problems in the list)" if report.dry_run else "Failed", report.failures),
+    ):
+        if not failures:
+            continue
+        lines = [f"{title}: {len(failures)}"]
+        for failure in sorted(failures, key=_list_order):
             address = f" {failure.url}" if failure.url else ""
-            failures.append(f"  {failure.where}{address}: {failure.reason}")
-            failures.append(f"    what to do: {failure.advice}")
-        text += "\n".join(failures) + "\n"
+            lines.append(f"  {failure.where}{address}: {failure.reason}")
+            lines.append(f"    what to do: {failure.advice}")
+        text += "\n".join(lines) + "\n"
     return text
 
 

@@ -73,7 +73,13 @@ from analysis.corpus.journal import (
     write_journal,
 )
 from analysis.corpus.lock import corpus_lock
-from analysis.corpus.outlet_file import NEW_OUTLET_GROUP, NEW_OUTLET_KIND, outlet_key, outlets_text
+from analysis.corpus.outlet_file import (
+    NEW_OUTLET_GROUP,
+    NEW_OUTLET_KIND,
+    outlet_key,
+    outlets_text,
+    readable_domain,
+)
 from analysis.corpus.registry import (
     OUTLETS_FILE,
     Meeting,
@@ -143,7 +149,8 @@ class _Context:
         today = dt.date.today().isoformat()
         outlet = Outlet(
             key=key,
-            name=name or domain,
+            # An internationalised domain is shown as its readers write it, not as punycode.
+            name=readable_domain(name or domain),
             country="",
             kind=NEW_OUTLET_KIND,
             domains=(domain,) if domain else (),

@@ -96,12 +96,18 @@ class FetchSettings:
 
 
 class FetchError(Exception):
-    """A page that could not be fetched: ``reason`` says why, ``advice`` what to do."""
+    """A page that could not be fetched: ``reason`` says why, ``advice`` what to do.
 
-    def __init__(self, reason: str, advice: str) -> None:
+    ``permanent`` is true when fetching it again would fail again: the page is
+    gone (404, 410) with no archived copy, or robots.txt disallows it.
+    Timeouts, server errors and unreachable hosts are not permanent.
+    """
+
+    def __init__(self, reason: str, advice: str, *, permanent: bool = False) -> None:
         super().__init__(f"{reason}; {advice}")
         self.reason = reason
         self.advice = advice
+        self.permanent = permanent
 
 
 class _GoneError(Exception):
@@ -175,11 +181,15 @@ class PageFetcher:
         except _GoneError as err:
             gone = err
         advice = _UNREACHABLE_ADVICE if gone.unreachable else _GONE_ADVICE
+        # Gone for good unless the host was only unreachable (it may answer tomorrow).
+        permanent = not gone.unreachable
         if self.settings.archive_api is None:
-            raise FetchError(gone.reason, advice)
+            raise FetchError(gone.reason, advice, permanent=permanent)
         snapshot = self._snapshot(url, date, gone.reason)
         if snapshot is None:
-            raise FetchError(f"{gone.reason}, and the Internet Archive has no copy", advice)
+            raise FetchError(
+                f"{gone.reason}, and the Internet Archive has no copy", advice, permanent=permanent
+            )
         try:
             final, html = self._follow(snapshot, robots=False)
         except _GoneError as err:
@@ -203,6 +213,7 @@ class PageFetcher:
                 raise FetchError(
                     f"robots.txt of {_origin(current)} disallows fetching it",
                     f"it is not fetched; {_SAVE_ADVICE}",
+                    permanent=True,
                 )
             answer = self._exchange(current, html=True)
             if answer.location:

@@ -27,8 +27,9 @@ EVIDENCE_COLUMNS: dict[str, str] = {
     "article_id": "article the sentence is from",
     "analysis": "stance, outcome, frame, subject or source",
     "target": "stance target (russia, us_west, ukraine, assad); empty for other analyses",
-    "label": "what the sentence is evidence of: favorable/unfavorable (stance), the outcome "
-    "label, the frame, the subject or the source",
+    "label": "what the sentence is evidence of: favorable/unfavorable (stance; neutral for a "
+    "sentence the sentence model reads as neutral), the outcome label, the frame, the subject "
+    "or the source",
     "voice": "whose words carry the cue: 'outlet', or the quoted speaker (stance and outcome)",
     "sentence": "the sentence, from the cleaned text",
     "sentence_start": "offset of the sentence in the cleaned text",
@@ -68,13 +69,13 @@ def compact_evidence(
 ) -> pd.DataFrame:
     """One chunk's evidence rows in evidence order, text left out, labels as categories."""
     task = stance_evidence["task"]
+    by_weight = np.where(stance_evidence["weight"] > 0, "favorable", "unfavorable")
+    if "direction" in stance_evidence.columns:
+        direction = stance_evidence["direction"].fillna("").astype(str).to_numpy()
+        by_weight = np.where(direction != "", direction, by_weight)
     stance_rows = stance_evidence.assign(
         analysis=task,
-        label=np.where(
-            task == "stance",
-            np.where(stance_evidence["weight"] > 0, "favorable", "unfavorable"),
-            stance_evidence["target"],
-        ),
+        label=np.where(task == "stance", by_weight, stance_evidence["target"]),
         target=np.where(task == "stance", stance_evidence["target"], ""),
     )
     others = [

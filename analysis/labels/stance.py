@@ -39,6 +39,7 @@ from analysis.review.overrides import apply_overrides
 
 __all__ = [
     "EVIDENCE_COLUMNS",
+    "GROUP_LABELS",
     "MIN_GROUP_ARTICLES",
     "NEUTRAL_BAND",
     "STANCE_COLUMNS",
@@ -51,6 +52,9 @@ __all__ = [
 
 #: Scores closer to 0 than this are "neutral" (mixed evidence); chosen on the tuning labels.
 NEUTRAL_BAND = 0.1
+#: Labels of :func:`stance_by_group`: a person's labels, "uncertain" (the learned model
+#: abstained) and "unsupported language".
+GROUP_LABELS = (*STANCE_LABELS[:3], "uncertain", *STANCE_LABELS[3:])
 #: Below this many rated articles a group's distribution is "insufficient evidence".
 MIN_GROUP_ARTICLES = 5
 
@@ -84,6 +88,7 @@ EVIDENCE_COLUMNS = [
     "mark_end",
     "weight",
     "rule",
+    "direction",
 ]
 STANCE_GROUP_COLUMNS = [
     "group",
@@ -161,7 +166,9 @@ def stance_per_article(
         numerator, 0 for a quotation's cue); ``voice`` is ``"outlet"`` or the
         quoted speaker; ``part`` is ``"headline"`` or ``"body"`` (headline
         rows have no offsets); ``marked`` has the cue in ``**bold**``, and
-        ``mark_start``/``mark_end`` are the cue's offsets within ``sentence``.
+        ``mark_start``/``mark_end`` are the cue's offsets within ``sentence``;
+        ``direction`` is which way the cue points (``favorable`` or
+        ``unfavorable``), in a quotation too, where it adds nothing.
 
     Raises
     ------
@@ -216,6 +223,7 @@ def stance_per_article(
                     "cue_words": hit.cue_words,
                     "weight": signed,
                     "rule": _rule_text(hit),
+                    "direction": "favorable" if hit.polarity > 0 else "unfavorable",
                 }
             )
         for target in target_map.values():
@@ -316,7 +324,8 @@ def stance_by_group(
     by : str, default "outlet_group"
         Any metadata column (``outlet``, ``year``, ``meeting`` ...).
     min_articles : int, default MIN_GROUP_ARTICLES
-        A group with fewer rated articles (favorable, unfavorable or neutral)
+        A group with fewer rated articles (favorable, unfavorable, neutral or
+        uncertain; so the shares show how much the model left uncertain)
         for a target is ``"insufficient evidence"``: its counts are shown, its
         shares and intervals are NaN.
     confidence_level : float, default 0.95
@@ -353,11 +362,11 @@ def stance_by_group(
     )
     counts = frame.groupby(["group", "target", "label"]).size()
     index = pd.MultiIndex.from_product(
-        [sorted(frame["group"].unique()), list(dict.fromkeys(frame["target"])), STANCE_LABELS],
+        [sorted(frame["group"].unique()), list(dict.fromkeys(frame["target"])), GROUP_LABELS],
         names=["group", "target", "label"],
     )
     table = counts.reindex(index, fill_value=0).rename("articles").reset_index()
-    rated_labels = ["favorable", "unfavorable", "neutral"]
+    rated_labels = ["favorable", "unfavorable", "neutral", "uncertain"]
     rated = table[table["label"].isin(rated_labels)].groupby(["group", "target"])["articles"].sum()
     table["rated"] = [rated[(g, t)] for g, t in zip(table["group"], table["target"], strict=True)]
     is_rated = table["label"].isin(rated_labels).to_numpy()

@@ -12,20 +12,25 @@ labels can be read at a glance:
 * :func:`outcome_counts` — articles per group and outcome framing.
 * :func:`most_quoted` — the sources quoted most often, per group.
 * :func:`speaker_counts` — how often each speaker is quoted.
+* :func:`group_profiles` — one row per group: its articles, its stance and
+  outcome labels counted, and whom it quotes most.
 
 None of them changes its inputs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Hashable, Mapping
+from collections.abc import Collection, Hashable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
+from analysis.review.hand_labels import OUTCOME_LABELS, STANCE_LABELS
+
 __all__ = [
     "agenda_side_by_side",
     "best_evidence",
+    "group_profiles",
     "most_quoted",
     "outcome_counts",
     "speaker_counts",
@@ -176,3 +181,93 @@ def most_quoted(sources: pd.DataFrame, *, n: int) -> tuple[pd.DataFrame, list[st
 def speaker_counts(sources: pd.DataFrame) -> pd.Series:
     """How often each speaker is quoted in ``sources`` (per-article rows), most often first."""
     return sources.groupby("speaker")["count"].sum().sort_values(ascending=False)
+
+
+def _counted(labels: pd.Series, order: Sequence[str]) -> str:
+    """``labels`` counted, most frequent first (ties in ``order``): "2 unfavorable, 1 neutral"."""
+    counts = {str(label): int(n) for label, n in labels.astype(str).value_counts().items()}
+    rank = {label: position for position, label in enumerate(order)}
+    ordered = sorted(
+        counts.items(), key=lambda item: (-item[1], rank.get(item[0], len(rank)), item[0])
+    )
+    return ", ".join(f"{n} {label}" for label, n in ordered)
+
+
+def group_profiles(
+    articles: pd.DataFrame,
+    stance: pd.DataFrame,
+    outcome: pd.DataFrame,
+    sources: pd.DataFrame,
+    *,
+    by: str = "outlet",
+    order: Sequence[str] | None = None,
+    top_sources: int = 3,
+) -> pd.DataFrame:
+    """One row per group: its articles, its stance and outcome labels counted, its top sources.
+
+    Parameters
+    ----------
+    articles : pandas.DataFrame
+        ``id`` and the ``by`` column. Not modified.
+    stance, outcome, sources : pandas.DataFrame
+        The per-article stance (``article_id``, ``target``, ``label``),
+        outcome (``article_id``, ``label``) and sources (``article_id``,
+        ``speaker``, ``count``) rows; rows of other articles are ignored.
+    by : str, default "outlet"
+        The column to group by.
+    order : sequence of str, optional
+        The order of the rows; groups not in it follow, sorted. Sorted by default.
+    top_sources : int, default 3
+        How many of the most quoted speakers each row names.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``<by>``, ``articles`` (distinct ids), one ``stance_<target>``
+        per target (in order of first appearance in ``stance``), ``outcome``
+        and ``sources``. A label cell counts the group's articles per label,
+        most frequent first, ties in the order of
+        :data:`analysis.review.hand_labels.STANCE_LABELS` or ``OUTCOME_LABELS``
+        ("2 unfavorable, 1 neutral"); an empty outcome label (an article on no
+        meeting) is not counted. ``sources`` names the ``top_sources`` most
+        quoted speakers with their quotations, most first, ties by name
+        ("Sergey Lavrov (3), John Kerry (2)"). A cell with nothing to count is "".
+
+    Raises
+    ------
+    ValueError
+        If ``by`` is not a column of ``articles`` or ``top_sources`` < 1.
+    """
+    if by not in articles.columns:
+        raise ValueError(f"by={by!r} is not a column of articles")
+    if top_sources < 1:
+        raise ValueError(f"top_sources must be at least 1, got {top_sources}")
+    owner = dict(zip(articles["id"].astype(str), articles[by].astype(str), strict=True))
+    present = sorted(set(owner.values()))
+    known = [group for group in dict.fromkeys(order or ()) if group in set(present)]
+    groups = [*known, *(group for group in present if group not in set(known))]
+
+    def owned(frame: pd.DataFrame) -> pd.DataFrame:
+        chosen = frame[frame["article_id"].astype(str).isin(owner)]
+        return chosen.assign(_group=chosen["article_id"].astype(str).map(owner))
+
+    stance_rows, outcome_rows, source_rows = owned(stance), owned(outcome), owned(sources)
+    outcome_rows = outcome_rows[outcome_rows["label"] != ""]
+    targets = list(dict.fromkeys(stance_rows["target"]))
+    sizes = articles.assign(_group=articles[by].astype(str)).groupby("_group")["id"].nunique()
+    rows = []
+    for group in groups:
+        row: dict[str, object] = {by: group, "articles": int(sizes[group])}
+        mine = stance_rows[stance_rows["_group"] == group]
+        for target in targets:
+            labels = mine.loc[mine["target"] == target, "label"]
+            row[f"stance_{target}"] = _counted(labels, STANCE_LABELS)
+        row["outcome"] = _counted(
+            outcome_rows.loc[outcome_rows["_group"] == group, "label"], OUTCOME_LABELS
+        )
+        quoted = source_rows[source_rows["_group"] == group].groupby("speaker")["count"].sum()
+        top = sorted(quoted.items(), key=lambda item: (-item[1], str(item[0])))[:top_sources]
+        row["sources"] = ", ".join(f"{speaker} ({int(n)})" for speaker, n in top)
+        rows.append(row)
+    columns = [by, "articles", *(f"stance_{t}" for t in targets), "outcome", "sources"]
+    return pd.DataFrame(rows, columns=columns)

@@ -18,7 +18,7 @@ from analysis.corpus.types import Problem
 from analysis.labels.agenda import scan_subjects
 from analysis.labels.evidence import compact_evidence, concat_evidence
 from analysis.labels.frames import scan_frames
-from analysis.labels.outcome import stance_and_outcome
+from analysis.labels.learned import learned_stance_and_outcome
 from analysis.labels.sources import article_quotations, article_sources, source_evidence
 from analysis.measures.contrasts import DEFAULT_PRIOR_TOTAL
 from analysis.measures.terms import TermCounts, count_terms
@@ -129,7 +129,9 @@ def _per_article(articles: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Quotations, stance, outcome, frames, agenda, sources and evidence of some articles."""
     cleaned = articles[["id", "text_clean"]]
     quotations = article_quotations(articles, cleaned)
-    stance, outcome, stance_evidence = stance_and_outcome(articles, cleaned, quotes=quotations)
+    stance, outcome, stance_evidence = learned_stance_and_outcome(
+        articles, cleaned, quotes=quotations
+    )
     frames, frame_evidence = scan_frames(articles, cleaned)
     agenda, subject_evidence = scan_subjects(articles, cleaned)
     return {

@@ -16,6 +16,7 @@ from analysis.labels.evidence import evidence_text
 from analysis.labels.frames import group_frames
 from analysis.labels.sources import group_sources
 from analysis.labels.stance import stance_by_group
+from analysis.measures import coverage
 from analysis.measures.collocates import collocates
 from analysis.measures.contrasts import CONTRAST_COLUMNS, contrast_one_vs_rest, contrast_pair
 from analysis.measures.kwic import keyword_in_context
@@ -173,6 +174,11 @@ def collocate_table(
     )
 
 
+#: Columns of ``omissions`` when the articles are grouped by meeting (it is then empty).
+_OMISSION_COLUMNS = (
+    "meeting", "subject", "subject_name", "n_articles", "covered_by", "articles_covering",
+)  # fmt: skip
+
 #: Columns of the articles table written by ``analyze`` (the text itself stays in the corpus).
 ARTICLE_EXPORT_COLUMNS = (
     "id",
@@ -203,6 +209,7 @@ def analysis_tables(
     top: int | None = None,
     evidence_sentences: bool = True,
     prior: str = "selection",
+    blind_spots: bool = False,
 ) -> dict[str, pd.DataFrame]:
     """Every table of the analysis of the selected articles, by file name.
 
@@ -215,7 +222,9 @@ def analysis_tables(
     covered on the same meeting), ``sources`` and ``sources_by_group``, and
     ``evidence`` (every sentence behind a label; join on ``article_id``). On
     request ``contrast_pair`` (its prior from the whole selection, or with
-    ``prior="pair"`` from A's and B's articles alone) and ``kwic``.
+    ``prior="pair"`` from A's and B's articles alone), ``kwic`` and
+    ``blind_spots`` (the meetings and subjects each group of ``by`` left out
+    while others covered them, :func:`analysis.measures.coverage.blind_spots`).
     ``contrasts`` is empty when the selection holds one group of ``by`` only.
 
     With ``evidence_sentences=False`` the evidence rows keep the compact form
@@ -227,8 +236,9 @@ def analysis_tables(
     Raises
     ------
     ValueError
-        If the selection is empty or the requested ``compare`` contrast cannot
-        be made (see :func:`term_contrasts`).
+        If the selection is empty, the requested ``compare`` contrast cannot
+        be made (see :func:`term_contrasts`), or blind spots are asked for
+        by meeting.
     """
     articles, _ = select(prepared, selection)
     if articles.empty:
@@ -258,7 +268,12 @@ def analysis_tables(
         "frames_by_group": group_frames(frames, articles, by=by),
         "agenda": agenda,
         "agenda_matrix": agenda_matrix(agenda, articles, by=by),
-        "omissions": omissions(agenda, articles, by=by),
+        "omissions": (
+            omissions(agenda, articles, by=by)
+            if by != "meeting"
+            # Grouped by meeting, no group shares a meeting with another: nothing is omitted.
+            else pd.DataFrame(columns=[*_OMISSION_COLUMNS])
+        ),
         "sources": sources,
         "sources_by_group": group_sources(sources, articles, by=by),
         "evidence": (
@@ -271,6 +286,8 @@ def analysis_tables(
         tables["contrast_pair"] = term_contrasts(
             prepared, selection, by=by, compare=compare, top=top, prior=prior
         )
+    if blind_spots:
+        tables["blind_spots"] = coverage.blind_spots(articles, agenda, by=by)
     if kwic_terms:
         tables["kwic"] = pd.concat(
             [keyword_table(prepared, selection, term).assign(term=term) for term in kwic_terms],

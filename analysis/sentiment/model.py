@@ -28,6 +28,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from analysis.sentiment.char_ngrams import char_tfidf
 from analysis.sentiment.datasets import CLASSES, TargetedSentence, labels_of
 from analysis.sentiment.features import (
     FeatureVocabulary,
@@ -130,7 +131,7 @@ class SentimentModel:
         _check_pairs(sentences, spans)
         if self.kind == "baseline":
             texts = [masked_text(s, a, b) for s, (a, b) in zip(sentences, spans, strict=True)]
-            return sp.csr_matrix(self.char_vectorizers["masked"].transform(texts))
+            return char_tfidf(self.char_vectorizers["masked"], texts)
         return _target_features(self, sentences, spans)
 
     def predict(self, sentences: Sequence[str], spans: Sequence[Span]) -> np.ndarray:
@@ -210,7 +211,7 @@ def _target_features(
     documents = _word_documents(model.params, model.language, sentences, spans)
     blocks = [model.vocabularies[view].transform(documents[view]) for view in model.params.views]
     for name, texts in _char_texts(model.params, sentences, spans).items():
-        blocks.append(model.char_vectorizers[name].transform(texts))
+        blocks.append(char_tfidf(model.char_vectorizers[name], texts))
     return sp.csr_matrix(sp.hstack(blocks))
 
 

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pandas as pd
 import streamlit as st
 
 from analysis.corpus.types import list_text
 from analysis.labels.agenda import omissions
+from analysis.labels.stance import stance_by_group
+from analysis.labels.summaries import group_profiles, outcome_counts
 from analysis.measures.contrasts import MIN_GROUP_ARTICLES
+from analysis.measures.coverage import blind_spots, coverage_spread
+from analysis.review.hand_labels import OUTCOME_LABELS, STANCE_LABELS
 from dashboard import colours, data, figures, layout, links, tables, widgets
 from dashboard.navigation import open_in_reader
 from dashboard.results import (
@@ -23,11 +28,28 @@ VIEWS = ("Side by side", "A against B", "Across meetings")
 TERMS_PER_OUTLET = 8
 #: Articles listed in an outlet's column; a meeting at 10k articles has hundreds per outlet.
 ARTICLES_PER_OUTLET = 3
+#: Distinctive terms per outlet in the compact table.
+GLANCE_TERMS = 5
+#: Columns side by side before the page sets groups side by side instead of outlets.
+MAX_COLUMNS = 6
+COLUMN_KINDS = ("Outlets", "Groups")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _all_rows(rows: int) -> int:
+    """A table height that shows ``rows`` rows without scrolling, up to twenty."""
+    return 35 * (min(rows, 20) + 1) + 3
+
 
 page = layout.start_page(
     "Meeting side by side",
-    "Pick a meeting: one column per outlet that covered it, with its headline, stance, "
-    "outcome framing, distinctive terms, sources, subjects and key sentences.",
+    "Pick a meeting: how its coverage spreads across outlet groups, each outlet at a glance, "
+    "what each group left out, and columns for the outlets or groups you set side by side, "
+    "with headlines, stance, outcome framing, distinctive terms, sources, subjects and key "
+    "sentences.",
 )
 corpus, prepared, selection, articles = page.corpus, page.prepared, page.selection, page.articles
 names = dict(zip(corpus.outlets["outlet"], corpus.outlets["name"], strict=True))
@@ -71,55 +93,291 @@ outlets = [key for key in corpus.outlets["outlet"] if key in on_meeting_outlets]
 
 
 if view == VIEWS[0]:
-    if len(outlets) == 1:
+    # Every article here covers this meeting, whatever meeting its file names first.
+    on_meeting_groups = on_meeting.assign(meeting=meeting)
+    group_order = list(dict.fromkeys(corpus.outlets["group"].astype(str)))
+    groups = [g for g in group_order if g in set(on_meeting["outlet_group"].astype(str))]
+    group_of = dict(zip(corpus.outlets["outlet"], corpus.outlets["group"].astype(str), strict=True))
+    hues = colours.group_colours(corpus.outlets)
+
+    st.subheader("Coverage spread")
+    spread = coverage_spread(on_meeting, order=group_order)
+    outlets_of = {g: [names.get(o, o) for o in outlets if group_of.get(o) == g] for g in groups}
+    spread_state = layout.chart(
+        figures.coverage_bar(
+            spread,
+            group="outlet_group",
+            title=f"Who covered it: {_count(len(on_meeting), 'article')} from "
+            f"{_count(len(outlets), 'outlet')} in {_count(len(groups), 'group')}",
+            colours=hues,
+            legend_title="Outlet group",
+        ),
+        tables.spread_rows(spread, outlets_of),
+        what=f"meeting {meeting} coverage spread",
+        selection=meeting_selection,
+        key="mt_spread",
+        link_fields=1,
+        alt="One bar split into each outlet group's share of the articles on this meeting",
+    )
+    layout.small_group_warning(
+        dict(zip(spread["outlet_group"], spread["articles"], strict=True)),
+        minimum=MIN_GROUP_ARTICLES,
+    )
+    targets = tables.target_names(results.stance) or {"": "no target"}
+    owner = dict(
+        zip(on_meeting["id"].astype(str), on_meeting["outlet_group"].astype(str), strict=True)
+    )
+    meeting_stance = results.rows_for("stance", on_meeting["id"])
+    meeting_outcome = results.rows_for("outcome", on_meeting["id"])
+    meeting_outcome = meeting_outcome[meeting_outcome["label"] != ""]
+    picked_points: list[list[str]] = [[str(p[0])] for p in layout.selected_points(spread_state)]
+    target = str(
+        links.choice(
+            st.selectbox, "Stance toward", list(targets), format_func=targets.__getitem__,
+            key="mt_target", what="stance target",
+        )
+    )  # fmt: skip
+    shares = tables.stance_shares(
+        stance_by_group(meeting_stance, on_meeting_groups, by="outlet_group"),
+        target,
+        {g: g for g in groups},
+    )
+    stance_state = layout.chart(
+        figures.share_bars(
+            shares,
+            category="outlet_name",
+            label="label",
+            value="articles",
+            title=f"Stance toward {targets[target]} per group (n = {len(on_meeting)} articles)",
+            category_title="Outlet group",
+            value_title="Articles",
+            label_order=STANCE_LABELS,
+            colours=colours.STANCE_COLOURS,
+            patterns=colours.LABEL_PATTERNS,
+            legend_title="Stance",
+            customdata=["group", "label"],
+            hover={"share_text": "Share of its rated articles", "status": "Evidence"},
+            category_order=groups,
+        ),
+        shares,
+        what=f"meeting {meeting} stance toward {target} per group",
+        selection=meeting_selection,
+        key="mt_group_stance",
+        alt=f"Stacked bars of the stance toward {targets[target]} of each group's articles",
+    )
+    for point in layout.selected_points(stance_state):
+        picked_points.append([str(point[0]), "stance", str(point[1])])
+    counts = outcome_counts(meeting_outcome, owner).rename(columns={"outlet": "group"})
+    outcome_state = layout.chart(
+        figures.share_bars(
+            counts,
+            category="group",
+            label="label",
+            value="articles",
+            title=f"Who came out ahead, per group (n = {len(meeting_outcome)} articles)",
+            category_title="Outlet group",
+            value_title="Articles",
+            label_order=OUTCOME_LABELS,
+            colours=colours.OUTCOME_COLOURS,
+            legend_title="Outcome framing",
+            customdata=["group", "label"],
+            category_order=tables.in_order(groups, counts["group"]),
+        ),
+        counts,
+        what=f"meeting {meeting} outcome framing per group",
+        selection=meeting_selection,
+        key="mt_group_outcome",
+        alt="Stacked bars of the outcome framing of each group's articles",
+    )
+    for point in layout.selected_points(outcome_state):
+        picked_points.append([str(point[0]), "outcome", str(point[1])])
+    if picked_points:
+        behind: set[str] = set()
+        for point in picked_points:
+            if len(point) == 1:
+                behind |= tables.outlet_articles(owner, point[0])
+            elif point[1] == "stance":
+                behind |= tables.labelled_articles(
+                    meeting_stance, owner, point[0], label=point[2], target=target
+                )
+            else:
+                behind |= tables.labelled_articles(meeting_outcome, owner, point[0], label=point[2])
+        widgets.article_drill(
+            on_meeting[on_meeting["id"].astype(str).isin(behind)],
+            what=f"meeting {meeting} articles behind the selected bars",
+            selection=meeting_selection,
+            key="mt_spread_drill",
+        )
+    else:
+        st.caption("Click a segment or a bar to list the articles behind it.")
+
+    st.subheader("Outlets at a glance")
+    # The same contrast as the outlets' columns below: computed once, kept per filters.
+    outlet_terms = (
+        tables.terms_by_outlet(
+            data.contrasts(prepared, meeting_selection, by="outlet", top=TERMS_PER_OUTLET),
+            outlets,
+            n=GLANCE_TERMS,
+        )
+        if len(outlets) >= 2
+        else {}
+    )
+    glance = tables.at_a_glance(
+        group_profiles(
+            on_meeting,
+            meeting_stance,
+            results.rows_for("outcome", on_meeting["id"]),
+            results.rows_for("sources", on_meeting["id"]),
+            order=outlets,
+        ),
+        names=names,
+        groups=group_of,
+        targets=targets,
+        terms=outlet_terms,
+    )
+    st.caption(
+        "One row per outlet: its articles on this meeting, their stance and outcome labels "
+        "counted, its distinctive terms against the other outlets on this meeting and whom it "
+        "quotes most. Select a row to list its articles."
+    )
+    small = int((glance["articles"] < MIN_GROUP_ARTICLES).sum())
+    if small:
+        st.warning(
+            f"Small samples — {small} of {len(glance)} outlets have fewer than "
+            f"{MIN_GROUP_ARTICLES} articles on this meeting: their rows describe those "
+            "articles, not the outlet's habits.",
+            icon=":material/warning:",
+        )
+    glance_state = layout.table(
+        glance, what=f"meeting {meeting} outlets at a glance", selection=meeting_selection,
+        key="mt_glance", select_rows=True, height=_all_rows(len(glance)),
+    )  # fmt: skip
+    chosen_outlets = links.clicked(
+        "mt_glance",
+        [[outlets[row]] for row in layout.selected_rows(glance_state) if row < len(outlets)],
+        fields=1,
+    )
+    for point in chosen_outlets[:1]:
+        if point[0] in outlets:
+            widgets.article_drill(
+                on_meeting[on_meeting["outlet"] == point[0]],
+                what=f"meeting {meeting} articles of {names.get(point[0], point[0])}",
+                selection=meeting_selection,
+                key="mt_glance_drill",
+            )
+
+    st.subheader("Blind spots")
+    spots = blind_spots(articles, results.agenda, by="outlet_group", meetings=[meeting])
+    if spots.empty:
+        st.caption(
+            "No blind spot: every group in the selection covered this meeting and, between "
+            "the groups that did, no tracked subject was left out by one and named by another."
+        )
+    else:
+        st.caption(
+            "What a group left out while other groups covered it: the whole meeting (a group "
+            "with articles in the selection but none on this meeting), or a subject of the "
+            "meeting none of its articles names. Articles in a language the subjects are not "
+            "tracked in count on neither side. Select a row to list the articles that covered it."
+        )
+        spot_state = layout.table(
+            tables.blind_spot_rows(spots), what=f"meeting {meeting} blind spots",
+            selection=meeting_selection, key="mt_blind", select_rows=True,
+            height=_all_rows(len(spots)),
+        )  # fmt: skip
+        # A row goes into the link by what was left out and by whom, not by its position.
+        spot_keys = [
+            [str(subject) or "meeting", str(group)]
+            for subject, group in zip(spots["subject"], spots["outlet_group"], strict=True)
+        ]
+        chosen_spots = links.clicked(
+            "mt_blind", [spot_keys[row] for row in layout.selected_rows(spot_state)], fields=2
+        )
+        for point in chosen_spots[:1]:
+            if point[:2] in spot_keys:
+                spot = spots.iloc[spot_keys.index(point[:2])]
+                covering = tables.blind_spot_articles(on_meeting, results.agenda, spot)
+                widgets.article_drill(
+                    on_meeting[on_meeting["id"].astype(str).isin(covering)],
+                    what=f"meeting {meeting} articles covering a blind spot",
+                    selection=meeting_selection,
+                    key="mt_blind_drill",
+                )
+
+    st.subheader("Side by side")
+    column_kinds = COLUMN_KINDS if len(outlets) <= MAX_COLUMNS else COLUMN_KINDS[::-1]
+    kind = links.choice(
+        st.radio, "Columns for", column_kinds, horizontal=True, key="mt_columns",
+        what="kind of column",
+    )  # fmt: skip
+    if kind == "Groups":
+        by = "outlet_group"
+        picked = links.choices(
+            st.multiselect, "Groups side by side", groups, key="mt_groups", what="group",
+            placeholder="All the groups that covered it",
+        )  # fmt: skip
+        keys = picked or groups
+        heading = {g: f"Group: {g}" for g in keys}
+        members = {g: on_meeting[on_meeting["outlet_group"].astype(str) == g] for g in keys}
+        others = "groups"
+    else:
+        by = "outlet"
+        picked = links.choices(
+            st.multiselect, "Outlets side by side", outlets, key="mt_outlets", what="outlet",
+            format_func=lambda key: names.get(key, key),
+            placeholder=f"The {min(len(outlets), MAX_COLUMNS)} with the most articles",
+        )  # fmt: skip
+        most = sorted(outlets, key=lambda o: -int((on_meeting["outlet"] == o).sum()))
+        keys = picked or [o for o in outlets if o in set(most[:MAX_COLUMNS])]
+        if not picked and len(outlets) > MAX_COLUMNS:
+            st.caption(
+                f"{len(outlets)} outlets covered this meeting: the {MAX_COLUMNS} with the most "
+                "articles are shown. Pick outlets above, or set groups side by side."
+            )
+        heading = {o: names.get(o, o) for o in keys}
+        members = {o: on_meeting[on_meeting["outlet"] == o] for o in keys}
+        others = "outlets"
+    # Terms are set against every other outlet or group on the meeting, picked or not.
+    every = groups if by == "outlet_group" else outlets
+    if len(every) == 1:
         st.info(
-            f"Only {layout.escape_markdown(names.get(outlets[0], outlets[0]))} covered this "
-            "meeting in the selection, so there is nothing to set it beside. Its terms are "
-            "compared with the rest of the corpus instead; widen the filters to add outlets.",
+            f"Only {layout.escape_markdown(heading[every[0]])} covered this meeting in the "
+            "selection, so there is nothing to set it beside. Its terms are compared with the "
+            "rest of the corpus instead; widen the filters to add outlets.",
             icon=":material/info:",
         )
     terms, against = tables.meeting_terms(
-        outlets,
+        every,
         meeting,
         between_outlets=lambda: data.contrasts(
-            prepared, meeting_selection, by="outlet", top=TERMS_PER_OUTLET
+            prepared, meeting_selection, by=by, top=TERMS_PER_OUTLET
         ),
         between_meetings=lambda: data.contrasts(
             prepared, selection, by="meeting", top=TERMS_PER_OUTLET
         ),
+        others=others,
     )
     layout.small_group_warning(
-        {names.get(k, k): int((on_meeting["outlet"] == k).sum()) for k in outlets},
-        minimum=MIN_GROUP_ARTICLES,
+        {heading[k]: len(members[k]) for k in keys}, minimum=MIN_GROUP_ARTICLES
     )
-    # Every article here covers this meeting, whatever meeting its file names first.
-    left_out = omissions(
-        results.rows_for("agenda", on_meeting["id"]),
-        on_meeting.assign(meeting=meeting),
-        by="outlet",
-    )
-    # Every outlet's key sentences at once: their texts are cut in one pass.
-    sentences = key_sentences(results, on_meeting)
-    own_articles = {
-        outlet: on_meeting[on_meeting["outlet"] == outlet].sort_values(
-            "published", kind="mergesort"
-        )
-        for outlet in outlets
-    }
+    left_out = omissions(results.rows_for("agenda", on_meeting["id"]), on_meeting_groups, by=by)
+    # Every column's key sentences at once: their texts are cut in one pass.
+    sentences = key_sentences(results, on_meeting, by=by)
+    own_articles = {key: members[key].sort_values("published", kind="mergesort") for key in keys}
     badges = badge_rows(
         results, [a for own in own_articles.values() for a in own["id"].head(ARTICLES_PER_OUTLET)]
     )
-    width = min(3, max(len(outlets), 2))
-    for start in range(0, len(outlets), width):
+    width = min(3, max(len(keys), 2))
+    for start in range(0, len(keys), width):
         row = st.columns(width)
-        for column, outlet in zip(row, outlets[start : start + width], strict=False):
-            outlet_terms = (
-                tables.top_terms(terms, outlet, n=TERMS_PER_OUTLET) if len(terms) else terms
-            )
+        for column, key in zip(row, keys[start : start + width], strict=False):
+            column_terms = tables.top_terms(terms, key, n=TERMS_PER_OUTLET) if len(terms) else terms
             with column.container(border=True):
-                st.subheader(names.get(outlet, outlet), divider="gray")
-                own = own_articles[outlet]
+                st.subheader(heading[key], divider="gray")
+                own = own_articles[key]
                 st.caption(f"{len(own)} article{'' if len(own) == 1 else 's'}")
+                if by == "outlet_group":
+                    st.caption("From " + layout.escape_markdown(", ".join(outlets_of.get(key, []))))
                 if len(own) > ARTICLES_PER_OUTLET:
                     st.caption(
                         f"The first {ARTICLES_PER_OUTLET} by date; all {len(own)} are in the "
@@ -129,7 +387,13 @@ if view == VIEWS[0]:
                     st.markdown(f"**{layout.escape_markdown(article['title'])}**")
                     when = tables.date_text(article["published"])
                     byline = list_text(article["authors"]) or "no byline"
-                    st.caption(f"{when} · {layout.escape_markdown(byline)}")
+                    source = (
+                        f"{names.get(article['outlet'], article['outlet'])} · "
+                        if by == "outlet_group"
+                        else ""
+                    )
+                    st.caption(f"{layout.escape_markdown(source)}{when} · "
+                               f"{layout.escape_markdown(byline)}")  # fmt: skip
                     widgets.article_badges(
                         results, str(article["id"]), rows=badges[str(article["id"])]
                     )
@@ -137,33 +401,37 @@ if view == VIEWS[0]:
                         open_in_reader(str(article["id"]))
                 st.markdown("**Distinctive terms**")
                 st.caption(against)
-                if outlet_terms.empty:
+                if column_terms.empty:
                     st.caption("None stands out.")
                 else:
                     st.dataframe(
-                        outlet_terms[["term", "z", "count_group", "count_other"]],
+                        column_terms[["term", "z", "count_group", "count_other"]],
                         hide_index=True,
                         column_config={
                             "z": st.column_config.NumberColumn("z", format="%.1f"),
                             "count_group": "here",
                             "count_other": "elsewhere",
                         },
-                        key=f"mt_terms_{outlet}",
+                        key=f"mt_terms_{by}_{key}",
                     )
                 widgets.outlet_details(
                     results,
-                    on_meeting[on_meeting["outlet"] == outlet],
-                    omitted=left_out[left_out["outlet"] == outlet],
-                    sentences=sentences.get(outlet),
+                    members[key],
+                    omitted=left_out[left_out[by].astype(str) == key],
+                    sentences=sentences.get(key),
+                    others=others,
                 )
     st.divider()
-    terms_of = tables.terms_by_outlet(terms, outlets, n=TERMS_PER_OUTLET)
+    terms_of = tables.terms_by_outlet(terms, keys, n=TERMS_PER_OUTLET)
+    shown_ids = pd.concat([members[k]["id"] for k in keys]) if keys else on_meeting["id"]
+    column_of = "outlet_group" if by == "outlet_group" else "outlet"
     # Built only when the button is clicked.
     layout.download_csv(
-        lambda: summary_table(results, on_meeting).assign(
-            distinctive_terms=lambda f: f["outlet"].map(terms_of)
+        lambda: summary_table(results, on_meeting[on_meeting["id"].isin(shown_ids)]).assign(
+            outlet_group=lambda f: f["outlet"].map(group_of),
+            distinctive_terms=lambda f: f[column_of].map(terms_of),
         ),
-        rows=len(on_meeting),
+        rows=int(on_meeting["id"].isin(shown_ids).sum()),
         what=f"meeting {meeting} side by side",
         selection=meeting_selection,
         key="mt_summary_csv",
@@ -292,3 +560,24 @@ else:
         )
     else:
         st.caption("With one meeting covered there are no meetings to set against each other.")
+    st.subheader("Meetings it ran nothing on")
+    by_who = "outlet" if kind == "outlet" else "outlet_group"
+    spots = blind_spots(articles, results.agenda, by=by_who)
+    ignored = tables.ignored_meetings(
+        spots[spots[by_who].astype(str) == value],
+        corpus.meetings,
+        names if kind == "outlet" else None,
+    )
+    if ignored.empty:
+        st.caption("None: it covered every meeting that another one in the selection covered.")
+    else:
+        st.caption(
+            f"Meetings other {'outlets' if kind == 'outlet' else 'groups'} of the selection "
+            "covered and it did not: its blind spots."
+        )
+        layout.table(
+            ignored,
+            what=f"{value} meetings not covered",
+            selection=mine_selection,
+            key="mt_ignored",
+        )

@@ -11,9 +11,9 @@ import streamlit as st
 from analysis.labels.agenda import agenda_matrix
 from analysis.labels.frames import group_frames
 from analysis.labels.sources import group_sources
-from analysis.labels.stance import MIN_GROUP_ARTICLES, stance_by_group
+from analysis.labels.stance import GROUP_LABELS, MIN_GROUP_ARTICLES, stance_by_group
 from analysis.labels.summaries import most_quoted, outcome_counts
-from analysis.review.hand_labels import OUTCOME_LABELS, STANCE_LABELS
+from analysis.review.hand_labels import OUTCOME_LABELS
 from dashboard import colours, figures, layout, links, tables
 from dashboard import results as selected
 from dashboard.widgets import evidence_drill
@@ -133,7 +133,7 @@ with tabs[0]:
                 title=f"Stance toward {targets[target]} per outlet (n = {n} articles)",
                 category_title="Outlet",
                 value_title="Articles",
-                label_order=STANCE_LABELS,
+                label_order=GROUP_LABELS,
                 colours=colours.STANCE_COLOURS,
                 patterns=colours.LABEL_PATTERNS,
                 legend_title="Stance",

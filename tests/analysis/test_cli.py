@@ -9,6 +9,7 @@ import pytest
 from analysis.cli import main
 from tests.analysis.sentiment.handmade import write_datasets, write_rusentne
 from tests.conftest import SHIPPED_CORPUS
+from tests.scale_corpus import write_scale_corpus
 
 
 def _analyze(out: Path, *extra: str) -> int:
@@ -331,3 +332,45 @@ def test_analyze_compares_a_pair_with_its_own_prior(tmp_path: Path):
     pd.testing.assert_series_equal(
         pd.read_csv(alone / "contrast_pair.csv").set_index("term")["z"], own["z"]
     )
+
+
+def test_analyze_writes_the_blind_spots_of_each_group_on_request(tmp_path: Path):
+    corpus = write_scale_corpus(tmp_path / "corpus")
+    out = tmp_path / "out"
+    status = main(
+        ["analyze", "--corpus", str(corpus), "--out", str(out), "--group-by", "outlet_group",
+         "--blind-spots"]
+    )  # fmt: skip
+    assert status == 0
+    rows = pd.read_csv(out / "blind_spots.csv", keep_default_na=False)
+    meetings = rows[rows["kind"] == "meeting"]
+    # Only the think tank wrote on Moscow; it alone left Sochi out.
+    assert meetings[
+        ["meeting", "outlet_group", "covered_by", "articles_covering"]
+    ].values.tolist() == [
+        ["2015-05-sochi", "think tank", "Ukrainian; pro-Kremlin; unassigned", 13],
+        ["2015-12-moscow", "Ukrainian", "think tank", 1],
+        ["2015-12-moscow", "pro-Kremlin", "think tank", 1],
+        ["2015-12-moscow", "unassigned", "think tank", 1],
+    ]
+    subjects = rows[rows["kind"] == "subject"]
+    assert len(subjects) == 10
+    assert subjects.iloc[0][["subject", "outlet_group", "n_articles"]].tolist() == [
+        "iran", "Ukrainian", 5,
+    ]  # fmt: skip
+    assert json.loads((out / "manifest.json").read_text())["parameters"]["blind_spots"] is True
+    # Without the option, neither the file nor the parameter.
+    assert _analyze(tmp_path / "plain") == 0
+    assert not (tmp_path / "plain" / "blind_spots.csv").exists()
+    assert (
+        "blind_spots"
+        not in json.loads((tmp_path / "plain" / "manifest.json").read_text())["parameters"]
+    )
+
+
+def test_analyze_grouped_by_meeting_has_no_omissions(tmp_path: Path):
+    assert _analyze(tmp_path, "--group-by", "meeting") == 0
+    assert (tmp_path / "omissions.csv").read_text(encoding="utf-8").splitlines() == [
+        "meeting,subject,subject_name,n_articles,covered_by,articles_covering"
+    ]
+    assert set(pd.read_csv(tmp_path / "contrasts.csv")["group"]) >= {"2015-05-sochi", "none"}

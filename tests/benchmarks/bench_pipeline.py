@@ -172,6 +172,16 @@ def make_corpus(n_articles: int, *, seed: int = 0) -> pd.DataFrame:
     )
 
 
+BENCH_MEETING = """\
+2015-05-sochi:
+  title: Kerry meets Putin in Sochi
+  start: 2015-05-12
+  end: 2015-05-12
+  place: Sochi
+  participants: [John Kerry, Vladimir Putin]
+"""
+
+
 def write_corpus(frame: pd.DataFrame, root: Path) -> None:
     """Write the synthetic corpus as a corpus folder readable by ``load_corpus``."""
     from analysis.corpus.article_file import format_article
@@ -183,7 +193,10 @@ def write_corpus(frame: pd.DataFrame, root: Path) -> None:
         for k in range(N_OUTLETS)
     )
     (root / "outlets.yaml").write_text(outlets, encoding="utf-8")
-    (root / "meetings.yaml").write_text("", encoding="utf-8")
+    # Every article covers the one meeting, so the outcome framing (and with it
+    # the sentence model on every mention of Russia and the US/West) is computed
+    # for all of them, as in a corpus gathered around the meetings.
+    (root / "meetings.yaml").write_text(BENCH_MEETING, encoding="utf-8")
     articles = root / ARTICLES_DIR
     articles.mkdir()
     for row in frame.itertuples():
@@ -194,6 +207,7 @@ def write_corpus(frame: pd.DataFrame, root: Path) -> None:
             text=str(row.text_clean),
             language="en",
             published=PublishedDate.parse("2015-05-12"),
+            meetings=("2015-05-sochi",),
         )
         # Plain writes: the atomic, fsynced writer would time the disk, not us.
         (articles / f"{row.id}.md").write_text(format_article(article), encoding="utf-8")

@@ -302,3 +302,36 @@ def test_stance_over_time_joins_points_of_one_meeting_only_and_spans_the_whole_s
     assert high > 1.0
     assert list(figure.layout.yaxis.ticktext) == ["−1 unfavorable", "0", "+1 favorable"]
     assert figure.layout.yaxis.title.text == "Stance score"
+
+
+def test_coverage_bar_writes_each_groups_count_and_share_in_its_colour():
+    spread = pd.DataFrame(
+        {
+            "outlet_group": ["Ukrainian", "<b>Think & do</b>"],
+            "articles": [3, 1],
+            "outlets": [2, 1],
+            "share": [0.75, 0.25],
+        }
+    )
+    figure = figures.coverage_bar(
+        spread,
+        group="outlet_group",
+        title="Who covered it",
+        colours={"Ukrainian": "#0072B2"},
+        legend_title="Outlet group",
+    )
+    assert [trace.text[0] for trace in figure.data] == [
+        "Ukrainian: 3 (75%)",
+        "&lt;b&gt;Think &amp; do&lt;/b&gt;: 1 (25%)",
+    ]
+    # A click returns the group as it is named, markup and all.
+    assert figure.data[1].customdata[0][0] == "<b>Think & do</b>"
+    assert [trace.x[0] for trace in figure.data] == [75.0, 25.0]
+    # A group without a colour of its own is drawn grey, never left out.
+    assert [trace.marker.color for trace in figure.data] == ["#0072B2", colours.NEUTRAL_COLOUR]
+    assert list(figure.data[0].customdata[0]) == ["Ukrainian", 3, 2]
+    assert figure.data[0].hovertemplate == (
+        "<b>Ukrainian</b><br>Articles: %{customdata[1]} (%{x:.0f}% of them)<br>"
+        "Outlets: %{customdata[2]}<extra></extra>"
+    )
+    assert figure.layout.legend.title.text == "Outlet group:"

@@ -106,6 +106,8 @@ def test_a_link_to_an_outlet_or_meeting_not_in_the_corpus_says_so(open_page):
         "f_outlet": "osw",
         "mt_meeting": "2013-05-moscow",
         "mt_view": "Side by side",
+        "mt_target": "russia",
+        "mt_columns": "Outlets",
     }
 
 

@@ -278,3 +278,38 @@ def test_matrix_labels_name_the_outlets_with_their_articles_and_wrap_long_rows()
         ["Outlet A", "Outlet A (n = 3)", "Kremlin spokesman Dmitry<br>Peskov of Russia"],
         ["b", "b (n = 1)", "TASS"],
     ]
+
+
+def test_a_blind_spot_leads_to_the_articles_that_covered_it():
+    on_meeting = pd.DataFrame(
+        {"id": ["u1", "u2", "k1", "n1"], "outlet_group": ["Ukr", "Ukr", "Kr", "unassigned"]}
+    )
+    agenda = pd.DataFrame(
+        {
+            "article_id": ["u1", "u2", "k1", "n1"],
+            "status": ["ok", "no subject", "ok", "ok"],
+            "subject": ["crimea", "", "crimea", "crimea"],
+        }
+    )
+    subject = pd.Series({"kind": "subject", "subject": "crimea", "covered_by": "Kr; Ukr"})
+    assert tables.blind_spot_articles(on_meeting, agenda, subject) == {"u1", "k1"}
+    meeting = pd.Series({"kind": "meeting", "subject": "", "covered_by": "Kr; Ukr; unassigned"})
+    assert tables.blind_spot_articles(on_meeting, agenda, meeting) == {"u1", "u2", "k1", "n1"}
+    listed = tables.blind_spot_rows(
+        pd.DataFrame(
+            {
+                "meeting": ["m1", "m1"],
+                "kind": ["meeting", "subject"],
+                "subject": ["", "crimea"],
+                "subject_name": ["", "Crimea"],
+                "outlet_group": ["think tank", "unassigned"],
+                "n_articles": [0, 1],
+                "covered_by": ["Kr; Ukr", "Kr; Ukr"],
+                "articles_covering": [3, 2],
+            }
+        )
+    )
+    assert listed.values.tolist() == [
+        ["the whole meeting", "think tank", 0, "Kr; Ukr", 3],
+        ["Crimea", "unassigned", 1, "Kr; Ukr", 2],
+    ]

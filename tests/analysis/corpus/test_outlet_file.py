@@ -10,7 +10,13 @@ from pathlib import Path
 import pytest
 
 from analysis.corpus.lock import LOCK_FILE
-from analysis.corpus.outlet_file import OutletEditError, outlet_key, outlets_text, save_outlet
+from analysis.corpus.outlet_file import (
+    OutletEditError,
+    outlet_key,
+    outlets_text,
+    readable_domain,
+    save_outlet,
+)
 from analysis.corpus.registry import Outlet, RegistryError, load_outlets
 from tests.conftest import SHIPPED_CORPUS
 
@@ -115,6 +121,23 @@ def test_keys_come_from_the_name_or_the_domain_and_are_unique():
     assert outlet_key("РЕН ТВ", "ren.tv", ()) == "ren-tv"
     assert outlet_key("", "", ()) == "outlet"
     assert outlet_key("RBC", "rbc.ru", {"rbc", "rbc-2"}) == "rbc-3"
+
+
+def test_internationalised_domains_read_in_their_own_script():
+    assert readable_domain("xn--80ajghhoc2aj1c8b.xn--p1ai") == "честныйзнак.рф"
+    assert readable_domain("www.xn--mnchen-3ya.de") == "www.münchen.de"
+    assert readable_domain("XN--E1AFMKFD.XN--P1AI") == "пример.рф"
+    # Not internationalised, not a domain, or not valid punycode: left as it is.
+    for text in ("ria.ru", "Kommersant", "xn--80a a.ru", "xn--zz9999999999.ru", "xn--a.ru"):
+        assert readable_domain(text) == text
+    # The key stays ASCII: made from the domain as written.
+    assert outlet_key("", "xn--e1afmkfd.xn--p1ai", ()) == "xn-e1afmkfd-xn-p1ai"
+
+
+def test_an_outlet_on_an_internationalised_domain_can_be_saved(corpus):
+    saved = save_outlet(corpus, replace(RIA, domains=("xn--e1afmkfd.xn--p1ai",)), new=True)
+    assert saved.domains == ("xn--e1afmkfd.xn--p1ai",)
+    assert load_outlets(corpus)[0][RIA.key].domains == ("xn--e1afmkfd.xn--p1ai",)
 
 
 def test_the_shipped_registry_takes_an_outlet(tmp_path):

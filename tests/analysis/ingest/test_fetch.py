@@ -75,6 +75,8 @@ class FixtureSite:
             _send(handler, 404, "text/html", b"<h1>Not found</h1>")
         elif path == "/news/vanished.html":
             _send(handler, 410, "text/html", b"<h1>Gone</h1>")
+        elif path == "/news/down.html":
+            _send(handler, 503, "text/html", b"<h1>Service unavailable</h1>")
         elif path == "/news/slow.html":
             time.sleep(2)
             _send(handler, 200, "text/html", (PAGES / "sochi.html").read_bytes())
@@ -281,7 +283,9 @@ def test_every_kind_of_page_is_added_or_named_with_its_reason(site, registry_cor
     assert "what to do: if that is the same article, put its address in the list" in text
 
 
-def test_a_rerun_skips_what_is_done_and_tries_the_failures_again(site, registry_corpus, tmp_path):
+def test_a_rerun_skips_what_is_done_and_failed_for_good_and_tries_the_rest_again(
+    site, registry_corpus, tmp_path
+):
     first = _list(
         tmp_path / "first.csv",
         site,
@@ -289,20 +293,30 @@ def test_a_rerun_skips_what_is_done_and_tries_the_failures_again(site, registry_
             ("/news/sochi.html", "Sochi Herald", "en", "2015-05-12", "2015-05-sochi"),
             ("/news/sochi-again.html", "Sochi Herald", "en", "2015-05-12", "2015-05-sochi"),
             ("/news/vanished.html", "Vanished", "en", "", ""),
+            ("/news/down.html", "Down Daily", "en", "", ""),
+            ("/news/no-text.html", "Empty Page", "en", "", ""),
+            ("/private/leak.html", "Leak", "en", "", ""),
         ],
     )
     report = fetch_articles(first, registry_corpus, settings=_settings(site))
     assert len(report.imported.added) == 1
     assert [(d.kind, d.source) for d in report.imported.duplicates] == [("exact", f"{first}:3")]
+    assert [(f.where.rsplit(":", 1)[1], f.permanent) for f in report.failures] == [
+        ("4", True),
+        ("5", False),
+        ("7", True),
+        ("6", True),
+    ]
+    down = report.failures[1]
+    assert down.reason == "HTTP 503 after 2 tries"
+    assert report.failures[0].advice.endswith(
+        "a rerun skips it unless asked to retry failures (--retry-failed)"
+    )
     assert (registry_corpus / STATE_FILE).is_file()
     files = _snapshot(registry_corpus)
     site.requested.clear()
 
-    longer = _list(
-        tmp_path / "longer.txt",
-        site,
-        [("/news/sochi.html", "", "", "", "")],
-    )
+    longer = tmp_path / "longer.txt"
     longer.write_text(
         "# the first list's addresses, and one more\n"
         + "".join(
@@ -311,6 +325,9 @@ def test_a_rerun_skips_what_is_done_and_tries_the_failures_again(site, registry_
                 "/news/sochi.html",
                 "/news/sochi-again.html",
                 "/news/vanished.html",
+                "/news/down.html",
+                "/news/no-text.html",
+                "/private/leak.html",
                 "/old/kremlin-talks",
             )
         ),
@@ -319,12 +336,95 @@ def test_a_rerun_skips_what_is_done_and_tries_the_failures_again(site, registry_
     report = fetch_articles(longer, registry_corpus, settings=_settings(site))
 
     assert report.done_before == 2
-    assert [a.source for a in report.imported.added] == [f"{longer}:5"]
-    assert [f.where for f in report.failures] == [f"{longer}:4"]
-    assert "/news/sochi.html" not in site.requested
-    assert "/news/sochi-again.html" not in site.requested
-    assert site.requested.count("/news/vanished.html") == 1
+    assert [(f.where, f.reason) for f in report.failed_before] == [
+        (f"{longer}:4", "HTTP 410 (gone), and the Internet Archive has no copy"),
+        (f"{longer}:6", "no extractable article text in the page"),
+        (f"{longer}:7", f"robots.txt of {site.url('')} disallows fetching it"),
+    ]
+    assert [a.source for a in report.imported.added] == [f"{longer}:8"]
+    # The server error is tried again (twice: a retry within the run), and fails again.
+    assert [f.where for f in report.failures] == [f"{longer}:5"]
+    assert site.requested.count("/news/down.html") == 2
+    for path in ("/news/sochi.html", "/news/sochi-again.html", "/news/vanished.html",
+                 "/news/no-text.html"):  # fmt: skip
+        assert path not in site.requested
     assert _snapshot(registry_corpus).items() >= files.items()
+    text = render_fetch_report(report)
+    assert (
+        "7 address(es) listed: 2 done before (skipped), 3 failed for good before (skipped), "
+        "1 fetched, 1 failed" in text
+    )
+    assert "Failed for good before, not tried again: 3" in text
+
+    site.requested.clear()
+    report = fetch_articles(longer, registry_corpus, settings=_settings(site), retry_failed=True)
+    assert report.failed_before == []
+    assert report.done_before == 3
+    assert {"/news/vanished.html", "/news/no-text.html", "/news/down.html"} <= set(site.requested)
+    assert [f.where.rsplit(":", 1)[1] for f in report.failures] == ["4", "5", "7", "6"]
+
+
+def test_a_dry_run_says_what_would_be_fetched_and_fetches_and_writes_nothing(
+    site, registry_corpus, tmp_path
+):
+    first = _list(
+        tmp_path / "first.csv",
+        site,
+        [
+            ("/news/sochi.html", "Sochi Herald", "en", "2015-05-12", "2015-05-sochi"),
+            ("/news/vanished.html", "Vanished", "en", "", ""),
+        ],
+    )
+    fetch_articles(first, registry_corpus, settings=_settings(site))
+    files = _snapshot(registry_corpus)
+    state = (registry_corpus / STATE_FILE).read_bytes()
+    site.requested.clear()
+    listed = _list(
+        tmp_path / "second.csv",
+        site,
+        [
+            ("/news/sochi.html", "Sochi Herald", "en", "2015-05-12", "2015-05-sochi"),
+            ("/news/vanished.html", "Vanished", "en", "", ""),
+            ("/old/kremlin-talks", "Kremlin Watch", "en", "2013-05-08", "2013-05-moscow"),
+            ("/old/kremlin-talks#top", "Kremlin Watch", "en", "2013-05-08", "2013-05-moscow"),
+            ("/news/busy.html", "Busy Wire", "en", "", ""),
+            ("ftp://example.org/a", "Broken", "en", "", ""),
+        ],
+    )
+
+    report = fetch_articles(listed, registry_corpus, settings=_settings(site), dry_run=True)
+
+    assert site.requested == []
+    assert _snapshot(registry_corpus) == files
+    assert (registry_corpus / STATE_FILE).read_bytes() == state
+    assert report.would_fetch == [
+        (f"{listed}:4", site.url("/old/kremlin-talks")),
+        (f"{listed}:6", site.url("/news/busy.html")),
+    ]
+    assert (report.listed, report.done_before, report.duplicates_in_list) == (6, 1, 1)
+    assert [f.where for f in report.failed_before] == [f"{listed}:3"]
+    assert [f.where for f in report.failures] == [f"{listed}:5", f"{listed}:7"]
+    assert render_fetch_report(report).splitlines()[:5] == [
+        "Dry run: nothing was fetched or written.",
+        "6 address(es) listed: 1 duplicate(s) in the list, 1 done before (skipped), "
+        "1 failed for good before (skipped), 2 to fetch",
+        "Would fetch: 2",
+        f"  {listed}:4 {site.url('/old/kremlin-talks')}",
+        f"  {listed}:6 {site.url('/news/busy.html')}",
+    ]
+
+    # A corpus folder that does not exist yet is not created by a dry run.
+    new = tmp_path / "new-corpus"
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        status = main(["fetch", str(listed), "--corpus", str(new), "--dry-run", "--quiet"])
+    assert not new.exists()
+    assert site.requested == []
+    assert status == 1, out.getvalue()
+    assert "6 address(es) listed: 1 duplicate(s) in the list, 0 done before (skipped), " in (
+        out.getvalue()
+    )
+    assert "Not fetched (problems in the list): 2" in out.getvalue()
 
 
 def test_the_readme_command_fetches_a_list_shaped_like_the_kerry_putin_sources(

@@ -204,3 +204,19 @@ def test_outlets_given_for_the_import_must_still_be_registered(registry_corpus):
             registry_corpus,
             metadata=analysis.ingest.importer.ImportMetadata(outlet="Kommersant"),
         )
+
+
+def test_an_outlet_known_by_an_internationalised_domain_is_named_in_its_script(registry_corpus):
+    rows = HEADER + (
+        '"Talks in Sochi",2015-05-12,,https://xn--e1afmkfd.xn--p1ai/2015/talks,'
+        '"Керри и Путин провели переговоры в Сочи."\n'
+    )
+    report = import_articles([_upload(rows)], registry_corpus)
+    assert report.outlets == [
+        AddedOutlet(
+            "xn-e1afmkfd-xn-p1ai", "пример.рф", ("xn--e1afmkfd.xn--p1ai",), "ru", "rows.csv:2"
+        )
+    ]
+    outlets, problems = load_outlets(registry_corpus)
+    assert problems == []
+    assert outlets["xn-e1afmkfd-xn-p1ai"].name == "пример.рф"

@@ -8,6 +8,7 @@ import pytest
 from analysis.labels.summaries import (
     agenda_side_by_side,
     best_evidence,
+    group_profiles,
     most_quoted,
     outcome_counts,
     speaker_counts,
@@ -129,3 +130,42 @@ def test_speaker_counts_sums_each_speakers_quotations():
     sources = pd.DataFrame({"speaker": ["Peskov", "Kirby", "Peskov"], "count": [1, 3, 4]})
     assert speaker_counts(sources).to_dict() == {"Peskov": 5, "Kirby": 3}
     assert list(speaker_counts(sources).index) == ["Peskov", "Kirby"]
+
+
+def test_group_profiles_count_each_groups_labels_and_name_its_top_sources():
+    articles = pd.DataFrame(
+        {"id": ["a1", "a2", "b1", "c1"], "outlet": ["tass", "tass", "cnn", "osw"]}
+    )
+    outcome = pd.DataFrame(
+        {
+            "article_id": ["a1", "a2", "b1", "c1", "z9"],
+            "label": [
+                "Russia gained",
+                "Russia gained",
+                "stalemate or failure",
+                "",
+                "Russia gained",
+            ],
+        }
+    )
+    sources = pd.DataFrame(
+        {
+            "article_id": ["a1", "a1", "a2", "b1", "b1", "b1"],
+            "speaker": ["Sergey Lavrov", "John Kerry", "John Kerry", "John Kerry", "Ann", "Bob"],
+            "count": [2, 1, 2, 1, 1, 1],
+        }
+    )
+    found = group_profiles(articles, STANCE, outcome, sources, order=["tass", "cnn"], top_sources=2)
+    assert found.to_dict("list") == {
+        "outlet": ["tass", "cnn", "osw"],
+        "articles": [2, 1, 1],
+        "stance_russia": ["1 favorable, 1 unfavorable", "1 favorable", ""],
+        "stance_usa": ["2 neutral", "1 not mentioned", ""],
+        "outcome": ["2 Russia gained", "1 stalemate or failure", ""],
+        # Ties by name: Ann before Bob and John Kerry, each quoted once by CNN.
+        "sources": ["John Kerry (3), Sergey Lavrov (2)", "Ann (1), Bob (1)", ""],
+    }
+    with pytest.raises(ValueError, match="by='outlet_group' is not a column of articles"):
+        group_profiles(articles, STANCE, outcome, sources, by="outlet_group")
+    with pytest.raises(ValueError, match="top_sources must be at least 1, got 0"):
+        group_profiles(articles, STANCE, outcome, sources, top_sources=0)

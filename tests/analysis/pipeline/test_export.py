@@ -49,7 +49,6 @@ def test_a_folder_and_a_zip_get_the_same_files(tmp_path):
         "compare": None,
         "kwic": ["kerry"],
         "top": 5,
-        "prior": "selection",
     }
     tables = analysis_tables(prepared, selection, kwic_terms=("kerry",), top=5)
     assert rows == {name: len(table) for name, table in tables.items()}

@@ -1,0 +1,133 @@
+"""Character n-gram TF-IDF of many short texts, counted word by word.
+
+scikit-learn's ``TfidfVectorizer(analyzer="char_wb")`` cuts every text into
+words and every word (padded with a space on each side) into n-grams, in
+Python, text after text. In news the same words come back again and again, so
+:class:`WordCachedCharTfidf` cuts each distinct word once, keeps the vocabulary
+indices of its n-grams, and builds the matrix from those: the same matrix as
+``vectorizer.transform`` (same n-grams, sublinear term frequency, idf, L2
+norm), several times faster on the sentences the sentiment model reads.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Sequence
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
+
+__all__ = ["WordCachedCharTfidf", "char_tfidf"]
+
+_EMPTY = np.zeros(0, dtype=np.int64)
+
+
+class WordCachedCharTfidf:
+    """``vectorizer.transform`` for a fitted ``char_wb`` vectorizer, each word cut once.
+
+    Parameters
+    ----------
+    vectorizer : TfidfVectorizer
+        Fitted, with ``analyzer="char_wb"``, lower-casing, no accent stripping
+        or preprocessor, idf and ``norm`` ``"l2"`` or ``None``.
+    max_words : int
+        Distinct words kept; the cache starts again when it is full.
+
+    Raises
+    ------
+    ValueError
+        If ``vectorizer`` is set up in a way this class does not reproduce.
+    """
+
+    def __init__(self, vectorizer: TfidfVectorizer, *, max_words: int = 500_000) -> None:
+        if not reproducible(vectorizer):
+            raise ValueError("only a lower-casing char_wb vectorizer with idf can be reproduced")
+        self._vocabulary: dict[str, int] = vectorizer.vocabulary_
+        self._idf = np.asarray(vectorizer.idf_, dtype=np.float64)
+        self._sublinear = bool(vectorizer.sublinear_tf)
+        self._norm = vectorizer.norm
+        self._low, self._high = vectorizer.ngram_range
+        self._words: dict[str, np.ndarray] = {}
+        self._max_words = max_words
+
+    def _word(self, word: str) -> np.ndarray:
+        """Vocabulary indices of the n-grams of one word, as ``char_wb`` cuts it."""
+        padded = f" {word} "
+        length = len(padded)
+        found: list[int] = []
+        vocabulary = self._vocabulary
+        for n in range(self._low, self._high + 1):
+            # scikit-learn counts a word shorter than n once, as the whole padded word.
+            last = max(length - n, 0)
+            for offset in range(last + 1):
+                index = vocabulary.get(padded[offset : offset + n])
+                if index is not None:
+                    found.append(index)
+            if last == 0:
+                break
+        indices = np.asarray(found, dtype=np.int64) if found else _EMPTY
+        if len(self._words) >= self._max_words:
+            self._words.clear()
+        self._words[word] = indices
+        return indices
+
+    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """The TF-IDF matrix of ``texts``, one row each (as ``vectorizer.transform``)."""
+        words = self._words
+        parts: list[np.ndarray] = []
+        lengths = np.zeros(len(texts), dtype=np.int64)
+        for row, text in enumerate(texts):
+            total = 0
+            for word in text.lower().split():
+                indices = words.get(word)
+                if indices is None:
+                    indices = self._word(word)
+                if len(indices):
+                    parts.append(indices)
+                    total += len(indices)
+            lengths[row] = total
+        columns = np.concatenate(parts) if parts else _EMPTY
+        rows = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
+        counts = sp.csr_matrix(
+            (np.ones(len(columns), dtype=np.float64), (rows, columns)),
+            shape=(len(texts), len(self._idf)),
+        )
+        counts.sum_duplicates()
+        counts.sort_indices()
+        if self._sublinear:
+            np.log(counts.data, counts.data)
+            counts.data += 1.0
+        weighted = sp.csr_matrix(counts.multiply(self._idf[None, :]))
+        if self._norm is not None:
+            weighted = sp.csr_matrix(normalize(weighted, norm=self._norm, copy=False))
+        return weighted
+
+
+def reproducible(vectorizer: TfidfVectorizer) -> bool:
+    """Whether :class:`WordCachedCharTfidf` gives exactly ``vectorizer.transform``."""
+    return (
+        vectorizer.analyzer == "char_wb"
+        and vectorizer.lowercase
+        and vectorizer.preprocessor is None
+        and vectorizer.strip_accents is None
+        and vectorizer.use_idf
+        and vectorizer.norm in ("l2", None)
+        and vectorizer.input == "content"
+    )
+
+
+_CACHED: weakref.WeakKeyDictionary[TfidfVectorizer, WordCachedCharTfidf] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def char_tfidf(vectorizer: TfidfVectorizer, texts: Sequence[str]) -> sp.csr_matrix:
+    """``vectorizer.transform(texts)``, word by word where that gives the same matrix."""
+    if not reproducible(vectorizer):
+        return sp.csr_matrix(vectorizer.transform(texts))
+    transformer = _CACHED.get(vectorizer)
+    if transformer is None:
+        transformer = _CACHED[vectorizer] = WordCachedCharTfidf(vectorizer)
+    return transformer.transform(texts)
