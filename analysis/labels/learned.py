@@ -216,7 +216,7 @@ def _evidence_rows(
 
 
 def _learned_reads(
-    label_models: Mapping[str, LabelModel] | None, task: str, row: Mapping[str, Any]
+    label_models: Mapping[str, LabelModel] | None, task: str, row: Mapping[Any, Any]
 ) -> bool:
     """Whether the task's learned combination gives this row's label (its ``system``)."""
     model = label_models.get(task) if label_models is not None else None
@@ -329,7 +329,9 @@ def learned_stance_and_outcome(
                     features = target_features(
                         article_signal, str(row["target"]), totals[str(row["article_id"])]
                     )
-                    labels, best = label_models[task].decide(features[None, :])
+                    model = label_models[task] if label_models is not None else None
+                    assert model is not None  # _learned_reads said the task has a model
+                    labels, best = model.decide(features[None, :])
                     row |= {"label": labels[0], "model": "learned", "probability": best[0]}
                     evidence_rows.extend(
                         _evidence_rows(

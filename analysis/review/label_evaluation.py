@@ -25,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -423,8 +423,8 @@ def _macro_f1(gold: np.ndarray, predicted: np.ndarray, labels: int) -> float:
 
 
 def choose_system(
-    gold: Sequence[str],
-    predictions: dict[str, Sequence[str]],
+    gold: Sequence[str] | np.ndarray,
+    predictions: Mapping[str, Sequence[str]],
     classes: Sequence[str],
     *,
     seed: int = 0,

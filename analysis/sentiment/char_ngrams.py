@@ -33,7 +33,7 @@ class WordCachedCharTfidf:
         Fitted, with ``analyzer="char_wb"``, lower-casing, no accent stripping
         or preprocessor, idf and ``norm`` ``"l2"`` or ``None``.
     max_words : int
-        Distinct words kept; the cache starts again when it is full.
+        Distinct words kept (about 30 MB at 100,000); the cache starts again when it is full.
 
     Raises
     ------
@@ -41,7 +41,7 @@ class WordCachedCharTfidf:
         If ``vectorizer`` is set up in a way this class does not reproduce.
     """
 
-    def __init__(self, vectorizer: TfidfVectorizer, *, max_words: int = 500_000) -> None:
+    def __init__(self, vectorizer: TfidfVectorizer, *, max_words: int = 100_000) -> None:
         if not reproducible(vectorizer):
             raise ValueError("only a lower-casing char_wb vectorizer with idf can be reproduced")
         self._vocabulary: dict[str, int] = vectorizer.vocabulary_

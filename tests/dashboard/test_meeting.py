@@ -150,13 +150,13 @@ def test_a_clicked_stance_bar_lists_the_groups_articles_with_that_label(
 ):
     app = open_page(
         "meeting", corpus=scale_corpus, mt_meeting=SCALE_SOCHI, mt_target="russia",
-        mt_group_stance="pro-Kremlin|favorable",
+        mt_group_stance="pro-Kremlin|neutral",
     )  # fmt: skip
     assert not app.exception
     stance = downloaded_rows(app, downloads, "mt_group_stance_csv")
-    favorable = [r for r in stance if (r["group"], r["label"]) == ("pro-Kremlin", "favorable")]
+    neutral = [r for r in stance if (r["group"], r["label"]) == ("pro-Kremlin", "neutral")]
     rows = downloaded_rows(app, downloads, "mt_spread_drill_csv")
-    assert len(rows) == int(favorable[0]["articles"]) > 0
+    assert len(rows) == int(neutral[0]["articles"]) > 0
     assert {r["outlet_group"] for r in rows} == {"pro-Kremlin"}
 
 
