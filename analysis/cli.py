@@ -15,6 +15,7 @@ from analysis.corpus.types import Problem
 from analysis.ingest.importer import import_articles
 from analysis.ingest.records import ImportMetadata, MetadataError
 from analysis.ingest.report import render_report
+from analysis.measures.contrasts import PRIORS
 from analysis.pipeline.export import MANIFEST_FILE, write_analysis
 from analysis.pipeline.prepare import AnalysisOptions, prepare_corpus
 from analysis.pipeline.tables import GROUPING_COLUMNS
@@ -101,6 +102,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
             compare=tuple(args.compare) if args.compare else None,
             kwic_terms=tuple(args.kwic or ()),
             top=args.top,
+            prior=args.prior_from,
             blind_spots=args.blind_spots,
         )
     except ValueError as err:
@@ -673,6 +675,13 @@ def _parser() -> argparse.ArgumentParser:
     terms.add_argument("--top", type=int, default=None, help="keep each group's top N terms")
     terms.add_argument(
         "--prior-total", type=float, default=AnalysisOptions.prior_total, help="prior total α₀"
+    )
+    terms.add_argument(
+        "--prior-from",
+        choices=PRIORS,
+        default="selection",
+        help="the --compare contrast's prior: term frequencies of all selected articles, "
+        "or of A's and B's only (then other articles change nothing in it)",
     )
     terms.add_argument(
         "--max-words", type=int, default=AnalysisOptions.max_words, help="longest phrase (1-3)"

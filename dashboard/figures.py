@@ -8,6 +8,8 @@ come from :mod:`dashboard.colours`.
 
 from __future__ import annotations
 
+import re
+import textwrap
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -19,20 +21,53 @@ from analysis.corpus.types import list_items
 from dashboard.colours import NEUTRAL_COLOUR
 
 __all__ = [
+    "AXIS_LINE",
+    "HEAT_COLOURS",
+    "ONE_ARTICLE",
+    "TITLE_LINE",
+    "Z_THRESHOLD",
     "articles_timeline",
     "characteristic_terms",
     "counts_over_time",
     "counts_per_group",
     "coverage_bar",
+    "heat_colour",
     "matrix_chart",
+    "one_article_flags",
     "share_bars",
     "term_bars",
     "term_scatter",
     "values_over_time",
     "with_caption",
+    "wrapped_title",
 ]
 
 _SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "star", "hexagon", "cross")
+
+
+#: Characters of a title line; Plotly never wraps a title, and a longer line is cut at 800 px.
+TITLE_LINE = 64
+#: Characters of an axis title line.
+AXIS_LINE = 36
+_SUBTITLE = re.compile(r"<sup>([^<]*)</sup>")
+
+
+def wrapped_title(title: str, *, width: int = TITLE_LINE) -> str:
+    """``title`` with lines longer than ``width`` broken between words (``<br>``).
+
+    A ``<sup>`` subtitle line is broken at a third more characters (its type
+    is smaller) and each of its lines keeps the ``<sup>`` tags.
+    """
+    lines = []
+    for line in title.split("<br>"):
+        small = _SUBTITLE.fullmatch(line)
+        if small:
+            lines += [f"<sup>{part}</sup>" for part in textwrap.wrap(small[1], width * 4 // 3)]
+        elif "<" in line or len(line) <= width:
+            lines.append(line)
+        else:
+            lines += textwrap.wrap(line, width)
+    return "<br>".join(lines)
 
 
 def _layout(*, title: str, x: str, y: str, height: int | None = None) -> dict[str, Any]:
@@ -42,12 +77,15 @@ def _layout(*, title: str, x: str, y: str, height: int | None = None) -> dict[st
     ``update_*`` or ``add_vline`` call, so building a figure in one go takes a
     fraction of the time of building it step by step (with the same result).
     """
+    title = wrapped_title(title)
+    lines = title.count("<br>") + 1
     layout: dict[str, Any] = {
         "title": {"text": title},
-        "xaxis": {"title": {"text": x}},
-        "yaxis": {"title": {"text": y}},
+        # Long axis titles are broken too; automargin makes room for their lines.
+        "xaxis": {"title": {"text": wrapped_title(x, width=AXIS_LINE)}, "automargin": True},
+        "yaxis": {"title": {"text": wrapped_title(y, width=AXIS_LINE)}, "automargin": True},
         "legend": {"title": {"text": ""}},
-        "margin": {"t": 70, "l": 10, "r": 10, "b": 10},
+        "margin": {"t": 50 + 22 * lines, "l": 10, "r": 10, "b": 10},
         "hoverlabel": {"namelength": -1},
         "clickmode": "event+select",
         "dragmode": False,
@@ -84,6 +122,49 @@ def _dotted(value: object, *, vertical: bool) -> dict[str, Any]:
             "y0": value, "y1": value, "yref": "y", "line": line}  # fmt: skip
 
 
+#: Heatmap cells from few (pale) to many (dark): the middle of Cividis (colour-blind safe),
+#: whose darkest and palest ends vanish on a dark and a light page respectively.
+HEAT_COLOURS = ["#C3B369", "#A59C74", "#8A8678", "#707173", "#575D6D", "#3B496C"]
+#: Cells darker than this fraction of the scale get white numbers, the others black.
+_DARK_CELLS = 0.5
+
+#: |z| above this is unlikely to be chance (two-sided p < 0.05).
+Z_THRESHOLD = 1.96
+#: Written after a term whose occurrences on its side all come from one article.
+ONE_ARTICLE = " · 1 article"
+
+
+def _threshold_lines(*, vertical: bool) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Dotted lines at z = ±1.96, each labelled "p < 0.05" on the plot's edge."""
+    shapes = [_dotted(edge, vertical=vertical) for edge in (-Z_THRESHOLD, Z_THRESHOLD)]
+    font = {"size": 10, "color": NEUTRAL_COLOUR}
+    if vertical:
+        labels = [
+            {"x": edge, "xref": "x", "y": 1, "yref": "paper", "text": "p < 0.05",
+             "showarrow": False, "yanchor": "bottom", "font": font}
+            for edge in (-Z_THRESHOLD, Z_THRESHOLD)
+        ]  # fmt: skip
+    else:
+        labels = [
+            {"x": 1, "xref": "paper", "y": edge, "yref": "y", "text": "p < 0.05",
+             "showarrow": False, "xanchor": "right", "yanchor": "bottom" if edge > 0 else "top",
+             "font": font}
+            for edge in (-Z_THRESHOLD, Z_THRESHOLD)
+        ]  # fmt: skip
+    return shapes, labels
+
+
+def one_article_flags(terms: pd.DataFrame) -> np.ndarray:
+    """Per term, whether its occurrences on the side it leans to all come from one article.
+
+    A term with z ≥ 0 leans to the group (``single_article``), one with z < 0
+    to the other side (``single_article_other``).
+    """
+    return np.where(terms["z"] >= 0, terms["single_article"], terms["single_article_other"]).astype(
+        bool
+    )
+
+
 def matrix_chart(
     cells: pd.DataFrame,
     *,
@@ -99,13 +180,18 @@ def matrix_chart(
     x_order: Sequence[str] | None = None,
     y_order: Sequence[str] | None = None,
     value_format: str = "{:.0f}",
+    text: tuple[str, str] | None = None,
+    side: int | None = None,
 ) -> go.Figure:
     """A heatmap drawn as square markers, so that a click selects one cell.
 
     ``cells`` has one row per cell with the ``x`` and ``y`` categories and a
     numeric ``value``; ``hover`` maps columns shown on hover to their names
     there, ``customdata`` columns are returned by a selection. Empty cells (value 0 or missing) are
-    drawn hollow so an omission is visible, not just pale.
+    drawn hollow so an omission is visible, not just pale. Each cell shows its
+    value, or with ``text=(column, name)`` that column (named so on hover).
+    ``side`` is a cell's size in pixels (by default from the number of rows
+    and columns).
     """
     x_order = list(x_order) if x_order is not None else sorted(cells[x].astype(str).unique())
     y_order = list(y_order) if y_order is not None else sorted(cells[y].astype(str).unique())
@@ -113,20 +199,28 @@ def matrix_chart(
     filled = values > 0
     top = float(values.max()) if len(values) and values.max() > 0 else 1.0
     hover = dict(hover or {})
-    hover_lines = [f"{y_title}: %{{y}}", f"{x_title}: %{{x}}", f"{value_title}: %{{text}}"]
+    shown_as = _plain(text[1]) if text else value_title
+    hover_lines = [f"{y_title}: %{{y}}", f"{x_title}: %{{x}}", f"{shown_as}: %{{text}}"]
     hover_lines += _hover_lines(hover, after=len(customdata))
     data = np.column_stack(
         [_plain_column(cells[c]) for c in (*customdata, *hover)] or [np.empty((len(cells), 0))]
     )
-    side = max(18, min(48, int(420 / max(len(x_order), len(y_order), 1))))
+    side = side or max(18, min(48, int(420 / max(len(x_order), len(y_order), 1))))
     template = "<br>".join(hover_lines) + "<extra></extra>"
-    texts = np.array([value_format.format(v) for v in values], dtype=object)
+    texts = (
+        _plain_column(cells[text[0]])
+        if text
+        else np.array([value_format.format(v) for v in values], dtype=object)
+    )
     shade = values[filled] / top
 
     def cells_trace(
-        chosen: np.ndarray, textfont: dict[str, Any], symbol: str, marker: dict[str, Any]
+        chosen: np.ndarray, textfont: dict[str, Any], marker: dict[str, Any]
     ) -> dict[str, Any]:
-        """The ``chosen`` cells as square markers with their values written on them."""
+        """The ``chosen`` cells' values, at their centres; the cells themselves are shapes.
+
+        The markers are invisible: they catch hovers and clicks, and carry the colour bar.
+        """
         return _trace(
             "scatter",
             x=cells[x].astype(str)[chosen],
@@ -136,46 +230,74 @@ def matrix_chart(
             textfont=textfont,
             customdata=data[chosen],
             hovertemplate=template,
-            marker={"symbol": symbol, "size": side, **marker},
+            marker={"symbol": "square", "size": side, "opacity": 0, **marker},
             showlegend=False,
         )
 
     traces = [
-        cells_trace(
-            ~filled.to_numpy(),
-            {"size": 11, "color": NEUTRAL_COLOUR},
-            "square-open",
-            {"color": NEUTRAL_COLOUR, "line": {"width": 1}},
-        ),
+        cells_trace(~filled.to_numpy(), {"size": 11, "color": NEUTRAL_COLOUR}, {}),
         cells_trace(
             filled.to_numpy(),
             # The cell colour runs from pale yellow to dark blue: dark text on the pale
             # half, white on the dark half, whatever the page theme.
-            {"size": 12, "color": np.where(shade > 0.45, "#FFFFFF", "#000000")},
-            "square",
+            {"size": 12, "color": np.where(shade > _DARK_CELLS, "#FFFFFF", "#000000")},
             {
                 "color": values[filled],
                 "cmin": 0,
                 "cmax": top,
-                "colorscale": "Cividis",
-                "reversescale": True,
+                "colorscale": [
+                    [k / (len(HEAT_COLOURS) - 1), colour] for k, colour in enumerate(HEAT_COLOURS)
+                ],
                 "showscale": True,
                 "colorbar": {
                     "title": {"text": value_title},
                     "thickness": 12,
                     **({"dtick": max(1, round(top / 5))} if value_format == "{:.0f}" else {}),
                 },
-                "line": {"width": 1, "color": NEUTRAL_COLOUR},
             },
         ),
     ]
-    height = 160 + side * len(y_order) + 12 * max(len(str(v)) for v in [*x_order, ""])
-    layout = _layout(title=title, x=x_title, y=y_title, height=min(max(height, 300), 900))
-    layout["xaxis"].update(categoryorder="array", categoryarray=x_order, type="category")
-    layout["yaxis"].update(
-        categoryorder="array", categoryarray=list(reversed(y_order)), type="category"
+    longest = max((len(line) for v in x_order for line in str(v).split("<br>")), default=0)
+    height = 160 + side * len(y_order) + 12 * longest
+    layout = _layout(title=title, x=x_title, y=y_title, height=min(max(height, 300), 1200))
+    layout["xaxis"].update(
+        categoryorder="array", categoryarray=x_order, type="category", showgrid=False
     )
+    if longest > 6:
+        # Upright labels would run into each other over narrow cells; slanted ones off the page.
+        layout["xaxis"]["tickangle"] = -90
+    layout["yaxis"].update(
+        categoryorder="array", categoryarray=list(reversed(y_order)), type="category",
+        showgrid=False,
+    )  # fmt: skip
+    # Cells as rectangles in axis units: they shrink with a narrow page instead of overlapping.
+    columns = {name: k for k, name in enumerate(x_order)}
+    rows = {name: k for k, name in enumerate(reversed(y_order))}
+    layout["shapes"] = [
+        {
+            "type": "rect", "xref": "x", "yref": "y", "layer": "below",
+            "x0": columns[column] - 0.46, "x1": columns[column] + 0.46,
+            "y0": rows[row] - 0.44, "y1": rows[row] + 0.44,
+            "fillcolor": heat_colour(amount / top) if amount > 0 else "rgba(0,0,0,0)",
+            "line": {"width": 1, "color": NEUTRAL_COLOUR},
+        }
+        for column, row, amount in zip(
+            cells[x].astype(str), cells[y].astype(str), values, strict=True
+        )
+        if column in columns and row in rows
+    ]  # fmt: skip
     return go.Figure(data=traces, layout=layout)
+
+
+def heat_colour(fraction: float) -> str:
+    """The :data:`HEAT_COLOURS` scale's colour at ``fraction`` (0 to 1), as ``#RRGGBB``."""
+    position = min(max(float(fraction), 0.0), 1.0) * (len(HEAT_COLOURS) - 1)
+    low = min(int(position), len(HEAT_COLOURS) - 2)
+    mix = position - low
+    start, end = (
+        [int(HEAT_COLOURS[k].lstrip("#")[i : i + 2], 16) for i in (0, 2, 4)] for k in (low, low + 1)
+    )
+    return "#" + "".join(f"{round(a + (b - a) * mix):02X}" for a, b in zip(start, end, strict=True))
 
 
 def articles_timeline(
@@ -266,12 +388,16 @@ def term_bars(
     """Diverging bars of the terms' z-scores: right, typical of the group; left, of the other side.
 
     ``terms`` has ``term``, ``z``, ``count_group``, ``count_other``,
-    ``docs_group``, ``docs_other`` and ``single_article`` (see
-    :data:`analysis.measures.contrasts.CONTRAST_COLUMNS`). A selection returns the
-    term as ``customdata[0]``.
+    ``docs_group``, ``docs_other``, ``single_article`` and
+    ``single_article_other`` (see
+    :data:`analysis.measures.contrasts.CONTRAST_COLUMNS`). The lines at
+    z = ±1.96 are labelled "p < 0.05"; a term from a single article on its side
+    is marked on the axis (:data:`ONE_ARTICLE`). A selection returns the term
+    as ``customdata[0]``.
     """
     ordered = terms.sort_values("z", kind="mergesort")
-    warn = np.where(ordered["single_article"], " (one article only)", "")
+    flagged = one_article_flags(ordered)
+    warn = np.where(flagged, " (one article only)", "")
     bars = _trace(
         "bar",
         x=ordered["z"],
@@ -302,8 +428,19 @@ def term_bars(
         y="Word or phrase",
         height=max(360, 120 + 22 * len(ordered)),
     )
-    layout["shapes"] = [_dotted(edge, vertical=True) for edge in (-1.96, 1.96)]
-    layout["yaxis"].update(type="category", automargin=True)
+    layout["shapes"], layout["annotations"] = _threshold_lines(vertical=True)
+    # The one-article flag is written on the axis, not only on hover.
+    labels = [
+        _plain(str(term)) + (ONE_ARTICLE if flag else "")
+        for term, flag in zip(ordered["term"], flagged, strict=True)
+    ]
+    layout["yaxis"].update(
+        type="category",
+        automargin=True,
+        tickmode="array",
+        tickvals=list(ordered["term"]),
+        ticktext=labels,
+    )
     return go.Figure(data=[bars], layout=layout)
 
 
@@ -319,7 +456,8 @@ def term_scatter(
     """Each term's total occurrences against its z-score, with ``highlight`` marked.
 
     Frequent terms with a large |z| are the reliable differences; rare terms
-    with a large |z| rest on few occurrences. A selection returns the term as
+    with a large |z| rest on few occurrences. A term from a single article on
+    its side is a hollow point. A selection returns the term as
     ``customdata[0]``.
     """
     total = terms["count_group"] + terms["count_other"]
@@ -333,6 +471,8 @@ def term_scatter(
             "color": np.where(terms["z"] >= 0, colour, NEUTRAL_COLOUR),
             "size": 8,
             "opacity": 0.75,
+            # Hollow: all of the term's occurrences on its side come from one article.
+            "symbol": np.where(one_article_flags(terms), "circle-open", "circle"),
         },
         customdata=np.column_stack(
             [terms["term"], terms["count_group"], terms["count_other"], side]
@@ -347,14 +487,15 @@ def term_scatter(
     layout = _layout(
         title=title,
         x="Occurrences in the compared articles (log scale)",
-        y=f"z-score (> 0: more typical of {group_label})",
+        y=f"z-score (> 0: more typical of {_plain(group_label)})",
         height=420,
     )
+    layout["shapes"], layout["annotations"] = _threshold_lines(vertical=False)
     if highlight:
         found = terms[terms["term"] == highlight]
         if not found.empty:
             row = found.iloc[0]
-            layout["annotations"] = [
+            layout["annotations"] += [
                 {
                     "x": np.log10(max(int(row["count_group"] + row["count_other"]), 1)),
                     "y": float(row["z"]),
@@ -433,7 +574,7 @@ def share_bars(
             "traceorder": "normal",
         }
     )
-    layout["margin"]["t"] = 100
+    layout["margin"]["t"] += 30
     longest = shares.groupby(category)[value].sum().max() if len(shares) else 0
     if longest and float(longest).is_integer() and longest <= 40:
         layout["xaxis"]["dtick"] = max(1, round(float(longest) / 8))
@@ -454,12 +595,18 @@ def values_over_time(
     x_title: str,
     y_title: str,
     colours: Mapping[str, str],
+    segment: str,
+    y_range: tuple[float, float],
+    y_ticks: Mapping[float, str] | None = None,
     hover: Mapping[str, str] | None = None,
     customdata: Sequence[str] = (),
 ) -> go.Figure:
-    """One line with markers per ``series`` (an outlet) over time; points carry ``customdata``.
+    """One series of markers per ``series`` (an outlet) over time; points carry ``customdata``.
 
-    ``hover`` maps columns shown on hover to their names there.
+    A line joins a series' points only within one ``segment`` (a meeting):
+    articles about different meetings are not one trend. The y-axis always
+    spans ``y_range``, the measure's whole range, with ``y_ticks`` (value to
+    label) when given; ``hover`` maps columns shown on hover to their names.
     """
     traces = []
     hover = dict(hover or {})
@@ -467,25 +614,39 @@ def values_over_time(
     hover_lines = [f"{x_title}: %{{x|%Y-%m-%d}}", f"{y_title}: %{{y:.2f}}"]
     hover_lines += _hover_lines(hover, after=len(customdata))
     for index, name in enumerate(dict.fromkeys(points[series])):
-        rows = points[points[series] == name].sort_values(x)
-        traces.append(
-            _trace(
-                "scatter",
-                x=rows[x],
-                y=rows[y],
-                mode="lines+markers",
-                name=str(name),
-                marker={
-                    "size": 10,
-                    "color": colours.get(str(name), NEUTRAL_COLOUR),
-                    "symbol": _SYMBOLS[index % len(_SYMBOLS)],
-                },
-                line={"color": colours.get(str(name), NEUTRAL_COLOUR), "width": 1},
-                **_series_hover(rows, name, extra, hover_lines),
-            )
+        rows = points[points[series] == name].sort_values(x, kind="stable")
+        # A gap (None) between segments breaks the line there.
+        pieces = []
+        for _, part in rows.groupby(segment, sort=False):
+            pieces.append(part)
+            pieces.append(pd.DataFrame({column: [None] for column in rows.columns}))
+        gapped = pd.concat(pieces[:-1], ignore_index=True) if pieces else rows
+        colour = colours.get(str(name), NEUTRAL_COLOUR)
+        trace = _trace(
+            "scatter",
+            x=gapped[x],
+            y=gapped[y],
+            mode="lines+markers",
+            connectgaps=False,
+            name=_plain(str(name)),
+            marker={"size": 10, "color": colour, "symbol": _SYMBOLS[index % len(_SYMBOLS)]},
+            line={"color": colour, "width": 1},
+            **_series_hover(gapped.fillna(""), name, extra, hover_lines),
         )
-    layout = _layout(title=title, x=x_title, y=y_title, height=420)
+        traces.append(trace)
+    layout = _layout(title=title, x=x_title, y=y_title, height=440)
     layout["shapes"] = [_dotted(0, vertical=False)]
+    low, high = y_range
+    pad = (high - low) * 0.05
+    layout["yaxis"].update(range=[low - pad, high + pad], zeroline=False)
+    if y_ticks:
+        layout["yaxis"].update(
+            tickmode="array", tickvals=list(y_ticks), ticktext=[_plain(t) for t in y_ticks.values()]
+        )
+    layout["showlegend"] = True
+    # Under the plot: at the side, a legend of long outlet names leaves no room for the points.
+    layout["legend"].update({"orientation": "h", "y": -0.2, "yanchor": "top", "x": 0})
+    layout["margin"]["b"] = 80
     return go.Figure(data=traces, layout=layout)
 
 
@@ -705,6 +866,42 @@ def coverage_bar(
     return go.Figure(data=traces, layout=layout)
 
 
+#: z from the other side's colour through grey (no difference) to the group's: the middle
+#: stays visible on light and dark pages, where a white middle vanished.
+Z_COLOURS = [[0.0, "#B2182B"], [0.5, "#9A9A9A"], [1.0, "#2166AC"]]
+#: A label's character width and line height, as fractions of the plot's width and height
+#: (11 px type in a plot about 400 px wide and 400 px high).
+_LABEL_CHAR, _LABEL_LINE = 0.02, 0.05
+
+
+def spaced_labels(
+    x: np.ndarray, y: np.ndarray, priority: np.ndarray, *, names: Sequence[str], most: int
+) -> np.ndarray:
+    """Which points to label: by decreasing ``priority``, at most ``most``, none overlapping.
+
+    ``x`` and ``y`` are positions on log axes (positive), ``names`` the labels
+    written above them. A point is labelled when its label's box (its
+    characters' width, one line high, in fractions of each axis's span of log
+    values) clears every label already placed, so labels do not pile up.
+    """
+    lx, ly = np.log10(np.asarray(x, dtype=float)), np.log10(np.asarray(y, dtype=float))
+    spans = [max(float(v.max() - v.min()), 1e-9) if len(v) else 1.0 for v in (lx, ly)]
+    chosen = np.zeros(len(lx), dtype=bool)
+    placed: list[tuple[float, float, float]] = []
+    for k in np.argsort(-np.asarray(priority, dtype=float), kind="stable"):
+        if len(placed) >= most:
+            break
+        half = len(str(names[k])) * _LABEL_CHAR / 2
+        here = (lx[k] / spans[0], ly[k] / spans[1])
+        if all(
+            abs(here[0] - px) >= half + other or abs(here[1] - py) >= _LABEL_LINE
+            for px, py, other in placed
+        ):
+            chosen[k] = True
+            placed.append((*here, half))
+    return chosen
+
+
 def characteristic_terms(
     terms: pd.DataFrame,
     *,
@@ -714,7 +911,8 @@ def characteristic_terms(
     labelled: int = 20,
 ) -> go.Figure:
     """Each term placed by its frequency in the group (x) and on the other side (y), per 10,000
-    words on log scales, coloured by z; the ``labelled`` terms of largest |z| are named.
+    words on log scales, coloured by z; up to ``labelled`` terms of largest |z| are named,
+    skipping one whose label would overlap a larger one's (:func:`spaced_labels`).
 
     Terms far below the diagonal are typical of the group, far above it of the
     other side. A term one side never uses sits on that side's floor (half its
@@ -729,7 +927,13 @@ def characteristic_terms(
         floors.append(float(positive.min()) / 2 if len(positive) else 0.1)
     x = per_group.where(per_group > 0, floors[0])
     y = per_other.where(per_other > 0, floors[1])
-    named = terms["z"].abs().rank(ascending=False, method="first") <= labelled
+    named = spaced_labels(
+        x.to_numpy(),
+        y.to_numpy(),
+        terms["z"].abs().to_numpy(),
+        names=[str(term) for term in terms["term"]],
+        most=labelled,
+    )
     limit = float(terms["z"].abs().max()) if len(terms) else 1.0
     points = _trace(
         "scatter",
@@ -738,15 +942,15 @@ def characteristic_terms(
         mode="markers+text",
         text=np.where(named, [_plain(str(t)) for t in terms["term"]], ""),
         textposition="top center",
-        textfont={"size": 11},
+        textfont={"size": 10},
         marker={
             "color": terms["z"],
-            "colorscale": "RdBu",
+            "colorscale": Z_COLOURS,
             "cmin": -limit,
             "cmax": limit,
             "size": 8,
-            "opacity": 0.8,
-            "line": {"width": 0.5, "color": NEUTRAL_COLOUR},
+            "opacity": 0.85,
+            "line": {"width": 1, "color": NEUTRAL_COLOUR},
             "showscale": True,
             "colorbar": {"title": {"text": "z"}, "thickness": 12},
         },
@@ -772,8 +976,9 @@ def characteristic_terms(
         y=f"Per 10,000 words in {_plain(other_label)} (log scale)",
         height=560,
     )
-    layout["xaxis"]["type"] = "log"
-    layout["yaxis"]["type"] = "log"
+    # Labels at powers of ten only: Plotly's minor labels (2, 5) on log axes are clutter.
+    layout["xaxis"].update(type="log", dtick=1, minor={"ticks": ""})
+    layout["yaxis"].update(type="log", dtick=1, minor={"ticks": ""})
     low, high = min(floors) / 1.5, float(max(x.max(), y.max())) * 1.5 if len(terms) else 10.0
     line = {"dash": "dash", "width": 1, "color": NEUTRAL_COLOUR}
     layout["shapes"] = [

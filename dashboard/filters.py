@@ -14,7 +14,7 @@ from analysis.pipeline.prepare import PreparedCorpus
 from dashboard import links, tables
 from dashboard.data import export_bundle, selected_articles
 
-__all__ = ["render_export", "render_filters", "show_filters_in_force"]
+__all__ = ["filters_in_words", "render_export", "render_filters", "show_filters_in_force"]
 
 
 def _in_registry_order(registry: pd.DataFrame, present: pd.Series) -> list[str]:
@@ -114,9 +114,20 @@ def render_filters(corpus: Corpus) -> Selection:
     )
 
 
-def show_filters_in_force(selection: Selection, *, selected: int, total: int) -> None:
+def filters_in_words(selection: Selection, corpus: Corpus) -> str:
+    """The filters in force as a reader knows them: outlet names and meeting labels, not keys."""
+    return selection.describe(
+        outlet_names=dict(zip(corpus.outlets["outlet"], corpus.outlets["name"], strict=True)),
+        meeting_names=tables.meeting_labels(corpus.meetings),
+    )
+
+
+def show_filters_in_force(selection: Selection, corpus: Corpus, *, selected: int) -> None:
     """A caption saying which filters apply and how many articles they keep."""
-    st.caption(f"Filters in force: {selection.describe()} — {selected} of {total} articles.")
+    st.caption(
+        f"Filters in force: {filters_in_words(selection, corpus)} — {selected} of "
+        f"{len(corpus.articles)} articles."
+    )
 
 
 def render_export(

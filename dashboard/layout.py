@@ -35,19 +35,23 @@ from dashboard.data import (
     overrides_problem,
     selected_articles,
 )
-from dashboard.filters import show_filters_in_force
+from dashboard.filters import filters_in_words, show_filters_in_force
 
 __all__ = [
+    "ANALYSIS_COLOURS",
+    "EVIDENCE_COLOUR",
     "NOTHING_SELECTED",
     "NO_ARTICLE_YET",
     "PageContext",
     "caption",
     "chart",
+    "concordance",
     "csv_name",
     "date_columns",
     "download_csv",
     "download_figure",
     "escape_markdown",
+    "evidence_badge",
     "highlighted_text",
     "selected_points",
     "selected_rows",
@@ -97,6 +101,9 @@ def download_csv(
 ) -> None:
     """A button that downloads ``frame`` as formula-safe CSV, named after what it is.
 
+    The label is short ("Download CSV (12 rows)") so a narrow page never cuts
+    it; what the table is goes into its tooltip and the file name.
+
     With ``lazy``, and always for tables over :data:`LAZY_ROWS` rows, the CSV is
     written only when the button is clicked, so a large table does not slow
     every re-render. ``frame`` may also be a function that builds the table:
@@ -113,14 +120,16 @@ def download_csv(
         table = frame
         later = lazy or rows > LAZY_ROWS
         data = (lambda: to_csv_bytes(table)) if later else to_csv_bytes(table)
+    name = csv_name(what, selection)
     st.download_button(
-        f"Download {what} ({rows} rows, CSV)",
+        f"Download CSV ({rows} rows)",
         data,
-        file_name=csv_name(what, selection),
+        file_name=name,
         mime="text/csv",
         key=key,
         icon=":material/download:",
         on_click="ignore",
+        help=f"{what[:1].upper()}{what[1:]}: {rows} rows as {name}",
     )
 
 
@@ -151,6 +160,67 @@ def table(
     state = st.dataframe(frame, **options)
     download_csv(frame, what=what, selection=selection, key=f"{key}_csv")
     return state
+
+
+_CELL = "padding:2px 6px;border-bottom:1px solid rgba(128,128,128,0.25);vertical-align:top"
+# A flex row aligned to its end overflows, and is clipped, on its start side: the left
+# context keeps the words next to the keyword and loses the far ones.
+# The far ends fade out, so a word the column cuts reads as going on, not as a typo.
+_LEFT = (
+    "display:flex;justify-content:flex-end;overflow:hidden;white-space:nowrap;"
+    "mask-image:linear-gradient(to right,transparent,#000 2.5em)"
+)
+_RIGHT = (
+    "overflow:hidden;white-space:nowrap;mask-image:linear-gradient(to left,transparent,#000 2.5em)"
+)
+
+
+def concordance(
+    kwic: pd.DataFrame,
+    *,
+    what: str,
+    selection: Selection,
+    key: str,
+    about: Sequence[str],
+    height: int = 460,
+) -> None:
+    """Keyword-in-context lines with the keyword in a middle column, and their CSV.
+
+    ``kwic`` has ``left``, ``match`` and ``right``; the ``about`` columns (the
+    outlet, the headline, the date) are written one under the other in the
+    first column, the first in bold. Everything is escaped. The left context
+    is right-aligned and clipped on its far side, so the words next to the
+    keyword always show; the CSV holds exactly ``kwic``.
+    """
+    rows = []
+    for values in kwic.to_dict("records"):
+        lines = [html.escape(str(values[column])) for column in about]
+        info = "<br>".join(
+            [f"<b>{lines[0]}</b>", *(f'<small style="opacity:0.8">{x}</small>' for x in lines[1:])]
+        )
+        rows.append(
+            f'<tr><td style="{_CELL}">{info}</td>'
+            f'<td style="{_CELL};max-width:0"><div style="{_LEFT}">'
+            f"<span>{html.escape(str(values['left']))}</span></div></td>"
+            f'<td style="{_CELL};text-align:center;white-space:nowrap;font-weight:700">'
+            f"{html.escape(str(values['match']))}</td>"
+            f'<td style="{_CELL};max-width:0"><div style="{_RIGHT}">'
+            f"{html.escape(str(values['right']))}</div></td></tr>"
+        )
+    head = (
+        f'<th style="{_CELL};text-align:left;width:24%">article</th>'
+        f'<th style="{_CELL};text-align:right;width:30%">left</th>'
+        f'<th style="{_CELL};text-align:center;width:16%">keyword</th>'
+        f'<th style="{_CELL};text-align:left;width:30%">right</th>'
+    )
+    st.html(
+        f'<div data-testid="narratives-kwic" style="max-height:{height}px;overflow:auto;'
+        'border:1px solid rgba(128,128,128,0.35);border-radius:0.5rem">'
+        '<table style="width:100%;border-collapse:collapse;table-layout:fixed;font-size:0.9rem;'
+        'line-height:1.35">'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+    )
+    download_csv(kwic, what=what, selection=selection, key=f"{key}_csv")
 
 
 def date_columns(frame: pd.DataFrame) -> dict[str, Any]:
@@ -198,7 +268,8 @@ def caption(selection: Selection) -> str:
     corpus = get_corpus()
     selected = len(selected_articles(corpus.articles, selection))
     return (
-        f"Filters: {selection.describe()} · n = {selected} of {len(corpus.articles)} articles\n"
+        f"Filters: {filters_in_words(selection, corpus)} · "
+        f"n = {selected} of {len(corpus.articles)} articles\n"
         f"Corpus {corpus.fingerprint[:12]} · {datetime.date.today():%Y-%m-%d} · "
         "made with Narratives"
     )
@@ -266,43 +337,81 @@ def small_group_warning(sizes: Mapping[str, int], *, minimum: int, what: str = "
 
 
 _TERM_STYLE = "background:#F0E442;color:#000;padding:0 2px;border-radius:2px"
-# Translucent blue keeps the theme's own text colour readable on light and dark pages.
-_EVIDENCE_STYLE = "background:rgba(86,180,233,0.28);color:inherit;border-bottom:2px solid #0072B2"
+_CUE_STYLE = "font-weight:700;text-decoration:underline;text-decoration-thickness:2px"
+#: The underline of an evidence sentence whose label has no colour of its own.
+EVIDENCE_COLOUR = "#0072B2"
+#: Evidence of the analyses whose labels have no colour of their own (Paul Tol's muted
+#: scheme: none of them is an outlet's or a stance or outcome label's).
+ANALYSIS_COLOURS = {"frame": "#117733", "subject": "#44AA99", "source": "#882255"}
+
+
+def _text_on(colour: str) -> str:
+    """Black or white, whichever reads better on ``colour`` (``#RRGGBB``)."""
+    red, green, blue = (int(colour.lstrip("#")[k : k + 2], 16) for k in (0, 2, 4))
+    return "#000000" if 0.299 * red + 0.587 * green + 0.114 * blue > 150 else "#FFFFFF"
+
+
+def _evidence_style(colour: str) -> str:
+    # A translucent tint keeps the theme's own text colour readable on light and dark pages.
+    return (
+        f"background:{colour}33;color:inherit;border-bottom:3px solid {colour};padding-bottom:1px"
+    )
+
+
+def evidence_badge(kind: str, colour: str) -> str:
+    """A small label written after an evidence sentence: what it drives, in its colour."""
+    return (
+        f'<span data-kind="{html.escape(kind, quote=True)}" style="background:{colour};'
+        f"color:{_text_on(colour)};border-radius:3px;padding:0 4px;margin:0 2px;"
+        f'font-size:0.72em;white-space:nowrap;vertical-align:super">{html.escape(kind)}</span>'
+    )
 
 
 def highlighted_text(
     text: str,
     spans: Iterable[tuple[int, int, str]],
     *,
+    colours: Mapping[str, str] | None = None,
+    markers: Mapping[int, Sequence[str]] | None = None,
     height: int = 520,
 ) -> None:
     """The text with ``(start, end, kind)`` spans marked, everything in it escaped.
 
-    ``kind`` is ``"evidence"`` (a sentence behind a label) or ``"term"`` (a
-    searched word); a term inside an evidence sentence is marked as a term.
+    ``kind`` is ``"term"`` (a searched word, marked yellow), ``"cue"`` (a cue
+    word, bold and underlined) or ``"evidence:<label>"`` (a sentence behind a
+    label, tinted and underlined in ``colours[<label>]``); a term inside a
+    sentence is marked as a term. ``markers`` maps an offset to the labels
+    written there as badges (after the sentence that drives them).
     """
-    marks = {"evidence": 1, "term": 2}
-    boundaries = {0, len(text)}
+    colours = dict(colours or {})
+    markers = dict(markers or {})
+    spans = list(spans)
+    boundaries = {0, len(text), *(m for m in markers if 0 <= m <= len(text))}
     for start, end, _ in spans:
         boundaries.update((max(0, start), min(len(text), end)))
     points = sorted(boundaries)
     pieces: list[str] = []
     for left, right in itertools.pairwise(points):
-        level = max(
-            (marks[kind] for start, end, kind in spans if start <= left and right <= end),
-            default=0,
-        )
+        covering = [kind for start, end, kind in spans if start <= left and right <= end]
         chunk = html.escape(text[left:right])
-        if level == 2:
-            pieces.append(f'<mark style="{_TERM_STYLE}">{chunk}</mark>')
-        elif level == 1:
-            pieces.append(f'<mark style="{_EVIDENCE_STYLE}">{chunk}</mark>')
+        if "term" in covering:
+            chunk = f'<mark style="{_TERM_STYLE}">{chunk}</mark>'
         else:
-            pieces.append(chunk)
+            if "cue" in covering:
+                chunk = f'<b style="{_CUE_STYLE}">{chunk}</b>'
+            sentence = next((k for k in covering if k.startswith("evidence")), None)
+            if sentence is not None:
+                colour = colours.get(sentence.partition(":")[2], EVIDENCE_COLOUR)
+                chunk = f'<mark style="{_evidence_style(colour)}">{chunk}</mark>'
+        pieces.append(chunk)
+        pieces.extend(
+            evidence_badge(kind, colours.get(kind, EVIDENCE_COLOUR))
+            for kind in markers.get(right, ())
+        )
     body = "".join(pieces)
     st.html(
         f'<div data-testid="narratives-reader-text" style="white-space:pre-wrap;'
-        f"max-height:{height}px;overflow-y:auto;font-family:inherit;line-height:1.55;"
+        f"max-height:{height}px;overflow-y:auto;font-family:inherit;line-height:1.7;"
         f'padding:0.5rem 0.75rem;border:1px solid rgba(128,128,128,0.35);border-radius:0.5rem">'
         f"{body}</div>"
     )
@@ -367,7 +476,7 @@ def start_page(title: str, intro: str, *, needs_analysis: bool = True) -> PageCo
         st.error(escape_markdown(overrides_warning(problem, corpus_dir())), icon=":material/error:")
     selection: Selection = st.session_state.get("selection", Selection())
     articles = selected_articles(corpus.articles, selection)
-    show_filters_in_force(selection, selected=len(articles), total=len(corpus.articles))
+    show_filters_in_force(selection, corpus, selected=len(articles))
     links.show_notes()
     colours = outlet_colours(corpus.outlets)
     if not needs_analysis:

@@ -10,6 +10,8 @@ The selected articles' label tables, and what is read from them, are in
 
 from __future__ import annotations
 
+import re
+import textwrap
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
 import pandas as pd
@@ -19,7 +21,9 @@ from analysis.measures.contrasts import CONTRAST_COLUMNS
 
 __all__ = [
     "ARTICLE_LIST_COLUMNS",
+    "CONCORDANCE_COLUMNS",
     "HIT_COLUMNS",
+    "agenda_cells",
     "article_labels",
     "article_list",
     "article_metadata",
@@ -28,10 +32,13 @@ __all__ = [
     "at_a_glance",
     "blind_spot_articles",
     "blind_spot_rows",
+    "concordance_lines",
     "counts_with_names",
     "coverage_cells",
     "date_text",
-    "evidence_spans",
+    "evidence_keys",
+    "evidence_kinds",
+    "evidence_marks",
     "group_rows",
     "hit_list",
     "hits_per_outlet",
@@ -40,6 +47,7 @@ __all__ = [
     "in_percent",
     "insufficient_outlets",
     "labelled_articles",
+    "matrix_labels",
     "meeting_articles",
     "meeting_labels",
     "meeting_terms",
@@ -57,6 +65,7 @@ __all__ = [
     "terms_by_outlet",
     "terms_per_meeting",
     "top_terms",
+    "year_span",
 ]
 
 #: Columns of the article lists the pages show (the text itself stays in the Reader).
@@ -272,16 +281,86 @@ def article_metadata(article_id: str, article: pd.Series, *, when: str) -> pd.Da
     return pd.DataFrame({"field": list(fields), "value": list(fields.values())})
 
 
-def evidence_spans(evidence: pd.DataFrame) -> list[tuple[int, int, str]]:
-    """The sentences behind an article's labels, as ``evidence`` highlight spans.
+#: How each analysis names the label an evidence sentence drives, in the Reader.
+_EVIDENCE_KIND = {
+    "stance": "Stance toward {target}: {label}",
+    "outcome": "Outcome: {label}",
+    "frame": "Frame: {label}",
+    "subject": "Subject: {label}",
+    "source": "Source: {label}",
+}
 
-    Rows without offsets (evidence found in the headline) are left out.
+
+def evidence_kinds(evidence: pd.DataFrame, names: Mapping[str, Mapping[str, str]]) -> list[str]:
+    """Per evidence row, the label it drives as a reader reads it ("Stance toward Russia:
+    unfavorable", "Frame: Security and defense").
+
+    ``names`` maps ``"target"`` and an analysis (``"frame"``, ``"source"`` ...)
+    to the names of its keys; a key without a name is written as it is.
     """
+    targets = names.get("target", {})
     return [
-        (int(start), int(end), "evidence")
-        for start, end in zip(evidence["sentence_start"], evidence["sentence_end"], strict=True)
-        if pd.notna(start) and pd.notna(end)
+        _EVIDENCE_KIND.get(str(analysis), "{analysis}: {label}").format(
+            analysis=analysis,
+            label=names.get(str(analysis), {}).get(str(label), label),
+            target=targets.get(str(target), target),
+        )
+        for analysis, label, target in zip(
+            evidence["analysis"], evidence["label"], evidence["target"], strict=True
+        )
     ]
+
+
+def evidence_keys(evidence: pd.DataFrame) -> list[str]:
+    """Per evidence row, a stable key of the label it drives: ``analysis:label``, or
+    ``stance:target:label`` (the Reader's link names the labels it shows by these)."""
+    return [
+        f"{analysis}:{target}:{label}" if target else f"{analysis}:{label}"
+        for analysis, label, target in zip(
+            evidence["analysis"], evidence["label"], evidence["target"], strict=True
+        )
+    ]
+
+
+def evidence_marks(
+    text: str, evidence: pd.DataFrame
+) -> tuple[list[tuple[int, int, str]], dict[int, list[str]]]:
+    """Where the Reader marks an article's evidence, and what it writes after each sentence.
+
+    ``evidence`` has ``shows`` (:func:`evidence_kinds`), ``sentence_start``,
+    ``sentence_end`` and ``cue_words`` (``; ``-separated). Returns the spans
+    ``(start, end, "evidence:<shows>")`` of each sentence and ``(start, end,
+    "cue")`` of each cue word found in it as a whole word (any case), and, per
+    sentence end, the labels it drives in order of first appearance. Rows
+    without offsets (evidence found in the headline) are left out.
+    """
+    spans: list[tuple[int, int, str]] = []
+    markers: dict[int, list[str]] = {}
+    for shows, start, end, cues in zip(
+        evidence["shows"],
+        evidence["sentence_start"],
+        evidence["sentence_end"],
+        evidence["cue_words"],
+        strict=True,
+    ):
+        if pd.isna(start) or pd.isna(end):
+            continue
+        first, last = int(start), int(end)
+        spans.append((first, last, f"evidence:{shows}"))
+        kinds = markers.setdefault(last, [])
+        if shows not in kinds:
+            kinds.append(str(shows))
+        sentence = text[first:last]
+        for cue in str(cues or "").split(";"):
+            words = cue.split()
+            if not words:
+                continue
+            pattern = r"(?<!\w)" + r"\s+".join(map(re.escape, words)) + r"(?!\w)"
+            spans.extend(
+                (first + m.start(), first + m.end(), "cue")
+                for m in re.finditer(pattern, sentence, re.I)
+            )
+    return spans, markers
 
 
 def in_percent(frame: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:
@@ -289,6 +368,63 @@ def in_percent(frame: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:
     return frame.assign(
         outlet_name=frame["outlet"].map(names), percent=(frame["share"] * 100).round(0)
     )
+
+
+def agenda_cells(agenda: pd.DataFrame, names: Mapping[str, str]) -> tuple[pd.DataFrame, list[str]]:
+    """The agenda matrix as drawn: subjects someone mentions, most mentioned first.
+
+    ``agenda`` is :func:`analysis.labels.agenda.agenda_matrix` by outlet. Returns
+    its rows for the subjects at least one article mentions, with
+    ``outlet_name``, ``outlet_label`` (the name and the outlet's number of
+    articles), ``subject_label`` (the name in lines of at most
+    24 characters), ``percent`` and ``cell`` (``"k/n"``: articles
+    mentioning the subject of the outlet's articles), ordered by subject
+    (largest share of all the articles first, then name) and then outlet as
+    given; and the names of the subjects no article mentions.
+    """
+    totals = agenda.groupby("subject_name", sort=False)[["articles_covering", "n_articles"]].sum()
+    share = totals["articles_covering"] / totals["n_articles"]
+    mentioned = share[totals["articles_covering"] > 0]
+    order = sorted(mentioned.index, key=lambda name: (-mentioned[name], str(name)))
+    silent = [str(name) for name in share.index if name not in mentioned.index]
+    rank = {name: k for k, name in enumerate(order)}
+    rows = agenda[agenda["subject_name"].isin(rank)]
+    rows = rows.assign(
+        outlet_name=rows["outlet"].map(names),
+        outlet_label=[
+            f"{names.get(o, o)} (n = {n})"
+            for o, n in zip(rows["outlet"], rows["n_articles"], strict=True)
+        ],
+        subject_label=rows["subject_name"].map(lambda name: _wrapped(str(name), 24)),
+        percent=(rows["share"] * 100).round(0),
+        cell=[
+            f"{k}/{n}" for k, n in zip(rows["articles_covering"], rows["n_articles"], strict=True)
+        ],
+        _rank=rows["subject_name"].map(rank),
+    )
+    ordered = rows.sort_values("_rank", kind="stable").drop(columns="_rank")
+    return ordered.reset_index(drop=True), silent
+
+
+def matrix_labels(
+    cells: pd.DataFrame, names: Mapping[str, str], *, category: str, width: int = 24
+) -> pd.DataFrame:
+    """Matrix cells (``outlet``, ``n_articles``, ``category``) with the labels they are drawn
+    with: ``outlet_name``, ``outlet_label`` ("Name (n = articles)") and ``category_label``
+    (the category in lines of at most ``width`` characters)."""
+    outlet_names = cells["outlet"].map(lambda key: names.get(key, key))
+    return cells.assign(
+        outlet_name=outlet_names,
+        outlet_label=[
+            f"{name} (n = {n})" for name, n in zip(outlet_names, cells["n_articles"], strict=True)
+        ],
+        category_label=cells[category].map(lambda value: _wrapped(str(value), width)),
+    )
+
+
+def _wrapped(text: str, width: int) -> str:
+    """``text`` broken between words into lines of at most ``width`` characters (``<br>``)."""
+    return "<br>".join(textwrap.wrap(text, width)) or text
 
 
 def stance_shares(groups: pd.DataFrame, target: str, names: Mapping[str, str]) -> pd.DataFrame:
@@ -304,14 +440,27 @@ def stance_shares(groups: pd.DataFrame, target: str, names: Mapping[str, str]) -
     )
 
 
-def stance_over_time(stance: pd.DataFrame, articles: pd.DataFrame, target: str) -> pd.DataFrame:
-    """The scored stance rows toward ``target`` of the dated articles, with their metadata."""
+def stance_over_time(
+    stance: pd.DataFrame,
+    articles: pd.DataFrame,
+    target: str,
+    *,
+    meeting_names: Mapping[str, str],
+) -> pd.DataFrame:
+    """The scored stance rows toward ``target`` of the dated articles, with their metadata.
+
+    ``meeting`` is the article's first meeting (``none`` for none) and
+    ``meeting_name`` its name from ``meeting_names`` (the key when it has none).
+    """
+    columns = ["id", "outlet_name", "published", "title", "meetings"]
     scored = stance[stance["score"].notna()].merge(
-        articles[["id", "outlet_name", "published", "title"]],
-        left_on="article_id",
-        right_on="id",
+        articles[columns], left_on="article_id", right_on="id"
     )
-    return scored[scored["published"].notna() & (scored["target"] == target)]
+    chosen = scored[scored["published"].notna() & (scored["target"] == target)]
+    first = chosen["meetings"].map(lambda keys: (list(list_items(keys)) or ["none"])[0])
+    return chosen.drop(columns="meetings").assign(
+        meeting=first, meeting_name=first.map(lambda key: meeting_names.get(key, key))
+    )
 
 
 def in_order(order: Iterable[str], present: Iterable[str]) -> list[str]:
@@ -373,6 +522,18 @@ def named_occurrences(kwic: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFr
     return kwic.assign(outlet_name=kwic["outlet"].map(names).fillna(kwic["outlet"]))
 
 
+#: Columns of the keyword-in-context lines as the Term contrasts page lists them.
+CONCORDANCE_COLUMNS = ["outlet_name", "title", "published", "left", "match", "right"]
+
+
+def concordance_lines(kwic: pd.DataFrame) -> pd.DataFrame:
+    """Keyword-in-context rows of :func:`named_occurrences` as listed, in their order.
+
+    The publication date is written ``YYYY-MM-DD``, or ``undated``.
+    """
+    return kwic.assign(published=kwic["published"].map(date_text)).loc[:, CONCORDANCE_COLUMNS]
+
+
 def occurrences_per_outlet(kwic: pd.DataFrame) -> dict[str, int]:
     """Occurrences per ``outlet_name`` of :func:`named_occurrences`, most first."""
     return {str(name): int(n) for name, n in kwic["outlet_name"].value_counts().items()}
@@ -415,6 +576,14 @@ def terms_by_outlet(terms: pd.DataFrame, outlets: Iterable[str], *, n: int) -> d
         outlet: "; ".join(top_terms(terms, outlet, n=n)["term"]) if len(terms) else ""
         for outlet in outlets
     }
+
+
+def year_span(first: pd.Timestamp | None, last: pd.Timestamp | None) -> str:
+    """The years from ``first`` to ``last`` as written: ``2013–2016``, ``2015`` for one year,
+    ``undated`` when there is no date."""
+    if first is None or last is None or pd.isna(first) or pd.isna(last):
+        return "undated"
+    return f"{first:%Y}" if first.year == last.year else f"{first:%Y}–{last:%Y}"
 
 
 def date_text(published: pd.Timestamp | None) -> str:

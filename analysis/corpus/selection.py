@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import asdict, dataclass
 
 import pandas as pd
@@ -26,17 +26,29 @@ class Selection:
     meetings: tuple[str, ...] = ()
     languages: tuple[str, ...] = ()
 
-    def describe(self) -> str:
-        """The filters in force, in words, for captions and manifests."""
+    def describe(
+        self,
+        *,
+        outlet_names: Mapping[str, str] | None = None,
+        meeting_names: Mapping[str, str] | None = None,
+    ) -> str:
+        """The filters in force, in words, for captions and manifests.
+
+        ``outlet_names`` and ``meeting_names`` map keys to the names a reader
+        knows (a key without a name is written as it is); a range of one year
+        is written as that year.
+        """
+        outlets, meetings = dict(outlet_names or {}), dict(meeting_names or {})
         parts = []
         if self.outlets:
-            parts.append("outlets: " + ", ".join(self.outlets))
+            parts.append("outlets: " + ", ".join(outlets.get(k, k) for k in self.outlets))
         if self.groups:
             parts.append("groups: " + ", ".join(self.groups))
         if self.years:
-            parts.append(f"years: {self.years[0]}–{self.years[1]}")
+            first, last = self.years
+            parts.append(f"year: {first}" if first == last else f"years: {first}–{last}")
         if self.meetings:
-            parts.append("meetings: " + ", ".join(self.meetings))
+            parts.append("meetings: " + ", ".join(meetings.get(k, k) for k in self.meetings))
         if self.languages:
             parts.append("languages: " + ", ".join(self.languages))
         return "; ".join(parts) if parts else "all articles"

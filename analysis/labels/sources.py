@@ -3,8 +3,11 @@
 Built on :mod:`analysis.labels.quotes`: every direct quotation and reported speech
 of an article with its speaker. A source is a speaker id from
 ``analysis/data/speakers.yaml`` (``peskov``, ``tass``, ``nato-officials``),
-or the slug of a name the file does not list (``pasi-eronen``), or, for a
-speaker that is no name (``observers``), the words as written.
+or the slug of a name the file does not list (``pasi-eronen``), or the
+words as written for a group with an affiliation (``kremlin sources``). A
+pronoun left unresolved (``he``, ``они``) or a group without a name or an
+affiliation (``supporters``, ``both Western and Russian sources``) is no
+source one could name: it is counted under :data:`UNNAMED`.
 
 * :func:`article_quotations` — one row per quotation (the table the stance
   analysis takes to keep quoted speech apart from the outlet's voice).
@@ -22,8 +25,11 @@ get no quotations and are counted as ``n_unsupported`` in
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
+from analysis.labels.attribution import load_attribution_words
 from analysis.labels.cues import (
     article_texts,
     check_group_inputs,
@@ -39,9 +45,11 @@ __all__ = [
     "SOURCE_COLUMNS",
     "SUPPORTED_LANGUAGE",
     "UNATTRIBUTED",
+    "UNNAMED",
     "article_quotations",
     "article_sources",
     "group_sources",
+    "is_unnamed",
     "source_evidence",
 ]
 
@@ -49,6 +57,24 @@ __all__ = [
 SUPPORTED_LANGUAGE = "en"
 #: The ``source`` of a quotation whose speaker was not found.
 UNATTRIBUTED = "(unattributed)"
+#: The ``source`` of a quotation whose speaker is a pronoun or a group with neither a name
+#: nor an affiliation.
+UNNAMED = "(unnamed)"
+#: How :data:`UNNAMED` is shown.
+UNNAMED_NAME = "unnamed source"
+#: Pronouns that stand for a speaker, beyond those the attribution words resolve.
+_PRONOUNS = frozenset(
+    {"i", "it", "we", "you", "он", "она", "оно", "они", "мы", "він", "вона", "воно", "вони"}
+)
+#: Nouns naming a group that is no source one could look up, beyond the attribution heads.
+_GROUP_NOUNS = frozenset(
+    {
+        "commentators", "critics", "insiders", "opponents", "proponents", "residents", "sides",
+        "skeptics", "sceptics", "supporters", "witnesses", "источники", "эксперты",
+        "наблюдатели", "аналитики", "чиновники",
+    }
+)  # fmt: skip
+_WORD = re.compile(r"[^\W\d_][\w.'’-]*")
 #: Columns of :func:`article_quotations`.
 QUOTATION_COLUMNS = (
     "article_id",
@@ -82,6 +108,8 @@ def article_quotations(
 ) -> pd.DataFrame:
     """Every quotation of every article, with its speaker.
 
+    A speaker that names nobody (:func:`is_unnamed`) gets ``speaker_id`` ``""``.
+
     Parameters
     ----------
     articles : pandas.DataFrame
@@ -96,11 +124,13 @@ def article_quotations(
     pandas.DataFrame
         Columns :data:`QUOTATION_COLUMNS`: the quotation's offsets in the
         cleaned text, ``kind`` (``direct`` or ``reported``), ``speaker`` as
-        written, ``speaker_id`` (``""`` when unknown), ``source`` (the id, else
-        the speaker in lower case, else :data:`UNATTRIBUTED`), ``cue`` (the
-        attribution words), the quoted ``text`` and the sentence where the
-        quotation starts with its offsets. Articles in input order, quotations
-        in text order; none for articles not in :data:`SUPPORTED_LANGUAGE`.
+        written, ``speaker_id`` (``""`` when unknown), ``source`` (the id; else
+        :data:`UNNAMED` for a pronoun or a group without a name or affiliation,
+        see :func:`is_unnamed`; else the speaker in lower case; else
+        :data:`UNATTRIBUTED`), ``cue`` (the attribution words), the quoted
+        ``text`` and the sentence where the quotation starts with its
+        offsets. Articles in input order, quotations in text order; none
+        for articles not in :data:`SUPPORTED_LANGUAGE`.
 
     Raises
     ------
@@ -116,6 +146,7 @@ def article_quotations(
         quotations = find_quotations(text, speakers=lexicon, sentences=sentences)
         for quotation in quotations:
             sentence = sentence_of(sentences, starts, quotation.start)
+            source = _source(quotation.speaker_id, quotation.speaker, lexicon)
             rows.append(
                 (
                     article_id,
@@ -123,8 +154,8 @@ def article_quotations(
                     quotation.end,
                     quotation.kind,
                     quotation.speaker,
-                    quotation.speaker_id,
-                    _source(quotation.speaker_id, quotation.speaker),
+                    "" if source == UNNAMED else quotation.speaker_id,
+                    source,
                     quotation.cue,
                     quotation.text,
                     sentence.text,
@@ -137,7 +168,43 @@ def article_quotations(
     )
 
 
-def _source(speaker_id: str, speaker: str) -> str:
+def _vague_words() -> frozenset[str]:
+    words = load_attribution_words()
+    return frozenset(
+        {
+            *words.determiners,
+            *words.adjectives,
+            *words.heads,
+            *words.person_pronouns,
+            *words.group_pronouns,
+            *_PRONOUNS,
+            *_GROUP_NOUNS,
+        }
+    )
+
+
+def is_unnamed(speaker: str) -> bool:
+    """Whether ``speaker`` (as written) names nobody one could look up.
+
+    It does when every word is a pronoun, a determiner, a descriptive
+    adjective (``senior``, ``Western``, ``Russian``) or a noun for a kind of
+    speaker (``officials``, ``sources``, ``supporters``), as in ``he``,
+    ``они``, ``Supporters`` or ``Both Western and Russian sources``. A name
+    or an affiliation (``Kremlin sources``, ``Pasi Eronen``) makes it named.
+    An empty speaker is unattributed, not unnamed.
+    """
+    words = [word.lower().rstrip(".") for word in _WORD.findall(speaker)]
+    vague = _vague_words()
+    return bool(words) and all(word in vague or f"{word}." in vague for word in words)
+
+
+def _source(speaker_id: str, speaker: str, lexicon: SpeakerLexicon) -> str:
+    # An id the speakers file does not list is the slug of the words as written, and
+    # "Supporters" opening a sentence looks like a name.
+    if speaker_id in lexicon.speakers:
+        return speaker_id
+    if is_unnamed(speaker):
+        return UNNAMED
     if speaker_id:
         return speaker_id
     return " ".join(speaker.lower().split()) or UNATTRIBUTED
@@ -156,6 +223,8 @@ def _display_name(source: str, forms: list[str], lexicon: SpeakerLexicon) -> str
     known = lexicon.speakers.get(source)
     if known is not None:
         return known.name
+    if source == UNNAMED:
+        return UNNAMED_NAME
     named = [form for form in forms if form]
     return max(named, key=len) if named else UNATTRIBUTED
 

@@ -21,6 +21,13 @@ about one article's worth, which is enough that a term used a few times in one
 short article cannot top a group's list, and negligible for groups of tens of
 thousands of tokens, where the data should speak for itself.
 
+For an A vs B contrast the prior may instead come from the pair's own articles
+(``prior="pair"``): c_w then counts only A's and B's articles, and the
+vocabulary is theirs (their words, and their phrases used at least
+``min_phrase_count`` times), so adding or removing an article of a third group
+leaves every A vs B z-score as it was. With the default ``prior="selection"``
+a term's prior is the same in every comparison of the selection.
+
 In the formula, n^i is the total count of all terms of group i (the sum of its
 column of counts), so that n^i + α₀ − y^i_w − α_w is exactly the pseudo-count
 of "every other term" and α₀ = Σ_w α_w holds over the same vocabulary.
@@ -34,7 +41,14 @@ habit of the outlet cannot be told apart from the topic of one article; with
 fewer than 2,000 tokens, a content word of typical frequency (1 in 1,000) is
 expected less than twice, so its z-score rests on one or two occurrences.
 A term whose occurrences in the group all come from one article is marked
-``single_article``.
+``single_article`` (``single_article_other`` on the other side).
+
+Nested phrases
+--------------
+"anti-missile defence system" also counts as "anti-missile defence" and
+"anti-missile". :func:`collapse_nested_terms` keeps the longest phrase and
+drops a shorter one inside it when the shorter one occurs exactly as often on
+both sides, that is, never outside the longer one.
 
 Output columns
 --------------
@@ -58,6 +72,8 @@ __all__ = [
     "DEFAULT_PRIOR_TOTAL",
     "MIN_GROUP_ARTICLES",
     "MIN_GROUP_TOKENS",
+    "PRIORS",
+    "collapse_nested_terms",
     "contrast_one_vs_rest",
     "contrast_pair",
 ]
@@ -68,6 +84,8 @@ DEFAULT_PRIOR_TOTAL = 1000.0
 MIN_GROUP_ARTICLES = 5
 #: Groups with fewer word tokens than this are marked too small to trust.
 MIN_GROUP_TOKENS = 2000
+#: Where an A vs B contrast's prior comes from: all selected articles, or A's and B's only.
+PRIORS = ("selection", "pair")
 
 #: Columns of the frames returned by :func:`contrast_one_vs_rest` and :func:`contrast_pair`.
 CONTRAST_COLUMNS: dict[str, str] = {
@@ -86,6 +104,7 @@ CONTRAST_COLUMNS: dict[str, str] = {
     "tfidf_other": "mean TF-IDF of the term over the other side's articles",
     "tfidf_diff": "tfidf_group - tfidf_other",
     "single_article": "True when all the group's occurrences come from one article",
+    "single_article_other": "True when all the other side's occurrences come from one article",
     "group_articles": "articles in the group",
     "group_tokens": "word tokens in the group (stopwords included)",
     "other_articles": "articles on the other side",
@@ -248,11 +267,23 @@ def _frame(
     *,
     prior_total: float,
     top: int | None,
+    pair_prior: bool = False,
+    min_phrase_count: int = 1,
 ) -> pd.DataFrame:
     y_i, d_i, s_i, a_i, t_i = groups.side(group)
     y_j, d_j, s_j, a_j, t_j = groups.rest(group) if other is None else groups.side(other)
-    alpha = prior_total * groups.term_total / groups.term_total.sum()
-    delta, z = _log_odds(y_i, y_j, alpha, prior_total)
+    if pair_prior:
+        # The vocabulary the pair's articles alone would have: their words, and their
+        # phrases used often enough in them.
+        both = y_i + y_j
+        vocabulary = (both > 0) & ((groups.n_words == 1) | (both >= min_phrase_count))
+        y_i, y_j = np.where(vocabulary, y_i, 0), np.where(vocabulary, y_j, 0)
+        prior_counts = y_i + y_j
+    else:
+        prior_counts = groups.term_total
+    alpha = prior_total * prior_counts / prior_counts.sum()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        delta, z = _log_odds(y_i, y_j, alpha, prior_total)
     keep = np.flatnonzero((y_i + y_j) > 0)
     if top is not None and 2 * top < len(keep):
         order = np.argsort(z[keep], kind="stable")
@@ -281,6 +312,7 @@ def _frame(
             "tfidf_other": tfidf_j,
             "tfidf_diff": tfidf_i - tfidf_j,
             "single_article": d_i[keep] == 1,
+            "single_article_other": d_j[keep] == 1,
             "group_articles": a_i,
             "group_tokens": t_i,
             "other_articles": a_j,
@@ -307,6 +339,7 @@ class _Options:
     languages: Iterable[str]
     max_words: int
     min_phrase_count: int
+    prior: str = "selection"
 
 
 def _contrast(
@@ -320,7 +353,15 @@ def _contrast(
     else:
         comparisons = [(groups.names.index(str(pair[0])), groups.names.index(str(pair[1])))]
     frames = [
-        _frame(groups, k, other, prior_total=options.prior_total, top=options.top)
+        _frame(
+            groups,
+            k,
+            other,
+            prior_total=options.prior_total,
+            top=options.top,
+            pair_prior=options.prior == "pair",
+            min_phrase_count=options.min_phrase_count,
+        )
         for k, other in comparisons
     ]
     return pd.concat(frames, ignore_index=True)[list(CONTRAST_COLUMNS)]
@@ -335,6 +376,8 @@ def _checked_groups(
     """
     if not options.prior_total > 0:
         raise ValueError(f"prior_total must be positive, got {options.prior_total}")
+    if options.prior not in PRIORS:
+        raise ValueError(f"prior must be one of {PRIORS}, got {options.prior!r}")
     if options.top is not None and options.top < 1:
         raise ValueError(f"top must be a positive number of terms or None, got {options.top}")
     if pair is not None and str(pair[0]) == str(pair[1]):
@@ -427,11 +470,14 @@ def contrast_pair(
     languages: Iterable[str] = DEFAULT_LANGUAGES,
     max_words: int = 3,
     min_phrase_count: int = 2,
+    prior: str = "selection",
 ) -> pd.DataFrame:
     """Contrast two groups of articles with each other (A vs B).
 
-    The prior is built from all selected articles, not only the two groups,
-    so a term's prior is the same in every comparison. The result is
+    By default the prior is built from all selected articles, not only the two
+    groups, so a term's prior is the same in every comparison; with
+    ``prior="pair"`` it is built from the two groups' articles alone, so that
+    articles of other groups change nothing. The result is
     antisymmetric: ``contrast_pair(df, by, a, b)`` has the negated ``log_odds``,
     ``z`` and ``tfidf_diff`` of ``contrast_pair(df, by, b, a)``.
 
@@ -447,6 +493,8 @@ def contrast_pair(
         ``group``.
     text_column, counts, prior_total, top, languages, max_words, min_phrase_count
         As in :func:`contrast_one_vs_rest`.
+    prior : {"selection", "pair"}, default "selection"
+        Where the prior's term frequencies come from (see the module docstring).
 
     Returns
     -------
@@ -458,8 +506,61 @@ def contrast_pair(
     Raises
     ------
     ValueError
-        If either group is not a value of ``by``, the two are the same, or as
-        in :func:`contrast_one_vs_rest`.
+        If either group is not a value of ``by``, the two are the same,
+        ``prior`` is not one of :data:`PRIORS`, or as in
+        :func:`contrast_one_vs_rest`.
     """
-    given = _Options(text_column, counts, prior_total, top, languages, max_words, min_phrase_count)
+    given = _Options(
+        text_column, counts, prior_total, top, languages, max_words, min_phrase_count, prior
+    )
     return _contrast(articles, by, (group, other), given)
+
+
+def collapse_nested_terms(contrasts: pd.DataFrame) -> pd.DataFrame:
+    """``contrasts`` without the phrases that only ever occur inside a longer kept phrase.
+
+    Within each ``group`` and ``comparison``, a term is dropped when a longer
+    term of the frame holds its words in a row ("anti-missile defence" in
+    "anti-missile defence system") and has the same ``count_group`` and
+    ``count_other``: every occurrence of the shorter term is one of the longer
+    one, which says more. A shorter term also used elsewhere is kept.
+
+    Parameters
+    ----------
+    contrasts : pandas.DataFrame
+        As returned by :func:`contrast_one_vs_rest` or :func:`contrast_pair`
+        (at least ``group``, ``comparison``, ``term``, ``count_group`` and
+        ``count_other``). Not modified.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The kept rows in their order, renumbered.
+
+    Raises
+    ------
+    ValueError
+        If a column is missing.
+    """
+    needed = ["group", "comparison", "term", "count_group", "count_other"]
+    missing = [c for c in needed if c not in contrasts.columns]
+    if missing:
+        raise ValueError(f"contrasts is missing column(s) {', '.join(missing)}")
+    words = [tuple(str(term).split()) for term in contrasts["term"]]
+    keys = list(
+        zip(
+            contrasts["group"].astype(str),
+            contrasts["comparison"].astype(str),
+            contrasts["count_group"].tolist(),
+            contrasts["count_other"].tolist(),
+            strict=True,
+        )
+    )
+    # Every run of words inside each longer term, per side and counts.
+    inside: set[tuple[object, ...]] = set()
+    for key, term in zip(keys, words, strict=True):
+        for length in range(1, len(term)):
+            for first in range(len(term) - length + 1):
+                inside.add((*key, term[first : first + length]))
+    kept = [(*key, term) not in inside for key, term in zip(keys, words, strict=True)]
+    return contrasts[kept].reset_index(drop=True)

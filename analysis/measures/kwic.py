@@ -27,14 +27,33 @@ KWIC_COLUMNS: dict[str, str] = {
     "start": "character offset of the match in the text",
     "end": "character offset just past the match",
     "match": "the matched text as written",
-    "left": "up to `window` characters before the match, whitespace collapsed",
-    "right": "up to `window` characters after the match, whitespace collapsed",
+    "left": "up to `window` characters before the match, whole words only, whitespace collapsed",
+    "right": "up to `window` characters after the match, whole words only, whitespace collapsed",
     "sentence": "the whole sentence (or sentences) holding the match, whitespace collapsed",
 }
 
 
 def _collapse(text: str) -> str:
     return " ".join(text.split())
+
+
+def _left_context(text: str, start: int, window: int) -> str:
+    """Up to ``window`` characters before ``start``, without a word cut at the far end."""
+    cut = max(start - window, 0)
+    if cut > 0 and not text[cut - 1].isspace():
+        # The window starts inside a word: leave that word out.
+        gap = next((k for k in range(cut, start) if text[k].isspace()), start)
+        cut = gap
+    return _collapse(text[cut:start])
+
+
+def _right_context(text: str, end: int, window: int) -> str:
+    """Up to ``window`` characters after ``end``, without a word cut at the far end."""
+    cut = min(end + window, len(text))
+    if cut < len(text) and not text[cut].isspace():
+        gap = next((k for k in range(cut - 1, end - 1, -1) if text[k].isspace()), end)
+        cut = gap
+    return _collapse(text[end:cut])
 
 
 def _occurrences(text: str, words: list[str]) -> list[tuple[int, int]]:
@@ -68,7 +87,8 @@ def keyword_in_context(
     text_column : str, default "text_clean"
         Column holding the text to search; offsets refer to it.
     window : int, default 80
-        Characters of context on each side.
+        Characters of context on each side, at most: a word the window would
+        cut at its far end is left out.
 
     Returns
     -------
@@ -124,8 +144,8 @@ def keyword_in_context(
                     "start": start,
                     "end": end,
                     "match": text[start:end],
-                    "left": _collapse(text[max(start - window, 0) : start]),
-                    "right": _collapse(text[end : end + window]),
+                    "left": _left_context(text, start, window),
+                    "right": _right_context(text, end, window),
                     "sentence": _collapse(text[sentences[first].start : sentences[last].end])
                     if sentences
                     else "",

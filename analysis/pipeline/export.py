@@ -105,6 +105,7 @@ def write_analysis(
     compare: tuple[str, str] | None = None,
     kwic_terms: tuple[str, ...] = (),
     top: int | None = None,
+    prior: str = "selection",
     blind_spots: bool = False,
     now: dt.datetime | None = None,
 ) -> dict[str, int]:
@@ -120,7 +121,7 @@ def write_analysis(
         A folder (created if missing; each file is written atomically) or an
         open zip archive; either way the files are ``<table>.csv`` and
         ``manifest.json`` with the same bytes.
-    group_by, compare, kwic_terms, top, blind_spots
+    group_by, compare, kwic_terms, top, prior, blind_spots
         As for :func:`analysis.pipeline.tables.analysis_tables` (``by`` there);
         recorded in the manifest (``blind_spots`` only when asked for, so the
         manifest of a run without it stays as it was).
@@ -146,6 +147,7 @@ def write_analysis(
         kwic_terms=kwic_terms,
         top=top,
         evidence_sentences=False,
+        prior=prior,
         blind_spots=blind_spots,
     )
     rows = {name: len(table) for name, table in tables.items()}
@@ -157,6 +159,7 @@ def write_analysis(
             "compare": list(compare) if compare else None,
             "kwic": list(kwic_terms) or None,
             "top": top,
+            **({"prior": prior} if prior != "selection" else {}),
             **({"blind_spots": True} if blind_spots else {}),
         },
         tables=rows,

@@ -69,11 +69,15 @@ def term_contrasts(
     by: str = "outlet",
     compare: tuple[str, str] | None = None,
     top: int | None = None,
+    prior: str = "selection",
 ) -> pd.DataFrame:
     """Term contrasts of the selected articles grouped by ``by``.
 
     Each group against the rest, or, with ``compare=(A, B)``, group A against
-    group B. Columns as in :data:`analysis.measures.contrasts.CONTRAST_COLUMNS`.
+    group B, with the prior from all selected articles or, with
+    ``prior="pair"``, from A's and B's alone (one against the rest takes the
+    whole selection either way). Columns as in
+    :data:`analysis.measures.contrasts.CONTRAST_COLUMNS`.
 
     Raises
     ------
@@ -96,7 +100,14 @@ def term_contrasts(
     }
     if compare is None:
         return contrast_one_vs_rest(articles, by, **common)  # type: ignore[arg-type]
-    return contrast_pair(articles, by, compare[0], compare[1], **common)  # type: ignore[arg-type]
+    return contrast_pair(
+        articles,
+        by,
+        compare[0],
+        compare[1],
+        prior=prior,
+        **common,  # type: ignore[arg-type]
+    )
 
 
 def keyword_table(prepared: PreparedCorpus, selection: Selection, term: str) -> pd.DataFrame:
@@ -197,6 +208,7 @@ def analysis_tables(
     kwic_terms: tuple[str, ...] = (),
     top: int | None = None,
     evidence_sentences: bool = True,
+    prior: str = "selection",
     blind_spots: bool = False,
 ) -> dict[str, pd.DataFrame]:
     """Every table of the analysis of the selected articles, by file name.
@@ -209,10 +221,11 @@ def analysis_tables(
     ``agenda_matrix`` (group × subject) and ``omissions`` (subjects others
     covered on the same meeting), ``sources`` and ``sources_by_group``, and
     ``evidence`` (every sentence behind a label; join on ``article_id``). On
-    request ``contrast_pair``, ``kwic`` and ``blind_spots`` (the meetings and
-    subjects each group of ``by`` left out while others covered them,
-    :func:`analysis.measures.coverage.blind_spots`). ``contrasts`` is empty
-    when the selection holds one group of ``by`` only.
+    request ``contrast_pair`` (its prior from the whole selection, or with
+    ``prior="pair"`` from A's and B's articles alone), ``kwic`` and
+    ``blind_spots`` (the meetings and subjects each group of ``by`` left out
+    while others covered them, :func:`analysis.measures.coverage.blind_spots`).
+    ``contrasts`` is empty when the selection holds one group of ``by`` only.
 
     With ``evidence_sentences=False`` the evidence rows keep the compact form
     of :attr:`PreparedCorpus.evidence` (no sentence text);
@@ -271,7 +284,7 @@ def analysis_tables(
     }
     if compare is not None:
         tables["contrast_pair"] = term_contrasts(
-            prepared, selection, by=by, compare=compare, top=top
+            prepared, selection, by=by, compare=compare, top=top, prior=prior
         )
     if blind_spots:
         tables["blind_spots"] = coverage.blind_spots(articles, agenda, by=by)

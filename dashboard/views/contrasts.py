@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
-from analysis.measures.contrasts import MIN_GROUP_ARTICLES
+from analysis.measures.contrasts import MIN_GROUP_ARTICLES, collapse_nested_terms
 from analysis.measures.kwic import sort_by_context
 from analysis.pipeline.prepare import AnalysisOptions
 from dashboard import colours, data, figures, layout, links, tables
@@ -21,6 +21,10 @@ GROUPINGS = {
 }
 MODES = ("One against the rest", "A against B")
 PRIORS = (100.0, 300.0, 1000.0, 3000.0, 10000.0)
+PRIOR_SOURCES = {
+    "selection": "All selected articles",
+    "pair": "A's and B's articles only",
+}
 KWIC_ORDERS = {"date": "Date", "left": "Left context", "right": "Right context"}
 #: Words on each side of a term counted for its collocates.
 COLLOCATE_WINDOW = 5
@@ -88,7 +92,7 @@ with controls[2]:
 assert group is not None
 
 with st.expander("Phrase length, prior and number of terms"):
-    settings = st.columns(3)
+    settings = st.columns(4)
     max_words = links.value(
         settings[0].select_slider,
         "Longest phrase (words)",
@@ -120,15 +124,29 @@ with st.expander("Phrase length, prior and number of terms"):
         what="number of terms",
         parse=lambda text: in_options(int(text), range(5, 41)),
     )
+    prior_from = "selection"
+    if other is not None:
+        prior_from = str(
+            links.choice(
+                settings[3].radio, "Prior's term frequencies from", list(PRIOR_SOURCES),
+                format_func=PRIOR_SOURCES.__getitem__, key="tc_prior_from", what="prior",
+                help="A's and B's only: articles of other groups change nothing in this "
+                "comparison. All selected: every comparison shares one prior.",
+            )
+        )  # fmt: skip
 
 prepared = data.get_prepared(AnalysisOptions(prior_total=float(prior), max_words=int(max_words)))
 compare = (group, other) if other is not None else None
 try:
-    frame = data.contrasts(prepared, selection, by=by, compare=compare, top=KEPT_TERMS)
+    frame = data.contrasts(
+        prepared, selection, by=by, compare=compare, top=KEPT_TERMS, prior=prior_from
+    )
 except ValueError as err:
     st.info(f"These articles cannot be contrasted: {err}", icon=":material/info:")
     links.stop()
-shown = tables.group_rows(frame, group)
+# "anti-missile" and "anti-missile defence" are not listed again beside "anti-missile
+# defence system" when they never occur outside it.
+shown = collapse_nested_terms(tables.group_rows(frame, group))
 if shown.empty:
     st.info(
         f"{label(group)} has no term to contrast (its articles have no words left after cleaning).",
@@ -145,69 +163,88 @@ if first["small_reason"]:
     st.warning(
         f"Small sample ({layout.escape_markdown(first['small_reason'])}; the minimum is "
         f"{MIN_GROUP_ARTICLES} articles). A term may top the list because of one article's "
-        "topic; terms marked 'one article only' come from a single article.",
+        "topic; terms marked '1 article' come from a single article.",
         icon=":material/warning:",
+    )
+
+prior_articles = n_group + n_other if prior_from == "pair" else len(articles)
+st.caption(
+    f"Prior: α₀ = {float(prior):,.0f} pseudo-tokens spread over the terms as often as they "
+    f"occur in {PRIOR_SOURCES[prior_from].lower()} ({prior_articles} articles). "
+    f"{layout.escape_markdown(figures.ONE_ARTICLE.strip(' ·'))}: all of a term's occurrences "
+    "on its side come from one article (hollow points in the scatter)."
+)
+significant = int((shown["z"].abs() > figures.Z_THRESHOLD).sum())
+if significant == 0:
+    st.info(
+        f"No term reaches |z| > {figures.Z_THRESHOLD} (p < 0.05): no word or phrase sets "
+        f"{layout.escape_markdown(group_label)} apart from {layout.escape_markdown(other_label)} "
+        "beyond what chance would give. The terms below are the closest, not real differences.",
+        icon=":material/info:",
+    )
+else:
+    st.caption(
+        f"{significant} of the {len(shown)} terms kept reach |z| > {figures.Z_THRESHOLD} "
+        "(p < 0.05, dotted lines)."
     )
 
 bars = tables.term_bars(shown, group, n=int(top))
 sizes = f"n = {n_group} articles of {group_label} vs {n_other} of {other_label}"
 # Both charts colour and name the two sides alike.
 sides = {"colour": colour, "group_label": group_label, "other_label": other_label}
-left, right = st.columns([1, 1])
-with left:
-    bar_state = layout.chart(
-        figures.term_bars(
-            bars,
-            title=f"What sets {group_label} apart from {other_label}<br><sup>{sizes}</sup>",
-            **sides,
-        ),
+# One chart above the other: side by side, long outlet names would cut their titles.
+bar_state = layout.chart(
+    figures.term_bars(
         bars,
-        what=f"top terms {group_label} vs {other_label}",
-        selection=selection,
-        key="tc_bars",
-        link_fields=1,
-        alt=f"Diverging bars of the terms most typical of {group_label} and of {other_label}",
+        title=f"What sets {group_label} apart from {other_label}<br><sup>{sizes}</sup>",
+        **sides,
+    ),
+    bars,
+    what=f"top terms {group_label} vs {other_label}",
+    selection=selection,
+    key="tc_bars",
+    link_fields=1,
+    alt=f"Diverging bars of the terms most typical of {group_label} and of {other_label}",
+)
+search = (
+    links.value(
+        st.text_input,
+        "Find a term",
+        key="tc_search",
+        what="term",
+        parse=str,
+        placeholder="e.g. sanctions",
     )
-with right:
-    search = (
-        links.value(
-            st.text_input,
-            "Find a term",
-            key="tc_search",
-            what="term",
-            parse=str,
-            placeholder="e.g. sanctions",
-        )
-        .strip()
-        .lower()
-    )
-    scatter_state = layout.chart(
-        figures.term_scatter(
-            shown,
-            title=f"How often against how distinctive<br><sup>{sizes}</sup>",
-            **sides,
-            highlight=search,
-        ),
+    .strip()
+    .lower()
+)
+scatter_state = layout.chart(
+    figures.term_scatter(
         shown,
-        what=f"term frequency and z {group_label} vs {other_label}",
-        selection=selection,
-        key="tc_scatter",
-        link_fields=1,
-        alt="Scatter of each term's occurrences against its z-score",
+        title=f"How often against how distinctive<br><sup>{sizes}</sup>",
+        **sides,
+        highlight=search,
+    ),
+    shown,
+    what=f"term frequency and z {group_label} vs {other_label}",
+    selection=selection,
+    key="tc_scatter",
+    link_fields=1,
+    alt="Scatter of each term's occurrences against its z-score",
+)
+if search and search not in set(shown["term"]):
+    st.caption(
+        f"'{layout.escape_markdown(search)}' is not among the {len(shown)} terms kept for "
+        f"this comparison (the {KEPT_TERMS} most distinctive on each side); its keyword in "
+        "context is still listed below."
     )
-    if search and search not in set(shown["term"]):
-        st.caption(
-            f"'{layout.escape_markdown(search)}' is not among the {len(shown)} terms kept for "
-            f"this comparison (the {KEPT_TERMS} most distinctive on each side); its keyword in "
-            "context is still listed below."
-        )
 
 st.subheader("Characteristic terms")
 map_state = layout.chart(
     figures.characteristic_terms(
         shown,
         title=f"How often each term is used in {group_label} and in {other_label}"
-        f"<br><sup>{sizes}; the 20 terms of largest |z| are named</sup>",
+        f"<br><sup>{sizes}; terms of largest |z| named where there is room</sup>",
         group_label=group_label,
         other_label=other_label,
     ),
@@ -261,18 +298,15 @@ else:
             key="tc_sort", what="order", horizontal=True,
             help="Left or right context: by the word nearest the term, then the next one out.",
         )  # fmt: skip
-        columns = ["outlet_name", "title", "published", "left", "match", "right", "id"]
         if order in ("left", "right"):
             kwic = sort_by_context(kwic, side=order)
-        layout.table(
-            kwic[columns],
+        lines = tables.concordance_lines(kwic)
+        layout.concordance(
+            lines,
             what=f"keyword in context {term}",
             selection=selection,
             key="tc_kwic",
-            column_config={
-                "outlet_name": "outlet",
-                "published": st.column_config.DateColumn("published", format="YYYY-MM-DD"),
-            },
+            about=["outlet_name", "title", "published"],
         )
 
         st.subheader("Collocates")
@@ -310,7 +344,8 @@ else:
 with st.expander("All contrast columns for this comparison"):
     st.caption(
         "z: log-odds z-score; count and docs: occurrences and articles on each side; "
-        "tfidf_diff: the same contrast by TF-IDF, without uncertainty; small_reason: why a "
+        "tfidf_diff: the same contrast by TF-IDF, without uncertainty; one article only: all "
+        "the term's occurrences on that side come from one article; small_reason: why a "
         "side is too small to trust."
     )
     layout.table(
@@ -318,4 +353,8 @@ with st.expander("All contrast columns for this comparison"):
         what=f"term contrasts {group_label} vs {other_label}",
         selection=selection,
         key="tc_all",
+        column_config={
+            "single_article": f"one article only ({group_label})",
+            "single_article_other": f"one article only ({other_label})",
+        },
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from analysis.measures.contrasts import MIN_GROUP_ARTICLES
@@ -17,14 +16,16 @@ page = layout.start_page(
 articles, corpus, selection = page.articles, page.corpus, page.selection
 
 first, last = articles["published"].min(), articles["published"].max()
-columns = st.columns(4)
-columns[0].metric("Articles", len(articles))
-columns[1].metric("Outlets", articles["outlet"].nunique())
-columns[2].metric("Meetings covered", tables.per_meeting(articles)["meeting"].ne("none").sum())
-columns[3].metric(
-    "Published",
-    "undated" if pd.isna(first) else f"{first:%Y}–{last:%Y}",
-)
+# A row that wraps on a narrow page, where four fixed columns cut the longest figure.
+with st.container(horizontal=True, gap="large"):
+    st.metric("Articles", len(articles), width="content")
+    st.metric("Outlets", articles["outlet"].nunique(), width="content")
+    st.metric(
+        "Meetings covered",
+        tables.per_meeting(articles)["meeting"].ne("none").sum(),
+        width="content",
+    )
+    st.metric("Published", tables.year_span(first, last), width="content")
 layout.small_group_warning(
     {str(k): int(v) for k, v in articles["outlet_name"].value_counts().items()},
     minimum=MIN_GROUP_ARTICLES,

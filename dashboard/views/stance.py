@@ -45,18 +45,39 @@ def drill(
 
 
 def outlet_matrix(
-    cells: pd.DataFrame, *, analysis: str, topic: str, key: str, alt: str, **figure: Any
+    cells: pd.DataFrame,
+    *,
+    category: str,
+    category_title: str,
+    analysis: str,
+    topic: str,
+    key: str,
+    alt: str,
+    category_order: list[str] | None = None,
+    **figure: Any,
 ) -> None:
-    """A matrix of the outlets (rows) against ``figure["x"]``, with the evidence of a click.
+    """A matrix of the ``category`` values (rows) against the outlets (columns, with their
+    number of articles), with the evidence of a click.
 
-    A clicked cell lists the ``analysis`` evidence of its outlet's articles with its label.
+    Rows hold the long list (frames, sources) with their names written across;
+    a clicked cell lists the ``analysis`` evidence of its outlet's articles with its label.
     """
+    drawn = tables.matrix_labels(cells, names, category=category)
+    wrapped = dict(zip(drawn[category], drawn["category_label"], strict=True))
+    rows_order = list(dict.fromkeys(category_order or drawn[category]))
     state = layout.chart(
         figures.matrix_chart(
-            cells,
-            y="outlet_name",
-            y_title="Outlet",
-            y_order=tables.in_order(order, cells["outlet_name"]),
+            drawn,
+            x="outlet_label",
+            y="category_label",
+            x_title="Outlet (its articles)",
+            y_title=category_title,
+            x_order=[
+                label
+                for name in tables.in_order(order, drawn["outlet_name"])
+                for label in dict.fromkeys(drawn.loc[drawn["outlet_name"] == name, "outlet_label"])
+            ],
+            y_order=[wrapped[c] for c in rows_order if c in wrapped],
             **figure,
         ),
         cells,
@@ -71,6 +92,10 @@ def outlet_matrix(
         return evidence_for(ids, analysis=analysis, label=point[1])
 
     drill(state, rows, what=f"evidence {topic}", key=f"{key}_drill")
+    layout.small_group_warning(
+        dict(zip(drawn["outlet_name"], drawn["n_articles"].astype(int), strict=False)),
+        minimum=MIN_GROUP_ARTICLES,
+    )
 
 
 # Only the open tab is computed: each one groups every selected article.
@@ -186,10 +211,10 @@ with tabs[2]:
                 topic="frames",
                 key="sf_frames",
                 alt="Matrix of the share of each frame in each outlet's framing vocabulary",
-                x="frame_name",
+                category="frame_name",
+                category_title="Frame (Policy Frames Codebook)",
                 value="percent",
                 title=f"Share of each outlet's framing vocabulary per frame (n = {n} articles)",
-                x_title="Frame (Policy Frames Codebook)",
                 value_title="% of frame cues",
                 hover={
                     "count": "Frame cues",
@@ -205,22 +230,57 @@ with tabs[3]:
         if agenda.empty:
             st.info("No article in a supported language: the agenda cannot be measured.")
         else:
-            agenda = tables.in_percent(agenda, names)
-            outlet_matrix(
-                agenda,
-                analysis="subject",
-                topic="agenda",
-                key="sf_agenda",
-                alt="Matrix of the share of each outlet's articles that cover each subject",
-                x="subject_name",
-                value="percent",
-                title=f"Which subjects each outlet covers (n = {n} articles); hollow = left out",
-                x_title="Subject",
-                value_title="% of its articles",
-                hover={"articles_covering": "Articles covering it", "n_articles": "Articles"},
-                customdata=["outlet", "subject"],
-                x_order=list(dict.fromkeys(agenda["subject_name"])),
-            )
+            cells, silent = tables.agenda_cells(agenda, names)
+            measured = int(agenda.groupby("outlet")["n_articles"].first().sum())
+            if cells.empty:
+                st.info("None of the selected articles mentions a subject of the list.")
+            else:
+                state = layout.chart(
+                    figures.matrix_chart(
+                        cells,
+                        x="outlet_label",
+                        y="subject_label",
+                        value="percent",
+                        title=f"Which subjects each outlet mentions (n = {measured} articles "
+                        "in English)",
+                        x_title="Outlet (its articles)",
+                        y_title="Subject (most mentioned first)",
+                        value_title="% of its articles",
+                        text=("cell", "Its articles mentioning it"),
+                        hover={"percent": "% of its articles"},
+                        customdata=["outlet", "subject"],
+                        x_order=list(dict.fromkeys(cells["outlet_label"])),
+                        y_order=list(dict.fromkeys(cells["subject_label"])),
+                        side=34,
+                    ),
+                    cells[["outlet_name", "subject_name", "articles_covering", "n_articles",
+                           "percent"]],
+                    what="agenda per outlet",
+                    selection=selection,
+                    key="sf_agenda",
+                    alt="Matrix of the share of each outlet's articles that mention each subject",
+                )  # fmt: skip
+
+                def agenda_rows(point: list[str]) -> pd.DataFrame:
+                    ids = tables.outlet_articles(outlet_of, point[0])
+                    return evidence_for(ids, analysis="subject", label=point[1])
+
+                drill(state, agenda_rows, what="evidence agenda", key="sf_agenda_drill")
+                st.caption(
+                    "Each cell: the outlet's articles that mention the subject, of its articles "
+                    "in English; hollow: none of them mentions it. "
+                    + (
+                        "Mentioned by no selected article: "
+                        + layout.escape_markdown(", ".join(silent))
+                        + "."
+                        if silent
+                        else ""
+                    )
+                )
+                layout.small_group_warning(
+                    dict(zip(cells["outlet_name"], cells["n_articles"], strict=True)),
+                    minimum=MIN_GROUP_ARTICLES,
+                )
 
 with tabs[4]:
     if tabs[4].open:
@@ -235,14 +295,14 @@ with tabs[4]:
                 topic="sources",
                 key="sf_sources",
                 alt="Matrix of how often each outlet quotes each source",
-                x="speaker",
+                category="speaker",
+                category_title="Quoted or cited (most quoted first)",
                 value="count",
                 title=f"Whom each outlet quotes or cites (n = {n} articles; 15 most quoted)",
-                x_title="Quoted or cited",
                 value_title="Quotations",
                 hover={"articles_citing": "Articles quoting", "n_articles": "Articles"},
                 customdata=["outlet", "source"],
-                x_order=top_sources,
+                category_order=top_sources,
             )
 
 with tabs[5]:
@@ -251,7 +311,10 @@ with tabs[5]:
             st.selectbox, "Toward", list(targets), format_func=targets.__getitem__,
             key="sf_time_target", what="stance target",
         )  # fmt: skip
-        over_time = tables.stance_over_time(results.stance, articles, str(time_target))
+        meeting_names = tables.meeting_labels(corpus.meetings)
+        over_time = tables.stance_over_time(
+            results.stance, articles, str(time_target), meeting_names=meeting_names
+        )
         if over_time.empty:
             st.info("No dated article takes a stance toward this target.")
         else:
@@ -261,22 +324,35 @@ with tabs[5]:
                     x="published",
                     y="score",
                     series="outlet_name",
+                    segment="meeting",
                     title=f"Stance toward {targets[str(time_target)]} over time "
                     f"(n = {len(over_time)} dated articles that mention it)",
                     x_title="Publication date",
-                    y_title="Stance score (−1 unfavorable … +1 favorable)",
+                    y_title="Stance score",
+                    y_range=(-1.0, 1.0),
+                    y_ticks={-1.0: "−1 unfavorable", -0.5: "−0.5", 0.0: "0 neutral",
+                             0.5: "+0.5", 1.0: "+1 favorable"},
                     colours=page.colours,
                     customdata=["article_id"],
-                    hover={"title": "Headline", "label": "Stance"},
+                    hover={"title": "Headline", "meeting_name": "Meeting", "label": "Stance"},
                 ),
-                over_time[["published", "outlet_name", "title", "label", "score", "confidence",
-                           "article_id"]],
+                over_time[["published", "outlet_name", "meeting_name", "title", "label", "score",
+                           "confidence", "article_id"]],
                 what=f"stance toward {time_target} over time",
                 selection=selection,
                 key="sf_time",
                 link_fields=1,
-                alt="Stance score of each article over time, one line per outlet",
+                alt="Stance score of each article over time, one series per outlet; lines join "
+                "an outlet's articles on the same meeting only",
             )  # fmt: skip
+            st.caption(
+                "One point per article. A line joins an outlet's articles about the same "
+                "meeting only; articles about different meetings are not one trend."
+            )
+            layout.small_group_warning(
+                {str(k): int(v) for k, v in over_time["outlet_name"].value_counts().items()},
+                minimum=MIN_GROUP_ARTICLES,
+            )
 
             def time_rows(point: list[str]) -> pd.DataFrame:
                 return evidence_for({point[0]}, analysis="stance", target=str(time_target))

@@ -315,6 +315,25 @@ def test_evaluate_meetings_refuses_an_unknown_label(tmp_path: Path, capsys):
     assert "line 1: meeting 'M9' is neither a key of meetings.yaml" in capsys.readouterr().err
 
 
+def test_analyze_compares_a_pair_with_its_own_prior(tmp_path: Path):
+    pair = ("--compare", "euromaidan-press", "osw")
+    assert _analyze(tmp_path / "pair", *pair, "--prior-from", "pair") == 0
+    assert _analyze(tmp_path / "all", *pair) == 0
+    own = pd.read_csv(tmp_path / "pair" / "contrast_pair.csv").set_index("term")
+    shared = pd.read_csv(tmp_path / "all" / "contrast_pair.csv").set_index("term")
+    record = json.loads((tmp_path / "pair" / "manifest.json").read_text())
+    assert record["parameters"]["prior"] == "pair"
+    assert (own["count_group"] == shared.loc[own.index, "count_group"]).all()
+    assert not own["z"].equals(shared.loc[own.index, "z"])
+    # Only the pair's articles decide: the same contrast without the other outlets.
+    alone = tmp_path / "alone"
+    two = ("--outlet", "euromaidan-press", "--outlet", "osw")
+    assert _analyze(alone, *pair, *two, "--prior-from", "pair") == 0
+    pd.testing.assert_series_equal(
+        pd.read_csv(alone / "contrast_pair.csv").set_index("term")["z"], own["z"]
+    )
+
+
 def test_analyze_writes_the_blind_spots_of_each_group_on_request(tmp_path: Path):
     corpus = write_scale_corpus(tmp_path / "corpus")
     out = tmp_path / "out"

@@ -77,3 +77,85 @@ def test_kwic_sort_collocates_and_a_click_on_the_terms_scatter(page, dashboard_u
     page.get_by_text(f"'{term}': ").first.wait_for(timeout=30_000)
     _no_error_on(page)
     screenshot(page, "contrasts-terms-scatter")
+
+
+def test_the_reader_marks_which_sentence_drives_which_label_and_filters_them(page, dashboard_url):
+    osw = "osw-2013-05-15-moscow-intransigent-towards-washington-on-the-syria-crisis"
+    page.goto(f"{dashboard_url}/reader?rd_article={osw}")
+    _wait_for_app(page, "Reader")
+    text = page.locator("[data-testid='narratives-reader-text']")
+    badges = text.locator("span[data-kind]")
+    badges.first.wait_for(timeout=60_000)
+    kinds = {badges.nth(k).get_attribute("data-kind") for k in range(badges.count())}
+    assert kinds
+    assert all(kind.startswith(("Stance toward", "Outcome:")) for kind in kinds)
+    # The cue word inside its sentence is in bold.
+    assert text.locator("b", has_text="stand its ground").count() >= 1
+    picker = page.locator("[data-testid='stMain'] [data-testid='stMultiSelect']").first
+    picker.click()
+    picker.locator("input").fill("Security")
+    page.get_by_role("option", name="Frame: Security & defense").first.click(timeout=30_000)
+    page.keyboard.press("Escape")
+    page.wait_for_function(
+        "() => new URLSearchParams(location.search).get('rd_show').includes('frame:security')",
+        timeout=30_000,
+    )
+    frame = text.locator("span[data-kind='Frame: Security & defense']").first
+    frame.wait_for(timeout=30_000)
+    assert frame.is_visible()
+    _no_error_on(page)
+    screenshot(page, "reader-evidence-labels")
+
+
+def test_choosing_the_pairs_own_prior_changes_the_url_and_says_so(page, dashboard_url):
+    page.goto(f"{dashboard_url}/contrasts?tc_mode=A+against+B&tc_a=euromaidan-press&tc_b=mcu-times")
+    _wait_for_app(page, "Term contrasts")
+    page.get_by_text("No term reaches |z| > 1.96").first.wait_for(timeout=60_000)
+    page.get_by_text("Phrase length, prior and number of terms").click()
+    page.get_by_text("A's and B's articles only").click()
+    page.wait_for_function("() => location.search.includes('tc_prior_from=pair')", timeout=30_000)
+    page.get_by_text("a's and b's articles only (3 articles)").first.wait_for(timeout=30_000)
+    _no_error_on(page)
+
+
+def test_keyword_in_context_keeps_the_keyword_centred_and_whole_at_1440_px(page, dashboard_url):
+    page.set_viewport_size({"width": 1440, "height": 1000})
+    page.goto(f"{dashboard_url}/contrasts?tc_search=putin")
+    _wait_for_app(page, "Term contrasts")
+    table = page.locator("[data-testid='narratives-kwic']")
+    table.wait_for(timeout=60_000)
+    table.scroll_into_view_if_needed()
+    cells = table.evaluate(
+        """(box) => [...box.querySelectorAll('tbody tr')].map((row) => {
+             const [, left, key] = row.children;
+             const l = left.getBoundingClientRect(), k = key.getBoundingClientRect();
+             const words = left.querySelector('span').getBoundingClientRect();
+             return {centre: (k.left + k.right) / 2, keyRight: k.right, keyLeft: k.left,
+                     whole: key.scrollWidth <= key.clientWidth, text: key.textContent,
+                     wordsEnd: words.right, leftEnd: l.right};
+           })"""
+    )
+    assert cells
+    assert all(cell["text"].lower().startswith("putin") for cell in cells)
+    assert max(c["centre"] for c in cells) - min(c["centre"] for c in cells) < 1
+    assert all(cell["whole"] for cell in cells)
+    assert all(cell["keyRight"] <= 1440 for cell in cells)
+    # The left context ends right against the keyword: its last words are the visible ones.
+    assert all(cell["leftEnd"] - cell["wordsEnd"] < 16 for cell in cells)
+    screenshot(page, "contrasts-kwic-1440")
+
+
+def test_clicking_a_heatmap_cell_lists_the_articles_behind_it(page, dashboard_url):
+    page.goto(f"{dashboard_url}/?f_outlet=Euromaidan+Press")
+    _wait_for_app(page, "Overview")
+    coverage = page.locator(".st-key-ov_coverage [data-testid='stPlotlyChart']")
+    coverage.scroll_into_view_if_needed()
+    # Euromaidan Press covered each meeting in the matrix: every cell holds articles. The
+    # markers are invisible (the cells are shapes) but take the click.
+    cell = coverage.locator(".scatterlayer .point").first
+    cell.wait_for(state="attached", timeout=60_000)
+    box = cell.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.get_by_role("heading", name="Articles behind your selection").wait_for(timeout=30_000)
+    page.wait_for_function("() => location.search.includes('ov_coverage=')", timeout=30_000)
+    _no_error_on(page)

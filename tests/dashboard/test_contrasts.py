@@ -4,6 +4,7 @@ import pytest
 
 from analysis.corpus.articles import load_corpus
 from analysis.corpus.selection import Selection
+from analysis.measures.contrasts import collapse_nested_terms
 from analysis.pipeline.prepare import prepare_corpus
 from analysis.pipeline.tables import collocate_table, keyword_table, term_contrasts
 from tests.conftest import SHIPPED_CORPUS
@@ -20,7 +21,7 @@ def test_default_load_contrasts_the_first_outlet(open_page, downloads, prepared)
     assert not app.exception
     rows = downloaded_rows(app, downloads, "tc_all_csv")
     expected = term_contrasts(prepared, Selection(), by="outlet", top=250)
-    expected = expected[expected["group"] == "euromaidan-press"]
+    expected = collapse_nested_terms(expected[expected["group"] == "euromaidan-press"])
     assert [row["term"] for row in rows] == list(expected["term"])
     assert [float(row["z"]) for row in rows] == pytest.approx(list(expected["z"]), rel=1e-9)
     assert any("Small sample" in w for w in texts(app, "warning"))
@@ -117,3 +118,60 @@ def test_characteristic_terms_scatter_and_a_term_from_its_link(open_page, downlo
         row["term"] for row in downloaded_rows(app, downloads, "tc_all_csv")
     ]
     assert any(c.startswith("'sochi': ") for c in texts(app, "caption"))
+
+
+def test_when_no_term_is_significant_the_page_says_so(open_page):
+    app = open_page("contrasts", tc_mode="A against B", tc_a="Euromaidan Press", tc_b="MCU Times")
+    assert not app.exception
+    assert any("No term reaches |z| > 1.96 (p < 0.05)" in m for m in texts(app, "info"))
+    default = open_page("contrasts")
+    assert not any("No term reaches" in m for m in texts(default, "info"))
+    assert any("reach |z| > 1.96 (p < 0.05" in c for c in texts(default, "caption"))
+
+
+def test_the_pairs_own_prior_is_a_choice_in_the_url_and_is_said(open_page, downloads, prepared):
+    pair = {"tc_mode": "A against B", "tc_a": "Euromaidan Press", "tc_b": "MCU Times"}
+    app = open_page("contrasts", **pair, tc_prior_from="pair")
+    assert not app.exception
+    assert app.radio(key="tc_prior_from").value == "pair"
+    assert app.query_params["tc_prior_from"] == "pair"
+    assert any(
+        "occur in a's and b's articles only (3 articles)" in c for c in texts(app, "caption")
+    )
+    rows = downloaded_rows(app, downloads, "tc_all_csv")
+    expected = collapse_nested_terms(
+        term_contrasts(
+            prepared, Selection(), by="outlet", compare=("euromaidan-press", "mcu-times"),
+            top=250, prior="pair",
+        )
+    )  # fmt: skip
+    assert [float(row["z"]) for row in rows] == pytest.approx(list(expected["z"]), rel=1e-9)
+    shared = open_page("contrasts", **pair)
+    assert shared.radio(key="tc_prior_from").value == "selection"
+    assert any("all selected articles (5 articles)" in c for c in texts(shared, "caption"))
+
+
+def test_kwic_keeps_the_keyword_in_its_own_column_and_writes_undated(
+    open_page, downloads, corpus_copy
+):
+    header = (
+        "---\nid: cnn-undated-sochi\ntitle: Undated\noutlet: cnn\nauthors: []\n"
+        "language: en\nmeetings:\n- 2015-05-sochi\n---\n"
+    )
+    (corpus_copy / "articles" / "cnn-undated-sochi.md").write_text(
+        header + "Long before anyone expected it, Kerry flew to Sochi to meet Putin.\n",
+        encoding="utf-8",
+    )
+    app = open_page("contrasts", corpus=corpus_copy, tc_search="sochi")
+    assert not app.exception
+    rows = downloaded_rows(app, downloads, "tc_kwic_csv")
+    assert list(rows[0]) == ["outlet_name", "title", "published", "left", "match", "right"]
+    undated = [row for row in rows if row["title"] == "Undated"]
+    assert [(row["published"], row["left"], row["match"]) for row in undated] == [
+        ("undated", "Undated Long before anyone expected it, Kerry flew to", "Sochi")
+    ]
+    assert all(row["published"] != "None" and row["published"] for row in rows)
+    html = next(h.proto.body for h in app.get("html"))
+    assert "narratives-kwic" in html
+    assert ">undated</small>" in html
+    assert "None" not in html

@@ -31,14 +31,14 @@ def test_default_load_validates_the_corpus(open_page, downloads):
     assert not app.exception
     assert texts(app, "success") == ["All 5 articles pass validation."]
     assert "Filters in force: all articles — 5 of 5 articles." in texts(app, "caption")
-    assert download_button(app, "co_whole").proto.label == "Download whole corpus (5 rows, CSV)"
+    assert download_button(app, "co_whole").proto.label == "Download CSV (5 rows)"
 
 
 def test_filters_from_the_url_do_not_hide_the_whole_corpus(open_page, downloads):
     app = open_page("corpus", f_outlet="MCU Times", f_meeting="2015-05-sochi")
     assert not app.exception
     assert "— 0 of 5 articles." in texts(app, "caption")[1]
-    assert download_button(app, "co_whole").proto.label == "Download whole corpus (5 rows, CSV)"
+    assert download_button(app, "co_whole").proto.label == "Download CSV (5 rows)"
 
 
 def test_a_broken_file_is_reported_not_crashed(open_page, corpus_copy, downloads):

@@ -123,6 +123,187 @@ def test_timeline_names_meetings_by_their_titles_and_labels():
     ]
 
 
+TERMS = pd.DataFrame(
+    {
+        "term": ["sochi", "sanctions", "minsk", "partnership"],
+        "z": [2.5, 1.0, -0.5, -2.2],
+        "count_group": [3, 4, 1, 0],
+        "count_other": [0, 2, 3, 4],
+        "docs_group": [1, 2, 1, 0],
+        "docs_other": [0, 1, 2, 1],
+        "single_article": [True, False, True, False],
+        "single_article_other": [False, True, False, True],
+    }
+)
+
+
+def test_term_bars_label_the_significance_lines_and_flag_one_article_terms_on_both_sides():
+    figure = figures.term_bars(
+        TERMS, title="Terms", colour="#0072B2", group_label="A", other_label="B"
+    )
+    assert [a.text for a in figure.layout.annotations] == ["p < 0.05", "p < 0.05"]
+    assert sorted(a.x for a in figure.layout.annotations) == [-1.96, 1.96]
+    ticks = dict(zip(figure.layout.yaxis.tickvals, figure.layout.yaxis.ticktext, strict=True))
+    # sochi leans to A and comes from one of A's articles; partnership from one of B's.
+    assert ticks == {
+        "partnership": "partnership · 1 article",
+        "minsk": "minsk",
+        "sanctions": "sanctions",
+        "sochi": "sochi · 1 article",
+    }
+
+
+def test_term_scatter_labels_the_significance_lines_and_hollows_one_article_terms():
+    figure = figures.term_scatter(
+        TERMS, title="Terms", colour="#0072B2", group_label="A", other_label="B"
+    )
+    assert [a.text for a in figure.layout.annotations] == ["p < 0.05", "p < 0.05"]
+    assert list(figure.data[0].marker.symbol) == [
+        "circle-open", "circle", "circle", "circle-open"
+    ]  # fmt: skip
+
+
+def test_long_titles_are_broken_between_words_and_the_top_margin_grows():
+    title = (
+        "What sets OSW – Centre for Eastern Studies apart from robinwestenra.blogspot.com "
+        "(repost blog)<br><sup>n = 1 articles of OSW – Centre for Eastern Studies vs 1 of "
+        "robinwestenra.blogspot.com (repost blog)</sup>"
+    )
+    wrapped = figures.wrapped_title(title)
+    lines = wrapped.split("<br>")
+    assert lines == [
+        "What sets OSW – Centre for Eastern Studies apart from",
+        "robinwestenra.blogspot.com (repost blog)",
+        "<sup>n = 1 articles of OSW – Centre for Eastern Studies vs 1 of "
+        "robinwestenra.blogspot.com</sup>",
+        "<sup>(repost blog)</sup>",
+    ]
+    figure = figures.term_bars(TERMS, title=title, colour="#000", group_label="A", other_label="B")
+    assert figure.layout.title.text == wrapped
+    assert figure.layout.margin.t == 50 + 22 * 4
+
+
+#: The page backgrounds of Streamlit's light and dark themes.
+BACKGROUNDS = ("#FFFFFF", "#0E1117")
+
+
+def _luminance(colour: str) -> float:
+    """WCAG 2 relative luminance of ``#RRGGBB``."""
+    channels = [int(colour.lstrip("#")[k : k + 2], 16) / 255 for k in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG 2 contrast ratio of two colours (1 to 21)."""
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def _characteristic(terms: pd.DataFrame):  # type: ignore[no-untyped-def]
+    return figures.characteristic_terms(
+        terms, title="Terms", group_label="A", other_label="B", labelled=3
+    )
+
+
+PILED = pd.DataFrame(
+    {
+        # "nato" and "alliance" sit on the same spot; "minsk" far away; "talks" at z = 0.
+        "term": ["nato", "alliance", "minsk", "talks", "sochi"],
+        "z": [3.0, 2.9, -2.5, 0.0, 0.4],
+        "count_group": [40, 40, 1, 10, 3],
+        "count_other": [2, 2, 30, 10, 2],
+        "group_tokens": [10_000] * 5,
+        "other_tokens": [10_000] * 5,
+    }
+)
+
+
+def test_characteristic_terms_label_the_top_terms_without_piling_them_up():
+    figure = _characteristic(PILED)
+    labels = dict(zip(PILED["term"], figure.data[0].text, strict=True))
+    # alliance is second by |z| but would print over nato: the next term is named instead.
+    assert labels == {
+        "nato": "nato",
+        "alliance": "",
+        "minsk": "minsk",
+        "talks": "",
+        "sochi": "sochi",
+    }
+
+
+def test_characteristic_terms_log_axes_have_no_minor_labels_and_every_point_shows():
+    figure = _characteristic(PILED)
+    for axis in (figure.layout.xaxis, figure.layout.yaxis):
+        assert (axis.type, axis.dtick, axis.minor.ticks) == ("log", 1, "")
+    scale = [colour for _, colour in figure.data[0].marker.colorscale]
+    # z near 0 is the middle of the scale: it must not fade into either page background.
+    for colour in scale:
+        for background in BACKGROUNDS:
+            assert contrast(colour, background) >= 2.0, (colour, background)
+
+
+def test_heatmap_cells_keep_contrast_with_both_themes_and_their_numbers_are_readable():
+    cells = pd.DataFrame(
+        {
+            "outlet_name": ["A", "A", "A", "B", "B", "B"],
+            "subject": ["x", "y", "z", "x", "y", "z"],
+            "percent": [0, 10, 40, 60, 90, 100],
+        }
+    )
+    figure = figures.matrix_chart(
+        cells, x="subject", y="outlet_name", value="percent", title="t", x_title="Subject",
+        y_title="Outlet", value_title="% of its articles",
+    )  # fmt: skip
+    filled = figure.data[1]
+    scale = [colour for _, colour in filled.marker.colorscale]
+    for colour in scale:
+        for background in BACKGROUNDS:
+            assert contrast(colour, background) >= 2.0, (colour, background)
+    # The cells are drawn as rectangles in axis units (they shrink on a narrow page).
+    fills = [shape.fillcolor for shape in figure.layout.shapes]
+    assert fills == ["rgba(0,0,0,0)"] + [
+        figures.heat_colour(v / 100) for v in (10, 40, 60, 90, 100)
+    ]
+    assert figures.heat_colour(0) == scale[0]
+    assert figures.heat_colour(1) == scale[-1]
+    # Each number against its cell's colour.
+    for value, text_colour in zip(filled.marker.color, filled.textfont.color, strict=True):
+        fill = figures.heat_colour(value / 100)
+        assert contrast(text_colour, fill) >= 4.5, (value, fill, text_colour)
+
+
+def test_stance_over_time_joins_points_of_one_meeting_only_and_spans_the_whole_scale():
+    points = pd.DataFrame(
+        {
+            "published": pd.to_datetime(
+                ["2015-05-12", "2015-05-14", "2015-12-16", "2015-12-17", "2015-05-13"]
+            ),
+            "score": [0.1, 0.2, 0.3, 0.4, 0.5],
+            "outlet_name": ["A", "A", "A", "A", "B"],
+            "meeting": ["sochi", "sochi", "moscow", "moscow", "sochi"],
+            "article_id": ["a1", "a2", "a3", "a4", "b1"],
+        }
+    )
+    figure = figures.values_over_time(
+        points, x="published", y="score", series="outlet_name", segment="meeting",
+        title="t", x_title="Publication date", y_title="Stance score", colours={},
+        y_range=(-1.0, 1.0), y_ticks={-1.0: "−1 unfavorable", 0.0: "0", 1.0: "+1 favorable"},
+        customdata=["article_id"],
+    )  # fmt: skip
+    a, b = figure.data
+    # A gap (None) between the Sochi and the Moscow articles: no line across meetings.
+    assert list(a.y) == [0.1, 0.2, None, 0.3, 0.4]
+    assert [row[0] for row in a.customdata] == ["a1", "a2", "", "a3", "a4"]
+    assert a.connectgaps is False
+    assert list(b.y) == [0.5]
+    low, high = figure.layout.yaxis.range
+    assert low < -1.0
+    assert high > 1.0
+    assert list(figure.layout.yaxis.ticktext) == ["−1 unfavorable", "0", "+1 favorable"]
+    assert figure.layout.yaxis.title.text == "Stance score"
+
+
 def test_coverage_bar_writes_each_groups_count_and_share_in_its_colour():
     spread = pd.DataFrame(
         {

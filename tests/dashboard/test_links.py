@@ -19,12 +19,15 @@ def test_read_on_the_meeting_page_with_filters_opens_the_reader_at_that_article(
     assert app.title[0].value == "Reader"
     assert app.selectbox(key="rd_article").value == EP_MOSCOW
     assert app.subheader[0].value == "Putin got what he really wanted from Kerry meeting"
+    shown = app.query_params.pop("rd_show")
     assert app.query_params == {
         "f_group": "Ukrainian",
         "f_years": "2015-2015",
         "rd_article": EP_MOSCOW,
     }
-    assert "Filters in force: groups: Ukrainian; years: 2015–2015 — 2 of 5 articles." in texts(
+    # The evidence the Reader shows is a choice too, in the URL by key.
+    assert all(key.startswith(("stance:", "outcome:")) for key in shown.split(","))
+    assert "Filters in force: groups: Ukrainian; year: 2015 — 2 of 5 articles." in texts(
         app, "caption"
     )
 
@@ -34,7 +37,8 @@ def test_the_reader_opens_the_article_a_link_names_by_its_id(open_page):
     assert not app.exception
     assert app.selectbox(key="rd_article").value == OSW
     assert app.subheader[0].value == "Moscow intransigent towards Washington on the Syria crisis"
-    assert app.query_params == {"rd_article": OSW}
+    assert app.query_params["rd_article"] == OSW
+    assert set(app.query_params) == {"rd_article", "rd_show"}
 
 
 def test_a_link_to_an_article_not_in_the_corpus_says_so_and_shows_none(open_page):
@@ -84,8 +88,8 @@ def test_filters_go_into_the_url_once_each_by_key(open_page):
     assert app.multiselect(key="f_outlet").value == ["euromaidan-press", "osw"]
     assert app.query_params == {"f_outlet": "euromaidan-press,osw", "f_years": "2015-2015"}
     assert (
-        "Filters in force: outlets: euromaidan-press, osw; years: 2015–2015 — 2 of 5 articles."
-        in texts(app, "caption")
+        "Filters in force: outlets: Euromaidan Press, OSW – Centre for Eastern Studies; "
+        "year: 2015 — 2 of 5 articles." in texts(app, "caption")
     )
 
 

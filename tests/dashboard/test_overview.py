@@ -24,7 +24,8 @@ def test_filters_are_seeded_from_the_url(open_page):
     assert not app.exception
     assert app.multiselect(key="f_outlet").value == ["euromaidan-press"]
     assert sorted(_table(app, "ov_articles")["outlet_name"]) == ["Euromaidan Press"] * 2
-    assert "Filters in force: outlets: euromaidan-press — 2 of 5 articles." in texts(app, "caption")
+    assert "Filters in force: outlets: Euromaidan Press — 2 of 5 articles." in texts(app, "caption")
+    assert app.metric[3].value == "2015"
 
 
 def test_a_filter_that_selects_nothing_says_so(open_page):
@@ -55,7 +56,8 @@ def test_downloads_hold_the_rows_shown(open_page, downloads):
         }
     ]
     button = next(b for b in app.get("download_button") if b.proto.id.endswith("-ov_articles_csv"))
-    assert button.proto.label == "Download articles (1 rows, CSV)"
+    assert button.proto.label == "Download CSV (1 rows)"
+    assert button.proto.help == "Articles: 1 rows as narratives_articles_meeting-none.csv"
 
 
 def test_coverage_counts_every_outlet_and_meeting(open_page, downloads):

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import html
 import re
 
 import pandas as pd
 
 from analysis.review.overrides import load_overrides
+from dashboard import colours, layout
 from tests.dashboard.conftest import downloaded_rows, texts, write_article
 
 OSW = "osw-2013-05-15-moscow-intransigent-towards-washington-on-the-syria-crisis"
@@ -96,3 +98,69 @@ def test_a_correction_without_a_name_is_refused(open_page, corpus_copy):
     assert not app.exception
     assert any("Not saved" in e for e in texts(app, "error"))
     assert load_overrides(corpus_copy).empty
+
+
+def test_each_evidence_sentence_shows_the_labels_it_drives_in_their_colours(open_page):
+    app = open_page("reader", rd_article=OSW_LABEL)
+    assert not app.exception
+    picker = app.multiselect(key="rd_show")
+    # Stance and outcome evidence first; frames, subjects and sources on request.
+    assert picker.value
+    assert all(k.startswith(("stance:", "outcome:")) for k in picker.value)
+    shown = [picker.format_func(k) for k in picker.value]
+    assert all(k.startswith(("Stance toward", "Outcome:")) for k in shown)
+    assert "Frame: Security & defense" in picker.options
+    body = _reader_html(app)
+    badges = {html.unescape(k) for k in re.findall(r'data-kind="([^"]+)"', body)}
+    assert badges == set(shown)
+    # The sentence behind "Russia gained" is tinted in its label's colour, its cue in bold.
+    brown = colours.OUTCOME_COLOURS["Russia gained"]
+    assert f"border-bottom:3px solid {brown}" in body
+    assert re.search(r"<b style=\"[^\"]*\">stand its ground</b>", body)
+
+
+def test_the_evidence_shown_is_a_choice_in_the_url(open_page, downloads):
+    app = open_page(
+        "reader", rd_article=OSW_LABEL, rd_show="frame:security-defense,outcome:Russia gained"
+    )
+    assert not app.exception
+    assert app.multiselect(key="rd_show").value == [
+        "frame:security-defense",
+        "outcome:Russia gained",
+    ]
+    assert app.query_params["rd_show"] == "frame:security-defense,outcome:Russia gained"
+    body = _reader_html(app)
+    assert {html.unescape(k) for k in re.findall(r'data-kind="([^"]+)"', body)} == {
+        "Frame: Security & defense",
+        "Outcome: Russia gained",
+    }
+    rows = downloaded_rows(app, downloads, "rd_evidence_csv")
+    assert {row["shows"] for row in rows} == {"Frame: Security & defense", "Outcome: Russia gained"}
+    assert f"border-bottom:3px solid {layout.ANALYSIS_COLOURS['frame']}" in body
+
+
+def test_the_evidence_table_leaves_a_frames_target_empty(open_page):
+    app = open_page("reader", rd_article=OSW_LABEL, rd_show="frame:security-defense")
+    assert not app.exception
+    table = next(t.value for t in app.dataframe if "shows" in t.value.columns)
+    assert set(table["target"]) == {""}
+    # The grid draws an empty value of a category column as "None": plain text instead.
+    for column in ("target", "voice", "label", "cue_words"):
+        assert not isinstance(table[column].dtype, pd.CategoricalDtype), column
+
+
+def test_another_article_keeps_the_labels_it_has_and_lets_the_others_go(open_page):
+    app = open_page(
+        "reader", rd_article=OSW_LABEL, rd_show="frame:security-defense,frame:cultural-identity"
+    )
+    assert not app.exception
+    assert len(app.multiselect(key="rd_show").value) == 2
+    app.selectbox(key="rd_article").select(
+        "euromaidan-press-2015-05-12-why-is-putin-meeting-with-kerry"
+    )
+    app.run()
+    assert not app.exception
+    picker = app.multiselect(key="rd_show")
+    # Euromaidan Press's article has security framing too (kept), no cultural identity.
+    assert "Frame: Security & defense" in picker.options
+    assert [picker.format_func(key) for key in picker.value] == ["Frame: Security & defense"]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -87,3 +88,61 @@ def test_stance_chart_names_its_hover_fields_and_has_a_legend(open_page):
     for trace in figure["data"]:
         assert trace["marker"]["color"] == colours.STANCE_COLOURS[trace["name"]]
         assert trace["marker"]["color"] not in colours.OKABE_ITO
+
+
+def test_agenda_lists_subjects_on_the_side_most_mentioned_first_with_counts(open_page):
+    app = open_page("stance", sf_tab="Agenda")
+    assert not app.exception
+    figure = json.loads(app.get("plotly_chart")[0].proto.spec)
+    assert "left out" not in figure["layout"]["title"]["text"]
+    subjects = figure["layout"]["yaxis"]["categoryarray"][::-1]
+    cells = [c for trace in figure["data"] for c in zip(trace["y"], trace["text"], strict=True)]
+    mentioned: dict[str, int] = {}
+    for subject, text in cells:
+        mentioned[subject] = mentioned.get(subject, 0) + int(text.split("/")[0])
+    # Every subject drawn is mentioned somewhere, and they come most mentioned first.
+    assert subjects == sorted(mentioned, key=lambda s: (-mentioned[s], s))
+    assert all(mentioned[s] > 0 for s in subjects)
+    assert len(subjects) < 26
+    assert figure["layout"]["xaxis"]["categoryarray"][0].endswith(")")
+    assert any("hollow: none of them mentions it" in c for c in texts(app, "caption"))
+
+
+def test_stance_over_time_spans_the_whole_scale_and_names_each_points_meeting(open_page, downloads):
+    app = open_page("stance", sf_tab="Stance over time")
+    assert not app.exception
+    figure = json.loads(app.get("plotly_chart")[0].proto.spec)
+    low, high = figure["layout"]["yaxis"]["range"]
+    assert low < -1
+    assert high > 1
+    assert figure["layout"]["yaxis"]["title"]["text"] == "Stance score"
+    rows = downloaded_rows(app, downloads, "sf_time_csv")
+    assert {row["meeting_name"] for row in rows} <= {
+        "Sochi, May 2015", "Moscow, Dec 2015", "Moscow, Jul 2016", "Geneva, May 2013",
+        "Moscow, May 2013", "no meeting",
+    }  # fmt: skip
+    assert any(
+        "joins an outlet's articles about the same meeting" in c for c in texts(app, "caption")
+    )
+
+
+@pytest.mark.parametrize(("tab", "first_row"), [("Sources", "NATO officials"), ("Frames", None)])
+def test_frames_and_sources_list_their_rows_across_and_the_outlets_as_columns(
+    open_page, tab, first_row
+):
+    app = open_page("stance", sf_tab=tab)
+    assert not app.exception
+    figure = json.loads(app.get("plotly_chart")[0].proto.spec)
+    columns = figure["layout"]["xaxis"]["categoryarray"]
+    assert all(re.fullmatch(r".+ \(n = \d+\)", c) for c in columns)
+    rows = figure["layout"]["yaxis"]["categoryarray"][::-1]
+    assert all(len(line) <= 24 for row in rows for line in row.split("<br>"))
+    if first_row:
+        assert rows[0] == first_row
+
+
+@pytest.mark.parametrize("tab", ["Frames", "Sources", "Agenda"])
+def test_every_matrix_warns_about_small_outlets(open_page, tab):
+    app = open_page("stance", sf_tab=tab)
+    assert not app.exception
+    assert any("Small samples — fewer than 5 articles" in w for w in texts(app, "warning"))

@@ -51,14 +51,46 @@ def test_article_metadata_lists_every_field():
     }
 
 
-def test_evidence_spans_leave_out_rows_without_offsets():
+def test_evidence_marks_each_sentence_its_labels_and_its_cue_words():
+    text = "Kerry failed in Sochi. Talks were Frank. Putin won."
     evidence = pd.DataFrame(
         {
-            "sentence_start": pd.array([0, None, 10], dtype="Int64"),
-            "sentence_end": pd.array([5, None, 20], dtype="Int64"),
+            "analysis": ["stance", "outcome", "frame", "stance"],
+            "label": ["unfavorable", "Russia gained", "security", "favorable"],
+            "target": ["usa", "", "", "russia"],
+            "sentence_start": pd.array([0, 0, None, 41], dtype="Int64"),
+            "sentence_end": pd.array([22, 22, None, 51], dtype="Int64"),
+            "cue_words": ["failed", "failed; in sochi", "army", "won"],
         }
     )
-    assert tables.evidence_spans(evidence) == [(0, 5, "evidence"), (10, 20, "evidence")]
+    names = {"target": {"usa": "USA"}, "frame": {"security": "Security and defense"}}
+    evidence = evidence.assign(shows=tables.evidence_kinds(evidence, names))
+    assert evidence["shows"].tolist() == [
+        "Stance toward USA: unfavorable",
+        "Outcome: Russia gained",
+        "Frame: Security and defense",
+        "Stance toward russia: favorable",
+    ]
+    assert tables.evidence_keys(evidence) == [
+        "stance:usa:unfavorable",
+        "outcome:Russia gained",
+        "frame:security",
+        "stance:russia:favorable",
+    ]
+    spans, markers = tables.evidence_marks(text, evidence)
+    assert spans == [
+        (0, 22, "evidence:Stance toward USA: unfavorable"),
+        (6, 12, "cue"),
+        (0, 22, "evidence:Outcome: Russia gained"),
+        (6, 12, "cue"),
+        (13, 21, "cue"),
+        (41, 51, "evidence:Stance toward russia: favorable"),
+        (47, 50, "cue"),
+    ]
+    assert markers == {
+        22: ["Stance toward USA: unfavorable", "Outcome: Russia gained"],
+        51: ["Stance toward russia: favorable"],
+    }
 
 
 def test_in_percent_and_stance_shares_name_the_outlets():
@@ -80,12 +112,24 @@ def test_in_percent_and_stance_shares_name_the_outlets():
 
 
 def test_stance_over_time_keeps_scored_dated_rows_toward_one_target():
-    over_time = tables.stance_over_time(STANCE, ARTICLES, "russia")
-    assert over_time[["article_id", "outlet_name", "score"]].to_dict("records") == [
-        {"article_id": "a1", "outlet_name": "Outlet A", "score": -0.5},
-        {"article_id": "b1", "outlet_name": "Outlet B", "score": 0.75},
+    names = {"2015-05-sochi": "Sochi, May 2015"}
+    over_time = tables.stance_over_time(STANCE, ARTICLES, "russia", meeting_names=names)
+    assert over_time[["article_id", "outlet_name", "score", "meeting_name"]].to_dict("records") == [
+        {
+            "article_id": "a1",
+            "outlet_name": "Outlet A",
+            "score": -0.5,
+            "meeting_name": "Sochi, May 2015",
+        },
+        {
+            "article_id": "b1",
+            "outlet_name": "Outlet B",
+            "score": 0.75,
+            "meeting_name": "Sochi, May 2015",
+        },
     ]
-    assert tables.stance_over_time(STANCE, ARTICLES, "usa")["article_id"].tolist() == ["a1"]
+    usa = tables.stance_over_time(STANCE, ARTICLES, "usa", meeting_names=names)
+    assert usa["article_id"].tolist() == ["a1"]
 
 
 @pytest.mark.parametrize(("positive", "expected"), [(True, ["b", "a"]), (False, ["d"])])
@@ -186,6 +230,54 @@ def test_terms_by_outlet_joins_each_outlets_top_terms():
 def test_date_text_writes_the_day_or_undated():
     assert tables.date_text(pd.Timestamp("2015-05-12 10:30")) == "2015-05-12"
     assert tables.date_text(pd.NaT) == "undated"
+
+
+def test_agenda_cells_keep_mentioned_subjects_most_mentioned_first_with_counts():
+    agenda = pd.DataFrame(
+        {
+            "outlet": ["a", "a", "a", "b", "b", "b"],
+            "subject": ["syria", "isis", "iran", "syria", "isis", "iran"],
+            "subject_name": ["Syria", "ISIS", "Iran", "Syria", "ISIS", "Iran"],
+            "articles_covering": [1, 2, 0, 0, 3, 0],
+            "n_articles": [2, 2, 2, 4, 4, 4],
+            "share": [0.5, 1.0, 0.0, 0.0, 0.75, 0.0],
+        }
+    )
+    cells, silent = tables.agenda_cells(agenda, {"a": "Outlet A", "b": "Outlet Bee Bee Bee Bee"})
+    assert silent == ["Iran"]
+    assert cells[["subject_name", "outlet_name", "cell", "percent"]].values.tolist() == [
+        ["ISIS", "Outlet A", "2/2", 100.0],
+        ["ISIS", "Outlet Bee Bee Bee Bee", "3/4", 75.0],
+        ["Syria", "Outlet A", "1/2", 50.0],
+        ["Syria", "Outlet Bee Bee Bee Bee", "0/4", 0.0],
+    ]
+    assert cells["outlet_label"].tolist()[:2] == [
+        "Outlet A (n = 2)",
+        "Outlet Bee Bee Bee Bee (n = 4)",
+    ]
+    assert cells["subject_label"].tolist()[0] == "ISIS"
+
+
+def test_year_span_writes_one_year_once():
+    day = pd.Timestamp
+    assert tables.year_span(day("2015-05-12"), day("2015-12-19")) == "2015"
+    assert tables.year_span(day("2013-05-07"), day("2016-07-15")) == "2013–2016"
+    assert tables.year_span(pd.NaT, pd.NaT) == "undated"
+
+
+def test_matrix_labels_name_the_outlets_with_their_articles_and_wrap_long_rows():
+    cells = pd.DataFrame(
+        {
+            "outlet": ["a", "b"],
+            "n_articles": [3, 1],
+            "speaker": ["Kremlin spokesman Dmitry Peskov of Russia", "TASS"],
+        }
+    )
+    labelled = tables.matrix_labels(cells, {"a": "Outlet A"}, category="speaker")
+    assert labelled[["outlet_name", "outlet_label", "category_label"]].values.tolist() == [
+        ["Outlet A", "Outlet A (n = 3)", "Kremlin spokesman Dmitry<br>Peskov of Russia"],
+        ["b", "b (n = 1)", "TASS"],
+    ]
 
 
 def test_a_blind_spot_leads_to_the_articles_that_covered_it():

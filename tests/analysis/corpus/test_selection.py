@@ -55,3 +55,17 @@ def test_an_inverted_year_range_is_a_clear_error():
 def test_describe_names_the_filters():
     selection = Selection(outlets=("osw",), years=(2013, 2015))
     assert selection.describe() == "outlets: osw; years: 2013–2015"
+
+
+def test_describe_writes_names_and_a_single_year_as_one_year():
+    selection = Selection(
+        outlets=("osw", "unknown-key"), years=(2015, 2015), meetings=("2015-12-moscow",)
+    )
+    described = selection.describe(
+        outlet_names={"osw": "Centre for Eastern Studies (OSW)"},
+        meeting_names={"2015-12-moscow": "Moscow, Dec 2015"},
+    )
+    assert described == (
+        "outlets: Centre for Eastern Studies (OSW), unknown-key; year: 2015; "
+        "meetings: Moscow, Dec 2015"
+    )

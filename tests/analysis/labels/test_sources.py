@@ -11,6 +11,7 @@ from analysis.labels.sources import (
     article_quotations,
     article_sources,
     group_sources,
+    is_unnamed,
     source_evidence,
 )
 from analysis.text.cleaning import clean_articles
@@ -146,3 +147,49 @@ def test_seed_sources(seed_sources: pd.DataFrame) -> None:
         seed_sources, "osw-2013-05-15-moscow-intransigent-towards-washington-on-the-syria-crisis"
     )
     assert {("lavrov", "reported"), ("kerry", "reported")} <= osw
+
+
+@pytest.mark.parametrize(
+    "speaker",
+    ["he", "She", "they", "it", "он", "она", "они", "Supporters", "sources", "officials",
+     "senior officials", "Both Western and Russian sources", "observers", "U.S. officials"],
+)  # fmt: skip
+def test_pronouns_and_groups_without_a_name_or_affiliation_are_unnamed(speaker: str) -> None:
+    assert is_unnamed(speaker)
+
+
+@pytest.mark.parametrize(
+    "speaker", ["Pasi Eronen", "Kremlin sources", "NATO officials", "TASS", "Carnegie Center", ""]
+)
+def test_a_name_or_an_affiliation_is_a_source(speaker: str) -> None:
+    assert not is_unnamed(speaker)
+
+
+def test_pronouns_and_vague_groups_are_counted_under_unnamed_not_as_sources() -> None:
+    articles, cleaned = _corpus(
+        (
+            "a1",
+            "tass",
+            "en",
+            '"The talks were a waste of everybody\'s time," he said. '
+            "Supporters say that the deal betrays Ukraine. "
+            "Both Western and Russian sources said that the meeting ran late. "
+            "Kremlin sources said that the president was tired. "
+            '"We stand ready to talk," Pasi Eronen said.',
+        ),
+    )
+    quotations = article_quotations(articles, cleaned)
+    assert quotations[["speaker", "source"]].values.tolist() == [
+        ["he", "(unnamed)"],
+        ["Supporters", "(unnamed)"],
+        ["Both Western and Russian sources", "(unnamed)"],
+        ["Kremlin sources", "kremlin"],
+        ["Pasi Eronen", "pasi-eronen"],
+    ]
+    sources = article_sources(quotations)
+    assert sources[["source", "speaker", "count", "speaker_as_written"]].values.tolist() == [
+        ["(unnamed)", "unnamed source", 2, "Supporters; Both Western and Russian sources"],
+        ["(unnamed)", "unnamed source", 1, "he"],
+        ["kremlin", "the Kremlin", 1, "Kremlin sources"],
+        ["pasi-eronen", "Pasi Eronen", 1, "Pasi Eronen"],
+    ]

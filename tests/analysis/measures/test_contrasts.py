@@ -7,7 +7,12 @@ import math
 import pandas as pd
 import pytest
 
-from analysis.measures.contrasts import CONTRAST_COLUMNS, contrast_one_vs_rest, contrast_pair
+from analysis.measures.contrasts import (
+    CONTRAST_COLUMNS,
+    collapse_nested_terms,
+    contrast_one_vs_rest,
+    contrast_pair,
+)
 from analysis.measures.terms import count_terms
 from tests.conftest import SHIPPED_CORPUS
 
@@ -252,3 +257,87 @@ def test_group_tfidf_sums_are_scikit_learns_tfidf_summed_by_group():
         rows = member == group
         assert tfidf.toarray()[group] == pytest.approx(expected[rows].sum(axis=0), abs=1e-12)
         assert docs.toarray()[group].tolist() == (dense[rows] > 0).sum(axis=0).tolist()
+
+
+def test_a_term_from_one_article_of_the_other_side_is_flagged_too():
+    result = contrast_pair(_articles(), "outlet", "a", "b").set_index("term")
+    assert result.loc["strategic", "single_article_other"]
+    assert not result.loc["strategic", "single_article"]
+    assert result.loc["sochi", "single_article"]
+    assert not result.loc["sochi", "single_article_other"]
+    assert not result.loc["cooperation", "single_article_other"]
+
+
+def test_the_pair_prior_ignores_articles_of_a_third_group():
+    third = pd.DataFrame(
+        {
+            "id": ["y1", "y2"],
+            "outlet": ["d", "d"],
+            # Shares words and a phrase with A (once each), and brings words of its own.
+            "text_clean": ["Regime change in Sochi, cooperation. " * 3, "Western sanctions."],
+        }
+    )
+    before = contrast_pair(_articles(), "outlet", "a", "b", prior="pair")
+    after = contrast_pair(pd.concat([_articles(), third]), "outlet", "a", "b", prior="pair")
+    columns = ["term", "count_group", "count_other", "log_odds", "z"]
+    pd.testing.assert_frame_equal(
+        after[columns].reset_index(drop=True), before[columns].reset_index(drop=True)
+    )
+    # The selection's prior does move with the third outlet: the option matters.
+    moved = contrast_pair(pd.concat([_articles(), third]), "outlet", "a", "b")
+    unmoved = contrast_pair(_articles(), "outlet", "a", "b")
+    assert not moved.set_index("term")["z"].equals(unmoved.set_index("term")["z"])
+
+
+def test_the_pair_prior_is_built_from_the_two_groups_alone():
+    articles = _articles()
+    counts = count_terms(articles["text_clean"], max_words=1)
+    result = contrast_pair(
+        articles, "outlet", "a", "b", counts=counts, prior="pair", prior_total=100.0
+    ).set_index("term")
+    pair = articles["outlet"].isin(["a", "b"]).to_numpy()
+    a = articles["outlet"].eq("a").to_numpy()
+    column = list(counts.terms).index("aggression")
+    y = counts.counts.toarray()
+    y_a, y_b = y[a].sum(axis=0), y[pair & ~a].sum(axis=0)
+    alpha = 100.0 * (y_a + y_b) / (y_a + y_b).sum()
+    n_a, n_b = y_a.sum(), y_b.sum()
+    w = column
+    delta = math.log((y_a[w] + alpha[w]) / (n_a + 100.0 - y_a[w] - alpha[w])) - math.log(
+        (y_b[w] + alpha[w]) / (n_b + 100.0 - y_b[w] - alpha[w])
+    )
+    assert result.loc["aggression", "log_odds"] == pytest.approx(delta, rel=1e-12)
+
+
+def test_an_unknown_prior_is_refused():
+    with pytest.raises(ValueError, match=r"prior must be one of \('selection', 'pair'\), got 'x'"):
+        contrast_pair(_articles(), "outlet", "a", "b", prior="x")
+
+
+def test_nested_phrases_are_collapsed_into_the_longest_when_never_used_apart():
+    frame = pd.DataFrame(
+        {
+            "group": ["a"] * 6,
+            "comparison": ["b"] * 6,
+            "term": [
+                "anti-missile defence system",
+                "anti-missile defence",
+                "anti-missile",
+                "defence system",
+                "defence",
+                "missile shield",
+            ],
+            "count_group": [4, 4, 4, 4, 6, 2],
+            "count_other": [0, 0, 0, 0, 1, 0],
+            "z": [3.1, 3.0, 2.9, 2.8, 1.5, 1.0],
+        }
+    )
+    collapsed = collapse_nested_terms(frame)
+    assert collapsed["term"].tolist() == [
+        "anti-missile defence system",
+        "defence",
+        "missile shield",
+    ]
+    assert frame["term"].tolist()[1] == "anti-missile defence"  # the input is not modified
+    with pytest.raises(ValueError, match=r"contrasts is missing column\(s\) count_other"):
+        collapse_nested_terms(frame.drop(columns="count_other"))

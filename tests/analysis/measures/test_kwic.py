@@ -30,10 +30,10 @@ def test_every_occurrence_with_its_context_and_sentence():
     assert result["id"].tolist() == ["a", "b", "c"]
     assert result["match"].tolist() == ["regime change", "Regime change", "regime change"]
     first = result.iloc[0]
-    assert (first["left"], first["right"]) == ("Russia’s", "plans. Reg")
+    assert (first["left"], first["right"]) == ("Russia’s", "plans.")
     assert first["sentence"] == "Russia’s regime change plans."
     assert result.iloc[1]["sentence"] == "They called it Regime change."
-    assert result.iloc[1]["left"] == "y called it"
+    assert result.iloc[1]["left"] == "called it"
     text = _articles()["text_clean"].iloc[0]
     assert text[result.iloc[1]["start"] : result.iloc[1]["end"]] == "Regime change"
 
@@ -97,3 +97,19 @@ def test_sort_by_left_or_right_context_uses_the_nearest_words_first():
     assert right["sort_key"].tolist() == ["came and", "came zebra", "left apple"]
     with pytest.raises(ValueError, match="side must be 'left' or 'right', got 'middle'"):
         sort_by_context(kwic, side="middle")
+
+
+def test_the_context_is_cut_between_words_at_its_far_end():
+    articles = pd.DataFrame(
+        {"id": ["a"], "text_clean": ["Washington and Moscow agreed on sanctions relief yesterday."]}
+    )
+    row = keyword_in_context(articles, "agreed", window=5).iloc[0]
+    # Five characters reach into "Moscow" on the left and "sanctions" on the right.
+    assert (row["left"], row["match"], row["right"]) == ("", "agreed", "on")
+    wide = keyword_in_context(articles, "agreed", window=14).iloc[0]
+    assert (wide["left"], wide["right"]) == ("and Moscow", "on sanctions")
+    whole = keyword_in_context(articles, "agreed", window=200).iloc[0]
+    assert (whole["left"], whole["right"]) == (
+        "Washington and Moscow",
+        "on sanctions relief yesterday.",
+    )
