@@ -18,7 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analysis.corpus.types import list_items
-from dashboard.colours import NEUTRAL_COLOUR
+from dashboard.colours import LABEL_PATTERNS, NEUTRAL_COLOUR, STANCE_COLOURS
 
 __all__ = [
     "AXIS_LINE",
@@ -506,6 +506,37 @@ def term_scatter(
             ]
     layout["xaxis"].update(type="log", dtick=1)
     return go.Figure(data=[points], layout=layout)
+
+
+def stance_bars(
+    shares: pd.DataFrame,
+    *,
+    title: str,
+    category_title: str,
+    label_order: Sequence[str],
+    category_order: Sequence[str] | None = None,
+) -> go.Figure:
+    """Stacked bars of stance labels per outlet or group (``tables.stance_shares`` rows).
+
+    Label colours and shapes are the stance palette's; a selection returns the
+    row's ``group`` and ``label``.
+    """
+    return share_bars(
+        shares,
+        category="outlet_name",
+        label="label",
+        value="articles",
+        title=title,
+        category_title=category_title,
+        value_title="Articles",
+        label_order=label_order,
+        colours=STANCE_COLOURS,
+        patterns=LABEL_PATTERNS,
+        legend_title="Stance",
+        customdata=["group", "label"],
+        hover={"share_text": "Share of its rated articles", "status": "Evidence"},
+        category_order=category_order,
+    )
 
 
 def share_bars(

@@ -143,20 +143,11 @@ if view == VIEWS[0]:
         {g: g for g in groups},
     )
     stance_state = layout.chart(
-        figures.share_bars(
+        figures.stance_bars(
             shares,
-            category="outlet_name",
-            label="label",
-            value="articles",
             title=f"Stance toward {targets[target]} per group (n = {len(on_meeting)} articles)",
             category_title="Outlet group",
-            value_title="Articles",
             label_order=STANCE_LABELS,
-            colours=colours.STANCE_COLOURS,
-            patterns=colours.LABEL_PATTERNS,
-            legend_title="Stance",
-            customdata=["group", "label"],
-            hover={"share_text": "Share of its rated articles", "status": "Evidence"},
             category_order=groups,
         ),
         shares,

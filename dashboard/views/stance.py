@@ -125,20 +125,11 @@ with tabs[0]:
                 icon=":material/warning:",
             )
         state = layout.chart(
-            figures.share_bars(
+            figures.stance_bars(
                 groups,
-                category="outlet_name",
-                label="label",
-                value="articles",
                 title=f"Stance toward {targets[target]} per outlet (n = {n} articles)",
                 category_title="Outlet",
-                value_title="Articles",
                 label_order=GROUP_LABELS,
-                colours=colours.STANCE_COLOURS,
-                patterns=colours.LABEL_PATTERNS,
-                legend_title="Stance",
-                customdata=["group", "label"],
-                hover={"share_text": "Share of its rated articles", "status": "Evidence"},
                 category_order=order,
             ),
             groups,
