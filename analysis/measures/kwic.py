@@ -10,13 +10,14 @@ where the term counts found it.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Sequence
 
 import pandas as pd
 
-from analysis.text.sentences import split_sentences
+from analysis.text.sentences import Sentence, split_sentences
 from analysis.text.tokens import token_spans, tokenize
 
-__all__ = ["KWIC_COLUMNS", "keyword_in_context", "sort_by_context"]
+__all__ = ["KWIC_COLUMNS", "keyword_in_context", "match_context", "sort_by_context"]
 
 #: Columns of the frame returned by :func:`keyword_in_context`.
 KWIC_COLUMNS: dict[str, str] = {
@@ -54,6 +55,26 @@ def _right_context(text: str, end: int, window: int) -> str:
         gap = next((k for k in range(cut - 1, end - 1, -1) if text[k].isspace()), end)
         cut = gap
     return _collapse(text[end:cut])
+
+
+def match_context(
+    text: str, sentences: Sequence[Sentence], start: int, end: int, window: int
+) -> dict[str, str]:
+    """``left``, ``right`` (whole words, up to ``window`` characters) and ``sentence`` of a match.
+
+    ``sentences`` are ``split_sentences(text)``; ``sentence`` is the sentence
+    (or sentences) holding ``text[start:end]``, whitespace collapsed.
+    """
+    starts = [sentence.start for sentence in sentences]
+    first = max(bisect_right(starts, start) - 1, 0)
+    last = max(bisect_right(starts, end - 1) - 1, first)
+    return {
+        "left": _left_context(text, start, window),
+        "right": _right_context(text, end, window),
+        "sentence": _collapse(text[sentences[first].start : sentences[last].end])
+        if sentences
+        else "",
+    }
 
 
 def _occurrences(text: str, words: list[str]) -> list[tuple[int, int]]:
@@ -131,10 +152,7 @@ def keyword_in_context(
         if not found:
             continue
         sentences = split_sentences(text)
-        starts = [sentence.start for sentence in sentences]
         for start, end in found:
-            first = max(bisect_right(starts, start) - 1, 0)
-            last = max(bisect_right(starts, end - 1) - 1, first)
             rows.append(
                 {
                     "id": article_id,
@@ -144,11 +162,7 @@ def keyword_in_context(
                     "start": start,
                     "end": end,
                     "match": text[start:end],
-                    "left": _left_context(text, start, window),
-                    "right": _right_context(text, end, window),
-                    "sentence": _collapse(text[sentences[first].start : sentences[last].end])
-                    if sentences
-                    else "",
+                    **match_context(text, sentences, start, end, window),
                 }
             )
     frame = pd.DataFrame(rows, columns=list(KWIC_COLUMNS))

@@ -18,11 +18,11 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from bisect import bisect_right
 from dataclasses import dataclass
 
 import pandas as pd
 
+from analysis.measures.kwic import match_context
 from analysis.text.sentences import split_sentences
 from analysis.text.tokens import token_spans, tokenize
 
@@ -219,30 +219,6 @@ def parse_query(query: str) -> Query:
     return parsed
 
 
-def _collapse(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _before(text: str, start: int, window: int) -> str:
-    """Up to ``window`` characters before ``start``, without a word cut at the far end."""
-    first = max(start - window, 0)
-    context = text[first:start]
-    if first > 0 and not text[first - 1].isspace() and context[:1].strip():
-        parts = context.split(None, 1)
-        context = parts[1] if len(parts) > 1 else ""
-    return _collapse(context)
-
-
-def _after(text: str, end: int, window: int) -> str:
-    """Up to ``window`` characters after ``end``, without a word cut at the far end."""
-    last = min(end + window, len(text))
-    context = text[end:last]
-    if last < len(text) and not text[last].isspace() and context[-1:].strip():
-        parts = context.rsplit(None, 1)
-        context = parts[0] if len(parts) > 1 else ""
-    return _collapse(context)
-
-
 def _found(tokens: list[str], words: tuple[str, ...]) -> list[tuple[int, int]]:
     """Token positions ``(first, last)`` where ``words`` occur consecutively."""
     n = len(words)
@@ -318,12 +294,9 @@ def search_articles(
         if not parsed.matches({term for term, found in hits.items() if found}):
             continue
         sentences = split_sentences(text)
-        starts = [sentence.start for sentence in sentences]
         for term in listed:
             for first_token, last_token in hits[term]:
                 start, end = spans[first_token][1], spans[last_token][2]
-                first = max(bisect_right(starts, start) - 1, 0)
-                last = max(bisect_right(starts, end - 1) - 1, first)
                 rows.append(
                     {
                         "id": article_id,
@@ -334,11 +307,7 @@ def search_articles(
                         "start": start,
                         "end": end,
                         "match": text[start:end],
-                        "left": _before(text, start, window),
-                        "right": _after(text, end, window),
-                        "sentence": _collapse(text[sentences[first].start : sentences[last].end])
-                        if sentences
-                        else "",
+                        **match_context(text, sentences, start, end, window),
                     }
                 )
     frame = pd.DataFrame(rows, columns=list(SEARCH_COLUMNS))
