@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -183,6 +184,7 @@ def load_stance_lexicon(path: Path | str | None = None) -> StanceLexicon:
     Returns
     -------
     StanceLexicon
+        Each file is read and compiled once per process.
 
     Raises
     ------
@@ -190,7 +192,11 @@ def load_stance_lexicon(path: Path | str | None = None) -> StanceLexicon:
         If a section is missing or malformed, a cue is not a valid regular
         expression or has a weight that is not a positive number.
     """
-    file = Path(path) if path is not None else DEFAULT_LEXICON_FILE
+    return _load_stance_lexicon(str(Path(path) if path is not None else DEFAULT_LEXICON_FILE))
+
+
+@functools.lru_cache(maxsize=8)
+def _load_stance_lexicon(file: str) -> StanceLexicon:
     data = read_yaml_mapping(str(file), expected="must be a mapping with a 'language'")
     lexicon = validate_lexicon(StanceLexiconFile, data, file)
     evaluative = lexicon.evaluative

@@ -11,6 +11,7 @@ that also finds a meeting's participants.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ __all__ = [
     "TargetEntry",
     "TargetMatcher",
     "TargetsFile",
+    "default_matcher",
     "load_targets",
     "name_index",
 ]
@@ -181,8 +183,17 @@ def load_targets(path: Path | str | None = None) -> tuple[dict[str, Target], tup
         not lower-case letters, digits and ``_``, a target has no ``name`` or no
         aliases, a ``people`` or ``places`` entry is malformed, or an alias
         belongs to two targets.
+
+    Each file is read once per process.
     """
-    file = Path(path) if path is not None else DEFAULT_TARGETS_FILE
+    targets, prepositions = _load_targets(
+        str(Path(path) if path is not None else DEFAULT_TARGETS_FILE)
+    )
+    return dict(targets), prepositions
+
+
+@functools.lru_cache(maxsize=8)
+def _load_targets(file: str) -> tuple[dict[str, Target], tuple[str, ...]]:
     expected = "must be a mapping with a 'targets' mapping"
     data = read_yaml_mapping(str(file), expected=expected)
     if not isinstance(data.get("targets"), Mapping):
@@ -386,3 +397,15 @@ class TargetMatcher:
                     last_person = (index, mention)
             result[index] = merged
         return result
+
+
+@functools.lru_cache(maxsize=8)
+def default_matcher(path: Path | str | None = None) -> TargetMatcher:
+    """The :class:`TargetMatcher` of a targets file (the shipped one by default), compiled once.
+
+    Raises
+    ------
+    ValueError
+        As :func:`load_targets`.
+    """
+    return TargetMatcher(*load_targets(path))
