@@ -111,7 +111,7 @@ class SelectionResults:
         The prepared corpus keeps offsets only; the sentences are cut from the
         cleaned texts for just the rows a page shows.
         """
-        if "sentence" in evidence.columns or self._articles is None:
+        if self._articles is None:
             return evidence
         # Only the articles these rows come from: the library indexes the table it is given.
         articles = articles_by_id(self._articles, evidence["article_id"].unique())

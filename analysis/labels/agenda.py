@@ -20,6 +20,7 @@ Aliases are English: an article in another language gets one row with status
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -31,9 +32,8 @@ from analysis.labels.cues import (
     check_group_inputs,
     load_cue_lexicon,
     scan_cues,
-    sentence_of,
-    split_with_starts,
 )
+from analysis.labels.document import ArticleDocument, documents_for
 
 __all__ = [
     "ARTICLE_SUBJECT_COLUMNS",
@@ -74,13 +74,20 @@ def load_subjects(path: Path | str | None = None) -> CueLexicon:
 
 
 def scan_subjects(
-    articles: pd.DataFrame, cleaned: pd.DataFrame, *, lexicon: CueLexicon | None = None
+    articles: pd.DataFrame,
+    cleaned: pd.DataFrame,
+    *,
+    lexicon: CueLexicon | None = None,
+    documents: Sequence[ArticleDocument] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The subjects each article covers and every sentence mentioning one, in one scan of each text.
 
-    ``articles`` and ``cleaned`` are as for :func:`analysis.labels.cues.scan_cues`,
-    which raises the errors; ``lexicon`` (subjects and aliases) is the shipped
-    ``subjects.yaml`` by default.
+    ``documents`` are the articles' documents
+    (:func:`analysis.labels.document.article_documents`), built from
+    ``articles`` and ``cleaned`` when omitted (see
+    :func:`analysis.labels.document.documents_for` for the errors);
+    ``lexicon`` (subjects and aliases) is the shipped ``subjects.yaml`` by
+    default.
 
     Returns
     -------
@@ -94,22 +101,21 @@ def scan_subjects(
         row with an empty subject (offsets -1) for an article with another
         status.
     evidence : pandas.DataFrame
-        Columns :data:`analysis.labels.cues.EVIDENCE_COLUMNS` with ``analysis ==
+        Columns :data:`analysis.labels.evidence.EVIDENCE_COLUMNS` with ``analysis ==
         "subject"``, ``label`` the subject id and ``weight`` the number of
         mentions in the sentence. One row per article, subject and sentence.
     """
     lexicon = lexicon if lexicon is not None else load_subjects()
 
     def subject_rows(
-        article_id: str, text: str, hits: list[CueHit], by_subject: dict[str, list[CueHit]]
+        document: ArticleDocument, hits: list[CueHit], by_subject: dict[str, list[CueHit]]
     ) -> list[tuple[object, ...]]:
-        sentences, starts = split_with_starts(text)
         rows: list[tuple[object, ...]] = []
         for subject, subject_hits in by_subject.items():
-            first = sentence_of(sentences, starts, subject_hits[0].start)
+            first = document.sentence_at(subject_hits[0].start)
             rows.append(
                 (
-                    article_id,
+                    document.article_id,
                     STATUS_OK,
                     subject,
                     lexicon.labels[subject].name,
@@ -123,8 +129,7 @@ def scan_subjects(
         return rows
 
     return scan_cues(
-        articles,
-        cleaned,
+        documents_for(articles, cleaned, documents),
         lexicon,
         analysis="subject",
         columns=ARTICLE_SUBJECT_COLUMNS,

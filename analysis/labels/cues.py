@@ -21,50 +21,39 @@ Matching rules (documented for analysts in ``docs/lexicons.md``):
 
 from __future__ import annotations
 
-import bisect
 import functools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from analysis.corpus.schema import error_message, read_yaml_mapping, record_error
-from analysis.text.sentences import Sentence, split_sentences
+from analysis.labels.evidence import EvidenceRow, evidence_table
+from analysis.text.sentences import Sentence
+
+if TYPE_CHECKING:
+    # At run time the document module imports quotations, whose attribution uses this module.
+    from analysis.labels.document import ArticleDocument
 
 __all__ = [
-    "EVIDENCE_COLUMNS",
     "CueCategory",
     "CueHit",
     "CueLabelEntry",
     "CueLexicon",
     "CueLexiconFile",
     "LabelRows",
-    "article_texts",
     "check_group_inputs",
-    "evidence_frame",
     "evidence_rows",
     "fold_case",
     "load_cue_lexicon",
     "scan_cues",
-    "sentence_of",
-    "split_with_starts",
     "trie_pattern",
 ]
 
-#: Columns of every evidence table (frames, subjects, sources; same as stance's).
-EVIDENCE_COLUMNS = (
-    "article_id",
-    "analysis",
-    "label",
-    "sentence",
-    "sentence_start",
-    "sentence_end",
-    "cue_words",
-    "weight",
-)
 _LABEL_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 
@@ -261,43 +250,15 @@ def _load(path: str, section: str) -> CueLexicon:
     return CueLexicon(labels, language=language)
 
 
-def article_texts(articles: pd.DataFrame, cleaned: pd.DataFrame) -> list[tuple[str, str, str]]:
-    """``(article id, language, cleaned text)`` for every article, in ``articles`` order.
-
-    Raises
-    ------
-    ValueError
-        If a column is missing (``articles``: ``id``, ``language``;
-        ``cleaned``: ``id``, ``text_clean``) or an article has no cleaned text.
-    """
-    for frame, name, columns in (
-        (articles, "articles", ("id", "language")),
-        (cleaned, "cleaned", ("id", "text_clean")),
-    ):
-        missing = [c for c in columns if c not in frame.columns]
-        if missing:
-            raise ValueError(f"{name} is missing column(s) {', '.join(missing)}")
-    by_id = dict(zip(cleaned["id"], cleaned["text_clean"], strict=True))
-    unknown = [str(i) for i in articles["id"] if i not in by_id]
-    if unknown:
-        raise ValueError(f"cleaned has no text for article(s) {', '.join(unknown[:5])}")
-    return [
-        (str(i), str(language), text if isinstance(text, str) else "")
-        for i, language in zip(articles["id"], articles["language"], strict=True)
-        for text in (by_id[i],)
-    ]
-
-
-#: Rows of one article from ``(article id, text, hits, hits by label)``; labels
-#: are in order of first hit, and each label's hits in text order.
+#: Rows of one article from ``(document, hits, hits by label)``; labels are in
+#: order of first hit, and each label's hits in text order.
 LabelRows = Callable[
-    [str, str, list[CueHit], dict[str, list[CueHit]]], Iterable[tuple[object, ...]]
+    ["ArticleDocument", list[CueHit], dict[str, list[CueHit]]], Iterable[tuple[object, ...]]
 ]
 
 
 def scan_cues(
-    articles: pd.DataFrame,
-    cleaned: pd.DataFrame,
+    documents: Sequence[ArticleDocument],
     lexicon: CueLexicon,
     *,
     analysis: str,
@@ -311,8 +272,9 @@ def scan_cues(
 
     Parameters
     ----------
-    articles, cleaned : pandas.DataFrame
-        As for :func:`article_texts`.
+    documents : sequence of ArticleDocument
+        The articles (:func:`analysis.labels.document.article_documents`),
+        whose sentences the evidence rows give.
     lexicon : CueLexicon
         The cues; articles in another language than ``lexicon.language`` are
         not scanned.
@@ -331,83 +293,53 @@ def scan_cues(
     table : pandas.DataFrame
         The rows of every article, in ``articles`` order.
     evidence : pandas.DataFrame
-        :func:`evidence_rows` of every article with cues (see
-        :func:`evidence_frame`).
-
-    Raises
-    ------
-    ValueError
-        As :func:`article_texts`.
+        :func:`evidence_rows` of every article with cues, columns
+        :data:`analysis.labels.evidence.EVIDENCE_COLUMNS`.
     """
     rows: list[tuple[object, ...]] = []
-    evidence: list[tuple[object, ...]] = []
-    for article_id, language, text in article_texts(articles, cleaned):
-        if language != lexicon.language:
-            rows.append((article_id, *unsupported))
+    evidence: list[EvidenceRow] = []
+    for document in documents:
+        if document.language != lexicon.language:
+            rows.append((document.article_id, *unsupported))
             continue
-        hits = lexicon.scan(text)
+        hits = lexicon.scan(document.text)
         if not hits:
-            rows.append((article_id, *no_cues))
+            rows.append((document.article_id, *no_cues))
             continue
         by_label: dict[str, list[CueHit]] = {}
         for hit in hits:
             by_label.setdefault(hit.label, []).append(hit)
-        rows.extend(label_rows(article_id, text, hits, by_label))
-        evidence.extend(evidence_rows(article_id, text, hits, analysis=analysis))
+        rows.extend(label_rows(document, hits, by_label))
+        evidence.extend(evidence_rows(document, hits, analysis=analysis))
     table = pd.DataFrame(rows, columns=list(columns)).astype(dict(dtypes))
-    return table, evidence_frame(evidence)
-
-
-def sentence_of(sentences: Sequence[Sentence], starts: Sequence[int], position: int) -> Sentence:
-    """The sentence holding ``position`` (the one before it when it falls between two)."""
-    return sentences[max(0, bisect.bisect_right(starts, position) - 1)]
-
-
-def split_with_starts(text: str) -> tuple[list[Sentence], list[int]]:
-    """Sentences of ``text`` and their start offsets, for :func:`sentence_of`."""
-    sentences = split_sentences(text)
-    return sentences, [s.start for s in sentences]
+    return table, evidence_table(evidence)
 
 
 def evidence_rows(
-    article_id: str, text: str, hits: list[CueHit], *, analysis: str
-) -> list[tuple[object, ...]]:
+    document: ArticleDocument, hits: list[CueHit], *, analysis: str
+) -> list[EvidenceRow]:
     """Evidence rows of one article: one per label and sentence, cue words and their number."""
-    sentences, starts = split_with_starts(text)
     grouped: dict[tuple[str, int], list[CueHit]] = {}
-    order: list[tuple[str, int]] = []
+    sentences: dict[int, Sentence] = {}
     for hit in hits:
-        sentence = sentence_of(sentences, starts, hit.start)
-        key = (hit.label, sentence.start)
-        if key not in grouped:
-            grouped[key] = []
-            order.append(key)
-        grouped[key].append(hit)
-    rows: list[tuple[object, ...]] = []
-    for label, start in sorted(order, key=lambda k: (k[1], k[0])):
-        sentence = sentence_of(sentences, starts, start)
+        sentence = document.sentence_at(hit.start)
+        sentences[sentence.start] = sentence
+        grouped.setdefault((hit.label, sentence.start), []).append(hit)
+    rows: list[EvidenceRow] = []
+    for label, start in sorted(grouped, key=lambda k: (k[1], k[0])):
         group = grouped[(label, start)]
-        cue_words = "; ".join(dict.fromkeys(hit.cue for hit in group))
         rows.append(
-            (
-                article_id,
-                analysis,
-                label,
-                sentence.text,
-                sentence.start,
-                sentence.end,
-                cue_words,
-                float(len(group)),
+            EvidenceRow(
+                article_id=document.article_id,
+                analysis=analysis,
+                label=label,
+                sentence_start=start,
+                sentence_end=sentences[start].end,
+                cue_words="; ".join(dict.fromkeys(hit.cue for hit in group)),
+                weight=float(len(group)),
             )
         )
     return rows
-
-
-def evidence_frame(rows: list[tuple[object, ...]]) -> pd.DataFrame:
-    """Evidence rows as a frame with :data:`EVIDENCE_COLUMNS` and integer offsets."""
-    return pd.DataFrame(rows, columns=list(EVIDENCE_COLUMNS)).astype(
-        {"sentence_start": "int64", "sentence_end": "int64", "weight": "float64"}
-    )
 
 
 def check_group_inputs(

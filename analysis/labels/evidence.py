@@ -1,28 +1,39 @@
-"""Evidence: the sentences behind every label, held compactly and given their text on demand.
+"""Evidence: the sentences behind every label, in one schema, given their text on demand.
 
-At tens of thousands of articles the evidence sentences would be the largest
-thing an analysis holds, so the whole-corpus evidence table keeps offsets into
-the cleaned text instead of sentences, and labels as categories
-(:data:`COMPACT_EVIDENCE_COLUMNS`); :func:`evidence_text` gives any of its rows
-with their sentences (:data:`EVIDENCE_COLUMNS`).
+Every analysis (stance, outcome, the learned labels, frames, subjects and
+sources) gives its evidence as rows of one table, :data:`EVIDENCE_COLUMNS`,
+keyed on ``article_id`` like every other table: offsets into the cleaned text
+instead of sentences (at tens of thousands of articles the sentences would be
+the largest thing an analysis holds) and labels as categories. The sentences
+are cut only where they are shown or written: :func:`evidence_text` gives any
+rows with their sentences (:data:`EVIDENCE_TEXT_COLUMNS`, the columns of
+``evidence.csv``).
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 from pandas.api.types import union_categoricals
 
 __all__ = [
-    "COMPACT_EVIDENCE_COLUMNS",
     "EVIDENCE_COLUMNS",
-    "compact_evidence",
+    "EVIDENCE_TEXT_COLUMNS",
+    "HEADLINE",
+    "EvidenceRow",
     "concat_evidence",
+    "evidence_table",
     "evidence_text",
 ]
 
-#: Columns of the evidence table that every label can be joined to (on ``article_id``
-#: and ``analysis`` + ``target``/``label``).
+#: ``sentence_start`` and ``sentence_end`` of a cue in the headline.
+HEADLINE = -1
+
+#: The evidence table of every analysis: what each column holds. Join it to a label
+#: on ``article_id`` and ``analysis`` + ``target``/``label``.
 EVIDENCE_COLUMNS: dict[str, str] = {
     "article_id": "article the sentence is from",
     "analysis": "stance, outcome, frame, subject or source",
@@ -31,83 +42,79 @@ EVIDENCE_COLUMNS: dict[str, str] = {
     "sentence the sentence model reads as neutral), the outcome label, the frame, the subject "
     "or the source",
     "voice": "whose words carry the cue: 'outlet', or the quoted speaker (stance and outcome)",
-    "sentence": "the sentence, from the cleaned text",
-    "sentence_start": "offset of the sentence in the cleaned text",
-    "sentence_end": "offset just past the sentence",
+    "sentence_start": "offset of the sentence in the cleaned text (-1: the headline)",
+    "sentence_end": "offset just past the sentence (-1: the headline)",
+    "mark_start": "offset of the cue in the sentence (-1 when nothing is marked)",
+    "mark_end": "offset just past the cue in the sentence (-1 when nothing is marked)",
     "cue_words": "the words that triggered it",
-    "marked": "the sentence with the cue words in **bold** (stance and outcome)",
     "weight": "signed weight of the cue (stance: > 0 favorable); 1 for counts",
     "rule": "the rule that fired (stance and outcome)",
 }
 
+#: Columns of the evidence with its sentences (:func:`evidence_text`, ``evidence.csv``).
+EVIDENCE_TEXT_COLUMNS: dict[str, str] = {
+    "article_id": EVIDENCE_COLUMNS["article_id"],
+    "analysis": EVIDENCE_COLUMNS["analysis"],
+    "target": EVIDENCE_COLUMNS["target"],
+    "label": EVIDENCE_COLUMNS["label"],
+    "voice": EVIDENCE_COLUMNS["voice"],
+    "sentence": "the sentence, from the cleaned text (the headline for a cue in it)",
+    "sentence_start": "offset of the sentence in the cleaned text (empty for the headline)",
+    "sentence_end": "offset just past the sentence (empty for the headline)",
+    "cue_words": EVIDENCE_COLUMNS["cue_words"],
+    "marked": "the sentence with the cue words in **bold** (stance and outcome)",
+    "weight": EVIDENCE_COLUMNS["weight"],
+    "rule": EVIDENCE_COLUMNS["rule"],
+}
 
-#: Columns of the compact evidence (``PreparedCorpus.evidence``): :data:`EVIDENCE_COLUMNS`
-#: without the sentence text, which :func:`evidence_text` takes from the cleaned text when asked.
-#: ``sentence_start`` is -1 for a headline; ``mark_start``/``mark_end`` are the cue's
-#: offsets in the sentence (-1 when nothing is marked).
-COMPACT_EVIDENCE_COLUMNS = (
-    "article_id",
-    "analysis",
-    "target",
-    "label",
-    "voice",
-    "sentence_start",
-    "sentence_end",
-    "mark_start",
-    "mark_end",
-    "cue_words",
-    "weight",
-    "rule",
-)
+
+class EvidenceRow(NamedTuple):
+    """One row of the evidence table (:data:`EVIDENCE_COLUMNS`, in that order)."""
+
+    article_id: str
+    analysis: str
+    label: str
+    sentence_start: int
+    sentence_end: int
+    cue_words: str
+    weight: float
+    target: str = ""
+    voice: str = ""
+    mark_start: int = -1
+    mark_end: int = -1
+    rule: str = ""
+
+
 _EVIDENCE_CATEGORIES = ("article_id", "analysis", "target", "label", "voice", "cue_words", "rule")
 _EVIDENCE_OFFSETS = ("sentence_start", "sentence_end", "mark_start", "mark_end")
-_EVIDENCE_ORDER = ["article_id", "analysis", "sentence_start", "target", "label"]
 
 
-def compact_evidence(
-    stance_evidence: pd.DataFrame, other_evidence: list[pd.DataFrame]
-) -> pd.DataFrame:
-    """One chunk's evidence rows in evidence order, text left out, labels as categories."""
-    task = stance_evidence["task"]
-    by_weight = np.where(stance_evidence["weight"] > 0, "favorable", "unfavorable")
-    if "direction" in stance_evidence.columns:
-        direction = stance_evidence["direction"].fillna("").astype(str).to_numpy()
-        by_weight = np.where(direction != "", direction, by_weight)
-    stance_rows = stance_evidence.assign(
-        analysis=task,
-        label=np.where(task == "stance", by_weight, stance_evidence["target"]),
-        target=np.where(task == "stance", stance_evidence["target"], ""),
-    )
-    others = [
-        frame.assign(target="", voice="", rule="", mark_start=-1, mark_end=-1)
-        for frame in other_evidence
-    ]
-    evidence = pd.concat(
-        [frame[list(COMPACT_EVIDENCE_COLUMNS)] for frame in (stance_rows, *others)],
-        ignore_index=True,
-    )
-    evidence = evidence.sort_values(_EVIDENCE_ORDER, kind="stable").reset_index(drop=True)
+def evidence_table(rows: Iterable[EvidenceRow]) -> pd.DataFrame:
+    """Evidence rows as the evidence table: :data:`EVIDENCE_COLUMNS` in order, text left
+    out, labels as categories, offsets as 32-bit integers; rows in the order given."""
+    rows = list(rows)
     columns: dict[str, object] = {}
-    for column in COMPACT_EVIDENCE_COLUMNS:
-        values = evidence[column]
+    for column in EVIDENCE_COLUMNS:
+        values = [getattr(row, column) for row in rows]
         if column in _EVIDENCE_CATEGORIES:
-            columns[column] = pd.Categorical(values.astype(object).to_numpy())
+            columns[column] = pd.Categorical(np.array(values, dtype=object))
         elif column in _EVIDENCE_OFFSETS:
-            columns[column] = values.astype("Int64").fillna(-1).to_numpy(dtype=np.int32)
+            columns[column] = np.array(values, dtype=np.int32)
         else:
-            columns[column] = values.to_numpy(dtype=np.float64)
+            columns[column] = np.array(values, dtype=np.float64)
     return pd.DataFrame(columns)
 
 
 def concat_evidence(chunks: list[pd.DataFrame]) -> pd.DataFrame:
-    """The chunks' evidence as one table, in evidence order, categories sorted.
+    """Evidence tables as one, in evidence order (article, analysis, sentence with the
+    headline last, target, label; rows alike keep their order), categories sorted.
 
     A chunk without evidence is left out: its empty categories have another
     dtype than the labels of the others, which ``union_categoricals`` refuses.
     """
     chunks = [chunk for chunk in chunks if len(chunk)] or chunks[:1]
     columns: dict[str, object] = {}
-    for column in COMPACT_EVIDENCE_COLUMNS:
+    for column in EVIDENCE_COLUMNS:
         parts = [chunk[column] for chunk in chunks]
         if column in _EVIDENCE_CATEGORIES:
             columns[column] = union_categoricals(parts, sort_categories=True)
@@ -133,7 +140,9 @@ def concat_evidence(chunks: list[pd.DataFrame]) -> pd.DataFrame:
 
 
 def evidence_text(articles: pd.DataFrame, evidence: pd.DataFrame) -> pd.DataFrame:
-    """Evidence rows with their sentences: columns :data:`EVIDENCE_COLUMNS`.
+    """Evidence rows with their sentences: columns :data:`EVIDENCE_TEXT_COLUMNS`.
+
+    The one place sentences are cut: where evidence is shown or written.
 
     Parameters
     ----------
@@ -141,8 +150,8 @@ def evidence_text(articles: pd.DataFrame, evidence: pd.DataFrame) -> pd.DataFram
         Articles with ``id``, ``title`` and ``text_clean``
         (:attr:`analysis.pipeline.prepare.PreparedCorpus.articles`).
     evidence
-        Any rows of the compact evidence
-        (:attr:`analysis.pipeline.prepare.PreparedCorpus.evidence`), in any order.
+        Any rows of an evidence table (:data:`EVIDENCE_COLUMNS`, such as
+        :attr:`analysis.pipeline.prepare.PreparedCorpus.evidence`), in any order.
 
     Returns
     -------
@@ -189,4 +198,4 @@ def evidence_text(articles: pd.DataFrame, evidence: pd.DataFrame) -> pd.DataFram
         sentence_end=evidence["sentence_end"].astype("Int64"),
     )
     table.loc[headline, ["sentence_start", "sentence_end"]] = pd.NA
-    return table[list(EVIDENCE_COLUMNS)]
+    return table[list(EVIDENCE_TEXT_COLUMNS)]

@@ -19,6 +19,7 @@ measured.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -31,6 +32,7 @@ from analysis.labels.cues import (
     load_cue_lexicon,
     scan_cues,
 )
+from analysis.labels.document import ArticleDocument, documents_for
 
 __all__ = [
     "ARTICLE_FRAME_COLUMNS",
@@ -77,12 +79,18 @@ def _cue_words(hits: list[CueHit]) -> str:
 
 
 def scan_frames(
-    articles: pd.DataFrame, cleaned: pd.DataFrame, *, lexicon: CueLexicon | None = None
+    articles: pd.DataFrame,
+    cleaned: pd.DataFrame,
+    *,
+    lexicon: CueLexicon | None = None,
+    documents: Sequence[ArticleDocument] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Frame counts and shares of every article and the sentences that triggered them.
 
-    One scan of each text. ``articles`` and ``cleaned`` are as for
-    :func:`analysis.labels.cues.scan_cues`, which raises the errors;
+    One scan of each text. ``documents`` are the articles' documents
+    (:func:`analysis.labels.document.article_documents`), built from
+    ``articles`` and ``cleaned`` when omitted (see
+    :func:`analysis.labels.document.documents_for` for the errors);
     ``lexicon`` (frames and cues) is the shipped ``frames.yaml`` by default.
 
     Returns
@@ -97,20 +105,20 @@ def scan_frames(
         frames by decreasing count; one row with an empty frame and NaN share
         for an article with another status. Articles in input order.
     evidence : pandas.DataFrame
-        Columns :data:`analysis.labels.cues.EVIDENCE_COLUMNS`: ``analysis`` is
-        ``frame``, ``label`` the frame id, ``sentence`` the sentence with its
-        offsets in the cleaned text, ``cue_words`` the cues found in it
+        Columns :data:`analysis.labels.evidence.EVIDENCE_COLUMNS`: ``analysis`` is
+        ``frame``, ``label`` the frame id, the sentence's offsets in the
+        cleaned text, ``cue_words`` the cues found in it
         (``; ``-separated, first occurrence order) and ``weight`` their number
         of occurrences. One row per article, frame and sentence, in text order.
     """
     lexicon = lexicon if lexicon is not None else load_frames()
 
     def frame_rows(
-        article_id: str, text: str, hits: list[CueHit], by_frame: dict[str, list[CueHit]]
+        document: ArticleDocument, hits: list[CueHit], by_frame: dict[str, list[CueHit]]
     ) -> list[tuple[object, ...]]:
         return [
             (
-                article_id,
+                document.article_id,
                 STATUS_OK,
                 frame,
                 lexicon.labels[frame].name,
@@ -123,8 +131,7 @@ def scan_frames(
         ]
 
     return scan_cues(
-        articles,
-        cleaned,
+        documents_for(articles, cleaned, documents),
         lexicon,
         analysis="frame",
         columns=ARTICLE_FRAME_COLUMNS,

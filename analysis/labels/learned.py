@@ -28,7 +28,7 @@ from __future__ import annotations
 import functools
 import math
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,8 @@ from analysis.labels.combination import (
     LabelModelError,
     load_label_models,
 )
+from analysis.labels.document import ArticleDocument, documents_for
+from analysis.labels.evidence import HEADLINE, EvidenceRow, concat_evidence, evidence_table
 from analysis.labels.outcome import OUTCOME_COLUMNS, stance_and_outcome
 from analysis.labels.signals import (
     MODEL_LANGUAGE,
@@ -49,9 +51,7 @@ from analysis.labels.signals import (
     outcome_features,
     target_features,
 )
-from analysis.labels.stance import EVIDENCE_COLUMNS, STANCE_COLUMNS, label_tables
-from analysis.labels.stance_rules import quote_spans
-from analysis.labels.targets import TargetMatcher, load_targets
+from analysis.labels.stance import STANCE_COLUMNS, label_table
 from analysis.sentiment.model import ModelFileError, SentimentModel
 from analysis.sentiment.training import load_sentiment_model
 
@@ -61,7 +61,6 @@ __all__ = [
     "LEARNED_TARGETS",
     "OUTCOME_TASK",
     "learned_stance_and_outcome",
-    "quote_spans",
     "rule_totals",
     "stance_task",
 ]
@@ -146,11 +145,6 @@ def _computed(row: Mapping[Any, Any]) -> dict[str, Any]:
     }
 
 
-def _marked(sentence: str, mention: MentionSentiment) -> str:
-    lo, hi = mention.mention_start, mention.mention_end
-    return f"{sentence[:lo]}**{sentence[lo:hi]}**{sentence[hi:]}"
-
-
 def _direction(mention: MentionSentiment) -> str:
     """The sentence model's most probable reading of the mention's sentence, as a stance."""
     return max(
@@ -162,8 +156,8 @@ def _direction(mention: MentionSentiment) -> str:
 
 
 def _evidence_rows(
-    signals: ArticleSignals, target: str, label: str, text: str, title: str
-) -> list[dict[str, Any]]:
+    signals: ArticleSignals, document: ArticleDocument, target: str, label: str
+) -> list[EvidenceRow]:
     """The mentions that moved the decision most, each with its predicted sentiment."""
     own = [m for m in signals.mentions if m.target == target]
     outlet = [m for m in own if m.voice == "outlet"]
@@ -177,30 +171,31 @@ def _evidence_rows(
     rows = []
     for mention in [*outlet[:EVIDENCE_PER_TARGET], *quoted[:1]]:
         headline = mention.part == "headline"
-        sentence = title if headline else text[mention.sentence_start : mention.sentence_end]
         in_voice = mention.voice == "outlet"
+        sentence = (
+            document.title
+            if headline
+            else document.text[mention.sentence_start : mention.sentence_end]
+        )
         rows.append(
-            {
-                "article_id": signals.article_id,
-                "task": "stance",
-                "target": target,
-                "voice": mention.voice,
-                "part": "headline" if headline else "body",
-                "sentence": sentence,
-                "sentence_start": pd.NA if headline else mention.sentence_start,
-                "sentence_end": pd.NA if headline else mention.sentence_end,
-                "cue_words": sentence[mention.mention_start : mention.mention_end],
-                "marked": _marked(sentence, mention),
-                "mark_start": mention.mention_start,
-                "mark_end": mention.mention_end,
-                "weight": mention.polarity if in_voice else 0.0,
-                "direction": _direction(mention),
-                "rule": (
+            EvidenceRow(
+                article_id=signals.article_id,
+                analysis="stance",
+                label=_direction(mention),
+                sentence_start=HEADLINE if headline else mention.sentence_start,
+                sentence_end=HEADLINE if headline else mention.sentence_end,
+                cue_words=sentence[mention.mention_start : mention.mention_end],
+                weight=mention.polarity if in_voice else 0.0,
+                target=target,
+                voice=mention.voice,
+                mark_start=mention.mention_start,
+                mark_end=mention.mention_end,
+                rule=(
                     f"sentence model: negative {mention.negative:.2f}, neutral "
                     f"{mention.neutral:.2f}, positive {mention.positive:.2f}"
                     + ("" if in_voice else f"; quoted ({mention.voice}), not the outlet's voice")
                 ),
-            }
+            )
         )
     return rows
 
@@ -242,9 +237,10 @@ def learned_stance_and_outcome(
     articles: pd.DataFrame,
     cleaned: pd.DataFrame,
     *,
-    quotes: pd.DataFrame,
+    quotes: pd.DataFrame | None = None,
     overrides: pd.DataFrame | None = None,
     models_file: Path | str = LABEL_MODELS_FILE,
+    documents: Sequence[ArticleDocument] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Stance and outcome framing of every article, learned where a model reads it.
 
@@ -252,10 +248,15 @@ def learned_stance_and_outcome(
     ----------
     articles, cleaned, overrides
         As for :func:`analysis.labels.outcome.stance_and_outcome`.
-    quotes : pandas.DataFrame
-        ``article_id``, ``start``, ``end``, ``speaker`` of every quotation.
+    quotes : pandas.DataFrame, optional
+        ``article_id``, ``start``, ``end``, ``speaker`` of every quotation;
+        found by the articles' documents when omitted.
     models_file : path-like
         The combination models (:func:`analysis.labels.combination.load_label_models`).
+    documents : sequence of ArticleDocument, optional
+        The articles' documents (:func:`analysis.labels.document.article_documents`),
+        read by the rules and the sentence model alike; built here (with
+        ``quotes``) when omitted.
 
     Returns
     -------
@@ -264,43 +265,40 @@ def learned_stance_and_outcome(
     outcome : pandas.DataFrame
         Columns :data:`LEARNED_OUTCOME_COLUMNS`.
     evidence : pandas.DataFrame
-        The rules' evidence and, per learned target, the mentions that moved
-        the decision most (``rule`` gives the sentence model's probabilities;
-        ``weight`` the mention's polarity, 0 for a quotation).
+        Columns :data:`analysis.labels.evidence.EVIDENCE_COLUMNS`, in evidence
+        order: the rules' evidence and, per learned target, the mentions that
+        moved the decision most (``label`` the sentence model's reading of
+        the sentence, ``rule`` its probabilities, ``weight`` the mention's
+        polarity, 0 for a quotation).
+
+    Raises
+    ------
+    ValueError
+        As :func:`analysis.labels.outcome.stance_and_outcome`, or if
+        ``documents`` are not those of ``articles``.
     """
+    documents = documents_for(articles, cleaned, documents, quotes=quotes)
     rules_stance, rules_outcome, rules_evidence = stance_and_outcome(
-        articles, cleaned, quotes=quotes
+        articles, cleaned, documents=documents
     )
     try:
         label_models: dict[str, LabelModel] | None = _label_models(str(models_file))
     except LabelModelError as err:
         warnings.warn(f"{err}; the rules' labels are used instead", stacklevel=2)
         label_models = None
-    texts = dict(zip(cleaned["id"], cleaned["text_clean"], strict=True))
-    titles = (
-        [t if isinstance(t, str) else "" for t in articles["title"]]
-        if "title" in articles.columns
-        else [""] * len(articles)
-    )
-    rows = [
-        (str(a), str(lang), title, texts[a])
-        for a, lang, title in zip(articles["id"], articles["language"], titles, strict=True)
-    ]
-    title_of = {row[0]: row[2] for row in rows}
+    document_of = {document.article_id: document for document in documents}
     signals: list[ArticleSignals] = []
     if label_models is not None:
-        readable = _readable_languages({row[1] for row in rows})
+        readable = _readable_languages({document.language for document in documents})
         needed = _needing_signals(label_models, rules_stance, rules_outcome)
         signals = article_signals(
-            [row for row in rows if row[1] in readable and row[0] in needed],
-            quote_spans(quotes),
-            matcher=TargetMatcher(*load_targets()),
+            [d for d in documents if d.language in readable and d.article_id in needed],
             load_model=_sentence_model,
             targets=LEARNED_TARGETS,
         )
     by_article = {s.article_id: s for s in signals}
     totals = rule_totals(rules_stance)
-    evidence_rows: list[dict[str, Any]] = []
+    evidence_rows: list[EvidenceRow] = []
     stance_rows = []
     for row in rules_stance.to_dict("records"):
         row = {**row, "rules_label": row["computed_label"], "model": "rules"}
@@ -326,10 +324,9 @@ def learned_stance_and_outcome(
                     evidence_rows.extend(
                         _evidence_rows(
                             article_signal,
+                            document_of[str(row["article_id"])],
                             str(row["target"]),
                             labels[0],
-                            texts[row["article_id"]],
-                            title_of[str(row["article_id"])],
                         )
                     )
         stance_rows.append(row)
@@ -353,23 +350,16 @@ def learned_stance_and_outcome(
                 labels, best = model.decide(features[None, :])
                 row |= {"label": labels[0], "model": "learned", "probability": best[0]}
         outcome_rows.append(row)
-    stance, _ = label_tables(
+    stance = label_table(
         [_computed(r) for r in stance_rows],
-        [],
         columns=LEARNED_STANCE_COLUMNS,
         task="stance",
         overrides=overrides,
     )
-    outcome, _ = label_tables(
+    outcome = label_table(
         [_computed(r) for r in outcome_rows],
-        [],
         columns=LEARNED_OUTCOME_COLUMNS,
         task="outcome",
         overrides=overrides,
     )
-    learned_evidence = pd.DataFrame(evidence_rows, columns=EVIDENCE_COLUMNS)
-    evidence = pd.concat(
-        [rules_evidence, learned_evidence.astype(rules_evidence.dtypes.to_dict())],
-        ignore_index=True,
-    )
-    return stance, outcome, evidence
+    return stance, outcome, concat_evidence([rules_evidence, evidence_table(evidence_rows)])

@@ -26,6 +26,7 @@ or when the two largest tie, the article is a "neutral report".
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -37,7 +38,9 @@ from pydantic import BaseModel, Field
 from analysis import DATA_DIR
 from analysis.corpus.schema import STRICT, read_yaml_mapping, validate_lexicon
 from analysis.corpus.types import list_items
-from analysis.labels.stance import label_tables, stance_per_article
+from analysis.labels.document import ArticleDocument, documents_for
+from analysis.labels.evidence import HEADLINE, EvidenceRow, concat_evidence, evidence_table
+from analysis.labels.stance import label_table, stance_per_article
 from analysis.labels.stance_lexicon import (
     StanceLexicon,
     WeightedCue,
@@ -45,7 +48,7 @@ from analysis.labels.stance_lexicon import (
     load_stance_lexicon,
 )
 from analysis.labels.stance_rules import ArticleScan, scan_articles, voice_at
-from analysis.labels.targets import TargetMatcher, load_targets
+from analysis.labels.targets import default_matcher
 from analysis.review.hand_labels import OUTCOME_LABELS
 
 __all__ = [
@@ -116,12 +119,19 @@ class OutcomeCues:
 def load_outcome_cues(path: Path | str | None = None) -> OutcomeCues:
     """Read and compile the outcome cues file (``analysis/data/outcome_cues.yaml`` by default).
 
+    Each file is read and compiled once per process.
+
     Raises
     ------
     ValueError
         If a section is missing or empty, a cue is malformed or has a weight
         that is not a positive number.
     """
+    return _load_outcome_cues(str(Path(path) if path is not None else DEFAULT_OUTCOME_FILE))
+
+
+@functools.lru_cache(maxsize=8)
+def _load_outcome_cues(path: str) -> OutcomeCues:
     return OutcomeCues(path)
 
 
@@ -141,6 +151,7 @@ def outcome_per_article(
     lexicon_file: Path | str | None = None,
     outcome_file: Path | str | None = None,
     scans: Sequence[ArticleScan | None] | None = None,
+    documents: Sequence[ArticleDocument] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Outcome framing of every article, and the evidence for it.
 
@@ -162,6 +173,8 @@ def outcome_per_article(
     scans : sequence of ArticleScan or None, optional
         :func:`analysis.labels.stance_rules.scan_articles` of the same articles (see
         :func:`stance_and_outcome`), so the text is scanned once.
+    documents : sequence of ArticleDocument, optional
+        As for :func:`analysis.labels.stance.stance_per_article`.
 
     Returns
     -------
@@ -171,8 +184,9 @@ def outcome_per_article(
         that covers no meeting (``reason`` says why; ``confidence`` is NaN).
         The four weight columns are the summed cue weights per label.
     evidence : pandas.DataFrame
-        Columns :data:`analysis.labels.stance.EVIDENCE_COLUMNS` with ``task``
-        ``"outcome"`` and ``target`` the outcome label the cue supports.
+        Columns :data:`analysis.labels.evidence.EVIDENCE_COLUMNS` with
+        ``analysis`` ``"outcome"`` and ``label`` the outcome label the cue
+        supports.
 
     Raises
     ------
@@ -188,10 +202,18 @@ def outcome_per_article(
     # A boolean Series, not a list: an empty list would select no columns at all.
     chosen = articles[pd.Series(covers, index=articles.index, dtype=bool)]
     if scans is None:
-        target_map, prepositions = load_targets(targets_file)
-        matcher = TargetMatcher(target_map, prepositions)
+        chosen_documents = (
+            [d for d, cover in zip(documents, covers, strict=True) if cover]
+            if documents is not None
+            else None
+        )
         chosen_scans = scan_articles(
-            chosen, cleaned, quotes=quotes, matcher=matcher, lexicon=lexicon
+            chosen,
+            cleaned,
+            quotes=quotes,
+            matcher=default_matcher(targets_file),
+            lexicon=lexicon,
+            documents=chosen_documents,
         )
     elif len(scans) != len(articles):
         raise ValueError(f"scans has {len(scans)} entries for {len(articles)} articles")
@@ -201,7 +223,7 @@ def outcome_per_article(
     texts = dict(zip(cleaned["id"], cleaned["text_clean"], strict=True))
     titles = dict(zip(chosen["id"], chosen["title"], strict=True)) if "title" in chosen else {}
     rows: list[dict[str, Any]] = []
-    evidence_rows: list[dict[str, Any]] = []
+    evidence_rows: list[EvidenceRow] = []
     for article_id, meetings, cover in zip(
         articles["id"], articles["meetings"], covers, strict=True
     ):
@@ -222,7 +244,7 @@ def outcome_per_article(
         else:
             counted: set[tuple[int, int]] = set()
             counted_labels: set[tuple[int, int, str]] = set()
-            for hit, extra in zip(scan.hits, scan.evidence, strict=True):
+            for hit, offsets in zip(scan.hits, scan.offsets, strict=True):
                 if hit.kind not in _OUTCOME_KINDS or hit.target not in (_RUSSIA, _WEST):
                     continue
                 label = _actor_label(hit.target, hit.polarity)
@@ -234,7 +256,9 @@ def outcome_per_article(
                 totals[label] += weight
                 counted.add((hit.sentence, hit.cue_start))
                 evidence_rows.append(
-                    _evidence(article_id, label, hit.voice, extra, hit.cue_words, weight, hit.rule)
+                    _evidence(
+                        str(article_id), label, hit.voice, offsets, hit.cue_words, weight, hit.rule
+                    )
                 )
             for part, body in (
                 ("headline", titles.get(article_id, "")),
@@ -244,7 +268,7 @@ def outcome_per_article(
                     continue
                 evidence_rows.extend(
                     _target_free(
-                        article_id,
+                        str(article_id),
                         part,
                         body,
                         cues,
@@ -258,31 +282,34 @@ def outcome_per_article(
             row |= _decide(totals, cues.min_weight)
         row |= {_WEIGHT_COLUMNS[label]: value for label, value in totals.items()}
         rows.append(row)
-    return label_tables(
-        rows, evidence_rows, columns=OUTCOME_COLUMNS, task="outcome", overrides=overrides
-    )
+    table = label_table(rows, columns=OUTCOME_COLUMNS, task="outcome", overrides=overrides)
+    return table, evidence_table(evidence_rows)
 
 
 def _evidence(
     article_id: str,
     label: str,
     voice: str,
-    extra: Mapping[str, Any],
+    offsets: tuple[int, int, int, int],
     cue_words: str,
     weight: float,
     rule: str,
-) -> dict[str, Any]:
+) -> EvidenceRow:
     quoted = "" if voice == "outlet" else f"; quoted ({voice}), not the outlet's voice"
-    return {
-        "article_id": article_id,
-        "task": "outcome",
-        "target": label,
-        "voice": voice,
-        **extra,
-        "cue_words": cue_words,
-        "weight": weight,
-        "rule": f"{rule} -> {label}{quoted}",
-    }
+    start, end, mark_start, mark_end = offsets
+    return EvidenceRow(
+        article_id=article_id,
+        analysis="outcome",
+        label=label,
+        sentence_start=start,
+        sentence_end=end,
+        cue_words=cue_words,
+        weight=weight,
+        voice=voice,
+        mark_start=mark_start,
+        mark_end=mark_end,
+        rule=f"{rule} -> {label}{quoted}",
+    )
 
 
 def _target_free(
@@ -295,9 +322,9 @@ def _target_free(
     counted: set[tuple[int, int]],
     quotes: list[tuple[int, int, str]],
     sentences: list[tuple[int, int]],
-) -> list[dict[str, Any]]:
+) -> list[EvidenceRow]:
     starts = [start for start, _ in sentences]
-    rows: list[dict[str, Any]] = []
+    rows: list[EvidenceRow] = []
     for match in cues.pattern.finditer(body, body.lower(), 0, len(body)):
         index = bisect.bisect_right(starts, match.start()) - 1
         if index < 0:
@@ -318,27 +345,14 @@ def _target_free(
         voice = voice_at(match.start(), quotes)
         counted_weight = weight if voice == "outlet" else 0.0
         totals[label] += counted_weight
-        sentence = body[start:end]
-        lo, hi = match.start() - start, match.end() - start
-        rows.append(
-            _evidence(
-                article_id,
-                label,
-                voice,
-                {
-                    "part": part,
-                    "sentence": sentence,
-                    "sentence_start": pd.NA if part == "headline" else start,
-                    "sentence_end": pd.NA if part == "headline" else end,
-                    "marked": f"{sentence[:lo]}**{sentence[lo:hi]}**{sentence[hi:]}",
-                    "mark_start": lo,
-                    "mark_end": hi,
-                },
-                words,
-                counted_weight,
-                rule,
-            )
+        headline = part == "headline"
+        offsets = (
+            HEADLINE if headline else start,
+            HEADLINE if headline else end,
+            match.start() - start,
+            match.end() - start,
         )
+        rows.append(_evidence(article_id, label, voice, offsets, words, counted_weight, rule))
     return rows
 
 
@@ -361,6 +375,7 @@ def stance_and_outcome(
     *,
     quotes: pd.DataFrame | None = None,
     overrides: pd.DataFrame | None = None,
+    documents: Sequence[ArticleDocument] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Stance and outcome framing from one scan of the texts (what ``analyze`` needs).
 
@@ -374,15 +389,18 @@ def stance_and_outcome(
     outcome : pandas.DataFrame
         As :func:`outcome_per_article` returns it.
     evidence : pandas.DataFrame
-        Both evidence tables, stance rows first (``task`` tells them apart).
+        Both evidence tables as one, in evidence order
+        (:func:`analysis.labels.evidence.concat_evidence`).
     """
-    target_map, prepositions = load_targets()
+    matcher = default_matcher()
+    documents = documents_for(articles, cleaned, documents, matcher=matcher, quotes=quotes)
     scans = scan_articles(
         articles,
         cleaned,
         quotes=quotes,
-        matcher=TargetMatcher(target_map, prepositions),
+        matcher=matcher,
         lexicon=load_stance_lexicon(),
+        documents=documents,
     )
     stance, stance_evidence = stance_per_article(
         articles, cleaned, overrides=overrides, scans=scans
@@ -390,5 +408,4 @@ def stance_and_outcome(
     outcome, outcome_evidence = outcome_per_article(
         articles, cleaned, overrides=overrides, scans=scans
     )
-    evidence = pd.concat([stance_evidence, outcome_evidence], ignore_index=True)
-    return stance, outcome, evidence
+    return stance, outcome, concat_evidence([stance_evidence, outcome_evidence])

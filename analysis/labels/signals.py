@@ -28,9 +28,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from analysis.labels.targets import TargetMatcher
+from analysis.labels.document import ArticleDocument
 from analysis.sentiment.model import SentimentModel
-from analysis.text.sentences import split_sentences
 
 __all__ = [
     "COUNTERPART",
@@ -104,10 +103,8 @@ def _voice(start: int, end: int, quotes: Sequence[tuple[int, int, str]]) -> str:
 
 
 def article_signals(
-    articles: Sequence[tuple[str, str, str, str]],
-    quotes: Mapping[str, Sequence[tuple[int, int, str]]],
+    documents: Sequence[ArticleDocument],
     *,
-    matcher: TargetMatcher,
     load_model: ModelLoader,
     targets: Collection[str] | None = None,
 ) -> list[ArticleSignals]:
@@ -115,13 +112,10 @@ def article_signals(
 
     Parameters
     ----------
-    articles : sequence of (article id, language, headline, cleaned text)
-        The articles, in order.
-    quotes : mapping of article id to (start, end, speaker) spans
-        Quotation spans in the cleaned text; a mention inside one is in the
-        speaker's voice.
-    matcher : TargetMatcher
-        The compiled targets.
+    documents : sequence of ArticleDocument
+        The articles (:func:`analysis.labels.document.article_documents`), in
+        order: their sentences, target mentions and quotations (a mention
+        inside a quotation is in the speaker's voice).
     load_model : callable
         Language (``"en"``, ``"ru"``) to its sentence model; called once per
         language met.
@@ -136,39 +130,39 @@ def article_signals(
     """
     pending: dict[str, list[tuple[int, str, str, int, int, int, int, str]]] = {}
     results: list[tuple[str, str, bool, list[str]]] = []
-    for index, (article_id, language, title, text) in enumerate(articles):
-        model_language = MODEL_LANGUAGE.get(language)
+    for index, document in enumerate(documents):
+        model_language = MODEL_LANGUAGE.get(document.language)
         if model_language is None:
-            results.append((article_id, language, False, []))
+            results.append((document.article_id, document.language, False, []))
             continue
-        body = split_sentences(text)
-        shown = [title, *(s.text for s in body)]
-        results.append((article_id, language, True, shown))
+        shown = [document.title, *(s.text for s in document.sentences)]
+        results.append((document.article_id, document.language, True, shown))
         jobs = pending.setdefault(model_language, [])
-        if title:
-            for m in matcher.mentions(title, language):
-                if targets is not None and m.target not in targets:
-                    continue
-                jobs.append((index, m.target, "headline", -1, -1, m.start, m.end, "outlet"))
-        bounds = [(s.start, s.end) for s in body]
-        article_quotes = quotes.get(article_id, ())
-        by_sentence = matcher.mentions_by_sentence(text, bounds, language)
-        for number, ((start, end), found) in enumerate(zip(bounds, by_sentence, strict=True)):
+        for m in document.title_mentions:
+            # The headline's own names: a pronoun there has no person before it to stand for.
+            if m.via_pronoun or (targets is not None and m.target not in targets):
+                continue
+            jobs.append((index, m.target, "headline", -1, -1, m.start, m.end, "outlet"))
+        quotes = document.quote_spans
+        for number, (sentence, found) in enumerate(
+            zip(document.sentences, document.mentions, strict=True)
+        ):
             part = "lead" if number < LEAD_SENTENCES else "body"
+            start, end = sentence.start, sentence.end
             for m in found:
                 if targets is not None and m.target not in targets:
                     continue
-                voice = _voice(m.start, m.end, article_quotes)
+                voice = _voice(m.start, m.end, quotes)
                 jobs.append(
                     (index, m.target, part, start, end, m.start - start, m.end - start, voice)
                 )
-    found_mentions: list[list[MentionSentiment]] = [[] for _ in articles]
+    found_mentions: list[list[MentionSentiment]] = [[] for _ in documents]
     for model_language, jobs in pending.items():
         if not jobs:
             continue
         model = load_model(model_language)
         sentences = [
-            results[index][3][0] if start < 0 else articles[index][3][start:end]
+            results[index][3][0] if start < 0 else documents[index].text[start:end]
             for index, _, _, start, end, _, _, _ in jobs
         ]
         spans = [(job[5], job[6]) for job in jobs]

@@ -15,8 +15,8 @@ source one could name: it is counted under :data:`UNNAMED`.
   sentences.
 * :func:`group_sources` — per outlet (or any group column): how many of the
   group's articles cite each source, and how often.
-* :func:`source_evidence` — the evidence table (same columns as frames,
-  subjects and stance).
+* :func:`source_evidence` — the evidence table
+  (:data:`analysis.labels.evidence.EVIDENCE_COLUMNS`, as every analysis's).
 
 Speech verbs and attribution rules are English; articles in another language
 get no quotations and are counted as ``n_unsupported`` in
@@ -26,18 +26,18 @@ get no quotations and are counted as ``n_unsupported`` in
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 import pandas as pd
 
 from analysis.labels.attribution import load_attribution_words
-from analysis.labels.cues import (
-    article_texts,
-    check_group_inputs,
-    evidence_frame,
-    sentence_of,
-    split_with_starts,
+from analysis.labels.cues import check_group_inputs
+from analysis.labels.document import (
+    QUOTATION_LANGUAGE,
+    ArticleDocument,
+    documents_for,
 )
-from analysis.labels.quotes import find_quotations
+from analysis.labels.evidence import EvidenceRow, evidence_table
 from analysis.labels.speakers import SpeakerLexicon, load_speakers
 
 __all__ = [
@@ -54,7 +54,7 @@ __all__ = [
 ]
 
 #: Quotations are found in articles of this language only.
-SUPPORTED_LANGUAGE = "en"
+SUPPORTED_LANGUAGE = QUOTATION_LANGUAGE
 #: The ``source`` of a quotation whose speaker was not found.
 UNATTRIBUTED = "(unattributed)"
 #: The ``source`` of a quotation whose speaker is a pronoun or a group with neither a name
@@ -104,7 +104,11 @@ SOURCE_COLUMNS = (
 
 
 def article_quotations(
-    articles: pd.DataFrame, cleaned: pd.DataFrame, *, speakers: SpeakerLexicon | None = None
+    articles: pd.DataFrame,
+    cleaned: pd.DataFrame,
+    *,
+    speakers: SpeakerLexicon | None = None,
+    documents: Sequence[ArticleDocument] | None = None,
 ) -> pd.DataFrame:
     """Every quotation of every article, with its speaker.
 
@@ -118,6 +122,9 @@ def article_quotations(
         ``id`` and ``text_clean`` (see :func:`analysis.text.cleaning.clean_articles`).
     speakers : SpeakerLexicon, optional
         Speakers and aliases; the shipped ``speakers.yaml`` by default.
+    documents : sequence of ArticleDocument, optional
+        The articles' documents (:func:`analysis.labels.document.article_documents`,
+        built here with ``speakers`` when omitted), whose quotations are listed.
 
     Returns
     -------
@@ -135,21 +142,20 @@ def article_quotations(
     Raises
     ------
     ValueError
-        If a column is missing or an article has no cleaned text.
+        If a column is missing, an article has no cleaned text or
+        ``documents`` are not those of ``articles``.
     """
     lexicon = speakers if speakers is not None else load_speakers()
     rows = []
-    for article_id, language, text in article_texts(articles, cleaned):
-        if language != SUPPORTED_LANGUAGE:
+    for document in documents_for(articles, cleaned, documents, speakers=lexicon):
+        if document.language != SUPPORTED_LANGUAGE:
             continue
-        sentences, starts = split_with_starts(text)
-        quotations = find_quotations(text, speakers=lexicon, sentences=sentences)
-        for quotation in quotations:
-            sentence = sentence_of(sentences, starts, quotation.start)
+        for quotation in document.quotations:
+            sentence = document.sentence_at(quotation.start)
             source = _source(quotation.speaker_id, quotation.speaker, lexicon)
             rows.append(
                 (
-                    article_id,
+                    document.article_id,
                     quotation.start,
                     quotation.end,
                     quotation.kind,
@@ -210,8 +216,8 @@ def _source(speaker_id: str, speaker: str, lexicon: SpeakerLexicon) -> str:
     return " ".join(speaker.lower().split()) or UNATTRIBUTED
 
 
-def _check_quotations(quotations: pd.DataFrame) -> None:
-    missing = [c for c in QUOTATION_COLUMNS if c not in quotations.columns]
+def _check_quotations(quotations: pd.DataFrame, columns: Sequence[str] = QUOTATION_COLUMNS) -> None:
+    missing = [c for c in columns if c not in quotations.columns]
     if missing:
         raise ValueError(
             f"quotations is missing column(s) {', '.join(missing)}; "
@@ -364,33 +370,40 @@ def source_evidence(quotations: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     quotations : pandas.DataFrame
-        As returned by :func:`article_quotations`. Not modified.
+        As returned by :func:`article_quotations` (its ``sentence`` may be left
+        out). Not modified.
 
     Returns
     -------
     pandas.DataFrame
-        Columns :data:`analysis.labels.cues.EVIDENCE_COLUMNS` with ``analysis ==
-        "source"``, ``label`` the source, the sentence where the quotation
-        starts, ``cue_words`` the attribution (``said Pasi Eronen``, or
-        ``(unattributed)``) and ``weight`` 1. One row per quotation, in the
-        order of ``quotations``.
+        Columns :data:`analysis.labels.evidence.EVIDENCE_COLUMNS` with
+        ``analysis == "source"``, ``label`` the source, the offsets of the
+        sentence where the quotation starts, ``cue_words`` the attribution
+        (``said Pasi Eronen``, or ``(unattributed)``) and ``weight`` 1. One row
+        per quotation, in the order of ``quotations``.
 
     Raises
     ------
     ValueError
         If ``quotations`` lacks a column.
     """
-    _check_quotations(quotations)
-    rows: list[tuple[object, ...]] = [
-        (article_id, "source", source, sentence, start, end, cue or UNATTRIBUTED, 1.0)
-        for article_id, source, sentence, start, end, cue in zip(
+    _check_quotations(quotations, [c for c in QUOTATION_COLUMNS if c != "sentence"])
+    return evidence_table(
+        EvidenceRow(
+            article_id=str(article_id),
+            analysis="source",
+            label=str(source),
+            sentence_start=int(start),
+            sentence_end=int(end),
+            cue_words=cue or UNATTRIBUTED,
+            weight=1.0,
+        )
+        for article_id, source, start, end, cue in zip(
             quotations["article_id"],
             quotations["source"],
-            quotations["sentence"],
             quotations["sentence_start"],
             quotations["sentence_end"],
             quotations["cue"],
             strict=True,
         )
-    ]
-    return evidence_frame(rows)
+    )

@@ -30,21 +30,22 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analysis.labels.document import ArticleDocument
+from analysis.labels.evidence import EvidenceRow, evidence_table
 from analysis.labels.stance_lexicon import load_stance_lexicon
 from analysis.labels.stance_rules import ArticleScan, CueHit, scan_articles
-from analysis.labels.targets import TargetMatcher, load_targets
+from analysis.labels.targets import default_matcher, load_targets
 from analysis.measures.intervals import wilson_interval
 from analysis.review.hand_labels import STANCE_LABELS
 from analysis.review.overrides import apply_overrides
 
 __all__ = [
-    "EVIDENCE_COLUMNS",
     "GROUP_LABELS",
     "MIN_GROUP_ARTICLES",
     "NEUTRAL_BAND",
     "STANCE_COLUMNS",
     "STANCE_GROUP_COLUMNS",
-    "label_tables",
+    "label_table",
     "stance_by_group",
     "stance_per_article",
 ]
@@ -72,23 +73,6 @@ STANCE_COLUMNS = [
     "evidence_sentences",
     "source",
     "override_note",
-]
-EVIDENCE_COLUMNS = [
-    "article_id",
-    "task",
-    "target",
-    "voice",
-    "part",
-    "sentence",
-    "sentence_start",
-    "sentence_end",
-    "cue_words",
-    "marked",
-    "mark_start",
-    "mark_end",
-    "weight",
-    "rule",
-    "direction",
 ]
 STANCE_GROUP_COLUMNS = [
     "group",
@@ -126,6 +110,7 @@ def stance_per_article(
     targets_file: Path | str | None = None,
     lexicon_file: Path | str | None = None,
     scans: Sequence[ArticleScan | None] | None = None,
+    documents: Sequence[ArticleDocument] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Stance of every article toward every target, and the evidence for it.
 
@@ -139,7 +124,7 @@ def stance_per_article(
     quotes : pandas.DataFrame, optional
         Quotation spans in the cleaned text: ``article_id``, ``start``, ``end``,
         ``speaker`` (empty when unknown). Cues inside them are the speaker's.
-        By default :func:`quotation_spans` finds them (direct and reported
+        By default the articles' documents find them (direct and reported
         speech, :mod:`analysis.labels.quotes`); pass a frame to reuse a computed one.
     overrides : pandas.DataFrame, optional
         From :func:`analysis.review.overrides.load_overrides`; an override replaces the
@@ -148,7 +133,11 @@ def stance_per_article(
         Other targets or lexicon files than the shipped ones.
     scans : sequence of ArticleScan or None, optional
         :func:`scan_articles` of the same articles, to scan once for stance
-        and outcome framing; ``quotes`` and the files are then not read.
+        and outcome framing; ``quotes``, ``documents`` and the lexicon are
+        then not read.
+    documents : sequence of ArticleDocument, optional
+        The articles' documents (:func:`analysis.labels.document.article_documents`,
+        whose quotations are the quoted speech); built here when omitted.
 
     Returns
     -------
@@ -161,14 +150,14 @@ def stance_per_article(
         outlet's voice; ``mentions`` the number of alias mentions;
         ``evidence_sentences`` how many sentences gave cues.
     evidence : pandas.DataFrame
-        One row per cue and target, columns :data:`EVIDENCE_COLUMNS`, ``task``
-        ``"stance"``; ``weight`` is signed (what it added to the score's
-        numerator, 0 for a quotation's cue); ``voice`` is ``"outlet"`` or the
-        quoted speaker; ``part`` is ``"headline"`` or ``"body"`` (headline
-        rows have no offsets); ``marked`` has the cue in ``**bold**``, and
-        ``mark_start``/``mark_end`` are the cue's offsets within ``sentence``;
-        ``direction`` is which way the cue points (``favorable`` or
-        ``unfavorable``), in a quotation too, where it adds nothing.
+        One row per cue and target, columns
+        :data:`analysis.labels.evidence.EVIDENCE_COLUMNS`, ``analysis``
+        ``"stance"``; ``label`` is which way the cue points (``favorable`` or
+        ``unfavorable``), in a quotation too, where it adds nothing;
+        ``weight`` is signed (what it added to the score's numerator, 0 for a
+        quotation's cue); ``voice`` is ``"outlet"`` or the quoted speaker;
+        sentence offsets are -1 in the headline; ``mark_start``/``mark_end``
+        are the cue's offsets within the sentence.
 
     Raises
     ------
@@ -176,15 +165,20 @@ def stance_per_article(
         If a required column is missing, an article has no cleaned text, or a
         targets, lexicon or overrides file is malformed.
     """
-    target_map, prepositions = load_targets(targets_file)
+    target_map, _ = load_targets(targets_file)
     if scans is None:
-        matcher = TargetMatcher(target_map, prepositions)
-        lexicon = load_stance_lexicon(lexicon_file)
-        scans = scan_articles(articles, cleaned, quotes=quotes, matcher=matcher, lexicon=lexicon)
+        scans = scan_articles(
+            articles,
+            cleaned,
+            quotes=quotes,
+            matcher=default_matcher(targets_file),
+            lexicon=load_stance_lexicon(lexicon_file),
+            documents=documents,
+        )
     elif len(scans) != len(articles):
         raise ValueError(f"scans has {len(scans)} entries for {len(articles)} articles")
     rows: list[dict[str, Any]] = []
-    evidence_rows: list[dict[str, Any]] = []
+    evidence_rows: list[EvidenceRow] = []
     for article_id, scan in zip(articles["id"], scans, strict=True):
         if scan is None:
             for target in target_map.values():
@@ -205,7 +199,7 @@ def stance_per_article(
             continue
         totals = {t: [0.0, 0.0] for t in target_map}
         sentences: dict[str, set[int]] = {t: set() for t in target_map}
-        for hit, extra in zip(scan.hits, scan.evidence, strict=True):
+        for hit, (start, end, mark_start, mark_end) in zip(scan.hits, scan.offsets, strict=True):
             if not hit.target:
                 continue
             outlet = hit.voice == "outlet"
@@ -214,17 +208,20 @@ def stance_per_article(
                 totals[hit.target][0 if signed > 0 else 1] += abs(signed)
                 sentences[hit.target].add(hit.sentence)
             evidence_rows.append(
-                {
-                    "article_id": article_id,
-                    "task": "stance",
-                    "target": hit.target,
-                    "voice": hit.voice,
-                    **extra,
-                    "cue_words": hit.cue_words,
-                    "weight": signed,
-                    "rule": _rule_text(hit),
-                    "direction": "favorable" if hit.polarity > 0 else "unfavorable",
-                }
+                EvidenceRow(
+                    article_id=str(article_id),
+                    analysis="stance",
+                    label="favorable" if hit.polarity > 0 else "unfavorable",
+                    sentence_start=start,
+                    sentence_end=end,
+                    cue_words=hit.cue_words,
+                    weight=signed,
+                    target=hit.target,
+                    voice=hit.voice,
+                    mark_start=mark_start,
+                    mark_end=mark_end,
+                    rule=_rule_text(hit),
+                )
             )
         for target in target_map.values():
             favorable, unfavorable = totals[target.id]
@@ -244,31 +241,27 @@ def stance_per_article(
                     "evidence_sentences": len(sentences[target.id]),
                 }
             )
-    return label_tables(
-        rows, evidence_rows, columns=STANCE_COLUMNS, task="stance", overrides=overrides
-    )
+    table = label_table(rows, columns=STANCE_COLUMNS, task="stance", overrides=overrides)
+    return table, evidence_table(evidence_rows)
 
 
 _OVERRIDE_COLUMNS = ("computed_label", "source", "override_note")
 
 
-def label_tables(
+def label_table(
     rows: list[dict[str, Any]],
-    evidence_rows: list[dict[str, Any]],
     *,
     columns: Sequence[str],
     task: str,
     overrides: pd.DataFrame | None,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The label table and the evidence table of a task, from their rows.
+) -> pd.DataFrame:
+    """The label table of a task, from its rows, with the overrides applied.
 
     Parameters
     ----------
     rows : list of dict
         The computed labels, with every column of ``columns`` but the ones
         :func:`analysis.review.overrides.apply_overrides` adds.
-    evidence_rows : list of dict
-        Rows with the columns :data:`EVIDENCE_COLUMNS`.
     columns : sequence of str
         The label table's columns, in order (:data:`STANCE_COLUMNS`,
         :data:`analysis.labels.outcome.OUTCOME_COLUMNS`).
@@ -276,27 +269,9 @@ def label_tables(
         As for :func:`analysis.review.overrides.apply_overrides`.
     overrides : pandas.DataFrame, optional
         From :func:`analysis.review.overrides.load_overrides`.
-
-    Returns
-    -------
-    labels : pandas.DataFrame
-        The rows with the overrides applied, columns ``columns``.
-    evidence : pandas.DataFrame
-        Columns :data:`EVIDENCE_COLUMNS`; sentence offsets nullable integers
-        (headline rows have none), mark offsets integers, weight a float.
     """
     table = pd.DataFrame(rows, columns=[c for c in columns if c not in _OVERRIDE_COLUMNS])
-    table = apply_overrides(table, overrides, task=task)
-    evidence = pd.DataFrame(evidence_rows, columns=EVIDENCE_COLUMNS)
-    return table[list(columns)], evidence.astype(
-        {
-            "sentence_start": "Int64",
-            "sentence_end": "Int64",
-            "mark_start": "int64",
-            "mark_end": "int64",
-            "weight": "float64",
-        }
-    )
+    return apply_overrides(table, overrides, task=task)[list(columns)]
 
 
 def _rule_text(hit: CueHit) -> str:

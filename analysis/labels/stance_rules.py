@@ -28,21 +28,17 @@ import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import pandas as pd
 
-from analysis.labels.cues import article_texts
-from analysis.labels.quotes import find_quotations
-from analysis.labels.speakers import load_speakers
+from analysis.labels.document import ArticleDocument, documents_for
+from analysis.labels.evidence import HEADLINE
 from analysis.labels.stance_lexicon import StanceCue, StanceLexicon
 from analysis.labels.targets import Mention, TargetMatcher
-from analysis.text.sentences import split_sentences
 
 __all__ = [
     "ArticleScan",
     "CueHit",
-    "quotation_spans",
     "scan_article",
     "scan_articles",
     "voice_at",
@@ -220,39 +216,33 @@ def _assign(
 def scan_article(
     text: str,
     *,
-    matcher: TargetMatcher,
     lexicon: StanceLexicon,
+    bounds: Sequence[tuple[int, int]],
+    mentions: Sequence[Sequence[Mention]],
     quotes: Sequence[tuple[int, int, str]] = (),
-    bounds: Sequence[tuple[int, int]] | None = None,
-) -> tuple[list[CueHit], list[list[Mention]], list[tuple[int, int]]]:
+) -> list[CueHit]:
     """Find every stance cue in ``text`` and the target it counts for.
 
     Parameters
     ----------
     text : str
         Cleaned article text (or a headline).
-    matcher : TargetMatcher
-        Compiled target aliases.
     lexicon : StanceLexicon
         Compiled cues.
+    bounds : sequence of (start, end)
+        Sentence spans (the document's sentences; the whole headline).
+    mentions : sequence of sequence of Mention
+        The target mentions of each sentence, pronouns resolved
+        (:attr:`analysis.labels.document.ArticleDocument.mentions`).
     quotes : sequence of (start, end, speaker), optional
         Quotation spans in ``text``; cues inside one get ``voice = speaker``.
-    bounds : sequence of (start, end), optional
-        Sentence spans; by default :func:`analysis.text.sentences.split_sentences`.
 
     Returns
     -------
-    hits : list of CueHit
+    list of CueHit
         In text order; a cue with a role and a counterpart gives two hits.
-    mentions : list of list of Mention
-        Per sentence.
-    bounds : list of (int, int)
-        The sentence spans used.
     """
-    if bounds is None:
-        bounds = [(s.start, s.end) for s in split_sentences(text)]
     spans = list(bounds)
-    mentions = matcher.mentions_by_sentence(text, spans)
     starts = [start for start, _ in spans]
     hits: list[CueHit] = []
     # A cue counts only for a target in its sentence, so only those sentences are scanned.
@@ -315,68 +305,26 @@ def scan_article(
                     voice=voice,
                 )
             )
-    return hits, mentions, spans
-
-
-def _marked(sentence: str, offset: int, hit: CueHit) -> str:
-    lo, hi = hit.cue_start - offset, hit.cue_end - offset
-    return f"{sentence[:lo]}**{sentence[lo:hi]}**{sentence[hi:]}"
-
-
-def quotation_spans(articles: pd.DataFrame, texts: Sequence[str]) -> pd.DataFrame:
-    """Direct and reported quotations of every text, as ``stance_per_article`` takes them.
-
-    Uses :func:`analysis.labels.quotes.find_quotations`; returns ``article_id``,
-    ``start``, ``end``, ``speaker`` (as the text names the speaker, ``""`` when
-    unattributed) and ``kind``.
-    """
-    speakers = load_speakers()
-    rows = [
-        (article_id, q.start, q.end, q.speaker, q.kind)
-        for article_id, text in zip(articles["id"], texts, strict=True)
-        for q in find_quotations(text, speakers=speakers)
-    ]
-    return pd.DataFrame(rows, columns=["article_id", "start", "end", "speaker", "kind"])
-
-
-def quote_spans(quotes: pd.DataFrame) -> dict[str, list[tuple[int, int, str]]]:
-    """``{article id: [(start, end, speaker), ...]}`` of a quotations frame (speaker ``""``
-    when unattributed).
-
-    Raises
-    ------
-    ValueError
-        If a column the spans need is missing.
-    """
-    if quotes.empty:
-        return {}
-    missing = [c for c in ("article_id", "start", "end", "speaker") if c not in quotes.columns]
-    if missing:
-        raise ValueError(f"quotes is missing column(s) {', '.join(missing)}")
-    spans: dict[str, list[tuple[int, int, str]]] = {}
-    for article_id, start, end, speaker in zip(
-        quotes["article_id"], quotes["start"], quotes["end"], quotes["speaker"], strict=True
-    ):
-        name = speaker if isinstance(speaker, str) else ""
-        spans.setdefault(str(article_id), []).append((int(start), int(end), name))
-    return spans
+    return hits
 
 
 @dataclass
 class ArticleScan:
     """Cue hits of one article (headline hits have ``sentence == -1``).
 
-    ``mentions`` counts alias mentions per target; ``evidence`` holds, for
-    each hit, its ``part``, ``sentence``, offsets and ``marked`` sentence;
-    ``quotes`` are the body's quotation spans with their speakers;
-    ``sentences`` the body's sentence spans and ``sentence_targets`` the
-    targets each one names (pronouns included).
+    ``mentions`` counts alias mentions per target; ``offsets`` holds, for each
+    hit, its sentence's offsets in the cleaned text and the cue's within the
+    sentence (``sentence_start``, ``sentence_end``, ``mark_start``,
+    ``mark_end``; the sentence offsets are -1 in the headline); ``quotes``
+    are the body's quotation spans with their speakers; ``sentences`` the
+    body's sentence spans and ``sentence_targets`` the targets each one names
+    (pronouns included).
     """
 
     article_id: str
     hits: list[CueHit]
     mentions: dict[str, int]
-    evidence: list[dict[str, Any]]
+    offsets: list[tuple[int, int, int, int]]
     quotes: list[tuple[int, int, str]]
     sentences: list[tuple[int, int]]
     sentence_targets: list[frozenset[str]]
@@ -389,69 +337,69 @@ def scan_articles(
     quotes: pd.DataFrame | None,
     matcher: TargetMatcher,
     lexicon: StanceLexicon,
+    documents: Sequence[ArticleDocument] | None = None,
 ) -> list[ArticleScan | None]:
     """Scan the headline and cleaned text of every article.
 
-    Parameters are as for :func:`stance_per_article`, with the matcher and
-    lexicon compiled. Returns one :class:`ArticleScan` per article, in order,
-    or ``None`` for an article whose language the lexicon does not cover.
+    Parameters are as for :func:`analysis.labels.stance.stance_per_article`,
+    with the matcher and lexicon compiled; ``documents`` are the articles'
+    (:func:`analysis.labels.document.article_documents`), built here with
+    ``matcher`` and ``quotes`` when omitted. Returns one :class:`ArticleScan`
+    per article, in order, or ``None`` for an article whose language the
+    lexicon does not cover.
     """
-    texts = [text for _, _, text in article_texts(articles, cleaned)]
-    titles = (
-        [t if isinstance(t, str) else "" for t in articles["title"]]
-        if "title" in articles.columns
-        else [""] * len(articles)
+    return [
+        _scan(document, lexicon) if document.language == lexicon.language else None
+        for document in documents_for(articles, cleaned, documents, matcher=matcher, quotes=quotes)
+    ]
+
+
+def _scan(document: ArticleDocument, lexicon: StanceLexicon) -> ArticleScan:
+    quotes = document.quote_spans
+    scan = ArticleScan(
+        document.article_id,
+        [],
+        {},
+        [],
+        quotes,
+        document.bounds,
+        [frozenset(m.target for m in found) for found in document.mentions],
     )
-    if quotes is None:
-        quotes = quotation_spans(articles, texts)
-    spans_by_article = quote_spans(quotes)
-    scans: list[ArticleScan | None] = []
-    for article_id, language, title, text in zip(
-        articles["id"], articles["language"], titles, texts, strict=True
-    ):
-        if language != lexicon.language:
-            scans.append(None)
+    no_quotes: list[tuple[int, int, str]] = []
+    parts: tuple[
+        tuple[
+            bool,
+            str,
+            list[tuple[int, int]],
+            Sequence[Sequence[Mention]],
+            list[tuple[int, int, str]],
+        ],
+        ...,
+    ] = (
+        (True, document.title, [(0, len(document.title))], (document.title_mentions,), no_quotes),
+        (False, document.text, scan.sentences, document.mentions, quotes),
+    )
+    for headline, body, bounds, mentions, body_quotes in parts:
+        if not body:
             continue
-        scan = ArticleScan(
-            str(article_id), [], {}, [], list(spans_by_article.get(str(article_id), ())), [], []
-        )
-        for part, body, article_quotes in (
-            ("headline", title, ()),
-            ("body", text, spans_by_article.get(str(article_id), ())),
+        for found in mentions:
+            for mention in found:
+                if not mention.via_pronoun:
+                    scan.mentions[mention.target] = scan.mentions.get(mention.target, 0) + 1
+        for hit in scan_article(
+            body, lexicon=lexicon, bounds=bounds, mentions=mentions, quotes=body_quotes
         ):
-            if not body:
-                continue
-            hits, mentions, bounds = scan_article(
-                body,
-                matcher=matcher,
-                lexicon=lexicon,
-                quotes=article_quotes,
-                bounds=[(0, len(body))] if part == "headline" else None,
-            )
-            if part == "body":
-                scan.sentences = list(bounds)
-                scan.sentence_targets = [frozenset(m.target for m in ms) for ms in mentions]
-            for sentence_mentions in mentions:
-                for mention in sentence_mentions:
-                    if not mention.via_pronoun:
-                        scan.mentions[mention.target] = scan.mentions.get(mention.target, 0) + 1
-            for hit in hits:
-                start, end = bounds[hit.sentence]
-                headline = part == "headline"
-                scan.hits.append(hit if not headline else _as_headline(hit))
-                scan.evidence.append(
-                    {
-                        "part": part,
-                        "sentence": body[start:end],
-                        "sentence_start": pd.NA if headline else start,
-                        "sentence_end": pd.NA if headline else end,
-                        "marked": _marked(body[start:end], start, hit),
-                        "mark_start": hit.cue_start - start,
-                        "mark_end": hit.cue_end - start,
-                    }
+            start, end = bounds[hit.sentence]
+            scan.hits.append(_as_headline(hit) if headline else hit)
+            scan.offsets.append(
+                (
+                    HEADLINE if headline else start,
+                    HEADLINE if headline else end,
+                    hit.cue_start - start,
+                    hit.cue_end - start,
                 )
-        scans.append(scan)
-    return scans
+            )
+    return scan
 
 
 def _as_headline(hit: CueHit) -> CueHit:

@@ -18,7 +18,7 @@ import pandas as pd
 
 from analysis.corpus.article_file import write_text_atomically
 from analysis.corpus.selection import Selection
-from analysis.labels.evidence import COMPACT_EVIDENCE_COLUMNS, evidence_text
+from analysis.labels.evidence import EVIDENCE_COLUMNS, evidence_text
 from analysis.pipeline.prepare import PreparedCorpus
 from analysis.pipeline.safe_csv import to_csv_text, write_csv
 from analysis.pipeline.tables import analysis_tables
@@ -38,11 +38,12 @@ def csv_parts(
 ) -> Iterator[str]:
     """The formula-safe CSV text of an analysis table, in parts to write one after another.
 
-    Compact evidence rows (see :func:`analysis.pipeline.tables.analysis_tables`)
-    get their sentences ``rows_per_part`` rows at a time; the text is the same
-    as the CSV of the whole table with its sentences.
+    Evidence rows (:data:`analysis.labels.evidence.EVIDENCE_COLUMNS`) get their
+    sentences (:func:`analysis.labels.evidence.evidence_text`) ``rows_per_part``
+    rows at a time; the text is the same as the CSV of the whole table with
+    its sentences.
     """
-    if list(table.columns) == list(COMPACT_EVIDENCE_COLUMNS):
+    if list(table.columns) == list(EVIDENCE_COLUMNS):
         for first in range(0, max(len(table), 1), rows_per_part):
             part = evidence_text(prepared.articles, table.iloc[first : first + rows_per_part])
             yield to_csv_text(part, header=first == 0)
@@ -146,7 +147,6 @@ def write_analysis(
         compare=compare,
         kwic_terms=kwic_terms,
         top=top,
-        evidence_sentences=False,
         prior=prior,
         blind_spots=blind_spots,
     )

@@ -16,7 +16,8 @@ import pandas as pd
 from analysis.corpus.articles import Corpus
 from analysis.corpus.types import Problem
 from analysis.labels.agenda import scan_subjects
-from analysis.labels.evidence import compact_evidence, concat_evidence
+from analysis.labels.document import article_documents
+from analysis.labels.evidence import concat_evidence
 from analysis.labels.frames import scan_frames
 from analysis.labels.learned import learned_stance_and_outcome
 from analysis.labels.sources import article_quotations, article_sources, source_evidence
@@ -75,10 +76,10 @@ class PreparedCorpus:
     too), row *i* for article *i*. ``stance`` and
     ``outcome`` carry the analyst's overrides (``computed_stance`` and
     ``computed_outcome`` do not); ``overrides_problem`` says why none is applied
-    when ``overrides.csv`` is broken; ``evidence`` has
-    :data:`analysis.labels.evidence.COMPACT_EVIDENCE_COLUMNS`
+    when ``overrides.csv`` is broken; ``evidence`` is every analysis's
+    evidence in one table, :data:`analysis.labels.evidence.EVIDENCE_COLUMNS`
     (offsets instead of sentences, labels as categories: at tens of thousands
-    of articles the sentences would be the largest thing held) and
+    of articles the sentences would be the largest thing held);
     :func:`analysis.labels.evidence.evidence_text` gives any of its rows with their sentences.
     ``quotations`` is :func:`analysis.labels.sources.article_quotations` without its
     ``sentence`` column (the cleaned text from ``sentence_start`` to
@@ -126,14 +127,19 @@ CHUNK_ARTICLES = 2000
 
 
 def _per_article(articles: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Quotations, stance, outcome, frames, agenda, sources and evidence of some articles."""
+    """Quotations, stance, outcome, frames, agenda, sources and evidence of some articles.
+
+    Each article's document (sentences, quotations, target mentions) is built
+    once, here, and every analysis reads it.
+    """
     cleaned = articles[["id", "text_clean"]]
-    quotations = article_quotations(articles, cleaned)
+    documents = article_documents(articles, cleaned)
+    quotations = article_quotations(articles, cleaned, documents=documents)
     stance, outcome, stance_evidence = learned_stance_and_outcome(
-        articles, cleaned, quotes=quotations
+        articles, cleaned, documents=documents
     )
-    frames, frame_evidence = scan_frames(articles, cleaned)
-    agenda, subject_evidence = scan_subjects(articles, cleaned)
+    frames, frame_evidence = scan_frames(articles, cleaned, documents=documents)
+    agenda, subject_evidence = scan_subjects(articles, cleaned, documents=documents)
     return {
         # Its sentence is the cleaned text between sentence_start and sentence_end.
         "quotations": quotations.drop(columns="sentence"),
@@ -142,8 +148,8 @@ def _per_article(articles: pd.DataFrame) -> dict[str, pd.DataFrame]:
         "frames": frames,
         "agenda": agenda,
         "sources": article_sources(quotations),
-        "evidence": compact_evidence(
-            stance_evidence, [frame_evidence, subject_evidence, source_evidence(quotations)]
+        "evidence": concat_evidence(
+            [stance_evidence, frame_evidence, subject_evidence, source_evidence(quotations)]
         ),
     }
 

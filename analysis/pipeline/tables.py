@@ -12,7 +12,6 @@ import pandas as pd
 
 from analysis.corpus.selection import Selection, filter_articles
 from analysis.labels.agenda import agenda_matrix, omissions
-from analysis.labels.evidence import evidence_text
 from analysis.labels.frames import group_frames
 from analysis.labels.sources import group_sources
 from analysis.labels.stance import stance_by_group
@@ -207,7 +206,6 @@ def analysis_tables(
     compare: tuple[str, str] | None = None,
     kwic_terms: tuple[str, ...] = (),
     top: int | None = None,
-    evidence_sentences: bool = True,
     prior: str = "selection",
     blind_spots: bool = False,
 ) -> dict[str, pd.DataFrame]:
@@ -220,18 +218,19 @@ def analysis_tables(
     meeting), ``frames`` and ``frames_by_group``, ``agenda``,
     ``agenda_matrix`` (group × subject) and ``omissions`` (subjects others
     covered on the same meeting), ``sources`` and ``sources_by_group``, and
-    ``evidence`` (every sentence behind a label; join on ``article_id``). On
+    ``evidence`` (every sentence behind a label, as offsets:
+    :data:`analysis.labels.evidence.EVIDENCE_COLUMNS`; join on ``article_id``). On
     request ``contrast_pair`` (its prior from the whole selection, or with
     ``prior="pair"`` from A's and B's articles alone), ``kwic`` and
     ``blind_spots`` (the meetings and subjects each group of ``by`` left out
     while others covered them, :func:`analysis.measures.coverage.blind_spots`).
     ``contrasts`` is empty when the selection holds one group of ``by`` only.
 
-    With ``evidence_sentences=False`` the evidence rows keep the compact form
-    of :attr:`PreparedCorpus.evidence` (no sentence text);
-    :func:`analysis.pipeline.export.csv_parts`
-    writes them with their sentences, part by part, so a whole large corpus's
-    evidence is never held as text at once.
+    The evidence rows hold no sentence text:
+    :func:`analysis.labels.evidence.evidence_text` gives rows their sentences,
+    and :func:`analysis.pipeline.export.csv_parts` writes them with their
+    sentences part by part, so a whole large corpus's evidence is never held
+    as text at once.
 
     Raises
     ------
@@ -276,11 +275,7 @@ def analysis_tables(
         ),
         "sources": sources,
         "sources_by_group": group_sources(sources, articles, by=by),
-        "evidence": (
-            evidence_text(prepared.articles, rows(prepared.evidence))
-            if evidence_sentences
-            else rows(prepared.evidence)
-        ),
+        "evidence": rows(prepared.evidence),
     }
     if compare is not None:
         tables["contrast_pair"] = term_contrasts(

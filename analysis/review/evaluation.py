@@ -56,11 +56,12 @@ from analysis import DATA_DIR
 from analysis.corpus.articles import load_corpus
 from analysis.corpus.schema import STRICT, WordSet, lexicon_error, read_yaml_mapping
 from analysis.corpus.types import Problem
+from analysis.labels.evidence import HEADLINE
 from analysis.labels.outcome import outcome_per_article
 from analysis.labels.stance import stance_per_article
 from analysis.labels.stance_lexicon import load_stance_lexicon
 from analysis.labels.stance_rules import scan_articles
-from analysis.labels.targets import TargetMatcher, load_targets
+from analysis.labels.targets import default_matcher, load_targets
 from analysis.review.hand_labels import (
     OUTCOME_LABELS,
     OUTCOME_TARGET,
@@ -228,22 +229,13 @@ def evaluate(corpus_dir: Path | str, *, split: str = "frozen") -> Evaluation:
     corpus = load_corpus(root)
     articles = corpus.articles
     cleaned, _ = clean_articles(articles)
-    stance, _ = stance_per_article(articles, cleaned)
-    outcome, outcome_evidence = outcome_per_article(articles, cleaned)
-    target_map, prepositions = load_targets()
-    scans = dict(
-        zip(
-            articles["id"],
-            scan_articles(
-                articles,
-                cleaned,
-                quotes=None,
-                matcher=TargetMatcher(target_map, prepositions),
-                lexicon=load_stance_lexicon(),
-            ),
-            strict=True,
-        )
+    article_scans = scan_articles(
+        articles, cleaned, quotes=None, matcher=default_matcher(), lexicon=load_stance_lexicon()
     )
+    stance, _ = stance_per_article(articles, cleaned, scans=article_scans)
+    outcome, outcome_evidence = outcome_per_article(articles, cleaned, scans=article_scans)
+    scans = dict(zip(articles["id"], article_scans, strict=True))
+    target_map, _ = load_targets()
     texts = dict(zip(cleaned["id"], cleaned["text_clean"], strict=True))
     titles = dict(zip(articles["id"], articles["title"], strict=True))
     tuning = labels[labels["split"] == "tuning"]
@@ -316,11 +308,12 @@ def evaluate(corpus_dir: Path | str, *, split: str = "frozen") -> Evaluation:
                 weights[key] = weights.get(key, 0.0) + hit.polarity * hit.weight * hit.factor
         outcome_weights: dict[int, dict[str, float]] = {}
         article_evidence = outcome_evidence[
-            (outcome_evidence["article_id"] == article_id) & (outcome_evidence["part"] == "body")
+            (outcome_evidence["article_id"] == article_id)
+            & (outcome_evidence["sentence_start"] != HEADLINE)
         ]
         for start, label, weight in zip(
             article_evidence["sentence_start"],
-            article_evidence["target"],
+            article_evidence["label"],
             article_evidence["weight"],
             strict=True,
         ):

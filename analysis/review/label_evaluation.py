@@ -43,7 +43,8 @@ from analysis.labels.combination import (
     grouped_folds,
     save_label_models,
 )
-from analysis.labels.learned import OUTCOME_TASK, quote_spans, rule_totals, stance_task
+from analysis.labels.document import article_documents
+from analysis.labels.learned import OUTCOME_TASK, rule_totals, stance_task
 from analysis.labels.outcome import stance_and_outcome
 from analysis.labels.signals import (
     OUTCOME_FEATURES,
@@ -52,8 +53,6 @@ from analysis.labels.signals import (
     outcome_features,
     target_features,
 )
-from analysis.labels.sources import article_quotations
-from analysis.labels.targets import TargetMatcher, load_targets
 from analysis.review.hand_labels import LABELS_FILE, OUTCOME_LABELS, load_labels
 from analysis.review.meeting_evaluation import _read_jsonl
 from analysis.sentiment.training import load_sentiment_model
@@ -209,15 +208,9 @@ class TaskData:
 def task_data(articles: pd.DataFrame) -> TaskData:
     """Clean, find quotations, run the rules and the sentence models on ``articles``."""
     cleaned, _ = clean_articles(articles)
-    quotes = article_quotations(articles, cleaned)
-    stance, outcome, _ = stance_and_outcome(articles, cleaned, quotes=quotes)
-    titles = [t if isinstance(t, str) else "" for t in articles["title"]]
-    signals = article_signals(
-        list(zip(articles["id"], articles["language"], titles, cleaned["text_clean"], strict=True)),
-        quote_spans(quotes),
-        matcher=TargetMatcher(*load_targets()),
-        load_model=load_sentiment_model,
-    )
+    documents = article_documents(articles, cleaned)
+    stance, outcome, _ = stance_and_outcome(articles, cleaned, documents=documents)
+    signals = article_signals(documents, load_model=load_sentiment_model)
     totals = rule_totals(stance)
     features: dict[str, np.ndarray] = {}
     rules: dict[str, list[str]] = {}

@@ -33,7 +33,6 @@ split the same way as Latin text, and ``«…»`` count as quotes.
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 
@@ -107,16 +106,10 @@ def split_sentences(text: str) -> list[Sentence]:
     """
     if not isinstance(text, str):
         raise ValueError(f"text must be a str, not {type(text).__name__}")
-    return list(_split(text))
+    return _split(text)
 
 
-#: Texts whose sentences are remembered: stance, quotations, frames, agenda and
-#: sources each split the same article, and the pipeline works on 2,000 at a time.
-SPLIT_CACHE_TEXTS = 2048
-
-
-@functools.lru_cache(maxsize=SPLIT_CACHE_TEXTS)
-def _split(text: str) -> tuple[Sentence, ...]:
+def _split(text: str) -> list[Sentence]:
     sentences: list[Sentence] = []
     start = 0
     for match in _EVENT.finditer(text):
@@ -127,7 +120,7 @@ def _split(text: str) -> tuple[Sentence, ...]:
             _append(sentences, text, start, match.end())
             start = match.end()
     _append(sentences, text, start, len(text))
-    return tuple(sentences)
+    return sentences
 
 
 def _append(sentences: list[Sentence], text: str, start: int, end: int) -> None:

@@ -18,22 +18,25 @@ from analysis.labels.combination import (
     load_label_models,
     save_label_models,
 )
+from analysis.labels.document import build_document
 from analysis.labels.learned import learned_stance_and_outcome
+from analysis.labels.quotes import Quotation
 from analysis.labels.signals import article_signals, target_features
 from analysis.labels.sources import article_quotations
-from analysis.labels.targets import TargetMatcher, load_targets
 from analysis.review.label_evaluation import choose_system
 from analysis.sentiment import load_sentiment_model
 from analysis.text.cleaning import clean_articles
 
 
 def _signals(language: str, title: str, text: str, quotes=()):
-    return article_signals(
-        [("a", language, title, text)],
-        {"a": list(quotes)},
-        matcher=TargetMatcher(*load_targets()),
-        load_model=load_sentiment_model,
-    )[0]
+    document = build_document(
+        "a",
+        language,
+        title,
+        text,
+        quotations=[Quotation(s, e, text[s:e], "direct", who, "", "") for s, e, who in quotes],
+    )
+    return article_signals([document], load_model=load_sentiment_model)[0]
 
 
 def test_a_russian_sentence_with_an_inflected_name_is_read_by_the_russian_model():
@@ -252,7 +255,7 @@ def test_the_seeds_get_the_labels_a_careful_reader_gives_with_evidence_in_that_d
     given = stance.set_index(["article_id", "target"])["label"]
     assert {key: given[key] for key in SEED_LABELS} == SEED_LABELS
     # Each label is backed by a sentence in the outlet's voice that points its way.
-    in_voice = evidence[(evidence["voice"] == "outlet") & (evidence["task"] == "stance")]
+    in_voice = evidence[(evidence["voice"] == "outlet") & (evidence["analysis"] == "stance")]
     for (article, target), label in SEED_LABELS.items():
         rows = in_voice[(in_voice["article_id"] == article) & (in_voice["target"] == target)]
-        assert label in set(rows["direction"]), (article, target)
+        assert label in set(rows["label"]), (article, target)

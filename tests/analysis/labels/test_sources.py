@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from analysis.corpus.articles import load_corpus
-from analysis.labels.cues import EVIDENCE_COLUMNS
+from analysis.labels.evidence import EVIDENCE_COLUMNS
 from analysis.labels.sources import (
     QUOTATION_COLUMNS,
     SOURCE_COLUMNS,

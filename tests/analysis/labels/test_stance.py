@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from analysis.corpus.articles import load_corpus
+from analysis.labels.evidence import evidence_text
 from analysis.labels.stance import stance_by_group, stance_per_article
 from analysis.review.overrides import load_overrides, save_override
 from analysis.text.cleaning import clean_articles
@@ -103,9 +104,17 @@ def test_evidence_marks_the_cue_and_gives_offsets():
     articles, cleaned = _frames(text)
     _, evidence = stance_per_article(articles, cleaned)
     row = evidence.iloc[0]
-    assert row["marked"] == "Putin **conceded**."
-    assert text[row["sentence_start"] : row["sentence_end"]] == "Putin conceded."
+    assert (row["sentence_start"], row["sentence_end"], row["mark_start"], row["mark_end"]) == (
+        13,
+        28,
+        6,
+        14,
+    )
+    assert text[13:28][6:14] == "conceded"
+    assert (row["analysis"], row["target"], row["label"]) == ("stance", "russia", "unfavorable")
     assert row["rule"] == "loss verb: agent -> unfavorable"
+    shown = evidence_text(articles.assign(text_clean=[text]), evidence).iloc[0]
+    assert (shown["sentence"], shown["marked"]) == ("Putin conceded.", "Putin **conceded**.")
 
 
 def test_overrides_win_and_keep_the_computed_label():

@@ -9,6 +9,7 @@ import pytest
 
 from analysis.corpus.articles import load_corpus
 from analysis.corpus.selection import Selection
+from analysis.labels.evidence import evidence_text
 from analysis.pipeline.export import csv_parts, write_analysis
 from analysis.pipeline.prepare import prepare_corpus
 from analysis.pipeline.safe_csv import to_csv_text
@@ -20,13 +21,13 @@ _NOW = dt.datetime(2024, 5, 1, 12, 0, tzinfo=dt.UTC)
 
 def test_evidence_written_in_parts_is_the_csv_of_the_whole_table():
     prepared = prepare_corpus(load_corpus(SHIPPED_CORPUS))
-    whole = analysis_tables(prepared, Selection())["evidence"]
-    compact = analysis_tables(prepared, Selection(), evidence_sentences=False)["evidence"]
-    assert len(compact) == len(whole) > 7
-    parts = list(csv_parts(prepared, compact, rows_per_part=7))
-    assert len(parts) == -(-len(compact) // 7)
+    evidence = analysis_tables(prepared, Selection())["evidence"]
+    whole = evidence_text(prepared.articles, evidence)
+    assert len(evidence) > 7
+    parts = list(csv_parts(prepared, evidence, rows_per_part=7))
+    assert len(parts) == -(-len(evidence) // 7)
     assert "".join(parts) == to_csv_text(whole)
-    assert "".join(csv_parts(prepared, compact.iloc[0:0])) == to_csv_text(whole.iloc[0:0])
+    assert "".join(csv_parts(prepared, evidence.iloc[0:0])) == to_csv_text(whole.iloc[0:0])
 
 
 def test_a_folder_and_a_zip_get_the_same_files(tmp_path):

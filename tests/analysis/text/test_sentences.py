@@ -171,10 +171,3 @@ def test_a_caller_changing_its_list_does_not_change_the_next_split():
         "Kerry met Putin.",
         "They talked.",
     ]
-
-
-def test_a_chunk_of_articles_fits_in_the_remembered_splits():
-    from analysis.pipeline.prepare import CHUNK_ARTICLES
-    from analysis.text.sentences import SPLIT_CACHE_TEXTS
-
-    assert SPLIT_CACHE_TEXTS >= CHUNK_ARTICLES
