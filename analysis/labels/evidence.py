@@ -90,12 +90,22 @@ _EVIDENCE_OFFSETS = ("sentence_start", "sentence_end", "mark_start", "mark_end")
 
 
 def evidence_table(rows: Iterable[EvidenceRow]) -> pd.DataFrame:
-    """Evidence rows as the evidence table: :data:`EVIDENCE_COLUMNS` in order, text left
-    out, labels as categories, offsets as 32-bit integers; rows in the order given."""
+    """Evidence rows as an evidence table, rows in the order given.
+
+    Columns :data:`EVIDENCE_COLUMNS` in order: labels as categories, offsets
+    as 32-bit integers, the weight a float.
+    """
     rows = list(rows)
+    by_field = dict(
+        zip(
+            EvidenceRow._fields,
+            zip(*rows, strict=True) if rows else [()] * len(EvidenceRow._fields),
+            strict=True,
+        )
+    )
     columns: dict[str, object] = {}
     for column in EVIDENCE_COLUMNS:
-        values = [getattr(row, column) for row in rows]
+        values = by_field[column]
         if column in _EVIDENCE_CATEGORIES:
             columns[column] = pd.Categorical(np.array(values, dtype=object))
         elif column in _EVIDENCE_OFFSETS:
