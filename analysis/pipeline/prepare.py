@@ -162,6 +162,36 @@ def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(full, ignore_index=True) if len(full) > 1 else full[0]
 
 
+def _per_article_tables(
+    articles: pd.DataFrame, chunk_articles: int, workers: int
+) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
+    """The evidence and the other per-article tables of all articles, worked out in chunks.
+
+    Every per-article analysis reads one article at a time: in chunks, only
+    one chunk's scans and intermediate rows are held at once by each process.
+    """
+    if workers > 1:
+        # Each process gets a few chunks, so the last ones leave no core idle
+        # for long; but no chunk is so small that starting a process costs more
+        # than it saves (a small corpus is worked on here, in one chunk).
+        per_chunk = -(-len(articles) // (workers * _CHUNKS_PER_WORKER))
+        chunk_articles = min(chunk_articles, max(_MIN_PARALLEL_CHUNK, per_chunk))
+    # The per-article analyses read the cleaned text: the raw text stays here.
+    needed = articles.drop(columns="text", errors="ignore")
+    parts = [
+        needed.iloc[first : first + chunk_articles]
+        for first in range(0, max(len(articles), 1), chunk_articles)
+    ]
+    chunks: dict[str, list[pd.DataFrame]] = {}
+    release_freed_memory()
+    for tables in map_in_order(_per_article, parts, workers=workers):
+        for name, table in tables.items():
+            chunks.setdefault(name, []).append(table)
+        release_freed_memory()
+    evidence = concat_evidence(chunks.pop("evidence"))
+    return evidence, {name: _concat(parts) for name, parts in chunks.items()}
+
+
 def prepare_corpus(
     corpus: Corpus,
     *,
@@ -201,31 +231,7 @@ def prepare_corpus(
     articles = articles.assign(text_clean=cleaned["text_clean"])
     del cleaned
     release_freed_memory()
-    # Every per-article analysis reads one article at a time: in chunks, only one
-    # chunk's scans and intermediate rows are held (the corpus can be large).
-    if workers > 1:
-        # Each process gets a few chunks, so the last ones leave no core idle
-        # for long; but no chunk is so small that starting a process costs more
-        # than it saves (a small corpus is worked on here, in one chunk).
-        per_chunk = -(-len(articles) // (workers * _CHUNKS_PER_WORKER))
-        chunk_articles = min(chunk_articles, max(_MIN_PARALLEL_CHUNK, per_chunk))
-    chunks: dict[str, list[pd.DataFrame]] = {}
-    release_freed_memory()
-    # The per-article analyses read the cleaned text: the raw text stays here.
-    needed = articles.drop(columns="text", errors="ignore")
-    parts = [
-        needed.iloc[first : first + chunk_articles]
-        for first in range(0, max(len(articles), 1), chunk_articles)
-    ]
-    del needed
-    for tables in map_in_order(_per_article, parts, workers=workers):
-        for name, table in tables.items():
-            chunks.setdefault(name, []).append(table)
-        release_freed_memory()
-    del parts
-    evidence = concat_evidence(chunks.pop("evidence"))
-    tables = {name: _concat(parts) for name, parts in chunks.items()}
-    del chunks
+    evidence, tables = _per_article_tables(articles, chunk_articles, workers)
     release_freed_memory()
     languages = sorted({*articles["language"], "en"})
     # Phrases are always counted up to the longest length; a shorter
