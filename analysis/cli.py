@@ -19,6 +19,7 @@ from analysis.measures.contrasts import PRIORS
 from analysis.pipeline.export import MANIFEST_FILE, write_analysis
 from analysis.pipeline.prepare import AnalysisOptions, prepare_corpus
 from analysis.pipeline.tables import GROUPING_COLUMNS
+from analysis.pipeline.workers import WORKERS_ENV, WorkerLostError
 from analysis.review.overrides import overrides_warning
 
 __all__ = ["default_corpus_dir", "main"]
@@ -47,6 +48,13 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         f"in {corpus.root}"
     )
     return 1 if errors else 0
+
+
+def _positive_int(value: str) -> int:
+    """A whole number of at least 1, for options that count processes."""
+    if not value.strip().isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of at least 1")
+    return int(value)
 
 
 def _year_range(values: Sequence[str] | None) -> tuple[int, int] | None:
@@ -88,7 +96,11 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     options = AnalysisOptions(
         prior_total=args.prior_total, max_words=args.max_words, min_phrase_count=args.min_phrase
     )
-    prepared = prepare_corpus(corpus, options=options)
+    try:
+        prepared = prepare_corpus(corpus, options=options, workers=args.workers)
+    except (ValueError, WorkerLostError) as err:
+        print(f"narratives: {err}", file=sys.stderr)
+        return 2
     if prepared.overrides_problem is not None:
         _warn_overrides(prepared.overrides_problem, corpus.root)
     selection = _selection(args)
@@ -657,6 +669,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     analyze.add_argument("--corpus", type=Path, default=None, help="corpus folder")
     analyze.add_argument("--out", type=Path, required=True, help="folder to write the tables to")
+    analyze.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help=f"processes for the per-article analyses (default: ${WORKERS_ENV} when set, "
+        "else every core); the tables do not depend on it",
+    )
     _add_filters(analyze)
     terms = analyze.add_argument_group("term contrasts")
     terms.add_argument(

@@ -20,6 +20,17 @@ def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytes
     monkeypatch.setenv("NARRATIVES_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
 
 
+@pytest.fixture(autouse=True)
+def _one_process(monkeypatch: pytest.MonkeyPatch):
+    """Analyse in the test's own process unless a test asks for workers.
+
+    Tests work on a few articles in many small chunks, where starting processes
+    would cost more than it saves; ``tests/analysis/pipeline/test_workers.py``
+    checks that several processes give the same tables.
+    """
+    monkeypatch.setenv("NARRATIVES_WORKERS", "1")
+
+
 @pytest.fixture(scope="session")
 def seed_articles() -> dict[str, Article]:
     """The five seed documents, parsed from their copies in the shipped corpus.

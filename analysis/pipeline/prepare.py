@@ -24,6 +24,7 @@ from analysis.labels.sources import article_quotations, article_sources, source_
 from analysis.measures.contrasts import DEFAULT_PRIOR_TOTAL
 from analysis.measures.terms import TermCounts, count_terms
 from analysis.pipeline.memory import release_freed_memory
+from analysis.pipeline.workers import default_workers, map_in_order
 from analysis.review.overrides import apply_overrides, read_overrides
 from analysis.text.cleaning import clean_articles
 
@@ -125,6 +126,11 @@ class PreparedCorpus:
 #: held at once.
 CHUNK_ARTICLES = 2000
 
+#: On several processes, how many chunks each process gets (when the corpus is
+#: large enough), and the fewest articles in a chunk of the default size.
+_CHUNKS_PER_WORKER = 4
+_MIN_PARALLEL_CHUNK = 250
+
 
 def _per_article(articles: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Quotations, stance, outcome, frames, agenda, sources and evidence of some articles.
@@ -162,11 +168,42 @@ def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(full, ignore_index=True) if len(full) > 1 else full[0]
 
 
+def _per_article_tables(
+    articles: pd.DataFrame, chunk_articles: int, workers: int
+) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
+    """The evidence and the other per-article tables of all articles, worked out in chunks.
+
+    Every per-article analysis reads one article at a time: in chunks, only
+    one chunk's scans and intermediate rows are held at once by each process.
+    """
+    if workers > 1:
+        # Each process gets a few chunks, so the last ones leave no core idle
+        # for long; but no chunk is so small that starting a process costs more
+        # than it saves (a small corpus is worked on here, in one chunk).
+        per_chunk = -(-len(articles) // (workers * _CHUNKS_PER_WORKER))
+        chunk_articles = min(chunk_articles, max(_MIN_PARALLEL_CHUNK, per_chunk))
+    # The per-article analyses read the cleaned text: the raw text stays here.
+    needed = articles.drop(columns="text", errors="ignore")
+    parts = [
+        needed.iloc[first : first + chunk_articles]
+        for first in range(0, max(len(articles), 1), chunk_articles)
+    ]
+    chunks: dict[str, list[pd.DataFrame]] = {}
+    release_freed_memory()
+    for tables in map_in_order(_per_article, parts, workers=workers):
+        for name, table in tables.items():
+            chunks.setdefault(name, []).append(table)
+        release_freed_memory()
+    evidence = concat_evidence(chunks.pop("evidence"))
+    return evidence, {name: _concat(parts) for name, parts in chunks.items()}
+
+
 def prepare_corpus(
     corpus: Corpus,
     *,
     options: AnalysisOptions | None = None,
     chunk_articles: int = CHUNK_ARTICLES,
+    workers: int | None = None,
 ) -> PreparedCorpus:
     """Clean every article and count its terms.
 
@@ -177,16 +214,30 @@ def prepare_corpus(
     options
         Term-analysis parameters; the defaults when omitted.
     chunk_articles
-        How many articles the per-article analyses work on at once; the
+        The most articles the per-article analyses work on at once; the
         result does not depend on it, only the memory held does.
+    workers
+        How many processes the per-article analyses run on; by default
+        :func:`analysis.pipeline.workers.default_workers` (every core, or
+        ``NARRATIVES_WORKERS``). The result does not depend on it.
+
+    Raises
+    ------
+    analysis.pipeline.workers.WorkerLostError
+        If a worker process dies (killed, or out of memory).
     """
     if chunk_articles < 1:
         raise ValueError(f"chunk_articles must be at least 1, got {chunk_articles}")
+    workers = default_workers() if workers is None else workers
+    if workers < 1:
+        raise ValueError(f"workers must be at least 1, got {workers}")
     options = options or AnalysisOptions()
     articles = corpus.articles.reset_index(drop=True)
     cleaned, removed = clean_articles(articles)
     articles = articles.assign(text_clean=cleaned["text_clean"])
     del cleaned
+    release_freed_memory()
+    evidence, tables = _per_article_tables(articles, chunk_articles, workers)
     release_freed_memory()
     languages = sorted({*articles["language"], "en"})
     # Phrases are always counted up to the longest length; a shorter
@@ -201,16 +252,6 @@ def prepare_corpus(
         max_words=MAX_PHRASE_WORDS,
         min_phrase_count=options.min_phrase_count,
     )
-    # Every per-article analysis reads one article at a time: in chunks, only one
-    # chunk's scans and intermediate rows are held (the corpus can be large).
-    chunks: dict[str, list[pd.DataFrame]] = {}
-    release_freed_memory()
-    for first in range(0, max(len(articles), 1), chunk_articles):
-        for name, table in _per_article(articles.iloc[first : first + chunk_articles]).items():
-            chunks.setdefault(name, []).append(table)
-        release_freed_memory()
-    evidence = concat_evidence(chunks.pop("evidence"))
-    tables = {name: _concat(parts) for name, parts in chunks.items()}
     overrides, problem = read_overrides(corpus.root)
     prepared = PreparedCorpus(
         articles=articles,

@@ -33,22 +33,26 @@ Stages and what is measured
 * ``clean``: ``analysis.text.cleaning.clean_articles`` on the loaded frame, when that
   module exists (run last: the frame is loaded in the parent just before).
 * ``analyze``: the command ``narratives analyze --top 100`` on the corpus
-  folder, run as a process of its own (its peak is that process's peak
-  resident size, interpreter included, nothing inherited), with an empty
+  folder, run as a process of its own with its per-article analyses on every
+  core (nothing inherited from the benchmark), with an empty
   parse cache: loading, cleaning, term counts, stance,
   outcome, frames, agenda, quotations and sources, every table for all
   articles grouped by outlet (each outlet's top 100 terms) written as CSV
   with the manifest. About one sentence in six is one of
   :data:`NEWS_SENTENCES`, so those stages have targets, cues and quotations
-  to work on.
+  to work on. With ``--analyze-workers 1`` the same command on one process
+  is timed too (stage ``analyze_1_process``), for the speed-up in the same run.
+  Its memory is that of the command and its worker processes together: their
+  summed proportional set size (shared pages counted once), sampled five
+  times a second.
 
 Each stage runs in its own forked child process, so timings are not disturbed
 by memory tracing, and its peak memory is the child's peak resident set size
 (``resource.getrusage(RUSAGE_SELF).ru_maxrss``, column ``peak_rss_gib``),
 which includes the interpreter and the corpus texts inherited from the parent;
 ``stage_gib`` is that peak minus the child's resident size when the stage
-started, i.e. what the stage itself added. ``analyze`` runs as a process of
-its own, so both columns are that process's peak. The corpus is generated in another
+started, i.e. what the stage itself added. ``analyze`` runs as processes of
+its own, so both columns are their peak together. The corpus is generated in another
 child so the parent holds only the texts. ``ratio`` is the stage's time over
 the baseline's time for the same texts in the same run. Other processes on the
 machine share the CPU, so compare ratios rather than absolute seconds.
@@ -71,6 +75,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
@@ -259,30 +264,57 @@ def _loaded(folder: str) -> pd.DataFrame:
     return _LOADED.setdefault(folder, load_corpus(folder, use_cache=False).articles)
 
 
-def _analyze(folder: str) -> float:
+def _tree_pss_gib(process: psutil.Process) -> float:
+    """Proportional set size of a process and all its descendants (GiB).
+
+    PSS splits each shared page among the processes sharing it, so the sum is
+    the memory the whole tree holds, counted once (worker processes share the
+    code and data they were forked with).
+    """
+    total = 0
+    for member in [process, *process.children(recursive=True)]:
+        try:
+            total += member.memory_full_info().pss
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+    return total / 1024**3
+
+
+def _analyze(folder: str, workers: int | None) -> float:
     """``narratives analyze --top 100`` on the corpus in a new process, with an empty parse cache.
 
     The command runs as an analyst runs it, so nothing is inherited from the
-    benchmark; its tables go to a scratch folder. Returns the command's own
-    peak resident memory (GiB).
+    benchmark; its tables go to a scratch folder. ``workers`` is its
+    ``--workers`` (every core when ``None``). Returns the peak memory of the
+    command and its worker processes together (GiB): their summed
+    proportional set size, sampled five times a second.
     """
     with tempfile.TemporaryDirectory() as cache, tempfile.TemporaryDirectory() as out:
         command = [sys.executable, "-m", "analysis.cli", "analyze", "--corpus", folder]
-        subprocess.run(
-            [*command, "--out", out, "--top", "100"],
-            check=True,
+        command += ["--out", out, "--top", "100"]
+        if workers is not None:
+            command += ["--workers", str(workers)]
+        child = subprocess.Popen(
+            command,
             stdout=subprocess.DEVNULL,
             env={**os.environ, "NARRATIVES_CACHE_DIR": cache},
             cwd=Path(__file__).resolve().parents[2],
         )
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024**2
+        watched = psutil.Process(child.pid)
+        peak = 0.0
+        while child.poll() is None:
+            peak = max(peak, _tree_pss_gib(watched))
+            time.sleep(0.2)
+        if child.returncode:
+            raise subprocess.CalledProcessError(child.returncode, command)
+    return peak
 
 
 def _has(module: str) -> bool:
     return importlib.util.find_spec(module) is not None
 
 
-def run(size: int, rows: list[dict[str, Any]]) -> None:
+def run(size: int, rows: list[dict[str, Any]], analyze_workers: list[int | None]) -> None:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     os.environ["NARRATIVES_CACHE_DIR"] = tempfile.mkdtemp(prefix="narratives-bench-cache-")
@@ -312,7 +344,9 @@ def run(size: int, rows: list[dict[str, Any]]) -> None:
             stages["load_fill_cache"] = lambda: load_corpus(folder)
             stages["load_cached"] = lambda: load_corpus(folder)
             if _has("analysis.cli"):
-                stages["analyze"] = lambda: _analyze(folder)
+                for workers in analyze_workers:
+                    name = "analyze" if workers is None else f"analyze_{workers}_process"
+                    stages[name] = lambda workers=workers: _analyze(folder, workers)
             if _has("analysis.text.cleaning"):
                 from analysis.text.cleaning import clean_articles
 
@@ -341,14 +375,23 @@ def run(size: int, rows: list[dict[str, Any]]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 50000])
+    parser.add_argument(
+        "--analyze-workers",
+        type=int,
+        nargs="+",
+        default=[],
+        metavar="N",
+        help="also time `analyze --workers N` for each N (stage analyze_N_process), "
+        "beside `analyze` on every core",
+    )
     args = parser.parse_args(argv)
     rows: list[dict[str, Any]] = []
     for size in args.sizes:
-        run(size, rows)
+        run(size, rows, [None, *args.analyze_workers])
     table = pd.DataFrame(rows)
     print()
     print(table.to_string(index=False))
-    for stage in ("contrasts", "analyze"):
+    for stage in ("contrasts", "analyze", *(f"analyze_{n}_process" for n in args.analyze_workers)):
         timed = table[table["stage"] == stage].set_index("size")
         if len(timed) > 1:
             per_article = timed["seconds"] / timed.index

@@ -1,0 +1,122 @@
+"""The per-article analyses on several processes: the same tables as on one."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+
+import pandas as pd
+import pytest
+
+from analysis.cli import main
+from analysis.corpus.articles import load_corpus
+from analysis.pipeline.prepare import prepare_corpus
+from analysis.pipeline.workers import (
+    WORKERS_ENV,
+    WorkerLostError,
+    available_cores,
+    default_workers,
+    map_in_order,
+)
+from tests.analysis.pipeline.test_prepare import _TABLES, _planted
+
+# Every table gets rows from several chunks: stance and outcome cues, a quotation
+# with its speaker, frames and subjects, and plain articles between them.
+_ARTICLES = {
+    "w1": ("Putin conceded", "John Kerry met Vladimir Putin in Sochi. Putin won."),
+    "w2": ("Talks", 'Peskov said: "Talks were rather constructive." Obama failed.'),
+    "w3": ("Weather", "The weather was mild."),
+    "w4": ("Syria", "Kerry and Putin discussed Syria and Ukraine in Sochi."),
+    "w5": ("Garden", "Tulips grew in the garden."),
+    "w6": ("Sanctions", 'Lavrov said: "Sanctions failed." The West conceded to Moscow.'),
+    "w7": ("Rain", "It rained all day."),
+}
+
+
+def test_two_processes_give_the_tables_of_one(registry_corpus):
+    for article_id, (title, text) in _ARTICLES.items():
+        _planted(registry_corpus, article_id, title, text)
+    corpus = load_corpus(registry_corpus)
+    one = prepare_corpus(corpus, workers=1)
+    two = prepare_corpus(corpus, workers=2, chunk_articles=2)
+    assert set(one.evidence["article_id"]) >= {"w1", "w2", "w4", "w6"}
+    assert not one.quotations.empty
+    for name in _TABLES:
+        pd.testing.assert_frame_equal(getattr(two, name), getattr(one, name))
+
+
+def _square(value: int) -> int:
+    return value * value
+
+
+def _pid(_: int) -> int:
+    return os.getpid()
+
+
+def _die_on_three(value: int) -> int:
+    if value == 3:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return value
+
+
+def test_results_come_back_in_the_order_of_the_items():
+    assert list(map_in_order(_square, [5, 1, 4, 2, 3], workers=2)) == [25, 1, 16, 4, 9]
+
+
+def test_one_worker_runs_in_this_process():
+    assert set(map_in_order(_pid, [0, 1], workers=1)) == {os.getpid()}
+
+
+def test_a_worker_that_dies_is_reported_not_ignored():
+    with pytest.raises(WorkerLostError, match="--workers 1"):
+        list(map_in_order(_die_on_three, [1, 2, 3, 4], workers=2))
+
+
+def test_workers_default_to_every_core_and_follow_the_environment(monkeypatch):
+    monkeypatch.delenv(WORKERS_ENV)
+    assert default_workers() == available_cores() == len(os.sched_getaffinity(0))
+    monkeypatch.setenv(WORKERS_ENV, "3")
+    assert default_workers() == 3
+
+
+@pytest.mark.parametrize("value", ["0", "two", "-1"])
+def test_a_bad_worker_count_names_the_variable(monkeypatch, value):
+    monkeypatch.setenv(WORKERS_ENV, value)
+    with pytest.raises(ValueError, match=f"{WORKERS_ENV}='{value}'"):
+        default_workers()
+
+
+def test_analyze_refuses_a_bad_worker_count_before_reading_anything(tmp_path, capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(
+            ["analyze", "--corpus", str(tmp_path), "--out", str(tmp_path / "out"), "--workers", "0"]
+        )
+    assert stop.value.code == 2
+    assert "--workers: '0' is not a whole number of at least 1" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_analyze_names_a_bad_worker_variable(registry_corpus, tmp_path, capsys, monkeypatch):
+    _planted(registry_corpus, "w1", *_ARTICLES["w1"])
+    monkeypatch.setenv(WORKERS_ENV, "many")
+    status = main(["analyze", "--corpus", str(registry_corpus), "--out", str(tmp_path / "out")])
+    assert status == 2
+    assert f"{WORKERS_ENV}='many': set it to a whole number" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_several_workers_run_in_other_processes():
+    assert os.getpid() not in set(map_in_order(_pid, [1, 2, 3, 4], workers=2))
+
+
+def test_with_another_thread_running_the_work_stays_in_this_process():
+    # A Streamlit server has several threads; forking one is unsafe.
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert set(map_in_order(_pid, [1, 2, 3, 4], workers=2)) == {os.getpid()}
+    finally:
+        stop.set()
+        other.join()
