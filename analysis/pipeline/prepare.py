@@ -124,7 +124,7 @@ class PreparedCorpus:
 #: Articles whose per-article analyses (quotations, stance, outcome, frames,
 #: agenda, sources) are worked out together; only their intermediate results are
 #: held at once.
-CHUNK_ARTICLES = 2000
+CHUNK_ARTICLES = 500
 
 #: On several processes, how many chunks each process gets (when the corpus is
 #: large enough), and the fewest articles in a chunk of the default size.

@@ -16,6 +16,7 @@ with the same result.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import sys
@@ -93,12 +94,18 @@ def map_in_order(
         yield from map(function, items)
         return
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=min(workers, len(items)), mp_context=context) as pool:
-        try:
+    # Objects the workers inherit are left out of their garbage collection,
+    # which would otherwise write to every object's header and so copy most of
+    # the pages they share with this process.
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(max_workers=min(workers, len(items)), mp_context=context) as pool:
             yield from pool.map(function, items)
-        except BrokenProcessPool as err:
-            raise WorkerLostError(
-                "a worker process of the per-article analysis died (killed, or out of "
-                f"memory); nothing was written. Run again with fewer processes "
-                f"({WORKERS_ENV}=1 or --workers 1 uses this process only)"
-            ) from err
+    except BrokenProcessPool as err:
+        raise WorkerLostError(
+            "a worker process of the per-article analysis died (killed, or out of "
+            f"memory); nothing was written. Run again with fewer processes "
+            f"({WORKERS_ENV}=1 or --workers 1 uses this process only)"
+        ) from err
+    finally:
+        gc.unfreeze()
