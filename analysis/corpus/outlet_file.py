@@ -28,6 +28,7 @@ from analysis.corpus.registry import (
     OUTLETS_FILE,
     Outlet,
     RegistryError,
+    ascii_domain,
     load_outlets,
 )
 
@@ -201,7 +202,7 @@ def _checked(outlet: Outlet, others: Mapping[str, Outlet]) -> Outlet:
         raise OutletEditError(
             "kind", f"{outlet.kind!r} is not a known kind; use one of {', '.join(OUTLET_KINDS)}"
         )
-    domains = tuple(d.strip().lower().removeprefix("www.") for d in outlet.domains if d.strip())
+    domains = tuple(ascii_domain(d).removeprefix("www.") for d in outlet.domains if d.strip())
     for domain in domains:
         if not _DOMAIN.match(domain):
             raise OutletEditError(

@@ -31,11 +31,30 @@ __all__ = [
     "Outlet",
     "OutletEntry",
     "RegistryError",
+    "ascii_domain",
     "load_meetings",
     "load_outlets",
     "meetings_frame",
     "outlets_frame",
 ]
+
+
+def ascii_domain(text: str) -> str:
+    """A domain as addresses carry it on the wire: lowercase, internationalised labels in punycode.
+
+    ``Пример.РФ`` gives ``xn--e1afmkfd.xn--p1ai``, as does that form itself, so
+    an outlet's domain matches an address however either was typed. Text that
+    is not a valid internationalised domain is returned lowercased, for the
+    caller's own check to refuse.
+    """
+    text = text.strip().lower()
+    if text.isascii():
+        return text
+    try:
+        return text.encode("idna").decode("ascii")
+    except UnicodeError:
+        return text
+
 
 OUTLETS_FILE = "outlets.yaml"
 MEETINGS_FILE = "meetings.yaml"
@@ -210,7 +229,7 @@ class OutletEntry(BaseModel):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ValueError("must be a web domain or a list of them, such as [osw.waw.pl]")
-        return tuple(d.lower().strip() for d in value)
+        return tuple(ascii_domain(d) for d in value)
 
 
 class RegistryError(ValueError):

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from functools import cache
 from urllib.parse import urlsplit
 
-from analysis.corpus.registry import Outlet
+from analysis.corpus.registry import Outlet, ascii_domain
 from analysis.corpus.types import Inference, PublishedDate
 from analysis.ingest.meetings import DAYS_AFTER, DAYS_BEFORE, infer_meetings
 from analysis.text.sentences import split_sentences
@@ -185,7 +185,7 @@ def host_of(url: str) -> str:
     """The site's domain in an address: ``https://www.rbc.ru/x`` and ``https://amp.rbc.ru/x``
     give ``rbc.ru`` ("" when the address has no host)."""
     try:
-        host = (urlsplit(url.strip()).hostname or "").lower()
+        host = ascii_domain(urlsplit(url.strip()).hostname or "")
     except ValueError:
         return ""
     for prefix in _HOST_PREFIXES:

@@ -18,6 +18,7 @@ from analysis.corpus.outlet_file import (
     save_outlet,
 )
 from analysis.corpus.registry import Outlet, RegistryError, load_outlets
+from analysis.ingest.inference import outlet_for_url
 from tests.conftest import SHIPPED_CORPUS
 
 REGISTRY = """\
@@ -134,10 +135,21 @@ def test_internationalised_domains_read_in_their_own_script():
     assert outlet_key("", "xn--e1afmkfd.xn--p1ai", ()) == "xn-e1afmkfd-xn-p1ai"
 
 
-def test_an_outlet_on_an_internationalised_domain_can_be_saved(corpus):
-    saved = save_outlet(corpus, replace(RIA, domains=("xn--e1afmkfd.xn--p1ai",)), new=True)
+@pytest.mark.parametrize("typed", ["xn--e1afmkfd.xn--p1ai", "пример.рф", "www.Пример.РФ"])
+def test_an_outlet_on_an_internationalised_domain_can_be_saved(corpus, typed):
+    saved = save_outlet(corpus, replace(RIA, domains=(typed,)), new=True)
     assert saved.domains == ("xn--e1afmkfd.xn--p1ai",)
     assert load_outlets(corpus)[0][RIA.key].domains == ("xn--e1afmkfd.xn--p1ai",)
+    # An address typed in either form finds the outlet.
+    outlets = load_outlets(corpus)[0]
+    for url in ("https://пример.рф/news/1", "https://www.xn--e1afmkfd.xn--p1ai/news/1"):
+        assert outlet_for_url(url, outlets)[0] == RIA.key
+
+
+def test_a_domain_that_is_not_one_is_refused_in_any_script(corpus):
+    for typed in ("пример рф", "https://пример.рф/x", "пример"):
+        with pytest.raises(OutletEditError, match="is not a web domain"):
+            save_outlet(corpus, replace(RIA, domains=(typed,)), new=True)
 
 
 def test_the_shipped_registry_takes_an_outlet(tmp_path):
