@@ -18,7 +18,9 @@ The test suite checks the seed runs alone (``seed_fingerprints``) in
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -49,31 +51,47 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _analyze(corpus: Path, extra: list[str], cache: Path) -> dict[str, str]:
+def _analyze(corpus: Path, extra: list[str], cache: Path, *, in_process: bool) -> dict[str, str]:
     with tempfile.TemporaryDirectory() as out:
-        subprocess.run(
-            [*COMMAND, "--corpus", str(corpus), "--out", out, *extra],
-            check=True,
-            stdout=subprocess.DEVNULL,
-            env={**os.environ, "NARRATIVES_CACHE_DIR": str(cache)},
-            cwd=ROOT,
-        )
+        argv = ["--corpus", str(corpus), "--out", out, *extra]
+        if in_process:
+            from analysis.cli import main
+
+            with contextlib.redirect_stdout(io.StringIO()):
+                status = main(["analyze", *argv])
+            if status != 0:
+                raise RuntimeError(f"narratives analyze {' '.join(argv)} exited with {status}")
+        else:
+            subprocess.run(
+                [*COMMAND, *argv],
+                check=True,
+                stdout=subprocess.DEVNULL,
+                env={**os.environ, "NARRATIVES_CACHE_DIR": str(cache)},
+                cwd=ROOT,
+            )
         return {p.name: _digest(p) for p in sorted(Path(out).iterdir())}
 
 
-def _runs(name: str, corpus: Path, compare: list[str], cache: Path) -> dict[str, dict[str, str]]:
+def _runs(
+    name: str, corpus: Path, compare: list[str], cache: Path, *, in_process: bool = False
+) -> dict[str, dict[str, str]]:
     result: dict[str, dict[str, str]] = {}
     for run, extra in RUNS.items():
         options = extra + compare if run == "compare" else extra
-        result[f"{name}/{run}"] = _analyze(corpus, options, cache)
+        result[f"{name}/{run}"] = _analyze(corpus, options, cache, in_process=in_process)
     return result
 
 
-def seed_fingerprints(scratch: Path) -> dict[str, dict[str, str]]:
-    """``{seeds/run: {file name: sha256}}`` for a copy of ``corpus/`` made in ``scratch``."""
+def seed_fingerprints(scratch: Path, *, in_process: bool = False) -> dict[str, dict[str, str]]:
+    """``{seeds/run: {file name: sha256}}`` for a copy of ``corpus/`` made in ``scratch``.
+
+    With ``in_process`` the command's ``main`` runs in this process (with this process's
+    cache folder) instead of as ``python -m analysis.cli``: the same code, without
+    starting Python and importing the analysis stack for every run.
+    """
     seeds = scratch / "seeds"
     shutil.copytree(ROOT / "corpus", seeds)
-    return _runs("seeds", seeds, SEED_COMPARE, scratch / "cache")
+    return _runs("seeds", seeds, SEED_COMPARE, scratch / "cache", in_process=in_process)
 
 
 def bench_fingerprints(scratch: Path, articles: int) -> dict[str, dict[str, str]]:

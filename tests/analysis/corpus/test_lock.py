@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+from multiprocessing.synchronize import Barrier
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,9 @@ import pytest
 from analysis.corpus.lock import CorpusBusyError, corpus_lock, lock_holder
 from analysis.review.overrides import load_overrides, save_override
 
-ARTICLES = 200
+#: Corrections each of two writers saves; enough that, without the lock, one writer's
+#: read-change-write overlaps the other's and corrections are lost.
+ARTICLES = 50
 
 
 def _corpus(root: Path) -> Path:
@@ -24,7 +27,8 @@ def _corpus(root: Path) -> Path:
     return root
 
 
-def _save_all(root: str, target: str, who: str) -> None:
+def _save_all(root: str, target: str, who: str, start: Barrier) -> None:
+    start.wait(timeout=60)
     for k in range(ARTICLES):
         save_override(root, article_id=f"a{k:03d}", target=target, label="neutral", who=who)
 
@@ -32,9 +36,11 @@ def _save_all(root: str, target: str, who: str) -> None:
 def test_two_processes_saving_at_once_keep_every_correction(tmp_path: Path) -> None:
     root = _corpus(tmp_path / "corpus")
     context = mp.get_context("fork")
+    # Both writers start saving together, not one after the other's start-up.
+    start = context.Barrier(2)
     writers = [
-        context.Process(target=_save_all, args=(str(root), "russia", "Ann")),
-        context.Process(target=_save_all, args=(str(root), "us_west", "Bo")),
+        context.Process(target=_save_all, args=(str(root), "russia", "Ann", start)),
+        context.Process(target=_save_all, args=(str(root), "us_west", "Bo", start)),
     ]
     for writer in writers:
         writer.start()

@@ -17,5 +17,5 @@ def test_seed_outputs_are_byte_identical_to_the_recorded_ones(tmp_path: Path):
         if run.startswith("seeds/")
     }
     assert sorted(recorded) == ["seeds/compare", "seeds/default", "seeds/filtered"]
-    found = seed_fingerprints(tmp_path)
+    found = seed_fingerprints(tmp_path, in_process=True)
     assert differing(recorded, found) == []

@@ -72,7 +72,9 @@ def _mixed_corpus(size: int) -> list[tuple[str, str, str]]:
     return [(f"m{k:02d}", title, f"{text} Item {k}.") for k, (title, text) in enumerate(chosen)]
 
 
-@pytest.mark.parametrize("size", [1, 2, 4, 6, 9, 13, 50])
+# Ten articles end in seven plain ones: for every chunk size from 2 to 7 some chunk has no
+# evidence (for 2 to 4 also one in the middle); thirteen leaves each a part-filled last chunk.
+@pytest.mark.parametrize("size", [1, 2, 4, 6, 9, 10, 13])
 def test_chunk_sizes_one_to_seven_give_the_tables_of_one_pass(registry_corpus, size):
     for article_id, title, text in _mixed_corpus(size):
         _planted(registry_corpus, article_id, title, text)
