@@ -115,6 +115,37 @@ def _block(
     return matrix
 
 
+#: Rows stacked at a time by :func:`_stack_columns`.
+_STACK_ROWS = 2048
+
+
+def _stack_columns(blocks: list[sp.csr_matrix]) -> sp.csr_matrix:
+    """``sp.hstack(blocks, format="csr")``, the same matrix, holding less at once.
+
+    scipy concatenates every block's data and indices before it stacks them,
+    a third full copy of the counts beside the blocks and the result; here
+    the result is filled a slice of rows at a time, from small stacks of the
+    blocks' rows.
+    """
+    n_rows = blocks[0].shape[0]
+    indptr = np.zeros(n_rows + 1, dtype=np.int64)
+    for block in blocks:
+        indptr[1:] += np.diff(block.indptr)
+    np.cumsum(indptr, out=indptr)
+    data = np.empty(int(indptr[-1]), dtype=np.int32)
+    indices = np.empty(int(indptr[-1]), dtype=np.int32)
+    for first in range(0, n_rows, _STACK_ROWS):
+        last = min(first + _STACK_ROWS, n_rows)
+        part = sp.hstack([block[first:last] for block in blocks], format="csr", dtype=np.int32)
+        data[indptr[first] : indptr[last]] = part.data
+        indices[indptr[first] : indptr[last]] = part.indices
+    index_type = np.int32 if indptr[-1] <= np.iinfo(np.int32).max else np.int64
+    return sp.csr_matrix(
+        (data, indices, indptr.astype(index_type)),
+        shape=(n_rows, sum(block.shape[1] for block in blocks)),
+    )
+
+
 def _compact(values: np.ndarray, keep: np.ndarray) -> np.ndarray:
     """``values[keep]``, written over the front of ``values`` slice by slice (no second copy)."""
     write = 0
@@ -280,7 +311,8 @@ def count_terms(
     blocks.insert(0, words_block)
     labels.insert(0, words[~not_term])
     del words_block
-    counts_matrix = sp.hstack(blocks, format="csr", dtype=np.int32)
+    counts_matrix = _stack_columns(blocks)
+    del blocks
     return TermCounts(
         counts=counts_matrix,
         terms=np.concatenate(labels).astype(object),

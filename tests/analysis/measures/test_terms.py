@@ -154,3 +154,20 @@ def test_texts_must_be_strings():
     texts: list = ["kerry", np.nan]
     with pytest.raises(ValueError, match=r"texts must be strings, got float"):
         count_terms(texts)
+
+
+def test_stacking_term_blocks_a_few_rows_at_a_time_gives_scipys_matrix(monkeypatch):
+
+    monkeypatch.setattr(terms, "_STACK_ROWS", 3)
+    words = sp.csr_matrix(np.array([[1, 0, 2], [0, 0, 0], [3, 1, 0], [0, 4, 0], [1, 1, 1]]))
+    pairs = sp.csr_matrix(np.array([[0, 1], [0, 0], [0, 0], [2, 0], [0, 5]]))
+    empty = sp.csr_matrix((5, 2), dtype=np.int32)
+    blocks = [b.astype(np.int32) for b in (words, empty, pairs)]
+    stacked = terms._stack_columns(blocks)
+    expected = sp.hstack(blocks, format="csr", dtype=np.int32)
+    assert stacked.shape == (5, 7)
+    assert stacked.dtype == expected.dtype == np.int32
+    for part in ("data", "indices", "indptr"):
+        np.testing.assert_array_equal(getattr(stacked, part), getattr(expected, part))
+        assert getattr(stacked, part).dtype == getattr(expected, part).dtype
+    np.testing.assert_array_equal(stacked.toarray()[3], [0, 4, 0, 0, 0, 2, 0])
