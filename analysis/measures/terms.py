@@ -115,35 +115,61 @@ def _block(
     return matrix
 
 
-#: Rows stacked at a time by :func:`_stack_columns`.
+#: Rows stacked at a time by :func:`_stack_columns`, and articles per chunk of single-word counts.
 _STACK_ROWS = 2048
 
 
-def _stack_columns(blocks: list[sp.csr_matrix]) -> sp.csr_matrix:
-    """``sp.hstack(blocks, format="csr")``, the same matrix, holding less at once.
+def _stack_columns(leading: list[sp.csr_matrix], blocks: list[sp.csr_matrix]) -> sp.csr_matrix:
+    """``sp.hstack([sp.vstack(leading), *blocks], format="csr")``, holding less at once.
 
-    scipy concatenates every block's data and indices before it stacks them,
-    a third full copy of the counts beside the blocks and the result; here
-    the result is filled a slice of rows at a time, from small stacks of the
-    blocks' rows.
+    ``leading`` is the first block of columns cut into consecutive chunks of
+    ``_STACK_ROWS`` rows; each chunk is dropped from the list once copied, so
+    that block is never held whole beside the result. scipy concatenates every
+    block's data and indices before it stacks them, a third full copy of the
+    counts beside the blocks and the result; here the result is filled a slice
+    of rows at a time, from small stacks of the blocks' rows.
     """
-    n_rows = blocks[0].shape[0]
+    n_rows = sum(chunk.shape[0] for chunk in leading)
     indptr = np.zeros(n_rows + 1, dtype=np.int64)
+    indptr[1:] = np.concatenate([np.diff(chunk.indptr) for chunk in leading])
     for block in blocks:
         indptr[1:] += np.diff(block.indptr)
     np.cumsum(indptr, out=indptr)
     data = np.empty(int(indptr[-1]), dtype=np.int32)
     indices = np.empty(int(indptr[-1]), dtype=np.int32)
+    n_columns = leading[0].shape[1] + sum(block.shape[1] for block in blocks)
+    leading.reverse()
     for first in range(0, n_rows, _STACK_ROWS):
         last = min(first + _STACK_ROWS, n_rows)
-        part = sp.hstack([block[first:last] for block in blocks], format="csr", dtype=np.int32)
+        chunk = leading.pop()
+        part = sp.hstack(
+            [chunk, *[block[first:last] for block in blocks]], format="csr", dtype=np.int32
+        )
+        del chunk
         data[indptr[first] : indptr[last]] = part.data
         indices[indptr[first] : indptr[last]] = part.indices
     index_type = np.int32 if indptr[-1] <= np.iinfo(np.int32).max else np.int64
-    return sp.csr_matrix(
-        (data, indices, indptr.astype(index_type)),
-        shape=(n_rows, sum(block.shape[1] for block in blocks)),
-    )
+    return sp.csr_matrix((data, indices, indptr.astype(index_type)), shape=(n_rows, n_columns))
+
+
+def _word_chunks(
+    stream: np.ndarray, column_of: np.ndarray, doc_ends: np.ndarray, n_columns: int
+) -> list[sp.csr_matrix]:
+    """The single-word counts in chunks of ``_STACK_ROWS`` articles.
+
+    ``column_of`` gives each word id its column, or -1 when it is not a term.
+    Each chunk is built from its own slice of the stream, so the positions and
+    columns of every token in the corpus are never held at once.
+    """
+    chunks = [sp.csr_matrix((0, n_columns), dtype=np.int32)] if len(doc_ends) == 0 else []
+    begin = 0
+    for first in range(0, len(doc_ends), _STACK_ROWS):
+        ends = doc_ends[first : first + _STACK_ROWS] - begin
+        columns = column_of[stream[begin : begin + int(ends[-1])]]
+        positions = np.flatnonzero(columns >= 0).astype(np.int32)
+        chunks.append(_block(positions, columns[positions], ends, n_columns))
+        begin += int(ends[-1])
+    return chunks
 
 
 def _compact(values: np.ndarray, keep: np.ndarray) -> np.ndarray:
@@ -304,14 +330,12 @@ def count_terms(
     del starts, codes
     # Single words come first in the columns but are counted last: theirs is the
     # largest block, built once the phrase work above has been freed.
-    starts = _positions(~not_term[stream])
-    word_columns = (np.cumsum(~not_term) - 1).astype(np.int32)
-    words_block = _block(starts, word_columns[stream[starts]], doc_ends, int((~not_term).sum()))
-    del stream, starts, word_columns
-    blocks.insert(0, words_block)
+    n_single = int((~not_term).sum())
+    column_of = np.where(not_term, -1, np.cumsum(~not_term) - 1).astype(np.int32)
+    word_chunks = _word_chunks(stream, column_of, doc_ends, n_single)
+    del stream, column_of
     labels.insert(0, words[~not_term])
-    del words_block
-    counts_matrix = _stack_columns(blocks)
+    counts_matrix = _stack_columns(word_chunks, blocks)
     del blocks
     return TermCounts(
         counts=counts_matrix,

@@ -163,11 +163,34 @@ def test_stacking_term_blocks_a_few_rows_at_a_time_gives_scipys_matrix(monkeypat
     pairs = sp.csr_matrix(np.array([[0, 1], [0, 0], [0, 0], [2, 0], [0, 5]]))
     empty = sp.csr_matrix((5, 2), dtype=np.int32)
     blocks = [b.astype(np.int32) for b in (words, empty, pairs)]
-    stacked = terms._stack_columns(blocks)
     expected = sp.hstack(blocks, format="csr", dtype=np.int32)
+    stacked = terms._stack_columns([blocks[0][:3], blocks[0][3:]], blocks[1:])
     assert stacked.shape == (5, 7)
     assert stacked.dtype == expected.dtype == np.int32
     for part in ("data", "indices", "indptr"):
         np.testing.assert_array_equal(getattr(stacked, part), getattr(expected, part))
         assert getattr(stacked, part).dtype == getattr(expected, part).dtype
     np.testing.assert_array_equal(stacked.toarray()[3], [0, 4, 0, 0, 0, 2, 0])
+
+
+def test_counting_words_two_articles_at_a_time_gives_the_same_matrix(monkeypatch):
+    texts = [
+        "Kerry met Putin in Sochi. Putin smiled.",
+        "Lavrov and Kerry talked about Syria and Syria again.",
+        "",
+        "Putin, Kerry and Lavrov: Syria talks in Sochi.",
+        "Kerry left Sochi.",
+    ]
+    whole = count_terms(texts)
+    monkeypatch.setattr(terms, "_STACK_ROWS", 2)
+    chunked = count_terms(texts)
+    assert list(chunked.terms) == list(whole.terms)
+    for part in ("data", "indices", "indptr"):
+        np.testing.assert_array_equal(getattr(chunked.counts, part), getattr(whole.counts, part))
+    assert chunked.counts[1, list(chunked.terms).index("syria")] == 2
+
+
+def test_counting_no_texts_gives_an_empty_matrix():
+    counts = count_terms([])
+    assert counts.counts.shape == (0, 0)
+    assert len(counts.terms) == 0
