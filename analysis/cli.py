@@ -18,6 +18,7 @@ from analysis.ingest.report import render_report
 from analysis.measures.contrasts import PRIORS
 from analysis.pipeline.export import MANIFEST_FILE, write_analysis
 from analysis.pipeline.prepare import AnalysisOptions, prepare_corpus
+from analysis.pipeline.store import ResultsStore, default_store_root
 from analysis.pipeline.tables import GROUPING_COLUMNS
 from analysis.pipeline.workers import WORKERS_ENV, WorkerLostError
 from analysis.review.overrides import overrides_warning
@@ -96,11 +97,14 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     options = AnalysisOptions(
         prior_total=args.prior_total, max_words=args.max_words, min_phrase_count=args.min_phrase
     )
+    store = None if args.no_store else ResultsStore(default_store_root(corpus.root))
     try:
-        prepared = prepare_corpus(corpus, options=options, workers=args.workers)
+        prepared = prepare_corpus(corpus, options=options, workers=args.workers, store=store)
     except (ValueError, WorkerLostError) as err:
         print(f"narratives: {err}", file=sys.stderr)
         return 2
+    for note in store.notes if store is not None else ():
+        print(f"narratives: {note}", file=sys.stderr)
     if prepared.overrides_problem is not None:
         _warn_overrides(prepared.overrides_problem, corpus.root)
     selection = _selection(args)
@@ -676,6 +680,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help=f"processes for the per-article analyses (default: ${WORKERS_ENV} when set, "
         "else every core); the tables do not depend on it",
+    )
+    analyze.add_argument(
+        "--no-store",
+        action="store_true",
+        help="analyse every article and keep nothing; by default per-article results are "
+        "kept in the cache folder ($NARRATIVES_CACHE_DIR or ~/.cache/narratives) and only "
+        "new or changed articles are analysed (the tables are the same either way)",
     )
     _add_filters(analyze)
     terms = analyze.add_argument_group("term contrasts")

@@ -65,6 +65,7 @@ from analysis.corpus.types import Problem
 from analysis.labels.targets import DEFAULT_TARGETS_FILE, load_targets
 from analysis.pipeline.export import write_analysis
 from analysis.pipeline.prepare import AnalysisOptions, PreparedCorpus, prepare_corpus
+from analysis.pipeline.store import ResultsStore, default_store_root
 from analysis.pipeline.tables import (
     collocate_table,
     keyword_table,
@@ -224,7 +225,12 @@ def _prepare(
     options = AnalysisOptions(
         prior_total=prior_total, max_words=max_words, min_phrase_count=min_phrase_count
     )
-    return prepare_corpus(_load(root, signature_key), options=options)
+    corpus = _load(root, signature_key)
+    # Per-article results kept by an earlier run (the CLI's or a previous
+    # server's) are read back, so a restarted server only analyses what changed.
+    return prepare_corpus(
+        corpus, options=options, store=ResultsStore(default_store_root(corpus.root))
+    )
 
 
 def _key() -> tuple[str, int]:

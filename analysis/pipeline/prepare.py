@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+import numpy as np
 import pandas as pd
 
 from analysis.corpus.articles import Corpus
@@ -24,6 +25,7 @@ from analysis.labels.sources import article_quotations, article_sources, source_
 from analysis.measures.contrasts import DEFAULT_PRIOR_TOTAL
 from analysis.measures.terms import TermCounts, count_terms
 from analysis.pipeline.memory import release_freed_memory
+from analysis.pipeline.store import ResultsStore, article_keys
 from analysis.pipeline.workers import default_workers, map_in_order
 from analysis.review.overrides import apply_overrides, read_overrides
 from analysis.text.cleaning import clean_articles
@@ -198,12 +200,59 @@ def _per_article_tables(
     return evidence, {name: _concat(parts) for name, parts in chunks.items()}
 
 
+#: The per-article tables, as the results store keeps them.
+_STORED_TABLES = ("quotations", "stance", "outcome", "frames", "agenda", "sources", "evidence")
+
+
+def _in_article_order(table: pd.DataFrame, ids: pd.Index) -> pd.DataFrame:
+    """Rows ordered by their article's place in the corpus; rows of one article keep their order."""
+    if table.empty:
+        return table.reset_index(drop=True)
+    order = np.argsort(ids.get_indexer(pd.Index(table["article_id"])), kind="stable")
+    if np.any(order[1:] < order[:-1]):
+        return table.iloc[order].reset_index(drop=True)
+    return table.reset_index(drop=True)
+
+
+def _stored_per_article_tables(
+    articles: pd.DataFrame, store: ResultsStore, chunk_articles: int, workers: int
+) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
+    """:func:`_per_article_tables`, working out only the articles the store does not hold.
+
+    The tables equal those of a full run: stored and new rows are put back in
+    the corpus's article order (evidence in evidence order).
+    """
+    needed = articles.drop(columns="text", errors="ignore")
+    ids = needed["id"].tolist()
+    keys = article_keys(needed)
+    stored, found = store.load(ids, keys, _STORED_TABLES)
+    missing = np.flatnonzero(~found)
+    evidence, tables = _per_article_tables(needed.iloc[missing], chunk_articles, workers)
+    store.save(
+        [ids[i] for i in missing],
+        [keys[i] for i in missing],
+        {**tables, "evidence": evidence},
+        live_keys=set(keys),
+    )
+    if not stored["evidence"]:
+        return evidence, tables
+    evidence = concat_evidence([evidence, *stored["evidence"]])
+    order = pd.Index(ids)
+    tables = {
+        name: _in_article_order(_concat([table, *stored[name]]), order)
+        for name, table in tables.items()
+    }
+    store.compact(ids, keys, {**tables, "evidence": evidence})
+    return evidence, tables
+
+
 def prepare_corpus(
     corpus: Corpus,
     *,
     options: AnalysisOptions | None = None,
     chunk_articles: int = CHUNK_ARTICLES,
     workers: int | None = None,
+    store: ResultsStore | None = None,
 ) -> PreparedCorpus:
     """Clean every article and count its terms.
 
@@ -220,6 +269,11 @@ def prepare_corpus(
         How many processes the per-article analyses run on; by default
         :func:`analysis.pipeline.workers.default_workers` (every core, or
         ``NARRATIVES_WORKERS``). The result does not depend on it.
+    store
+        Where per-article results are kept between runs
+        (:class:`analysis.pipeline.store.ResultsStore`): only articles it does
+        not hold are analysed, and the new results are added to it. The
+        result does not depend on it.
 
     Raises
     ------
@@ -237,7 +291,10 @@ def prepare_corpus(
     articles = articles.assign(text_clean=cleaned["text_clean"])
     del cleaned
     release_freed_memory()
-    evidence, tables = _per_article_tables(articles, chunk_articles, workers)
+    if store is None:
+        evidence, tables = _per_article_tables(articles, chunk_articles, workers)
+    else:
+        evidence, tables = _stored_per_article_tables(articles, store, chunk_articles, workers)
     release_freed_memory()
     languages = sorted({*articles["language"], "en"})
     # Phrases are always counted up to the longest length; a shorter

@@ -1,0 +1,301 @@
+"""Per-article results kept on disk, so an analysis only works out what is new or changed.
+
+The per-article analyses (quotations, stance, outcome, frames, agenda, sources
+and their evidence) read one article at a time and are the larger part of an
+analysis. Their tables are kept in a results store: Parquet files, one folder
+(a *segment*) per run that worked something out, and ``index.json``, which
+says which article each segment holds under which key. An article's key is a
+hash of everything those analyses read of it (its cleaned text included, so a
+change in what boilerplate cleaning removes is a change of key); the index
+records the version of the analysis code, lexicons, models and libraries, and
+a store of any other version is not read.
+
+The store is a cache: deleting it loses nothing. It is written so that a
+killed run leaves it readable (a segment is renamed into place before the
+index names it, the index is replaced in one step), and anything it cannot
+read is worked out again, with a note saying why.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "STORE_FORMAT",
+    "ResultsStore",
+    "analysis_version",
+    "article_keys",
+    "default_store_root",
+]
+
+#: Layout of the store's files; a store of another format is rebuilt.
+STORE_FORMAT = 1
+
+_INDEX = "index.json"
+_SEGMENTS = "segments"
+#: Parquet metadata naming the object columns stored as JSON (tuples and mixed values).
+_JSON_COLUMNS = b"narratives_json_columns"
+#: More segments than this and the next run writes every live row as one segment.
+_MAX_SEGMENTS = 16
+_PACKAGE = Path(__file__).resolve().parents[1]
+
+
+@cache
+def analysis_version() -> str:
+    """A hash of the analysis code, its data files (lexicons, models) and the libraries' versions.
+
+    Any change to what could change a per-article result changes it.
+    """
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(f"format {STORE_FORMAT}\n".encode())
+    for library in ("numpy", "pandas", "scikit-learn", "scipy", "regex", "pymorphy3"):
+        try:
+            version = metadata.version(library)
+        except metadata.PackageNotFoundError:
+            version = "-"
+        digest.update(f"{library} {version}\n".encode())
+    for path in sorted(_PACKAGE.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(_PACKAGE)).encode() + b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def article_keys(articles: pd.DataFrame) -> list[str]:
+    """One key per article: a hash of every column the per-article analyses may read.
+
+    ``articles`` is the table they are given (cleaned text, no raw text).
+    """
+    columns = sorted(articles.columns)
+    keys = []
+    for row in articles[columns].itertuples(index=False, name=None):
+        digest = hashlib.blake2b(digest_size=16)
+        for value in row:
+            digest.update(repr(value).encode())
+            digest.update(b"\0")
+        keys.append(digest.hexdigest())
+    return keys
+
+
+def default_store_root(corpus_root: Path) -> Path:
+    """Where a corpus's results are kept: beside the parse cache, one folder per corpus folder."""
+    base = Path(os.environ.get("NARRATIVES_CACHE_DIR") or Path.home() / ".cache" / "narratives")
+    key = hashlib.blake2b(str(corpus_root.resolve()).encode(), digest_size=8).hexdigest()
+    return base / f"results-{key}"
+
+
+def _encode(table: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Object columns (tuples beside strings) as JSON text, which Parquet can hold."""
+    encoded = {}
+    for column in table.columns:
+        if table[column].dtype == object:
+            encoded[column] = [
+                json.dumps(list(v) if isinstance(v, tuple) else v, ensure_ascii=False)
+                for v in table[column]
+            ]
+    return table.assign(**encoded), list(encoded)
+
+
+def _decode(table: pd.DataFrame, json_columns: Iterable[str]) -> pd.DataFrame:
+    decoded = {}
+    for column in json_columns:
+        values = [json.loads(v) for v in table[column]]
+        decoded[column] = pd.Series(
+            [tuple(v) if isinstance(v, list) else v for v in values], dtype=object
+        )
+    return table.assign(**decoded) if decoded else table
+
+
+@dataclass
+class ResultsStore:
+    """The per-article results of one corpus folder, kept in ``root``.
+
+    ``notes`` collects what the store had to say (a store from another
+    version set aside, an unreadable file), for the command to print.
+    """
+
+    root: Path
+    notes: list[str] = field(default_factory=list)
+    #: Segments found unreadable by :meth:`load`; the next :meth:`save` drops them.
+    _unreadable: set[str] = field(default_factory=set)
+
+    # -- the index ---------------------------------------------------------------
+
+    def _read_index(self) -> dict[str, list[list[str]]]:
+        """Segment name -> its [article id, key] pairs; empty when there is nothing usable."""
+        path = self.root / _INDEX
+        if not path.exists():
+            return {}
+        try:
+            index = json.loads(path.read_text(encoding="utf-8"))
+            segments = index["segments"]
+            if index.get("format") != STORE_FORMAT or not isinstance(segments, dict):
+                raise ValueError(f"format {index.get('format')!r}")
+        except (OSError, ValueError, KeyError, TypeError) as err:
+            self._discard(f"results store {path} is unreadable ({err}); analysing every article")
+            return {}
+        if index.get("version") != analysis_version():
+            self._discard(
+                f"results store {self.root} was made by another version of the analysis; "
+                "analysing every article again"
+            )
+            return {}
+        return segments
+
+    def _write_index(self, segments: dict[str, list[list[str]]]) -> None:
+        body = {"format": STORE_FORMAT, "version": analysis_version(), "segments": segments}
+        fd, tmp = tempfile.mkstemp(dir=self.root, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(body, handle)
+        os.replace(tmp, self.root / _INDEX)
+
+    def _discard(self, note: str) -> None:
+        """Set the whole store aside (it is only a cache) and say why."""
+        self.notes.append(note)
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    # -- reading ----------------------------------------------------------------
+
+    def load(
+        self, ids: list[str], keys: list[str], tables: Iterable[str]
+    ) -> tuple[dict[str, list[pd.DataFrame]], np.ndarray]:
+        """The stored rows of the articles whose key is in the store.
+
+        Returns each table's stored parts and, per article, whether its rows
+        were found. A segment that cannot be read is left out (its articles
+        are then worked out again) and the store rebuilt around it.
+        """
+        names = list(tables)
+        found = np.zeros(len(ids), dtype=bool)
+        parts: dict[str, list[pd.DataFrame]] = {name: [] for name in names}
+        segments = self._read_index()
+        where = {key: name for name, entries in segments.items() for _, key in entries}
+        wanted: dict[str, set[str]] = {}
+        positions: dict[str, list[int]] = {}
+        for position, (article_id, key) in enumerate(zip(ids, keys, strict=True)):
+            segment = where.get(key)
+            if segment is not None:
+                wanted.setdefault(segment, set()).add(article_id)
+                positions.setdefault(segment, []).append(position)
+        for segment, segment_ids in wanted.items():
+            try:
+                read = {name: self._read_table(segment, name, segment_ids) for name in names}
+            except (OSError, ValueError, KeyError, TypeError) as err:
+                self.notes.append(
+                    f"results store segment {self.root / _SEGMENTS / segment} is unreadable "
+                    f"({err}); analysing its {len(segment_ids)} articles again"
+                )
+                self._unreadable.add(segment)
+                continue
+            for name, table in read.items():
+                parts[name].append(table)
+            found[positions[segment]] = True
+        return parts, found
+
+    def _read_table(self, segment: str, name: str, ids: set[str]) -> pd.DataFrame:
+        import pyarrow.parquet as pq
+
+        path = self.root / _SEGMENTS / segment / f"{name}.parquet"
+        try:
+            table = pq.read_table(path)
+        except Exception as err:  # pyarrow raises its own errors for a damaged file
+            raise ValueError(f"{path.name}: {err}") from err
+        json_columns = json.loads((table.schema.metadata or {}).get(_JSON_COLUMNS, b"[]"))
+        frame = _decode(table.to_pandas(), json_columns)
+        # The segment may hold articles since changed or deleted: only the wanted ones count.
+        wanted = frame["article_id"].isin(ids).to_numpy()
+        return frame if wanted.all() else frame[wanted].reset_index(drop=True)
+
+    # -- writing ----------------------------------------------------------------
+
+    def save(
+        self,
+        ids: list[str],
+        keys: list[str],
+        computed: dict[str, pd.DataFrame],
+        *,
+        live_keys: set[str],
+    ) -> None:
+        """Add the results of newly analysed articles and forget those no longer in the corpus.
+
+        ``ids`` and ``keys`` are the newly analysed articles, ``computed`` their
+        tables; ``live_keys`` the keys of every article now in the corpus. A
+        store that cannot be written is left as it was, with a note: the
+        analysis does not depend on it.
+        """
+        try:
+            # Entries of articles gone from the corpus, or analysed again now, are dropped.
+            keep = live_keys - set(keys)
+            segments = {
+                name: kept
+                for name, entries in self._read_index().items()
+                if name not in self._unreadable
+                and (kept := [entry for entry in entries if entry[1] in keep])
+            }
+            if ids:
+                segments[self._write_segment(computed)] = [
+                    [article_id, key] for article_id, key in zip(ids, keys, strict=True)
+                ]
+            self._commit(segments)
+        except OSError as err:
+            self.notes.append(f"results store {self.root} could not be written ({err})")
+
+    def compact(self, ids: list[str], keys: list[str], everything: dict[str, pd.DataFrame]) -> None:
+        """Once the store has many segments, keep ``everything`` (the whole corpus) as one."""
+        if len(self._read_index()) <= _MAX_SEGMENTS:
+            return
+        try:
+            name = self._write_segment(everything)
+            self._commit({name: [[i, k] for i, k in zip(ids, keys, strict=True)]})
+        except OSError as err:
+            self.notes.append(f"results store {self.root} could not be written ({err})")
+
+    def _commit(self, segments: dict[str, list[list[str]]]) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        self._write_index(segments)
+        self._remove_unlisted(set(segments))
+
+    def _write_segment(self, tables: dict[str, pd.DataFrame]) -> str:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        name = uuid.uuid4().hex
+        folder = self.root / _SEGMENTS
+        folder.mkdir(parents=True, exist_ok=True)
+        scratch = Path(tempfile.mkdtemp(dir=folder, suffix=".tmp"))
+        try:
+            for table_name, frame in tables.items():
+                encoded, json_columns = _encode(frame)
+                table = pa.Table.from_pandas(encoded, preserve_index=False)
+                metadata_: dict[bytes | str, bytes | str] = dict(table.schema.metadata or {})
+                metadata_[_JSON_COLUMNS] = json.dumps(json_columns).encode()
+                pq.write_table(
+                    table.replace_schema_metadata(metadata_), scratch / f"{table_name}.parquet"
+                )
+            os.replace(scratch, folder / name)
+        except BaseException:
+            shutil.rmtree(scratch, ignore_errors=True)
+            raise
+        return name
+
+    def _remove_unlisted(self, listed: set[str]) -> None:
+        """Segments the index no longer names (replaced, or left by a killed run)."""
+        folder = self.root / _SEGMENTS
+        if not folder.is_dir():
+            return
+        for path in folder.iterdir():
+            if path.name not in listed:
+                shutil.rmtree(path, ignore_errors=True)

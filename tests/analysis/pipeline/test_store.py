@@ -1,0 +1,208 @@
+"""The results store: only new or changed articles are analysed, and the outputs never change."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis.cli import main
+from analysis.corpus.articles import load_corpus
+from analysis.pipeline import prepare, store
+from analysis.pipeline.prepare import prepare_corpus
+from analysis.pipeline.store import ResultsStore, default_store_root
+from tests.analysis.pipeline.test_prepare import _TABLES, _planted
+from tests.benchmarks.check_outputs import _digest
+
+_ARTICLES = {
+    "s1": ("Putin conceded", "John Kerry met Vladimir Putin in Sochi. Putin won."),
+    "s2": ("Talks", 'Peskov said: "Talks were rather constructive." Obama failed.'),
+    "s3": ("Weather", "The weather was mild."),
+    "s4": ("Syria", "Kerry and Putin discussed Syria and Ukraine in Sochi."),
+}
+
+
+@pytest.fixture
+def analysed(monkeypatch) -> list[str]:
+    """The ids of the articles the per-article analyses are run on, in order."""
+    seen: list[str] = []
+    run = prepare._per_article
+
+    def counting(articles: pd.DataFrame) -> dict[str, pd.DataFrame]:
+        seen.extend(articles["id"])
+        return run(articles)
+
+    monkeypatch.setattr(prepare, "_per_article", counting)
+    return seen
+
+
+def _outputs(corpus: Path, out: Path, *options: str) -> dict[str, str]:
+    """``narratives analyze`` on ``corpus``: every file it writes, by name, as a sha256
+    (the manifest without the time it was written)."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        status = main(["analyze", "--corpus", str(corpus), "--out", str(out), *options])
+    assert status == 0
+    return {path.name: _digest(path) for path in sorted(out.iterdir())}
+
+
+def _check_against_a_full_rebuild(corpus: Path, scratch: Path, step: str) -> None:
+    kept = _outputs(corpus, scratch / f"{step}-store")
+    rebuilt = _outputs(corpus, scratch / f"{step}-full", "--no-store")
+    assert kept == rebuilt, step
+
+
+def test_after_imports_edits_and_deletions_the_outputs_equal_a_full_rebuild(
+    registry_corpus, tmp_path, analysed
+):
+    for article_id, (title, text) in _ARTICLES.items():
+        _planted(registry_corpus, article_id, title, text)
+    _check_against_a_full_rebuild(registry_corpus, tmp_path, "first")
+    assert analysed[:4] == ["s1", "s2", "s3", "s4"]
+
+    analysed.clear()
+    _outputs(registry_corpus, tmp_path / "unchanged")
+    assert analysed == []
+
+    _planted(registry_corpus, "s5", "Sanctions", 'Lavrov said: "Sanctions failed."')
+    analysed.clear()
+    _check_against_a_full_rebuild(registry_corpus, tmp_path, "imported")
+    assert analysed == ["s5", "s1", "s2", "s3", "s4", "s5"]
+
+    _planted(registry_corpus, "s2", "Talks", "Obama won. The West gained.")
+    (registry_corpus / "articles" / "s3.md").unlink()
+    analysed.clear()
+    _check_against_a_full_rebuild(registry_corpus, tmp_path, "edited-and-deleted")
+    assert analysed == ["s2", "s1", "s2", "s4", "s5"]
+
+
+def test_an_unchanged_corpus_reads_every_table_back_as_it_was(registry_corpus, tmp_path):
+    for article_id, (title, text) in _ARTICLES.items():
+        _planted(registry_corpus, article_id, title, text)
+    corpus = load_corpus(registry_corpus)
+    whole = prepare_corpus(corpus)
+    prepare_corpus(corpus, store=ResultsStore(tmp_path / "store"))
+    again = prepare_corpus(corpus, store=ResultsStore(tmp_path / "store"))
+    assert not whole.quotations.empty
+    assert not whole.evidence.empty
+    for name in _TABLES:
+        pd.testing.assert_frame_equal(getattr(again, name), getattr(whole, name))
+
+
+def _filled_store(registry_corpus: Path, root: Path) -> None:
+    for article_id, (title, text) in _ARTICLES.items():
+        _planted(registry_corpus, article_id, title, text)
+    prepare_corpus(load_corpus(registry_corpus), store=ResultsStore(root))
+
+
+def test_a_corrupt_index_is_set_aside_with_a_note(registry_corpus, tmp_path, analysed):
+    root = tmp_path / "store"
+    _filled_store(registry_corpus, root)
+    (root / "index.json").write_text("{not json", encoding="utf-8")
+    kept = ResultsStore(root)
+    analysed.clear()
+    prepare_corpus(load_corpus(registry_corpus), store=kept)
+    assert sorted(set(analysed)) == ["s1", "s2", "s3", "s4"]
+    assert len(kept.notes) == 1
+    assert "index.json is unreadable" in kept.notes[0]
+    assert json.loads((root / "index.json").read_text(encoding="utf-8"))["segments"]
+
+
+def test_a_store_of_another_version_is_not_read(registry_corpus, tmp_path, analysed):
+    root = tmp_path / "store"
+    _filled_store(registry_corpus, root)
+    index = json.loads((root / "index.json").read_text(encoding="utf-8"))
+    (root / "index.json").write_text(json.dumps({**index, "version": "older"}), encoding="utf-8")
+    kept = ResultsStore(root)
+    analysed.clear()
+    prepare_corpus(load_corpus(registry_corpus), store=kept)
+    assert sorted(set(analysed)) == ["s1", "s2", "s3", "s4"]
+    assert kept.notes == [
+        f"results store {root} was made by another version of the analysis; "
+        "analysing every article again"
+    ]
+
+
+def test_a_damaged_segment_is_analysed_again_and_replaced(registry_corpus, tmp_path, analysed):
+    root = tmp_path / "store"
+    _filled_store(registry_corpus, root)
+    whole = prepare_corpus(load_corpus(registry_corpus))
+    (segment,) = (root / "segments").iterdir()
+    (segment / "stance.parquet").write_bytes(b"PAR1 cut short")
+    kept = ResultsStore(root)
+    analysed.clear()
+    again = prepare_corpus(load_corpus(registry_corpus), store=kept)
+    assert sorted(set(analysed)) == ["s1", "s2", "s3", "s4"]
+    assert "stance.parquet" in kept.notes[0]
+    assert "analysing its 4 articles again" in kept.notes[0]
+    for name in _TABLES:
+        pd.testing.assert_frame_equal(getattr(again, name), getattr(whole, name))
+    assert not segment.exists()
+    assert len(list((root / "segments").iterdir())) == 1
+
+
+def test_what_a_killed_run_left_is_never_read_and_is_cleared(registry_corpus, tmp_path, analysed):
+    root = tmp_path / "store"
+    _filled_store(registry_corpus, root)
+    leftover = root / "segments" / "abc.tmp"
+    leftover.mkdir()
+    (leftover / "stance.parquet").write_bytes(b"half")
+    _planted(registry_corpus, "s5", "Rain", "It rained all day.")
+    analysed.clear()
+    prepare_corpus(load_corpus(registry_corpus), store=ResultsStore(root))
+    assert analysed == ["s5"]
+    assert not leftover.exists()
+
+
+def test_many_segments_are_merged_into_one(registry_corpus, tmp_path, monkeypatch):
+    monkeypatch.setattr(store, "_MAX_SEGMENTS", 2)
+    root = tmp_path / "store"
+    _filled_store(registry_corpus, root)
+    for n in range(5, 8):
+        _planted(registry_corpus, f"s{n}", "Rain", f"It rained for {n} days.")
+        prepare_corpus(load_corpus(registry_corpus), store=ResultsStore(root))
+    segments = json.loads((root / "index.json").read_text(encoding="utf-8"))["segments"]
+    assert len(segments) <= 2
+    assert sorted(i for entries in segments.values() for i, _ in entries) == [
+        f"s{n}" for n in range(1, 8)
+    ]
+    whole = prepare_corpus(load_corpus(registry_corpus))
+    again = prepare_corpus(load_corpus(registry_corpus), store=ResultsStore(root))
+    for name in _TABLES:
+        pd.testing.assert_frame_equal(getattr(again, name), getattr(whole, name))
+
+
+def test_a_store_that_cannot_be_written_leaves_a_note_and_the_analysis_goes_on(
+    registry_corpus, tmp_path
+):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the store would go", encoding="utf-8")
+    kept = ResultsStore(blocker)
+    _planted(registry_corpus, "s1", *_ARTICLES["s1"])
+    prepared = prepare_corpus(load_corpus(registry_corpus), store=kept)
+    assert set(prepared.stance["article_id"]) == {"s1"}
+    assert len(kept.notes) == 1
+    assert "could not be written" in kept.notes[0]
+
+
+def test_tuples_beside_strings_come_back_as_they_were(tmp_path):
+    table = pd.DataFrame({"article_id": ["a", "b", "c"], "meetings": [("M1", "M2"), "", ("M3",)]})
+    kept = ResultsStore(tmp_path)
+    kept.save(["a", "b", "c"], ["ka", "kb", "kc"], {"outcome": table}, live_keys={"ka", "kb", "kc"})
+    parts, found = kept.load(["a", "c"], ["ka", "kc"], ["outcome"])
+    assert found.tolist() == [True, True]
+    assert parts["outcome"][0]["meetings"].tolist() == [("M1", "M2"), ("M3",)]
+
+
+def test_the_analyze_command_prints_the_stores_notes(registry_corpus, tmp_path, capsys):
+    _planted(registry_corpus, "s1", *_ARTICLES["s1"])
+    root = default_store_root(registry_corpus)
+    root.mkdir(parents=True)
+    (root / "index.json").write_text("[]", encoding="utf-8")
+    _outputs(registry_corpus, tmp_path / "out")
+    assert f"narratives: results store {root / 'index.json'} is unreadable" in (
+        capsys.readouterr().err
+    )
