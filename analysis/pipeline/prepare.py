@@ -10,6 +10,7 @@ filter change never redoes it.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -286,6 +287,15 @@ def prepare_corpus(
     if workers < 1:
         raise ValueError(f"workers must be at least 1, got {workers}")
     options = options or AnalysisOptions()
+    snapshot_key = ""
+    if store is not None and corpus.fingerprint:
+        # The same files, options and analysis version: the whole result, read back.
+        snapshot_key = store.snapshot_key(
+            str(Path(corpus.root).resolve()), corpus.fingerprint, repr(options)
+        )
+        kept = store.load_snapshot(snapshot_key)
+        if isinstance(kept, PreparedCorpus):
+            return kept.with_overrides(*read_overrides(corpus.root))
     articles = corpus.articles.reset_index(drop=True)
     cleaned, removed = clean_articles(articles)
     articles = articles.assign(text_clean=cleaned["text_clean"])
@@ -327,4 +337,7 @@ def prepare_corpus(
         evidence=evidence,
         overrides=overrides,
     )
-    return prepared.with_overrides(overrides, problem)
+    prepared = prepared.with_overrides(overrides, problem)
+    if store is not None and snapshot_key:
+        store.save_snapshot(snapshot_key, prepared)
+    return prepared

@@ -10,6 +10,12 @@ change in what boilerplate cleaning removes is a change of key); the index
 records the version of the analysis code, lexicons, models and libraries, and
 a store of any other version is not read.
 
+Beside the segments, the store keeps the last few whole prepared corpora
+(``prepared/``, pickles keyed by the corpus folder, its fingerprint, the
+analysis options and the version): an unchanged corpus is read back whole,
+with no cleaning or term counting, which is what lets a restarted dashboard
+show its first page in seconds.
+
 The store is a cache: deleting it loses nothing. It is written so that a
 killed run leaves it readable (a segment is renamed into place before the
 index names it, the index is replaced in one step), and anything it cannot
@@ -18,9 +24,11 @@ read is worked out again, with a note saying why.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import pickle
 import shutil
 import tempfile
 import uuid
@@ -46,6 +54,9 @@ STORE_FORMAT = 1
 
 _INDEX = "index.json"
 _SEGMENTS = "segments"
+_SNAPSHOTS = "prepared"
+#: Whole prepared corpora kept (one per set of analysis options, most recent first).
+_MAX_SNAPSHOTS = 3
 #: Parquet metadata naming the object columns stored as JSON (tuples and mixed values).
 _JSON_COLUMNS = b"narratives_json_columns"
 #: More segments than this and the next run writes every live row as one segment.
@@ -162,6 +173,13 @@ class ResultsStore:
             json.dump(body, handle)
         os.replace(tmp, self.root / _INDEX)
 
+    def _cannot_write(self, err: OSError) -> None:
+        note = f"results store {self.root} could not be written ({err})"
+        if not any(
+            n.startswith(f"results store {self.root} could not be written") for n in self.notes
+        ):
+            self.notes.append(note)
+
     def _discard(self, note: str) -> None:
         """Set the whole store aside (it is only a cache) and say why."""
         self.notes.append(note)
@@ -219,6 +237,49 @@ class ResultsStore:
         wanted = frame["article_id"].isin(ids).to_numpy()
         return frame if wanted.all() else frame[wanted].reset_index(drop=True)
 
+    # -- whole prepared corpora ----------------------------------------------------
+
+    @staticmethod
+    def snapshot_key(*parts: str) -> str:
+        """The key of a whole prepared corpus: ``parts`` (corpus, options) and the version."""
+        digest = hashlib.blake2b(digest_size=16)
+        for part in (analysis_version(), *parts):
+            digest.update(part.encode() + b"\0")
+        return digest.hexdigest()
+
+    def load_snapshot(self, key: str) -> object | None:
+        """The prepared corpus kept under ``key``, or ``None`` (never kept, or unreadable)."""
+        path = self.root / _SNAPSHOTS / f"{key}.pickle"
+        try:
+            with path.open("rb") as handle:
+                return pickle.load(handle)
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        except Exception as err:  # a damaged pickle raises almost anything
+            self.notes.append(f"results store file {path} is unreadable ({err}); preparing again")
+            with contextlib.suppress(OSError):
+                path.unlink()
+            return None
+
+    def save_snapshot(self, key: str, prepared: object) -> None:
+        """Keep ``prepared`` under ``key``, with the most recent others (older ones are removed)."""
+        folder = self.root / _SNAPSHOTS
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    pickle.dump(prepared, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(tmp, folder / f"{key}.pickle")
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+            kept = sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+            for old in kept[_MAX_SNAPSHOTS:]:
+                old.unlink(missing_ok=True)
+        except OSError as err:
+            self._cannot_write(err)
+
     # -- writing ----------------------------------------------------------------
 
     def save(
@@ -251,7 +312,7 @@ class ResultsStore:
                 ]
             self._commit(segments)
         except OSError as err:
-            self.notes.append(f"results store {self.root} could not be written ({err})")
+            self._cannot_write(err)
 
     def compact(self, ids: list[str], keys: list[str], everything: dict[str, pd.DataFrame]) -> None:
         """Once the store has many segments, keep ``everything`` (the whole corpus) as one."""
@@ -261,7 +322,7 @@ class ResultsStore:
             name = self._write_segment(everything)
             self._commit({name: [[i, k] for i, k in zip(ids, keys, strict=True)]})
         except OSError as err:
-            self.notes.append(f"results store {self.root} could not be written ({err})")
+            self._cannot_write(err)
 
     def _commit(self, segments: dict[str, list[list[str]]]) -> None:
         self.root.mkdir(parents=True, exist_ok=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -13,7 +14,7 @@ import pytest
 from analysis.cli import main
 from analysis.corpus.articles import load_corpus
 from analysis.pipeline import prepare, store
-from analysis.pipeline.prepare import prepare_corpus
+from analysis.pipeline.prepare import AnalysisOptions, prepare_corpus
 from analysis.pipeline.store import ResultsStore, default_store_root
 from tests.analysis.pipeline.test_prepare import _TABLES, _planted
 from tests.benchmarks.check_outputs import _digest
@@ -79,23 +80,89 @@ def test_after_imports_edits_and_deletions_the_outputs_equal_a_full_rebuild(
     assert analysed == ["s2", "s1", "s2", "s4", "s5"]
 
 
-def test_an_unchanged_corpus_reads_every_table_back_as_it_was(registry_corpus, tmp_path):
+@pytest.mark.parametrize("whole_corpus_kept", [True, False])
+def test_an_unchanged_corpus_reads_every_table_back_as_it_was(
+    registry_corpus, tmp_path, whole_corpus_kept
+):
     for article_id, (title, text) in _ARTICLES.items():
         _planted(registry_corpus, article_id, title, text)
     corpus = load_corpus(registry_corpus)
     whole = prepare_corpus(corpus)
     prepare_corpus(corpus, store=ResultsStore(tmp_path / "store"))
+    if not whole_corpus_kept:
+        shutil.rmtree(tmp_path / "store" / "prepared")
     again = prepare_corpus(corpus, store=ResultsStore(tmp_path / "store"))
     assert not whole.quotations.empty
     assert not whole.evidence.empty
     for name in _TABLES:
         pd.testing.assert_frame_equal(getattr(again, name), getattr(whole, name))
+    pd.testing.assert_frame_equal(again.articles, whole.articles)
+    assert (again.counts.counts != whole.counts.counts).nnz == 0
+
+
+@pytest.fixture
+def cleaned(monkeypatch) -> list[int]:
+    """How many articles each cleaning pass was given."""
+    sizes: list[int] = []
+    clean = prepare.clean_articles
+
+    def counting(articles: pd.DataFrame):
+        sizes.append(len(articles))
+        return clean(articles)
+
+    monkeypatch.setattr(prepare, "clean_articles", counting)
+    return sizes
+
+
+def test_an_unchanged_corpus_is_not_cleaned_or_counted_again(registry_corpus, tmp_path, cleaned):
+    _planted(registry_corpus, "s1", *_ARTICLES["s1"])
+    root = tmp_path / "store"
+    prepare_corpus(load_corpus(registry_corpus), store=ResultsStore(root))
+    prepare_corpus(load_corpus(registry_corpus), store=ResultsStore(root))
+    assert cleaned == [1]
+    _planted(registry_corpus, "s2", *_ARTICLES["s2"])
+    prepare_corpus(load_corpus(registry_corpus), store=ResultsStore(root))
+    assert cleaned == [1, 2]
+    other = AnalysisOptions(min_phrase_count=3)
+    prepare_corpus(load_corpus(registry_corpus), options=other, store=ResultsStore(root))
+    assert cleaned == [1, 2, 2]
+
+
+def test_a_kept_corpus_takes_the_corrections_made_since(registry_corpus, tmp_path):
+    _planted(registry_corpus, "s1", *_ARTICLES["s1"])
+    root = tmp_path / "store"
+    first = prepare_corpus(load_corpus(registry_corpus), store=ResultsStore(root))
+    target = first.stance["target"].iloc[0]
+    (registry_corpus / "overrides.csv").write_text(
+        "article_id,target,label,note,who,when\n"
+        f"s1,{target},favorable,read by hand,Ann,2026-11-30\n",
+        encoding="utf-8",
+    )
+    again = prepare_corpus(load_corpus(registry_corpus), store=ResultsStore(root))
+    row = again.stance[again.stance["target"] == target].iloc[0]
+    assert row["label"] == "favorable"
+    assert row["override_note"] == "Ann, 2026-11-30: read by hand"
+
+
+def test_a_damaged_kept_corpus_is_prepared_again(registry_corpus, tmp_path, cleaned):
+    _planted(registry_corpus, "s1", *_ARTICLES["s1"])
+    root = tmp_path / "store"
+    whole = prepare_corpus(load_corpus(registry_corpus), store=ResultsStore(root))
+    (snapshot,) = (root / "prepared").iterdir()
+    snapshot.write_bytes(b"\x80\x05 cut short")
+    kept = ResultsStore(root)
+    again = prepare_corpus(load_corpus(registry_corpus), store=kept)
+    assert cleaned == [1, 1]
+    assert kept.notes[0].startswith(f"results store file {snapshot} is unreadable")
+    pd.testing.assert_frame_equal(again.stance, whole.stance)
 
 
 def _filled_store(registry_corpus: Path, root: Path) -> None:
+    """A store of the four articles, without the whole prepared corpus (so segments are read)."""
     for article_id, (title, text) in _ARTICLES.items():
         _planted(registry_corpus, article_id, title, text)
     prepare_corpus(load_corpus(registry_corpus), store=ResultsStore(root))
+    shutil.rmtree(root / "prepared")
 
 
 def test_a_corrupt_index_is_set_aside_with_a_note(registry_corpus, tmp_path, analysed):
