@@ -38,6 +38,7 @@ from analysis.pipeline.memory import release_freed_memory
 __all__ = [
     "ARTICLES_DIR",
     "Corpus",
+    "corpus_cache_path",
     "corpus_fingerprint",
     "load_corpus",
 ]
@@ -68,10 +69,19 @@ class Corpus:
         return [p for p in self.problems if p.severity == "error"]
 
 
-def _cache_path(root: Path) -> Path:
+def corpus_cache_path(root: Path, kind: str, suffix: str = "") -> Path:
+    """Where the user's cache keeps ``kind`` for the corpus folder ``root``.
+
+    The cache folder is ``NARRATIVES_CACHE_DIR``, else ``~/.cache/narratives``;
+    each corpus folder gets its own name in it, from its resolved path.
+    """
     base = Path(os.environ.get("NARRATIVES_CACHE_DIR") or Path.home() / ".cache" / "narratives")
     key = hashlib.blake2b(str(root.resolve()).encode(), digest_size=8).hexdigest()
-    return base / f"articles-{key}.pickle"
+    return base / f"{kind}-{key}{suffix}"
+
+
+def _cache_path(root: Path) -> Path:
+    return corpus_cache_path(root, "articles", ".pickle")
 
 
 def _read_cache(path: Path) -> dict[str, Any]:

@@ -41,6 +41,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis.corpus.articles import corpus_cache_path
+
 __all__ = [
     "STORE_FORMAT",
     "ResultsStore",
@@ -103,9 +105,7 @@ def article_keys(articles: pd.DataFrame) -> list[str]:
 
 def default_store_root(corpus_root: Path) -> Path:
     """Where a corpus's results are kept: beside the parse cache, one folder per corpus folder."""
-    base = Path(os.environ.get("NARRATIVES_CACHE_DIR") or Path.home() / ".cache" / "narratives")
-    key = hashlib.blake2b(str(corpus_root.resolve()).encode(), digest_size=8).hexdigest()
-    return base / f"results-{key}"
+    return corpus_cache_path(corpus_root, "results")
 
 
 def _encode(table: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
