@@ -142,11 +142,21 @@ class ResultsStore:
     notes: list[str] = field(default_factory=list)
     #: Segments found unreadable by :meth:`load`; the next :meth:`save` drops them.
     _unreadable: set[str] = field(default_factory=set)
+    #: The index as last read or written (``None``: not read yet).
+    _segments: dict[str, list[list[str]]] | None = None
 
     # -- the index ---------------------------------------------------------------
 
     def _read_index(self) -> dict[str, list[list[str]]]:
-        """Segment name -> its [article id, key] pairs; empty when there is nothing usable."""
+        """Segment name -> its [article id, key] pairs; empty when there is nothing usable.
+
+        Read from disk once; afterwards the index this store last read or wrote.
+        """
+        if self._segments is None:
+            self._segments = self._index_on_disk()
+        return self._segments
+
+    def _index_on_disk(self) -> dict[str, list[list[str]]]:
         path = self.root / _INDEX
         if not path.exists():
             return {}
@@ -172,13 +182,13 @@ class ResultsStore:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump(body, handle)
         os.replace(tmp, self.root / _INDEX)
+        self._segments = segments
 
     def _cannot_write(self, err: OSError) -> None:
-        note = f"results store {self.root} could not be written ({err})"
-        if not any(
-            n.startswith(f"results store {self.root} could not be written") for n in self.notes
-        ):
-            self.notes.append(note)
+        """Say once that the store cannot be written, however many writes fail."""
+        said = f"results store {self.root} could not be written"
+        if not any(note.startswith(said) for note in self.notes):
+            self.notes.append(f"{said} ({err})")
 
     def _discard(self, note: str) -> None:
         """Set the whole store aside (it is only a cache) and say why."""
