@@ -38,26 +38,9 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
 from tests.benchmarks.bench_dashboard import write_corpus  # noqa: E402
-from tests.browser.conftest import CHROMIUM_ARGS, _free_port, _wait_until_up  # noqa: E402
+from tests.browser.conftest import CHROMIUM_ARGS, _wait_until_up, start_server  # noqa: E402
 
 _TIMEOUT_MS = int(os.environ.get("BENCH_TIMEOUT_MS", "600000"))
-
-
-def _start(corpus: Path, cache: Path, log: Path) -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
-        "NARRATIVES_CORPUS": str(corpus),
-        "NARRATIVES_CACHE_DIR": str(cache),
-    }
-    command = [
-        sys.executable, "-m", "streamlit", "run", str(REPO / "dashboard" / "app.py"),
-        "--server.address", "127.0.0.1", "--server.port", str(port),
-        "--server.headless", "true", "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
-    process = subprocess.Popen(command, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT)
-    return process, f"http://127.0.0.1:{port}"
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
@@ -85,7 +68,7 @@ def _open(browser, url: str) -> tuple[object, object, float]:
 def _started(browser, corpus: Path, cache: Path, log: Path):
     """Start a server and open the Overview; returns the server, its URL, tab and seconds."""
     started = time.perf_counter()
-    process, url = _start(corpus, cache, log)
+    process, url = start_server(corpus, cache, log.open("ab"))
     _wait_until_up(url, process, timeout=_TIMEOUT_MS / 1000)
     context, page, _ = _open(browser, url)
     return process, url, context, page, time.perf_counter() - started

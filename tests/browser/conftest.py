@@ -12,6 +12,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
 
@@ -57,25 +58,33 @@ def browser_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-@contextlib.contextmanager
-def serve(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``streamlit run`` of this checkout's dashboard on ``corpus``; yields its URL."""
+def start_server(corpus: Path, cache: Path, log: BinaryIO) -> tuple[subprocess.Popen[bytes], str]:
+    """Start ``streamlit run`` of this checkout's dashboard on ``corpus``; returns it and its URL.
+
+    ``cache`` is its ``NARRATIVES_CACHE_DIR``; its output goes to ``log``.
+    """
     port = _free_port()
     env = {
         **os.environ,
         # The dashboard of this checkout, not whichever one the environment has installed.
         "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
         "NARRATIVES_CORPUS": str(corpus),
-        "NARRATIVES_CACHE_DIR": str(tmp_path_factory.mktemp("browser-cache")),
+        "NARRATIVES_CACHE_DIR": str(cache),
     }
     command = [
         sys.executable, "-m", "streamlit", "run", str(REPO / "dashboard" / "app.py"),
         "--server.address", "127.0.0.1", "--server.port", str(port),
         "--server.headless", "true", "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
-    log = (tmp_path_factory.mktemp("browser-log") / "streamlit.log").open("wb")
     process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
+    return process, f"http://127.0.0.1:{port}"
+
+
+@contextlib.contextmanager
+def serve(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``streamlit run`` of this checkout's dashboard on ``corpus``; yields its URL."""
+    log = (tmp_path_factory.mktemp("browser-log") / "streamlit.log").open("wb")
+    process, url = start_server(corpus, tmp_path_factory.mktemp("browser-cache"), log)
     try:
         _wait_until_up(url, process)
         yield url
