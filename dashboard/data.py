@@ -221,16 +221,31 @@ def _load(root: str, signature_key: int) -> Corpus:
 @st.cache_resource(max_entries=3, show_spinner="Cleaning the texts and counting terms…")
 def _prepare(
     root: str, signature_key: int, prior_total: float, max_words: int, min_phrase_count: int
-) -> PreparedCorpus:
+) -> tuple[PreparedCorpus, tuple[str, ...]]:
+    """The prepared corpus, with what the results store had to say while preparing it."""
     options = AnalysisOptions(
         prior_total=prior_total, max_words=max_words, min_phrase_count=min_phrase_count
     )
     corpus = _load(root, signature_key)
     # Per-article results kept by an earlier run (the CLI's or a previous
     # server's) are read back, so a restarted server only analyses what changed.
-    return prepare_corpus(
-        corpus, options=options, store=ResultsStore(default_store_root(corpus.root))
-    )
+    store = ResultsStore(default_store_root(corpus.root))
+    prepared = prepare_corpus(corpus, options=options, store=store)
+    return prepared, tuple(store.notes)
+
+
+def store_notes() -> tuple[str, ...]:
+    """What the results store said when the analysis in use was prepared.
+
+    A store that could not be written, or one of another version set aside:
+    the analysis is complete either way, but the next start will be slower.
+    Read after :func:`get_prepared`, whose preparation it shares (cached).
+    """
+    root, signature = _key()
+    base = AnalysisOptions()
+    return _prepare(
+        root, signature, AnalysisOptions.prior_total, base.max_words, base.min_phrase_count
+    )[1]
 
 
 def _key() -> tuple[str, int]:
@@ -291,7 +306,7 @@ def _with_overrides(
     max_words: int,
     min_phrase_count: int,
 ) -> PreparedCorpus:
-    prepared = _prepare(
+    prepared, _notes = _prepare(
         root, signature_key, AnalysisOptions.prior_total, max_words, min_phrase_count
     )
     # Always applied again, so a broken file leaves the computed labels, never

@@ -34,6 +34,7 @@ from dashboard.data import (
     get_prepared,
     overrides_problem,
     selected_articles,
+    store_notes,
 )
 from dashboard.filters import filters_in_words, show_filters_in_force
 
@@ -458,7 +459,9 @@ def start_page(title: str, intro: str, *, needs_analysis: bool = True) -> PageCo
     """Title, one line on what the page shows, and the filters in force.
 
     A broken overrides file is reported at the top of every page (its
-    corrections are then applied nowhere).
+    corrections are then applied nowhere); so is what the results store said
+    while the analysis was prepared (one that could not be written, or was set
+    aside), as a warning.
 
     Stops the page with a helpful message when the corpus cannot be loaded or,
     for pages that need the analysis, when the corpus has no valid article or
@@ -489,6 +492,11 @@ def start_page(title: str, intro: str, *, needs_analysis: bool = True) -> PageCo
     except CorpusUnavailableError as err:
         st.error(str(err), icon=":material/error:")
         links.stop()
+    for note in store_notes():
+        st.warning(
+            escape_markdown(f"{note}. The analysis shown is complete; {STORE_NOTE_HINT}"),
+            icon=":material/warning:",
+        )
     if articles.empty:
         st.info(NOTHING_SELECTED, icon=":material/filter_alt_off:")
         links.stop()
@@ -496,6 +504,9 @@ def start_page(title: str, intro: str, *, needs_analysis: bool = True) -> PageCo
     return PageContext(corpus, prepared, selection, articles, colours)
 
 
+STORE_NOTE_HINT = (
+    "the results store only saves time on the next start (it is a cache, safe to delete)."
+)
 NOTHING_SELECTED = "No article matches the filters. Widen them in the sidebar."
 NO_ARTICLE_YET = (
     "The corpus has no valid article yet. Add articles on the Corpus page, or fix the "
