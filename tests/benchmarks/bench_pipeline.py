@@ -44,7 +44,15 @@ Stages and what is measured
   is timed too (stage ``analyze_1_process``), for the speed-up in the same run.
   Its memory is that of the command and its worker processes together: their
   summed proportional set size (shared pages counted once), sampled five
-  times a second.
+  times a second. Its parse cache and results store are kept for the next two.
+* ``analyze_unchanged``: the same command again on the same, unchanged corpus,
+  with the results store the first run filled: what an analyst waits for when
+  nothing changed.
+* ``import_1_and_analyze``: ``narratives import`` of one new article (made
+  like the others, from another seed) and then ``analyze`` with the kept
+  store: what adding one article costs.
+  Column ``of_analyze`` is these two stages' time over ``analyze``'s (the
+  issue's "≤ 5% of a full rebuild").
 
 Each stage runs in its own forked child process, so timings are not disturbed
 by memory tracing, and its peak memory is the child's peak resident set size
@@ -62,6 +70,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import json
 import multiprocessing as mp
 import os
 import resource
@@ -280,34 +289,67 @@ def _tree_pss_gib(process: psutil.Process) -> float:
     return total / 1024**3
 
 
-def _analyze(folder: str, workers: int | None) -> float:
-    """``narratives analyze --top 100`` on the corpus in a new process, with an empty parse cache.
+def _command_peak(command: list[str], cache: str) -> float:
+    """Run a ``narratives`` command as an analyst would; the peak memory of it and its workers.
+
+    The peak is their summed proportional set size (GiB), sampled five times a second.
+    """
+    child = subprocess.Popen(
+        command,
+        stdout=subprocess.DEVNULL,
+        env={**os.environ, "NARRATIVES_CACHE_DIR": cache},
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    watched = psutil.Process(child.pid)
+    peak = 0.0
+    while child.poll() is None:
+        peak = max(peak, _tree_pss_gib(watched))
+        time.sleep(0.2)
+    if child.returncode:
+        raise subprocess.CalledProcessError(child.returncode, command)
+    return peak
+
+
+def _analyze(folder: str, workers: int | None, cache: str | None = None) -> float:
+    """``narratives analyze --top 100`` on the corpus in a new process.
 
     The command runs as an analyst runs it, so nothing is inherited from the
     benchmark; its tables go to a scratch folder. ``workers`` is its
-    ``--workers`` (every core when ``None``). Returns the peak memory of the
-    command and its worker processes together (GiB): their summed
-    proportional set size, sampled five times a second.
+    ``--workers`` (every core when ``None``). Its parse cache and results store
+    are in ``cache``, kept for the next run; an empty scratch folder when
+    ``None``. Returns the peak memory of the command and its worker processes
+    together (GiB).
     """
-    with tempfile.TemporaryDirectory() as cache, tempfile.TemporaryDirectory() as out:
-        command = [sys.executable, "-m", "analysis.cli", "analyze", "--corpus", folder]
-        command += ["--out", out, "--top", "100"]
-        if workers is not None:
-            command += ["--workers", str(workers)]
-        child = subprocess.Popen(
-            command,
-            stdout=subprocess.DEVNULL,
-            env={**os.environ, "NARRATIVES_CACHE_DIR": cache},
-            cwd=Path(__file__).resolve().parents[2],
-        )
-        watched = psutil.Process(child.pid)
-        peak = 0.0
-        while child.poll() is None:
-            peak = max(peak, _tree_pss_gib(watched))
-            time.sleep(0.2)
-        if child.returncode:
-            raise subprocess.CalledProcessError(child.returncode, command)
-    return peak
+    command = [sys.executable, "-m", "analysis.cli", "analyze", "--corpus", folder]
+    if workers is not None:
+        command += ["--workers", str(workers)]
+    with tempfile.TemporaryDirectory() as scratch, tempfile.TemporaryDirectory() as out:
+        return _command_peak([*command, "--out", out, "--top", "100"], cache or scratch)
+
+
+#: The article added by the stage ``import_1_and_analyze``: one more of outlet 0's.
+ONE_MORE_ARTICLE = {
+    "title": "Kerry and Putin meet again",
+    "outlet": "outlet-0",
+    "date": "2015-05-12",
+    "language": "en",
+    "url": "https://outlet-0.example/one-more",
+}
+
+
+def _import_one_and_analyze(folder: str, cache: str) -> float:
+    """``narratives import`` of one new article, then ``analyze`` with the store of earlier runs.
+
+    The article is made like the corpus's own (another random seed). Returns
+    the larger peak of the two commands.
+    """
+    text = str(make_corpus(1, seed=1)["text_clean"].iloc[0])
+    with tempfile.TemporaryDirectory() as scratch:
+        source = Path(scratch) / "one.jsonl"
+        source.write_text(json.dumps({**ONE_MORE_ARTICLE, "text": text}) + "\n", "utf-8")
+        command = [sys.executable, "-m", "analysis.cli", "import", str(source)]
+        imported = _command_peak([*command, "--corpus", folder, "--quiet"], cache)
+    return max(imported, _analyze(folder, None, cache))
 
 
 def _has(module: str) -> bool:
@@ -334,7 +376,7 @@ def run(size: int, rows: list[dict[str, Any]], analyze_workers: list[int | None]
         "baseline": lambda: TfidfVectorizer(ngram_range=(1, 2)).fit_transform(texts),
         "contrasts": lambda: contrast_one_vs_rest(frame, "outlet", top=100),
     }
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory() as folder, tempfile.TemporaryDirectory() as kept_cache:
         if _has("analysis.corpus.articles"):
             from analysis.corpus.articles import load_corpus
 
@@ -346,7 +388,12 @@ def run(size: int, rows: list[dict[str, Any]], analyze_workers: list[int | None]
             if _has("analysis.cli"):
                 for workers in analyze_workers:
                     name = "analyze" if workers is None else f"analyze_{workers}_process"
-                    stages[name] = lambda workers=workers: _analyze(folder, workers)
+                    # The full analysis keeps its parse cache and results store
+                    # for the reuse stages below.
+                    kept = kept_cache if workers is None else None
+                    stages[name] = lambda workers=workers, kept=kept: _analyze(
+                        folder, workers, kept
+                    )
             if _has("analysis.text.cleaning"):
                 from analysis.text.cleaning import clean_articles
 
@@ -354,17 +401,24 @@ def run(size: int, rows: list[dict[str, Any]], analyze_workers: list[int | None]
                     return clean_articles(_loaded(folder))
 
                 stages["clean"] = clean
-        baseline = None
+            if _has("analysis.pipeline.store") and None in analyze_workers:
+                # Last, as the import changes the corpus.
+                stages["analyze_unchanged"] = lambda: _analyze(folder, None, kept_cache)
+                stages["import_1_and_analyze"] = lambda: _import_one_and_analyze(folder, kept_cache)
+        baseline = analyze = None
         for name, stage in stages.items():
             if name == "clean":
                 _loaded(folder)
             seconds, peak, rise = measure(stage)
             baseline = seconds if name == "baseline" else baseline
+            analyze = seconds if name == "analyze" else analyze
+            reuse = name in ("analyze_unchanged", "import_1_and_analyze")
             row = {
                 "size": size,
                 "stage": name,
                 "seconds": round(seconds, 2),
                 "ratio": round(seconds / baseline, 2) if baseline else float("nan"),
+                "of_analyze": round(seconds / analyze, 3) if reuse and analyze else float("nan"),
                 "peak_rss_gib": round(peak, 2),
                 "stage_gib": round(rise, 2),
             }
