@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from array import array
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import scipy.sparse as sp
@@ -196,6 +197,43 @@ def _codes_fit(codes: np.ndarray, vocabulary_size: int) -> bool:
     return not codes.size or int(codes.max()) <= limit
 
 
+def _spelled_out_codes_fit(vocabulary_size: int, n: int) -> bool:
+    """Whether every sequence of ``n`` word ids has a code ``sum(id_k * V**(n-1-k))`` in int64."""
+    return bool(vocabulary_size**n - 1 <= np.iinfo(np.int64).max)
+
+
+def _spelled_out_codes(
+    stream: np.ndarray, starts: np.ndarray, n: int, vocabulary_size: int
+) -> np.ndarray:
+    """The code of the ``n`` words from each of ``starts``, worked out from the stream itself.
+
+    Equal sequences get equal codes and different ones different codes, as
+    long as :func:`_spelled_out_codes_fit` says so.
+    """
+    codes = stream[starts].astype(np.int64)
+    for offset in range(1, n):
+        codes *= vocabulary_size
+        codes += stream[starts + offset]
+    return codes
+
+
+def _spelled_out_codes_at(
+    stream: np.ndarray,
+    starts: np.ndarray,
+    candidates: np.ndarray,
+    n: int,
+    vocabulary_size: int,
+    at: np.ndarray,
+) -> np.ndarray:
+    """The codes of the phrases starting at ``starts[candidates[at]]``."""
+    return _spelled_out_codes(stream, starts[candidates[at]], n, vocabulary_size)
+
+
+def _codes_at(codes: np.ndarray, candidates: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """``codes[candidates[at]]``: the held codes of the candidates at ``at``."""
+    return codes[candidates[at]]
+
+
 def _positions(mask: np.ndarray) -> np.ndarray:
     """``np.flatnonzero(mask)`` as int32, found slice by slice (no int64 array of them all)."""
     parts = [
@@ -206,26 +244,28 @@ def _positions(mask: np.ndarray) -> np.ndarray:
 
 
 def _number_phrases(
-    codes: np.ndarray, subset: np.ndarray, min_count: int
+    codes_of: Callable[[np.ndarray], np.ndarray], size: int, min_count: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Number the distinct values of ``codes[subset]`` seen at least ``min_count`` times.
+    """Number the distinct codes of ``size`` occurrences seen at least ``min_count`` times.
 
-    Returns the column of each element of ``subset`` (-1 when its code is too
-    rare) and, for each column, the index in ``subset`` of one occurrence.
-    Codes are split into buckets by value so the sort behind
-    :func:`numpy.unique` never holds all of them.
+    ``codes_of(indices)`` gives the codes of the occurrences at those indices
+    (increasing), so no array of every occurrence's code need be held.
+    Returns the column of each occurrence (-1 when its code is too rare) and,
+    for each column, the index of one occurrence. Codes are split into
+    buckets by value so the sort behind :func:`numpy.unique` never holds all
+    of them.
     """
-    columns = np.full(len(subset), -1, dtype=np.int32)
+    columns = np.full(size, -1, dtype=np.int32)
     firsts = [np.zeros(0, dtype=np.int64)]
     n_columns = 0
-    n_buckets = max(1, len(subset) // _BUCKET_SIZE)
-    bucket = np.empty(len(subset), dtype=np.int16 if n_buckets < 2**15 else np.int32)
-    for lo in range(0, len(subset), _SLICE):
-        bucket[lo : lo + _SLICE] = codes[subset[lo : lo + _SLICE]] % n_buckets
+    n_buckets = max(1, size // _BUCKET_SIZE)
+    bucket = np.empty(size, dtype=np.int16 if n_buckets < 2**15 else np.int32)
+    for lo in range(0, size, _SLICE):
+        bucket[lo : lo + _SLICE] = codes_of(np.arange(lo, min(lo + _SLICE, size))) % n_buckets
     for b in range(n_buckets):
         members = np.flatnonzero(bucket == b)
         _, first, inverse, counts = np.unique(
-            codes[subset[members]], return_index=True, return_inverse=True, return_counts=True
+            codes_of(members), return_index=True, return_inverse=True, return_counts=True
         )
         kept = counts >= min_count
         numbers = np.where(kept, np.cumsum(kept) - 1 + n_columns, -1).astype(np.int32)
@@ -295,26 +335,38 @@ def count_terms(
     blocks: list[sp.csr_matrix] = []
     labels: list[np.ndarray] = []
 
-    # codes[k] identifies the sequence of n words starting at position starts[k].
-    codes = stream[starts].astype(np.int64)
+    # Where the longest phrases' codes fit in int64, each phrase's code is
+    # worked out from the stream when needed; otherwise codes[k] identifies the
+    # sequence of n words starting at position starts[k], extended word by word
+    # (an int64 for every start, held throughout).
+    spelled_out = _spelled_out_codes_fit(vocabulary_size, max_words)
+    codes = np.zeros(0, dtype=np.int64) if spelled_out else stream[starts].astype(np.int64)
     for n in range(2, max_words + 1):
         # Inner words may be stopwords, but no word of a phrase may be a break.
         # (The stream ends with a break, so a start that is not past it has a next word.)
         extends = starts < len(stream) - (n - 1)
         extends[extends] = ~is_break[_word_at(stream, starts[extends], n - 1)]
         starts = _compact(starts, extends)
-        codes = _compact(codes, extends)
+        if not spelled_out:
+            codes = _compact(codes, extends)
         del extends
         last = _word_at(stream, starts, n - 1)
-        if not _codes_fit(codes, vocabulary_size):
-            # Rank the prefixes so the codes of longer sequences stay within int64.
-            codes = np.unique(codes, return_inverse=True)[1].astype(np.int64)
-        # In place: no second array of codes.
-        codes *= vocabulary_size
-        codes += last
         candidates = _positions(~not_term[last])
+        if not spelled_out:
+            if not _codes_fit(codes, vocabulary_size):
+                # Rank the prefixes so the codes of longer sequences stay within int64.
+                codes = np.unique(codes, return_inverse=True)[1].astype(np.int64)
+            # In place: no second array of codes.
+            codes *= vocabulary_size
+            codes += last
         del last
-        columns, firsts = _number_phrases(codes, candidates, min_phrase_count)
+        codes_of = (
+            partial(_spelled_out_codes_at, stream, starts, candidates, n, vocabulary_size)
+            if spelled_out
+            else partial(_codes_at, codes, candidates)
+        )
+        columns, firsts = _number_phrases(codes_of, len(candidates), min_phrase_count)
+        del codes_of
         first_starts = starts[candidates[firsts]]
         counted = columns >= 0
         positions = starts[candidates[counted]]

@@ -88,7 +88,7 @@ def test_no_phrase_spans_two_articles():
     assert counts.counts.toarray()[:, 2:].tolist() == [[1, 0], [1, 0], [0, 1]]
 
 
-def test_bucketed_numbering_and_ranked_prefixes_give_the_same_counts(monkeypatch):
+def test_bucketed_numbering_held_and_ranked_codes_give_the_same_counts(monkeypatch):
     texts = [
         "Regime change in Syria, regime change in Libya. Secretary of State Kerry.",
         "The Secretary of State said regime change in Syria was over.",
@@ -97,6 +97,11 @@ def test_bucketed_numbering_and_ranked_prefixes_give_the_same_counts(monkeypatch
     expected = _as_dict(count_terms(texts))
     monkeypatch.setattr(terms, "_BUCKET_SIZE", 2)
     assert _as_dict(count_terms(texts)) == expected
+    # Codes held for every start and extended word by word, as for a vocabulary
+    # too large for a phrase's code to be spelled out in int64...
+    monkeypatch.setattr(terms, "_spelled_out_codes_fit", lambda vocabulary_size, n: False)
+    assert _as_dict(count_terms(texts)) == expected
+    # ... and ranked when even that would overflow.
     monkeypatch.setattr(terms, "_codes_fit", lambda codes, vocabulary_size: False)
     assert _as_dict(count_terms(texts)) == expected
     assert expected["change in syria"] == [1, 1, 1]
@@ -194,3 +199,10 @@ def test_counting_no_texts_gives_an_empty_matrix():
     counts = count_terms([])
     assert counts.counts.shape == (0, 0)
     assert len(counts.terms) == 0
+
+
+def test_spelled_out_codes_fit_int64_only_while_every_sequence_does():
+    # The largest code is V**n - 1: 2**63 - 1 for V = 2**21, n = 3.
+    assert terms._spelled_out_codes_fit(2**21, 3)
+    assert not terms._spelled_out_codes_fit(2**21 + 1, 3)
+    assert not terms._spelled_out_codes_fit(60_000, 4)
