@@ -191,6 +191,21 @@ def _word_at(stream: np.ndarray, starts: np.ndarray, offset: int) -> np.ndarray:
     return found
 
 
+def _extends(
+    stream: np.ndarray, starts: np.ndarray, is_break: np.ndarray, offset: int
+) -> np.ndarray:
+    """Whether the word ``offset`` places after each start exists and is not a break.
+
+    Worked out one slice of ``starts`` at a time, so no second array of the
+    starts or of their words is held.
+    """
+    extends = starts < len(stream) - offset
+    for lo in range(0, len(starts), _SLICE):
+        part = extends[lo : lo + _SLICE]
+        part[part] = ~is_break[stream[starts[lo : lo + _SLICE][part] + offset]]
+    return extends
+
+
 def _codes_fit(codes: np.ndarray, vocabulary_size: int) -> bool:
     """Whether ``codes * vocabulary_size + word_id`` stays within int64."""
     limit = (np.iinfo(np.int64).max - vocabulary_size) // vocabulary_size
@@ -344,8 +359,7 @@ def count_terms(
     for n in range(2, max_words + 1):
         # Inner words may be stopwords, but no word of a phrase may be a break.
         # (The stream ends with a break, so a start that is not past it has a next word.)
-        extends = starts < len(stream) - (n - 1)
-        extends[extends] = ~is_break[_word_at(stream, starts[extends], n - 1)]
+        extends = _extends(stream, starts, is_break, n - 1)
         starts = _compact(starts, extends)
         if not spelled_out:
             codes = _compact(codes, extends)

@@ -88,7 +88,7 @@ def test_no_phrase_spans_two_articles():
     assert counts.counts.toarray()[:, 2:].tolist() == [[1, 0], [1, 0], [0, 1]]
 
 
-def test_bucketed_numbering_held_and_ranked_codes_give_the_same_counts(monkeypatch):
+def test_bucketed_sliced_held_and_ranked_codes_give_the_same_counts(monkeypatch):
     texts = [
         "Regime change in Syria, regime change in Libya. Secretary of State Kerry.",
         "The Secretary of State said regime change in Syria was over.",
@@ -96,6 +96,9 @@ def test_bucketed_numbering_held_and_ranked_codes_give_the_same_counts(monkeypat
     ]
     expected = _as_dict(count_terms(texts))
     monkeypatch.setattr(terms, "_BUCKET_SIZE", 2)
+    assert _as_dict(count_terms(texts)) == expected
+    # Every whole-stream step in slices of three positions.
+    monkeypatch.setattr(terms, "_SLICE", 3)
     assert _as_dict(count_terms(texts)) == expected
     # Codes held for every start and extended word by word, as for a vocabulary
     # too large for a phrase's code to be spelled out in int64...
