@@ -243,8 +243,14 @@ def analysis_tables(
     if articles.empty:
         raise ValueError(f"no article matches the filters ({selection.describe()})")
     ids = articles["id"]
+    everything = len(articles) == len(prepared.articles)
 
     def rows(frame: pd.DataFrame, column: str = "article_id") -> pd.DataFrame:
+        if everything and frame.index.equals(pd.RangeIndex(len(frame))):
+            # Every article: the rows as they are (a new frame on the same
+            # columns), not a filtered copy of each table, which at 50,000
+            # articles means millions of evidence rows.
+            return frame.copy(deep=False)
         return frame[frame[column].isin(ids)].reset_index(drop=True)
 
     stance = rows(prepared.stance)
