@@ -20,7 +20,12 @@ from analysis.pipeline.export import MANIFEST_FILE, write_analysis
 from analysis.pipeline.prepare import AnalysisOptions, prepare_corpus
 from analysis.pipeline.store import ResultsStore, default_store_root
 from analysis.pipeline.tables import GROUPING_COLUMNS
-from analysis.pipeline.workers import WORKERS_ENV, WorkerLostError
+from analysis.pipeline.workers import (
+    SCHEDULER_ENV,
+    WORKERS_ENV,
+    SchedulerUnavailableError,
+    WorkerLostError,
+)
 from analysis.review.overrides import overrides_warning
 
 __all__ = ["default_corpus_dir", "main"]
@@ -99,8 +104,10 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     )
     store = None if args.no_store else ResultsStore(default_store_root(corpus.root))
     try:
-        prepared = prepare_corpus(corpus, options=options, workers=args.workers, store=store)
-    except (ValueError, WorkerLostError) as err:
+        prepared = prepare_corpus(
+            corpus, options=options, workers=args.workers, store=store, scheduler=args.scheduler
+        )
+    except (ValueError, WorkerLostError, SchedulerUnavailableError) as err:
         print(f"narratives: {err}", file=sys.stderr)
         return 2
     for note in store.notes if store is not None else ():
@@ -680,6 +687,14 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help=f"processes for the per-article analyses (default: ${WORKERS_ENV} when set, "
         "else every core); the tables do not depend on it",
+    )
+    analyze.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help=f"run the per-article analyses on the Dask cluster whose scheduler is at ADDRESS "
+        f"(tcp://HOST:PORT; default: ${SCHEDULER_ENV} when set, else this machine); every "
+        "worker needs this package installed; the tables do not depend on it",
     )
     analyze.add_argument(
         "--no-store",

@@ -27,7 +27,12 @@ from analysis.measures.contrasts import DEFAULT_PRIOR_TOTAL
 from analysis.measures.terms import TermCounts, count_terms
 from analysis.pipeline.memory import release_freed_memory
 from analysis.pipeline.store import ResultsStore, article_keys
-from analysis.pipeline.workers import default_workers, map_in_order
+from analysis.pipeline.workers import (
+    default_scheduler,
+    default_workers,
+    map_in_order,
+    map_on_cluster,
+)
 from analysis.review.overrides import apply_overrides, read_overrides
 from analysis.text.cleaning import clean_articles
 
@@ -172,14 +177,15 @@ def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
 
 
 def _per_article_tables(
-    articles: pd.DataFrame, chunk_articles: int, workers: int
+    articles: pd.DataFrame, chunk_articles: int, workers: int, scheduler: str | None = None
 ) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
     """The evidence and the other per-article tables of all articles, worked out in chunks.
 
     Every per-article analysis reads one article at a time: in chunks, only
     one chunk's scans and intermediate rows are held at once by each process.
+    With a ``scheduler``, each chunk is a task on that Dask cluster.
     """
-    if workers > 1:
+    if workers > 1 and scheduler is None:
         # Each process gets a few chunks, so the last ones leave no core idle
         # for long; but no chunk is so small that starting a process costs more
         # than it saves (a small corpus is worked on here, in one chunk).
@@ -193,7 +199,12 @@ def _per_article_tables(
     ]
     chunks: dict[str, list[pd.DataFrame]] = {}
     release_freed_memory()
-    for tables in map_in_order(_per_article, parts, workers=workers):
+    results = (
+        map_in_order(_per_article, parts, workers=workers)
+        if scheduler is None
+        else map_on_cluster(_per_article, parts, scheduler=scheduler)
+    )
+    for tables in results:
         for name, table in tables.items():
             chunks.setdefault(name, []).append(table)
         release_freed_memory()
@@ -216,7 +227,11 @@ def _in_article_order(table: pd.DataFrame, ids: pd.Index) -> pd.DataFrame:
 
 
 def _stored_per_article_tables(
-    articles: pd.DataFrame, store: ResultsStore, chunk_articles: int, workers: int
+    articles: pd.DataFrame,
+    store: ResultsStore,
+    chunk_articles: int,
+    workers: int,
+    scheduler: str | None = None,
 ) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
     """:func:`_per_article_tables`, working out only the articles the store does not hold.
 
@@ -228,7 +243,7 @@ def _stored_per_article_tables(
     keys = article_keys(needed)
     stored, found = store.load(ids, keys, _STORED_TABLES)
     missing = np.flatnonzero(~found)
-    evidence, tables = _per_article_tables(needed.iloc[missing], chunk_articles, workers)
+    evidence, tables = _per_article_tables(needed.iloc[missing], chunk_articles, workers, scheduler)
     store.save(
         [ids[i] for i in missing],
         [keys[i] for i in missing],
@@ -254,6 +269,7 @@ def prepare_corpus(
     chunk_articles: int = CHUNK_ARTICLES,
     workers: int | None = None,
     store: ResultsStore | None = None,
+    scheduler: str | None = None,
 ) -> PreparedCorpus:
     """Clean every article and count its terms.
 
@@ -275,17 +291,26 @@ def prepare_corpus(
         (:class:`analysis.pipeline.store.ResultsStore`): only articles it does
         not hold are analysed, and the new results are added to it. The
         result does not depend on it.
+    scheduler
+        The address of a Dask distributed scheduler (``tcp://HOST:PORT``) to
+        run the per-article analyses on, instead of this machine's processes;
+        by default ``NARRATIVES_SCHEDULER``, else none. Cleaning, term counts
+        and the store stay here. The result does not depend on it.
 
     Raises
     ------
     analysis.pipeline.workers.WorkerLostError
-        If a worker process dies (killed, or out of memory).
+        If a worker process dies (killed, or out of memory), or a cluster's
+        workers keep dying on a task.
+    analysis.pipeline.workers.SchedulerUnavailableError
+        If the Dask scheduler cannot be reached.
     """
     if chunk_articles < 1:
         raise ValueError(f"chunk_articles must be at least 1, got {chunk_articles}")
     workers = default_workers() if workers is None else workers
     if workers < 1:
         raise ValueError(f"workers must be at least 1, got {workers}")
+    scheduler = scheduler or default_scheduler()
     options = options or AnalysisOptions()
     snapshot_key = ""
     if store is not None and corpus.fingerprint:
@@ -302,9 +327,11 @@ def prepare_corpus(
     del cleaned
     release_freed_memory()
     if store is None:
-        evidence, tables = _per_article_tables(articles, chunk_articles, workers)
+        evidence, tables = _per_article_tables(articles, chunk_articles, workers, scheduler)
     else:
-        evidence, tables = _stored_per_article_tables(articles, store, chunk_articles, workers)
+        evidence, tables = _stored_per_article_tables(
+            articles, store, chunk_articles, workers, scheduler
+        )
     release_freed_memory()
     languages = sorted({*articles["language"], "en"})
     # Phrases are always counted up to the longest length; a shorter

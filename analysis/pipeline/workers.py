@@ -12,6 +12,10 @@ dashboard page or a notebook cell's script a second time). Forking is safe
 only from a process with one thread, so a caller with several (a Streamlit
 server) or a system without ``fork`` gets the work done in its own process,
 with the same result.
+
+Beyond one machine, the same work runs on a Dask distributed cluster
+(:func:`map_on_cluster`): each chunk is a task, results come back in chunk
+order, and a task whose worker is lost is run again on another.
 """
 
 from __future__ import annotations
@@ -27,16 +31,26 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
 __all__ = [
+    "SCHEDULER_ENV",
     "WORKERS_ENV",
+    "SchedulerUnavailableError",
     "WorkerLostError",
     "available_cores",
     "can_fork_workers",
+    "default_scheduler",
     "default_workers",
     "map_in_order",
+    "map_on_cluster",
 ]
 
 #: Environment variable that sets how many processes the per-article work uses.
 WORKERS_ENV = "NARRATIVES_WORKERS"
+#: Environment variable with the address of a Dask scheduler to run the per-article work on.
+SCHEDULER_ENV = "NARRATIVES_SCHEDULER"
+#: Seconds to wait for a Dask scheduler to answer.
+CONNECT_TIMEOUT_S = 20
+#: Times a task whose worker was lost is run again elsewhere before the run gives up.
+TASK_RETRIES = 2
 
 _Item = TypeVar("_Item")
 _Result = TypeVar("_Result")
@@ -44,6 +58,10 @@ _Result = TypeVar("_Result")
 
 class WorkerLostError(RuntimeError):
     """A worker process died before finishing its share (killed, or out of memory)."""
+
+
+class SchedulerUnavailableError(RuntimeError):
+    """The Dask scheduler given cannot be reached."""
 
 
 def available_cores() -> int:
@@ -109,3 +127,50 @@ def map_in_order(
         ) from err
     finally:
         gc.unfreeze()
+
+
+def default_scheduler() -> str | None:
+    """The Dask scheduler in ``NARRATIVES_SCHEDULER``, or ``None`` to work on this machine."""
+    return os.environ.get(SCHEDULER_ENV, "").strip() or None
+
+
+def map_on_cluster(
+    function: Callable[[_Item], _Result], items: Sequence[_Item], *, scheduler: str
+) -> Iterator[_Result]:
+    """``function`` of each item, in the items' order, as tasks on a Dask distributed cluster.
+
+    ``scheduler`` is the scheduler's address (``tcp://HOST:PORT``). Every
+    worker must be able to import this package (the same version: results
+    are checked by nothing else). A task whose worker dies is run again on
+    another, up to :data:`TASK_RETRIES` times.
+
+    Raises
+    ------
+    SchedulerUnavailableError
+        If the scheduler does not answer within :data:`CONNECT_TIMEOUT_S` seconds.
+    WorkerLostError
+        If a task's workers keep dying (a task that kills its worker, or no
+        worker left); nothing of the run is returned after it.
+    """
+    from distributed import Client
+    from distributed.scheduler import KilledWorker
+
+    try:
+        client = Client(scheduler, timeout=CONNECT_TIMEOUT_S, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as err:
+        raise SchedulerUnavailableError(
+            f"cannot reach the Dask scheduler at {scheduler} ({err}). Start it (or check "
+            f"the address), or leave out --scheduler and {SCHEDULER_ENV} to work on this machine"
+        ) from err
+    with client:
+        futures = client.map(function, items, pure=False, retries=TASK_RETRIES)
+        try:
+            for future in futures:
+                yield future.result()
+                # What was gathered is not kept on the cluster.
+                future.release()
+        except KilledWorker as err:
+            raise WorkerLostError(
+                f"the Dask workers running a task of the per-article analysis kept dying "
+                f"({err}); nothing was written. Check the workers' memory and logs"
+            ) from err

@@ -1,0 +1,67 @@
+"""The per-article analyses on a Dask distributed cluster: the same tables as on one process."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from distributed import LocalCluster
+
+from analysis.cli import main
+from analysis.corpus.articles import load_corpus
+from analysis.pipeline import workers
+from analysis.pipeline.prepare import prepare_corpus
+from analysis.pipeline.workers import SCHEDULER_ENV, SchedulerUnavailableError, map_on_cluster
+from tests.analysis.pipeline.test_prepare import _TABLES, _planted
+from tests.analysis.pipeline.test_workers import _ARTICLES, _square
+
+# Nothing listens on the discard port.
+_NOBODY = "tcp://127.0.0.1:9"
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    """Two worker processes of one thread each, as on two machines' worth of cores."""
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as local:
+        yield local
+
+
+def test_a_two_worker_cluster_gives_the_tables_of_one_process(registry_corpus, cluster):
+    for article_id, (title, text) in _ARTICLES.items():
+        _planted(registry_corpus, article_id, title, text)
+    corpus = load_corpus(registry_corpus)
+    here = prepare_corpus(corpus, workers=1)
+    there = prepare_corpus(corpus, scheduler=cluster.scheduler_address, chunk_articles=2)
+    assert not here.quotations.empty
+    for name in _TABLES:
+        pd.testing.assert_frame_equal(getattr(there, name), getattr(here, name))
+
+
+def test_cluster_results_come_back_in_the_order_of_the_items(cluster):
+    items = [5, 1, 4, 2, 3]
+    assert list(map_on_cluster(_square, items, scheduler=cluster.scheduler_address)) == [
+        25,
+        1,
+        16,
+        4,
+        9,
+    ]
+
+
+def test_an_unreachable_scheduler_is_named(monkeypatch):
+    monkeypatch.setattr(workers, "CONNECT_TIMEOUT_S", 1)
+    with pytest.raises(SchedulerUnavailableError, match="cannot reach the Dask scheduler at"):
+        list(map_on_cluster(_square, [1, 2], scheduler=_NOBODY))
+
+
+def test_analyze_names_an_unreachable_scheduler_and_writes_nothing(
+    registry_corpus, tmp_path, capsys, monkeypatch
+):
+    _planted(registry_corpus, "w1", *_ARTICLES["w1"])
+    monkeypatch.setattr(workers, "CONNECT_TIMEOUT_S", 1)
+    monkeypatch.setenv(SCHEDULER_ENV, _NOBODY)
+    out = tmp_path / "out"
+    assert main(["analyze", "--corpus", str(registry_corpus), "--out", str(out)]) == 2
+    assert f"narratives: cannot reach the Dask scheduler at {_NOBODY}" in capsys.readouterr().err
+    assert not out.exists()
