@@ -16,7 +16,12 @@ from analysis.ingest.importer import import_articles
 from analysis.ingest.records import ImportMetadata, MetadataError
 from analysis.ingest.report import render_report
 from analysis.measures.contrasts import PRIORS
-from analysis.pipeline.export import MANIFEST_FILE, write_analysis
+from analysis.pipeline.export import (
+    MANIFEST_FILE,
+    analysis_parameters,
+    up_to_date,
+    write_analysis,
+)
 from analysis.pipeline.prepare import AnalysisOptions, prepare_corpus
 from analysis.pipeline.store import ResultsStore, default_store_root
 from analysis.pipeline.tables import GROUPING_COLUMNS
@@ -116,6 +121,21 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         _warn_overrides(prepared.overrides_problem, corpus.root)
     selection = _selection(args)
     out = Path(args.out)
+    parameters = analysis_parameters(
+        group_by=args.group_by,
+        compare=tuple(args.compare) if args.compare else None,
+        kwic_terms=tuple(args.kwic or ()),
+        top=args.top,
+        prior=args.prior_from,
+        blind_spots=args.blind_spots,
+    )
+    written = None if args.force else up_to_date(prepared, selection, out, parameters)
+    if written is not None:
+        print(
+            f"{out}: up to date (written {written} from the same corpus, corrections, options, "
+            "filters and analysis version); nothing written. --force writes it again"
+        )
+        return 0
     try:
         rows = write_analysis(
             prepared,
@@ -695,6 +715,13 @@ def _parser() -> argparse.ArgumentParser:
         help=f"run the per-article analyses on the Dask cluster whose scheduler is at ADDRESS "
         f"(tcp://HOST:PORT; default: ${SCHEDULER_ENV} when set, else this machine); every "
         "worker needs this package installed; the tables do not depend on it",
+    )
+    analyze.add_argument(
+        "--force",
+        action="store_true",
+        help="write the tables even when --out already holds them (by default a folder "
+        "whose manifest records the same corpus, corrections, options, filters and "
+        "analysis version, with every table file of the size it records, is left as it is)",
     )
     analyze.add_argument(
         "--no-store",

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import importlib.metadata
 import json
 import zipfile
@@ -21,10 +22,19 @@ from analysis.corpus.selection import Selection
 from analysis.labels.evidence import EVIDENCE_COLUMNS, evidence_text
 from analysis.pipeline.prepare import PreparedCorpus
 from analysis.pipeline.safe_csv import to_csv_text, write_csv
+from analysis.pipeline.store import analysis_version
 from analysis.pipeline.tables import analysis_tables
 from analysis.review.overrides import OVERRIDES_FILE, overrides_warning
 
-__all__ = ["CSV_PART_ROWS", "MANIFEST_FILE", "csv_parts", "manifest", "write_analysis"]
+__all__ = [
+    "CSV_PART_ROWS",
+    "MANIFEST_FILE",
+    "analysis_parameters",
+    "csv_parts",
+    "manifest",
+    "up_to_date",
+    "write_analysis",
+]
 
 #: Evidence rows given their sentences and written at once by :func:`csv_parts`.
 CSV_PART_ROWS = 50_000
@@ -62,6 +72,10 @@ def _overrides_record(prepared: PreparedCorpus) -> dict[str, object]:
     record: dict[str, object] = {
         "file": OVERRIDES_FILE.name,
         "applied": len(prepared.overrides),
+        # Which corrections, not only how many: a changed label changes the tables.
+        "sha256": hashlib.sha256(
+            prepared.overrides.to_csv(index=False).encode("utf-8")
+        ).hexdigest(),
     }
     if prepared.overrides_problem is not None:
         record["error"] = overrides_warning(prepared.overrides_problem)
@@ -74,17 +88,22 @@ def manifest(
     *,
     parameters: dict[str, object],
     tables: dict[str, int],
+    files: dict[str, int] | None = None,
     now: dt.datetime | None = None,
 ) -> dict[str, object]:
     """What is needed to reproduce a set of tables: corpus, filters, parameters, version, time.
 
     ``overrides`` records the analyst's corrections in force: the file, how
-    many it holds (``applied``) and, when it is broken, ``error`` (and
-    ``applied`` is 0).
+    many it holds (``applied``), a hash of them (``sha256``) and, when it is
+    broken, ``error`` (and ``applied`` is 0). ``analysis_version`` identifies
+    the analysis code, lexicons, models and libraries
+    (:func:`analysis.pipeline.store.analysis_version`); ``files`` the size in
+    bytes of each table's file, as written.
     """
     return {
         "software": "narratives",
         "version": _software_version(),
+        "analysis_version": analysis_version(),
         "created": (now or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds"),
         "corpus_fingerprint": prepared.fingerprint,
         "corpus_articles": len(prepared.articles),
@@ -94,7 +113,70 @@ def manifest(
         "overrides": _overrides_record(prepared),
         "parameters": parameters,
         "tables": tables,
+        "files": files or {},
     }
+
+
+def analysis_parameters(
+    *,
+    group_by: str = "outlet",
+    compare: tuple[str, str] | None = None,
+    kwic_terms: tuple[str, ...] = (),
+    top: int | None = None,
+    prior: str = "selection",
+    blind_spots: bool = False,
+) -> dict[str, object]:
+    """The parameters :func:`write_analysis` records in the manifest."""
+    return {
+        "group_by": group_by,
+        "compare": list(compare) if compare else None,
+        "kwic": list(kwic_terms) or None,
+        "top": top,
+        **({"prior": prior} if prior != "selection" else {}),
+        **({"blind_spots": True} if blind_spots else {}),
+    }
+
+
+#: Manifest entries that say what was written rather than what it was made from.
+_OUTCOME_ENTRIES = ("created", "tables", "files")
+
+
+def up_to_date(
+    prepared: PreparedCorpus, selection: Selection, out: Path, parameters: dict[str, object]
+) -> str | None:
+    """When ``out`` already holds these tables: the time its manifest records, else ``None``.
+
+    They are there when ``out``'s manifest records the same corpus fingerprint,
+    corrections, options, filters, parameters, software and analysis version
+    as this analysis would, and every table file it lists is there with the
+    size it records. Anything else (no manifest, an unreadable one, one
+    written before sizes were recorded, a file missing or changed in size)
+    means the tables must be written.
+    """
+    try:
+        existing = json.loads((out / MANIFEST_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(existing, dict):
+        return None
+    expected = json.loads(
+        json.dumps(manifest(prepared, selection, parameters=parameters, tables={}))
+    )
+    for key, value in expected.items():
+        if key not in _OUTCOME_ENTRIES and existing.get(key) != value:
+            return None
+    files, tables = existing.get("files"), existing.get("tables")
+    if not isinstance(files, dict) or not isinstance(tables, dict):
+        return None
+    if set(files) != {f"{name}.csv" for name in tables}:
+        return None
+    for name, size in files.items():
+        try:
+            if (out / name).stat().st_size != size:
+                return None
+        except OSError:
+            return None
+    return str(existing.get("created", ""))
 
 
 def write_analysis(
@@ -151,30 +233,33 @@ def write_analysis(
         blind_spots=blind_spots,
     )
     rows = {name: len(table) for name, table in tables.items()}
-    record = manifest(
-        prepared,
-        selection,
-        parameters={
-            "group_by": group_by,
-            "compare": list(compare) if compare else None,
-            "kwic": list(kwic_terms) or None,
-            "top": top,
-            **({"prior": prior} if prior != "selection" else {}),
-            **({"blind_spots": True} if blind_spots else {}),
-        },
-        tables=rows,
-        now=now,
+    parameters = analysis_parameters(
+        group_by=group_by,
+        compare=compare,
+        kwic_terms=kwic_terms,
+        top=top,
+        prior=prior,
+        blind_spots=blind_spots,
     )
-    manifest_text = json.dumps(record, indent=2, sort_keys=True) + "\n"
+    files: dict[str, int] = {}
     if isinstance(out, zipfile.ZipFile):
         for name, table in tables.items():
+            size = 0
             with out.open(f"{name}.csv", "w") as member:
                 for part in csv_parts(prepared, table):
-                    member.write(part.encode("utf-8"))
-        out.writestr(MANIFEST_FILE, manifest_text)
+                    encoded = part.encode("utf-8")
+                    member.write(encoded)
+                    size += len(encoded)
+            files[f"{name}.csv"] = size
     else:
         out.mkdir(parents=True, exist_ok=True)
         for name, table in tables.items():
-            write_csv(csv_parts(prepared, table), out / f"{name}.csv")
+            path = write_csv(csv_parts(prepared, table), out / f"{name}.csv")
+            files[path.name] = path.stat().st_size
+    record = manifest(prepared, selection, parameters=parameters, tables=rows, files=files, now=now)
+    manifest_text = json.dumps(record, indent=2, sort_keys=True) + "\n"
+    if isinstance(out, zipfile.ZipFile):
+        out.writestr(MANIFEST_FILE, manifest_text)
+    else:
         write_text_atomically(out / MANIFEST_FILE, manifest_text)
     return rows

@@ -47,6 +47,7 @@ def _digest(path: Path) -> str:
         record = json.loads(data)
         record.pop("created", None)
         record.pop("version", None)
+        record.pop("analysis_version", None)
         data = json.dumps(record, sort_keys=True).encode()
     return hashlib.sha256(data).hexdigest()
 
