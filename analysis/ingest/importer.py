@@ -4,7 +4,9 @@
 uploads; :mod:`analysis.ingest.formats`), builds and checks each article and
 fills in what the inputs leave out by inference (:mod:`analysis.ingest.records`),
 drops exact duplicates and flags near duplicates
-(:mod:`analysis.ingest.duplicates`), and writes the new article files. It
+(:mod:`analysis.ingest.duplicates`; the corpus's fingerprints and shingles are
+kept between imports by :mod:`analysis.ingest.duplicate_index`, so only new or
+changed articles are worked out again), and writes the new article files. It
 returns an :class:`analysis.ingest.report.ImportReport`;
 :func:`analysis.ingest.report.render_report` turns that into text.
 
@@ -89,6 +91,7 @@ from analysis.corpus.registry import (
     load_outlets,
 )
 from analysis.corpus.types import Article, Inference, Problem
+from analysis.ingest.duplicate_index import DuplicateIndex
 from analysis.ingest.duplicates import find_near_duplicates, shingles, text_fingerprint
 from analysis.ingest.formats import read_records
 from analysis.ingest.pages import fetched_record
@@ -115,6 +118,7 @@ class _Pending:
     article: Article
     source: str
     staged: Path | None
+    fingerprint: str
     shingles: np.ndarray
     renamed_from: str = ""
     near_duplicate_of: str = ""
@@ -288,6 +292,8 @@ def _import_locked(
     taken = {p.stem for p in articles_dir.glob("*.md")} if articles_dir.is_dir() else set()
     existing_ids = corpus.articles["id"].tolist()
     existing_texts = corpus.articles["text"].tolist()
+    index = DuplicateIndex.load(root)
+    existing_fingerprints, existing_shingles = _existing_signatures(index, existing_texts, progress)
 
     report = ImportReport(corpus=root, dry_run=dry_run)
     with _staging_folder(articles_dir, dry_run=dry_run) as staging:
@@ -299,21 +305,13 @@ def _import_locked(
             metadata=metadata,
             id_taken=id_taken,
             taken_ids=taken,
-            fingerprints={
-                text_fingerprint(t): i for i, t in zip(existing_ids, existing_texts, strict=True)
-            },
+            fingerprints=dict(zip(existing_fingerprints, existing_ids, strict=True)),
             new_outlets=new_outlets,
             added_outlets={},
         )
         pending: list[_Pending] = []
         for source in sources:
             pending.extend(_read_source(source, context, report, skip_bad_rows, progress))
-        existing_shingles = [
-            shingles(t)
-            for t in tqdm(
-                existing_texts, desc="indexing corpus", file=sys.stderr, disable=not progress
-            )
-        ]
         pending = _mark_near_duplicates(
             pending, existing_ids, existing_shingles, report, near_duplicates=near_duplicates
         )
@@ -322,9 +320,35 @@ def _import_locked(
         if staging is not None:
             registry = _registry_change(root, [context.outlets[o.key] for o in added_outlets])
             _commit(pending, root, staging, registry)
+    # The articles written are the corpus's too now: the next import need not index them.
+    written = [p for p in pending if p.staged is not None]
+    for item in written:
+        index.put(item.article.text, item.fingerprint, item.shingles)
+    index.save([*existing_texts, *(p.article.text for p in written)])
     report.added = [_added(p) for p in pending]
     report.outlets = added_outlets
     return report
+
+
+def _existing_signatures(
+    index: DuplicateIndex, texts: Sequence[str], progress: bool
+) -> tuple[list[str], list[np.ndarray]]:
+    """The fingerprint and shingles of each text, worked out only where the index lacks them."""
+    found: list[tuple[str, np.ndarray]] = []
+    missing: list[int] = []
+    for position, text in enumerate(texts):
+        entry = index.get(text)
+        if entry is None:
+            missing.append(position)
+            entry = ("", np.empty(0, dtype=np.int32))  # filled in below
+        found.append(entry)
+    for position in tqdm(
+        missing, desc="indexing corpus", file=sys.stderr, disable=not progress or not missing
+    ):
+        text = texts[position]
+        found[position] = (text_fingerprint(text), shingles(text))
+        index.put(text, *found[position])
+    return [f for f, _ in found], [s for _, s in found]
 
 
 def _registry_change(root: Path, outlets: Sequence[Outlet]) -> RegistryChange | None:
@@ -477,6 +501,7 @@ def _prepare(
         article=article,
         source=record.where,
         staged=staged,
+        fingerprint=fingerprint,
         shingles=article_shingles,
         renamed_from=wanted if article_id != wanted else "",
     )

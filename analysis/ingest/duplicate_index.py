@@ -1,0 +1,221 @@
+"""The duplicate index: each corpus text's fingerprint and shingles, kept between imports.
+
+An import compares its articles with every article already in the corpus, by
+:func:`~analysis.ingest.duplicates.text_fingerprint` (exact duplicates) and by
+:func:`~analysis.ingest.duplicates.shingles` (near duplicates). Working those
+out for 10,000 texts takes seconds, on every import. The index keeps them in
+the user's cache folder, next to the parse cache
+(:func:`analysis.corpus.articles.corpus_cache_path`, kind ``duplicates``), so
+that an import works them out only for texts it has not seen before: the
+corpus's new or edited articles.
+
+Each entry is keyed by a hash of the text itself (BLAKE2b of its UTF-8), and
+what it holds depends on nothing but that text. An entry can therefore never
+be out of date: an edited article has another key, and an index left behind
+by an older corpus state, or written by another process meanwhile, only has
+entries that are of no use. The index is only a cache: a file that is
+missing, damaged, cut short, of another format version or unreadable is
+treated as empty and rebuilt from the texts, and a cache folder that cannot be
+written just means the index is not kept. Results never depend on it.
+
+The file is one NumPy ``.npz`` archive (no pickle): ``version``, ``keys``
+(the 16-byte text hashes, one uint8 row each), ``fingerprints`` (the 16 bytes
+of each :func:`~analysis.ingest.duplicates.text_fingerprint`, likewise), and
+the shingle sets in
+compressed sparse row form, ``indptr`` (int64, one more than there are
+entries) and ``indices`` (int32). It is written to a temporary file in the
+same folder and renamed over the old one, so a reader never sees half a file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import zipfile
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+
+from analysis.corpus.articles import corpus_cache_path
+
+__all__ = ["INDEX_VERSION", "DuplicateIndex", "index_path", "text_key"]
+
+#: Format of the index file. Raise it whenever the file's layout changes or
+#: :func:`~analysis.ingest.duplicates.text_fingerprint` or
+#: :func:`~analysis.ingest.duplicates.shingles` give other values for a text:
+#: an index of another version is rebuilt.
+INDEX_VERSION = 1
+
+_KEY_BYTES = 16
+# Shingles are hashed into 2**24 buckets (analysis.ingest.duplicates._BUCKETS).
+_SHINGLE_LIMIT = 1 << 24
+
+
+def text_key(text: str) -> bytes:
+    """The index key of ``text``: 16 bytes of BLAKE2b over its UTF-8, changed by any edit."""
+    # "surrogatepass": a text read from a file never holds a lone surrogate, but
+    # hashing must not be the place where an import fails if one ever does.
+    data = text.encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(data, digest_size=_KEY_BYTES).digest()
+
+
+def index_path(root: Path) -> Path:
+    """Where the duplicate index of the corpus folder ``root`` is kept."""
+    return corpus_cache_path(root, "duplicates", ".npz")
+
+
+class DuplicateIndex:
+    """Fingerprint and shingles per text, loaded from and saved to the user's cache.
+
+    Typical use: :meth:`load`, :meth:`get` each text, :meth:`put` what was
+    missing, then :meth:`save` with the texts the corpus now holds.
+    """
+
+    def __init__(self, path: Path, entries: dict[bytes, tuple[str, np.ndarray]]) -> None:
+        self.path = path
+        self._entries = entries
+        self._saved = set(entries)
+        self._changed = False
+
+    @classmethod
+    def load(cls, root: Path) -> DuplicateIndex:
+        """The index of the corpus folder ``root``; empty if there is none that can be read."""
+        path = index_path(root)
+        return cls(path, _read(path))
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, text: str) -> tuple[str, np.ndarray] | None:
+        """``(text_fingerprint(text), shingles(text))`` if the index has ``text``."""
+        return self._entries.get(text_key(text))
+
+    def put(self, text: str, fingerprint: str, shingle_set: np.ndarray) -> None:
+        """Record the fingerprint and shingles of ``text``."""
+        key = text_key(text)
+        if key not in self._entries:
+            self._changed = True
+        self._entries[key] = (fingerprint, shingle_set)
+
+    def save(self, texts: Iterable[str]) -> bool:
+        """Keep the entries of ``texts`` only and write the file if that changed anything.
+
+        Entries of other texts (articles removed or edited) are dropped; a text
+        the index does not have is skipped. Returns whether a file was written:
+        ``False`` when nothing changed or the cache folder cannot be written.
+        """
+        kept: dict[bytes, tuple[str, np.ndarray]] = {}
+        for text in texts:
+            key = text_key(text)
+            entry = self._entries.get(key)
+            if entry is not None:
+                kept[key] = entry
+        self._entries = kept
+        if kept.keys() == self._saved and not self._changed:
+            return False
+        if not _write(self.path, kept):
+            return False
+        self._saved = set(kept)
+        self._changed = False
+        return True
+
+
+def _read(path: Path) -> dict[bytes, tuple[str, np.ndarray]]:
+    """The entries of the index file at ``path``; none if it cannot be read or checked."""
+    try:
+        loaded = np.load(path, allow_pickle=False)
+        if not isinstance(loaded, np.lib.npyio.NpzFile):
+            # A lone .npy array rather than an archive.
+            return {}
+        with loaded as data:
+            version = data["version"]
+            keys = data["keys"]
+            fingerprints = data["fingerprints"]
+            indptr = data["indptr"]
+            indices = data["indices"]
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+        # Missing, unreadable, not an archive, cut short, a member missing or damaged.
+        return {}
+    if not _well_formed(version, keys, fingerprints, indptr, indices):
+        return {}
+    # Rows of uint8 rather than NumPy's bytes type, which drops trailing zero bytes.
+    key_bytes = keys.tobytes()
+    fingerprint_hex = fingerprints.tobytes().hex()
+    bounds = indptr.tolist()
+    size = _KEY_BYTES
+    return {
+        key_bytes[i * size : (i + 1) * size]: (
+            fingerprint_hex[2 * i * size : 2 * (i + 1) * size],
+            indices[bounds[i] : bounds[i + 1]],
+        )
+        for i in range(len(keys))
+    }
+
+
+def _well_formed(
+    version: np.ndarray,
+    keys: np.ndarray,
+    fingerprints: np.ndarray,
+    indptr: np.ndarray,
+    indices: np.ndarray,
+) -> bool:
+    """Whether the arrays are an index of this version whose shingle sets could be real."""
+    if version.shape != () or version.dtype.kind not in "iu" or int(version) != INDEX_VERSION:
+        return False
+    if keys.ndim != 2:
+        return False
+    count = keys.shape[0]
+    if (
+        keys.dtype != np.uint8
+        or keys.shape != (count, _KEY_BYTES)
+        or fingerprints.dtype != np.uint8
+        or fingerprints.shape != (count, _KEY_BYTES)
+        or indptr.dtype != np.int64
+        or indptr.shape != (count + 1,)
+        or indices.dtype != np.int32
+        or indices.ndim != 1
+    ):
+        return False
+    if indptr[0] != 0 or indptr[-1] != len(indices) or np.any(np.diff(indptr) < 0):
+        return False
+    if len(indices) and (indices.min() < 0 or indices.max() >= _SHINGLE_LIMIT):
+        return False
+    # Each set is sorted and distinct, as shingles() makes it: only across a
+    # boundary between two sets may a shingle not be larger than the one before.
+    rising = np.diff(indices) > 0
+    rising[indptr[1:-1][(indptr[1:-1] > 0) & (indptr[1:-1] < len(indices))] - 1] = True
+    return bool(rising.all())
+
+
+def _write(path: Path, entries: dict[bytes, tuple[str, np.ndarray]]) -> bool:
+    """Write ``entries`` to ``path`` through a temporary file; ``False`` if it cannot be."""
+    sets = [s for _, s in entries.values()]
+    lengths = np.fromiter((len(s) for s in sets), dtype=np.int64, count=len(sets))
+    keys = np.frombuffer(b"".join(entries), dtype=np.uint8).reshape(-1, _KEY_BYTES)
+    fingerprints = np.frombuffer(
+        bytes.fromhex("".join(f for f, _ in entries.values())), dtype=np.uint8
+    ).reshape(-1, _KEY_BYTES)
+    indptr = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+    indices = (np.concatenate(sets) if sets else np.empty(0)).astype(np.int32)
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            np.savez(
+                handle,
+                version=np.array(INDEX_VERSION, dtype=np.int64),
+                keys=keys,
+                fingerprints=fingerprints,
+                indptr=indptr,
+                indices=indices,
+            )
+        os.replace(tmp, path)
+    except OSError:
+        # The index only saves time; a cache folder that cannot be written must not stop an import.
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        return False
+    return True
