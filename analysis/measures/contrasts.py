@@ -127,6 +127,23 @@ def _small_reason(articles: int, tokens: int) -> str:
 
 #: Articles whose TF-IDF weights are worked out at once (only their rows are copied).
 _ROWS = 2048
+#: Stored entries counted at once by :func:`_documents_per_term`.
+_ENTRIES = 1 << 22
+
+
+def _documents_per_term(matrix: sp.csr_matrix) -> np.ndarray:
+    """How many rows of a CSR matrix (with summed duplicates) have each column.
+
+    Counted a slice of entries at a time: ``np.bincount`` of all the int32
+    column indices at once first makes an int64 copy of them, which at 50,000
+    articles is the largest thing the contrasts hold.
+    """
+    counts = np.zeros(matrix.shape[1], dtype=np.int64)
+    for first in range(0, matrix.nnz, _ENTRIES):
+        counts += np.bincount(
+            matrix.indices[first : first + _ENTRIES], minlength=matrix.shape[1]
+        )
+    return counts
 
 
 def _docs_and_tfidf(
@@ -139,7 +156,7 @@ def _docs_and_tfidf(
     a time: the whole weighted matrix, a float copy of the counts, is never held.
     """
     n_docs, n_terms = matrix.shape
-    df = np.bincount(matrix.indices, minlength=n_terms)
+    df = _documents_per_term(matrix)
     idf = np.log((1.0 + n_docs) / (1.0 + df)) + 1.0
     docs = sp.csr_matrix((n_groups, n_terms), dtype=np.int64)
     tfidf = sp.csr_matrix((n_groups, n_terms), dtype=np.float64)
@@ -199,7 +216,7 @@ class _Groups:
         selected = labels.notna().to_numpy()
         # Copies of the big matrix are made only when rows or columns drop out.
         matrix = counts.counts if selected.all() else counts.counts[selected]
-        used = np.bincount(matrix.indices, minlength=matrix.shape[1]) > 0
+        used = _documents_per_term(matrix) > 0
         if not used.all():
             matrix = matrix[:, used]
             self.terms, self.n_words = counts.terms[used], counts.n_words[used]

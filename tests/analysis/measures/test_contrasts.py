@@ -247,12 +247,13 @@ def test_group_tfidf_sums_are_scikit_learns_tfidf_summed_by_group():
     matrix = sp.csr_matrix(dense.astype(np.int32))
     member = rng.integers(0, 3, size=23)
     expected = TfidfTransformer().fit_transform(matrix.astype(np.float64)).toarray()
-    original = contrasts._ROWS
+    original = contrasts._ROWS, contrasts._ENTRIES
     try:
-        contrasts._ROWS = 4  # several blocks, the last one short
+        # Several blocks of rows and slices of entries, the last ones short.
+        contrasts._ROWS, contrasts._ENTRIES = 4, 10
         docs, tfidf = contrasts._docs_and_tfidf(matrix, member, 3)
     finally:
-        contrasts._ROWS = original
+        contrasts._ROWS, contrasts._ENTRIES = original
     for group in range(3):
         rows = member == group
         assert tfidf.toarray()[group] == pytest.approx(expected[rows].sum(axis=0), abs=1e-12)
