@@ -140,9 +140,7 @@ def _documents_per_term(matrix: sp.csr_matrix) -> np.ndarray:
     """
     counts = np.zeros(matrix.shape[1], dtype=np.int64)
     for first in range(0, matrix.nnz, _ENTRIES):
-        counts += np.bincount(
-            matrix.indices[first : first + _ENTRIES], minlength=matrix.shape[1]
-        )
+        counts += np.bincount(matrix.indices[first : first + _ENTRIES], minlength=matrix.shape[1])
     return counts
 
 
