@@ -44,10 +44,12 @@ Stages and what is measured
   is timed too (stage ``analyze_1_process``), for the speed-up in the same run.
   Its memory is that of the command and its worker processes together: their
   summed proportional set size (shared pages counted once), sampled five
-  times a second. Its parse cache and results store are kept for the next two.
+  times a second. Its parse cache, results store and output folder are kept
+  for the next two.
 * ``analyze_unchanged``: the same command again on the same, unchanged corpus,
-  with the results store the first run filled: what an analyst waits for when
-  nothing changed.
+  into the same output folder, with the results store the first run filled:
+  what an analyst waits for when nothing changed (the folder is up to date,
+  so nothing is written).
 * ``import_1_and_analyze``: ``narratives import`` of one new article (made
   like the others, from another seed) and then ``analyze`` with the kept
   store: what adding one article costs.
@@ -310,21 +312,24 @@ def _command_peak(command: list[str], cache: str) -> float:
     return peak
 
 
-def _analyze(folder: str, workers: int | None, cache: str | None = None) -> float:
+def _analyze(
+    folder: str, workers: int | None, cache: str | None = None, out: str | None = None
+) -> float:
     """``narratives analyze --top 100`` on the corpus in a new process.
 
     The command runs as an analyst runs it, so nothing is inherited from the
-    benchmark; its tables go to a scratch folder. ``workers`` is its
-    ``--workers`` (every core when ``None``). Its parse cache and results store
-    are in ``cache``, kept for the next run; an empty scratch folder when
-    ``None``. Returns the peak memory of the command and its worker processes
-    together (GiB).
+    benchmark. ``workers`` is its ``--workers`` (every core when ``None``).
+    Its parse cache and results store are in ``cache`` and its tables in
+    ``out``, both kept for the next run; empty scratch folders when ``None``.
+    Returns the peak memory of the command and its worker processes together
+    (GiB).
     """
     command = [sys.executable, "-m", "analysis.cli", "analyze", "--corpus", folder]
     if workers is not None:
         command += ["--workers", str(workers)]
-    with tempfile.TemporaryDirectory() as scratch, tempfile.TemporaryDirectory() as out:
-        return _command_peak([*command, "--out", out, "--top", "100"], cache or scratch)
+    with tempfile.TemporaryDirectory() as scratch, tempfile.TemporaryDirectory() as tables:
+        command += ["--out", out or tables, "--top", "100"]
+        return _command_peak(command, cache or scratch)
 
 
 #: The article added by the stage ``import_1_and_analyze``: one more of outlet 0's.
@@ -337,7 +342,7 @@ ONE_MORE_ARTICLE = {
 }
 
 
-def _import_one_and_analyze(folder: str, cache: str) -> float:
+def _import_one_and_analyze(folder: str, cache: str, out: str) -> float:
     """``narratives import`` of one new article, then ``analyze`` with the store of earlier runs.
 
     The article is made like the corpus's own (another random seed). Returns
@@ -349,7 +354,7 @@ def _import_one_and_analyze(folder: str, cache: str) -> float:
         source.write_text(json.dumps({**ONE_MORE_ARTICLE, "text": text}) + "\n", "utf-8")
         command = [sys.executable, "-m", "analysis.cli", "import", str(source)]
         imported = _command_peak([*command, "--corpus", folder, "--quiet"], cache)
-    return max(imported, _analyze(folder, None, cache))
+    return max(imported, _analyze(folder, None, cache, out))
 
 
 def _has(module: str) -> bool:
@@ -376,7 +381,11 @@ def run(size: int, rows: list[dict[str, Any]], analyze_workers: list[int | None]
         "baseline": lambda: TfidfVectorizer(ngram_range=(1, 2)).fit_transform(texts),
         "contrasts": lambda: contrast_one_vs_rest(frame, "outlet", top=100),
     }
-    with tempfile.TemporaryDirectory() as folder, tempfile.TemporaryDirectory() as kept_cache:
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        tempfile.TemporaryDirectory() as kept_cache,
+        tempfile.TemporaryDirectory() as kept_out,
+    ):
         if _has("analysis.corpus.articles"):
             from analysis.corpus.articles import load_corpus
 
@@ -390,9 +399,9 @@ def run(size: int, rows: list[dict[str, Any]], analyze_workers: list[int | None]
                     name = "analyze" if workers is None else f"analyze_{workers}_process"
                     # The full analysis keeps its parse cache and results store
                     # for the reuse stages below.
-                    kept = kept_cache if workers is None else None
+                    kept = (kept_cache, kept_out) if workers is None else (None, None)
                     stages[name] = lambda workers=workers, kept=kept: _analyze(
-                        folder, workers, kept
+                        folder, workers, *kept
                     )
             if _has("analysis.text.cleaning"):
                 from analysis.text.cleaning import clean_articles
@@ -403,8 +412,10 @@ def run(size: int, rows: list[dict[str, Any]], analyze_workers: list[int | None]
                 stages["clean"] = clean
             if _has("analysis.pipeline.store") and None in analyze_workers:
                 # Last, as the import changes the corpus.
-                stages["analyze_unchanged"] = lambda: _analyze(folder, None, kept_cache)
-                stages["import_1_and_analyze"] = lambda: _import_one_and_analyze(folder, kept_cache)
+                stages["analyze_unchanged"] = lambda: _analyze(folder, None, kept_cache, kept_out)
+                stages["import_1_and_analyze"] = lambda: _import_one_and_analyze(
+                    folder, kept_cache, kept_out
+                )
         baseline = analyze = None
         for name, stage in stages.items():
             if name == "clean":
