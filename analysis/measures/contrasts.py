@@ -150,34 +150,37 @@ def _docs_and_tfidf(
     """Per group: articles using each term, and the sum of the term's TF-IDF weights.
 
     TF-IDF as scikit-learn's ``TfidfTransformer()`` makes it (smoothed idf,
-    rows scaled to unit length), in float64, but worked out a block of rows at
-    a time: the whole weighted matrix, a float copy of the counts, is never held.
+    rows scaled to unit length), in float64, but worked out one group at a
+    time, a block of its rows at a time: the whole weighted matrix, a float
+    copy of the counts, is never held, and each group's sums are added up in
+    one dense row, so no growing sparse total is copied at every block.
     """
     n_docs, n_terms = matrix.shape
     df = _documents_per_term(matrix)
     idf = np.log((1.0 + n_docs) / (1.0 + df)) + 1.0
-    docs = sp.csr_matrix((n_groups, n_terms), dtype=np.int64)
-    tfidf = sp.csr_matrix((n_groups, n_terms), dtype=np.float64)
-    for r0 in range(0, n_docs, _ROWS):
-        block = matrix[r0 : r0 + _ROWS]
-        n_rows = block.shape[0]
-        rows = np.repeat(np.arange(n_rows), np.diff(block.indptr))
-        weights = block.data * idf[block.indices]
-        norms = np.sqrt(np.bincount(rows, weights=weights * weights, minlength=n_rows))
-        scale = np.divide(1.0, norms, out=np.zeros(n_rows), where=norms > 0)
-        shape = (n_groups, n_rows)
-        to_group = (member[r0 : r0 + n_rows], np.arange(n_rows))
-        counted = sp.csr_matrix((np.ones(n_rows, dtype=np.int64), to_group), shape=shape) @ (
-            sp.csr_matrix(
-                (np.ones(block.nnz, dtype=np.int64), block.indices, block.indptr), shape=block.shape
-            )
-        )
-        weighted = sp.csr_matrix((np.ones(n_rows), to_group), shape=shape) @ sp.csr_matrix(
-            (weights * scale[rows], block.indices, block.indptr), shape=block.shape
-        )
-        docs = docs + counted
-        tfidf = tfidf + weighted
-    return docs.tocsr(), tfidf.tocsr()
+    order = np.argsort(member, kind="stable")
+    bounds = np.searchsorted(member[order], np.arange(n_groups + 1))
+    docs_rows: list[sp.csr_matrix] = []
+    tfidf_rows: list[sp.csr_matrix] = []
+    for group in range(n_groups):
+        rows_of_group = order[bounds[group] : bounds[group + 1]]
+        docs = np.zeros(n_terms, dtype=np.int64)
+        tfidf = np.zeros(n_terms, dtype=np.float64)
+        for r0 in range(0, len(rows_of_group), _ROWS):
+            block = matrix[rows_of_group[r0 : r0 + _ROWS]]
+            n_rows = block.shape[0]
+            rows = np.repeat(np.arange(n_rows), np.diff(block.indptr))
+            weights = block.data * idf[block.indices]
+            norms = np.sqrt(np.bincount(rows, weights=weights * weights, minlength=n_rows))
+            scale = np.divide(1.0, norms, out=np.zeros(n_rows), where=norms > 0)
+            docs += np.bincount(block.indices, minlength=n_terms)
+            tfidf += np.bincount(block.indices, weights=weights * scale[rows], minlength=n_terms)
+        docs_rows.append(sp.csr_matrix(docs.reshape(1, -1)))
+        tfidf_rows.append(sp.csr_matrix(tfidf.reshape(1, -1)))
+    if not docs_rows:
+        empty = sp.csr_matrix((0, n_terms))
+        return empty.astype(np.int64), empty
+    return sp.vstack(docs_rows, format="csr"), sp.vstack(tfidf_rows, format="csr")
 
 
 class _Groups:
