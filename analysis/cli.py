@@ -18,6 +18,7 @@ from analysis.ingest.report import render_report
 from analysis.measures.contrasts import PRIORS
 from analysis.pipeline.export import (
     MANIFEST_FILE,
+    TableOptions,
     analysis_parameters,
     up_to_date,
     write_analysis,
@@ -121,14 +122,15 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         _warn_overrides(prepared.overrides_problem, corpus.root)
     selection = _selection(args)
     out = Path(args.out)
-    parameters = analysis_parameters(
-        group_by=args.group_by,
-        compare=tuple(args.compare) if args.compare else None,
-        kwic_terms=tuple(args.kwic or ()),
-        top=args.top,
-        prior=args.prior_from,
-        blind_spots=args.blind_spots,
-    )
+    table_options: TableOptions = {
+        "group_by": args.group_by,
+        "compare": tuple(args.compare) if args.compare else None,
+        "kwic_terms": tuple(args.kwic or ()),
+        "top": args.top,
+        "prior": args.prior_from,
+        "blind_spots": args.blind_spots,
+    }
+    parameters = analysis_parameters(**table_options)
     written = None if args.force else up_to_date(prepared, selection, out, parameters)
     if written is not None:
         print(
@@ -137,17 +139,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         )
         return 0
     try:
-        rows = write_analysis(
-            prepared,
-            selection,
-            out,
-            group_by=args.group_by,
-            compare=tuple(args.compare) if args.compare else None,
-            kwic_terms=tuple(args.kwic or ()),
-            top=args.top,
-            prior=args.prior_from,
-            blind_spots=args.blind_spots,
-        )
+        rows = write_analysis(prepared, selection, out, **table_options)
     except ValueError as err:
         print(f"narratives: {err}", file=sys.stderr)
         return 2

@@ -14,6 +14,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
+from typing import TypedDict
 
 import pandas as pd
 
@@ -29,6 +30,7 @@ from analysis.review.overrides import OVERRIDES_FILE, overrides_warning
 __all__ = [
     "CSV_PART_ROWS",
     "MANIFEST_FILE",
+    "TableOptions",
     "analysis_parameters",
     "csv_parts",
     "manifest",
@@ -115,6 +117,17 @@ def manifest(
         "tables": tables,
         "files": files or {},
     }
+
+
+class TableOptions(TypedDict):
+    """The keyword arguments of :func:`write_analysis` beyond the corpus, selection and folder."""
+
+    group_by: str
+    compare: tuple[str, str] | None
+    kwic_terms: tuple[str, ...]
+    top: int | None
+    prior: str
+    blind_spots: bool
 
 
 def analysis_parameters(
