@@ -319,6 +319,7 @@ def prepare_corpus(
             str(Path(corpus.root).resolve()), corpus.fingerprint, repr(options)
         )
         kept = store.load_snapshot(snapshot_key)
+        release_freed_memory()
         if isinstance(kept, PreparedCorpus):
             return kept.with_overrides(*read_overrides(corpus.root))
     articles = corpus.articles.reset_index(drop=True)
@@ -346,6 +347,7 @@ def prepare_corpus(
         max_words=MAX_PHRASE_WORDS,
         min_phrase_count=options.min_phrase_count,
     )
+    release_freed_memory()
     overrides, problem = read_overrides(corpus.root)
     prepared = PreparedCorpus(
         articles=articles,
@@ -367,4 +369,6 @@ def prepare_corpus(
     prepared = prepared.with_overrides(overrides, problem)
     if store is not None and snapshot_key:
         store.save_snapshot(snapshot_key, prepared)
+        # Pickling leaves freed buffers behind, which would add to the next stage's peak.
+        release_freed_memory()
     return prepared
