@@ -144,24 +144,35 @@ def _documents_per_term(matrix: sp.csr_matrix) -> np.ndarray:
     return counts
 
 
-def _docs_and_tfidf(
+def _group_sums(
     matrix: sp.csr_matrix, member: np.ndarray, n_groups: int
-) -> tuple[sp.csr_matrix, sp.csr_matrix]:
-    """Per group: articles using each term, and the sum of the term's TF-IDF weights.
+) -> tuple[sp.csr_matrix, sp.csr_matrix, sp.csr_matrix]:
+    """Per group: each term's count, the articles using it, and the sum of its TF-IDF weights.
+
+    The three are groups × terms matrices with one sparsity pattern, whose
+    index arrays they share (a group has a count for a term exactly when one
+    of its articles uses it, and then a positive weight), with sorted indices.
+    Counts keep the type of ``matrix``, article counts are int32.
 
     TF-IDF as scikit-learn's ``TfidfTransformer()`` makes it (smoothed idf,
     rows scaled to unit length), in float64, but worked out one group at a
     time, a block of its rows at a time: the whole weighted matrix, a float
     copy of the counts, is never held, and each group's sums are added up in
-    one dense row, so no growing sparse total is copied at every block.
+    one dense row, of which only the group's terms are kept.
     """
     n_docs, n_terms = matrix.shape
+    indicator = sp.csr_matrix(
+        (np.ones(len(member), dtype=matrix.dtype), (member, np.arange(len(member)))),
+        shape=(n_groups, n_docs),
+    )
+    counts = (indicator @ matrix).tocsr()
+    counts.sort_indices()
     df = _documents_per_term(matrix)
     idf = np.log((1.0 + n_docs) / (1.0 + df)) + 1.0
     order = np.argsort(member, kind="stable")
     bounds = np.searchsorted(member[order], np.arange(n_groups + 1))
-    docs_rows: list[sp.csr_matrix] = []
-    tfidf_rows: list[sp.csr_matrix] = []
+    docs_data = np.zeros(counts.nnz, dtype=np.int32)
+    tfidf_data = np.zeros(counts.nnz, dtype=np.float64)
     for group in range(n_groups):
         rows_of_group = order[bounds[group] : bounds[group + 1]]
         docs = np.zeros(n_terms, dtype=np.int64)
@@ -175,12 +186,26 @@ def _docs_and_tfidf(
             scale = np.divide(1.0, norms, out=np.zeros(n_rows), where=norms > 0)
             docs += np.bincount(block.indices, minlength=n_terms)
             tfidf += np.bincount(block.indices, weights=weights * scale[rows], minlength=n_terms)
-        docs_rows.append(sp.csr_matrix(docs.reshape(1, -1)))
-        tfidf_rows.append(sp.csr_matrix(tfidf.reshape(1, -1)))
-    if not docs_rows:
-        empty = sp.csr_matrix((0, n_terms))
-        return empty.astype(np.int64), empty
-    return sp.vstack(docs_rows, format="csr"), sp.vstack(tfidf_rows, format="csr")
+        entries = slice(counts.indptr[group], counts.indptr[group + 1])
+        docs_data[entries] = docs[counts.indices[entries]]
+        tfidf_data[entries] = tfidf[counts.indices[entries]]
+
+    def same_pattern(data: np.ndarray) -> sp.csr_matrix:
+        return sp.csr_matrix((data, counts.indices, counts.indptr), shape=counts.shape, copy=False)
+
+    return counts, same_pattern(docs_data), same_pattern(tfidf_data)
+
+
+def _at(matrix: sp.csr_matrix, row: int, columns: np.ndarray) -> np.ndarray:
+    """Row ``row`` of a CSR matrix with sorted indices, at ``columns`` (sorted), densely."""
+    entries = slice(matrix.indptr[row], matrix.indptr[row + 1])
+    indices, data = matrix.indices[entries], matrix.data[entries]
+    where = np.searchsorted(indices, columns)
+    found = where < len(indices)
+    found[found] = indices[where[found]] == columns[found]
+    values = np.zeros(len(columns), dtype=data.dtype)
+    values[found] = data[where[found]]
+    return values
 
 
 class _Groups:
@@ -230,52 +255,79 @@ class _Groups:
             raise ValueError(f"by={by!r} must have at least two groups, found {self.names}")
         index = {name: k for k, name in enumerate(self.names)}
         member = np.array([index[name] for name in names], dtype=np.int64)
-        shape = (len(self.names), len(member))
         # Group sums stay in the counts' own integer type unless they could overflow it.
         dtype = np.int32 if int(matrix.sum()) < np.iinfo(np.int32).max else np.int64
         matrix = matrix.astype(dtype, copy=False)
-        indicator = sp.csr_matrix(
-            (np.ones(len(member), dtype=dtype), (member, np.arange(len(member)))), shape=shape
-        )
-        self.counts = (indicator @ matrix).tocsr()
-        self.docs, self.tfidf = _docs_and_tfidf(matrix, member, len(self.names))
+        self.counts, self.docs, self.tfidf = _group_sums(matrix, member, len(self.names))
         self.articles = np.bincount(member, minlength=len(self.names))
         self.tokens = np.bincount(
             member, weights=counts.doc_tokens[selected], minlength=len(self.names)
         ).astype(np.int64)
         self.term_total = np.asarray(self.counts.sum(axis=0)).ravel()
 
-    def side(self, group: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, int]:
-        """Counts, document counts, TF-IDF sums, articles and tokens of one group."""
-        return (
-            self.counts.getrow(group).toarray().ravel(),
-            self.docs.getrow(group).toarray().ravel(),
-            self.tfidf.getrow(group).toarray().ravel(),
-            int(self.articles[group]),
-            int(self.tokens[group]),
-        )
+    def counts_of(self, group: int) -> np.ndarray:
+        """The count of every term in one group."""
+        return self.counts.getrow(group).toarray().ravel()
 
-    def rest(self, group: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, int]:
-        """The same for all selected articles outside one group."""
-        y, d, s, a, t = self.side(group)
+    def side(
+        self, group: int | None, terms: np.ndarray, but: int
+    ) -> tuple[np.ndarray, np.ndarray, int, int]:
+        """Document counts and TF-IDF sums at ``terms``, articles and tokens of one side.
+
+        The side is ``group``, or with ``group`` None every selected article outside ``but``.
+        """
+        if group is not None:
+            return (
+                _at(self.docs, group, terms),
+                _at(self.tfidf, group, terms),
+                int(self.articles[group]),
+                int(self.tokens[group]),
+            )
+        # Totals over the groups in their order, as a column sum of the matrix adds them.
+        docs = np.zeros(len(terms), dtype=np.int64)
+        tfidf = np.zeros(len(terms), dtype=np.float64)
+        for k in range(len(self.names)):
+            docs += _at(self.docs, k, terms)
+            tfidf += _at(self.tfidf, k, terms)
+        d, s, a, t = self.side(but, terms, but)
         return (
-            self.term_total - y,
-            np.asarray(self.docs.sum(axis=0)).ravel() - d,
-            np.asarray(self.tfidf.sum(axis=0), dtype=np.float64).ravel() - s,
+            docs - d,
+            tfidf - s,
             int(self.articles.sum()) - a,
             int(self.tokens.sum()) - t,
         )
 
 
+#: Terms whose log-odds are worked out at once (bounds the temporary arrays).
+_TERMS = 1 << 18
+
+
 def _log_odds(
-    y_i: np.ndarray, y_j: np.ndarray, alpha: np.ndarray, prior_total: float
+    y_i: np.ndarray,
+    y_j: np.ndarray,
+    alpha: np.ndarray,
+    prior_total: float,
+    n_i: float,
+    n_j: float,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """δ and z of every term at once (METHODS.md, Monroe et al. 2008)."""
-    n_i, n_j = y_i.sum(), y_j.sum()
+    """δ and z of the given terms (METHODS.md, Monroe et al. 2008).
+
+    ``n_i`` and ``n_j`` are the two sides' totals over every term.
+    """
     delta = np.log((y_i + alpha) / (n_i + prior_total - y_i - alpha)) - np.log(
         (y_j + alpha) / (n_j + prior_total - y_j - alpha)
     )
     return delta, delta / np.sqrt(1.0 / (y_i + alpha) + 1.0 / (y_j + alpha))
+
+
+def _z(y_i: np.ndarray, y_j: np.ndarray, alpha: np.ndarray, prior_total: float) -> np.ndarray:
+    """z of every term, a slice of terms at a time."""
+    n_i, n_j = y_i.sum(), y_j.sum()
+    z = np.empty(len(y_i), dtype=np.float64)
+    for first in range(0, len(y_i), _TERMS):
+        terms = slice(first, first + _TERMS)
+        _, z[terms] = _log_odds(y_i[terms], y_j[terms], alpha[terms], prior_total, n_i, n_j)
+    return z
 
 
 def _frame(
@@ -288,8 +340,8 @@ def _frame(
     pair_prior: bool = False,
     min_phrase_count: int = 1,
 ) -> pd.DataFrame:
-    y_i, d_i, s_i, a_i, t_i = groups.side(group)
-    y_j, d_j, s_j, a_j, t_j = groups.rest(group) if other is None else groups.side(other)
+    y_i = groups.counts_of(group)
+    y_j = groups.term_total - y_i if other is None else groups.counts_of(other)
     if pair_prior:
         # The vocabulary the pair's articles alone would have: their words, and their
         # phrases used often enough in them.
@@ -301,15 +353,25 @@ def _frame(
         prior_counts = groups.term_total
     alpha = prior_total * prior_counts / prior_counts.sum()
     with np.errstate(invalid="ignore", divide="ignore"):
-        delta, z = _log_odds(y_i, y_j, alpha, prior_total)
+        z = _z(y_i, y_j, alpha, prior_total)
     keep = np.flatnonzero((y_i + y_j) > 0)
     if top is not None and 2 * top < len(keep):
-        order = np.argsort(z[keep], kind="stable")
-        low, high = z[keep][order[top - 1]], z[keep][order[-top]]
-        keep = keep[(z[keep] <= low) | (z[keep] >= high)]
+        # Every term's z is finite here: a used term has a positive prior.
+        z_kept = z[keep]
+        low, high = np.partition(z_kept, [top - 1, len(keep) - top])[[top - 1, len(keep) - top]]
+        keep = keep[(z_kept <= low) | (z_kept >= high)]
+        del z_kept
     with np.errstate(invalid="ignore", divide="ignore"):
-        tfidf_i = s_i[keep] / a_i
-        tfidf_j = s_j[keep] / a_j if a_j else np.full(len(keep), np.nan)
+        delta, z_keep = _log_odds(
+            y_i[keep], y_j[keep], alpha[keep], prior_total, y_i.sum(), y_j.sum()
+        )
+    count_i, count_j = y_i[keep], y_j[keep]
+    del y_i, y_j, alpha, prior_counts, z
+    d_i, s_i, a_i, t_i = groups.side(group, keep, group)
+    d_j, s_j, a_j, t_j = groups.side(other, keep, group)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        tfidf_i = s_i / a_i
+        tfidf_j = s_j / a_j if a_j else np.full(len(keep), np.nan)
     small_i, small_j = _small_reason(a_i, t_i), _small_reason(a_j, t_j)
     reason = "; ".join(
         f"{side}: {text}" for side, text in (("group", small_i), ("other", small_j)) if text
@@ -320,17 +382,17 @@ def _frame(
             "comparison": "rest" if other is None else groups.names[other],
             "term": groups.terms[keep],
             "n_words": groups.n_words[keep].astype(np.int64),
-            "count_group": y_i[keep].astype(np.int64),
-            "count_other": y_j[keep].astype(np.int64),
-            "docs_group": d_i[keep].astype(np.int64),
-            "docs_other": d_j[keep].astype(np.int64),
-            "log_odds": delta[keep],
-            "z": z[keep],
+            "count_group": count_i.astype(np.int64),
+            "count_other": count_j.astype(np.int64),
+            "docs_group": d_i.astype(np.int64),
+            "docs_other": d_j.astype(np.int64),
+            "log_odds": delta,
+            "z": z_keep,
             "tfidf_group": tfidf_i,
             "tfidf_other": tfidf_j,
             "tfidf_diff": tfidf_i - tfidf_j,
-            "single_article": d_i[keep] == 1,
-            "single_article_other": d_j[keep] == 1,
+            "single_article": d_i == 1,
+            "single_article_other": d_j == 1,
             "group_articles": a_i,
             "group_tokens": t_i,
             "other_articles": a_j,

@@ -234,7 +234,7 @@ def test_cleaned_seeds_have_no_boilerplate_among_top_terms():
         assert words & BOILERPLATE == set()
 
 
-def test_group_tfidf_sums_are_scikit_learns_tfidf_summed_by_group():
+def test_group_sums_are_counts_documents_and_scikit_learns_tfidf_summed_by_group():
     import numpy as np
     import scipy.sparse as sp
     from sklearn.feature_extraction.text import TfidfTransformer
@@ -251,13 +251,19 @@ def test_group_tfidf_sums_are_scikit_learns_tfidf_summed_by_group():
     try:
         # Several blocks of rows and slices of entries, the last ones short.
         contrasts._ROWS, contrasts._ENTRIES = 4, 10
-        docs, tfidf = contrasts._docs_and_tfidf(matrix, member, 3)
+        counts, docs, tfidf = contrasts._group_sums(matrix, member, 3)
     finally:
         contrasts._ROWS, contrasts._ENTRIES = original
     for group in range(3):
         rows = member == group
         assert tfidf.toarray()[group] == pytest.approx(expected[rows].sum(axis=0), abs=1e-12)
         assert docs.toarray()[group].tolist() == (dense[rows] > 0).sum(axis=0).tolist()
+        assert counts.toarray()[group].tolist() == dense[rows].sum(axis=0).tolist()
+    # One pattern: a group has a count for a term exactly when it has articles and weights.
+    assert np.shares_memory(docs.indices, counts.indices)
+    assert np.shares_memory(tfidf.indices, counts.indices)
+    assert (docs.data > 0).all()
+    assert (tfidf.data > 0).all()
 
 
 def test_a_term_from_one_article_of_the_other_side_is_flagged_too():
