@@ -345,7 +345,8 @@ def apply_overrides(
     """
     if task not in ("stance", "outcome"):
         raise ValueError(f"task must be 'stance' or 'outcome', got {task!r}")
-    result = frame.copy()
+    # Copy-on-write: the new frame shares the computed columns until one is written.
+    result = frame.copy(deep=False)
     result["computed_label"] = result["label"]
     result["source"] = "rules"
     result["override_note"] = ""
