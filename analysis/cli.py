@@ -18,6 +18,7 @@ from analysis.ingest.report import render_report
 from analysis.measures.contrasts import PRIORS
 from analysis.pipeline.export import (
     MANIFEST_FILE,
+    ManifestInputs,
     TableOptions,
     analysis_parameters,
     up_to_date,
@@ -32,7 +33,7 @@ from analysis.pipeline.workers import (
     SchedulerUnavailableError,
     WorkerLostError,
 )
-from analysis.review.overrides import overrides_warning
+from analysis.review.overrides import overrides_warning, read_overrides
 
 __all__ = ["default_corpus_dir", "main"]
 
@@ -108,6 +109,32 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     options = AnalysisOptions(
         prior_total=args.prior_total, max_words=args.max_words, min_phrase_count=args.min_phrase
     )
+    selection = _selection(args)
+    out = Path(args.out)
+    table_options: TableOptions = {
+        "group_by": args.group_by,
+        "compare": tuple(args.compare) if args.compare else None,
+        "kwic_terms": tuple(args.kwic or ()),
+        "top": args.top,
+        "prior": args.prior_from,
+        "blind_spots": args.blind_spots,
+    }
+    if not args.force:
+        # Checked before the corpus is prepared: everything the manifest records
+        # of the corpus is known once it is loaded.
+        overrides, problem = read_overrides(corpus.root)
+        inputs = ManifestInputs(
+            corpus.fingerprint, len(corpus.articles), options, overrides, problem
+        )
+        written = up_to_date(inputs, selection, out, analysis_parameters(**table_options))
+        if written is not None:
+            if problem is not None:
+                _warn_overrides(problem, corpus.root)
+            print(
+                f"{out}: up to date (written {written} from the same corpus, corrections, "
+                "options, filters and analysis version); nothing written. --force writes it again"
+            )
+            return 0
     store = None if args.no_store else ResultsStore(default_store_root(corpus.root))
     try:
         prepared = prepare_corpus(
@@ -120,24 +147,6 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         print(f"narratives: {note}", file=sys.stderr)
     if prepared.overrides_problem is not None:
         _warn_overrides(prepared.overrides_problem, corpus.root)
-    selection = _selection(args)
-    out = Path(args.out)
-    table_options: TableOptions = {
-        "group_by": args.group_by,
-        "compare": tuple(args.compare) if args.compare else None,
-        "kwic_terms": tuple(args.kwic or ()),
-        "top": args.top,
-        "prior": args.prior_from,
-        "blind_spots": args.blind_spots,
-    }
-    parameters = analysis_parameters(**table_options)
-    written = None if args.force else up_to_date(prepared, selection, out, parameters)
-    if written is not None:
-        print(
-            f"{out}: up to date (written {written} from the same corpus, corrections, options, "
-            "filters and analysis version); nothing written. --force writes it again"
-        )
-        return 0
     try:
         rows = write_analysis(prepared, selection, out, **table_options)
     except ValueError as err:

@@ -12,7 +12,7 @@ import importlib.metadata
 import json
 import zipfile
 from collections.abc import Iterator
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TypedDict
 
@@ -20,8 +20,9 @@ import pandas as pd
 
 from analysis.corpus.article_file import write_text_atomically
 from analysis.corpus.selection import Selection
+from analysis.corpus.types import Problem
 from analysis.labels.evidence import EVIDENCE_COLUMNS, evidence_text
-from analysis.pipeline.prepare import PreparedCorpus
+from analysis.pipeline.prepare import AnalysisOptions, PreparedCorpus
 from analysis.pipeline.safe_csv import to_csv_text, write_csv
 from analysis.pipeline.store import analysis_version
 from analysis.pipeline.tables import analysis_tables
@@ -30,6 +31,7 @@ from analysis.review.overrides import OVERRIDES_FILE, overrides_warning
 __all__ = [
     "CSV_PART_ROWS",
     "MANIFEST_FILE",
+    "ManifestInputs",
     "TableOptions",
     "analysis_parameters",
     "csv_parts",
@@ -70,22 +72,47 @@ def _software_version() -> str:
         return "unknown"
 
 
-def _overrides_record(prepared: PreparedCorpus) -> dict[str, object]:
+@dataclass(frozen=True)
+class ManifestInputs:
+    """What a manifest records of what its tables were made from, beyond filters and parameters.
+
+    All of it is known once the corpus is loaded, before it is prepared, so
+    :func:`up_to_date` can tell whether an output folder is current without
+    preparing the corpus.
+    """
+
+    fingerprint: str
+    articles: int
+    options: AnalysisOptions
+    overrides: pd.DataFrame
+    overrides_problem: Problem | None = None
+
+    @classmethod
+    def of(cls, prepared: PreparedCorpus) -> ManifestInputs:
+        """The inputs of a prepared corpus."""
+        return cls(
+            fingerprint=prepared.fingerprint,
+            articles=len(prepared.articles),
+            options=prepared.options,
+            overrides=prepared.overrides,
+            overrides_problem=prepared.overrides_problem,
+        )
+
+
+def _overrides_record(inputs: ManifestInputs) -> dict[str, object]:
     record: dict[str, object] = {
         "file": OVERRIDES_FILE.name,
-        "applied": len(prepared.overrides),
+        "applied": len(inputs.overrides),
         # Which corrections, not only how many: a changed label changes the tables.
-        "sha256": hashlib.sha256(
-            prepared.overrides.to_csv(index=False).encode("utf-8")
-        ).hexdigest(),
+        "sha256": hashlib.sha256(inputs.overrides.to_csv(index=False).encode("utf-8")).hexdigest(),
     }
-    if prepared.overrides_problem is not None:
-        record["error"] = overrides_warning(prepared.overrides_problem)
+    if inputs.overrides_problem is not None:
+        record["error"] = overrides_warning(inputs.overrides_problem)
     return record
 
 
 def manifest(
-    prepared: PreparedCorpus,
+    prepared: PreparedCorpus | ManifestInputs,
     selection: Selection,
     *,
     parameters: dict[str, object],
@@ -95,6 +122,7 @@ def manifest(
 ) -> dict[str, object]:
     """What is needed to reproduce a set of tables: corpus, filters, parameters, version, time.
 
+    ``prepared`` is the prepared corpus, or only its :class:`ManifestInputs`.
     ``overrides`` records the analyst's corrections in force: the file, how
     many it holds (``applied``), a hash of them (``sha256``) and, when it is
     broken, ``error`` (and ``applied`` is 0). ``analysis_version`` identifies
@@ -102,17 +130,18 @@ def manifest(
     (:func:`analysis.pipeline.store.analysis_version`); ``files`` the size in
     bytes of each table's file, as written.
     """
+    inputs = prepared if isinstance(prepared, ManifestInputs) else ManifestInputs.of(prepared)
     return {
         "software": "narratives",
         "version": _software_version(),
         "analysis_version": analysis_version(),
         "created": (now or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds"),
-        "corpus_fingerprint": prepared.fingerprint,
-        "corpus_articles": len(prepared.articles),
+        "corpus_fingerprint": inputs.fingerprint,
+        "corpus_articles": inputs.articles,
         "filters": selection.to_dict(),
         "filters_in_words": selection.describe(),
-        "options": asdict(prepared.options),
-        "overrides": _overrides_record(prepared),
+        "options": asdict(inputs.options),
+        "overrides": _overrides_record(inputs),
         "parameters": parameters,
         "tables": tables,
         "files": files or {},
@@ -155,7 +184,7 @@ _OUTCOME_ENTRIES = ("created", "tables", "files")
 
 
 def up_to_date(
-    prepared: PreparedCorpus, selection: Selection, out: Path, parameters: dict[str, object]
+    inputs: ManifestInputs, selection: Selection, out: Path, parameters: dict[str, object]
 ) -> str | None:
     """When ``out`` already holds these tables: the time its manifest records, else ``None``.
 
@@ -163,18 +192,18 @@ def up_to_date(
     corrections, options, filters, parameters, software and analysis version
     as this analysis would, and every table file it lists is there with the
     size it records. Anything else (no manifest, an unreadable one, one
-    written before sizes were recorded, a file missing or changed in size)
-    means the tables must be written.
+    written before sizes were recorded, a file missing or changed in size, a
+    corpus without a fingerprint) means the tables must be written.
     """
+    if not inputs.fingerprint:
+        return None
     try:
         existing = json.loads((out / MANIFEST_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     if not isinstance(existing, dict):
         return None
-    expected = json.loads(
-        json.dumps(manifest(prepared, selection, parameters=parameters, tables={}))
-    )
+    expected = json.loads(json.dumps(manifest(inputs, selection, parameters=parameters, tables={})))
     for key, value in expected.items():
         if key not in _OUTCOME_ENTRIES and existing.get(key) != value:
             return None

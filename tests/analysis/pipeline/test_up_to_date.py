@@ -44,6 +44,22 @@ def test_an_unchanged_analysis_is_not_written_again(corpus, tmp_path, capsys):
     assert _snapshot(out) == before
 
 
+def test_an_up_to_date_folder_is_recognised_without_preparing_the_corpus(
+    corpus, tmp_path, capsys, monkeypatch
+):
+    out = tmp_path / "out"
+    _analyze(corpus, out, capsys)
+
+    def prepare_corpus(*args, **kwargs):
+        raise AssertionError("an up-to-date folder needs no prepared corpus")
+
+    monkeypatch.setattr("analysis.cli.prepare_corpus", prepare_corpus)
+    assert "up to date" in _analyze(corpus, out, capsys)
+    # Anything that changes the tables still prepares it.
+    with pytest.raises(AssertionError, match="needs no prepared corpus"):
+        _analyze(corpus, out, capsys, "--top", "7")
+
+
 def _delete_a_table(corpus: Path, out: Path) -> tuple[str, ...]:
     (out / "stance.csv").unlink()
     return ()
