@@ -9,24 +9,21 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+# Only what every command, --help and an up-to-date check need is imported here;
+# the analyses (and scikit-learn) load when a command uses them.
 from analysis.corpus.articles import load_corpus
 from analysis.corpus.selection import Selection
 from analysis.corpus.types import Problem
-from analysis.ingest.importer import import_articles
-from analysis.ingest.records import ImportMetadata, MetadataError
-from analysis.ingest.report import render_report
 from analysis.measures.contrasts import PRIORS
-from analysis.pipeline.export import (
+from analysis.pipeline.manifest import (
     MANIFEST_FILE,
     ManifestInputs,
     TableOptions,
     analysis_parameters,
     up_to_date,
-    write_analysis,
 )
-from analysis.pipeline.prepare import AnalysisOptions, prepare_corpus
+from analysis.pipeline.options import GROUPING_COLUMNS, AnalysisOptions
 from analysis.pipeline.store import ResultsStore, default_store_root
-from analysis.pipeline.tables import GROUPING_COLUMNS
 from analysis.pipeline.workers import (
     SCHEDULER_ENV,
     WORKERS_ENV,
@@ -135,6 +132,9 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
                 "options, filters and analysis version); nothing written. --force writes it again"
             )
             return 0
+    from analysis.pipeline.export import write_analysis
+    from analysis.pipeline.prepare import prepare_corpus
+
     store = None if args.no_store else ResultsStore(default_store_root(corpus.root))
     try:
         prepared = prepare_corpus(
@@ -171,6 +171,10 @@ _IMPORT_OPTIONS = {
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
+    from analysis.ingest.importer import import_articles
+    from analysis.ingest.records import ImportMetadata, MetadataError
+    from analysis.ingest.report import render_report
+
     meetings: tuple[str, ...] | None = None
     if args.meeting:
         meetings = tuple(m for m in args.meeting if m != "none")

@@ -23,9 +23,9 @@ from analysis.labels.evidence import concat_evidence
 from analysis.labels.frames import scan_frames
 from analysis.labels.learned import learned_stance_and_outcome
 from analysis.labels.sources import article_quotations, article_sources, source_evidence
-from analysis.measures.contrasts import DEFAULT_PRIOR_TOTAL
 from analysis.measures.terms import TermCounts, count_terms
 from analysis.pipeline.memory import release_freed_memory
+from analysis.pipeline.options import AnalysisOptions
 from analysis.pipeline.store import ResultsStore, article_keys
 from analysis.pipeline.workers import (
     default_scheduler,
@@ -55,23 +55,6 @@ def terms_text(title: str, body: str) -> str:
     Built when needed rather than stored, so the corpus is not held a third time.
     """
     return f"{title}\n\n{body}"
-
-
-@dataclass(frozen=True)
-class AnalysisOptions:
-    """Parameters of the term analysis; recorded in every manifest."""
-
-    prior_total: float = DEFAULT_PRIOR_TOTAL
-    max_words: int = 3
-    min_phrase_count: int = 2
-
-    def __post_init__(self) -> None:
-        if self.prior_total <= 0:
-            raise ValueError(f"prior_total must be positive, got {self.prior_total}")
-        if not 1 <= self.max_words <= 3:
-            raise ValueError(f"max_words must be 1, 2 or 3, got {self.max_words}")
-        if self.min_phrase_count < 1:
-            raise ValueError(f"min_phrase_count must be at least 1, got {self.min_phrase_count}")
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from analysis.measures.contrasts import CONTRAST_COLUMNS, contrast_one_vs_rest, 
 from analysis.measures.kwic import keyword_in_context
 from analysis.measures.search import search_articles
 from analysis.measures.terms import TermCounts
+from analysis.pipeline.options import GROUPING_COLUMNS
 from analysis.pipeline.prepare import PreparedCorpus, terms_text
 
 __all__ = [
@@ -33,9 +34,6 @@ __all__ = [
     "select",
     "term_contrasts",
 ]
-
-#: Metadata columns an analyst can group articles by.
-GROUPING_COLUMNS = ("outlet", "outlet_group", "meeting", "year", "language")
 
 
 def select(prepared: PreparedCorpus, selection: Selection) -> tuple[pd.DataFrame, TermCounts]:

@@ -53,7 +53,7 @@ def test_an_up_to_date_folder_is_recognised_without_preparing_the_corpus(
     def prepare_corpus(*args, **kwargs):
         raise AssertionError("an up-to-date folder needs no prepared corpus")
 
-    monkeypatch.setattr("analysis.cli.prepare_corpus", prepare_corpus)
+    monkeypatch.setattr("analysis.pipeline.prepare.prepare_corpus", prepare_corpus)
     assert "up to date" in _analyze(corpus, out, capsys)
     # Anything that changes the tables still prepares it.
     with pytest.raises(AssertionError, match="needs no prepared corpus"):
