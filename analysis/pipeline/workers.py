@@ -25,10 +25,11 @@ import multiprocessing
 import os
 import sys
 import threading
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import TypeVar
+from typing import Any, TypeVar
 
 __all__ = [
     "SCHEDULER_ENV",
@@ -51,6 +52,11 @@ SCHEDULER_ENV = "NARRATIVES_SCHEDULER"
 CONNECT_TIMEOUT_S = 20
 #: Times a task whose worker was lost is run again elsewhere before the run gives up.
 TASK_RETRIES = 2
+#: Tasks per cluster worker submitted ahead of the results gathered.
+TASKS_PER_WORKER = 2
+
+#: No item left.
+_END = object()
 
 _Item = TypeVar("_Item")
 _Result = TypeVar("_Result")
@@ -141,8 +147,10 @@ def map_on_cluster(
 
     ``scheduler`` is the scheduler's address (``tcp://HOST:PORT``). Every
     worker must be able to import this package (the same version: results
-    are checked by nothing else). A task whose worker dies is run again on
-    another, up to :data:`TASK_RETRIES` times.
+    are checked by nothing else). Items are sent as they are needed, at most
+    :data:`TASKS_PER_WORKER` tasks per worker in flight, each task carrying
+    its item (so a task whose worker dies can be run again on another, up to
+    :data:`TASK_RETRIES` times, and no task graph holds every item).
 
     Raises
     ------
@@ -163,12 +171,28 @@ def map_on_cluster(
             f"the address), or leave out --scheduler and {SCHEDULER_ENV} to work on this machine"
         ) from err
     with client:
-        futures = client.map(function, items, pure=False, retries=TASK_RETRIES)
+        remaining = iter(items)
+        pending: deque[Any] = deque()
+
+        def submit_while_room() -> None:
+            # A few tasks per worker in flight: each carries its own chunk, so the
+            # client and the scheduler hold a few chunks at a time, never the corpus.
+            room = TASKS_PER_WORKER * max(1, len(client.scheduler_info().get("workers", {})))
+            while len(pending) < room:
+                item = next(remaining, _END)
+                if item is _END:
+                    return
+                pending.append(client.submit(function, item, pure=False, retries=TASK_RETRIES))
+
         try:
-            for future in futures:
-                yield future.result()
+            submit_while_room()
+            while pending:
+                future = pending.popleft()
+                result = future.result()
                 # What was gathered is not kept on the cluster.
                 future.release()
+                submit_while_room()
+                yield result
         except KilledWorker as err:
             raise WorkerLostError(
                 f"the Dask workers running a task of the per-article analysis kept dying "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from distributed import LocalCluster
+from distributed import Client, LocalCluster
 
 from analysis.cli import main
 from analysis.corpus.articles import load_corpus
@@ -47,6 +47,27 @@ def test_cluster_results_come_back_in_the_order_of_the_items(cluster):
         4,
         9,
     ]
+
+
+def test_items_are_sent_a_few_at_a_time_and_still_come_back_in_order(cluster, monkeypatch):
+    # One task per worker in flight: eleven items go out in at least six rounds.
+    monkeypatch.setattr(workers, "TASKS_PER_WORKER", 1)
+    submitted: list[int] = []
+    submit = Client.submit
+
+    def counted(self, function, item, **options):
+        submitted.append(item)
+        return submit(self, function, item, **options)
+
+    monkeypatch.setattr(Client, "submit", counted)
+    items = [7, 3, 9, 1, 8, 2, 6, 4, 5, 11, 10]
+    results = []
+    for result in map_on_cluster(_square, items, scheduler=cluster.scheduler_address):
+        results.append(result)
+        # Two workers, one task each: never more than two items beyond those gathered.
+        assert len(submitted) <= len(results) + 2
+    assert results == [49, 9, 81, 1, 64, 4, 36, 16, 25, 121, 100]
+    assert submitted == items
 
 
 def test_an_unreachable_scheduler_is_named(monkeypatch):
