@@ -300,6 +300,10 @@ def heat_colour(fraction: float) -> str:
     return "#" + "".join(f"{round(a + (b - a) * mix):02X}" for a, b in zip(start, end, strict=True))
 
 
+#: Meetings closer than this fraction of the timeline's span have their numbers on two rows.
+_CLOSE = 0.04
+
+
 def articles_timeline(
     articles: pd.DataFrame,
     meetings: pd.DataFrame,
@@ -313,8 +317,9 @@ def articles_timeline(
     ``articles`` needs ``id``, ``title``, ``outlet_name``, ``published``,
     ``date_precision`` and ``meetings``; undated articles are left out (the
     caller says how many). ``meetings`` needs ``meeting``, ``title`` and
-    ``start``; each meeting line is marked with its ``labels`` entry and an
-    article's meetings are named by their titles on hover. A selection returns
+    ``start``; each meeting line is numbered in date order above the plot
+    (its ``labels`` entry on hover, and after its number in the axis title)
+    and an article's meetings are named by their titles on hover. A selection returns
     the article id as ``customdata[0]``.
     """
     dated = articles[articles["published"].notna()]
@@ -347,32 +352,52 @@ def articles_timeline(
             )
         )
     starts = pd.to_datetime(meetings["start"], errors="coerce")
+    marked = [
+        (start, _plain(labels.get(str(key), str(key))))
+        for start, key in sorted(
+            zip(starts, meetings["meeting"], strict=True), key=lambda pair: pair[0]
+        )
+        if not pd.isna(start)
+    ]
+    # Meetings months apart on an axis of years would print their names over each
+    # other: each line gets a number above the plot, and the axis title says which
+    # meeting each number is. Numbers closer than _CLOSE of the axis take turns
+    # between two rows.
+    dates = pd.to_datetime(dated["published"], errors="coerce").dropna()
+    everything = [*dates, *(start for start, _ in marked)]
+    span = (max(everything) - min(everything)) if everything else pd.Timedelta(0)
     shapes, annotations = [], []
-    for index, (start, key) in enumerate(zip(starts, meetings["meeting"], strict=True)):
-        if pd.isna(start):
-            continue
+    row, previous = 0, None
+    for number, (start, label) in enumerate(marked, start=1):
         shapes.append(_dotted(start, vertical=True))
-        # Meetings a few months apart would print over each other: stagger the labels.
+        close = previous is not None and (start - previous) < span * _CLOSE
+        row = 1 - row if close else 0
+        previous = start
         annotations.append(
             {
                 "x": start,
-                "y": 1.0 - 0.3 * (index % 2),
+                "y": 1.0,
                 "yref": "paper",
-                "text": _plain(labels.get(str(key), str(key))),
+                "yanchor": "bottom",
+                "yshift": 2 + 14 * row,
+                "text": str(number),
+                "hovertext": label,
                 "showarrow": False,
-                "textangle": -90,
-                "xanchor": "right",
-                "yanchor": "top",
-                "font": {"size": 10},
+                "font": {"size": 11},
             }
         )
+    key = "; ".join(f"{number} {label}" for number, (_, label) in enumerate(marked, start=1))
+    x_title = f"Publication date. Dotted lines: the meetings ({key})" if key else "Publication date"
     layout = _layout(
         title=title,
-        x="Publication date (dotted lines: meetings)",
+        x=x_title,
         y="Outlet",
         height=max(320, 140 + 45 * dated["outlet_name"].nunique()),
     )
     if shapes:
+        layout["margin"]["t"] += 30
+        # The key runs under the whole width of the axis, not in a narrow column.
+        layout["xaxis"]["title"]["text"] = wrapped_title(x_title, width=TITLE_LINE)
         layout.update(shapes=shapes, annotations=annotations)
     return go.Figure(data=traces, layout=layout)
 

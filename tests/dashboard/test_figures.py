@@ -116,10 +116,46 @@ def test_timeline_names_meetings_by_their_titles_and_labels():
     assert outlet_b.customdata.tolist() == [
         ["b1", "Third", "day", "Kerry meets Putin in Sochi; Kerry in Moscow"]
     ]
-    assert [a.text for a in figure.layout.annotations] == [
+    # Each meeting line is numbered above the plot, with its name on hover and in the axis title.
+    assert [a.text for a in figure.layout.annotations] == ["1", "2", "3"]
+    assert [a.hovertext for a in figure.layout.annotations] == [
         "Sochi, May 2015",
         "Moscow, 15 Dec 2015",
         "Moscow, 29 Dec 2015",
+    ]
+    assert figure.layout.xaxis.title.text.replace("<br>", " ") == (
+        "Publication date. Dotted lines: the meetings (1 Sochi, May 2015; "
+        "2 Moscow, 15 Dec 2015; 3 Moscow, 29 Dec 2015)"
+    )
+
+
+def test_timeline_numbers_of_meetings_days_apart_take_turns_between_two_rows():
+    meetings = pd.DataFrame(
+        {
+            # Listed out of date order; the last two are 5 days apart on an axis of a year.
+            "meeting": ["late", "early", "later"],
+            "title": ["Late", "Early", "Later"],
+            "start": pd.to_datetime(["2016-05-10", "2015-05-12", "2016-05-15"]),
+        }
+    )
+    figure = figures.articles_timeline(
+        ARTICLES,
+        meetings,
+        labels={"early": "Early", "late": "Late", "later": "Later"},
+        colours={"Outlet A": colours.OKABE_ITO[0]},
+        title="t",
+    )
+    numbers = figure.layout.annotations
+    assert [(a.text, a.hovertext) for a in numbers] == [
+        ("1", "Early"),
+        ("2", "Late"),
+        ("3", "Later"),
+    ]
+    assert [a.yshift for a in numbers] == [2, 2, 16]
+    assert [str(shape.x0)[:10] for shape in figure.layout.shapes] == [
+        "2015-05-12",
+        "2016-05-10",
+        "2016-05-15",
     ]
 
 
