@@ -6,7 +6,10 @@ Run: ``.venv/bin/python tests/benchmarks/memory_timeline.py CORPUS --csv timelin
 
 The command runs as ``bench_pipeline.py``'s ``analyze`` stage runs it (a
 process of its own, an empty cache folder, so the results store is filled as a
-first run fills it). Five times a second the proportional set size of the
+first run fills it). With ``--cache DIR`` it uses and keeps that cache folder
+instead: run it twice, with a ``narratives import`` in between (its
+``NARRATIVES_CACHE_DIR`` set to the same folder), to see what a run that
+reuses the store holds. Five times a second the proportional set size of the
 command and of each of its worker processes is read and summed (shared pages
 counted once), as ``bench_pipeline._analyze`` does, and written to the CSV.
 Whenever the sum reaches a new maximum above ``--dump-above`` GiB, the
@@ -51,10 +54,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--csv", type=Path, required=True, help="the timeline (t, GiB)")
     parser.add_argument("--stacks", type=Path, default=Path("stacks.txt"))
     parser.add_argument("--dump-above", type=float, default=1.5, metavar="GIB")
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        help="the cache folder to use and keep (parse cache, results store), to time a later "
+        "run with what an earlier one kept; an empty scratch folder when left out",
+    )
     args = parser.parse_args(argv)
     args.stacks.write_text("", encoding="utf-8")
     repo = Path(__file__).resolve().parents[2]
-    with tempfile.TemporaryDirectory() as cache, tempfile.TemporaryDirectory() as out:
+    with contextlib.ExitStack() as scratch:
+        cache = (
+            str(args.cache) if args.cache else scratch.enter_context(tempfile.TemporaryDirectory())
+        )
+        out = scratch.enter_context(tempfile.TemporaryDirectory())
         command = [sys.executable, "-c", _COMMAND, str(args.stacks), str(args.corpus), out]
         child = subprocess.Popen(
             command,
