@@ -43,6 +43,10 @@ from tests.browser.conftest import CHROMIUM_ARGS, _wait_until_up, start_server  
 _TIMEOUT_MS = int(os.environ.get("BENCH_TIMEOUT_MS", "600000"))
 
 
+def _progress(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
 def _stop(process: subprocess.Popen[bytes]) -> None:
     process.terminate()
     process.wait(timeout=60)
@@ -94,6 +98,11 @@ def _filter_change(page, outlet: str) -> float:
         ):
             elapsed = time.perf_counter() - started
             break
+        if time.perf_counter() - started > _TIMEOUT_MS / 1000:
+            raise TimeoutError(
+                f"picking {outlet!r} did not change the article count ({before!r}) "
+                f"within {_TIMEOUT_MS / 1000:.0f} s"
+            )
         page.wait_for_timeout(10)
     page.keyboard.press("Escape")
     return elapsed
@@ -124,10 +133,15 @@ def main() -> None:
             )
             process, url, context, page, first = _started(browser, corpus, cache, log)
             rows.append(("first_start", first))
+            _progress(f"first start {first:.2f} s")
             second_context, _, second = _open(browser, url)
             second_context.close()
             rows.append(("second_tab", second))
-            changes = [_filter_change(page, f"Outlet {k}") for k in range(args.runs)]
+            _progress(f"second tab {second:.2f} s")
+            changes = []
+            for k in range(args.runs):
+                changes.append(_filter_change(page, f"Outlet {k}"))
+                _progress(f"filter change {k + 1}: {changes[-1]:.2f} s")
             rows.append(("filter_change_median", statistics.median(changes)))
             rows.append(("filter_change_max", max(changes)))
             context.close()
