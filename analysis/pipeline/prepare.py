@@ -225,6 +225,8 @@ def _stored_per_article_tables(
     ids = needed["id"].tolist()
     keys = article_keys(needed)
     stored, found = store.load(ids, keys, _STORED_TABLES)
+    # Reading Parquet leaves Arrow's pool holding freed blocks.
+    release_freed_memory()
     missing = np.flatnonzero(~found)
     evidence, tables = _per_article_tables(needed.iloc[missing], chunk_articles, workers, scheduler)
     store.save(
@@ -235,12 +237,12 @@ def _stored_per_article_tables(
     )
     if not stored["evidence"]:
         return evidence, tables
-    evidence = concat_evidence([evidence, *stored["evidence"]])
+    # One table at a time, its stored parts let go once it is whole: the stored
+    # rows of the whole corpus are never held twice over.
+    evidence = concat_evidence([evidence, *stored.pop("evidence")])
     order = pd.Index(ids)
-    tables = {
-        name: _in_article_order(_concat([table, *stored[name]]), order)
-        for name, table in tables.items()
-    }
+    for name in list(tables):
+        tables[name] = _in_article_order(_concat([tables[name], *stored.pop(name)]), order)
     store.compact(ids, keys, {**tables, "evidence": evidence})
     return evidence, tables
 
