@@ -124,30 +124,63 @@ def shingles(text: str) -> np.ndarray:
     return np.unique(hashed & np.uint64(_BUCKETS - 1)).astype(np.int32)
 
 
-def _matrix(sets: Sequence[np.ndarray]) -> sp.csr_matrix:
-    lengths = np.fromiter((len(s) for s in sets), dtype=np.int64, count=len(sets))
-    indptr = np.concatenate(([0], np.cumsum(lengths)))
-    indices = np.concatenate(sets) if sets else np.empty(0, dtype=np.int32)
-    data = np.ones(len(indices), dtype=np.float32)
-    return sp.csr_matrix((data, indices, indptr), shape=(len(sets), _BUCKETS))
+#: Shingles counted at once when the document frequencies are summed.
+_COUNT_ENTRIES = 1 << 22
 
 
-def _keep_distinctive(matrix: sp.csr_matrix, common: np.ndarray) -> sp.csr_matrix:
-    kept = matrix.copy()
-    kept.data[common[kept.indices]] = 0
-    kept.eliminate_zeros()
-    sizes = np.diff(kept.indptr)
-    too_short = np.repeat(sizes < MIN_SHINGLES, sizes)
-    kept.data[too_short] = 0
-    kept.eliminate_zeros()
-    return kept
+def _document_frequency(*groups: Sequence[np.ndarray]) -> np.ndarray:
+    """In how many of the sets each bucket is (every set holds distinct shingles).
+
+    Counted a few million shingles at a time: the sets of a whole corpus are
+    never put together in one array (nor ``np.bincount``'s int64 copy of it).
+    """
+    frequency = np.zeros(_BUCKETS, dtype=np.int64)
+    for sets in groups:
+        block: list[np.ndarray] = []
+        size = 0
+        for shingle_set in sets:
+            block.append(shingle_set)
+            size += len(shingle_set)
+            if size >= _COUNT_ENTRIES:
+                frequency += np.bincount(np.concatenate(block), minlength=_BUCKETS)
+                block, size = [], 0
+        if block:
+            frequency += np.bincount(np.concatenate(block), minlength=_BUCKETS)
+    return frequency
 
 
-def _sample(kept: sp.csr_matrix) -> sp.csr_matrix:
-    sampled = kept.copy()
-    sampled.data[sampled.indices % _SAMPLE_EVERY != 0] = 0
-    sampled.eliminate_zeros()
-    return sampled
+def _distinctive(
+    sets: Sequence[np.ndarray], common: np.ndarray
+) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+    """Each set without its common shingles, and one in :data:`_SAMPLE_EVERY` of those.
+
+    A set left with fewer than :data:`MIN_SHINGLES` shingles is emptied (too
+    little to compare). Both are CSR matrices of ones, a row per set, filled
+    in place from the sets: no copy of every shingle is made beyond them.
+    """
+    kept_sizes = np.zeros(len(sets), dtype=np.int64)
+    sample_sizes = np.zeros(len(sets), dtype=np.int64)
+    for row, shingle_set in enumerate(sets):
+        kept = shingle_set[~common[shingle_set]]
+        if len(kept) >= MIN_SHINGLES:
+            kept_sizes[row] = len(kept)
+            sample_sizes[row] = np.count_nonzero(kept % _SAMPLE_EVERY == 0)
+    kept_indptr = np.concatenate(([0], np.cumsum(kept_sizes)))
+    sample_indptr = np.concatenate(([0], np.cumsum(sample_sizes)))
+    kept_indices = np.empty(kept_indptr[-1], dtype=np.int32)
+    sample_indices = np.empty(sample_indptr[-1], dtype=np.int32)
+    for row in np.flatnonzero(kept_sizes).tolist():
+        kept = sets[row][~common[sets[row]]]
+        kept_indices[kept_indptr[row] : kept_indptr[row + 1]] = kept
+        sample_indices[sample_indptr[row] : sample_indptr[row + 1]] = kept[
+            kept % _SAMPLE_EVERY == 0
+        ]
+
+    def ones(indices: np.ndarray, indptr: np.ndarray) -> sp.csr_matrix:
+        data = np.ones(len(indices), dtype=np.float32)
+        return sp.csr_matrix((data, indices, indptr), shape=(len(sets), _BUCKETS))
+
+    return ones(kept_indices, kept_indptr), ones(sample_indices, sample_indptr)
 
 
 def _candidates(
@@ -214,17 +247,10 @@ def find_near_duplicates(
         raise ValueError(f"threshold must be in (0, 1], got {threshold!r}")
     if not new:
         return []
-    new_matrix = _matrix(new)
-    existing_matrix = _matrix(existing)
-    document_frequency = np.bincount(new_matrix.indices, minlength=_BUCKETS) + np.bincount(
-        existing_matrix.indices, minlength=_BUCKETS
-    )
     limit = max(COMMON_SHINGLE_MIN, COMMON_SHINGLE_SHARE * (len(new) + len(existing)))
-    common = document_frequency > limit
-    new_kept = _keep_distinctive(new_matrix, common)
-    existing_kept = _keep_distinctive(existing_matrix, common)
-    new_sample = _sample(new_kept)
-    existing_sample = _sample(existing_kept)
+    common = _document_frequency(new, existing) > limit
+    new_kept, new_sample = _distinctive(new, common)
+    existing_kept, existing_sample = _distinctive(existing, common)
     new_sample_sizes = np.diff(new_sample.indptr)
     existing_sample_sizes = np.diff(existing_sample.indptr)
     # Transposed once here rather than once per chunk.

@@ -88,3 +88,30 @@ def test_short_texts_are_never_near_duplicates():
 def test_threshold_must_be_a_share():
     with pytest.raises(ValueError, match=r"threshold must be in \(0, 1\], got 1.5"):
         find_near_duplicates([], [], threshold=1.5)
+
+
+def test_distinctive_shingles_drop_the_common_ones_and_sets_left_too_small(monkeypatch):
+    import numpy as np
+
+    import analysis.ingest.duplicates as duplicates
+
+    common = np.zeros(duplicates._BUCKETS, dtype=bool)
+    common[[8, 12, 400]] = True
+    sets = [
+        np.array([4, 8, 12, 13, 16, *range(1000, 1030)], dtype=np.int32),  # loses 8 and 12
+        np.array([8, 12, 400, *range(2000, 2018)], dtype=np.int32),  # 18 left: emptied
+        np.array([], dtype=np.int32),
+        np.arange(3000, 3020, dtype=np.int32),  # exactly MIN_SHINGLES: kept whole
+    ]
+    kept, sample = duplicates._distinctive(sets, common)
+    expected = [[4, 13, 16, *range(1000, 1030)], [], [], list(range(3000, 3020))]
+    assert [kept[row].indices.tolist() for row in range(4)] == expected
+    assert [sample[row].indices.tolist() for row in range(4)] == [
+        [v for v in row if v % duplicates._SAMPLE_EVERY == 0] for row in expected
+    ]
+    assert set(kept.data.tolist()) == set(sample.data.tolist()) == {1.0}
+    # Summed a few sets at a time: the same as counting them all at once.
+    monkeypatch.setattr(duplicates, "_COUNT_ENTRIES", 25)
+    frequency = duplicates._document_frequency(sets[:2], sets[2:])
+    assert frequency[[8, 12, 400, 4, 2000, 3000, 5]].tolist() == [2, 2, 1, 1, 1, 1, 0]
+    assert frequency.sum() == sum(len(s) for s in sets)
