@@ -269,33 +269,27 @@ class _Groups:
         """The count of every term in one group."""
         return self.counts.getrow(group).toarray().ravel()
 
-    def side(
-        self, group: int | None, terms: np.ndarray, but: int
-    ) -> tuple[np.ndarray, np.ndarray, int, int]:
-        """Document counts and TF-IDF sums at ``terms``, articles and tokens of one side.
+    def side(self, group: int, terms: np.ndarray) -> tuple[np.ndarray, np.ndarray, int, int]:
+        """Document counts and TF-IDF sums at ``terms``, articles and tokens of one group."""
+        return (
+            _at(self.docs, group, terms),
+            _at(self.tfidf, group, terms),
+            int(self.articles[group]),
+            int(self.tokens[group]),
+        )
 
-        The side is ``group``, or with ``group`` None every selected article outside ``but``.
+    def everyone(self, terms: np.ndarray) -> tuple[np.ndarray, np.ndarray, int, int]:
+        """The same for every selected article.
+
+        Summed over the groups in their order, as a column sum of the groups'
+        matrices adds them.
         """
-        if group is not None:
-            return (
-                _at(self.docs, group, terms),
-                _at(self.tfidf, group, terms),
-                int(self.articles[group]),
-                int(self.tokens[group]),
-            )
-        # Totals over the groups in their order, as a column sum of the matrix adds them.
         docs = np.zeros(len(terms), dtype=np.int64)
         tfidf = np.zeros(len(terms), dtype=np.float64)
-        for k in range(len(self.names)):
-            docs += _at(self.docs, k, terms)
-            tfidf += _at(self.tfidf, k, terms)
-        d, s, a, t = self.side(but, terms, but)
-        return (
-            docs - d,
-            tfidf - s,
-            int(self.articles.sum()) - a,
-            int(self.tokens.sum()) - t,
-        )
+        for group in range(len(self.names)):
+            docs += _at(self.docs, group, terms)
+            tfidf += _at(self.tfidf, group, terms)
+        return docs, tfidf, int(self.articles.sum()), int(self.tokens.sum())
 
 
 #: Terms whose log-odds are worked out at once (bounds the temporary arrays).
@@ -320,9 +314,15 @@ def _log_odds(
     return delta, delta / np.sqrt(1.0 / (y_i + alpha) + 1.0 / (y_j + alpha))
 
 
-def _z(y_i: np.ndarray, y_j: np.ndarray, alpha: np.ndarray, prior_total: float) -> np.ndarray:
-    """z of every term, a slice of terms at a time."""
-    n_i, n_j = y_i.sum(), y_j.sum()
+def _z(
+    y_i: np.ndarray,
+    y_j: np.ndarray,
+    alpha: np.ndarray,
+    prior_total: float,
+    n_i: float,
+    n_j: float,
+) -> np.ndarray:
+    """z of every term (as :func:`_log_odds` gives it), a slice of terms at a time."""
     z = np.empty(len(y_i), dtype=np.float64)
     for first in range(0, len(y_i), _TERMS):
         terms = slice(first, first + _TERMS)
@@ -353,7 +353,8 @@ def _frame(
         prior_counts = groups.term_total
     alpha = prior_total * prior_counts / prior_counts.sum()
     with np.errstate(invalid="ignore", divide="ignore"):
-        z = _z(y_i, y_j, alpha, prior_total)
+        n_i, n_j = y_i.sum(), y_j.sum()
+        z = _z(y_i, y_j, alpha, prior_total, n_i, n_j)
     keep = np.flatnonzero((y_i + y_j) > 0)
     if top is not None and 2 * top < len(keep):
         # Every term's z is finite here: a used term has a positive prior.
@@ -362,13 +363,16 @@ def _frame(
         keep = keep[(z_kept <= low) | (z_kept >= high)]
         del z_kept
     with np.errstate(invalid="ignore", divide="ignore"):
-        delta, z_keep = _log_odds(
-            y_i[keep], y_j[keep], alpha[keep], prior_total, y_i.sum(), y_j.sum()
-        )
+        delta, z_keep = _log_odds(y_i[keep], y_j[keep], alpha[keep], prior_total, n_i, n_j)
     count_i, count_j = y_i[keep], y_j[keep]
     del y_i, y_j, alpha, prior_counts, z
-    d_i, s_i, a_i, t_i = groups.side(group, keep, group)
-    d_j, s_j, a_j, t_j = groups.side(other, keep, group)
+    d_i, s_i, a_i, t_i = groups.side(group, keep)
+    if other is None:
+        # The rest: everyone but the group, as y_j is every count but the group's.
+        d_all, s_all, a_all, t_all = groups.everyone(keep)
+        d_j, s_j, a_j, t_j = d_all - d_i, s_all - s_i, a_all - a_i, t_all - t_i
+    else:
+        d_j, s_j, a_j, t_j = groups.side(other, keep)
     with np.errstate(invalid="ignore", divide="ignore"):
         tfidf_i = s_i / a_i
         tfidf_j = s_j / a_j if a_j else np.full(len(keep), np.nan)
