@@ -351,21 +351,24 @@ def articles_timeline(
                 ),
             )
         )
-    starts = pd.to_datetime(meetings["start"], errors="coerce")
-    marked = [
-        (start, _plain(labels.get(str(key), str(key))))
-        for start, key in sorted(
-            zip(starts, meetings["meeting"], strict=True), key=lambda pair: pair[0]
+    shown = (
+        pd.DataFrame(
+            {
+                "start": pd.to_datetime(meetings["start"], errors="coerce").to_numpy(),
+                "label": [_plain(labels.get(str(k), str(k))) for k in meetings["meeting"]],
+            }
         )
-        if not pd.isna(start)
-    ]
+        .dropna(subset=["start"])
+        .sort_values("start", kind="stable")
+    )
+    marked = list(zip(shown["start"], shown["label"], strict=True))
     # Meetings months apart on an axis of years would print their names over each
     # other: each line gets a number above the plot, and the axis title says which
     # meeting each number is. Numbers closer than _CLOSE of the axis take turns
     # between two rows.
-    dates = pd.to_datetime(dated["published"], errors="coerce").dropna()
-    everything = [*dates, *(start for start, _ in marked)]
-    span = (max(everything) - min(everything)) if everything else pd.Timedelta(0)
+    dates = pd.concat([pd.to_datetime(dated["published"], errors="coerce"), shown["start"]])
+    dates = dates.dropna()
+    span = (dates.max() - dates.min()) if len(dates) else pd.Timedelta(0)
     shapes, annotations = [], []
     row, previous = 0, None
     for number, (start, label) in enumerate(marked, start=1):

@@ -132,10 +132,11 @@ def test_timeline_names_meetings_by_their_titles_and_labels():
 def test_timeline_numbers_of_meetings_days_apart_take_turns_between_two_rows():
     meetings = pd.DataFrame(
         {
-            # Listed out of date order; the last two are 5 days apart on an axis of a year.
-            "meeting": ["late", "early", "later"],
-            "title": ["Late", "Early", "Later"],
-            "start": pd.to_datetime(["2016-05-10", "2015-05-12", "2016-05-15"]),
+            # Listed out of date order; the last two are 5 days apart on an axis of a year,
+            # and one meeting has no date (no line, no number).
+            "meeting": ["late", "undated", "early", "later"],
+            "title": ["Late", "Undated", "Early", "Later"],
+            "start": pd.to_datetime(["2016-05-10", None, "2015-05-12", "2016-05-15"]),
         }
     )
     figure = figures.articles_timeline(
