@@ -42,7 +42,7 @@ corpus version replaces.
 
 from __future__ import annotations
 
-import functools
+import contextlib
 import io
 import os
 import threading
@@ -53,7 +53,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -63,16 +63,14 @@ from analysis.corpus.articles import ARTICLES_DIR, Corpus, load_corpus
 from analysis.corpus.selection import Selection, filter_articles
 from analysis.corpus.types import Problem
 from analysis.labels.targets import DEFAULT_TARGETS_FILE, load_targets
-from analysis.pipeline.export import write_analysis
-from analysis.pipeline.prepare import AnalysisOptions, PreparedCorpus, prepare_corpus
+from analysis.pipeline.options import AnalysisOptions
 from analysis.pipeline.store import ResultsStore, default_store_root
-from analysis.pipeline.tables import (
-    collocate_table,
-    keyword_table,
-    search_table,
-    term_contrasts,
-)
 from analysis.review.overrides import OVERRIDES_FILE, read_overrides
+
+if TYPE_CHECKING:
+    # The analysis modules take seconds to import (scikit-learn among them): pages
+    # that show only the corpus (the Overview) are drawn before they are needed.
+    from analysis.pipeline.prepare import PreparedCorpus
 
 __all__ = [
     "TEXT_COLUMNS",
@@ -90,9 +88,11 @@ __all__ = [
     "get_prepared",
     "keyword_in_context",
     "overrides_problem",
+    "prepare_in_background",
     "search",
     "selected_articles",
     "target_names",
+    "wait_for_background",
 ]
 
 _REPO_CORPUS = Path(__file__).resolve().parents[1] / "corpus"
@@ -226,6 +226,8 @@ def _prepare(
     options = AnalysisOptions(
         prior_total=prior_total, max_words=max_words, min_phrase_count=min_phrase_count
     )
+    from analysis.pipeline.prepare import prepare_corpus
+
     corpus = _load(root, signature_key)
     # Per-article results kept by an earlier run (the CLI's or a previous
     # server's) are read back, so a restarted server only analyses what changed.
@@ -314,6 +316,57 @@ def _with_overrides(
     return prepared.with_overrides(*_overrides(root, overrides_key))
 
 
+#: Preparations started by :func:`prepare_in_background`, by corpus folder and fingerprint.
+_background: dict[tuple[str, int], threading.Thread] = {}
+_background_lock = threading.Lock()
+#: How much lower than the server's the background preparation's CPU priority is.
+_BACKGROUND_NICENESS = 10
+
+
+def prepare_in_background() -> None:
+    """Start preparing the corpus as it now is on a server thread, if no one has yet.
+
+    Called by pages that show only the corpus once they are drawn, so the
+    analysis pages that follow find it ready (or nearly). It is the same cached
+    preparation :func:`get_prepared` reads: a page that asks for it while the
+    thread works waits for that result instead of preparing it a second time.
+    An error is left for that page to report.
+    """
+    try:
+        root, signature = _key()
+    except CorpusUnavailableError:
+        return
+    overrides_key = _overrides_signature(Path(root))
+    base = AnalysisOptions()
+
+    def prepare() -> None:
+        # Behind the pages being drawn for the analyst (Linux sets this per thread;
+        # the worker processes it starts inherit it).
+        with contextlib.suppress(AttributeError, OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), _BACKGROUND_NICENESS)
+        # The page that needs the analysis computes it again and shows the reason.
+        with contextlib.suppress(Exception):
+            _with_overrides(root, signature, overrides_key, base.max_words, base.min_phrase_count)
+
+    with _background_lock:
+        for key, thread in list(_background.items()):
+            if not thread.is_alive() and key != (root, signature):
+                del _background[key]
+        if (root, signature) in _background:
+            return
+        thread = threading.Thread(target=prepare, name="narratives-prepare", daemon=True)
+        _background[(root, signature)] = thread
+        thread.start()
+
+
+def wait_for_background(timeout: float | None = None) -> None:
+    """Wait until every preparation :func:`prepare_in_background` started has finished."""
+    with _background_lock:
+        threads = list(_background.values())
+    for thread in threads:
+        thread.join(timeout)
+
+
 def _options_key(prepared: PreparedCorpus) -> tuple[str, float, int, int]:
     options = prepared.options
     return (
@@ -341,18 +394,21 @@ def _selected(
     return _compute(_prepared, _selection, **options)
 
 
-def _kept_per_selection(compute: _OfSelection, spinner: str) -> _OfSelection:
-    """``compute(prepared, selection, **options)``, kept per corpus, filters and options.
+def _kept_per_selection(name: str, spinner: str) -> _OfSelection:
+    """:mod:`analysis.pipeline.tables`'s ``name(prepared, selection, **options)``, kept per
+    corpus, filters and options.
 
-    ``spinner`` shows while a result is computed (not when it is read back).
+    ``spinner`` shows while a result is computed (not when it is read back). The
+    module is imported on the first call: only pages with the analysis call it.
     """
 
-    @functools.wraps(compute)
     def kept(prepared: PreparedCorpus, selection: Selection, /, **options: Any) -> pd.DataFrame:
+        from analysis.pipeline import tables
+
         with st.spinner(spinner):
             return _selected(
-                compute,
-                compute.__name__,
+                getattr(tables, name),
+                name,
                 prepared,
                 _options_key(prepared),
                 selection,
@@ -360,18 +416,19 @@ def _kept_per_selection(compute: _OfSelection, spinner: str) -> _OfSelection:
                 options,
             )
 
-    kept.__doc__ = f":func:`analysis.pipeline.tables.{compute.__name__}`, kept per filters."
+    kept.__name__ = kept.__qualname__ = name
+    kept.__doc__ = f":func:`analysis.pipeline.tables.{name}`, kept per filters."
     return kept
 
 
 #: :func:`analysis.pipeline.tables.term_contrasts`, kept per filters and options.
-contrasts = _kept_per_selection(term_contrasts, "Contrasting terms…")
+contrasts = _kept_per_selection("term_contrasts", "Contrasting terms…")
 #: :func:`analysis.pipeline.tables.keyword_table`, kept per filters and term.
-keyword_in_context = _kept_per_selection(keyword_table, "Finding the term in context…")
+keyword_in_context = _kept_per_selection("keyword_table", "Finding the term in context…")
 #: :func:`analysis.pipeline.tables.search_table`, kept per filters and query.
-search = _kept_per_selection(search_table, "Searching the articles…")
+search = _kept_per_selection("search_table", "Searching the articles…")
 #: :func:`analysis.pipeline.tables.collocate_table`, kept per filters, term and groups.
-collocates = _kept_per_selection(collocate_table, "Counting the words around the term…")
+collocates = _kept_per_selection("collocate_table", "Counting the words around the term…")
 
 
 _T = TypeVar("_T")
@@ -517,6 +574,8 @@ def export_bundle(
     ValueError
         If the selection is empty or the contrast cannot be made.
     """
+    from analysis.pipeline.export import write_analysis
+
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
         write_analysis(

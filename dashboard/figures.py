@@ -19,6 +19,7 @@ import plotly.graph_objects as go
 
 from analysis.corpus.types import list_items
 from dashboard.colours import LABEL_PATTERNS, NEUTRAL_COLOUR, STANCE_COLOURS
+from dashboard.tables import timeline_points
 
 __all__ = [
     "AXIS_LINE",
@@ -304,25 +305,11 @@ def heat_colour(fraction: float) -> str:
 _CLOSE = 0.04
 
 
-def articles_timeline(
-    articles: pd.DataFrame,
-    meetings: pd.DataFrame,
-    *,
-    labels: Mapping[str, str],
-    colours: Mapping[str, str],
-    title: str,
-) -> go.Figure:
-    """Publication dates per outlet against the meeting dates.
-
-    ``articles`` needs ``id``, ``title``, ``outlet_name``, ``published``,
-    ``date_precision`` and ``meetings``; undated articles are left out (the
-    caller says how many). ``meetings`` needs ``meeting``, ``title`` and
-    ``start``; each meeting line is numbered in date order above the plot
-    (its ``labels`` entry on hover, and after its number in the axis title)
-    and an article's meetings are named by their titles on hover. A selection returns
-    the article id as ``customdata[0]``.
-    """
-    dated = articles[articles["published"].notna()]
+def _article_points(
+    dated: pd.DataFrame, meetings: pd.DataFrame, colours: Mapping[str, str]
+) -> list[dict[str, Any]]:
+    """One marker per article, a trace per outlet; ``customdata`` id, outlet, title, date
+    precision, meetings."""
     titles = dict(zip(meetings["meeting"], meetings["title"], strict=True))
 
     def meeting_titles(keys: object) -> str:
@@ -339,18 +326,94 @@ def articles_timeline(
                 mode="markers",
                 name=str(name),
                 marker={"size": 12, "color": colours.get(str(name), NEUTRAL_COLOUR)},
+                # The outlet as written (a selection finds its articles by it; hover shows %{y}).
                 customdata=np.column_stack(
                     [
-                        _plain_column(rows[c].map(meeting_titles) if c == "meetings" else rows[c])
-                        for c in ("id", "title", "date_precision", "meetings")
+                        rows["id"].to_numpy(dtype=object),
+                        rows["outlet_name"].to_numpy(dtype=object),
+                        *(
+                            _plain_column(
+                                rows[c].map(meeting_titles) if c == "meetings" else rows[c]
+                            )
+                            for c in ("title", "date_precision", "meetings")
+                        ),
                     ]
                 ),
                 hovertemplate=(
-                    "<b>%{customdata[1]}</b><br>%{y}<br>published %{x|%Y-%m-%d} "
-                    "(known to the %{customdata[2]})<br>meetings: %{customdata[3]}<extra></extra>"
+                    "<b>%{customdata[2]}</b><br>%{y}<br>published %{x|%Y-%m-%d} "
+                    "(known to the %{customdata[3]})<br>meetings: %{customdata[4]}<extra></extra>"
                 ),
             )
         )
+    return traces
+
+
+def _period_points(
+    points: pd.DataFrame, period: str, colours: Mapping[str, str]
+) -> list[dict[str, Any]]:
+    """One marker per outlet and period, its area proportional to the articles in it."""
+    largest = max(int(points["articles"].max()), 1)
+    traces = []
+    for name in dict.fromkeys(points["outlet_name"]):
+        rows = points[points["outlet_name"] == name]
+        traces.append(
+            _trace(
+                "scatter",
+                x=rows["start"],
+                y=rows["outlet_name"],
+                mode="markers",
+                name=str(name),
+                marker={
+                    "size": (6 + 18 * np.sqrt(rows["articles"].to_numpy() / largest)).round(1),
+                    "color": colours.get(str(name), NEUTRAL_COLOUR),
+                },
+                customdata=np.column_stack(
+                    [
+                        rows["key"].to_numpy(dtype=object),
+                        rows["outlet_name"].to_numpy(dtype=object),
+                        rows["articles"].to_numpy(dtype=object),
+                    ]
+                ),
+                hovertemplate=(
+                    f"<b>%{{customdata[2]}} articles</b><br>%{{y}}<br>{period} of "
+                    "%{x|%Y-%m-%d}<extra></extra>"
+                ),
+            )
+        )
+    return traces
+
+
+def articles_timeline(
+    articles: pd.DataFrame,
+    meetings: pd.DataFrame,
+    *,
+    labels: Mapping[str, str],
+    colours: Mapping[str, str],
+    title: str,
+    max_points: int | None = None,
+) -> go.Figure:
+    """Publication dates per outlet against the meeting dates.
+
+    ``articles`` needs ``id``, ``title``, ``outlet_name``, ``published``,
+    ``date_precision`` and ``meetings``; undated articles are left out (the
+    caller says how many). ``meetings`` needs ``meeting``, ``title`` and
+    ``start``; each meeting line is numbered in date order above the plot
+    (its ``labels`` entry on hover, and after its number in the axis title)
+    and an article's meetings are named by their titles on hover. A selection returns
+    the article id as ``customdata[0]`` and its outlet as ``customdata[1]``.
+
+    Past ``max_points`` dated articles each point is an outlet's articles of a
+    day, week or month (:func:`dashboard.tables.timeline_points`), sized by
+    their number; its ``customdata[0]`` is then the point's key
+    (:func:`dashboard.tables.period_key`), and the title says what a point is.
+    """
+    dated = articles[articles["published"].notna()]
+    points, period = timeline_points(dated, max_points=max_points)
+    if period is None:
+        traces = _article_points(dated, meetings, colours)
+    else:
+        traces = _period_points(points, period, colours)
+        title = f"{title}; each point: an outlet's articles of one {period}"
     shown = (
         pd.DataFrame(
             {

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import streamlit as st
 
 from analysis.corpus.articles import Corpus
 from analysis.corpus.selection import Selection
-from analysis.pipeline.prepare import PreparedCorpus
 from dashboard import links, tables
 from dashboard.data import export_bundle, selected_articles
+
+if TYPE_CHECKING:
+    from analysis.pipeline.prepare import PreparedCorpus
 
 __all__ = ["filters_in_words", "render_export", "render_filters", "show_filters_in_force"]
 

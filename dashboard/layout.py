@@ -14,7 +14,7 @@ import itertools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -22,7 +22,6 @@ import streamlit as st
 
 from analysis.corpus.articles import Corpus
 from analysis.corpus.selection import Selection
-from analysis.pipeline.prepare import PreparedCorpus
 from analysis.pipeline.safe_csv import to_csv_bytes
 from analysis.review.overrides import overrides_warning
 from dashboard import exports, figures, links
@@ -37,6 +36,9 @@ from dashboard.data import (
     store_notes,
 )
 from dashboard.filters import filters_in_words, show_filters_in_force
+
+if TYPE_CHECKING:
+    from analysis.pipeline.prepare import PreparedCorpus
 
 __all__ = [
     "ANALYSIS_COLOURS",
@@ -54,6 +56,8 @@ __all__ = [
     "escape_markdown",
     "evidence_badge",
     "highlighted_text",
+    "page_label",
+    "paged_table",
     "selected_points",
     "selected_rows",
     "small_group_warning",
@@ -161,6 +165,60 @@ def table(
     state = st.dataframe(frame, **options)
     download_csv(frame, what=what, selection=selection, key=f"{key}_csv")
     return state
+
+
+#: The most rows a long list shows at once (see :func:`paged_table`).
+PAGE_ROWS = 500
+
+
+def page_label(start: int, total: int, rows: int) -> str:
+    """How a page of ``rows`` rows from row ``start`` is named in its select box and the URL.
+
+    "501–1,000 of 10,000"; a page of one row, "10,001 of 10,001".
+    """
+    last = min(start + rows, total)
+    shown = f"{start + 1:,}" if last == start + 1 else f"{start + 1:,}–{last:,}"
+    return f"{shown} of {total:,}"
+
+
+def paged_table(
+    frame: pd.DataFrame,
+    *,
+    what: str,
+    selection: Selection,
+    key: str,
+    rows: int | None = None,
+    **options: Any,
+) -> tuple[pd.DataFrame, Any]:
+    """:func:`table` of at most ``rows`` rows of ``frame`` at a time, the page picked above it.
+
+    A list of tens of thousands of rows is slow to send and draw, and no one
+    reads it whole: the page shown is in the URL (``KEY_page``), the CSV under
+    the table holds exactly the rows shown, and a second button gives every
+    row of ``frame`` (written only when clicked). Returns the rows shown and
+    the table's state; a selected row's position is within the rows shown.
+    ``rows`` is :data:`PAGE_ROWS` unless given.
+    """
+    rows = PAGE_ROWS if rows is None else rows
+    if len(frame) <= rows:
+        return frame, table(frame, what=what, selection=selection, key=key, **options)
+    total = len(frame)
+    start = links.choice(
+        st.selectbox,
+        f"{what[:1].upper()}{what[1:]} shown",
+        list(range(0, total, rows)),
+        key=f"{key}_page",
+        what="page of the list",
+        format_func=lambda first: page_label(first, total, rows),
+    )
+    start = start or 0
+    shown = frame.iloc[start : start + rows].reset_index(drop=True)
+    state = table(shown, what=f"{what}, {page_label(start, total, rows)}", selection=selection,
+                  key=key, **options)  # fmt: skip
+    download_csv(
+        frame, what=f"{what}, all {total}", selection=selection, key=f"{key}_all_csv", lazy=True
+    )
+    return shown, state
 
 
 _CELL = "padding:2px 6px;border-bottom:1px solid rgba(128,128,128,0.25);vertical-align:top"
@@ -449,23 +507,36 @@ class PageContext:
 
     @property
     def prepared(self) -> PreparedCorpus:
-        """The prepared corpus; only pages started with ``needs_analysis`` may ask for it."""
+        """The prepared corpus; only pages started with ``needs="analysis"`` may ask for it."""
         if self.analysis is None:
             raise RuntimeError("this page was started without the analysis")
         return self.analysis
 
 
-def start_page(title: str, intro: str, *, needs_analysis: bool = True) -> PageContext:
+#: What a page needs of the analysis (see :func:`start_page`).
+Needs = Literal["analysis", "articles", "corpus"]
+
+
+def start_page(title: str, intro: str, *, needs: Needs = "analysis") -> PageContext:
     """Title, one line on what the page shows, and the filters in force.
+
+    ``needs`` is what the page draws from:
+
+    * ``"analysis"``: the prepared corpus (cleaned texts, term counts, labels);
+    * ``"articles"``: only the selected articles' metadata. Such a page shows
+      without waiting for the analysis, which the app starts on a server thread
+      once the page is drawn (:func:`dashboard.data.prepare_in_background`), so
+      the next page finds it ready;
+    * ``"corpus"``: the corpus itself, even one with no valid article.
 
     A broken overrides file is reported at the top of every page (its
     corrections are then applied nowhere); so is what the results store said
     while the analysis was prepared (one that could not be written, or was set
-    aside), as a warning.
+    aside), as a warning, on the pages that show the analysis.
 
     Stops the page with a helpful message when the corpus cannot be loaded or,
-    for pages that need the analysis, when the corpus has no valid article or
-    the filters select none.
+    for pages that need articles, when the corpus has no valid article or the
+    filters select none.
     """
     st.title(title)
     st.caption(intro)
@@ -482,25 +553,28 @@ def start_page(title: str, intro: str, *, needs_analysis: bool = True) -> PageCo
     show_filters_in_force(selection, corpus, selected=len(articles))
     links.show_notes()
     colours = outlet_colours(corpus.outlets)
-    if not needs_analysis:
+    if needs == "corpus":
         return PageContext(corpus, None, selection, articles, colours)
     if corpus.articles.empty:
         st.info(NO_ARTICLE_YET, icon=":material/info:")
         links.stop()
-    try:
-        prepared = get_prepared()
-    except CorpusUnavailableError as err:
-        st.error(str(err), icon=":material/error:")
-        links.stop()
-    for note in store_notes():
-        st.warning(
-            escape_markdown(f"{note}. The analysis shown is complete; {STORE_NOTE_HINT}"),
-            icon=":material/warning:",
-        )
+    prepared = None
+    if needs == "analysis":
+        try:
+            prepared = get_prepared()
+        except CorpusUnavailableError as err:
+            st.error(str(err), icon=":material/error:")
+            links.stop()
+        for note in store_notes():
+            st.warning(
+                escape_markdown(f"{note}. The analysis shown is complete; {STORE_NOTE_HINT}"),
+                icon=":material/warning:",
+            )
     if articles.empty:
         st.info(NOTHING_SELECTED, icon=":material/filter_alt_off:")
         links.stop()
-    articles = selected_articles(prepared.articles, selection)
+    if prepared is not None:
+        articles = selected_articles(prepared.articles, selection)
     return PageContext(corpus, prepared, selection, articles, colours)
 
 

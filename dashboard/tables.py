@@ -246,16 +246,81 @@ def terms_per_meeting(contrasts: pd.DataFrame, *, n: int) -> pd.DataFrame:
     )
 
 
+#: The periods a crowded timeline counts articles in, shortest first, as pandas periods.
+TIMELINE_PERIODS = {"day": "D", "week": "W-SUN", "month": "M"}
+#: The most points the timeline draws: one per article up to this many dated
+#: articles, else one per outlet and period (see :func:`timeline_points`).
+TIMELINE_POINTS = 1_500
+
+
+def _period_starts(published: pd.Series, period: str) -> pd.Series:
+    return published.dt.to_period(TIMELINE_PERIODS[period]).dt.start_time
+
+
+def timeline_points(
+    dated: pd.DataFrame, *, max_points: int | None = None
+) -> tuple[pd.DataFrame, str | None]:
+    """What the timeline draws of the dated articles ``dated``: its points and their period.
+
+    Up to ``max_points`` articles each is a point (period ``None``): ``dated``
+    itself. Past that, tens of thousands of markers on top of each other say
+    nothing and take seconds to draw: each point is an outlet's articles of one
+    day, week or month (the shortest period that gives at most ``max_points``
+    points, else months), with ``outlet_name``, ``start`` (the period's first
+    day), ``articles`` (how many) and ``key`` (:func:`period_key`).
+    ``max_points`` is :data:`TIMELINE_POINTS` unless given.
+    """
+    max_points = TIMELINE_POINTS if max_points is None else max_points
+    if len(dated) <= max_points:
+        return dated, None
+    published = pd.to_datetime(dated["published"]).dt.tz_localize(None)
+    for period in TIMELINE_PERIODS:
+        starts = _period_starts(published, period)
+        points = (
+            pd.DataFrame({"outlet_name": dated["outlet_name"].to_numpy(), "start": starts})
+            .groupby(["outlet_name", "start"], sort=False)
+            .size()
+            .rename("articles")
+            .reset_index()
+        )
+        if len(points) <= max_points:
+            break
+    points["key"] = [period_key(period, start) for start in points["start"]]
+    return points, period
+
+
+def period_key(period: str, start: pd.Timestamp) -> str:
+    """A timeline point's key for an outlet's articles of the ``period`` from ``start``.
+
+    Written ``week:2015-05-11``; an article id (lower-case letters, digits, '.',
+    '_', '-') never has a colon, so a key is never mistaken for one.
+    """
+    return f"{period}:{start:%Y-%m-%d}"
+
+
 def articles_behind(
-    articles: pd.DataFrame, *, cells: Collection[tuple[str, str]], ids: Collection[str]
+    articles: pd.DataFrame,
+    *,
+    cells: Collection[tuple[str, str]],
+    ids: Collection[str],
+    periods: Collection[tuple[str, str]] = (),
 ) -> pd.DataFrame:
-    """The article list of the articles in these (outlet, meeting) cells and with these ids."""
+    """The article list of the articles in these (outlet, meeting) cells, with these ids,
+    and in these timeline points (``(key, outlet_name)``, see :func:`timeline_points`)."""
     exploded = per_meeting(articles)
     in_cells = [
         (outlet, meeting) in cells
         for outlet, meeting in zip(exploded["outlet"], exploded["meeting"], strict=True)
     ]
     chosen = set(exploded.loc[in_cells, "id"]) | set(ids)
+    published = pd.to_datetime(articles["published"]).dt.tz_localize(None)
+    for key, outlet_name in periods:
+        period, _, start = key.partition(":")
+        if period not in TIMELINE_PERIODS:
+            continue
+        starts = _period_starts(published, period)
+        hit = (articles["outlet_name"] == outlet_name) & (starts == pd.Timestamp(start))
+        chosen |= set(articles.loc[hit, "id"])
     return article_list(articles[articles["id"].isin(chosen)])
 
 

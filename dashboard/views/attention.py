@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analysis.measures.attention import PERIODS, per_period
-from dashboard import figures, layout, links, tables
+from dashboard import data, figures, layout, links, tables
 
 GROUPINGS = {"outlet": "Outlet", "outlet_group": "Outlet group"}
 
@@ -14,6 +14,7 @@ page = layout.start_page(
     "Attention over time",
     "How many articles each outlet or group published per day, week or month; the grey bands "
     "are the meetings, from their first to their last day.",
+    needs="articles",
 )
 articles, selection = page.articles, page.selection
 names = dict(zip(page.corpus.outlets["outlet"], page.corpus.outlets["name"], strict=True))
@@ -63,3 +64,6 @@ st.caption(
     f"Sample sizes: {layout.escape_markdown(sizes)}."
     + (f" {undated} undated articles are not on the chart." if undated else "")
 )
+
+# Drawn: the analysis the other pages show is prepared while the analyst reads this one.
+data.prepare_in_background()

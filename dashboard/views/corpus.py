@@ -20,7 +20,7 @@ page = layout.start_page(
     "Corpus",
     "Add articles and outlets, check the corpus for problems, and take the whole corpus away "
     "as CSV.",
-    needs_analysis=False,
+    needs="corpus",
 )
 corpus, selection = page.corpus, page.selection
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import streamlit as st
 
 from analysis.measures.contrasts import MIN_GROUP_ARTICLES
-from dashboard import figures, layout, tables
+from dashboard import data, figures, layout, tables
 from dashboard.navigation import open_in_reader
 
 page = layout.start_page(
     "Overview",
     "Which outlets covered which Kerry–Putin meeting, when they published, and who they are. "
     "Click a cell or a point to list the articles behind it.",
+    needs="articles",
 )
 articles, corpus, selection = page.articles, page.corpus, page.selection
 
@@ -61,30 +62,40 @@ st.caption(
 
 st.subheader("Timeline: publication against the meeting dates")
 undated = int(articles["published"].isna().sum())
+dated = articles[articles["published"].notna()]
+points, period = tables.timeline_points(dated)
+# The CSV holds what is drawn: the articles, or each point's outlet, period and count.
+drawn = points[["outlet_name", "start", "articles"]] if period else tables.article_list(dated)
 timeline = layout.chart(
     figures.articles_timeline(
         articles,
         corpus.meetings,
         labels=tables.meeting_labels(corpus.meetings),
         colours=page.colours,
-        title=f"When each outlet published (n = {len(articles) - undated} dated articles)",
+        title=f"When each outlet published (n = {len(dated)} dated articles)",
     ),
-    tables.article_list(articles[articles["published"].notna()]),
-    what="dated articles",
+    drawn,
+    what=f"dated articles per outlet and {period}" if period else "dated articles",
     selection=selection,
     key="ov_timeline",
-    link_fields=1,
+    link_fields=2,
     alt="Publication date of each article by outlet, with the meeting dates as dotted lines",
 )
 if undated:
     st.caption(f"{undated} undated articles are not on the timeline.")
 
 picked = {(row[0], row[1]) for row in layout.selected_points(coverage)}
-picked_ids = {row[0] for row in layout.selected_points(timeline)}
-if picked or picked_ids:
+# A timeline point is an article (its id) or, on a crowded timeline, an outlet's
+# articles of one period (its key and the outlet).
+clicked = [
+    (str(row[0]), str(row[1]) if len(row) > 1 else "") for row in layout.selected_points(timeline)
+]
+picked_ids = {key for key, _ in clicked if ":" not in key}
+picked_periods = {(key, outlet) for key, outlet in clicked if ":" in key}
+if picked or picked_ids or picked_periods:
     st.subheader("Articles behind your selection")
     layout.table(
-        tables.articles_behind(articles, cells=picked, ids=picked_ids),
+        tables.articles_behind(articles, cells=picked, ids=picked_ids, periods=picked_periods),
         what="articles behind the selected cells",
         selection=selection,
         key="ov_drill",
@@ -104,9 +115,8 @@ layout.table(
 
 st.subheader("Articles")
 st.caption("Select a row and open it in the Reader.")
-listed = tables.article_list(articles)
-state = layout.table(
-    listed,
+listed, state = layout.paged_table(
+    tables.article_list(articles),
     what="articles",
     selection=selection,
     key="ov_articles",
@@ -124,3 +134,6 @@ if rows:
     chosen = listed.iloc[rows[0]]
     if st.button("Open in the Reader", key="ov_open", icon=":material/article:", type="primary"):
         open_in_reader(str(chosen["id"]))
+
+# Drawn: the analysis the other pages show is prepared while the analyst reads this one.
+data.prepare_in_background()

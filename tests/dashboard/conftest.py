@@ -14,6 +14,7 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
+from dashboard import data
 from tests.conftest import REPO, SHIPPED_CORPUS
 
 APP = str(REPO / "dashboard" / "app.py")
@@ -55,6 +56,13 @@ def write_article(
         f"published: '{published}'\nlanguage: en\nmeetings:\n- {meeting}\n---\n"
     )
     (root / "articles" / f"{article_id}.md").write_text(header + text, encoding="utf-8")
+
+
+@pytest.fixture(autouse=True)
+def _preparations_end_with_their_test() -> Iterator[None]:
+    """A preparation a page started on a server thread is over before the next test."""
+    yield
+    data.wait_for_background()
 
 
 @pytest.fixture

@@ -19,6 +19,17 @@ ARTICLES = pd.DataFrame(
         "url": ["", "", ""],
     }
 )
+#: Six dated articles: Outlet A three times in the week of Monday 11 May 2015 (twice on
+#: the 12th) and once in June; Outlet B on the 13th and in December.
+CROWDED = pd.DataFrame(
+    {
+        "id": ["a1", "a2", "a3", "a4", "b1", "b2"],
+        "outlet_name": ["Outlet A"] * 4 + ["Outlet B"] * 2,
+        "published": pd.to_datetime(
+            ["2015-05-12", "2015-05-12", "2015-05-17", "2015-06-02", "2015-05-13", "2015-12-01"]
+        ),
+    }
+)
 STANCE = pd.DataFrame(
     {
         "article_id": ["a1", "a1", "b1", "b1"],

@@ -113,7 +113,7 @@ def test_the_corpus_page_prepares_no_analysis(open_page, corpus_copy, monkeypatc
         calls.append("prepare_corpus")
         raise AssertionError("the Corpus page must not prepare the corpus")
 
-    monkeypatch.setattr("dashboard.data.prepare_corpus", prepare)
+    monkeypatch.setattr("analysis.pipeline.prepare.prepare_corpus", prepare)
     app = open_page("corpus", corpus=corpus_copy)
     assert not app.exception
     assert texts(app, "error") == []

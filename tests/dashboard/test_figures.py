@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard import colours, figures, tables
-from tests.dashboard.samples import ARTICLES
+from tests.dashboard.samples import ARTICLES, CROWDED
 
 MEETINGS = pd.DataFrame(
     {
@@ -114,7 +114,7 @@ def test_timeline_names_meetings_by_their_titles_and_labels():
     )
     outlet_b = figure.data[1]
     assert outlet_b.customdata.tolist() == [
-        ["b1", "Third", "day", "Kerry meets Putin in Sochi; Kerry in Moscow"]
+        ["b1", "Outlet B", "Third", "day", "Kerry meets Putin in Sochi; Kerry in Moscow"]
     ]
     # Each meeting line is numbered above the plot, with its name on hover and in the axis title.
     assert [a.text for a in figure.layout.annotations] == ["1", "2", "3"]
@@ -127,6 +127,32 @@ def test_timeline_names_meetings_by_their_titles_and_labels():
         "Publication date. Dotted lines: the meetings (1 Sochi, May 2015; "
         "2 Moscow, 15 Dec 2015; 3 Moscow, 29 Dec 2015)"
     )
+
+
+def test_a_crowded_timeline_draws_one_point_per_outlet_and_period_sized_by_its_articles():
+    crowded = CROWDED.assign(
+        title=CROWDED["id"], date_precision="day", meetings=[()] * len(CROWDED)
+    )
+    figure = figures.articles_timeline(
+        crowded,
+        MEETINGS,
+        labels=tables.meeting_labels(MEETINGS),
+        colours={"Outlet A": colours.OKABE_ITO[0]},
+        title="When",
+        max_points=4,
+    )
+    outlet_a, outlet_b = figure.data
+    assert outlet_a.customdata.tolist() == [
+        ["week:2015-05-11", "Outlet A", 3],
+        ["week:2015-06-01", "Outlet A", 1],
+    ]
+    assert outlet_b.customdata[:, 0].tolist() == ["week:2015-05-11", "week:2015-11-30"]
+    # The largest point is the week of three articles; area grows with the count.
+    assert outlet_a.marker.size.tolist() == [24.0, round(6 + 18 * (1 / 3) ** 0.5, 1)]
+    assert outlet_a.marker.color == colours.OKABE_ITO[0]
+    assert outlet_a.hovertemplate.startswith("<b>%{customdata[2]} articles</b>")
+    assert "week of %{x|%Y-%m-%d}" in outlet_a.hovertemplate
+    assert figure.layout.title.text.startswith("When; each point: an outlet's articles of one week")
 
 
 def test_timeline_numbers_of_meetings_days_apart_take_turns_between_two_rows():

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import threading
+
 from analysis.ingest.importer import import_articles
+from analysis.pipeline import prepare as prepare_module
+from dashboard import data
 from dashboard.layout import NOTHING_SELECTED
-from tests.dashboard.conftest import downloaded_rows, texts
+from tests.dashboard.conftest import downloaded_rows, texts, write_article
 
 
 def _table(app, key):
@@ -85,4 +89,76 @@ def test_outlets_an_import_added_are_in_a_visible_group(open_page, corpus_copy, 
     registry = downloaded_rows(app, downloads, "ov_registry_csv")
     assert [(r["outlet"], r["group"]) for r in registry if r["group"] == "unassigned"] == [
         ("kommersant", "unassigned")
+    ]
+
+
+def test_the_overview_is_drawn_before_the_analysis_which_starts_once_it_is(
+    open_page, corpus_copy, monkeypatch
+):
+    real = prepare_module.prepare_corpus
+    calls: list[str] = []
+    release = threading.Event()
+
+    def prepare(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(threading.current_thread().name)
+        assert release.wait(60)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(prepare_module, "prepare_corpus", prepare)
+    app = open_page("overview", corpus=corpus_copy)
+    # Drawn in full while the preparation it started waits.
+    assert not app.exception
+    assert len(_table(app, "ov_articles")) == 5
+    release.set()
+    data.wait_for_background()
+    assert calls == ["narratives-prepare"]
+    # The next page finds the analysis ready: it is not prepared again.
+    stance = open_page("stance", corpus=corpus_copy)
+    assert not stance.exception
+    assert calls == ["narratives-prepare"]
+
+
+def test_a_long_article_list_is_shown_a_page_at_a_time(open_page, monkeypatch, downloads):
+    monkeypatch.setattr("dashboard.layout.PAGE_ROWS", 2)
+    app = open_page("overview", ov_articles_page="3–4 of 5")
+    assert not app.exception
+    assert app.selectbox(key="ov_articles_page").options == ["1–2 of 5", "3–4 of 5", "5 of 5"]
+    # Newest first: the third and fourth newest articles.
+    shown = ["2015-12-19", "2015-05-12"]
+    assert [f"{d:%Y-%m-%d}" for d in _table(app, "ov_articles")["published"]] == shown
+    assert [
+        row["published"][:10] for row in downloaded_rows(app, downloads, "ov_articles_csv")
+    ] == (shown)
+    assert len(downloaded_rows(app, downloads, "ov_articles_all_csv")) == 5
+
+
+def test_a_crowded_timeline_drills_down_from_an_outlets_week(
+    open_page, corpus_copy, monkeypatch, downloads
+):
+    # Euromaidan Press three times in the week of Monday 11 May 2015: seven dated articles.
+    for day in ("13", "14"):
+        write_article(
+            corpus_copy,
+            f"euromaidan-press-2015-05-{day}-more",
+            "euromaidan-press",
+            f"More on Sochi, May {day}",
+            "Kerry and Putin met in Sochi.\n",
+            published=f"2015-05-{day}",
+        )
+    monkeypatch.setattr("dashboard.tables.TIMELINE_POINTS", 5)
+    app = open_page("overview", corpus=corpus_copy, ov_timeline="week:2015-05-11|Euromaidan Press")
+    assert not app.exception
+    points = downloaded_rows(app, downloads, "ov_timeline_csv")
+    assert sorted((row["outlet_name"], row["start"][:10], row["articles"]) for row in points) == [
+        ("Euromaidan Press", "2015-05-11", "3"),
+        ("Euromaidan Press", "2015-12-14", "1"),
+        ("MCU Times", "2021-12-27", "1"),
+        ("OSW – Centre for Eastern Studies", "2013-05-13", "1"),
+        ("robinwestenra.blogspot.com (repost blog)", "2016-07-11", "1"),
+    ]
+    behind = app.dataframe[0].value  # the first table on the page
+    assert sorted(behind["title"]) == [
+        "More on Sochi, May 13",
+        "More on Sochi, May 14",
+        "Why is Putin meeting with Kerry?",
     ]

@@ -13,7 +13,7 @@ def test_a_store_that_cannot_be_written_is_a_warning_on_the_page(open_page, corp
     blocker = default_store_root(corpus_copy)
     blocker.parent.mkdir(parents=True, exist_ok=True)
     blocker.write_text("a file where the store's folder would go", encoding="utf-8")
-    app = open_page("overview", corpus=corpus_copy)
+    app = open_page("stance", corpus=corpus_copy)
     assert not app.exception
     warnings = [w for w in texts(app, "warning") if HINT in w]
     assert len(warnings) == 1
@@ -23,6 +23,6 @@ def test_a_store_that_cannot_be_written_is_a_warning_on_the_page(open_page, corp
 
 
 def test_a_working_store_says_nothing(open_page, corpus_copy):
-    app = open_page("overview", corpus=corpus_copy)
+    app = open_page("stance", corpus=corpus_copy)
     assert not app.exception
     assert not [w for w in texts(app, "warning") if HINT in w]

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from dashboard import tables
-from tests.dashboard.samples import ARTICLES, STANCE
+from tests.dashboard.samples import ARTICLES, CROWDED, STANCE
 
 
 def test_articles_behind_cells_and_points():
@@ -15,6 +15,65 @@ def test_articles_behind_cells_and_points():
     assert tables.articles_behind(ARTICLES, cells={("a", "none")}, ids=set())["id"].tolist() == [
         "a2"
     ]
+
+
+@pytest.mark.parametrize(
+    ("max_points", "period", "points"),
+    [
+        # Few enough articles: one point each.
+        (6, None, None),
+        # Days: A 12 May (2), 17 May, 2 June; B 13 May, 1 Dec = 5 points.
+        (5, "day", [("Outlet A", "2015-05-12", 2), ("Outlet A", "2015-05-17", 1),
+                    ("Outlet A", "2015-06-02", 1), ("Outlet B", "2015-05-13", 1),
+                    ("Outlet B", "2015-12-01", 1)]),
+        # Weeks from Monday: A 11 May (3), 1 June; B 11 May, 30 Nov = 4 points.
+        (4, "week", [("Outlet A", "2015-05-11", 3), ("Outlet A", "2015-06-01", 1),
+                     ("Outlet B", "2015-05-11", 1), ("Outlet B", "2015-11-30", 1)]),
+        # Months give 4 points too; fewer allowed still ends at months.
+        (2, "month", [("Outlet A", "2015-05-01", 3), ("Outlet A", "2015-06-01", 1),
+                      ("Outlet B", "2015-05-01", 1), ("Outlet B", "2015-12-01", 1)]),
+    ],
+)  # fmt: skip
+def test_a_crowded_timeline_counts_each_outlets_articles_per_period(max_points, period, points):
+    drawn, found = tables.timeline_points(CROWDED, max_points=max_points)
+    assert found == period
+    if period is None:
+        assert drawn is CROWDED
+        return
+    rows = sorted(
+        zip(
+            drawn["outlet_name"],
+            drawn["start"].dt.strftime("%Y-%m-%d"),
+            drawn["articles"],
+            strict=True,
+        )
+    )
+    assert rows == points
+    assert sorted(drawn["key"]) == sorted(f"{period}:{start}" for _, start, _ in points)
+
+
+def test_articles_behind_a_period_point_are_that_outlets_articles_of_that_period():
+    behind = tables.articles_behind(
+        CROWDED.assign(
+            outlet=CROWDED["outlet_name"].str[-1].str.lower(),
+            outlet_group="g",
+            title=CROWDED["id"],
+            date_precision="day",
+            authors=[()] * 6,
+            meetings=[()] * 6,
+            language="en",
+            url="",
+        ),
+        cells=set(),
+        ids=set(),
+        periods={("week:2015-05-11", "Outlet A"), ("month:2015-12-01", "Outlet B")},
+    )
+    # Newest first; B's May article is in that week but not that outlet's point.
+    assert behind["id"].tolist() == ["b2", "a3", "a1", "a2"]
+    # A key of an unknown period names nothing.
+    assert tables.articles_behind(
+        ARTICLES, cells=set(), ids=set(), periods={("year:2015-01-01", "Outlet A")}
+    ).empty
 
 
 def test_terms_per_meeting_joins_the_positive_terms():
