@@ -58,10 +58,13 @@ def browser_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def start_server(corpus: Path, cache: Path, log: BinaryIO) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(
+    corpus: Path, cache: Path, log: BinaryIO, *, app: Path = REPO / "dashboard" / "app.py"
+) -> tuple[subprocess.Popen[bytes], str]:
     """Start ``streamlit run`` of this checkout's dashboard on ``corpus``; returns it and its URL.
 
-    ``cache`` is its ``NARRATIVES_CACHE_DIR``; its output goes to ``log``.
+    ``cache`` is its ``NARRATIVES_CACHE_DIR``; its output goes to ``log``. ``app``
+    is the script served (the benchmarks serve a bare page beside the dashboard).
     """
     port = _free_port()
     env = {
@@ -72,9 +75,11 @@ def start_server(corpus: Path, cache: Path, log: BinaryIO) -> tuple[subprocess.P
         "NARRATIVES_CACHE_DIR": str(cache),
     }
     command = [
-        sys.executable, "-m", "streamlit", "run", str(REPO / "dashboard" / "app.py"),
+        sys.executable, "-m", "streamlit", "run", str(app),
         "--server.address", "127.0.0.1", "--server.port", str(port),
         "--server.headless", "true", "--browser.gatherUsageStats", "false",
+        # As ./dev dashboard serves it: no threads polling the source files for edits.
+        "--server.fileWatcherType", "none",
     ]  # fmt: skip
     process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
     return process, f"http://127.0.0.1:{port}"
