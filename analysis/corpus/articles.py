@@ -11,6 +11,7 @@ import hashlib
 import os
 import pickle
 import tempfile
+import time
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -44,7 +45,11 @@ __all__ = [
 ]
 
 ARTICLES_DIR = "articles"
-_CACHE_VERSION = 1
+_CACHE_VERSION = 2
+#: A file whose modification or change time is this recent when the cache is
+#: written may still be written to within the same timestamp tick: its size and
+#: times are not trusted the next time, it is read and hashed again.
+_SETTLED_NS = 2_000_000_000
 
 
 @dataclass
@@ -84,28 +89,49 @@ def _cache_path(root: Path) -> Path:
     return corpus_cache_path(root, "articles", ".pickle")
 
 
-def _read_cache(path: Path) -> dict[str, Any]:
+#: What the parse cache knows of a file it need not read: its size, modification
+#: and change times and inode, and the hash of its bytes then.
+_Known = tuple[tuple[int, int, int, int], str]
+
+
+def _read_cache(path: Path) -> tuple[dict[str, Any], dict[str, _Known]]:
+    """The parsed articles by path and hash, and what is known of each file by name."""
     try:
         with path.open("rb") as handle:
             cached = pickle.load(handle)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-        return {}
+        return {}, {}
     if not isinstance(cached, dict) or cached.get("version") != _CACHE_VERSION:
-        return {}
-    entries = cached.get("entries")
-    return entries if isinstance(entries, dict) else {}
+        return {}, {}
+    entries, known = cached.get("entries"), cached.get("files")
+    if not isinstance(entries, dict) or not isinstance(known, dict):
+        return {}, {}
+    return entries, known
 
 
-def _write_cache(path: Path, entries: dict[str, Any]) -> None:
+def _write_cache(path: Path, entries: dict[str, Any], known: dict[str, _Known]) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
-            pickle.dump({"version": _CACHE_VERSION, "entries": entries}, handle, protocol=5)
+            pickle.dump(
+                {"version": _CACHE_VERSION, "entries": entries, "files": known},
+                handle,
+                protocol=5,
+            )
         os.replace(tmp, path)
     except OSError:
         # The cache only saves time; a read-only home must not stop the corpus from loading.
         return
+
+
+def _identity(stat: os.stat_result) -> tuple[int, int, int, int]:
+    """Size, modification and change times, inode: any write to the file changes one of them.
+
+    The change time is set by the system on every write and cannot be set back,
+    so a file rewritten with its old size and modification time still differs.
+    """
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
 
 
 def _article_row(article: Article, path: str) -> dict[str, Any]:
@@ -135,6 +161,11 @@ def load_corpus(corpus_dir: Path | str, *, use_cache: bool = True) -> Corpus:
     Every problem is reported at once; a bad file is left out and the others
     still load. Parsed files are cached by the hash of their bytes, so the
     cache cannot go stale: an edited file has a new hash and is parsed again.
+    A file whose size, modification and change times and inode are those it
+    had when the cache was written is not even read (its hash then is used):
+    any write changes its change time, which no tool can set back. As git does,
+    a file written in the last :data:`_SETTLED_NS` before the cache was saved
+    is read again the next time.
 
     An import that was killed before it finished is rolled back first (see
     :mod:`analysis.corpus.journal`), and a warning in ``problems`` says what
@@ -160,8 +191,10 @@ def load_corpus(corpus_dir: Path | str, *, use_cache: bool = True) -> Corpus:
 
     articles_dir = root / ARTICLES_DIR
     cache_file = _cache_path(root)
-    cache = _read_cache(cache_file) if use_cache else {}
+    cache, known = _read_cache(cache_file) if use_cache else ({}, {})
+    settled_before = time.time_ns() - _SETTLED_NS
     fresh: dict[str, Any] = {}
+    fresh_known: dict[str, _Known] = {}
     rows: list[dict[str, Any]] = []
     digests: list[str] = []
     entries = (
@@ -192,23 +225,33 @@ def load_corpus(corpus_dir: Path | str, *, use_cache: bool = True) -> Corpus:
                 )
             )
             continue
-        size = entry.stat().st_size
-        if size > MAX_ARTICLE_BYTES:
-            with open(entry.path, "rb") as handle:
-                data = handle.read(MAX_ARTICLE_BYTES + 1)
-        else:
-            data = Path(entry.path).read_bytes()
-        digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+        stat = entry.stat()
+        identity = _identity(stat)
+        seen = known.get(entry.name)
+        parsed = None
+        if seen is not None and seen[0] == identity:
+            digest = seen[1]
+            parsed = cache.get(f"{rel}:{digest}")
+        if parsed is None:
+            size = stat.st_size
+            if size > MAX_ARTICLE_BYTES:
+                with open(entry.path, "rb") as handle:
+                    data = handle.read(MAX_ARTICLE_BYTES + 1)
+            else:
+                data = Path(entry.path).read_bytes()
+            digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+            parsed = cache.get(f"{rel}:{digest}")
+            if parsed is None:
+                try:
+                    parsed = parse_article(data, path=rel, size=size)
+                except CorpusFileError as err:
+                    parsed = err.problems
         digests.append(f"{entry.name}:{digest}")
         key = f"{rel}:{digest}"
-        parsed = cache.get(key)
-        if parsed is None:
-            try:
-                parsed = parse_article(data, path=rel, size=size)
-            except CorpusFileError as err:
-                parsed = err.problems
         if use_cache:
             fresh[key] = parsed
+            if max(stat.st_mtime_ns, stat.st_ctime_ns) < settled_before:
+                fresh_known[entry.name] = (identity, digest)
         if isinstance(parsed, list):
             problems.extend(parsed)
             continue
@@ -221,12 +264,12 @@ def load_corpus(corpus_dir: Path | str, *, use_cache: bool = True) -> Corpus:
             )
             continue
         rows.append(_article_row(parsed, rel))
-    if use_cache and fresh.keys() != cache.keys():
-        _write_cache(cache_file, fresh)
+    if use_cache and (fresh.keys() != cache.keys() or fresh_known != known):
+        _write_cache(cache_file, fresh, fresh_known)
 
     rows = _check_references(rows, outlets, meetings, problems)
     articles = _articles_frame(rows, outlets)
-    del rows, fresh, cache
+    del rows, fresh, cache, fresh_known, known
     release_freed_memory()
     return Corpus(
         root=root,

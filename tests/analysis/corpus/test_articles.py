@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -224,6 +225,55 @@ def test_cache_never_goes_stale_after_an_edit(registry_corpus):
     ]
     _write(registry_corpus, "good.md", GOOD.format(id="good").replace("meet in Sochi", "talk"))
     assert load_corpus(registry_corpus).articles["title"].tolist() == ["Kerry and Putin talk"]
+
+
+def _reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the article files read from now on."""
+    read: list[str] = []
+    original = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self.suffix == ".md":
+            read.append(self.name)
+        return original(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    return read
+
+
+def test_files_unchanged_since_the_cache_was_written_are_not_read_again(
+    registry_corpus, monkeypatch
+):
+    monkeypatch.setattr("analysis.corpus.articles._SETTLED_NS", 0)
+    _write(registry_corpus, "good.md", GOOD.format(id="good"))
+    _write(registry_corpus, "other.md", GOOD.format(id="other").replace("Sochi", "Moscow"))
+    first = load_corpus(registry_corpus)
+    read = _reads(monkeypatch)
+    again = load_corpus(registry_corpus)
+    assert read == []
+    assert again.fingerprint == first.fingerprint
+    pd.testing.assert_frame_equal(again.articles, first.articles)
+    # Rewritten with the same size and modification time: its change time tells.
+    path = registry_corpus / "articles" / "good.md"
+    stat = path.stat()
+    _write(registry_corpus, "good.md", GOOD.format(id="good").replace("Sochi", "Minsk"))
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert path.stat().st_size == stat.st_size
+    edited = load_corpus(registry_corpus)
+    assert read == ["good.md"]
+    assert edited.articles.set_index("id").loc["good", "title"] == "Kerry and Putin meet in Minsk"
+    assert edited.fingerprint != first.fingerprint
+
+
+def test_files_written_just_before_the_cache_are_read_again(registry_corpus, monkeypatch):
+    # Written within the settling time (here, any file): the same timestamp tick could
+    # hold another write, so size and times are not trusted.
+    monkeypatch.setattr("analysis.corpus.articles._SETTLED_NS", 10**18)
+    _write(registry_corpus, "good.md", GOOD.format(id="good"))
+    load_corpus(registry_corpus)
+    read = _reads(monkeypatch)
+    load_corpus(registry_corpus)
+    assert read == ["good.md"]
 
 
 def test_loaded_frame_types():
