@@ -10,16 +10,26 @@ cache folder, and headless Chromium opens the Overview. Reported, in seconds:
 
 * ``first_start``: from starting the server to the Overview's content (its
   heading, the "Filters in force" line, the script run finished) with
-  nothing kept: the whole corpus is cleaned, counted and analysed, and the
-  results store filled;
-* ``second_tab``: a new browser tab on that running server, to the same point;
+  nothing kept. The Overview shows the corpus only; the analysis (clean,
+  count, label, fill the results store) starts once it is drawn;
+* ``first_analysis_page``: from the Overview of the first start, the sidebar
+  link to Stance and framing, to its content: the rest of that analysis;
+* ``second_tab``: another tab of the same browser on the running server, to
+  the Overview's content (the browser has Streamlit's scripts cached);
+* ``new_visitor``: a new browser context (nothing cached, as another
+  analyst's browser on first visit), to the same point;
 * ``filter_change``: picking one more outlet in the sidebar to the new
   article count shown and the run finished (median and max of ``--runs``);
 * ``restart``: the server stopped and started again on the same corpus and
-  cache folder (the results store kept), to the Overview's content.
+  cache folder (the results store kept), to the Overview's content;
+* ``restart_analysis_page``: then the sidebar link to Stance and framing.
 
-Each figure is wall-clock time as the browser sees it, beside ``first_start``
-in the same run (``ratio``).
+The same is timed, in the same run, for a bare Streamlit page (a heading, a
+multiselect of outlets in the sidebar and a line counting them, nothing
+loaded): the floor of starting a server, loading Streamlit's scripts in the
+browser, running a script and rerunning it on a click, which no corpus work
+can go under. Each figure is printed with that floor's and the
+difference.
 """
 
 from __future__ import annotations
@@ -33,6 +43,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
@@ -69,15 +80,6 @@ def _open(browser, url: str) -> tuple[object, object, float]:
     return context, page, time.perf_counter() - started
 
 
-def _started(browser, corpus: Path, cache: Path, log: Path):
-    """Start a server and open the Overview; returns the server, its URL, tab and seconds."""
-    started = time.perf_counter()
-    process, url = start_server(corpus, cache, log.open("ab"))
-    _wait_until_up(url, process, timeout=_TIMEOUT_MS / 1000)
-    context, page, _ = _open(browser, url)
-    return process, url, context, page, time.perf_counter() - started
-
-
 def _article_count(page) -> str:
     return page.get_by_text(" articles.").first.inner_text(timeout=_TIMEOUT_MS)
 
@@ -109,6 +111,79 @@ def _filter_change(page, outlet: str) -> float:
     return elapsed
 
 
+#: A page with nothing to load: what Streamlit itself costs (see the module docstring).
+BARE_PAGE = """\
+import streamlit as st
+
+st.title("Overview")
+chosen = st.sidebar.multiselect("Outlets", [f"Outlet {k}" for k in range(8)])
+st.caption("Filters in force: outlets")
+st.write(f"{len(chosen)} of 8 outlets: {len(chosen)} articles.")
+"""
+
+
+def _page_link(page, title: str) -> float:
+    """Follow the sidebar link to page ``title``; seconds to its heading, the run finished."""
+    started = time.perf_counter()
+    page.get_by_role("link", name=title).first.click()
+    page.get_by_role("heading", name=title, exact=True).first.wait_for(timeout=_TIMEOUT_MS)
+    page.wait_for_selector("[data-testid='stStatusWidget']", state="detached", timeout=_TIMEOUT_MS)
+    return time.perf_counter() - started
+
+
+def _tabs(browser, context, url: str) -> dict[str, float]:
+    """A second tab of ``context`` and a new visitor's tab on ``url``, to the Overview."""
+    second = context.new_page()
+    started = time.perf_counter()
+    second.goto(url, timeout=_TIMEOUT_MS)
+    _overview_shown(second)
+    times = {"second_tab": time.perf_counter() - started}
+    second.close()
+    visitor, _, times["new_visitor"] = _open(browser, url)
+    visitor.close()
+    return times
+
+
+def _measure(browser, corpus: Path, cache: Path, log: Path, *, app: Path | None, runs: int):
+    """Every figure of the module docstring for the server of ``app`` (the dashboard if None)."""
+    served = {} if app is None else {"app": app}
+    times: dict[str, float] = {}
+    analysis = app is None
+
+    def start() -> tuple[subprocess.Popen[bytes], str, Any, Any, float]:
+        began = time.perf_counter()
+        process, url = start_server(corpus, cache, log.open("ab"), **served)
+        _wait_until_up(url, process, timeout=_TIMEOUT_MS / 1000)
+        context, page, _ = _open(browser, url)
+        return process, url, context, page, time.perf_counter() - began
+
+    process, url, context, page, times["first_start"] = start()
+    _progress(f"first start {times['first_start']:.2f} s")
+    if analysis:
+        times["first_analysis_page"] = _page_link(page, "Stance and framing")
+        _progress(f"first analysis page {times['first_analysis_page']:.2f} s")
+        page.get_by_role("link", name="Overview").first.click()
+        _overview_shown(page)
+    times.update(_tabs(browser, context, url))
+    _progress(f"second tab {times['second_tab']:.2f} s, new visitor {times['new_visitor']:.2f} s")
+    changes = []
+    for k in range(runs):
+        changes.append(_filter_change(page, f"Outlet {k}"))
+        _progress(f"filter change {k + 1}: {changes[-1]:.2f} s")
+    times["filter_change_median"] = statistics.median(changes)
+    times["filter_change_max"] = max(changes)
+    context.close()
+    _stop(process)
+    process, url, context, page, times["restart"] = start()
+    _progress(f"restart {times['restart']:.2f} s")
+    if analysis:
+        times["restart_analysis_page"] = _page_link(page, "Stance and framing")
+        _progress(f"restart, analysis page {times['restart_analysis_page']:.2f} s")
+    context.close()
+    _stop(process)
+    return times, changes
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=int, default=10_000)
@@ -120,41 +195,31 @@ def main() -> None:
     if executable is None:
         raise SystemExit("bench_browser needs Debian's chromium (`apt-get install chromium`)")
     with tempfile.TemporaryDirectory() as scratch:
-        corpus, cache, log = (
-            Path(scratch) / "corpus",
-            Path(scratch) / "cache",
-            Path(scratch) / "log",
-        )
+        root = Path(scratch)
+        corpus, log = root / "corpus", root / "log"
         corpus.mkdir()
         write_corpus(args.articles, corpus)
-        rows: list[tuple[str, float]] = []
+        bare = root / "bare.py"
+        bare.write_text(BARE_PAGE, encoding="utf-8")
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
                 executable_path=executable, headless=True, args=CHROMIUM_ARGS
             )
-            process, url, context, page, first = _started(browser, corpus, cache, log)
-            rows.append(("first_start", first))
-            _progress(f"first start {first:.2f} s")
-            second_context, _, second = _open(browser, url)
-            second_context.close()
-            rows.append(("second_tab", second))
-            _progress(f"second tab {second:.2f} s")
-            changes = []
-            for k in range(args.runs):
-                changes.append(_filter_change(page, f"Outlet {k}"))
-                _progress(f"filter change {k + 1}: {changes[-1]:.2f} s")
-            rows.append(("filter_change_median", statistics.median(changes)))
-            rows.append(("filter_change_max", max(changes)))
-            context.close()
-            _stop(process)
-            process, url, context, page, restart = _started(browser, corpus, cache, log)
-            rows.append(("restart", restart))
-            context.close()
-            _stop(process)
+            _progress("bare page")
+            floor, _ = _measure(browser, corpus, root / "bare-cache", log, app=bare, runs=args.runs)
+            _progress(f"dashboard, {args.articles} articles")
+            times, changes = _measure(
+                browser, corpus, root / "cache", log, app=None, runs=args.runs
+            )
             browser.close()
-    print(f"{args.articles} articles, browser wall-clock seconds (ratio to first_start):")
-    for name, seconds in rows:
-        print(f"  {name:22s} {seconds:8.2f}  ({seconds / first:.3f})")
+    print(f"{args.articles} articles, browser wall-clock seconds; the bare page's floor beside:")
+    print(f"  {'':22s} {'dashboard':>10s} {'bare page':>10s} {'difference':>10s}")
+    for name, seconds in times.items():
+        base = floor.get(name)
+        if base is None:
+            print(f"  {name:22s} {seconds:10.2f}")
+        else:
+            print(f"  {name:22s} {seconds:10.2f} {base:10.2f} {seconds - base:10.2f}")
     print("  filter changes:", [round(s, 2) for s in changes])
 
 
