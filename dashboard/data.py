@@ -218,7 +218,7 @@ def _load(root: str, signature_key: int) -> Corpus:
     return load_corpus(Path(root))
 
 
-@st.cache_resource(max_entries=3, show_spinner="Cleaning the texts and counting terms…")
+@st.cache_resource(max_entries=3, show_spinner=False)
 def _prepare(
     root: str, signature_key: int, prior_total: float, max_words: int, min_phrase_count: int
 ) -> tuple[PreparedCorpus, tuple[str, ...]]:

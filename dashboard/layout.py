@@ -561,7 +561,11 @@ def start_page(title: str, intro: str, *, needs: Needs = "analysis") -> PageCont
     prepared = None
     if needs == "analysis":
         try:
-            prepared = get_prepared()
+            # Shown while this page prepares the analysis or waits for the server
+            # thread an earlier page started to finish it (shown only after half a
+            # second, so never when it is ready).
+            with st.spinner(preparing_note(len(corpus.articles)), show_time=True):
+                prepared = get_prepared()
         except CorpusUnavailableError as err:
             st.error(str(err), icon=":material/error:")
             links.stop()
@@ -576,6 +580,15 @@ def start_page(title: str, intro: str, *, needs: Needs = "analysis") -> PageCont
     if prepared is not None:
         articles = selected_articles(prepared.articles, selection)
     return PageContext(corpus, prepared, selection, articles, colours)
+
+
+def preparing_note(articles: int) -> str:
+    """What a page says while the whole corpus's analysis is being prepared."""
+    return (
+        f"Preparing the analysis of {articles:,} articles (cleaning, counting terms, labels "
+        "and their evidence). It is done once per version of the corpus and kept, so a "
+        "restart reads it back."
+    )
 
 
 STORE_NOTE_HINT = (
