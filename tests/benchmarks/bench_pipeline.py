@@ -29,7 +29,8 @@ Stages and what is measured
 * ``load``: :func:`analysis.corpus.articles.load_corpus` on the corpus written as files
   (cache off), when that module exists; ``load_fill_cache`` the same with the
   parse cache on and empty (it is filled), ``load_cached`` again with the cache
-  filled: every file is still read and hashed, none is parsed.
+  filled: none is parsed, and a file whose size, times and inode are those the
+  cache saw (more than two seconds before it was written) is not even read.
 * ``clean``: ``analysis.text.cleaning.clean_articles`` on the loaded frame, when that
   module exists (run last: the frame is loaded in the parent just before).
 * ``analyze``: the command ``narratives analyze --top 100`` on the corpus
@@ -66,6 +67,11 @@ its own, so both columns are their peak together. The corpus is generated in ano
 child so the parent holds only the texts. ``ratio`` is the stage's time over
 the baseline's time for the same texts in the same run. Other processes on the
 machine share the CPU, so compare ratios rather than absolute seconds.
+
+``--stages`` runs only the stages named (the reuse stages need ``analyze``):
+``--sizes 10000 50000 200000 --stages analyze`` times the whole command at three
+sizes in one run, for its growth per article, where the baseline at 200,000
+articles would need about 40 GiB.
 """
 
 from __future__ import annotations
@@ -80,7 +86,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
@@ -361,7 +367,26 @@ def _has(module: str) -> bool:
     return importlib.util.find_spec(module) is not None
 
 
-def run(size: int, rows: list[dict[str, Any]], analyze_workers: list[int | None]) -> None:
+#: Every stage, in the order run (see the module docstring).
+STAGES = (
+    "baseline",
+    "contrasts",
+    "load",
+    "load_fill_cache",
+    "load_cached",
+    "analyze",
+    "clean",
+    "analyze_unchanged",
+    "import_1_and_analyze",
+)
+
+
+def run(
+    size: int,
+    rows: list[dict[str, Any]],
+    analyze_workers: list[int | None],
+    only: Collection[str] = STAGES,
+) -> None:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     os.environ["NARRATIVES_CACHE_DIR"] = tempfile.mkdtemp(prefix="narratives-bench-cache-")
@@ -418,6 +443,8 @@ def run(size: int, rows: list[dict[str, Any]], analyze_workers: list[int | None]
                 )
         baseline = analyze = None
         for name, stage in stages.items():
+            if name in STAGES and name not in only:
+                continue
             if name == "clean":
                 _loaded(folder)
             seconds, peak, rise = measure(stage)
@@ -449,10 +476,18 @@ def main(argv: list[str] | None = None) -> int:
         help="also time `analyze --workers N` for each N (stage analyze_N_process), "
         "beside `analyze` on every core",
     )
+    parser.add_argument(
+        "--stages",
+        nargs="+",
+        choices=STAGES,
+        default=list(STAGES),
+        help="only these stages (e.g. `--sizes 200000 --stages analyze`: the baseline "
+        "needs about 40 GiB there); the reuse stages need analyze",
+    )
     args = parser.parse_args(argv)
     rows: list[dict[str, Any]] = []
     for size in args.sizes:
-        run(size, rows, [None, *args.analyze_workers])
+        run(size, rows, [None, *args.analyze_workers], args.stages)
     table = pd.DataFrame(rows)
     print()
     print(table.to_string(index=False))
