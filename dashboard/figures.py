@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -305,82 +305,93 @@ def heat_colour(fraction: float) -> str:
 _CLOSE = 0.04
 
 
+def _per_outlet(
+    frame: pd.DataFrame,
+    colours: Mapping[str, str],
+    *,
+    x: str,
+    size: Callable[[pd.DataFrame], Any],
+    customdata: Callable[[pd.DataFrame], np.ndarray],
+    hovertemplate: str,
+) -> list[dict[str, Any]]:
+    """One marker trace per outlet of ``frame`` (its ``outlet_name``), in its outlet colour."""
+    traces = []
+    for name in dict.fromkeys(frame["outlet_name"]):
+        rows = frame[frame["outlet_name"] == name]
+        traces.append(
+            _trace(
+                "scatter",
+                x=rows[x],
+                y=rows["outlet_name"],
+                mode="markers",
+                name=str(name),
+                marker={"size": size(rows), "color": colours.get(str(name), NEUTRAL_COLOUR)},
+                customdata=customdata(rows),
+                hovertemplate=hovertemplate,
+            )
+        )
+    return traces
+
+
 def _article_points(
     dated: pd.DataFrame, meetings: pd.DataFrame, colours: Mapping[str, str]
 ) -> list[dict[str, Any]]:
-    """One marker per article, a trace per outlet; ``customdata`` id, outlet, title, date
-    precision, meetings."""
+    """One marker per article; ``customdata`` id, outlet, title, date precision, meetings.
+
+    The outlet is as written (a selection finds its articles by it; hover shows ``%{y}``).
+    """
     titles = dict(zip(meetings["meeting"], meetings["title"], strict=True))
 
     def meeting_titles(keys: object) -> str:
         return "; ".join(titles.get(key, key) for key in list_items(keys)) or "none"
 
-    traces = []
-    for name in dict.fromkeys(dated["outlet_name"]):
-        rows = dated[dated["outlet_name"] == name]
-        traces.append(
-            _trace(
-                "scatter",
-                x=rows["published"],
-                y=rows["outlet_name"],
-                mode="markers",
-                name=str(name),
-                marker={"size": 12, "color": colours.get(str(name), NEUTRAL_COLOUR)},
-                # The outlet as written (a selection finds its articles by it; hover shows %{y}).
-                customdata=np.column_stack(
-                    [
-                        rows["id"].to_numpy(dtype=object),
-                        rows["outlet_name"].to_numpy(dtype=object),
-                        *(
-                            _plain_column(
-                                rows[c].map(meeting_titles) if c == "meetings" else rows[c]
-                            )
-                            for c in ("title", "date_precision", "meetings")
-                        ),
-                    ]
-                ),
-                hovertemplate=(
-                    "<b>%{customdata[2]}</b><br>%{y}<br>published %{x|%Y-%m-%d} "
-                    "(known to the %{customdata[3]})<br>meetings: %{customdata[4]}<extra></extra>"
-                ),
-            )
+    def customdata(rows: pd.DataFrame) -> np.ndarray:
+        return np.column_stack(
+            [
+                rows["id"].to_numpy(dtype=object),
+                rows["outlet_name"].to_numpy(dtype=object),
+                _plain_column(rows["title"]),
+                _plain_column(rows["date_precision"]),
+                _plain_column(rows["meetings"].map(meeting_titles)),
+            ]
         )
-    return traces
+
+    return _per_outlet(
+        dated,
+        colours,
+        x="published",
+        size=lambda rows: 12,
+        customdata=customdata,
+        hovertemplate=(
+            "<b>%{customdata[2]}</b><br>%{y}<br>published %{x|%Y-%m-%d} "
+            "(known to the %{customdata[3]})<br>meetings: %{customdata[4]}<extra></extra>"
+        ),
+    )
 
 
 def _period_points(
     points: pd.DataFrame, period: str, colours: Mapping[str, str]
 ) -> list[dict[str, Any]]:
-    """One marker per outlet and period, its area proportional to the articles in it."""
+    """One marker per outlet and period, its area proportional to the articles in it;
+    ``customdata`` the point's key, the outlet, the number of articles."""
     largest = max(int(points["articles"].max()), 1)
-    traces = []
-    for name in dict.fromkeys(points["outlet_name"]):
-        rows = points[points["outlet_name"] == name]
-        traces.append(
-            _trace(
-                "scatter",
-                x=rows["start"],
-                y=rows["outlet_name"],
-                mode="markers",
-                name=str(name),
-                marker={
-                    "size": (6 + 18 * np.sqrt(rows["articles"].to_numpy() / largest)).round(1),
-                    "color": colours.get(str(name), NEUTRAL_COLOUR),
-                },
-                customdata=np.column_stack(
-                    [
-                        rows["key"].to_numpy(dtype=object),
-                        rows["outlet_name"].to_numpy(dtype=object),
-                        rows["articles"].to_numpy(dtype=object),
-                    ]
-                ),
-                hovertemplate=(
-                    f"<b>%{{customdata[2]}} articles</b><br>%{{y}}<br>{period} of "
-                    "%{x|%Y-%m-%d}<extra></extra>"
-                ),
-            )
-        )
-    return traces
+    return _per_outlet(
+        points,
+        colours,
+        x="start",
+        size=lambda rows: (6 + 18 * np.sqrt(rows["articles"].to_numpy() / largest)).round(1),
+        customdata=lambda rows: np.column_stack(
+            [
+                rows["key"].to_numpy(dtype=object),
+                rows["outlet_name"].to_numpy(dtype=object),
+                rows["articles"].to_numpy(dtype=object),
+            ]
+        ),
+        hovertemplate=(
+            f"<b>%{{customdata[2]}} articles</b><br>%{{y}}<br>{period} of "
+            "%{x|%Y-%m-%d}<extra></extra>"
+        ),
+    )
 
 
 def articles_timeline(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from dashboard import colours, figures, tables
@@ -104,14 +106,19 @@ def test_matrix_hover_shows_dates_as_dates():
     assert filled.hovertemplate.endswith("First published: %{customdata[0]}<extra></extra>")
 
 
-def test_timeline_names_meetings_by_their_titles_and_labels():
-    figure = figures.articles_timeline(
-        ARTICLES,
+def _timeline(articles: pd.DataFrame, **options: Any):  # type: ignore[no-untyped-def]
+    """The Overview's timeline of ``articles`` against :data:`MEETINGS`, Outlet A in blue."""
+    return figures.articles_timeline(
+        articles,
         MEETINGS,
         labels=tables.meeting_labels(MEETINGS),
         colours={"Outlet A": colours.OKABE_ITO[0]},
-        title="t",
+        **{"title": "t", **options},
     )
+
+
+def test_timeline_names_meetings_by_their_titles_and_labels():
+    figure = _timeline(ARTICLES)
     outlet_b = figure.data[1]
     assert outlet_b.customdata.tolist() == [
         ["b1", "Outlet B", "Third", "day", "Kerry meets Putin in Sochi; Kerry in Moscow"]
@@ -133,14 +140,7 @@ def test_a_crowded_timeline_draws_one_point_per_outlet_and_period_sized_by_its_a
     crowded = CROWDED.assign(
         title=CROWDED["id"], date_precision="day", meetings=[()] * len(CROWDED)
     )
-    figure = figures.articles_timeline(
-        crowded,
-        MEETINGS,
-        labels=tables.meeting_labels(MEETINGS),
-        colours={"Outlet A": colours.OKABE_ITO[0]},
-        title="When",
-        max_points=4,
-    )
+    figure = _timeline(crowded, title="When", max_points=4)
     outlet_a, outlet_b = figure.data
     assert outlet_a.customdata.tolist() == [
         ["week:2015-05-11", "Outlet A", 3],
