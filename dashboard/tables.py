@@ -146,7 +146,7 @@ def coverage_cells(
     (:func:`meeting_labels`), ``meeting_title``, ``articles``. Pairs without an
     article are kept with 0, so an omission shows.
     """
-    exploded = per_meeting(articles)
+    exploded = per_meeting(articles[["outlet", "meetings"]])
     counts = exploded.groupby(["outlet", "meeting"]).size()
     names = dict(zip(outlets["outlet"], outlets["name"], strict=True))
     titles = dict(zip(meetings["meeting"], meetings["title"], strict=True))

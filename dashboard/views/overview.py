@@ -21,10 +21,9 @@ first, last = articles["published"].min(), articles["published"].max()
 with st.container(horizontal=True, gap="large"):
     st.metric("Articles", len(articles), width="content")
     st.metric("Outlets", articles["outlet"].nunique(), width="content")
+    # Meetings of the catalogue, each once however many articles cover it.
     st.metric(
-        "Meetings covered",
-        tables.per_meeting(articles)["meeting"].ne("none").sum(),
-        width="content",
+        "Meetings covered", len(tables.meetings_covered(articles) - {"none"}), width="content"
     )
     st.metric("Published", tables.year_span(first, last), width="content")
 layout.small_group_warning(

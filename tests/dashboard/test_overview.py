@@ -162,3 +162,14 @@ def test_a_crowded_timeline_drills_down_from_an_outlets_week(
         "More on Sochi, May 14",
         "Why is Putin meeting with Kerry?",
     ]
+
+
+def test_meetings_covered_counts_meetings_not_articles(open_page, sochi_corpus):
+    # Three articles on Sochi and one on each of three other meetings: four meetings.
+    app = open_page("overview", corpus=sochi_corpus)
+    assert not app.exception
+    assert [(m.label, m.value) for m in app.metric][:3] == [
+        ("Articles", "7"),
+        ("Outlets", "6"),
+        ("Meetings covered", "4"),
+    ]
