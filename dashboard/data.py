@@ -14,6 +14,10 @@ Every cache, its key, and what makes it read or compute again:
 * ``_with_overrides`` (``st.cache_resource``, 4 kept) — key: folder, fingerprint,
   the overrides file's key, options; a changed overrides file applies them
   again (cheap), without preparing again; a broken one applies none.
+* ``_background`` (:func:`prepare_in_background`) — key: folder and fingerprint;
+  the server thread that fills ``_with_overrides`` for the corpus as it is,
+  started once a page that shows only the corpus is drawn (a page that needs
+  the analysis meanwhile waits for that thread's value).
 * ``_selected`` (``st.cache_data``, 128 kept, least recently used first) —
   key: the library function (term contrasts, keyword in context, search or
   collocates), the prepared corpus's fingerprint and options, the filters, and

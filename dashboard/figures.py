@@ -369,6 +369,14 @@ def _article_points(
     )
 
 
+#: How a timeline point's period is named on hover, from its first day (``%{x}``).
+_PERIOD_HOVER = {
+    "day": "on %{x|%Y-%m-%d}",
+    "week": "week of %{x|%Y-%m-%d}",
+    "month": "%{x|%B %Y}",
+}
+
+
 def _period_points(
     points: pd.DataFrame, period: str, colours: Mapping[str, str]
 ) -> list[dict[str, Any]]:
@@ -388,8 +396,8 @@ def _period_points(
             ]
         ),
         hovertemplate=(
-            f"<b>%{{customdata[2]}} articles</b><br>%{{y}}<br>{period} of "
-            "%{x|%Y-%m-%d}<extra></extra>"
+            "<b>%{customdata[2]} articles</b><br>%{y}<br>"
+            f"{_PERIOD_HOVER[period]}<extra></extra>"
         ),
     )
 
