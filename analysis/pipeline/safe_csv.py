@@ -43,7 +43,15 @@ def neutralize_formulas(frame: pd.DataFrame) -> pd.DataFrame:
                 result[column] = values.cat.rename_categories(list(categories))
             else:
                 result[column] = values.astype(object).map(_neutralize)
-        elif values.dtype == object or pd.api.types.is_string_dtype(values):
+        elif values.dtype != object and pd.api.types.is_string_dtype(values):
+            # A text column holds text or missing values only: one vectorised test
+            # (a cell at a time took a third of writing the tables at 10,000 articles).
+            starts = values.str.startswith(FORMULA_PREFIXES)
+            formulas = starts.fillna(False).astype(bool).to_numpy()
+            if formulas.any():
+                result[column] = values.where(~formulas, "'" + values)
+        elif values.dtype == object:
+            # Lists, numbers and text side by side: each cell as it is.
             result[column] = values.map(_neutralize)
     result.columns = [str(_neutralize(str(c))) for c in result.columns]
     return result

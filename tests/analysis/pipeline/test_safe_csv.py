@@ -4,6 +4,7 @@ import csv
 import io
 
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -125,3 +126,19 @@ def test_every_written_cell_reads_back_whole_and_inert(cells):
 def test_list_cells_are_written_joined_and_guarded():
     frame = pd.DataFrame({"authors": [("Ann", "Bo"), (), ("=cmd",)], "n": [1, 2, 3]})
     assert to_csv_text(frame) == "authors,n\nAnn; Bo,1\n,2\n'=cmd,3\n"
+
+
+@pytest.mark.parametrize("dtype", ["str", "string[pyarrow]", "string[python]", object])
+def test_text_columns_of_every_kind_are_neutralized_alike(dtype):
+    frame = pd.DataFrame(
+        {"cell": pd.Series(["=SUM(A1)", "plain", None, "-2", "@x", "a=b"], dtype=dtype)}
+    )
+    assert to_csv_text(frame).splitlines() == [
+        "cell",
+        "'=SUM(A1)",
+        "plain",
+        '""',  # a missing cell, quoted so a one-column row is not a blank line
+        "'-2",
+        "'@x",
+        "a=b",
+    ]
