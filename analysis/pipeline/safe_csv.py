@@ -65,8 +65,14 @@ def _has_carriage_return(frame: pd.DataFrame) -> bool:
         values = frame[column]
         if isinstance(values.dtype, pd.CategoricalDtype):
             values = pd.Series(values.cat.categories)
-        is_text = values.dtype == object or pd.api.types.is_string_dtype(values)
-        if is_text and values.dropna().astype(str).str.contains("\r", regex=False).any():
+        if values.dtype != object and pd.api.types.is_string_dtype(values):
+            # Text only: searched as it is, without a copy of every cell as str.
+            found = values.str.contains("\r", regex=False).fillna(False).astype(bool)
+        elif values.dtype == object:
+            found = values.dropna().astype(str).str.contains("\r", regex=False)
+        else:
+            continue
+        if found.any():
             return True
     return False
 
