@@ -213,8 +213,9 @@ def paged_table(
     )
     start = start or 0
     shown = frame.iloc[start : start + rows].reset_index(drop=True)
-    state = table(shown, what=f"{what}, {page_label(start, total, rows)}", selection=selection,
-                  key=key, **options)  # fmt: skip
+    last = min(start + rows, total)
+    state = table(shown, what=f"{what}, rows {start + 1}-{last} of {total}",
+                  selection=selection, key=key, **options)  # fmt: skip
     download_csv(
         frame, what=f"{what}, all {total}", selection=selection, key=f"{key}_all_csv", lazy=True
     )

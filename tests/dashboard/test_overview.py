@@ -6,7 +6,7 @@ from analysis.ingest.importer import import_articles
 from analysis.pipeline import prepare as prepare_module
 from dashboard import data
 from dashboard.layout import NOTHING_SELECTED
-from tests.dashboard.conftest import downloaded_rows, texts, write_article
+from tests.dashboard.conftest import download_button, downloaded_rows, texts, write_article
 
 
 def _table(app, key):
@@ -130,6 +130,14 @@ def test_a_long_article_list_is_shown_a_page_at_a_time(open_page, monkeypatch, d
         row["published"][:10] for row in downloaded_rows(app, downloads, "ov_articles_csv")
     ] == (shown)
     assert len(downloaded_rows(app, downloads, "ov_articles_all_csv")) == 5
+    names = {
+        key: download_button(app, key).proto.help.rsplit(" as ", 1)[1]
+        for key in ("ov_articles_csv", "ov_articles_all_csv")
+    }
+    assert names == {
+        "ov_articles_csv": "narratives_articles-rows-3-4-of-5_all-articles.csv",
+        "ov_articles_all_csv": "narratives_articles-all-5_all-articles.csv",
+    }
 
 
 def test_a_crowded_timeline_drills_down_from_an_outlets_week(
