@@ -323,8 +323,6 @@ def _with_overrides(
 #: Preparations started by :func:`prepare_in_background`, by corpus folder and fingerprint.
 _background: dict[tuple[str, int], threading.Thread] = {}
 _background_lock = threading.Lock()
-#: How much lower than the server's the background preparation's CPU priority is.
-_BACKGROUND_NICENESS = 10
 
 
 def prepare_in_background() -> None:
@@ -344,10 +342,8 @@ def prepare_in_background() -> None:
     base = AnalysisOptions()
 
     def prepare() -> None:
-        # Behind the pages being drawn for the analyst (Linux sets this per thread;
-        # the worker processes it starts inherit it).
-        with contextlib.suppress(AttributeError, OSError):
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), _BACKGROUND_NICENESS)
+        # At the server's own priority: a page that needs the analysis waits for
+        # this thread, and must not wait behind everything else the machine runs.
         # The page that needs the analysis computes it again and shows the reason.
         with contextlib.suppress(Exception):
             _with_overrides(root, signature, overrides_key, base.max_words, base.min_phrase_count)
