@@ -410,6 +410,7 @@ def articles_timeline(
     colours: Mapping[str, str],
     title: str,
     max_points: int | None = None,
+    drawn: tuple[pd.DataFrame, str | None] | None = None,
 ) -> go.Figure:
     """Publication dates per outlet against the meeting dates.
 
@@ -425,9 +426,11 @@ def articles_timeline(
     day, week or month (:func:`dashboard.tables.timeline_points`), sized by
     their number; its ``customdata[0]`` is then the point's key
     (:func:`dashboard.tables.period_key`), and the title says what a point is.
+    ``drawn`` is :func:`dashboard.tables.timeline_points` of the dated
+    articles when the caller has worked it out already (its CSV holds them).
     """
     dated = articles[articles["published"].notna()]
-    points, period = timeline_points(dated, max_points=max_points)
+    points, period = drawn or timeline_points(dated, max_points=max_points)
     if period is None:
         traces = _article_points(dated, meetings, colours)
     else:

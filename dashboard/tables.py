@@ -23,6 +23,8 @@ __all__ = [
     "ARTICLE_LIST_COLUMNS",
     "CONCORDANCE_COLUMNS",
     "HIT_COLUMNS",
+    "TIMELINE_PERIODS",
+    "TIMELINE_POINTS",
     "agenda_cells",
     "article_labels",
     "article_list",
@@ -57,6 +59,7 @@ __all__ = [
     "outlet_articles",
     "outlet_registry",
     "per_meeting",
+    "period_key",
     "spread_rows",
     "stance_over_time",
     "stance_shares",
@@ -64,6 +67,8 @@ __all__ = [
     "term_bars",
     "terms_by_outlet",
     "terms_per_meeting",
+    "timeline_picks",
+    "timeline_points",
     "top_terms",
     "year_span",
 ]
@@ -296,6 +301,25 @@ def period_key(period: str, start: pd.Timestamp) -> str:
     '_', '-') never has a colon, so a key is never mistaken for one.
     """
     return f"{period}:{start:%Y-%m-%d}"
+
+
+def timeline_picks(
+    points: Iterable[Sequence[object]],
+) -> tuple[set[str], set[tuple[str, str]]]:
+    """The article ids and the ``(key, outlet_name)`` periods of clicked timeline points.
+
+    A point's first value is an article id or a :func:`period_key`, its second
+    the outlet (a link from before the outlet was kept holds the id alone).
+    """
+    ids: set[str] = set()
+    periods: set[tuple[str, str]] = set()
+    for point in points:
+        key = str(point[0])
+        if ":" in key:
+            periods.add((key, str(point[1]) if len(point) > 1 else ""))
+        else:
+            ids.add(key)
+    return ids, periods
 
 
 def articles_behind(

@@ -72,6 +72,7 @@ timeline = layout.chart(
         labels=tables.meeting_labels(corpus.meetings),
         colours=page.colours,
         title=f"When each outlet published (n = {len(dated)} dated articles)",
+        drawn=(points, period),
     ),
     drawn,
     what=f"dated articles per outlet and {period}" if period else "dated articles",
@@ -84,13 +85,8 @@ if undated:
     st.caption(f"{undated} undated articles are not on the timeline.")
 
 picked = {(row[0], row[1]) for row in layout.selected_points(coverage)}
-# A timeline point is an article (its id) or, on a crowded timeline, an outlet's
-# articles of one period (its key and the outlet).
-clicked = [
-    (str(row[0]), str(row[1]) if len(row) > 1 else "") for row in layout.selected_points(timeline)
-]
-picked_ids = {key for key, _ in clicked if ":" not in key}
-picked_periods = {(key, outlet) for key, outlet in clicked if ":" in key}
+# A timeline point is an article or, on a crowded timeline, an outlet's articles of a period.
+picked_ids, picked_periods = tables.timeline_picks(layout.selected_points(timeline))
 if picked or picked_ids or picked_periods:
     st.subheader("Articles behind your selection")
     layout.table(

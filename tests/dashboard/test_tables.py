@@ -372,3 +372,12 @@ def test_a_blind_spot_leads_to_the_articles_that_covered_it():
         ["the whole meeting", "think tank", 0, "Kr; Ukr", 3],
         ["Crimea", "unassigned", 1, "Kr; Ukr", 2],
     ]
+
+
+def test_timeline_picks_tell_articles_from_periods():
+    ids, periods = tables.timeline_picks(
+        [["a1", "Outlet A"], ["week:2015-05-11", "Outlet B"], ["b1"]]
+    )
+    # A link from before the outlet was kept names the article id alone.
+    assert ids == {"a1", "b1"}
+    assert periods == {("week:2015-05-11", "Outlet B")}
