@@ -13,6 +13,7 @@ uses ("kerry", "putin") stays a term.
 
 from __future__ import annotations
 
+import hashlib
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -24,7 +25,7 @@ import scipy.sparse as sp
 
 from analysis.text.tokens import DEFAULT_LANGUAGES, PHRASE_BREAKS, stopwords_of, tokens_and_breaks
 
-__all__ = ["TermCounts", "count_terms"]
+__all__ = ["TermCounts", "TokenStreams", "count_terms", "text_key"]
 
 # Phrase occurrences sorted at once when numbering phrases; bounds that step's memory.
 _BUCKET_SIZE = 250_000
@@ -58,33 +59,105 @@ class TermCounts:
     doc_tokens: np.ndarray
 
 
+@dataclass(frozen=True)
+class TokenStreams:
+    """The token ids of counted texts, kept so a later count need not tokenize them again.
+
+    Tokenizing is most of what counting terms costs; the phrase work after it
+    is array arithmetic on the ids. Text *i* (``keys[i]``, :func:`text_key`)
+    is ``stream[offsets[i]:offsets[i + 1]]``, ids into ``words``, ending with
+    the article break. Ids are only meaningful with ``words``: a later count
+    maps them to its own by the words themselves.
+    """
+
+    words: np.ndarray
+    keys: np.ndarray
+    offsets: np.ndarray
+    stream: np.ndarray
+
+
+def text_key(text: str) -> bytes:
+    """The key of a text in :class:`TokenStreams`: a hash of its exact characters."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+class _Vocabulary:
+    """Word ids in order of first use, the reserved strings first.
+
+    Words of a reused text are given ids as they first appear in the stream,
+    exactly as tokenizing that text would give them, so a count that reuses
+    earlier streams has the same ids, columns and terms as one that does not.
+    """
+
+    def __init__(self, reserved: Sequence[str]) -> None:
+        self.ids: defaultdict[str, int] = defaultdict()
+        self.ids.default_factory = self.ids.__len__
+        for word in reserved:
+            self.ids[word]
+        self.lookup = self.ids.__getitem__
+
+    def reused(self, streams: TokenStreams) -> Callable[[int], np.ndarray]:
+        """A function giving the ids, in this vocabulary, of reused text *i*."""
+        to_new = np.full(len(streams.words), -1, dtype=np.int32)
+        words = streams.words
+        lookup = self.lookup
+
+        def segment(i: int) -> np.ndarray:
+            old = streams.stream[streams.offsets[i] : streams.offsets[i + 1]]
+            distinct, first = np.unique(old, return_index=True)
+            unseen = to_new[distinct] < 0
+            if unseen.any():
+                # Numbered in the order the text uses them, as tokenizing would.
+                for word_id in distinct[unseen][np.argsort(first[unseen], kind="stable")].tolist():
+                    to_new[word_id] = lookup(words[word_id])
+            return to_new[old]
+
+        return segment
+
+
 def _encode(
-    texts: Iterable[str], reserved: Sequence[str]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    texts: Iterable[str],
+    reserved: Sequence[str],
+    reuse: TokenStreams | None = None,
+    keep: bool = False,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[bytes]]:
     """Token ids of the whole corpus as one stream, an article break after each article.
 
     ``reserved`` strings get the first ids, so "is a stopword or a break" is a
-    single comparison on the ids.
+    single comparison on the ids. A text whose key is in ``reuse`` is not
+    tokenized again. With ``keep`` or ``reuse``, each text's key is returned too.
     """
-    vocabulary: defaultdict[str, int] = defaultdict()
-    vocabulary.default_factory = vocabulary.__len__
-    for word in reserved:
-        vocabulary[word]
-    lookup = vocabulary.__getitem__
+    vocabulary = _Vocabulary(reserved)
+    lookup = vocabulary.lookup
     stream = array("i")
     lengths = array("q")
+    keys: list[bytes] = []
+    known: dict[bytes, int] = {}
+    segment: Callable[[int], np.ndarray] | None = None
+    if reuse is not None:
+        known = {key: i for i, key in enumerate(reuse.keys.tolist())}
+        segment = vocabulary.reused(reuse)
     for text in texts:
         if not isinstance(text, str):
             raise ValueError(f"texts must be strings, got {type(text).__name__}")
         before = len(stream)
+        if keep or segment is not None:
+            key = text_key(text)
+            keys.append(key)
+            found = known.get(key)
+            if found is not None and segment is not None:
+                stream.frombytes(segment(found).tobytes())
+                lengths.append(len(stream) - before)
+                continue
         stream.extend(map(lookup, tokens_and_breaks(text)))
         stream.append(0)
         lengths.append(len(stream) - before)
-    words = np.array(list(vocabulary), dtype=object)
+    words = np.array(list(vocabulary.ids), dtype=object)
     return (
         np.frombuffer(stream, dtype=np.int32),
         np.frombuffer(lengths, dtype=np.int64),
         words,
+        keys,
     )
 
 
@@ -296,6 +369,8 @@ def count_terms(
     languages: Iterable[str] = DEFAULT_LANGUAGES,
     max_words: int = 3,
     min_phrase_count: int = 2,
+    reuse: TokenStreams | None = None,
+    keep: Callable[[TokenStreams], None] | None = None,
 ) -> TermCounts:
     """Count the terms of every text: the document-term matrix of a corpus.
 
@@ -316,6 +391,12 @@ def count_terms(
         A phrase must occur this many times in the whole corpus to become a
         term; a phrase seen once can never be evidence of a pattern. Single
         words are never pruned.
+    reuse : TokenStreams, optional
+        Token streams of an earlier count (see ``keep``): a text found there
+        is not tokenized again. The result is the same with or without it.
+    keep : callable, optional
+        Called once with this count's :class:`TokenStreams`, to be passed
+        as ``reuse`` to a later count (for example, kept on disk).
 
     Returns
     -------
@@ -334,9 +415,13 @@ def count_terms(
         raise ValueError(f"min_phrase_count must be at least 1, got {min_phrase_count}")
     breaks = [_DOCUMENT_BREAK, *sorted(set(PHRASE_BREAKS) - {_DOCUMENT_BREAK})]
     reserved = breaks + sorted(stopwords_of(languages) - set(breaks))
-    stream, lengths, words = _encode(texts, reserved)
+    stream, lengths, words, keys = _encode(texts, reserved, reuse, keep is not None)
     vocabulary_size = len(words)
     doc_ends = np.cumsum(lengths)
+    if keep is not None:
+        offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+        offsets[1:] = doc_ends
+        keep(TokenStreams(words, np.array(keys, dtype="V16"), offsets, stream))
 
     ids = np.arange(vocabulary_size)
     is_break = ids < len(breaks)

@@ -308,7 +308,12 @@ def prepare_corpus(
         if isinstance(kept, PreparedCorpus):
             return kept.with_overrides(*read_overrides(corpus.root))
     articles = corpus.articles.reset_index(drop=True)
-    cleaned, removed = clean_articles(articles)
+    # With a store, only what changed since the last cleaning is cleaned again.
+    cleaned, removed = clean_articles(
+        articles,
+        reuse=None if store is None else store.load_cleaning(),
+        keep=None if store is None else store.save_cleaning,
+    )
     articles = articles.assign(text_clean=cleaned["text_clean"])
     del cleaned
     release_freed_memory()
@@ -323,6 +328,7 @@ def prepare_corpus(
     # Phrases are always counted up to the longest length; a shorter
     # ``max_words`` only hides columns (see :func:`analysis.pipeline.tables.select`),
     # so changing it never counts again.
+    # With a store, texts counted last time are not tokenized again.
     counts = count_terms(
         (
             terms_text(title, body)
@@ -331,6 +337,8 @@ def prepare_corpus(
         languages=languages,
         max_words=MAX_PHRASE_WORDS,
         min_phrase_count=options.min_phrase_count,
+        reuse=None if store is None else store.load_tokens(),
+        keep=None if store is None else store.save_tokens,
     )
     release_freed_memory()
     overrides, problem = read_overrides(corpus.root)

@@ -10,7 +10,13 @@ change in what boilerplate cleaning removes is a change of key); the index
 records the version of the analysis code, lexicons, models and libraries, and
 a store of any other version is not read.
 
-Beside the segments, the store keeps the last few whole prepared corpora
+Beside the segments, ``tokens.pickle`` keeps the token ids of the texts the
+last term count read (:class:`analysis.measures.terms.TokenStreams`), so a
+count after an import tokenizes only the new and changed texts, and
+``cleaning.pickle`` what the last cleaning worked out
+(:class:`analysis.text.cleaning.CleaningState`), so only the articles a
+change touches are cleaned again. The store
+also keeps the last few whole prepared corpora
 (``prepared/``, pickles keyed by the corpus folder, its fingerprint, the
 analysis options and the version): an unchanged corpus is read back whole,
 with no cleaning or term counting, which is what lets a restarted dashboard
@@ -42,6 +48,8 @@ import numpy as np
 import pandas as pd
 
 from analysis.corpus.articles import corpus_cache_path
+from analysis.measures.terms import TokenStreams
+from analysis.text.cleaning import CleaningState
 
 __all__ = [
     "STORE_FORMAT",
@@ -57,6 +65,8 @@ STORE_FORMAT = 1
 _INDEX = "index.json"
 _SEGMENTS = "segments"
 _SNAPSHOTS = "prepared"
+_TOKENS = "tokens.pickle"
+_CLEANING = "cleaning.pickle"
 #: Whole prepared corpora kept (one per set of analysis options, most recent first).
 _MAX_SNAPSHOTS = 3
 #: Parquet metadata naming the object columns stored as JSON (tuples and mixed values).
@@ -287,6 +297,57 @@ class ResultsStore:
             kept = sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
             for old in kept[_MAX_SNAPSHOTS:]:
                 old.unlink(missing_ok=True)
+        except OSError as err:
+            self._cannot_write(err)
+
+    # -- what the last cleaning and term count worked out -----------------------
+
+    def load_tokens(self) -> TokenStreams | None:
+        """The token streams the last term count kept; ``None`` if none, or another version's."""
+        kept = self._load_kept(_TOKENS, "tokenizing again")
+        return kept if isinstance(kept, TokenStreams) else None
+
+    def save_tokens(self, streams: TokenStreams) -> None:
+        """Keep the token streams of this term count in place of the last one's."""
+        self._save_kept(_TOKENS, streams)
+
+    def load_cleaning(self) -> CleaningState | None:
+        """What the last cleaning kept, or ``None`` (none, another version, damaged)."""
+        kept = self._load_kept(_CLEANING, "cleaning every article again")
+        return kept if isinstance(kept, CleaningState) else None
+
+    def save_cleaning(self, state: CleaningState) -> None:
+        """Keep what this cleaning worked out in place of the last one's."""
+        self._save_kept(_CLEANING, state)
+
+    def _load_kept(self, name: str, instead: str) -> object | None:
+        path = self.root / name
+        try:
+            with path.open("rb") as handle:
+                kept = pickle.load(handle)
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        except Exception as err:  # a damaged pickle raises almost anything
+            self.notes.append(f"results store file {path} is unreadable ({err}); {instead}")
+            with contextlib.suppress(OSError):
+                path.unlink()
+            return None
+        if not isinstance(kept, dict) or kept.get("version") != analysis_version():
+            return None
+        return kept.get("kept")
+
+    def _save_kept(self, name: str, kept: object) -> None:
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.root, suffix=".tmp")
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    body = {"version": analysis_version(), "kept": kept}
+                    pickle.dump(body, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(tmp, self.root / name)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
         except OSError as err:
             self._cannot_write(err)
 

@@ -41,10 +41,13 @@ Steps, in order, for one article:
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from analysis.corpus.types import list_items
@@ -65,6 +68,7 @@ from analysis.text.normalize import normalize_lines, unify_line_breaks
 
 __all__ = [
     "CleanedText",
+    "CleaningState",
     "Removal",
     "clean_articles",
     "clean_text",
@@ -203,7 +207,170 @@ def clean_text(
     )
 
 
-def clean_articles(articles: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+#: A removed piece without its article: line_start, line_end, rule, reason, text.
+_RemovedRow = tuple[int, int, str, str, str]
+
+#: Boilerplate is learned from lines in at least this many articles, and a
+#: sentence in the body must be in this share of its outlet's articles.
+_MIN_ARTICLES = 2
+_MIN_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class CleaningState:
+    """What cleaning a corpus worked out, kept so that a later cleaning redoes only what changed.
+
+    One entry per article, in the order cleaned: ``inputs`` is a hash of
+    everything cleaning reads of it (text, headline, outlet, outlet name,
+    authors); ``outlets`` its outlet; its distinct repeat keys (the lines
+    boilerplate is learned from) as 64-bit hashes,
+    ``key_hashes[key_offsets[i]:key_offsets[i + 1]]``; ``cleaned`` its
+    cleaned text, or ``None`` when cleaning left it as it was; ``removed``
+    the pieces removed, as ``(line_start, line_end, rule, reason, text)``.
+    """
+
+    inputs: np.ndarray
+    outlets: tuple[str, ...]
+    key_offsets: np.ndarray
+    key_hashes: np.ndarray
+    cleaned: tuple[str | None, ...]
+    removed: tuple[tuple[_RemovedRow, ...], ...]
+
+
+def _input_key(text: str, title: str, outlet: str, outlet_name: str, authors: list[str]) -> bytes:
+    digest = hashlib.blake2b(digest_size=16)
+    for part in (text, title, outlet, outlet_name, *authors):
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\0\1")
+    digest.update(str(len(authors)).encode())
+    return digest.digest()
+
+
+def _key_hash(key: str) -> int:
+    return int.from_bytes(
+        hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little"
+    )
+
+
+def _key_hashes(keys: list[str]) -> np.ndarray:
+    """The distinct non-empty repeat keys of one article, hashed and sorted."""
+    distinct = set(keys)
+    distinct.discard("")
+    return np.unique(np.fromiter(map(_key_hash, distinct), dtype=np.uint64, count=len(distinct)))
+
+
+class _RepeatCounts:
+    """In how many articles, and articles of each outlet, each repeat key is (by its hash)."""
+
+    def __init__(self, key_sets: list[np.ndarray], outlets: list[str]) -> None:
+        self.outlet_code = {outlet: code for code, outlet in enumerate(sorted(set(outlets)))}
+        self.n_outlets = max(len(self.outlet_code), 1)
+        lengths = np.fromiter(map(len, key_sets), dtype=np.int64, count=len(key_sets))
+        everything = np.concatenate(key_sets) if key_sets else np.zeros(0, dtype=np.uint64)
+        codes = np.fromiter(
+            (self.outlet_code[outlet] for outlet in outlets), dtype=np.int64, count=len(outlets)
+        )
+        self.hashes, inverse, self.articles = np.unique(
+            everything, return_inverse=True, return_counts=True
+        )
+        pairs = inverse.astype(np.int64) * self.n_outlets + np.repeat(codes, lengths)
+        self.pairs, self.pair_articles = np.unique(pairs, return_counts=True)
+        # Outlets a key is in: its distinct (key, outlet) pairs.
+        self.outlets = np.bincount(self.pairs // self.n_outlets, minlength=len(self.hashes))
+
+    def _at(self, hashes: np.ndarray) -> np.ndarray:
+        return np.searchsorted(self.hashes, hashes)
+
+    def in_outlet(self, hashes: np.ndarray, outlet: str) -> np.ndarray:
+        """Articles of ``outlet`` holding each of ``hashes`` (keys of that outlet's articles)."""
+        pairs = self._at(hashes).astype(np.int64) * self.n_outlets + self.outlet_code[outlet]
+        at = np.searchsorted(self.pairs, pairs)
+        return self.pair_articles[at]
+
+    def model(
+        self, articles: list[tuple[list[str], str]], outlet_sizes: dict[str, int]
+    ) -> BoilerplateModel:
+        """The boilerplate model as these articles (their repeat keys and outlet) read it.
+
+        The same as :func:`analysis.text.boilerplate.count_repeated_lines` of
+        the whole corpus, restricted to the keys of ``articles``, which is all
+        cleaning them looks up.
+        """
+        articles_with: dict[str, int] = {}
+        outlets_with: dict[str, int] = {}
+        outlet_articles_with: dict[tuple[str, str], int] = {}
+        for keys, outlet in articles:
+            distinct = sorted(set(keys) - {""})
+            if not distinct:
+                continue
+            hashes = np.fromiter(map(_key_hash, distinct), dtype=np.uint64, count=len(distinct))
+            at = self._at(hashes)
+            in_outlet = self.in_outlet(hashes, outlet)
+            for key, where, own in zip(distinct, at.tolist(), in_outlet.tolist(), strict=True):
+                count = int(self.articles[where])
+                if count >= _MIN_ARTICLES:
+                    articles_with[key] = count
+                    outlets_with[key] = int(self.outlets[where])
+                    outlet_articles_with[(outlet, key)] = own
+        return BoilerplateModel(
+            min_articles=_MIN_ARTICLES,
+            min_share=_MIN_SHARE,
+            outlet_sizes=outlet_sizes,
+            articles_with=articles_with,
+            outlets_with=outlets_with,
+            outlet_articles_with=outlet_articles_with,
+        )
+
+
+def _to_clean_again(
+    reuse: CleaningState,
+    inputs: list[bytes],
+    found: list[int],
+    key_sets: list[np.ndarray],
+    outlets: list[str],
+    counts: _RepeatCounts,
+) -> list[int]:
+    """The articles whose cleaning a change since ``reuse`` may have changed.
+
+    Those not cleaned before, those sharing a repeat key with an article added,
+    changed or removed (the key's counts, and so the reasons, change), and
+    those of an outlet whose size changed that hold a line repeated in three or
+    more of its articles (whether a body sentence is in half the outlet's
+    articles depends on its size).
+    """
+    before = Counter(reuse.inputs.tolist())
+    now = Counter(inputs)
+    changed_inputs = {key for key in before.keys() | now.keys() if before[key] != now[key]}
+    changed_keys = [
+        reuse.key_hashes[reuse.key_offsets[j] : reuse.key_offsets[j + 1]]
+        for j, key in enumerate(reuse.inputs.tolist())
+        if key in changed_inputs
+    ]
+    changed_keys += [key_sets[i] for i, key in enumerate(inputs) if key in changed_inputs]
+    touched = np.unique(np.concatenate(changed_keys)) if changed_keys else np.zeros(0, np.uint64)
+    sizes_before, sizes_now = Counter(reuse.outlets), Counter(outlets)
+    resized = {outlet for outlet in sizes_now if sizes_before[outlet] != sizes_now[outlet]}
+
+    def touches(i: int, keys: np.ndarray) -> bool:
+        if found[i] < 0 or inputs[i] in changed_inputs:
+            return True
+        if len(touched) and np.isin(keys, touched, assume_unique=True).any():
+            return True
+        return (
+            outlets[i] in resized
+            and len(keys) > 0
+            and int(counts.in_outlet(keys, outlets[i]).max()) >= max(3, _MIN_ARTICLES)
+        )
+
+    return [i for i, keys in enumerate(key_sets) if touches(i, keys)]
+
+
+def clean_articles(
+    articles: pd.DataFrame,
+    *,
+    reuse: CleaningState | None = None,
+    keep: Callable[[CleaningState], None] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Clean every article, learning boilerplate across the whole frame.
 
     Parameters
@@ -212,6 +379,13 @@ def clean_articles(articles: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         Needs columns ``id``, ``outlet`` and ``text`` (raw). ``title``,
         ``outlet_name`` and ``authors`` (a tuple of names, as the articles
         table holds them) are used when present. Not modified.
+    reuse : CleaningState, optional
+        What an earlier cleaning worked out (see ``keep``): only articles
+        that are new or changed since, or whose learned boilerplate a change
+        may have moved, are cleaned again. The result is the same without it.
+    keep : callable, optional
+        Called once with this cleaning's :class:`CleaningState`, to be passed
+        as ``reuse`` to a later one.
 
     Returns
     -------
@@ -240,32 +414,87 @@ def clean_articles(articles: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     titles = _optional_column(articles, "title")
     outlet_names = _optional_column(articles, "outlet_name")
     authors = articles["authors"].tolist() if "authors" in articles.columns else [()] * len(ids)
+    names = [[name.strip() for name in list_items(value) if name.strip()] for value in authors]
+    inputs = [
+        _input_key(texts[i], titles[i], outlets[i], outlet_names[i], names[i])
+        for i in range(len(ids))
+    ]
 
-    prepared = [_prepare(text) for text in texts]
-    model = count_repeated_lines([article.keys for article in prepared], outlets, 2, 0.5)
-    cleaned_texts: list[str] = []
-    removed_rows: list[tuple[object, int, int, str, str, str]] = []
-    for i, article_id in enumerate(ids):
+    known = {} if reuse is None else {key: j for j, key in enumerate(reuse.inputs.tolist())}
+    found = [known.get(key, -1) for key in inputs]
+    prepared: dict[int, _Prepared] = {}
+    key_sets: list[np.ndarray] = []
+    for i, j in enumerate(found):
+        if reuse is not None and j >= 0:
+            key_sets.append(reuse.key_hashes[reuse.key_offsets[j] : reuse.key_offsets[j + 1]])
+        else:
+            prepared[i] = _prepare(texts[i])
+            key_sets.append(_key_hashes(prepared[i].keys))
+    counts = _RepeatCounts(key_sets, outlets)
+    again = (
+        list(range(len(ids)))
+        if reuse is None
+        else _to_clean_again(reuse, inputs, found, key_sets, outlets, counts)
+    )
+    for i in again:
+        if i not in prepared:
+            prepared[i] = _prepare(texts[i])
+    model = counts.model([(prepared[i].keys, outlets[i]) for i in again], dict(Counter(outlets)))
+    cleaned_texts: list[str | None] = [None] * len(ids)
+    removed_rows: list[tuple[_RemovedRow, ...]] = [()] * len(ids)
+    if reuse is not None:
+        for i, j in enumerate(found):
+            if j >= 0:
+                cleaned_texts[i], removed_rows[i] = reuse.cleaned[j], reuse.removed[j]
+    for i in again:
         result = _clean(
             texts[i],
-            prepared[i],
+            prepared.pop(i),
             title=titles[i],
             outlet_name=outlet_names[i],
-            authors=[name.strip() for name in list_items(authors[i]) if name.strip()],
+            authors=names[i],
             boilerplate=model,
             article_outlet=outlets[i],
         )
-        # An article cleaning left as it was keeps its text, rather than a copy of it.
-        cleaned_texts.append(texts[i] if result.text == texts[i] else result.text)
-        removed_rows.extend(
-            (article_id, r.line_start, r.line_end, r.rule, r.reason, r.text) for r in result.removed
+        cleaned_texts[i] = None if result.text == texts[i] else result.text
+        removed_rows[i] = tuple(
+            (r.line_start, r.line_end, r.rule, r.reason, r.text) for r in result.removed
         )
+    if keep is not None:
+        offsets = np.zeros(len(ids) + 1, dtype=np.int64)
+        offsets[1:] = np.cumsum([len(keys) for keys in key_sets])
+        keep(
+            CleaningState(
+                inputs=np.array(inputs, dtype="V16"),
+                outlets=tuple(outlets),
+                key_offsets=offsets,
+                key_hashes=np.concatenate(key_sets) if key_sets else np.zeros(0, np.uint64),
+                cleaned=tuple(cleaned_texts),
+                removed=tuple(removed_rows),
+            )
+        )
+    # An article cleaning left as it was keeps its text, rather than a copy of it.
     cleaned = pd.DataFrame(
-        {"id": ids, "text_clean": pd.Series(cleaned_texts, dtype=object, index=articles.index)},
+        {
+            "id": ids,
+            "text_clean": pd.Series(
+                [
+                    text if clean is None else clean
+                    for text, clean in zip(texts, cleaned_texts, strict=True)
+                ],
+                dtype=object,
+                index=articles.index,
+            ),
+        },
         index=articles.index,
     )
     removed = pd.DataFrame(
-        removed_rows, columns=["id", "line_start", "line_end", "rule", "reason", "text"]
+        [
+            (article_id, *row)
+            for article_id, rows in zip(ids, removed_rows, strict=True)
+            for row in rows
+        ],
+        columns=["id", "line_start", "line_end", "rule", "reason", "text"],
     )
     return cleaned, removed.astype({"line_start": "int64", "line_end": "int64"})
 

@@ -209,3 +209,58 @@ def test_spelled_out_codes_fit_int64_only_while_every_sequence_does():
     assert terms._spelled_out_codes_fit(2**21, 3)
     assert not terms._spelled_out_codes_fit(2**21 + 1, 3)
     assert not terms._spelled_out_codes_fit(60_000, 4)
+
+
+def _same_counts(first: TermCounts, second: TermCounts) -> None:
+    assert first.terms.tolist() == second.terms.tolist()
+    assert first.n_words.tolist() == second.n_words.tolist()
+    assert first.doc_tokens.tolist() == second.doc_tokens.tolist()
+    assert (first.counts != second.counts).nnz == 0
+
+
+def test_reusing_kept_token_streams_gives_the_same_counts_as_tokenizing(monkeypatch):
+    earlier = [
+        "Kerry met Putin in Sochi. The talks were long.",
+        "Lavrov said: the talks failed.",
+        "Kerry and Lavrov, again in Sochi.",
+    ]
+    kept: list[terms.TokenStreams] = []
+    count_terms(earlier, languages=("en",), keep=kept.append)
+    (streams,) = kept
+    assert streams.keys.tolist() == [terms.text_key(text) for text in earlier]
+    assert streams.offsets.tolist()[0] == 0
+    assert len(streams.stream) == streams.offsets[-1]
+
+    # Reordered, one gone, one new with new words (Russian, so "и" is a stopword now).
+    later = [
+        "Новые санкции: Путин и Керри в Сочи.",
+        earlier[2],
+        earlier[0],
+        "Putin met Kerry in Sochi again, in Sochi.",
+    ]
+    tokenized: list[str] = []
+    original = terms.tokens_and_breaks
+
+    def counting(text: str) -> list[str]:
+        tokenized.append(text)
+        return original(text)
+
+    monkeypatch.setattr(terms, "tokens_and_breaks", counting)
+    reused = count_terms(later, languages=("en", "ru"), reuse=streams)
+    monkeypatch.undo()
+    assert tokenized == [later[0], later[3]]
+    _same_counts(reused, count_terms(later, languages=("en", "ru")))
+    assert "и" not in reused.terms.tolist()
+    assert "sochi again" not in reused.terms.tolist()
+    assert "kerry met putin" not in reused.terms.tolist()
+    assert "putin met" not in reused.terms.tolist()
+    assert _as_dict(reused)["sochi"] == [0, 1, 1, 2]
+
+
+def test_token_streams_of_a_count_that_reused_others_are_reusable_again():
+    first: list[terms.TokenStreams] = []
+    count_terms(["Kerry met Putin.", "Putin met Lavrov."], keep=first.append)
+    second: list[terms.TokenStreams] = []
+    count_terms(["Lavrov met Kerry.", "Kerry met Putin."], reuse=first[0], keep=second.append)
+    texts = ["Kerry met Putin.", "Lavrov met Kerry.", "Putin met Lavrov."]
+    _same_counts(count_terms(texts, reuse=second[0]), count_terms(texts))

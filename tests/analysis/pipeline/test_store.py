@@ -106,9 +106,9 @@ def cleaned(monkeypatch) -> list[int]:
     sizes: list[int] = []
     clean = prepare.clean_articles
 
-    def counting(articles: pd.DataFrame):
+    def counting(articles: pd.DataFrame, **options):
         sizes.append(len(articles))
-        return clean(articles)
+        return clean(articles, **options)
 
     monkeypatch.setattr(prepare, "clean_articles", counting)
     return sizes
@@ -273,3 +273,40 @@ def test_the_analyze_command_prints_the_stores_notes(registry_corpus, tmp_path, 
     assert f"narratives: results store {root / 'index.json'} is unreadable" in (
         capsys.readouterr().err
     )
+
+
+def test_texts_counted_last_time_are_not_tokenized_again(registry_corpus, tmp_path, monkeypatch):
+    from analysis.measures import terms
+
+    _planted(registry_corpus, "s1", *_ARTICLES["s1"])
+    root = tmp_path / "store"
+    prepare_corpus(load_corpus(registry_corpus), store=ResultsStore(root))
+    tokenized: list[str] = []
+    original = terms.tokens_and_breaks
+
+    def counting(text: str) -> list[str]:
+        tokenized.append(text)
+        return original(text)
+
+    monkeypatch.setattr(terms, "tokens_and_breaks", counting)
+    _planted(registry_corpus, "s2", *_ARTICLES["s2"])
+    prepare_corpus(load_corpus(registry_corpus), store=ResultsStore(root))
+    assert [text.split("\n")[0] for text in tokenized] == ["Talks"]
+
+
+def test_a_damaged_token_file_is_tokenized_again_with_a_note(registry_corpus, tmp_path):
+    _planted(registry_corpus, "s1", *_ARTICLES["s1"])
+    root = tmp_path / "store"
+    whole = prepare_corpus(load_corpus(registry_corpus), store=ResultsStore(root))
+    (root / "tokens.pickle").write_bytes(b"\x80\x05\x95")
+    _planted(registry_corpus, "s2", *_ARTICLES["s2"])
+    kept = ResultsStore(root)
+    again = prepare_corpus(load_corpus(registry_corpus), store=kept)
+    assert kept.notes == [
+        f"results store file {root / 'tokens.pickle'} is unreadable"
+        " (pickle data was truncated); tokenizing again"
+    ]
+    rebuilt = prepare_corpus(load_corpus(registry_corpus))
+    assert (again.counts.counts != rebuilt.counts.counts).nnz == 0
+    assert again.counts.terms.tolist() == rebuilt.counts.terms.tolist()
+    assert len(whole.counts.terms) < len(again.counts.terms)

@@ -419,3 +419,92 @@ def test_clean_articles_on_empty_frame() -> None:
     assert cleaned.empty
     assert list(cleaned.columns) == ["id", "text_clean"]
     assert list(removed.columns) == ["id", "line_start", "line_end", "rule", "reason", "text"]
+
+
+FOOTER = "The Example Herald is read in forty countries"
+BODY_LINE = "The ministry repeated that the talks would go on for as long as they had to."
+
+
+_DAYS = [
+    "Sunday",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "May",
+    "June",
+]
+
+
+def _herald(
+    article_id: str, first: str, *, body_line: bool = True, outlet: str = "herald", footer=True
+):
+    """An article whose first and last lines are its own; herald articles end with the footer."""
+    middle = f"\n\n{BODY_LINE}" if body_line else ""
+    text = f"{first}{middle}\n\nThey left on {_DAYS[len(first) % 9]} {first.lower()}"
+    if outlet == "herald" and footer:
+        text += f"\n\n{FOOTER}"
+    return (article_id, "", outlet, "", text)
+
+
+def _cleaned_again(rows: list, state):
+    """Cleaning with the kept state; asserts it equals cleaning from scratch."""
+    kept: list = []
+    cleaned, removed = clean_articles(_frame(rows), reuse=state, keep=kept.append)
+    full = clean_articles(_frame(rows))
+    pd.testing.assert_frame_equal(cleaned, full[0])
+    pd.testing.assert_frame_equal(removed, full[1])
+    return removed, kept[0]
+
+
+def test_cleaning_again_with_the_kept_state_equals_cleaning_from_scratch(monkeypatch) -> None:
+    from analysis.text import cleaning
+
+    rows = [_herald(f"h{i}", f"Kerry met Putin on {_DAYS[i]}.") for i in range(3)]
+    rows.append(_herald("o1", "Lavrov spoke.", outlet="other", body_line=False))
+    kept: list = []
+    _, removed = clean_articles(_frame(rows), keep=kept.append)
+    assert removed["reason"].tolist() == ["repeated in 3 articles of herald"] * 6
+    assert removed["text"].tolist() == [BODY_LINE, FOOTER] * 3
+    cleaned_now: list[str] = []
+    original = cleaning._clean
+
+    def counting(raw, article, **options):
+        cleaned_now.append(raw.split("\n")[0])
+        return original(raw, article, **options)
+
+    monkeypatch.setattr(cleaning, "_clean", counting)
+
+    # An article of another outlet with no line in common: only it is cleaned.
+    rows.append(_herald("o2", "Peskov spoke.", outlet="other", body_line=False))
+    _, state = _cleaned_again(rows, kept[0])
+    assert cleaned_now[0] == "Peskov spoke."
+    assert len(cleaned_now) == 1 + len(rows)  # the check cleans every article from scratch
+
+    # A fourth herald article: the footer's count (in every reason) changes,
+    # so every herald article is cleaned again.
+    cleaned_now.clear()
+    rows.append(_herald("h3", f"Kerry met Putin on {_DAYS[3]}."))
+    removed, state = _cleaned_again(rows, state)
+    assert cleaned_now[:4] == [f"Kerry met Putin on {_DAYS[i]}." for i in range(4)]
+    assert set(removed["reason"]) == {"repeated in 4 articles of herald"}
+
+    # Herald articles with no line of the others: in 4 of 8 articles the body
+    # line is in half of them and removed; in 4 of 9 it is kept. Only the
+    # outlet's size changed, and the articles with that line are cleaned again.
+    for i in range(4, 9):
+        first = f"Kerry met Lavrov on {_DAYS[i]}."
+        rows.append(_herald(f"h{i}", first, body_line=False, footer=False))
+        cleaned_now.clear()
+        removed, state = _cleaned_again(rows, state)
+        assert cleaned_now[:5] == [*(f"Kerry met Putin on {_DAYS[k]}." for k in range(4)), first]
+        assert (BODY_LINE in removed["text"].tolist()) == (i < 8)
+
+    # Edited and deleted articles.
+    rows[0] = _herald("h0", "Kerry met Putin again later.")
+    del rows[1]
+    cleaned_now.clear()
+    _cleaned_again(rows, state)
+    assert cleaned_now[0] == "Kerry met Putin again later."
