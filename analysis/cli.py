@@ -23,7 +23,7 @@ from analysis.pipeline.manifest import (
     up_to_date,
 )
 from analysis.pipeline.options import GROUPING_COLUMNS, AnalysisOptions
-from analysis.pipeline.store import ResultsStore, default_store_root
+from analysis.pipeline.store import ResultsStore, analysis_version, default_store_root
 from analysis.pipeline.workers import (
     SCHEDULER_ENV,
     WORKERS_ENV,
@@ -147,8 +147,12 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         print(f"narratives: {note}", file=sys.stderr)
     if prepared.overrides_problem is not None:
         _warn_overrides(prepared.overrides_problem, corpus.root)
+    from analysis.pipeline.csv_cache import CsvCache
+
+    # Parts of tables written before (by this version) are not made into text again.
+    cache = None if store is None else CsvCache(store.root / "csv", analysis_version())
     try:
-        rows = write_analysis(prepared, selection, out, **table_options)
+        rows = write_analysis(prepared, selection, out, cache=cache, **table_options)
     except ValueError as err:
         print(f"narratives: {err}", file=sys.stderr)
         return 2

@@ -13,11 +13,13 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analysis.corpus.article_file import write_text_atomically
 from analysis.corpus.selection import Selection
 from analysis.labels.evidence import EVIDENCE_COLUMNS, evidence_text
+from analysis.pipeline.csv_cache import CsvCache, article_parts, row_hashes
 from analysis.pipeline.manifest import (
     MANIFEST_FILE,
     ManifestInputs,
@@ -27,7 +29,7 @@ from analysis.pipeline.manifest import (
     up_to_date,
 )
 from analysis.pipeline.prepare import PreparedCorpus
-from analysis.pipeline.safe_csv import to_csv_text, write_csv
+from analysis.pipeline.safe_csv import has_carriage_return, to_csv_text, write_csv
 from analysis.pipeline.tables import analysis_tables
 
 __all__ = [
@@ -46,22 +48,84 @@ __all__ = [
 CSV_PART_ROWS = 50_000
 
 
+def _article_column(table: pd.DataFrame) -> str | None:
+    for column in ("article_id", "id"):
+        if column in table.columns:
+            return column
+    return None
+
+
+def _evidence_quoted(prepared: PreparedCorpus, table: pd.DataFrame) -> bool:
+    """Whether evidence with its sentences has a carriage return anywhere (then all is quoted).
+
+    Its sentences are cut from its articles' cleaned texts and headlines, so
+    those are searched rather than every sentence cut first.
+    """
+    if has_carriage_return(table):
+        return True
+    articles = prepared.articles[prepared.articles["id"].isin(table["article_id"].unique())]
+    return bool(
+        articles["text_clean"].str.contains("\r", regex=False).any()
+        or articles["title"].astype(str).str.contains("\r", regex=False).any()
+    )
+
+
+def _evidence_row_keys(prepared: PreparedCorpus, table: pd.DataFrame) -> np.ndarray:
+    """A hash of each evidence row and of the cleaned text and headline of its article."""
+    articles = prepared.articles
+    per_article = pd.util.hash_pandas_object(
+        articles[["title", "text_clean"]].astype(object), index=False
+    ).to_numpy()
+    ids = table["article_id"]
+    lookup = pd.Index(articles["id"])
+    if isinstance(ids.dtype, pd.CategoricalDtype):
+        positions = lookup.get_indexer(ids.cat.categories)[ids.cat.codes.to_numpy()]
+    else:
+        positions = lookup.get_indexer(ids)
+    with np.errstate(over="ignore"):
+        return row_hashes(table) * np.uint64(0x9E3779B97F4A7C15) ^ per_article[positions]
+
+
 def csv_parts(
-    prepared: PreparedCorpus, table: pd.DataFrame, *, rows_per_part: int = CSV_PART_ROWS
+    prepared: PreparedCorpus,
+    table: pd.DataFrame,
+    *,
+    rows_per_part: int = CSV_PART_ROWS,
+    cache: CsvCache | None = None,
 ) -> Iterator[str]:
     """The formula-safe CSV text of an analysis table, in parts to write one after another.
 
     Evidence rows (:data:`analysis.labels.evidence.EVIDENCE_COLUMNS`) get their
     sentences (:func:`analysis.labels.evidence.evidence_text`) ``rows_per_part``
     rows at a time; the text is the same as the CSV of the whole table with
-    its sentences.
+    its sentences. With a ``cache`` (:class:`analysis.pipeline.csv_cache.CsvCache`),
+    a table keyed by article is written in parts of consecutive articles, and a
+    part whose text was made before is not made again; the text is the same.
     """
-    if list(table.columns) == list(EVIDENCE_COLUMNS):
+    evidence = list(table.columns) == list(EVIDENCE_COLUMNS)
+    quote_all = _evidence_quoted(prepared, table) if evidence else has_carriage_return(table)
+
+    def text(lo: int, hi: int, *, header: bool = False) -> str:
+        part = table.iloc[lo:hi]
+        if evidence:
+            part = evidence_text(prepared.articles, part)
+        return to_csv_text(part, header=header, quote_all=quote_all)
+
+    column = _article_column(table)
+    ranges = None if cache is None or column is None else article_parts(table[column])
+    if cache is None or ranges is None:
+        if not evidence:
+            yield text(0, len(table), header=True)
+            return
         for first in range(0, max(len(table), 1), rows_per_part):
-            part = evidence_text(prepared.articles, table.iloc[first : first + rows_per_part])
-            yield to_csv_text(part, header=first == 0)
-    else:
-        yield to_csv_text(table)
+            yield text(first, first + rows_per_part, header=first == 0)
+        return
+    yield text(0, 0, header=True)
+    describe = repr(
+        (list(table.columns), [str(dtype) for dtype in table.dtypes], quote_all, evidence)
+    ).encode()
+    keys = _evidence_row_keys(prepared, table) if evidence else row_hashes(table)
+    yield from cache.parts(ranges, describe, keys, text)
 
 
 def write_analysis(
@@ -76,6 +140,7 @@ def write_analysis(
     prior: str = "selection",
     blind_spots: bool = False,
     now: dt.datetime | None = None,
+    cache: CsvCache | None = None,
 ) -> dict[str, int]:
     """Write every table of the analysis of the selected articles, and :data:`MANIFEST_FILE`.
 
@@ -95,6 +160,10 @@ def write_analysis(
         manifest of a run without it stays as it was).
     now
         The creation time the manifest records; the current time when omitted.
+    cache
+        Where CSV text of table parts is kept between writes
+        (:class:`analysis.pipeline.csv_cache.CsvCache`): parts made before are
+        not made again. The files are the same with or without it.
 
     Returns
     -------
@@ -131,7 +200,7 @@ def write_analysis(
         for name, table in tables.items():
             size = 0
             with out.open(f"{name}.csv", "w") as member:
-                for part in csv_parts(prepared, table):
+                for part in csv_parts(prepared, table, cache=cache):
                     encoded = part.encode("utf-8")
                     member.write(encoded)
                     size += len(encoded)
@@ -139,8 +208,10 @@ def write_analysis(
     else:
         out.mkdir(parents=True, exist_ok=True)
         for name, table in tables.items():
-            path = write_csv(csv_parts(prepared, table), out / f"{name}.csv")
+            path = write_csv(csv_parts(prepared, table, cache=cache), out / f"{name}.csv")
             files[path.name] = path.stat().st_size
+    if cache is not None:
+        cache.prune()
     record = manifest(prepared, selection, parameters=parameters, tables=rows, files=files, now=now)
     manifest_text = json.dumps(record, indent=2, sort_keys=True) + "\n"
     if isinstance(out, zipfile.ZipFile):

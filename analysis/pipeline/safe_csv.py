@@ -13,7 +13,14 @@ import pandas as pd
 from analysis.corpus.article_file import write_text_atomically
 from analysis.corpus.types import list_text
 
-__all__ = ["FORMULA_PREFIXES", "neutralize_formulas", "to_csv_bytes", "to_csv_text", "write_csv"]
+__all__ = [
+    "FORMULA_PREFIXES",
+    "has_carriage_return",
+    "neutralize_formulas",
+    "to_csv_bytes",
+    "to_csv_text",
+    "write_csv",
+]
 
 #: A cell starting with one of these is run as a formula by Excel, LibreOffice or Sheets.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -57,7 +64,7 @@ def neutralize_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     return result
 
 
-def _has_carriage_return(frame: pd.DataFrame) -> bool:
+def has_carriage_return(frame: pd.DataFrame) -> bool:
     """Whether a text cell (or a column name) of ``frame`` holds a carriage return."""
     if any("\r" in str(column) for column in frame.columns):
         return True
@@ -77,7 +84,7 @@ def _has_carriage_return(frame: pd.DataFrame) -> bool:
     return False
 
 
-def to_csv_text(frame: pd.DataFrame, *, header: bool = True) -> str:
+def to_csv_text(frame: pd.DataFrame, *, header: bool = True, quote_all: bool | None = None) -> str:
     """Formula-safe CSV text with ``\\n`` line ends and floats written to 10 significant digits.
 
     Without ``header`` the rows only: parts of one table written one after another
@@ -85,11 +92,14 @@ def to_csv_text(frame: pd.DataFrame, *, header: bool = True) -> str:
     a comma are quoted; so is every text cell of a table in which some cell holds
     a carriage return (the CSV writer would leave a lone ``\\r`` unquoted with
     ``\\n`` line ends, and a spreadsheet would start a new row there).
+    ``quote_all`` says whether to quote every text cell, for parts of a table
+    that must all be quoted alike; by default, whether ``frame`` has a
+    carriage return (:func:`has_carriage_return`).
     """
     buffer = io.StringIO()
-    quoting: Literal[0, 2] = (
-        csv.QUOTE_NONNUMERIC if _has_carriage_return(frame) else csv.QUOTE_MINIMAL
-    )
+    if quote_all is None:
+        quote_all = has_carriage_return(frame)
+    quoting: Literal[0, 2] = csv.QUOTE_NONNUMERIC if quote_all else csv.QUOTE_MINIMAL
     neutralize_formulas(frame).to_csv(
         buffer,
         index=False,

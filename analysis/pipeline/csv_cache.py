@@ -1,0 +1,169 @@
+"""CSV text of table parts already written, so a table that changed in a few articles is not
+turned into text again.
+
+Making CSV text is most of what writing an analysis costs (at 10,000 articles
+the evidence table alone is about 200 MB of it). An article-keyed table
+(evidence, stance, sources ...) is cut into parts of consecutive articles;
+where a part is cut depends on the article ids alone (after an article whose
+id hashes to a multiple of :data:`PART_EVERY`), so adding, changing or
+removing an article changes the part it is in and no other. A part's text is
+kept in a folder under a key that hashes everything its text is made from:
+the table's columns and types, every value of its rows, how cells are quoted
+and, for evidence, the cleaned text and headline of its articles (its
+sentences are cut from them). The text of a part found there is used as it
+is; any other part is made and kept. The table's text is the same either way
+(tested against writing it whole).
+
+The folder is a cache: deleting it loses nothing, and a missing part, or one
+whose text does not match the checksum kept with it, is made again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import itertools
+import os
+import tempfile
+import zlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["PART_EVERY", "CsvCache", "article_parts", "row_hashes"]
+
+#: On average, articles per part (a part ends after an id whose CRC-32 is a multiple of it).
+PART_EVERY = 64
+#: Bytes of kept text, as a multiple of what one write used, above which unused parts go.
+_KEEP_FACTOR = 2
+
+
+def article_parts(ids: pd.Series) -> list[tuple[int, int]] | None:
+    """Row ranges of consecutive articles, cut where the article ids say.
+
+    ``None`` when the rows of an article are not all together (the table is
+    then written whole).
+    """
+    codes, uniques = pd.factorize(ids, sort=False)
+    if len(codes) == 0:
+        return []
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    if len(starts) != len(uniques):
+        return None
+    cut_after = np.fromiter(
+        (
+            zlib.crc32(str(uniques[code]).encode("utf-8", "surrogatepass")) % PART_EVERY == 0
+            for code in codes[starts]
+        ),
+        dtype=bool,
+        count=len(starts),
+    )
+    ends = np.r_[starts[1:], len(codes)]
+    bounds = np.r_[0, ends[cut_after]]
+    if bounds[-1] != len(codes):
+        bounds = np.r_[bounds, len(codes)]
+    return [(int(lo), int(hi)) for lo, hi in itertools.pairwise(bounds)]
+
+
+def _checksum(body: bytes) -> bytes:
+    """The first line of a kept part: a hash of the rest, so a damaged file is never used."""
+    return hashlib.blake2b(body, digest_size=16).hexdigest().encode()
+
+
+def row_hashes(frame: pd.DataFrame) -> np.ndarray:
+    """A 64-bit hash of every row's values (types and column names are hashed apart)."""
+    if frame.empty:
+        return np.zeros(len(frame), dtype=np.uint64)
+    return pd.util.hash_pandas_object(frame, index=False).to_numpy()
+
+
+class CsvCache:
+    """Kept CSV text of table parts, in ``root``, one file per part key.
+
+    ``version`` goes into every key: text kept by another version of the code
+    that writes it is never used (and is removed in time by :meth:`prune`).
+    """
+
+    def __init__(self, root: Path, version: str = "") -> None:
+        self.root = Path(root)
+        self.version = version.encode()
+        self.used: set[str] = set()
+        self.used_bytes = 0
+        self.made = 0
+        self.reused = 0
+
+    def parts(
+        self,
+        ranges: list[tuple[int, int]],
+        describe: bytes,
+        row_keys: np.ndarray,
+        make: Callable[[int, int], str],
+    ) -> Iterator[str]:
+        """The text of each row range of a table, kept or made by ``make(lo, hi)``.
+
+        ``describe`` holds what the text depends on beyond the rows (columns,
+        types, quoting); ``row_keys`` one 64-bit hash per row of everything
+        else it is made from.
+        """
+        for lo, hi in ranges:
+            digest = hashlib.blake2b(self.version + b"\0" + describe, digest_size=16)
+            digest.update(row_keys[lo:hi].tobytes())
+            key = digest.hexdigest()
+            text = self._read(key)
+            if text is None:
+                text = make(lo, hi)
+                self._write(key, text)
+                self.made += 1
+            else:
+                self.reused += 1
+            self.used.add(key)
+            self.used_bytes += len(text)
+            yield text
+
+    def _read(self, key: str) -> str | None:
+        """The kept text, or ``None`` when there is none or it is not what was written."""
+        try:
+            data = (self.root / f"{key}.csv").read_bytes()
+        except OSError:
+            return None
+        check, _, body = data.partition(b"\n")
+        if check != _checksum(body):
+            return None
+        try:
+            return body.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+
+    def _write(self, key: str, text: str) -> None:
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.root, suffix=".tmp")
+            try:
+                body = text.encode("utf-8")
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(_checksum(body) + b"\n" + body)
+                os.replace(tmp, self.root / f"{key}.csv")
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        except OSError:
+            # Only a cache: the table is written all the same.
+            return
+
+    def prune(self) -> None:
+        """Past twice the text this write used, remove the parts it did not use, oldest first."""
+        with contextlib.suppress(OSError):
+            files = [
+                (path.stat().st_mtime, path.stat().st_size, path)
+                for path in self.root.iterdir()
+                if path.suffix in (".csv", ".tmp")
+            ]
+            total = sum(size for _, size, _ in files)
+            for _, size, path in sorted(files, key=lambda item: item[0]):
+                if total <= _KEEP_FACTOR * self.used_bytes:
+                    break
+                if path.stem not in self.used:
+                    path.unlink(missing_ok=True)
+                    total -= size

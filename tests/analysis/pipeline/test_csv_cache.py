@@ -1,0 +1,107 @@
+"""Kept CSV text of table parts: the files are the same, and only changed parts are made again."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.corpus.articles import load_corpus
+from analysis.corpus.selection import Selection
+from analysis.pipeline import csv_cache
+from analysis.pipeline.csv_cache import CsvCache, article_parts
+from analysis.pipeline.export import write_analysis
+from analysis.pipeline.prepare import prepare_corpus
+from tests.conftest import SHIPPED_CORPUS
+
+
+def test_parts_end_after_the_articles_whose_id_hashes_to_a_multiple():
+    # CRC-32 of "a6" and "a34" is a multiple of 64; of the others it is not.
+    ids = pd.Series(["a1", "a1", "a6", "a2", "a34", "a34", "a3"])
+    assert article_parts(ids) == [(0, 3), (3, 6), (6, 7)]
+    assert article_parts(pd.Series(["a1", "a6"])) == [(0, 2)]
+    assert article_parts(pd.Series([], dtype=object)) == []
+
+
+def test_a_table_whose_article_rows_are_apart_is_not_cut():
+    assert article_parts(pd.Series(["a1", "a2", "a1"])) is None
+
+
+@pytest.fixture(scope="module")
+def prepared():
+    return prepare_corpus(load_corpus(SHIPPED_CORPUS))
+
+
+def _written(prepared, out, cache=None, selection=None) -> dict[str, bytes]:
+    write_analysis(prepared, selection or Selection(), out, top=5, cache=cache)
+    return {p.name: p.read_bytes() for p in sorted(out.iterdir()) if p.name != "manifest.json"}
+
+
+def test_tables_written_from_kept_parts_are_the_same_files(prepared, tmp_path, monkeypatch):
+    # Every article its own part, so a change of one article shows.
+    monkeypatch.setattr(csv_cache, "PART_EVERY", 1)
+    whole = _written(prepared, tmp_path / "whole")
+    first = CsvCache(tmp_path / "kept", "v1")
+    assert _written(prepared, tmp_path / "first", first) == whole
+    assert first.reused == 0
+    assert first.made > 5
+
+    again = CsvCache(tmp_path / "kept", "v1")
+    assert _written(prepared, tmp_path / "again", again) == whole
+    assert (again.made, again.reused) == (0, first.made)
+
+    # Four of the five articles: nothing new to make, and the files are theirs alone.
+    fewer = Selection(outlets=tuple(sorted(set(prepared.articles["outlet"])))[1:])
+    kept = CsvCache(tmp_path / "kept", "v1")
+    assert _written(prepared, tmp_path / "fewer", kept, fewer) == _written(
+        prepared, tmp_path / "fewer-whole", selection=fewer
+    )
+    assert kept.made == 0
+
+    # Another version of the code never reads what this one kept.
+    other = CsvCache(tmp_path / "kept", "v2")
+    assert _written(prepared, tmp_path / "other", other) == whole
+    assert other.reused == 0
+
+
+def test_an_edited_article_makes_only_its_own_parts_again(prepared, tmp_path, monkeypatch):
+    monkeypatch.setattr(csv_cache, "PART_EVERY", 1)
+    _written(prepared, tmp_path / "first", CsvCache(tmp_path / "kept"))
+    articles = prepared.articles.copy()
+    edited = articles["id"].iloc[0]
+    articles.loc[0, "title"] = "A new headline"
+    changed = dataclasses.replace(prepared, articles=articles)
+    kept = CsvCache(tmp_path / "kept")
+    assert _written(changed, tmp_path / "again", kept) == _written(changed, tmp_path / "whole")
+    # The articles table and the evidence (headline cues cut from the title) of that article.
+    assert kept.made == 2, edited
+
+
+def test_a_damaged_part_is_made_again(prepared, tmp_path):
+    whole = _written(prepared, tmp_path / "whole")
+    _written(prepared, tmp_path / "first", CsvCache(tmp_path / "kept"))
+    damaged = max((tmp_path / "kept").iterdir(), key=lambda path: path.stat().st_size)
+    data = damaged.read_bytes()
+    damaged.write_bytes(data[:-10] + b"0123456789")
+    kept = CsvCache(tmp_path / "kept")
+    assert _written(prepared, tmp_path / "again", kept) == whole
+    assert kept.made == 1
+
+
+def test_parts_no_write_used_are_removed_past_twice_what_one_used(tmp_path):
+    for age, name in enumerate(["old2", "old1", "old0"]):
+        (tmp_path / f"{name}.csv").write_text("x" * 50)
+        os.utime(tmp_path / f"{name}.csv", (1_000_000 - age, 1_000_000 - age))
+    cache = CsvCache(tmp_path)
+    row_keys = np.zeros(1, dtype=np.uint64)
+    assert list(cache.parts([(0, 1)], b"t", row_keys, lambda lo, hi: "y" * 100)) == ["y" * 100]
+    # Kept: 150 bytes unused and this write's 100 (and its checksum line); the
+    # oldest unused go until what is left is at most twice 100.
+    cache.prune()
+    assert sorted(path.name for path in tmp_path.iterdir() if path.name.startswith("old")) == [
+        "old2.csv"
+    ]
+    assert len(list(tmp_path.iterdir())) == 2
