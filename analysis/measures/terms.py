@@ -104,13 +104,14 @@ class _Vocabulary:
 
         def segment(i: int) -> np.ndarray:
             old = streams.stream[streams.offsets[i] : streams.offsets[i + 1]]
-            distinct, first = np.unique(old, return_index=True)
-            unseen = to_new[distinct] < 0
+            ids = to_new[old]
+            unseen = ids < 0
             if unseen.any():
                 # Numbered in the order the text uses them, as tokenizing would.
-                for word_id in distinct[unseen][np.argsort(first[unseen], kind="stable")].tolist():
+                for word_id in dict.fromkeys(old[unseen].tolist()):
                     to_new[word_id] = lookup(words[word_id])
-            return to_new[old]
+                ids = to_new[old]
+            return ids
 
         return segment
 

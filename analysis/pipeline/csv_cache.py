@@ -52,13 +52,12 @@ def article_parts(ids: pd.Series) -> list[tuple[int, int]] | None:
     starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
     if len(starts) != len(uniques):
         return None
+    # Runs are in order of first appearance, so run k is article uniques[k].
+    names = [str(name) for name in np.asarray(uniques, dtype=object).tolist()]
     cut_after = np.fromiter(
-        (
-            zlib.crc32(str(uniques[code]).encode("utf-8", "surrogatepass")) % PART_EVERY == 0
-            for code in codes[starts]
-        ),
+        (zlib.crc32(name.encode("utf-8", "surrogatepass")) % PART_EVERY == 0 for name in names),
         dtype=bool,
-        count=len(starts),
+        count=len(names),
     )
     ends = np.r_[starts[1:], len(codes)]
     bounds = np.r_[0, ends[cut_after]]
@@ -99,28 +98,72 @@ class CsvCache:
         ranges: list[tuple[int, int]],
         describe: bytes,
         row_keys: np.ndarray,
-        make: Callable[[int, int], str],
+        make: Callable[[int, int], tuple[bytes, np.ndarray] | None],
+        *,
+        batch_rows: int = 50_000,
     ) -> Iterator[str]:
-        """The text of each row range of a table, kept or made by ``make(lo, hi)``.
+        """The text of each row range of a table, kept or made.
 
         ``describe`` holds what the text depends on beyond the rows (columns,
         types, quoting); ``row_keys`` one 64-bit hash per row of everything
-        else it is made from.
+        else it is made from. ``make(lo, hi)`` gives the text of rows
+        ``lo:hi`` as UTF-8 and where each row ends in it (or ``None``, and
+        each part is then made on its own): parts not kept are made together,
+        up to ``batch_rows`` rows at once.
         """
+        keys = []
         for lo, hi in ranges:
             digest = hashlib.blake2b(self.version + b"\0" + describe, digest_size=16)
             digest.update(row_keys[lo:hi].tobytes())
-            key = digest.hexdigest()
-            text = self._read(key)
-            if text is None:
-                text = make(lo, hi)
-                self._write(key, text)
-                self.made += 1
-            else:
+            keys.append(digest.hexdigest())
+        first = 0
+        while first < len(ranges):
+            text = self._read(keys[first])
+            if text is not None:
+                self._use(keys[first], text)
                 self.reused += 1
-            self.used.add(key)
-            self.used_bytes += len(text)
+                first += 1
+                yield text
+                continue
+            # The parts not kept from here on, made together.
+            last = first + 1
+            while (
+                last < len(ranges)
+                and ranges[last][1] - ranges[first][0] <= batch_rows
+                and not (self.root / f"{keys[last]}.csv").exists()
+            ):
+                last += 1
+            for text in self._made(ranges[first:last], keys[first:last], make):
+                yield text
+            first = last
+
+    def _made(
+        self,
+        ranges: list[tuple[int, int]],
+        keys: list[str],
+        make: Callable[[int, int], tuple[bytes, np.ndarray] | None],
+    ) -> Iterator[str]:
+        lo = ranges[0][0]
+        made = make(lo, ranges[-1][1]) if len(ranges) > 1 else None
+        for (start, stop), key in zip(ranges, keys, strict=True):
+            if made is None:
+                alone = make(start, stop)
+                if alone is None:
+                    raise ValueError(f"rows {start}-{stop} could not be made into CSV text")
+                body = alone[0]
+            else:
+                data, ends = made
+                begin = 0 if start == lo else int(ends[start - lo - 1])
+                body = data[begin : int(ends[stop - lo - 1])] if stop > start else b""
+            self._write(key, body)
+            self.made += 1
+            text = body.decode("utf-8")
+            self._use(key, text)
             yield text
+
+    def _use(self, key: str, text: str) -> None:
+        self.used.add(key)
+        self.used_bytes += len(text)
 
     def _read(self, key: str) -> str | None:
         """The kept text, or ``None`` when there is none or it is not what was written."""
@@ -136,12 +179,11 @@ class CsvCache:
         except UnicodeDecodeError:
             return None
 
-    def _write(self, key: str, text: str) -> None:
+    def _write(self, key: str, body: bytes) -> None:
         try:
             self.root.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.root, suffix=".tmp")
             try:
-                body = text.encode("utf-8")
                 with os.fdopen(fd, "wb") as handle:
                     handle.write(_checksum(body) + b"\n" + body)
                 os.replace(tmp, self.root / f"{key}.csv")

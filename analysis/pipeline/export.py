@@ -29,7 +29,7 @@ from analysis.pipeline.manifest import (
     up_to_date,
 )
 from analysis.pipeline.prepare import PreparedCorpus
-from analysis.pipeline.safe_csv import has_carriage_return, to_csv_text, write_csv
+from analysis.pipeline.safe_csv import has_carriage_return, to_csv_rows, to_csv_text, write_csv
 from analysis.pipeline.tables import analysis_tables
 
 __all__ = [
@@ -105,11 +105,12 @@ def csv_parts(
     evidence = list(table.columns) == list(EVIDENCE_COLUMNS)
     quote_all = _evidence_quoted(prepared, table) if evidence else has_carriage_return(table)
 
-    def text(lo: int, hi: int, *, header: bool = False) -> str:
+    def rows(lo: int, hi: int) -> pd.DataFrame:
         part = table.iloc[lo:hi]
-        if evidence:
-            part = evidence_text(prepared.articles, part)
-        return to_csv_text(part, header=header, quote_all=quote_all)
+        return evidence_text(prepared.articles, part) if evidence else part
+
+    def text(lo: int, hi: int, *, header: bool = False) -> str:
+        return to_csv_text(rows(lo, hi), header=header, quote_all=quote_all)
 
     column = _article_column(table)
     ranges = None if cache is None or column is None else article_parts(table[column])
@@ -125,7 +126,9 @@ def csv_parts(
         (list(table.columns), [str(dtype) for dtype in table.dtypes], quote_all, evidence)
     ).encode()
     keys = _evidence_row_keys(prepared, table) if evidence else row_hashes(table)
-    yield from cache.parts(ranges, describe, keys, text)
+    yield from cache.parts(
+        ranges, describe, keys, lambda lo, hi: to_csv_rows(rows(lo, hi), quote_all=quote_all)
+    )
 
 
 def write_analysis(

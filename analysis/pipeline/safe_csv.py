@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
 from analysis.corpus.article_file import write_text_atomically
@@ -18,6 +19,7 @@ __all__ = [
     "has_carriage_return",
     "neutralize_formulas",
     "to_csv_bytes",
+    "to_csv_rows",
     "to_csv_text",
     "write_csv",
 ]
@@ -96,11 +98,16 @@ def to_csv_text(frame: pd.DataFrame, *, header: bool = True, quote_all: bool | N
     that must all be quoted alike; by default, whether ``frame`` has a
     carriage return (:func:`has_carriage_return`).
     """
-    buffer = io.StringIO()
     if quote_all is None:
         quote_all = has_carriage_return(frame)
+    return _csv_text(neutralize_formulas(frame), header=header, quote_all=quote_all)
+
+
+def _csv_text(safe: pd.DataFrame, *, header: bool, quote_all: bool) -> str:
+    """The CSV text of a frame already made formula-safe."""
+    buffer = io.StringIO()
     quoting: Literal[0, 2] = csv.QUOTE_NONNUMERIC if quote_all else csv.QUOTE_MINIMAL
-    neutralize_formulas(frame).to_csv(
+    safe.to_csv(
         buffer,
         index=False,
         header=header,
@@ -110,6 +117,41 @@ def to_csv_text(frame: pd.DataFrame, *, header: bool = True, quote_all: bool | N
         date_format="%Y-%m-%d",
     )
     return buffer.getvalue()
+
+
+def _line_feeds(values: pd.Series) -> np.ndarray:
+    """Line feeds in each cell of a column (0 in numbers and missing cells)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        per_category = _line_feeds(pd.Series(values.cat.categories.astype(object)))
+        codes = values.cat.codes.to_numpy()
+        return np.where(
+            codes < 0, 0, per_category[np.maximum(codes, 0)] if len(per_category) else 0
+        )
+    if values.dtype != object and pd.api.types.is_string_dtype(values):
+        return values.str.count("\n").fillna(0).to_numpy(dtype=np.int64)
+    if values.dtype == object:
+        return values.map(lambda v: v.count("\n") if isinstance(v, str) else 0).to_numpy(
+            dtype=np.int64
+        )
+    return np.zeros(len(values), dtype=np.int64)
+
+
+def to_csv_rows(frame: pd.DataFrame, *, quote_all: bool) -> tuple[bytes, np.ndarray] | None:
+    """The UTF-8 of :func:`to_csv_text` without a header, and where each row ends in it.
+
+    A row ends after its line feed: one per row plus one per line feed in its
+    cells (which are quoted). ``None`` when the line feeds do not add up,
+    which a caller treats as "cut the rows another way".
+    """
+    safe = neutralize_formulas(frame)
+    per_row = np.ones(len(safe), dtype=np.int64)
+    for column in safe.columns:
+        per_row += _line_feeds(safe[column])
+    data = _csv_text(safe, header=False, quote_all=quote_all).encode("utf-8")
+    line_feeds = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == ord("\n"))
+    if len(line_feeds) != int(per_row.sum()):
+        return None
+    return data, line_feeds[np.cumsum(per_row) - 1] + 1
 
 
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:

@@ -227,12 +227,17 @@ class CleaningState:
     ``key_hashes[key_offsets[i]:key_offsets[i + 1]]``; ``cleaned`` its
     cleaned text, or ``None`` when cleaning left it as it was; ``removed``
     the pieces removed, as ``(line_start, line_end, rule, reason, text)``.
+    ``judged_hashes[judged_offsets[i]:judged_offsets[i + 1]]`` are the keys
+    of its lines that no line rule removed, which learned boilerplate judges:
+    a change in the counts of its other lines cannot change its cleaning.
     """
 
     inputs: np.ndarray
     outlets: tuple[str, ...]
     key_offsets: np.ndarray
     key_hashes: np.ndarray
+    judged_offsets: np.ndarray
+    judged_hashes: np.ndarray
     cleaned: tuple[str | None, ...]
     removed: tuple[tuple[_RemovedRow, ...], ...]
 
@@ -250,6 +255,16 @@ def _key_hash(key: str) -> int:
     return int.from_bytes(
         hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little"
     )
+
+
+_NO_KEYS = np.zeros(0, dtype=np.uint64)
+
+
+def _flat(sets: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Arrays one after another, and where each starts (one more offset than arrays)."""
+    offsets = np.zeros(len(sets) + 1, dtype=np.int64)
+    offsets[1:] = np.cumsum([len(values) for values in sets])
+    return offsets, np.concatenate(sets) if sets else _NO_KEYS
 
 
 def _key_hashes(keys: list[str]) -> np.ndarray:
@@ -282,10 +297,18 @@ class _RepeatCounts:
         return np.searchsorted(self.hashes, hashes)
 
     def in_outlet(self, hashes: np.ndarray, outlet: str) -> np.ndarray:
-        """Articles of ``outlet`` holding each of ``hashes`` (keys of that outlet's articles)."""
-        pairs = self._at(hashes).astype(np.int64) * self.n_outlets + self.outlet_code[outlet]
-        at = np.searchsorted(self.pairs, pairs)
-        return self.pair_articles[at]
+        """Articles of ``outlet`` holding each of ``hashes`` (0 for a key none of them holds)."""
+        found = np.zeros(len(hashes), dtype=np.int64)
+        code = self.outlet_code.get(outlet)
+        if code is None or not len(self.hashes):
+            return found
+        at = np.minimum(self._at(hashes), len(self.hashes) - 1)
+        known = self.hashes[at] == hashes
+        pairs = at.astype(np.int64) * self.n_outlets + code
+        where = np.minimum(np.searchsorted(self.pairs, pairs), len(self.pairs) - 1)
+        known &= self.pairs[where] == pairs
+        found[known] = self.pair_articles[where[known]]
+        return found
 
     def model(
         self, articles: list[tuple[list[str], str]], outlet_sizes: dict[str, int]
@@ -332,11 +355,12 @@ def _to_clean_again(
 ) -> list[int]:
     """The articles whose cleaning a change since ``reuse`` may have changed.
 
-    Those not cleaned before, those sharing a repeat key with an article added,
-    changed or removed (the key's counts, and so the reasons, change), and
-    those of an outlet whose size changed that hold a line repeated in three or
-    more of its articles (whether a body sentence is in half the outlet's
-    articles depends on its size).
+    Those not cleaned before; those with a line learned boilerplate judges
+    (see :class:`CleaningState`) that is also in an article added, changed or
+    removed (the line's counts, and so its verdict or reason, may change); and
+    those of an outlet whose size changed with such a line in three or more
+    of its articles (whether a body sentence is in half the outlet's articles
+    depends on its size).
     """
     before = Counter(reuse.inputs.tolist())
     now = Counter(inputs)
@@ -351,18 +375,22 @@ def _to_clean_again(
     sizes_before, sizes_now = Counter(reuse.outlets), Counter(outlets)
     resized = {outlet for outlet in sizes_now if sizes_before[outlet] != sizes_now[outlet]}
 
-    def touches(i: int, keys: np.ndarray) -> bool:
-        if found[i] < 0 or inputs[i] in changed_inputs:
-            return True
-        if len(touched) and np.isin(keys, touched, assume_unique=True).any():
-            return True
-        return (
-            outlets[i] in resized
-            and len(keys) > 0
-            and int(counts.in_outlet(keys, outlets[i]).max()) >= max(3, _MIN_ARTICLES)
-        )
-
-    return [i for i, keys in enumerate(key_sets) if touches(i, keys)]
+    # Per kept article: does one of its judged lines hold a touched key, or one
+    # repeated in three or more articles of its outlet, if that outlet was resized?
+    lengths = np.diff(reuse.judged_offsets)
+    owner = np.repeat(np.arange(len(lengths)), lengths)
+    hit = np.isin(reuse.judged_hashes, touched)
+    outlet_of = np.array(reuse.outlets, dtype=object)
+    in_resized = np.isin(outlet_of[owner], list(resized)) if resized else np.zeros(len(owner), bool)
+    if in_resized.any():
+        entries = np.flatnonzero(in_resized)
+        for outlet in resized:
+            mine = entries[outlet_of[owner[entries]] == outlet]
+            if len(mine):
+                shared = counts.in_outlet(reuse.judged_hashes[mine], outlet)
+                hit[mine[shared >= max(3, _MIN_ARTICLES)]] = True
+    affected = np.bincount(owner[hit], minlength=len(lengths)) > 0
+    return [i for i, j in enumerate(found) if j < 0 or inputs[i] in changed_inputs or affected[j]]
 
 
 def clean_articles(
@@ -442,11 +470,16 @@ def clean_articles(
     model = counts.model([(prepared[i].keys, outlets[i]) for i in again], dict(Counter(outlets)))
     cleaned_texts: list[str | None] = [None] * len(ids)
     removed_rows: list[tuple[_RemovedRow, ...]] = [()] * len(ids)
+    judged_sets: list[np.ndarray] = [_NO_KEYS] * len(ids)
     if reuse is not None:
         for i, j in enumerate(found):
             if j >= 0:
                 cleaned_texts[i], removed_rows[i] = reuse.cleaned[j], reuse.removed[j]
+                judged_sets[i] = reuse.judged_hashes[
+                    reuse.judged_offsets[j] : reuse.judged_offsets[j + 1]
+                ]
     for i in again:
+        judged: list[str] = []
         result = _clean(
             texts[i],
             prepared.pop(i),
@@ -455,20 +488,24 @@ def clean_articles(
             authors=names[i],
             boilerplate=model,
             article_outlet=outlets[i],
+            judged=judged,
         )
+        judged_sets[i] = _key_hashes(judged)
         cleaned_texts[i] = None if result.text == texts[i] else result.text
         removed_rows[i] = tuple(
             (r.line_start, r.line_end, r.rule, r.reason, r.text) for r in result.removed
         )
     if keep is not None:
-        offsets = np.zeros(len(ids) + 1, dtype=np.int64)
-        offsets[1:] = np.cumsum([len(keys) for keys in key_sets])
+        key_offsets, key_hashes = _flat(key_sets)
+        judged_offsets, judged_hashes = _flat(judged_sets)
         keep(
             CleaningState(
                 inputs=np.array(inputs, dtype="V16"),
                 outlets=tuple(outlets),
-                key_offsets=offsets,
-                key_hashes=np.concatenate(key_sets) if key_sets else np.zeros(0, np.uint64),
+                key_offsets=key_offsets,
+                key_hashes=key_hashes,
+                judged_offsets=judged_offsets,
+                judged_hashes=judged_hashes,
                 cleaned=tuple(cleaned_texts),
                 removed=tuple(removed_rows),
             )
@@ -531,12 +568,17 @@ def _clean(
     authors: Sequence[str],
     boilerplate: BoilerplateModel | None,
     article_outlet: str,
+    judged: list[str] | None = None,
 ) -> CleanedText:
+    """Clean one prepared article; ``judged`` gets the keys of the lines learned boilerplate
+    may judge (those no line rule removed): only their counts can change the result."""
     lines, keys = article.lines, article.keys
     context = line_context(
         title=title, outlet_name=outlet_name, authors=authors, article_outlet=article_outlet
     )
     verdicts = line_verdicts(lines, keys, context)
+    if judged is not None:
+        judged.extend(keys[i] for i, line in enumerate(lines) if line and verdicts[i] is None)
     if boilerplate is not None:
         apply_learned(lines, keys, verdicts, boilerplate, article_outlet)
     cut_after_end_marker(lines, verdicts)

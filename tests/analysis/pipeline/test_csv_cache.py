@@ -97,7 +97,8 @@ def test_parts_no_write_used_are_removed_past_twice_what_one_used(tmp_path):
         os.utime(tmp_path / f"{name}.csv", (1_000_000 - age, 1_000_000 - age))
     cache = CsvCache(tmp_path)
     row_keys = np.zeros(1, dtype=np.uint64)
-    assert list(cache.parts([(0, 1)], b"t", row_keys, lambda lo, hi: "y" * 100)) == ["y" * 100]
+    made = (b"y" * 100, np.array([100]))
+    assert list(cache.parts([(0, 1)], b"t", row_keys, lambda lo, hi: made)) == ["y" * 100]
     # Kept: 150 bytes unused and this write's 100 (and its checksum line); the
     # oldest unused go until what is left is at most twice 100.
     cache.prune()

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.pipeline.safe_csv import neutralize_formulas, to_csv_text, write_csv
+from analysis.pipeline.safe_csv import neutralize_formulas, to_csv_rows, to_csv_text, write_csv
 
 
 def test_cells_a_spreadsheet_would_run_are_neutralized():
@@ -142,3 +142,24 @@ def test_text_columns_of_every_kind_are_neutralized_alike(dtype):
         "'@x",
         "a=b",
     ]
+
+
+def test_rows_cut_from_the_csv_bytes_are_each_rows_own_csv():
+    frame = pd.DataFrame(
+        {
+            "id": ["a", "b", "c", "d"],
+            "sentence": ["one line", "two\nlines", "=1+1", None],
+            "cue": pd.Categorical(["x", "y\nz", "x", "x"]),
+            "names": [("Kerry", "Lavrov"), (), ("a\nb",), ("Putin",)],
+            "share": [0.5, 1.0, 2.0, float("nan")],
+        }
+    )
+    data, ends = to_csv_rows(frame, quote_all=False)
+    assert data.decode() == to_csv_text(frame, header=False)
+    starts = [0, *ends[:-1]]
+    assert [data[lo:hi].decode() for lo, hi in zip(starts, ends, strict=True)] == [
+        to_csv_text(frame.iloc[i : i + 1], header=False) for i in range(4)
+    ]
+    assert data[starts[1] : ends[1]] == b'b,"two\nlines","y\nz",,1\n'
+    quoted, _ = to_csv_rows(frame.iloc[:1], quote_all=True)
+    assert quoted == b'"a","one line","x","Kerry; Lavrov","0.5"\n'

@@ -508,3 +508,29 @@ def test_cleaning_again_with_the_kept_state_equals_cleaning_from_scratch(monkeyp
     cleaned_now.clear()
     _cleaned_again(rows, state)
     assert cleaned_now[0] == "Kerry met Putin again later."
+
+
+def test_a_shared_line_a_line_rule_removes_does_not_clean_the_others_again(monkeypatch) -> None:
+    from analysis.text import cleaning
+
+    # Each text starts with its headline; numbers blinded, every headline line
+    # has one repeat key, shared by all articles, but the headline rule removes it.
+    def report(i: int) -> tuple:
+        return (f"r{i}", f"Report {i}", "wire", "", f"Report {i}\n\nKerry met {_DAYS[i]}.")
+
+    rows = [report(i) for i in range(3)]
+    kept: list = []
+    clean_articles(_frame(rows), keep=kept.append)
+    cleaned_now: list[str] = []
+    original = cleaning._clean
+
+    def counting(raw, article, **options):
+        cleaned_now.append(raw.split("\n")[0])
+        return original(raw, article, **options)
+
+    monkeypatch.setattr(cleaning, "_clean", counting)
+    rows.append(report(3))
+    removed, _ = _cleaned_again(rows, kept[0])
+    assert cleaned_now[0:1] == ["Report 3"]
+    assert len(cleaned_now) == 1 + len(rows)
+    assert removed["rule"].tolist() == ["headline"] * 4
