@@ -321,6 +321,8 @@ class ResultsStore:
         self._save_kept(_CLEANING, state)
 
     def _load_kept(self, name: str, instead: str) -> object | None:
+        # A store of another version is set aside before anything in it is read.
+        self._read_index()
         path = self.root / name
         try:
             with path.open("rb") as handle:
@@ -337,6 +339,8 @@ class ResultsStore:
         return kept.get("kept")
 
     def _save_kept(self, name: str, kept: object) -> None:
+        # ... and before anything is added to it, which setting it aside would remove.
+        self._read_index()
         try:
             self.root.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.root, suffix=".tmp")

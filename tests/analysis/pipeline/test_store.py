@@ -191,6 +191,9 @@ def test_a_store_of_another_version_is_not_read(registry_corpus, tmp_path, analy
         f"results store {root} was made by another version of the analysis; "
         "analysing every article again"
     ]
+    # What this run kept was written after the old store was set aside, not removed with it.
+    assert (root / "cleaning.pickle").exists()
+    assert (root / "tokens.pickle").exists()
 
 
 def test_a_damaged_segment_is_analysed_again_and_replaced(registry_corpus, tmp_path, analysed):
