@@ -32,7 +32,7 @@ import hashlib
 import re
 import unicodedata
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -156,25 +156,37 @@ def _distinctive(
 
     A set left with fewer than :data:`MIN_SHINGLES` shingles is emptied (too
     little to compare). Both are CSR matrices of ones, a row per set, filled
-    in place from the sets: no copy of every shingle is made beyond them.
+    in place from the sets, :data:`_CHUNK_ROWS` sets at a time: no copy of
+    every shingle is made beyond them.
     """
+
+    def blocks() -> Iterator[tuple[int, np.ndarray, np.ndarray, int]]:
+        """Per block of sets: its first row, and its kept shingles, sampled ones, and rows."""
+        for first in range(0, len(sets), _CHUNK_ROWS):
+            block = sets[first : first + _CHUNK_ROWS]
+            lengths = np.fromiter(map(len, block), dtype=np.int64, count=len(block))
+            values = np.concatenate(block) if len(block) else np.zeros(0, dtype=np.int32)
+            rows = np.repeat(np.arange(len(block)), lengths)
+            keep = ~common[values]
+            enough = np.bincount(rows[keep], minlength=len(block)) >= MIN_SHINGLES
+            keep &= enough[rows]
+            yield first, values[keep], rows[keep], len(block)
+
     kept_sizes = np.zeros(len(sets), dtype=np.int64)
     sample_sizes = np.zeros(len(sets), dtype=np.int64)
-    for row, shingle_set in enumerate(sets):
-        kept = shingle_set[~common[shingle_set]]
-        if len(kept) >= MIN_SHINGLES:
-            kept_sizes[row] = len(kept)
-            sample_sizes[row] = np.count_nonzero(kept % _SAMPLE_EVERY == 0)
+    for first, kept, rows, size in blocks():
+        kept_sizes[first : first + size] = np.bincount(rows, minlength=size)
+        sample_sizes[first : first + size] = np.bincount(
+            rows[kept % _SAMPLE_EVERY == 0], minlength=size
+        )
     kept_indptr = np.concatenate(([0], np.cumsum(kept_sizes)))
     sample_indptr = np.concatenate(([0], np.cumsum(sample_sizes)))
     kept_indices = np.empty(kept_indptr[-1], dtype=np.int32)
     sample_indices = np.empty(sample_indptr[-1], dtype=np.int32)
-    for row in np.flatnonzero(kept_sizes).tolist():
-        kept = sets[row][~common[sets[row]]]
-        kept_indices[kept_indptr[row] : kept_indptr[row + 1]] = kept
-        sample_indices[sample_indptr[row] : sample_indptr[row + 1]] = kept[
-            kept % _SAMPLE_EVERY == 0
-        ]
+    for first, kept, _, size in blocks():
+        kept_indices[kept_indptr[first] : kept_indptr[first + size]] = kept
+        sampled = kept[kept % _SAMPLE_EVERY == 0]
+        sample_indices[sample_indptr[first] : sample_indptr[first + size]] = sampled
 
     def ones(indices: np.ndarray, indptr: np.ndarray) -> sp.csr_matrix:
         data = np.ones(len(indices), dtype=np.float32)
@@ -193,13 +205,28 @@ def _candidates(
     row_offset: int,
     earlier_only: bool,
 ) -> tuple[np.ndarray, np.ndarray]:
-    shared = (rows @ columns).tocoo()
-    row_index = shared.row + row_offset
-    smaller = np.maximum(np.minimum(row_sizes[row_index], column_sizes[shared.col]), 1)
-    keep = shared.data / smaller >= _CANDIDATE_FACTOR * threshold
+    return _kept_candidates(
+        rows @ columns, row_sizes, column_sizes, threshold, row_offset, earlier_only=earlier_only
+    )
+
+
+def _kept_candidates(
+    shared: sp.csr_matrix,
+    row_sizes: np.ndarray,
+    column_sizes: np.ndarray,
+    threshold: float,
+    row_offset: int,
+    *,
+    earlier_only: bool,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs whose shared sampled shingles make them worth comparing in full."""
+    pairs = shared.tocoo()
+    row_index = pairs.row + row_offset
+    smaller = np.maximum(np.minimum(row_sizes[row_index], column_sizes[pairs.col]), 1)
+    keep = pairs.data / smaller >= _CANDIDATE_FACTOR * threshold
     if earlier_only:
-        keep &= shared.col < row_index
-    return row_index[keep], shared.col[keep]
+        keep &= pairs.col < row_index
+    return row_index[keep], pairs.col[keep]
 
 
 def _row(matrix: sp.csr_matrix, index: int) -> np.ndarray:
@@ -236,7 +263,8 @@ def find_near_duplicates(
     -------
     list of NearDuplicate
         One entry per new text that has a near duplicate, in import order. An
-        existing text wins over an equally close earlier new text.
+        existing text wins over an equally close earlier new text, and of
+        equally close texts the first (in corpus or import order) wins.
 
     Raises
     ------
@@ -253,30 +281,50 @@ def find_near_duplicates(
     existing_kept, existing_sample = _distinctive(existing, common)
     new_sample_sizes = np.diff(new_sample.indptr)
     existing_sample_sizes = np.diff(existing_sample.indptr)
-    # Transposed once here rather than once per chunk.
-    existing_columns = existing_sample.T.tocsr()
     new_columns = new_sample.T.tocsr()
 
     best: dict[int, NearDuplicate] = {}
-    for start in range(0, len(new), _CHUNK_ROWS):
-        chunk = new_sample[start : start + _CHUNK_ROWS]
-        for among, columns, column_sizes, kept in (
-            ("existing", existing_columns, existing_sample_sizes, existing_kept),
-            ("new", new_columns, new_sample_sizes, new_kept),
-        ):
+
+    def consider(rows: np.ndarray, cols: np.ndarray, among: str, kept: sp.csr_matrix) -> None:
+        # In order of new text, then earlier text: of equally close ones, the earliest wins.
+        order = np.lexsort((cols, rows))
+        for row, col in zip(rows[order].tolist(), cols[order].tolist(), strict=True):
+            similarity = _overlap(_row(new_kept, row), _row(kept, col))
+            if similarity >= threshold and (row not in best or similarity > best[row].similarity):
+                best[row] = NearDuplicate(row, among, col, similarity)  # type: ignore[arg-type]
+
+    if len(new) <= _CHUNK_ROWS:
+        # Few new texts: the existing ones are multiplied by the new ones' columns,
+        # which needs no transposed copy of every existing shingle.
+        shared = (existing_sample @ new_columns).T.tocsr()
+        rows, cols = _kept_candidates(
+            shared, new_sample_sizes, existing_sample_sizes, threshold, 0, earlier_only=False
+        )
+        consider(rows, cols, "existing", existing_kept)
+    else:
+        existing_columns = existing_sample.T.tocsr()
+        for start in range(0, len(new), _CHUNK_ROWS):
+            chunk = new_sample[start : start + _CHUNK_ROWS]
             rows, cols = _candidates(
                 chunk,
                 new_sample_sizes,
-                columns,
-                column_sizes,
+                existing_columns,
+                existing_sample_sizes,
                 threshold=threshold,
                 row_offset=start,
-                earlier_only=among == "new",
+                earlier_only=False,
             )
-            for row, col in zip(rows.tolist(), cols.tolist(), strict=True):
-                similarity = _overlap(_row(new_kept, row), _row(kept, col))
-                if similarity >= threshold and (
-                    row not in best or similarity > best[row].similarity
-                ):
-                    best[row] = NearDuplicate(row, among, col, similarity)  # type: ignore[arg-type]
+            consider(rows, cols, "existing", existing_kept)
+    for start in range(0, len(new), _CHUNK_ROWS):
+        chunk = new_sample[start : start + _CHUNK_ROWS]
+        rows, cols = _candidates(
+            chunk,
+            new_sample_sizes,
+            new_columns,
+            new_sample_sizes,
+            threshold=threshold,
+            row_offset=start,
+            earlier_only=True,
+        )
+        consider(rows, cols, "new", new_kept)
     return [best[index] for index in sorted(best)]

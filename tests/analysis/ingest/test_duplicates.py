@@ -80,6 +80,20 @@ def test_an_existing_text_wins_over_an_equally_close_new_one():
     assert found == [NearDuplicate(0, "existing", 0, 1.0), NearDuplicate(1, "existing", 0, 1.0)]
 
 
+@pytest.mark.parametrize("chunk_rows", [2000, 1])
+def test_of_equally_close_texts_the_first_wins(monkeypatch, chunk_rows):
+    import analysis.ingest.duplicates as duplicates
+
+    # One new text at a time, or a chunk per text (as a large import is compared).
+    monkeypatch.setattr(duplicates, "_CHUNK_ROWS", chunk_rows)
+    existing = [shingles(SAME_MEETING_OTHER_STORY), shingles(ORIGINAL), shingles(ORIGINAL)]
+    new = [shingles(REWORDED), shingles(ORIGINAL)]
+    assert [(d.index, d.among, d.of_index) for d in find_near_duplicates(new, existing)] == [
+        (0, "existing", 1),
+        (1, "existing", 1),
+    ]
+
+
 def test_short_texts_are_never_near_duplicates():
     short = "Kerry met Putin in Sochi on Tuesday."
     assert find_near_duplicates([shingles(short)], [shingles(short)]) == []
