@@ -53,7 +53,10 @@ Stages and what is measured
   so nothing is written).
 * ``import_1_and_analyze``: ``narratives import`` of one new article (made
   like the others, from another seed) and then ``analyze`` with the kept
-  store: what adding one article costs.
+  store: what adding one article costs. The corpus's duplicate index is made
+  first, untimed (``import --dry-run``), as the imports that built a corpus
+  leave it: the first import into a corpus written by other means indexes
+  every text.
   Column ``of_analyze`` is these two stages' time over ``analyze``'s (the
   issue's "≤ 5% of a full rebuild").
 
@@ -348,18 +351,31 @@ ONE_MORE_ARTICLE = {
 }
 
 
-def _import_one_and_analyze(folder: str, cache: str, out: str) -> float:
-    """``narratives import`` of one new article, then ``analyze`` with the store of earlier runs.
-
-    The article is made like the corpus's own (another random seed). Returns
-    the larger peak of the two commands.
-    """
+def _import_one(folder: str, cache: str, *options: str) -> float:
+    """``narratives import`` of one new article made like the corpus's own (another seed)."""
     text = str(make_corpus(1, seed=1)["text_clean"].iloc[0])
     with tempfile.TemporaryDirectory() as scratch:
         source = Path(scratch) / "one.jsonl"
         source.write_text(json.dumps({**ONE_MORE_ARTICLE, "text": text}) + "\n", "utf-8")
         command = [sys.executable, "-m", "analysis.cli", "import", str(source)]
-        imported = _command_peak([*command, "--corpus", folder, "--quiet"], cache)
+        return _command_peak([*command, "--corpus", folder, "--quiet", *options], cache)
+
+
+def _index_duplicates(folder: str, cache: str) -> None:
+    """The corpus's duplicate index, as the import that built a corpus leaves it (untimed).
+
+    ``import --dry-run`` writes no article but keeps the index of the corpus's texts.
+    """
+    _import_one(folder, cache, "--dry-run")
+
+
+def _import_one_and_analyze(folder: str, cache: str, out: str) -> float:
+    """``narratives import`` of one new article, then ``analyze`` with the store of earlier runs.
+
+    The corpus's duplicate index is kept, as any import but the first leaves
+    it (see :func:`_index_duplicates`). Returns the larger peak of the two commands.
+    """
+    imported = _import_one(folder, cache)
     return max(imported, _analyze(folder, None, cache, out))
 
 
@@ -447,6 +463,8 @@ def run(
                 continue
             if name == "clean":
                 _loaded(folder)
+            if name == "import_1_and_analyze":
+                _index_duplicates(folder, kept_cache)
             seconds, peak, rise = measure(stage)
             baseline = seconds if name == "baseline" else baseline
             analyze = seconds if name == "analyze" else analyze
