@@ -56,3 +56,19 @@ def registry_corpus(tmp_path: Path) -> Path:
     for name in ("outlets.yaml", "meetings.yaml"):
         shutil.copy(SHIPPED_CORPUS / name, root / name)
     return root
+
+
+@pytest.fixture
+def tokenized(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The texts term counting tokenizes from now on, in order."""
+    from analysis.measures import terms
+
+    seen: list[str] = []
+    original = terms.tokens_and_breaks
+
+    def counting(text: str) -> list[str]:
+        seen.append(text)
+        return original(text)
+
+    monkeypatch.setattr(terms, "tokens_and_breaks", counting)
+    return seen

@@ -293,6 +293,20 @@ def find_near_duplicates(
             if similarity >= threshold and (row not in best or similarity > best[row].similarity):
                 best[row] = NearDuplicate(row, among, col, similarity)  # type: ignore[arg-type]
 
+    def chunked(columns: sp.csr_matrix, sizes: np.ndarray, among: str, kept: sp.csr_matrix) -> None:
+        for start in range(0, len(new), _CHUNK_ROWS):
+            chunk = new_sample[start : start + _CHUNK_ROWS]
+            rows, cols = _candidates(
+                chunk,
+                new_sample_sizes,
+                columns,
+                sizes,
+                threshold=threshold,
+                row_offset=start,
+                earlier_only=among == "new",
+            )
+            consider(rows, cols, among, kept)
+
     if len(new) <= _CHUNK_ROWS:
         # Few new texts: the existing ones are multiplied by the new ones' columns,
         # which needs no transposed copy of every existing shingle.
@@ -302,29 +316,6 @@ def find_near_duplicates(
         )
         consider(rows, cols, "existing", existing_kept)
     else:
-        existing_columns = existing_sample.T.tocsr()
-        for start in range(0, len(new), _CHUNK_ROWS):
-            chunk = new_sample[start : start + _CHUNK_ROWS]
-            rows, cols = _candidates(
-                chunk,
-                new_sample_sizes,
-                existing_columns,
-                existing_sample_sizes,
-                threshold=threshold,
-                row_offset=start,
-                earlier_only=False,
-            )
-            consider(rows, cols, "existing", existing_kept)
-    for start in range(0, len(new), _CHUNK_ROWS):
-        chunk = new_sample[start : start + _CHUNK_ROWS]
-        rows, cols = _candidates(
-            chunk,
-            new_sample_sizes,
-            new_columns,
-            new_sample_sizes,
-            threshold=threshold,
-            row_offset=start,
-            earlier_only=True,
-        )
-        consider(rows, cols, "new", new_kept)
+        chunked(existing_sample.T.tocsr(), existing_sample_sizes, "existing", existing_kept)
+    chunked(new_columns, new_sample_sizes, "new", new_kept)
     return [best[index] for index in sorted(best)]

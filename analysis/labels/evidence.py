@@ -24,6 +24,7 @@ __all__ = [
     "EVIDENCE_TEXT_COLUMNS",
     "HEADLINE",
     "EvidenceRow",
+    "article_positions",
     "concat_evidence",
     "evidence_table",
     "evidence_text",
@@ -149,6 +150,14 @@ def concat_evidence(chunks: list[pd.DataFrame]) -> pd.DataFrame:
     return evidence
 
 
+def article_positions(articles: pd.DataFrame, ids: pd.Series) -> np.ndarray:
+    """The row of ``articles`` of each of ``ids`` (-1 for an id not among them)."""
+    lookup = pd.Index(articles["id"])
+    if isinstance(ids.dtype, pd.CategoricalDtype):
+        return lookup.get_indexer(ids.cat.categories)[ids.cat.codes.to_numpy()]
+    return lookup.get_indexer(ids)
+
+
 def evidence_text(articles: pd.DataFrame, evidence: pd.DataFrame) -> pd.DataFrame:
     """Evidence rows with their sentences: columns :data:`EVIDENCE_TEXT_COLUMNS`.
 
@@ -176,11 +185,7 @@ def evidence_text(articles: pd.DataFrame, evidence: pd.DataFrame) -> pd.DataFram
         If a row names an article that is not in ``articles``.
     """
     ids = evidence["article_id"]
-    lookup = pd.Index(articles["id"])
-    if isinstance(ids.dtype, pd.CategoricalDtype):
-        positions = lookup.get_indexer(ids.cat.categories)[ids.cat.codes.to_numpy()]
-    else:
-        positions = lookup.get_indexer(ids)
+    positions = article_positions(articles, ids)
     if len(positions) and positions.min() < 0:
         missing = ids.iloc[int(np.argmin(positions))]
         raise ValueError(f"evidence names article {missing!r}, which is not among the articles")

@@ -18,7 +18,7 @@ import pandas as pd
 
 from analysis.corpus.article_file import write_text_atomically
 from analysis.corpus.selection import Selection
-from analysis.labels.evidence import EVIDENCE_COLUMNS, evidence_text
+from analysis.labels.evidence import EVIDENCE_COLUMNS, article_positions, evidence_text
 from analysis.pipeline.csv_cache import CsvCache, article_parts, row_hashes
 from analysis.pipeline.manifest import (
     MANIFEST_FILE,
@@ -76,12 +76,7 @@ def _evidence_row_keys(prepared: PreparedCorpus, table: pd.DataFrame) -> np.ndar
     per_article = pd.util.hash_pandas_object(
         articles[["title", "text_clean"]].astype(object), index=False
     ).to_numpy()
-    ids = table["article_id"]
-    lookup = pd.Index(articles["id"])
-    if isinstance(ids.dtype, pd.CategoricalDtype):
-        positions = lookup.get_indexer(ids.cat.categories)[ids.cat.codes.to_numpy()]
-    else:
-        positions = lookup.get_indexer(ids)
+    positions = article_positions(articles, table["article_id"])
     with np.errstate(over="ignore"):
         return row_hashes(table) * np.uint64(0x9E3779B97F4A7C15) ^ per_article[positions]
 

@@ -269,14 +269,17 @@ class ResultsStore:
 
     def load_snapshot(self, key: str) -> object | None:
         """The prepared corpus kept under ``key``, or ``None`` (never kept, or unreadable)."""
-        path = self.root / _SNAPSHOTS / f"{key}.pickle"
+        return self._read_pickle(self.root / _SNAPSHOTS / f"{key}.pickle", "preparing again")
+
+    def _read_pickle(self, path: Path, instead: str) -> object | None:
+        """What ``path`` holds; ``None`` if it is missing or damaged (then removed, with a note)."""
         try:
             with path.open("rb") as handle:
                 return pickle.load(handle)
         except (FileNotFoundError, NotADirectoryError):
             return None
         except Exception as err:  # a damaged pickle raises almost anything
-            self.notes.append(f"results store file {path} is unreadable ({err}); preparing again")
+            self.notes.append(f"results store file {path} is unreadable ({err}); {instead}")
             with contextlib.suppress(OSError):
                 path.unlink()
             return None
@@ -323,17 +326,7 @@ class ResultsStore:
     def _load_kept(self, name: str, instead: str) -> object | None:
         # A store of another version is set aside before anything in it is read.
         self._read_index()
-        path = self.root / name
-        try:
-            with path.open("rb") as handle:
-                kept = pickle.load(handle)
-        except (FileNotFoundError, NotADirectoryError):
-            return None
-        except Exception as err:  # a damaged pickle raises almost anything
-            self.notes.append(f"results store file {path} is unreadable ({err}); {instead}")
-            with contextlib.suppress(OSError):
-                path.unlink()
-            return None
+        kept = self._read_pickle(self.root / name, instead)
         if not isinstance(kept, dict) or kept.get("version") != analysis_version():
             return None
         return kept.get("kept")

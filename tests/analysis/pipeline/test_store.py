@@ -278,20 +278,11 @@ def test_the_analyze_command_prints_the_stores_notes(registry_corpus, tmp_path, 
     )
 
 
-def test_texts_counted_last_time_are_not_tokenized_again(registry_corpus, tmp_path, monkeypatch):
-    from analysis.measures import terms
-
+def test_texts_counted_last_time_are_not_tokenized_again(registry_corpus, tmp_path, tokenized):
     _planted(registry_corpus, "s1", *_ARTICLES["s1"])
     root = tmp_path / "store"
     prepare_corpus(load_corpus(registry_corpus), store=ResultsStore(root))
-    tokenized: list[str] = []
-    original = terms.tokens_and_breaks
-
-    def counting(text: str) -> list[str]:
-        tokenized.append(text)
-        return original(text)
-
-    monkeypatch.setattr(terms, "tokens_and_breaks", counting)
+    tokenized.clear()
     _planted(registry_corpus, "s2", *_ARTICLES["s2"])
     prepare_corpus(load_corpus(registry_corpus), store=ResultsStore(root))
     assert [text.split("\n")[0] for text in tokenized] == ["Talks"]

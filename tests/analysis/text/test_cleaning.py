@@ -459,26 +459,33 @@ def _cleaned_again(rows: list, state):
     return removed, kept[0]
 
 
-def test_cleaning_again_with_the_kept_state_equals_cleaning_from_scratch(monkeypatch) -> None:
+@pytest.fixture
+def cleaned_now(monkeypatch) -> list[str]:
+    """The first line of each article cleaned from now on, in order."""
     from analysis.text import cleaning
 
+    seen: list[str] = []
+    original = cleaning._clean
+
+    def counting(raw, article, **options):
+        seen.append(raw.split("\n")[0])
+        return original(raw, article, **options)
+
+    monkeypatch.setattr(cleaning, "_clean", counting)
+    return seen
+
+
+def test_cleaning_again_with_the_kept_state_equals_cleaning_from_scratch(cleaned_now) -> None:
     rows = [_herald(f"h{i}", f"Kerry met Putin on {_DAYS[i]}.") for i in range(3)]
     rows.append(_herald("o1", "Lavrov spoke.", outlet="other", body_line=False))
     kept: list = []
     _, removed = clean_articles(_frame(rows), keep=kept.append)
     assert removed["reason"].tolist() == ["repeated in 3 articles of herald"] * 6
     assert removed["text"].tolist() == [BODY_LINE, FOOTER] * 3
-    cleaned_now: list[str] = []
-    original = cleaning._clean
-
-    def counting(raw, article, **options):
-        cleaned_now.append(raw.split("\n")[0])
-        return original(raw, article, **options)
-
-    monkeypatch.setattr(cleaning, "_clean", counting)
 
     # An article of another outlet with no line in common: only it is cleaned.
     rows.append(_herald("o2", "Peskov spoke.", outlet="other", body_line=False))
+    cleaned_now.clear()
     _, state = _cleaned_again(rows, kept[0])
     assert cleaned_now[0] == "Peskov spoke."
     assert len(cleaned_now) == 1 + len(rows)  # the check cleans every article from scratch
@@ -510,9 +517,7 @@ def test_cleaning_again_with_the_kept_state_equals_cleaning_from_scratch(monkeyp
     assert cleaned_now[0] == "Kerry met Putin again later."
 
 
-def test_a_shared_line_a_line_rule_removes_does_not_clean_the_others_again(monkeypatch) -> None:
-    from analysis.text import cleaning
-
+def test_a_shared_line_a_line_rule_removes_does_not_clean_the_others_again(cleaned_now) -> None:
     # Each text starts with its headline; numbers blinded, every headline line
     # has one repeat key, shared by all articles, but the headline rule removes it.
     def report(i: int) -> tuple:
@@ -521,14 +526,7 @@ def test_a_shared_line_a_line_rule_removes_does_not_clean_the_others_again(monke
     rows = [report(i) for i in range(3)]
     kept: list = []
     clean_articles(_frame(rows), keep=kept.append)
-    cleaned_now: list[str] = []
-    original = cleaning._clean
-
-    def counting(raw, article, **options):
-        cleaned_now.append(raw.split("\n")[0])
-        return original(raw, article, **options)
-
-    monkeypatch.setattr(cleaning, "_clean", counting)
+    cleaned_now.clear()
     rows.append(report(3))
     removed, _ = _cleaned_again(rows, kept[0])
     assert cleaned_now[0:1] == ["Report 3"]
