@@ -11,7 +11,8 @@ from pathlib import Path
 
 # Only what every command, --help and an up-to-date check need is imported here;
 # the analyses (and scikit-learn) load when a command uses them.
-from analysis.corpus.articles import load_corpus
+from analysis.corpus.articles import Corpus, load_corpus
+from analysis.corpus.remote import RemoteError, is_url, local_copy, location, pull, push
 from analysis.corpus.selection import Selection
 from analysis.corpus.types import Problem
 from analysis.measures.contrasts import PRIORS
@@ -23,7 +24,12 @@ from analysis.pipeline.manifest import (
     up_to_date,
 )
 from analysis.pipeline.options import GROUPING_COLUMNS, AnalysisOptions
-from analysis.pipeline.store import ResultsStore, analysis_version, default_store_root
+from analysis.pipeline.store import (
+    INDEX_FILE,
+    ResultsStore,
+    analysis_version,
+    default_store_root,
+)
 from analysis.pipeline.workers import (
     SCHEDULER_ENV,
     WORKERS_ENV,
@@ -46,8 +52,18 @@ def format_problems(problems: Sequence[Problem]) -> str:
     return "\n".join(f"{p.severity}: {p}" for p in ordered)
 
 
+def _load(args: argparse.Namespace, *, use_cache: bool = True) -> Corpus:
+    """The corpus at ``--corpus``: a folder, or a URL read through its local copy."""
+    if not is_url(args.corpus):
+        return load_corpus(args.corpus, use_cache=use_cache)
+    copy = local_copy(args.corpus, "corpus")
+    report = pull(args.corpus, copy, must_exist=True)
+    print(f"narratives: {args.corpus}: {report.describe('copied')} in {copy}", file=sys.stderr)
+    return load_corpus(copy, use_cache=use_cache)
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
-    corpus = load_corpus(args.corpus, use_cache=not args.no_cache)
+    corpus = _load(args, use_cache=not args.no_cache)
     errors = corpus.errors
     warnings = len(corpus.problems) - len(errors)
     if corpus.problems:
@@ -95,8 +111,38 @@ def _warn_overrides(problem: Problem, corpus_dir: Path) -> None:
     print(f"narratives: warning: {overrides_warning(problem, corpus_dir)}", file=sys.stderr)
 
 
+def _open_store(args: argparse.Namespace, corpus: Corpus) -> ResultsStore | None:
+    """The results store of ``--store`` (a folder, or a URL's local copy); else the cache's."""
+    if args.no_store:
+        return None
+    if args.store is None:
+        return ResultsStore(default_store_root(corpus.root))
+    if not is_url(args.store):
+        return ResultsStore(Path(args.store))
+    copy = local_copy(args.store, "results")
+    report = pull(args.store, copy)
+    print(f"narratives: {args.store}: {report.describe('copied')} in {copy}", file=sys.stderr)
+    return ResultsStore(copy)
+
+
+def _push_store(args: argparse.Namespace, store: ResultsStore | None) -> None:
+    """Send a store kept at a URL back to it; it is only a cache, so failing is a warning."""
+    if store is None or not is_url(args.store):
+        return
+    try:
+        report = push(store.root, args.store, last=INDEX_FILE)
+    except RemoteError as err:
+        print(
+            f"narratives: warning: results store not sent back ({err}); the tables are "
+            "complete, the next run analyses again what the store does not hold",
+            file=sys.stderr,
+        )
+        return
+    print(f"narratives: {args.store}: {report.describe('sent')}", file=sys.stderr)
+
+
 def _cmd_analyze(args: argparse.Namespace) -> int:
-    corpus = load_corpus(args.corpus)
+    corpus = _load(args)
     if corpus.errors:
         print(
             f"narratives: {len(corpus.errors)} files have errors and are left out; "
@@ -135,13 +181,14 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     from analysis.pipeline.export import write_analysis
     from analysis.pipeline.prepare import prepare_corpus
 
-    store = None if args.no_store else ResultsStore(default_store_root(corpus.root))
+    store = _open_store(args, corpus)
     try:
         prepared = prepare_corpus(
             corpus, options=options, workers=args.workers, store=store, scheduler=args.scheduler
         )
     except (ValueError, WorkerLostError, SchedulerUnavailableError) as err:
         print(f"narratives: {err}", file=sys.stderr)
+        _push_store(args, store)
         return 2
     for note in store.notes if store is not None else ():
         print(f"narratives: {note}", file=sys.stderr)
@@ -156,6 +203,8 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     except ValueError as err:
         print(f"narratives: {err}", file=sys.stderr)
         return 2
+    finally:
+        _push_store(args, store)
     for name, count in rows.items():
         print(f"{out / (name + '.csv')}: {count} rows")
     print(f"{out / MANIFEST_FILE}: {selection.describe()}")
@@ -554,7 +603,12 @@ def _parser() -> argparse.ArgumentParser:
         description="Report every problem in the corpus; exit 1 when there is an error.",
     )
     validate.add_argument(
-        "corpus", nargs="?", type=Path, default=None, help="corpus folder (default: ./corpus)"
+        "corpus",
+        nargs="?",
+        type=location,
+        default=None,
+        help="corpus folder (default: ./corpus), or its URL (any fsspec URL, read through a "
+        "local copy in the cache folder)",
     )
     validate.add_argument("--no-cache", action="store_true", help="parse every file again")
     validate.set_defaults(handler=_cmd_validate)
@@ -707,7 +761,13 @@ def _parser() -> argparse.ArgumentParser:
         description="Write the analysis tables of the selected articles as formula-safe CSV "
         "files and a manifest.json that records how to reproduce them.",
     )
-    analyze.add_argument("--corpus", type=Path, default=None, help="corpus folder")
+    analyze.add_argument(
+        "--corpus",
+        type=location,
+        default=None,
+        help="corpus folder, or its URL (s3://…, gcs://…: any fsspec URL; read through a "
+        "local copy in the cache folder that only new or changed files are copied to)",
+    )
     analyze.add_argument("--out", type=Path, required=True, help="folder to write the tables to")
     analyze.add_argument(
         "--workers",
@@ -731,6 +791,13 @@ def _parser() -> argparse.ArgumentParser:
         help="write the tables even when --out already holds them (by default a folder "
         "whose manifest records the same corpus, corrections, options, filters and "
         "analysis version, with every table file of the size it records, is left as it is)",
+    )
+    analyze.add_argument(
+        "--store",
+        default=None,
+        metavar="FOLDER_OR_URL",
+        help="keep the per-article results in this folder, or at this fsspec URL (worked on "
+        "through a local copy, sent back when the command ends); by default the cache folder's",
     )
     analyze.add_argument(
         "--no-store",
@@ -786,7 +853,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.corpus = default_corpus_dir()
     try:
         status: int = args.handler(args)
-    except FileNotFoundError as err:
+    except (FileNotFoundError, RemoteError) as err:
         print(f"narratives: {err}", file=sys.stderr)
         return 2
     return status

@@ -10,7 +10,6 @@ filter change never redoes it.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -300,9 +299,9 @@ def prepare_corpus(
     snapshot_key = ""
     if store is not None and corpus.fingerprint:
         # The same files, options and analysis version: the whole result, read back.
-        snapshot_key = store.snapshot_key(
-            str(Path(corpus.root).resolve()), corpus.fingerprint, repr(options)
-        )
+        # Not keyed by where the folder is: a store shared by machines (``--store URL``)
+        # is read back from another machine's copy of the corpus.
+        snapshot_key = store.snapshot_key(corpus.fingerprint, repr(options))
         kept = store.load_snapshot(snapshot_key)
         release_freed_memory()
         if isinstance(kept, PreparedCorpus):

@@ -52,6 +52,7 @@ from analysis.measures.terms import TokenStreams
 from analysis.text.cleaning import CleaningState
 
 __all__ = [
+    "INDEX_FILE",
     "STORE_FORMAT",
     "ResultsStore",
     "analysis_version",
@@ -62,7 +63,9 @@ __all__ = [
 #: Layout of the store's files; a store of another format is rebuilt.
 STORE_FORMAT = 1
 
-_INDEX = "index.json"
+#: The store's index: the last file written, naming every segment in use.
+INDEX_FILE = "index.json"
+_INDEX = INDEX_FILE
 _SEGMENTS = "segments"
 _SNAPSHOTS = "prepared"
 _TOKENS = "tokens.pickle"
