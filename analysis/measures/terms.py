@@ -96,24 +96,28 @@ class _Vocabulary:
             self.ids[word]
         self.lookup = self.ids.__getitem__
 
-    def reused(self, streams: TokenStreams) -> Callable[[int], np.ndarray]:
-        """A function giving the ids, in this vocabulary, of reused text *i*."""
+    def reused(self, streams: TokenStreams) -> Callable[[int, int], np.ndarray]:
+        """A function giving the ids, in this vocabulary, of reused texts *first* to *last* - 1."""
         to_new = np.full(len(streams.words), -1, dtype=np.int32)
         words = streams.words
         lookup = self.lookup
 
-        def segment(i: int) -> np.ndarray:
-            old = streams.stream[streams.offsets[i] : streams.offsets[i + 1]]
+        def texts(first: int, last: int) -> np.ndarray:
+            old = streams.stream[streams.offsets[first] : streams.offsets[last]]
             ids = to_new[old]
             unseen = ids < 0
             if unseen.any():
-                # Numbered in the order the text uses them, as tokenizing would.
+                # Numbered in the order the texts use them, as tokenizing would.
                 for word_id in dict.fromkeys(old[unseen].tolist()):
                     to_new[word_id] = lookup(words[word_id])
                 ids = to_new[old]
             return ids
 
-        return segment
+        return texts
+
+
+#: Reused texts mapped at once when they follow each other in the kept streams too.
+_REUSED_RUN = 32
 
 
 def _encode(
@@ -134,25 +138,41 @@ def _encode(
     lengths = array("q")
     keys: list[bytes] = []
     known: dict[bytes, int] = {}
-    segment: Callable[[int], np.ndarray] | None = None
+    reused: Callable[[int, int], np.ndarray] | None = None
+    # Reused texts waiting to be mapped: kept texts run_first to run_last - 1.
+    run_first = run_last = 0
+
+    def flush() -> None:
+        if reuse is not None and reused is not None and run_last > run_first:
+            stream.frombytes(reused(run_first, run_last).tobytes())
+            lengths.frombytes(
+                np.diff(reuse.offsets[run_first : run_last + 1]).astype(np.int64).tobytes()
+            )
+
     if reuse is not None:
         known = {key: i for i, key in enumerate(reuse.keys.tolist())}
-        segment = vocabulary.reused(reuse)
+        reused = vocabulary.reused(reuse)
     for text in texts:
         if not isinstance(text, str):
             raise ValueError(f"texts must be strings, got {type(text).__name__}")
-        before = len(stream)
-        if keep or segment is not None:
+        if keep or reused is not None:
             key = text_key(text)
             keys.append(key)
             found = known.get(key)
-            if found is not None and segment is not None:
-                stream.frombytes(segment(found).tobytes())
-                lengths.append(len(stream) - before)
+            if found is not None and reused is not None:
+                # Ids are given in order of use either way: texts are mapped in order.
+                if found != run_last or run_last - run_first >= _REUSED_RUN:
+                    flush()
+                    run_first = found
+                run_last = found + 1
                 continue
+        flush()
+        run_first = run_last = 0
+        before = len(stream)
         stream.extend(map(lookup, tokens_and_breaks(text)))
         stream.append(0)
         lengths.append(len(stream) - before)
+    flush()
     words = np.array(list(vocabulary.ids), dtype=object)
     return (
         np.frombuffer(stream, dtype=np.int32),

@@ -17,8 +17,8 @@ count after an import tokenizes only the new and changed texts, and
 (:class:`analysis.text.cleaning.CleaningState`), so only the articles a
 change touches are cleaned again. The store
 also keeps the last few whole prepared corpora
-(``prepared/``, pickles keyed by the corpus folder, its fingerprint, the
-analysis options and the version): an unchanged corpus is read back whole,
+(``prepared/``, pickles keyed by the corpus's fingerprint, the analysis
+options and the version): an unchanged corpus is read back whole,
 with no cleaning or term counting, which is what lets a restarted dashboard
 show its first page in seconds.
 
@@ -110,8 +110,14 @@ def article_keys(articles: pd.DataFrame) -> list[str]:
     for row in articles[columns].itertuples(index=False, name=None):
         digest = hashlib.blake2b(digest_size=16)
         for value in row:
-            digest.update(repr(value).encode())
-            digest.update(b"\0")
+            # A text's own bytes (its repr would escape every character first),
+            # anything else its repr; each with its length, so no two rows run together.
+            if type(value) is str:
+                data = b"s" + value.encode("utf-8", "surrogatepass")
+            else:
+                data = b"r" + repr(value).encode()
+            digest.update(len(data).to_bytes(8, "little"))
+            digest.update(data)
         keys.append(digest.hexdigest())
     return keys
 

@@ -249,6 +249,25 @@ def test_reusing_kept_token_streams_gives_the_same_counts_as_tokenizing(tokenize
     assert _as_dict(reused)["sochi"] == [0, 1, 1, 2]
 
 
+def test_kept_texts_that_follow_each_other_are_mapped_together_with_the_same_ids(
+    tokenized, monkeypatch
+):
+    # Each text brings a word of its own, so any change in the order words are
+    # first used would number them, and so the columns, differently.
+    earlier = [f"Kerry met envoy{i} in Sochi. Talks{i % 3} went on." for i in range(7)]
+    kept: list[terms.TokenStreams] = []
+    count_terms(earlier, languages=("en",), keep=kept.append)
+    monkeypatch.setattr(terms, "_REUSED_RUN", 2)
+
+    new = "Lavrov met newcomer in Geneva. Talks2 went on."
+    later = [*earlier[0:3], new, *earlier[4:7], earlier[3]]
+    tokenized.clear()
+    reused = count_terms(later, languages=("en",), reuse=kept[0])
+    assert tokenized == [new]
+    _same_counts(reused, count_terms(later, languages=("en",)))
+    assert reused.terms.tolist().index("envoy6") < reused.terms.tolist().index("envoy3")
+
+
 def test_token_streams_of_a_count_that_reused_others_are_reusable_again():
     first: list[terms.TokenStreams] = []
     count_terms(["Kerry met Putin.", "Putin met Lavrov."], keep=first.append)
