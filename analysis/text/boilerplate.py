@@ -7,13 +7,12 @@ Part of cleaning (:mod:`analysis.text.cleaning`), which learns a
 from __future__ import annotations
 
 import re
-from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from analysis.text.chrome import Verdict
 
-__all__ = ["BoilerplateModel", "apply_learned", "count_repeated_lines", "repeat_key"]
+__all__ = ["BoilerplateModel", "apply_learned", "repeat_key"]
 
 _KEY_NUMBER = re.compile(r"\d+")
 _KEY_EDGES = " !\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~—©"
@@ -72,35 +71,6 @@ class BoilerplateModel:
         share = in_outlet / max(self.outlet_sizes.get(outlet, 1), 1)
         widespread = in_outlet >= max(3, self.min_articles) and share >= self.min_share
         return reason if widespread else ""
-
-
-def count_repeated_lines(
-    article_keys: Sequence[Sequence[str]],
-    outlets: Sequence[str],
-    min_articles: int,
-    min_share: float,
-) -> BoilerplateModel:
-    if min_articles < 2:
-        raise ValueError(f"min_articles must be at least 2, got {min_articles}")
-    if not 0 < min_share <= 1:
-        raise ValueError(f"min_share must be in (0, 1], got {min_share}")
-    articles_with: Counter[str] = Counter()
-    outlet_articles_with: Counter[tuple[str, str]] = Counter()
-    for keys, outlet in zip(article_keys, outlets, strict=True):
-        distinct = set(keys)
-        distinct.discard("")
-        articles_with.update(distinct)
-        outlet_articles_with.update((outlet, key) for key in distinct)
-    repeated = {key: n for key, n in articles_with.items() if n >= min_articles}
-    per_outlet = {pair: n for pair, n in outlet_articles_with.items() if pair[1] in repeated}
-    return BoilerplateModel(
-        min_articles=min_articles,
-        min_share=min_share,
-        outlet_sizes=dict(Counter(outlets)),
-        articles_with=repeated,
-        outlets_with=dict(Counter(key for _, key in per_outlet)),
-        outlet_articles_with=per_outlet,
-    )
 
 
 def repeat_key(lowered: str) -> str:

@@ -54,7 +54,6 @@ from analysis.corpus.types import list_items
 from analysis.text.boilerplate import (
     BoilerplateModel,
     apply_learned,
-    count_repeated_lines,
     repeat_key,
 )
 from analysis.text.chrome import (
@@ -149,8 +148,17 @@ def learn_boilerplate(
     """
     if len(texts) != len(outlets):
         raise ValueError(f"got {len(texts)} texts but {len(outlets)} outlets; pass one per text")
-    return count_repeated_lines(
-        [_prepare(text).keys for text in texts], outlets, min_articles, min_share
+    if min_articles < 2:
+        raise ValueError(f"min_articles must be at least 2, got {min_articles}")
+    if not 0 < min_share <= 1:
+        raise ValueError(f"min_share must be in (0, 1], got {min_share}")
+    prepared = [_prepare(text) for text in texts]
+    counts = _RepeatCounts([article.key_set() for article in prepared], list(outlets))
+    return counts.model(
+        list(zip(prepared, outlets, strict=True)),
+        dict(Counter(outlets)),
+        min_articles=min_articles,
+        min_share=min_share,
     )
 
 
@@ -267,13 +275,6 @@ def _flat(sets: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     return offsets, np.concatenate(sets) if sets else _NO_KEYS
 
 
-def _key_hashes(keys: list[str]) -> np.ndarray:
-    """The distinct non-empty repeat keys of one article, hashed and sorted."""
-    distinct = set(keys)
-    distinct.discard("")
-    return np.unique(np.fromiter(map(_key_hash, distinct), dtype=np.uint64, count=len(distinct)))
-
-
 class _RepeatCounts:
     """In how many articles, and articles of each outlet, each repeat key is (by its hash)."""
 
@@ -311,33 +312,37 @@ class _RepeatCounts:
         return found
 
     def model(
-        self, articles: list[tuple[list[str], str]], outlet_sizes: dict[str, int]
+        self,
+        articles: list[tuple[_Prepared, str]],
+        outlet_sizes: dict[str, int],
+        *,
+        min_articles: int = _MIN_ARTICLES,
+        min_share: float = _MIN_SHARE,
     ) -> BoilerplateModel:
-        """The boilerplate model as these articles (their repeat keys and outlet) read it.
+        """The boilerplate model as these articles (prepared, with their outlet) read it.
 
-        The same as :func:`analysis.text.boilerplate.count_repeated_lines` of
-        the whole corpus, restricted to the keys of ``articles``, which is all
-        cleaning them looks up.
+        The model of the whole corpus, restricted to the keys of ``articles``,
+        which is all cleaning them looks up; given every article, the whole model.
         """
         articles_with: dict[str, int] = {}
         outlets_with: dict[str, int] = {}
         outlet_articles_with: dict[tuple[str, str], int] = {}
-        for keys, outlet in articles:
-            distinct = sorted(set(keys) - {""})
+        for article, outlet in articles:
+            distinct = article.distinct()
             if not distinct:
                 continue
-            hashes = np.fromiter(map(_key_hash, distinct), dtype=np.uint64, count=len(distinct))
+            hashes = np.fromiter((h for _, h in distinct), dtype=np.uint64, count=len(distinct))
             at = self._at(hashes)
             in_outlet = self.in_outlet(hashes, outlet)
-            for key, where, own in zip(distinct, at.tolist(), in_outlet.tolist(), strict=True):
+            for (key, _), where, own in zip(distinct, at.tolist(), in_outlet.tolist(), strict=True):
                 count = int(self.articles[where])
-                if count >= _MIN_ARTICLES:
+                if count >= min_articles:
                     articles_with[key] = count
                     outlets_with[key] = int(self.outlets[where])
                     outlet_articles_with[(outlet, key)] = own
         return BoilerplateModel(
-            min_articles=_MIN_ARTICLES,
-            min_share=_MIN_SHARE,
+            min_articles=min_articles,
+            min_share=min_share,
             outlet_sizes=outlet_sizes,
             articles_with=articles_with,
             outlets_with=outlets_with,
@@ -457,7 +462,7 @@ def clean_articles(
             key_sets.append(reuse.key_hashes[reuse.key_offsets[j] : reuse.key_offsets[j + 1]])
         else:
             prepared[i] = _prepare(texts[i])
-            key_sets.append(_key_hashes(prepared[i].keys))
+            key_sets.append(prepared[i].key_set())
     counts = _RepeatCounts(key_sets, outlets)
     again = (
         list(range(len(ids)))
@@ -467,7 +472,7 @@ def clean_articles(
     for i in again:
         if i not in prepared:
             prepared[i] = _prepare(texts[i])
-    model = counts.model([(prepared[i].keys, outlets[i]) for i in again], dict(Counter(outlets)))
+    model = counts.model([(prepared[i], outlets[i]) for i in again], dict(Counter(outlets)))
     cleaned_texts: list[str | None] = [None] * len(ids)
     removed_rows: list[tuple[_RemovedRow, ...]] = [()] * len(ids)
     judged_sets: list[np.ndarray] = [_NO_KEYS] * len(ids)
@@ -479,10 +484,11 @@ def clean_articles(
                     reuse.judged_offsets[j] : reuse.judged_offsets[j + 1]
                 ]
     for i in again:
-        judged: list[str] = []
+        article = prepared.pop(i)
+        judged: list[int] = []
         result = _clean(
             texts[i],
-            prepared.pop(i),
+            article,
             title=titles[i],
             outlet_name=outlet_names[i],
             authors=names[i],
@@ -490,7 +496,7 @@ def clean_articles(
             article_outlet=outlets[i],
             judged=judged,
         )
-        judged_sets[i] = _key_hashes(judged)
+        judged_sets[i] = article.key_set(judged)
         cleaned_texts[i] = None if result.text == texts[i] else result.text
         removed_rows[i] = tuple(
             (r.line_start, r.line_end, r.rule, r.reason, r.text) for r in result.removed
@@ -543,6 +549,21 @@ class _Prepared:
     lines: list[str]
     keys: list[str]
     inline: tuple[Removal, ...]
+    #: The hash of each key (:func:`_key_hash`), worked out once; 0 for an empty key.
+    hashes: np.ndarray
+
+    def key_set(self, lines: Sequence[int] | None = None) -> np.ndarray:
+        """The distinct hashes of the non-empty keys (of ``lines`` only, if given), sorted."""
+        hashes = self.hashes if lines is None else self.hashes[np.asarray(lines, dtype=np.int64)]
+        keys = self.keys if lines is None else [self.keys[i] for i in lines]
+        filled = np.fromiter(map(bool, keys), dtype=bool, count=len(keys))
+        return np.unique(hashes[filled])
+
+    def distinct(self) -> list[tuple[str, int]]:
+        """Each distinct non-empty key and its hash, in key order."""
+        pairs = dict(zip(self.keys, self.hashes.tolist(), strict=True))
+        pairs.pop("", None)
+        return sorted(pairs.items())
 
 
 def _prepare(raw: str) -> _Prepared:
@@ -556,7 +577,10 @@ def _prepare(raw: str) -> _Prepared:
             reason = "image placeholder glued to the text"
             inline.append(Removal(i + 1, i + 1, text, "image_placeholder", reason))
     keys = [repeat_key(line) for line in "\n".join(lines).lower().split("\n")]
-    return _Prepared(lines, keys, tuple(inline))
+    hashes = np.fromiter(
+        (_key_hash(key) if key else 0 for key in keys), dtype=np.uint64, count=len(keys)
+    )
+    return _Prepared(lines, keys, tuple(inline), hashes)
 
 
 def _clean(
@@ -568,17 +592,17 @@ def _clean(
     authors: Sequence[str],
     boilerplate: BoilerplateModel | None,
     article_outlet: str,
-    judged: list[str] | None = None,
+    judged: list[int] | None = None,
 ) -> CleanedText:
-    """Clean one prepared article; ``judged`` gets the keys of the lines learned boilerplate
-    may judge (those no line rule removed): only their counts can change the result."""
+    """Clean one prepared article; ``judged`` gets the lines learned boilerplate may judge
+    (those no line rule removed): only their keys' counts can change the result."""
     lines, keys = article.lines, article.keys
     context = line_context(
         title=title, outlet_name=outlet_name, authors=authors, article_outlet=article_outlet
     )
     verdicts = line_verdicts(lines, keys, context)
     if judged is not None:
-        judged.extend(keys[i] for i, line in enumerate(lines) if line and verdicts[i] is None)
+        judged.extend(i for i, line in enumerate(lines) if line and verdicts[i] is None)
     if boilerplate is not None:
         apply_learned(lines, keys, verdicts, boilerplate, article_outlet)
     cut_after_end_marker(lines, verdicts)
