@@ -80,11 +80,13 @@ articles would need about 40 GiB.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
 import json
 import multiprocessing as mp
 import os
 import resource
+import signal
 import subprocess
 import sys
 import tempfile
@@ -262,8 +264,12 @@ def measure(stage: Callable[[], Any]) -> tuple[float, float, float]:
     queue = context.Queue()
     process = context.Process(target=_child, args=(stage, queue))
     process.start()
-    result = queue.get()
-    process.join()
+    try:
+        result = queue.get()
+    finally:
+        if process.is_alive():  # stopped: the child's own exit stops what it started
+            process.terminate()
+        process.join()
     return result
 
 
@@ -300,6 +306,18 @@ def _tree_pss_gib(process: psutil.Process) -> float:
     return total / 1024**3
 
 
+def _stop_tree(process: psutil.Process) -> None:
+    """End a process and all its descendants, waiting a few seconds before killing them."""
+    members = [process, *process.children(recursive=True)]
+    for member in members:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            member.terminate()
+    _, alive = psutil.wait_procs(members, timeout=5)
+    for member in alive:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            member.kill()
+
+
 def _command_peak(command: list[str], cache: str) -> float:
     """Run a ``narratives`` command as an analyst would; the peak memory of it and its workers.
 
@@ -313,9 +331,15 @@ def _command_peak(command: list[str], cache: str) -> float:
     )
     watched = psutil.Process(child.pid)
     peak = 0.0
-    while child.poll() is None:
-        peak = max(peak, _tree_pss_gib(watched))
-        time.sleep(0.2)
+    try:
+        while child.poll() is None:
+            peak = max(peak, _tree_pss_gib(watched))
+            time.sleep(0.2)
+    finally:
+        # Stopped (Ctrl-C, or a SIGTERM, which main turns into an exit): the
+        # command and its workers are processes of their own and would run on.
+        if child.poll() is None:
+            _stop_tree(watched)
     if child.returncode:
         raise subprocess.CalledProcessError(child.returncode, command)
     return peak
@@ -503,6 +527,9 @@ def main(argv: list[str] | None = None) -> int:
         "needs about 40 GiB there); the reuse stages need analyze",
     )
     args = parser.parse_args(argv)
+    # A SIGTERM (`kill`, `pkill`) exits through the `finally` blocks that stop the
+    # commands a stage started; forked stage processes inherit the handler.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     rows: list[dict[str, Any]] = []
     for size in args.sizes:
         run(size, rows, [None, *args.analyze_workers], args.stages)
