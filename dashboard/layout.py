@@ -338,13 +338,15 @@ def caption(selection: Selection) -> str:
 def download_figure(figure: go.Figure, *, what: str, selection: Selection, key: str) -> None:
     """Buttons that download ``figure`` as PNG and SVG, with :func:`caption` written under it.
 
-    The file is drawn only when its button is clicked (:mod:`dashboard.exports`).
+    The captioned copy is made, and the file drawn, only when its button is
+    clicked (:mod:`dashboard.exports`): making the copy on every rerun cost
+    30-50 ms a chart (Plotly validates the whole layout again).
     """
-    published = figures.with_caption(figure, caption(selection))
+    text = caption(selection)
     name = csv_name(what, selection).removesuffix(".csv")
 
     def drawn(file_format: str) -> Callable[[], bytes]:
-        return lambda: exports.figure_bytes(published, file_format)
+        return lambda: exports.figure_bytes(figures.with_caption(figure, text), file_format)
 
     for file_format, mime in exports.FORMATS.items():
         st.download_button(
