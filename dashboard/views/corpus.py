@@ -192,9 +192,7 @@ st.caption(
 )
 if not corpus.articles.empty:
     whole = corpus.articles[[*ARTICLE_EXPORT_COLUMNS, "text"]]
-    layout.download_csv(
-        whole, what="whole corpus", selection=type(selection)(), key="co_whole", lazy=True
-    )
+    layout.download_csv(whole, what="whole corpus", selection=type(selection)(), key="co_whole")
 st.markdown("**Meetings catalogue**")
 layout.table(
     corpus.meetings,
