@@ -63,7 +63,8 @@ class SyncReport:
     unchanged: int
 
     def describe(self, verb: str) -> str:
-        return f"{self.copied} files {verb}, {self.removed} removed, {self.unchanged} unchanged"
+        files = "file" if self.copied == 1 else "files"
+        return f"{self.copied} {files} {verb}, {self.removed} removed, {self.unchanged} unchanged"
 
 
 def is_url(where: str | Path) -> bool:
@@ -215,6 +216,7 @@ def push(folder: Path, url: str, *, last: str | None = None) -> SyncReport:
         If the URL cannot be listed or written.
     """
     fs, root = _filesystem(url)
+    folder.mkdir(parents=True, exist_ok=True)
     remote_seen, local_seen = _read_record(folder, url)
     listing = _listing(fs, root, url)
     here = _local_files(folder)

@@ -221,7 +221,7 @@ def test_a_corpus_and_store_at_urls_give_the_tables_of_a_local_folder(
         "analyze", "--corpus", corpus, "--store", store, "--out", str(tmp_path / "c")
     )
     assert status == 0, said
-    assert f"{corpus}: 1 files copied, 0 removed, 3 unchanged" in said
+    assert f"{corpus}: 1 file copied, 0 removed, 3 unchanged" in said
     assert analysed[0] == "s2"
     assert "s1" not in analysed
     edited = _outputs(registry_corpus, tmp_path / "local-edited", "--no-store")
