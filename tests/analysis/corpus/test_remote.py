@@ -258,3 +258,26 @@ def test_a_corpus_url_that_holds_nothing_is_an_error(tmp_path, memory):
     status, said = _run("validate", f"memory://{root}/nothing")
     assert status == 2
     assert f"memory://{root}/nothing: no such folder, or it is empty; check the URL" in said
+
+
+def test_a_store_folder_given_keeps_the_results_there(
+    registry_corpus,
+    tmp_path,
+    analysed,  # noqa: F811
+):
+    _planted(registry_corpus, "s1", "Talks", "John Kerry met Vladimir Putin in Sochi.")
+    folder = tmp_path / "on-nfs" / "results"
+    status, said = _run(
+        "analyze", "--corpus", str(registry_corpus), "--store", str(folder),
+        "--out", str(tmp_path / "a"),
+    )  # fmt: skip
+    assert status == 0, said
+    assert (folder / "index.json").is_file()
+    assert analysed == ["s1"]
+
+    analysed.clear()
+    _run(
+        "analyze", "--corpus", str(registry_corpus), "--store", str(folder),
+        "--out", str(tmp_path / "b"), "--force",
+    )  # fmt: skip
+    assert analysed == []
