@@ -280,11 +280,20 @@ def omissions(
     for event, part in measured.groupby(within, sort=True):
         groups = part.groupby(by, sort=True)["article_id"].nunique()
         event_cover = covered[covered[within] == event]
-        by_subject = event_cover.groupby("subject")
+        # Per subject: the groups that covered it on this event, named, and their articles.
+        # A group omitted the subject when it is not among them.
+        subjects = [
+            (
+                subject,
+                set(subject_rows[by].tolist()),
+                "; ".join(sorted(map(str, subject_rows[by].unique()))),
+                int(subject_rows["article_id"].nunique()),
+            )
+            for subject, subject_rows in event_cover.groupby("subject")
+        ]
         for group, n_articles in groups.items():
-            for subject, subject_rows in by_subject:
-                covering = subject_rows[subject_rows[by] != group]
-                if len(covering) == len(subject_rows):
+            for subject, covering, covered_by, articles_covering in subjects:
+                if group not in covering:
                     rows.append(
                         (
                             event,
@@ -292,8 +301,8 @@ def omissions(
                             subject,
                             names[str(subject)],
                             int(n_articles),
-                            "; ".join(sorted(map(str, covering[by].unique()))),
-                            int(covering["article_id"].nunique()),
+                            covered_by,
+                            articles_covering,
                         )
                     )
     columns = [within, by, "subject", "subject_name", "n_articles", "covered_by"]
