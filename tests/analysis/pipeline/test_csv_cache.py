@@ -106,3 +106,14 @@ def test_parts_no_write_used_are_removed_past_twice_what_one_used(tmp_path):
         "old2.csv"
     ]
     assert len(list(tmp_path.iterdir())) == 2
+
+
+def test_texts_are_hashed_a_slice_at_a_time_with_the_same_hashes(monkeypatch):
+    from analysis.pipeline import export
+
+    texts = ["Путин и Керри.", "Kerry met Putin.", "Путин и Керри.", None, "", "Kerry met Putin!"]
+    whole = export._text_hashes(texts)
+    monkeypatch.setattr(export, "_HASHED_AT_ONCE", 2)
+    assert export._text_hashes(texts).tolist() == whole.tolist()
+    assert whole[0] == whole[2]
+    assert len({whole[i] for i in (0, 1, 3, 4, 5)}) == 5
