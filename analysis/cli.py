@@ -52,14 +52,18 @@ def format_problems(problems: Sequence[Problem]) -> str:
     return "\n".join(f"{p.severity}: {p}" for p in ordered)
 
 
+def _pulled(url: str, kind: str, *, must_exist: bool = False) -> Path:
+    """The local copy of ``url``, brought up to date, saying what was copied."""
+    copy = local_copy(url, kind)
+    report = pull(url, copy, must_exist=must_exist)
+    print(f"narratives: {url}: {report.describe('copied')} in {copy}", file=sys.stderr)
+    return copy
+
+
 def _load(args: argparse.Namespace, *, use_cache: bool = True) -> Corpus:
     """The corpus at ``--corpus``: a folder, or a URL read through its local copy."""
-    if not is_url(args.corpus):
-        return load_corpus(args.corpus, use_cache=use_cache)
-    copy = local_copy(args.corpus, "corpus")
-    report = pull(args.corpus, copy, must_exist=True)
-    print(f"narratives: {args.corpus}: {report.describe('copied')} in {copy}", file=sys.stderr)
-    return load_corpus(copy, use_cache=use_cache)
+    where = _pulled(args.corpus, "corpus", must_exist=True) if is_url(args.corpus) else args.corpus
+    return load_corpus(where, use_cache=use_cache)
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -117,12 +121,7 @@ def _open_store(args: argparse.Namespace, corpus: Corpus) -> ResultsStore | None
         return None
     if args.store is None:
         return ResultsStore(default_store_root(corpus.root))
-    if not is_url(args.store):
-        return ResultsStore(Path(args.store))
-    copy = local_copy(args.store, "results")
-    report = pull(args.store, copy)
-    print(f"narratives: {args.store}: {report.describe('copied')} in {copy}", file=sys.stderr)
-    return ResultsStore(copy)
+    return ResultsStore(_pulled(args.store, "results") if is_url(args.store) else Path(args.store))
 
 
 def _push_store(args: argparse.Namespace, store: ResultsStore | None) -> None:

@@ -39,6 +39,7 @@ from analysis.pipeline.memory import release_freed_memory
 __all__ = [
     "ARTICLES_DIR",
     "Corpus",
+    "cache_folder",
     "corpus_cache_path",
     "corpus_fingerprint",
     "load_corpus",
@@ -80,9 +81,13 @@ def corpus_cache_path(root: Path, kind: str, suffix: str = "") -> Path:
     The cache folder is ``NARRATIVES_CACHE_DIR``, else ``~/.cache/narratives``;
     each corpus folder gets its own name in it, from its resolved path.
     """
-    base = Path(os.environ.get("NARRATIVES_CACHE_DIR") or Path.home() / ".cache" / "narratives")
     key = hashlib.blake2b(str(root.resolve()).encode(), digest_size=8).hexdigest()
-    return base / f"{kind}-{key}{suffix}"
+    return cache_folder() / f"{kind}-{key}{suffix}"
+
+
+def cache_folder() -> Path:
+    """The user's cache folder: ``NARRATIVES_CACHE_DIR``, else ``~/.cache/narratives``."""
+    return Path(os.environ.get("NARRATIVES_CACHE_DIR") or Path.home() / ".cache" / "narratives")
 
 
 def _cache_path(root: Path) -> Path:

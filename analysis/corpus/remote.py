@@ -33,6 +33,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from analysis.corpus.article_file import write_text_atomically
+from analysis.corpus.articles import cache_folder
+
 __all__ = [
     "RECORD",
     "RemoteError",
@@ -81,9 +84,8 @@ def location(where: str) -> str | Path:
 
 def local_copy(url: str, kind: str) -> Path:
     """The folder in the user's cache that holds the local copy of ``url``."""
-    base = Path(os.environ.get("NARRATIVES_CACHE_DIR") or Path.home() / ".cache" / "narratives")
     key = hashlib.blake2b(url.rstrip("/").encode(), digest_size=8).hexdigest()
-    return base / f"remote-{kind}-{key}"
+    return cache_folder() / f"remote-{kind}-{key}"
 
 
 def _filesystem(url: str) -> tuple[Any, str]:
@@ -149,10 +151,8 @@ def _read_record(folder: Path, url: str) -> tuple[dict[str, str], dict[str, list
 def _write_record(
     folder: Path, url: str, remote: Mapping[str, str], local: Mapping[str, list[int]]
 ) -> None:
-    fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump({"url": url, "remote": remote, "local": local}, handle)
-    os.replace(tmp, folder / RECORD)
+    body = json.dumps({"url": url, "remote": remote, "local": local})
+    write_text_atomically(folder / RECORD, body)
 
 
 def _write_file(path: Path, data: bytes) -> None:

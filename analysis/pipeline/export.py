@@ -70,6 +70,8 @@ def _evidence_quoted(prepared: PreparedCorpus, table: pd.DataFrame) -> bool:
     )
 
 
+#: An odd 64-bit constant (2**64 / golden ratio) that mixes one hash into another.
+_MIX = np.uint64(0x9E3779B97F4A7C15)
 #: Texts hashed at once by :func:`_text_hashes`.
 _HASHED_AT_ONCE = 1024
 
@@ -96,11 +98,9 @@ def _evidence_row_keys(prepared: PreparedCorpus, table: pd.DataFrame) -> np.ndar
     """A hash of each evidence row and of the cleaned text and headline of its article."""
     articles = prepared.articles
     with np.errstate(over="ignore"):
-        per_article = _text_hashes(articles["title"]) * np.uint64(
-            0x9E3779B97F4A7C15
-        ) ^ _text_hashes(articles["text_clean"])
+        per_article = _text_hashes(articles["title"]) * _MIX ^ _text_hashes(articles["text_clean"])
         positions = article_positions(articles, table["article_id"])
-        return row_hashes(table) * np.uint64(0x9E3779B97F4A7C15) ^ per_article[positions]
+        return row_hashes(table) * _MIX ^ per_article[positions]
 
 
 def csv_parts(

@@ -65,7 +65,6 @@ STORE_FORMAT = 1
 
 #: The store's index: the last file written, naming every segment in use.
 INDEX_FILE = "index.json"
-_INDEX = INDEX_FILE
 _SEGMENTS = "segments"
 _SNAPSHOTS = "prepared"
 _TOKENS = "tokens.pickle"
@@ -176,7 +175,7 @@ class ResultsStore:
         return self._segments
 
     def _index_on_disk(self) -> dict[str, list[list[str]]]:
-        path = self.root / _INDEX
+        path = self.root / INDEX_FILE
         if not path.exists():
             return {}
         try:
@@ -200,7 +199,7 @@ class ResultsStore:
         fd, tmp = tempfile.mkstemp(dir=self.root, suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump(body, handle)
-        os.replace(tmp, self.root / _INDEX)
+        os.replace(tmp, self.root / INDEX_FILE)
         self._segments = segments
 
     def _cannot_write(self, err: OSError) -> None:
