@@ -8,12 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import os
 import re
-import tempfile
 import unicodedata
-from collections.abc import Iterable, Mapping
-from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
 import yaml
@@ -38,7 +35,6 @@ __all__ = [
     "format_article",
     "make_article_id",
     "parse_article",
-    "write_text_atomically",
 ]
 
 #: Larger files are refused: no news article is this long, a site dump or a binary is.
@@ -480,30 +476,6 @@ def encode_article(article: Article, *, path: str) -> bytes:
 
 def _size(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MiB" if size >= 1024 * 1024 else f"{size / 1024:.0f} KiB"
-
-
-def write_text_atomically(path: Path, text: str | Iterable[str]) -> None:
-    """Write ``text`` (a string, or its parts in order) to ``path`` through a temporary file.
-
-    A reader never sees a half-written file, and an interruption leaves the old
-    file (or no file) in place.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            if isinstance(text, str):
-                handle.write(text)
-            else:
-                for part in text:
-                    handle.write(part)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
 
 
 def _slug(text: str, *, limit: int) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -22,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.corpus.article_file import MAX_ARTICLE_BYTES, CorpusFileError, parse_article
+from analysis.corpus.atomic import write_pickle_atomically
 from analysis.corpus.journal import recover_interrupted_import
 from analysis.corpus.registry import (
     MEETINGS_FILE,
@@ -116,15 +116,9 @@ def _read_cache(path: Path) -> tuple[dict[str, Any], dict[str, _Known]]:
 
 def _write_cache(path: Path, entries: dict[str, Any], known: dict[str, _Known]) -> None:
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump(
-                {"version": _CACHE_VERSION, "entries": entries, "files": known},
-                handle,
-                protocol=5,
-            )
-        os.replace(tmp, path)
+        write_pickle_atomically(
+            path, {"version": _CACHE_VERSION, "entries": entries, "files": known}
+        )
     except OSError:
         # The cache only saves time; a read-only home must not stop the corpus from loading.
         return

@@ -45,6 +45,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from analysis.corpus.atomic import write_bytes_atomically
 from analysis.corpus.lock import CorpusBusyError, corpus_lock, lock_holder
 from analysis.corpus.types import Problem
 
@@ -265,12 +266,7 @@ def restore_registry(
         if current not in (sha256_after, None):
             kept.append(name)
             continue
-        temp = root / f".{name}.restore.tmp"
-        with temp.open("wb") as handle:
-            handle.write(before)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
+        write_bytes_atomically(path, before, durable=True)
         restored += 1
     sync_folder(root)
     return restored, kept

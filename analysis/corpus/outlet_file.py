@@ -20,7 +20,7 @@ from pathlib import Path
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from analysis.corpus.article_file import write_text_atomically
+from analysis.corpus.atomic import write_text_atomically
 from analysis.corpus.journal import recover_locked
 from analysis.corpus.lock import corpus_lock
 from analysis.corpus.registry import (

@@ -26,15 +26,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from analysis.corpus.article_file import write_text_atomically
 from analysis.corpus.articles import cache_folder
+from analysis.corpus.atomic import TEMP_SUFFIX, write_bytes_atomically, write_text_atomically
 
 __all__ = [
     "RECORD",
@@ -130,7 +128,7 @@ def _local_files(folder: Path) -> dict[str, list[int]]:
     files = {}
     for path in folder.rglob("*"):
         rel = path.relative_to(folder).as_posix()
-        if any(part.startswith(".") for part in rel.split("/")) or path.name.endswith(".tmp"):
+        if any(part.startswith(".") for part in rel.split("/")) or path.name.endswith(TEMP_SUFFIX):
             continue
         if path.is_file():
             stat = path.stat()
@@ -153,18 +151,6 @@ def _write_record(
 ) -> None:
     body = json.dumps({"url": url, "remote": remote, "local": local})
     write_text_atomically(folder / RECORD, body)
-
-
-def _write_file(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _batches(items: list[str]) -> Iterable[list[str]]:
@@ -198,7 +184,7 @@ def pull(url: str, folder: Path, *, must_exist: bool = False) -> SyncReport:
         except (OSError, KeyError) as err:
             raise RemoteError(f"{url}: a file could not be read ({err}); run again") from err
         for rel in batch:
-            _write_file(folder / rel, data[f"{root}/{rel}"])
+            write_bytes_atomically(folder / rel, data[f"{root}/{rel}"])
     gone = [rel for rel in here if rel not in listing]
     for rel in gone:
         with contextlib.suppress(FileNotFoundError):

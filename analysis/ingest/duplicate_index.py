@@ -30,8 +30,6 @@ same folder and renamed over the old one, so a reader never sees half a file.
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -39,6 +37,7 @@ from pathlib import Path
 import numpy as np
 
 from analysis.corpus.articles import corpus_cache_path
+from analysis.corpus.atomic import replacing
 
 __all__ = ["INDEX_VERSION", "DuplicateIndex", "index_path", "text_key"]
 
@@ -199,11 +198,8 @@ def _write(path: Path, entries: dict[bytes, tuple[str, np.ndarray]]) -> bool:
     ).reshape(-1, _KEY_BYTES)
     indptr = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
     indices = (np.concatenate(sets) if sets else np.empty(0)).astype(np.int32)
-    tmp = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
+        with replacing(path) as handle:
             np.savez(
                 handle,
                 version=np.array(INDEX_VERSION, dtype=np.int64),
@@ -212,10 +208,7 @@ def _write(path: Path, entries: dict[bytes, tuple[str, np.ndarray]]) -> bool:
                 indptr=indptr,
                 indices=indices,
             )
-        os.replace(tmp, path)
     except OSError:
         # The index only saves time; a cache folder that cannot be written must not stop an import.
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
         return False
     return True

@@ -23,14 +23,14 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import itertools
-import os
-import tempfile
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from analysis.corpus.atomic import TEMP_SUFFIX, write_bytes_atomically
 
 __all__ = ["PART_EVERY", "CsvCache", "article_parts", "row_hashes"]
 
@@ -181,15 +181,7 @@ class CsvCache:
 
     def _write(self, key: str, body: bytes) -> None:
         try:
-            self.root.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.root, suffix=".tmp")
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(_checksum(body) + b"\n" + body)
-                os.replace(tmp, self.root / f"{key}.csv")
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            write_bytes_atomically(self.root / f"{key}.csv", _checksum(body) + b"\n" + body)
         except OSError:
             # Only a cache: the table is written all the same.
             return
@@ -200,7 +192,7 @@ class CsvCache:
             files = [
                 (path.stat().st_mtime, path.stat().st_size, path)
                 for path in self.root.iterdir()
-                if path.suffix in (".csv", ".tmp")
+                if path.suffix in (".csv", TEMP_SUFFIX)
             ]
             total = sum(size for _, size, _ in files)
             for _, size, path in sorted(files, key=lambda item: item[0]):

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.corpus.article_file import write_text_atomically
+from analysis.corpus.atomic import write_text_atomically
 from analysis.corpus.selection import Selection
 from analysis.labels.evidence import EVIDENCE_COLUMNS, article_positions, evidence_text
 from analysis.pipeline.csv_cache import CsvCache, article_parts, row_hashes

@@ -11,7 +11,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from analysis.corpus.article_file import write_text_atomically
+from analysis.corpus.atomic import write_text_atomically
 from analysis.corpus.types import list_text
 
 __all__ = [

@@ -48,6 +48,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.corpus.articles import corpus_cache_path
+from analysis.corpus.atomic import TEMP_SUFFIX, write_bytes_atomically, write_pickle_atomically
 from analysis.measures.terms import TokenStreams
 from analysis.text.cleaning import CleaningState
 
@@ -196,10 +197,7 @@ class ResultsStore:
 
     def _write_index(self, segments: dict[str, list[list[str]]]) -> None:
         body = {"format": STORE_FORMAT, "version": analysis_version(), "segments": segments}
-        fd, tmp = tempfile.mkstemp(dir=self.root, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(body, handle)
-        os.replace(tmp, self.root / INDEX_FILE)
+        write_bytes_atomically(self.root / INDEX_FILE, json.dumps(body).encode())
         self._segments = segments
 
     def _cannot_write(self, err: OSError) -> None:
@@ -296,15 +294,7 @@ class ResultsStore:
         """Keep ``prepared`` under ``key``, with the most recent others (older ones are removed)."""
         folder = self.root / _SNAPSHOTS
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    pickle.dump(prepared, handle, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(tmp, folder / f"{key}.pickle")
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            write_pickle_atomically(folder / f"{key}.pickle", prepared)
             kept = sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
             for old in kept[_MAX_SNAPSHOTS:]:
                 old.unlink(missing_ok=True)
@@ -343,16 +333,7 @@ class ResultsStore:
         # ... and before anything is added to it, which setting it aside would remove.
         self._read_index()
         try:
-            self.root.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.root, suffix=".tmp")
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    body = {"version": analysis_version(), "kept": kept}
-                    pickle.dump(body, handle, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(tmp, self.root / name)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            write_pickle_atomically(self.root / name, {"version": analysis_version(), "kept": kept})
         except OSError as err:
             self._cannot_write(err)
 
@@ -412,7 +393,7 @@ class ResultsStore:
         name = uuid.uuid4().hex
         folder = self.root / _SEGMENTS
         folder.mkdir(parents=True, exist_ok=True)
-        scratch = Path(tempfile.mkdtemp(dir=folder, suffix=".tmp"))
+        scratch = Path(tempfile.mkdtemp(dir=folder, suffix=TEMP_SUFFIX))
         try:
             for table_name, frame in tables.items():
                 encoded, json_columns = _encode(frame)

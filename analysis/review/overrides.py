@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 from pydantic import ValidationError
 
-from analysis.corpus.article_file import write_text_atomically
+from analysis.corpus.atomic import write_text_atomically
 from analysis.corpus.lock import corpus_lock
 from analysis.corpus.schema import error_field, error_message, record_error
 from analysis.corpus.types import Problem

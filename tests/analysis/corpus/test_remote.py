@@ -77,7 +77,7 @@ def test_a_pull_killed_half_way_is_finished_by_the_next(memory, tmp_path, monkey
     pull(f"memory://{root}", copy)
     fs.pipe({f"{root}/{name}.txt": name.encode() * 2 for name in "abc"})
     written = []
-    write = remote._write_file
+    write = remote.write_bytes_atomically
 
     def killed_after_one(path: Path, data: bytes) -> None:
         if written:
@@ -85,7 +85,7 @@ def test_a_pull_killed_half_way_is_finished_by_the_next(memory, tmp_path, monkey
         written.append(path.name)
         write(path, data)
 
-    monkeypatch.setattr(remote, "_write_file", killed_after_one)
+    monkeypatch.setattr(remote, "write_bytes_atomically", killed_after_one)
     with pytest.raises(KeyboardInterrupt):
         pull(f"memory://{root}", copy)
     monkeypatch.undo()
