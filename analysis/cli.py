@@ -37,6 +37,7 @@ from analysis.pipeline.workers import (
     WorkerLostError,
 )
 from analysis.review.overrides import overrides_warning, read_overrides
+from analysis.wording import counted
 
 __all__ = ["default_corpus_dir", "main"]
 
@@ -73,8 +74,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     if corpus.problems:
         print(format_problems(corpus.problems))
     print(
-        f"{len(corpus.articles)} articles valid, {len(corpus.outlets)} outlets, "
-        f"{len(corpus.meetings)} meetings; {len(errors)} errors, {warnings} warnings "
+        f"{counted(len(corpus.articles), 'article')} valid, "
+        f"{counted(len(corpus.outlets), 'outlet')}, {counted(len(corpus.meetings), 'meeting')}; "
+        f"{counted(len(errors), 'error')}, {counted(warnings, 'warning')} "
         f"in {corpus.root}"
     )
     return 1 if errors else 0

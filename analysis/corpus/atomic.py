@@ -3,8 +3,8 @@
 Everything the project rewrites in place (the registry, overrides, tables, files
 an import restores, the results store, caches, remote copies) goes through
 :func:`replacing`: the content is written to a temporary file beside the
-target, which then replaces it with one rename. An interruption, or an exception in the ``with`` block, leaves
-the old file (or no file) and no temporary file.
+target, which then replaces it with one rename. An interruption, or an exception
+in the ``with`` block, leaves the old file (or no file) and no temporary file.
 """
 
 from __future__ import annotations

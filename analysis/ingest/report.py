@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Literal
 
 from analysis.corpus.types import Inference, Problem
+from analysis.wording import counted
 
 __all__ = [
     "AddedArticle",
@@ -110,15 +111,15 @@ def render_report(report: ImportReport) -> str:
         lines.append("Dry run: nothing was written.")
     if report.outlets:
         lines.append(
-            f"{verb.capitalize()} {len(report.outlets)} outlet(s) to outlets.yaml, in group "
-            "unassigned (give each a group there or on the dashboard's Corpus page):"
+            f"{verb.capitalize()} {counted(len(report.outlets), 'outlet')} to outlets.yaml, "
+            "in group unassigned (give each a group there or on the dashboard's Corpus page):"
         )
         lines.extend(
             f"  {o.key}  {o.name!r}, domains {', '.join(o.domains) or 'none'}, "
             f"{o.language or 'language unknown'} (first named in {o.source})"
             for o in report.outlets
         )
-    lines.append(f"{verb.capitalize()} {len(report.added)} article(s) to {report.corpus}")
+    lines.append(f"{verb.capitalize()} {counted(len(report.added), 'article')} to {report.corpus}")
     for article in report.added:
         meetings = ", ".join(article.meetings) or "none"
         lines.append(

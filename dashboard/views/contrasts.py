@@ -10,6 +10,7 @@ import streamlit as st
 from analysis.measures.contrasts import MIN_GROUP_ARTICLES, collapse_nested_terms
 from analysis.measures.kwic import sort_by_context
 from analysis.pipeline.prepare import AnalysisOptions
+from analysis.wording import counted
 from dashboard import colours, data, figures, layout, links, tables
 
 GROUPINGS = {
@@ -189,7 +190,7 @@ else:
     )
 
 bars = tables.term_bars(shown, group, n=int(top))
-sizes = f"n = {n_group} articles of {group_label} vs {n_other} of {other_label}"
+sizes = f"n = {counted(n_group, 'article')} of {group_label} vs {n_other} of {other_label}"
 # Both charts colour and name the two sides alike.
 sides = {"colour": colour, "group_label": group_label, "other_label": other_label}
 # One chart above the other: side by side, long outlet names would cut their titles.

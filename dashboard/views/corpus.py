@@ -10,6 +10,7 @@ from analysis.ingest.records import ImportMetadata
 from analysis.ingest.report import ImportReport
 from analysis.ingest.report_tables import import_report_tables, validation_table
 from analysis.pipeline.tables import ARTICLE_EXPORT_COLUMNS
+from analysis.wording import counted
 from dashboard import layout
 from dashboard.data import corpus_changed, corpus_dir
 from dashboard.outlet_editor import outlet_editor
@@ -103,7 +104,7 @@ def show_report(report: ImportReport) -> None:
     verb = "Would add" if report.dry_run else "Added"
     shown = import_report_tables(report)
     (st.success if report.added else st.info)(
-        f"{verb} {len(report.added)} articles. "
+        f"{verb} {counted(len(report.added), 'article')}. "
         + ("Nothing was written yet." if report.dry_run else "The corpus has been reloaded."),
         icon=":material/check:" if report.added else ":material/info:",
     )
@@ -182,13 +183,21 @@ if corpus.problems:
         key="co_problems_report",
     )
 else:
-    st.success(f"All {len(corpus.articles)} articles pass validation.", icon=":material/check:")
+    n = len(corpus.articles)
+    st.success(
+        "The corpus has no articles to validate yet."
+        if n == 0
+        else "The one article passes validation."
+        if n == 1
+        else f"All {n:,} articles pass validation.",
+        icon=":material/check:",
+    )
 
 st.subheader("The whole corpus")
 st.caption(
-    f"{len(corpus.articles)} articles, {len(corpus.outlets)} outlets, "
-    f"{len(corpus.meetings)} meetings, in {layout.escape_markdown(corpus.root)}. The CSV has "
-    "the metadata and the text as published; the filters do not apply to it."
+    f"{counted(len(corpus.articles), 'article')}, {counted(len(corpus.outlets), 'outlet')}, "
+    f"{counted(len(corpus.meetings), 'meeting')}, in {layout.escape_markdown(corpus.root)}. "
+    "The CSV has the metadata and the text as published; the filters do not apply to it."
 )
 if not corpus.articles.empty:
     whole = corpus.articles[[*ARTICLE_EXPORT_COLUMNS, "text"]]

@@ -14,6 +14,7 @@ from analysis.labels.summaries import group_profiles, outcome_counts
 from analysis.measures.contrasts import MIN_GROUP_ARTICLES
 from analysis.measures.coverage import blind_spots, coverage_spread
 from analysis.review.hand_labels import OUTCOME_LABELS, STANCE_LABELS
+from analysis.wording import counted
 from dashboard import colours, data, figures, layout, links, tables, widgets
 from dashboard.navigation import open_in_reader
 from dashboard.results import (
@@ -145,7 +146,8 @@ if view == VIEWS[0]:
     stance_state = layout.chart(
         figures.stance_bars(
             shares,
-            title=f"Stance toward {targets[target]} per group (n = {len(on_meeting)} articles)",
+            title=f"Stance toward {targets[target]} per group "
+            f"(n = {counted(len(on_meeting), 'article')})",
             category_title="Outlet group",
             label_order=STANCE_LABELS,
             category_order=groups,
@@ -165,7 +167,7 @@ if view == VIEWS[0]:
             category="group",
             label="label",
             value="articles",
-            title=f"Who came out ahead, per group (n = {len(meeting_outcome)} articles)",
+            title=f"Who came out ahead, per group (n = {counted(len(meeting_outcome), 'article')})",
             category_title="Outlet group",
             value_title="Articles",
             label_order=OUTCOME_LABELS,
@@ -474,7 +476,7 @@ elif view == VIEWS[1]:
         figures.term_bars(
             frame,
             title=f"{names[a]} against {names[b]} on this meeting<br>"
-            f"<sup>n = {n_a} and {n_b} articles</sup>",
+            f"<sup>n = {n_a} and {counted(n_b, 'article')}</sup>",
             colour=page.colours.get(a, colours.OKABE_ITO[0]),
             group_label=names[a],
             other_label=names[b],
@@ -525,7 +527,7 @@ else:
             corpus.meetings[corpus.meetings["meeting"].isin(per["meeting"])],
             labels=tables.meeting_labels(corpus.meetings),
             colours=page.colours,
-            title=f"Its articles against the meetings (n = {len(mine)} articles)",
+            title=f"Its articles against the meetings (n = {counted(len(mine), 'article')})",
         ),
         key="mt_who_timeline",
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analysis.measures.contrasts import MIN_GROUP_ARTICLES
+from analysis.wording import counted
 from dashboard import data, figures, layout, tables
 from dashboard.navigation import open_in_reader
 
@@ -39,7 +40,7 @@ coverage = layout.chart(
         x="meeting_label",
         y="outlet_name",
         value="articles",
-        title=f"Articles per outlet and meeting (n = {len(articles)} articles)",
+        title=f"Articles per outlet and meeting (n = {counted(len(articles), 'article')})",
         x_title="Meeting",
         y_title="Outlet",
         value_title="Articles",

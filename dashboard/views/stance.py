@@ -14,6 +14,7 @@ from analysis.labels.sources import group_sources
 from analysis.labels.stance import GROUP_LABELS, MIN_GROUP_ARTICLES, stance_by_group
 from analysis.labels.summaries import most_quoted, outcome_counts
 from analysis.review.hand_labels import OUTCOME_LABELS
+from analysis.wording import counted
 from dashboard import colours, figures, layout, links, tables
 from dashboard import results as selected
 from dashboard.widgets import evidence_drill
@@ -127,7 +128,7 @@ with tabs[0]:
         state = layout.chart(
             figures.stance_bars(
                 groups,
-                title=f"Stance toward {targets[target]} per outlet (n = {n} articles)",
+                title=f"Stance toward {targets[target]} per outlet (n = {counted(n, 'article')})",
                 category_title="Outlet",
                 label_order=GROUP_LABELS,
                 category_order=order,
@@ -163,7 +164,8 @@ with tabs[1]:
                     category="outlet_name",
                     label="label",
                     value="articles",
-                    title=f"Who came out ahead, per outlet (n = {len(outcome)} articles about a "
+                    title="Who came out ahead, per outlet "
+                    f"(n = {counted(len(outcome), 'article')} about a "
                     "meeting)",
                     category_title="Outlet",
                     value_title="Articles",
@@ -205,7 +207,8 @@ with tabs[2]:
                 category="frame_name",
                 category_title="Frame (Policy Frames Codebook)",
                 value="percent",
-                title=f"Share of each outlet's framing vocabulary per frame (n = {n} articles)",
+                title="Share of each outlet's framing vocabulary per frame "
+                f"(n = {counted(n, 'article')})",
                 value_title="% of frame cues",
                 hover={
                     "count": "Frame cues",
@@ -232,7 +235,8 @@ with tabs[3]:
                         x="outlet_label",
                         y="subject_label",
                         value="percent",
-                        title=f"Which subjects each outlet mentions (n = {measured} articles "
+                        title="Which subjects each outlet mentions "
+                        f"(n = {counted(measured, 'article')} "
                         "in English)",
                         x_title="Outlet (its articles)",
                         y_title="Subject (most mentioned first)",
@@ -289,7 +293,8 @@ with tabs[4]:
                 category="speaker",
                 category_title="Quoted or cited (most quoted first)",
                 value="count",
-                title=f"Whom each outlet quotes or cites (n = {n} articles; 15 most quoted)",
+                title="Whom each outlet quotes or cites "
+                f"(n = {counted(n, 'article')}; 15 most quoted)",
                 value_title="Quotations",
                 hover={"articles_citing": "Articles quoting", "n_articles": "Articles"},
                 customdata=["outlet", "source"],

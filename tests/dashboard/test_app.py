@@ -67,7 +67,7 @@ def test_every_page_copes_with_an_empty_corpus(open_page, one_article, page):
     assert not app.exception
     assert "Filters in force: all articles — 0 of 0 articles." in texts(app, "caption")
     if page == "corpus":
-        assert texts(app, "success") == ["All 0 articles pass validation."]
+        assert texts(app, "success") == ["The corpus has no articles to validate yet."]
     else:
         assert texts(app, "info") == [NO_ARTICLE_YET]
 

@@ -57,7 +57,7 @@ def test_preview_writes_nothing_and_import_adds_the_article(open_page, corpus_co
     app.button(key="co_preview").click()
     app.run()
     assert not app.exception
-    assert any("Would add 1 articles. Nothing was written yet." in s for s in texts(app, "success"))
+    assert any("Would add 1 article. Nothing was written yet." in s for s in texts(app, "success"))
     preview = downloaded_rows(app, downloads, "co_added_csv")
     assert [row["outlet"] for row in preview] == ["cnn"]
     assert preview[0]["meetings"] == "2015-05-sochi"
@@ -68,7 +68,7 @@ def test_preview_writes_nothing_and_import_adds_the_article(open_page, corpus_co
     app.button(key="co_import").click()
     app.run()
     assert not app.exception
-    assert any("Added 1 articles" in s for s in texts(app, "success"))
+    assert any("Added 1 article." in s for s in texts(app, "success"))
     assert len(_articles(corpus_copy)) == len(before) + 1
     assert texts(app, "success")[-1] == "All 6 articles pass validation."
 

@@ -155,7 +155,7 @@ def test_validate_command_exits_nonzero_and_names_each_problem(registry_corpus, 
     assert main(["validate", str(registry_corpus)]) == 1
     out = capsys.readouterr().out
     assert "error: articles/bad-date.md: published: '2015-13-01' is not a real date" in out
-    assert "1 articles valid" in out
+    assert "1 article valid" in out
 
 
 def test_validate_command_passes_on_shipped_corpus(capsys):

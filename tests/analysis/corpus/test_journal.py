@@ -82,7 +82,7 @@ def test_validate_reports_the_rollback_naming_the_journal(
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("warning: .narratives-import.json: (journal): an import interrupted")
     assert out[0].endswith("was rolled back: 1 files removed (of the 2 it was placing)")
-    assert out[1].startswith("1 articles valid, ")
+    assert out[1].startswith("1 article valid, ")
     assert sorted(p.name for p in (corpus / "articles").iterdir()) == ["osw-kept.md"]
 
 

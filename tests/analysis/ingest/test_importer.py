@@ -10,7 +10,7 @@ from analysis.corpus.articles import load_corpus
 from analysis.corpus.types import Inference
 from analysis.ingest.importer import import_articles
 from analysis.ingest.records import ImportMetadata
-from analysis.ingest.report import render_report
+from analysis.ingest.report import counted, render_report
 from tests.analysis.ingest.test_duplicates import ORIGINAL, REWORDED
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "import"
@@ -362,7 +362,7 @@ def test_dry_run_reports_what_would_be_added_and_writes_nothing(registry_corpus)
     assert len(report.added) == 3
     assert _snapshot(registry_corpus) == before
     text = render_report(report)
-    assert text.startswith("Dry run: nothing was written.\nWould add 3 article(s) to ")
+    assert text.startswith("Dry run: nothing was written.\nWould add 3 articles to ")
     assert (
         "  the-duran-2016-07-15-putin-kerry-talks-fail  (from mediacloud.csv:6) outlet the-duran, "
         "published 2016-07-15, en, meetings 2016-07-moscow\n"
@@ -388,3 +388,11 @@ def test_report_lists_duplicates_skips_and_problems(registry_corpus):
     )
     assert "Problems: 1\n  rows.csv:2: published: 'yesterday'" in text
     assert report.inferences == []
+
+
+@pytest.mark.parametrize(
+    ("count", "noun", "expected"),
+    [(1, "article", "1 article"), (0, "outlet", "0 outlets"), (1200, "article", "1,200 articles")],
+)
+def test_counts_in_reports_read_as_english(count, noun, expected):
+    assert counted(count, noun) == expected

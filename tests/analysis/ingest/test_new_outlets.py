@@ -96,11 +96,11 @@ def test_the_report_says_which_outlet_each_row_got_and_why(registry_corpus):
     }
     text = render_report(report)
     assert (
-        "Would add 2 outlet(s) to outlets.yaml, in group unassigned (give each a group there "
+        "Would add 2 outlets to outlets.yaml, in group unassigned (give each a group there "
         "or on the dashboard's Corpus page):\n"
         "  kommersant  'Kommersant', domains kommersant.ru, ru (first named in rows.csv:2)\n"
         "  ria-ru  'ria.ru', domains ria.ru, ru (first named in rows.csv:4)\n"
-        "Would add 4 article(s) to "
+        "Would add 4 articles to "
     ) in text
 
 
