@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from analysis.ingest.duplicates import (
@@ -129,3 +130,57 @@ def test_distinctive_shingles_drop_the_common_ones_and_sets_left_too_small(monke
     frequency = duplicates._document_frequency(sets[:2], sets[2:])
     assert frequency[[8, 12, 400, 4, 2000, 3000, 5]].tolist() == [2, 2, 1, 1, 1, 1, 0]
     assert frequency.sum() == sum(len(s) for s in sets)
+
+
+def _set(*parts: range | list[int]) -> np.ndarray:
+    return np.unique(np.concatenate([np.asarray(list(p), dtype=np.int32) for p in parts]))
+
+
+@pytest.mark.parametrize("chunk_rows", [2000, 1])
+def test_a_footer_common_among_the_existing_texts_does_not_make_a_new_text_a_copy(
+    monkeypatch, chunk_rows
+):
+    import analysis.ingest.duplicates as duplicates
+
+    # 2000: the few-new-texts path, which counts commonness only where it is needed;
+    # 1: every shingle of every text counted, as a large import is compared.
+    monkeypatch.setattr(duplicates, "_CHUNK_ROWS", chunk_rows)
+    footer = range(100_000, 100_060)  # in all 60 existing texts: more than COMMON_SHINGLE_MIN
+    existing = [_set(footer, range(100 * j, 100 * j + 40)) for j in range(60)]
+    new_story = _set(footer, range(90_000, 90_040))
+    # Text 5's body with 10 of its 40 shingles replaced: 30 shared of 40 distinctive.
+    reworded = _set(footer, range(500, 530), range(95_000, 95_010))
+    assert find_near_duplicates([new_story, reworded], existing) == [
+        NearDuplicate(1, "existing", 5, 0.75)
+    ]
+
+
+def test_few_new_texts_are_matched_as_when_every_shingle_is_counted(monkeypatch):
+    import analysis.ingest.duplicates as duplicates
+
+    # Random texts over a small vocabulary of shingles (so many are common once the
+    # floor is lowered), copies of existing texts with a share of shingles replaced,
+    # copies within the import, ties and sets too small to judge.
+    monkeypatch.setattr(duplicates, "COMMON_SHINGLE_MIN", 3)
+    rng = np.random.default_rng(7)
+
+    def text(size: int) -> np.ndarray:
+        # A third of the shingles from 60 frequent ones, the rest from 20,000.
+        frequent = rng.integers(0, 60, size // 3)
+        return np.unique(np.concatenate([frequent, rng.integers(60, 20_060, size)])).astype(
+            np.int32
+        )
+
+    existing = [text(int(rng.integers(5, 120))) for _ in range(300)]
+    new = [text(int(rng.integers(5, 120))) for _ in range(40)]
+    for i in range(0, 40, 3):
+        base = existing[int(rng.integers(0, 300))]
+        keep = rng.random(len(base)) < rng.uniform(0.3, 1.0)
+        new[i] = np.unique(np.concatenate([base[keep], text(10)])).astype(np.int32)
+    new[7] = new[4].copy()
+    existing[11] = existing[10].copy()
+
+    few = find_near_duplicates(new, existing)
+    monkeypatch.setattr(duplicates, "_CHUNK_ROWS", 1)
+    assert len(few) >= 10
+    assert few == find_near_duplicates(new, existing)
