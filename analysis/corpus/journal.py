@@ -95,16 +95,22 @@ class RegistryChange:
         return hashlib.sha256(self.after).hexdigest()
 
 
+#: Staged files flushed one by one; more are flushed with one ``sync`` of the system.
+_FSYNC_EACH_UP_TO = 32
+
+
 def staged_digests(paths: Sequence[Path]) -> list[JournalEntry]:
     """Flush staged files to disk and return their journal entries (name, SHA-256 of the bytes).
 
     A staged file must be on disk before the journal that names it: after a
     power cut, a placed file whose bytes were lost would not match its digest
-    and could not be told apart from a file someone else wrote. One ``sync``
-    of the whole system costs far less than one ``fsync`` per file.
+    and could not be told apart from a file someone else wrote. For many files
+    one ``sync`` of the whole system costs far less than one ``fsync`` per file;
+    for a few, their own ``fsync`` is cheaper than flushing everything else the
+    system has to write (such as the tables of the last analysis).
     """
     entries = [JournalEntry(p.name, hashlib.sha256(p.read_bytes()).hexdigest()) for p in paths]
-    if hasattr(os, "sync"):
+    if hasattr(os, "sync") and len(paths) > _FSYNC_EACH_UP_TO:
         os.sync()
     else:
         for path in paths:
