@@ -250,18 +250,24 @@ class ResultsStore:
         return parts, found
 
     def _read_table(self, segment: str, name: str, ids: set[str]) -> pd.DataFrame:
+        import pyarrow as pa
+        import pyarrow.compute as pc
         import pyarrow.parquet as pq
 
         path = self.root / _SEGMENTS / segment / f"{name}.parquet"
         try:
             table = pq.read_table(path)
+            # The segment may hold articles since changed or deleted: only the wanted
+            # ones count (chosen before conversion; pandas' isin on these strings
+            # took 0.8 s of the 1.8 s this read took at 10,000 articles).
+            if table.num_rows:
+                wanted = pc.is_in(table.column("article_id"), value_set=pa.array(list(ids)))
+                if not pc.all(wanted).as_py():
+                    table = table.filter(wanted)
         except Exception as err:  # pyarrow raises its own errors for a damaged file
             raise ValueError(f"{path.name}: {err}") from err
         json_columns = json.loads((table.schema.metadata or {}).get(_JSON_COLUMNS, b"[]"))
-        frame = _decode(table.to_pandas(), json_columns)
-        # The segment may hold articles since changed or deleted: only the wanted ones count.
-        wanted = frame["article_id"].isin(ids).to_numpy()
-        return frame if wanted.all() else frame[wanted].reset_index(drop=True)
+        return _decode(table.to_pandas(), json_columns)
 
     # -- whole prepared corpora ----------------------------------------------------
 
