@@ -188,16 +188,16 @@ def _ones(indices: np.ndarray, indptr: np.ndarray) -> sp.csr_matrix:
 
 
 def _distinctive(
-    sets: Sequence[np.ndarray], common: np.ndarray
+    sets: Sequence[np.ndarray], bits: np.ndarray
 ) -> tuple[sp.csr_matrix, sp.csr_matrix]:
     """Each set without its common shingles, and one in :data:`_SAMPLE_EVERY` of those.
 
     A set left with fewer than :data:`MIN_SHINGLES` shingles is emptied (too
     little to compare). Both are CSR matrices of ones, a row per set, filled
     in place from the sets, :data:`_CHUNK_ROWS` sets at a time: no copy of
-    every shingle is made beyond them.
+    every shingle is made beyond them. ``bits`` packs which shingles are
+    common (see :func:`_not_in`).
     """
-    bits = np.packbits(common, bitorder="little")
     kept_sizes = np.zeros(len(sets), dtype=np.int64)
     sample_sizes = np.zeros(len(sets), dtype=np.int64)
     for first, kept, rows, size in _blocks(sets, bits):
@@ -216,10 +216,9 @@ def _distinctive(
     return _ones(kept_indices, kept_indptr), _ones(sample_indices, sample_indptr)
 
 
-def _sampled(sets: Sequence[np.ndarray], common: np.ndarray) -> sp.csr_matrix:
+def _sampled(sets: Sequence[np.ndarray], bits: np.ndarray) -> sp.csr_matrix:
     """The sample of :func:`_distinctive` alone, in one pass over the sets (a quarter of
     their shingles is kept meanwhile)."""
-    bits = np.packbits(common, bitorder="little")
     sizes = np.zeros(len(sets), dtype=np.int64)
     parts: list[np.ndarray] = []
     for first, kept, rows, size in _blocks(sets, bits):
@@ -317,8 +316,8 @@ def find_near_duplicates(
     if not new:
         return []
     limit = max(COMMON_SHINGLE_MIN, COMMON_SHINGLE_SHARE * (len(new) + len(existing)))
-    common = _document_frequency(new, existing) > limit
-    new_kept, new_sample = _distinctive(new, common)
+    bits = np.packbits(_document_frequency(new, existing) > limit, bitorder="little")
+    new_kept, new_sample = _distinctive(new, bits)
     new_sample_sizes = np.diff(new_sample.indptr)
     new_columns = new_sample.T.tocsr()
 
@@ -352,7 +351,7 @@ def find_near_duplicates(
         # Few new texts: the existing ones' samples are multiplied by the new ones'
         # columns, which needs no transposed copy of every existing shingle, and an
         # existing text's distinctive shingles are worked out only if it is a candidate.
-        existing_sample = _sampled(existing, common)
+        existing_sample = _sampled(existing, bits)
         shared = (existing_sample @ new_columns).T.tocsr()
         rows, cols = _kept_candidates(
             shared,
@@ -362,10 +361,9 @@ def find_near_duplicates(
             0,
             earlier_only=False,
         )
-        bits = np.packbits(common, bitorder="little")
         consider(rows, cols, "existing", lambda col: _kept(existing[col], bits))
     else:
-        existing_kept, existing_sample = _distinctive(existing, common)
+        existing_kept, existing_sample = _distinctive(existing, bits)
         chunked(
             existing_sample.T.tocsr(), np.diff(existing_sample.indptr), "existing", existing_kept
         )

@@ -118,7 +118,7 @@ def test_distinctive_shingles_drop_the_common_ones_and_sets_left_too_small(monke
         np.array([], dtype=np.int32),
         np.arange(3000, 3020, dtype=np.int32),  # exactly MIN_SHINGLES: kept whole
     ]
-    kept, sample = duplicates._distinctive(sets, common)
+    kept, sample = duplicates._distinctive(sets, np.packbits(common, bitorder="little"))
     expected = [[4, 13, 16, *range(1000, 1030)], [], [], list(range(3000, 3020))]
     assert [kept[row].indices.tolist() for row in range(4)] == expected
     assert [sample[row].indices.tolist() for row in range(4)] == [
