@@ -158,7 +158,7 @@ def test_an_upload_with_markup_runs_nothing_and_shows_as_text(page, dashboard_ur
         ]
     )
     page.get_by_role("button", name="Preview (dry run)").click()
-    page.get_by_text("Would add 1 articles. Nothing was written yet.").wait_for(timeout=60_000)
+    page.get_by_text("Would add 1 article. Nothing was written yet.").wait_for(timeout=60_000)
     page.get_by_test_id("stBaseButton-primary").filter(has_text="Import").click()
     page.get_by_text("Added 1 article.").wait_for(timeout=60_000)
     assert page.evaluate("typeof window.__pwned") == "undefined"
