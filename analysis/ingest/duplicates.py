@@ -231,8 +231,8 @@ def _sampled(sets: Sequence[np.ndarray], bits: np.ndarray) -> sp.csr_matrix:
 
 def _kept(shingle_set: np.ndarray, bits: np.ndarray) -> np.ndarray:
     """One set's row of :func:`_distinctive`'s kept shingles."""
-    kept = shingle_set[_not_in(bits, shingle_set)]
-    return kept if len(kept) >= MIN_SHINGLES else kept[:0]
+    _, kept, _, _ = next(_blocks([shingle_set], bits))
+    return kept
 
 
 def _candidates(
