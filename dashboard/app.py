@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import links
-from dashboard.data import CorpusUnavailableError, get_corpus, get_prepared
+from dashboard.data import CorpusUnavailableError, begin_run, get_corpus, get_prepared
 from dashboard.filters import render_export, render_filters
 
 st.set_page_config(page_title="Narratives", page_icon=":material/compare:", layout="wide")
@@ -26,6 +26,7 @@ PAGES = [
 ]  # fmt: skip
 page = st.navigation([page for page, _ in PAGES])
 links.begin_run(next(prefix for known, prefix in PAGES if known.title == page.title))
+begin_run()
 try:
     corpus = get_corpus()
 except CorpusUnavailableError as err:

@@ -5,6 +5,8 @@ Every cache, its key, and what makes it read or compute again:
 * ``_signatures`` (:func:`_signature`, folder fingerprints) — key: corpus folder.
   Computed again when a folder's modification time changes, when
   :data:`SIGNATURE_MAX_AGE_S` has passed, or on :func:`corpus_changed`.
+  Read once per script run (:func:`begin_run`): every part of one page
+  shows the same version of the corpus.
 * ``_load`` (``st.cache_resource``, 2 kept) — key: folder and fingerprint;
   a new fingerprint loads the corpus again.
 * ``_prepare`` (``st.cache_resource``, 3 kept) — key: folder, fingerprint and
@@ -62,6 +64,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import numpy as np
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from analysis.corpus.articles import ARTICLES_DIR, Corpus, load_corpus
 from analysis.corpus.selection import Selection, filter_articles
@@ -85,6 +88,7 @@ __all__ = [
     "articles_by_id",
     "collocates",
     "contrasts",
+    "begin_run",
     "corpus_changed",
     "corpus_dir",
     "export_bundle",
@@ -120,6 +124,10 @@ SIGNATURE_MAX_AGE_S = 2.0
 _clock = time.monotonic
 _signatures: dict[tuple[str, tuple[str, ...]], tuple[tuple[int, ...], float, int]] = {}
 _signatures_lock = threading.Lock()
+#: Bumped by :func:`corpus_changed`: a run's pinned fingerprint of an older generation is stale.
+_generation = 0
+#: Where a script run keeps the corpus key it read first (see :func:`begin_run`).
+_RUN_KEY = "_narratives_corpus_key"
 
 
 def _folder_times(root: Path) -> tuple[int, ...]:
@@ -183,8 +191,24 @@ def _signature(root: Path, *, skip: tuple[str, ...] = (OVERRIDES_FILE.name,)) ->
 
 def corpus_changed() -> None:
     """Forget the folder fingerprints, so the next read sees files the dashboard just wrote."""
+    global _generation
     with _signatures_lock:
         _signatures.clear()
+        _generation += 1
+
+
+def begin_run() -> None:
+    """Start a script run: the first read of the corpus key in it is kept for the whole run.
+
+    A page asks for the corpus many times while it is drawn (every chart's
+    caption counts its articles). Without this, a run longer than
+    :data:`SIGNATURE_MAX_AGE_S` (the first one on a large corpus, which loads
+    it) stated every article file again on each ask, and a file edited during
+    the run could give one page two versions of the corpus. A change the
+    dashboard itself makes (:func:`corpus_changed`) is still read at once.
+    """
+    if get_script_run_ctx(suppress_warning=True) is not None:
+        st.session_state.pop(_RUN_KEY, None)
 
 
 def _overrides_signature(root: Path) -> tuple[int, int, int]:
@@ -255,13 +279,23 @@ def store_notes() -> tuple[str, ...]:
 
 
 def _key() -> tuple[str, int]:
+    """The corpus folder and its fingerprint: read once per script run (see :func:`begin_run`)."""
+    in_run = get_script_run_ctx(suppress_warning=True) is not None
     root = corpus_dir()
+    if in_run:
+        pinned = st.session_state.get(_RUN_KEY)
+        if pinned is not None and pinned[0] == (_generation, str(root)):
+            return pinned[1]
     if not root.is_dir():
         raise CorpusUnavailableError(
             f"The corpus folder {root} does not exist. Set NARRATIVES_CORPUS to a corpus "
             "folder (with outlets.yaml, meetings.yaml and articles/)."
         )
-    return str(root), _signature(root)
+    generation = _generation
+    key = str(root), _signature(root)
+    if in_run:
+        st.session_state[_RUN_KEY] = ((generation, str(root)), key)
+    return key
 
 
 def get_corpus() -> Corpus:

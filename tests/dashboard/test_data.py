@@ -110,3 +110,30 @@ def test_target_names_are_the_names_in_the_targets_file():
     names = data.target_names()
     assert names["russia"] == "Russia"
     assert names["ukraine"] == "Ukraine"
+
+
+def test_one_run_states_the_article_files_once(open_page, corpus_copy, monkeypatch):
+    # Every read of the clock is past the freshness window: without the run's own
+    # key, each of the page's many asks for the corpus would state every file again.
+    now = [1000.0]
+
+    def clock() -> float:
+        now[0] += data.SIGNATURE_MAX_AGE_S + 1
+        return now[0]
+
+    monkeypatch.setattr(data, "_clock", clock)
+    scans: list[Path] = []
+    original = data._scan
+
+    def scan(root: Path, skip: tuple[str, ...]) -> int:
+        scans.append(root)
+        return original(root, skip)
+
+    monkeypatch.setattr(data, "_scan", scan)
+    app = open_page("overview", corpus=corpus_copy)
+    assert not app.exception
+    assert scans == [corpus_copy]
+    _retitle(corpus_copy, "Edited between runs")
+    app.run()
+    assert scans == [corpus_copy, corpus_copy]
+    assert "Edited between runs" in _titles(app)
