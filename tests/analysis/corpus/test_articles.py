@@ -92,8 +92,7 @@ def test_seed_text_is_kept_exactly_as_published(seed_articles: dict[str, Article
         assert (articles["text"] == seed.text).sum() == 1, name
 
 
-def test_planted_defects_are_each_reported_with_file_and_field(registry_corpus: Path):
-    root = registry_corpus
+def _plant_defects(root: Path) -> None:
     _write(root, "good.md", GOOD.format(id="good"))
     _write(
         root,
@@ -119,6 +118,11 @@ def test_planted_defects_are_each_reported_with_file_and_field(registry_corpus: 
     _write(root, "huge.md", GOOD.format(id="huge") + "word " * 500_000)
     _write(root, "bad-yaml.md", GOOD.format(id="bad-yaml").replace("language: en", "language: [en"))
     _write(root, "notes.txt", "not an article")
+
+
+def test_planted_defects_are_each_reported_with_file_and_field(registry_corpus: Path):
+    root = registry_corpus
+    _plant_defects(root)
 
     corpus = load_corpus(root, use_cache=False)
 
@@ -265,6 +269,50 @@ def test_files_unchanged_since_the_cache_was_written_are_not_read_again(
     assert edited.fingerprint != first.fingerprint
 
 
+def test_a_load_from_the_cache_equals_a_load_from_the_files(registry_corpus, monkeypatch):
+    monkeypatch.setattr("analysis.corpus.articles._SETTLED_NS", 0)
+    _plant_defects(registry_corpus)
+    _write(registry_corpus, "other.md", GOOD.format(id="other").replace("Sochi", "Moscow"))
+    from_files = load_corpus(registry_corpus, use_cache=False)
+    filling = load_corpus(registry_corpus)
+    read = _reads(monkeypatch)
+    from_cache = load_corpus(registry_corpus)
+    assert read == []
+    for loaded in (filling, from_cache):
+        pd.testing.assert_frame_equal(loaded.articles, from_files.articles)
+        assert loaded.problems == from_files.problems
+        assert loaded.fingerprint == from_files.fingerprint
+    assert from_cache.articles.set_index("id").loc["good", "authors"] == ("Vitaliy Portnikov",)
+    # The outlet's name comes from the registry as it is now, not as it was cached.
+    outlets = registry_corpus / "outlets.yaml"
+    outlets.write_text(
+        outlets.read_text(encoding="utf-8").replace(
+            "name: Euromaidan Press", "name: Euromaidan Press (EN)"
+        ),
+        encoding="utf-8",
+    )
+    renamed = load_corpus(registry_corpus)
+    assert read == []
+    assert set(renamed.articles["outlet_name"]) == {"Euromaidan Press (EN)"}
+
+
+def test_a_damaged_or_old_cache_is_read_as_none_and_written_again(registry_corpus, monkeypatch):
+    monkeypatch.setattr("analysis.corpus.articles._SETTLED_NS", 0)
+    _write(registry_corpus, "good.md", GOOD.format(id="good"))
+    first = load_corpus(registry_corpus)
+    cache = next((Path(os.environ["NARRATIVES_CACHE_DIR"])).glob("articles-*.arrow"))
+    cache.write_bytes(cache.read_bytes()[:100])
+    old = cache.with_suffix(".pickle")
+    old.write_bytes(b"the cache of an earlier version")
+    read = _reads(monkeypatch)
+    again = load_corpus(registry_corpus)
+    assert read == ["good.md"]
+    pd.testing.assert_frame_equal(again.articles, first.articles)
+    assert not old.exists()
+    load_corpus(registry_corpus)
+    assert read == ["good.md"]
+
+
 def test_files_written_just_before_the_cache_are_read_again(registry_corpus, monkeypatch):
     # Written within the settling time (here, any file): the same timestamp tick could
     # hold another write, so size and times are not trusted.
@@ -280,6 +328,8 @@ def test_loaded_frame_types():
     articles = load_corpus(SHIPPED_CORPUS).articles
     assert pd.api.types.is_datetime64_any_dtype(articles["published"])
     assert str(articles["year"].dtype) == "Int64"
+    # The texts are the Python strings read (no second copy in an Arrow string column).
+    assert articles["text"].dtype == object
 
 
 def test_authors_and_meetings_are_tuples_from_file_to_table() -> None:
