@@ -86,9 +86,9 @@ __all__ = [
     "article_index",
     "article_row",
     "articles_by_id",
+    "begin_run",
     "collocates",
     "contrasts",
-    "begin_run",
     "corpus_changed",
     "corpus_dir",
     "export_bundle",
@@ -243,7 +243,9 @@ def overrides_problem() -> Problem | None:
 
 @st.cache_resource(max_entries=2, show_spinner="Loading the corpus…")
 def _load(root: str, signature_key: int) -> Corpus:
-    return load_corpus(Path(root))
+    # The texts stay in the parse cache's file until a page or the analysis reads
+    # them: the Overview, the first page, shows metadata only.
+    return load_corpus(Path(root), mapped_texts=True)
 
 
 @st.cache_resource(max_entries=3, show_spinner=False)

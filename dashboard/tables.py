@@ -14,6 +14,7 @@ import re
 import textwrap
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 
 from analysis.corpus.types import list_items, list_text
@@ -93,12 +94,26 @@ def article_list(articles: pd.DataFrame) -> pd.DataFrame:
     return (
         articles.sort_values(["published", "id"], ascending=[False, True], na_position="last")
         .assign(
-            authors=lambda f: f["authors"].map(list_text),
-            meetings=lambda f: f["meetings"].map(list_text),
+            authors=lambda f: list_texts(f["authors"]),
+            meetings=lambda f: list_texts(f["meetings"]),
         )
         .loc[:, ARTICLE_LIST_COLUMNS]
         .reset_index(drop=True)
     )
+
+
+def list_texts(cells: pd.Series) -> pd.Series:
+    """:func:`list_text` of each list cell, made once per distinct cell.
+
+    Articles share a few combinations of authors and meetings, and the article
+    list joins every row's (a cell that is a list, not a tuple, is joined as it is).
+    """
+    try:
+        codes, distinct = pd.factorize(cells, use_na_sentinel=False)
+    except TypeError:
+        return cells.map(list_text).astype("str")
+    texts = np.array([list_text(cell) for cell in distinct], dtype=object)
+    return pd.Series(texts[codes], index=cells.index, dtype="str")
 
 
 def _meeting_lists(articles: pd.DataFrame) -> tuple[pd.Series, dict[str, list[str]]]:

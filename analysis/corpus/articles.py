@@ -48,7 +48,7 @@ __all__ = [
 ]
 
 ARTICLES_DIR = "articles"
-_CACHE_VERSION = 3
+_CACHE_VERSION = 5
 #: A file whose modification or change time is this recent when the cache is
 #: written may still be written to within the same timestamp tick: its size and
 #: times are not trusted the next time, it is read and hashed again.
@@ -106,8 +106,11 @@ _PARSED_COLUMNS = tuple(c for c in ARTICLE_COLUMNS if c not in ("outlet_name", "
 #: Of those, the ones kept in the cache as pandas writes them (not the text, not lists).
 _PLAIN_COLUMNS = [c for c in _PARSED_COLUMNS if c not in ("text", "authors", "meetings")]
 _LIST_TYPE = pa.list_(pa.string())
-#: Where the cache file keeps what is known of each file and the problems of those that failed.
+#: Where the cache file keeps its version and the problems of the files that failed.
 _CACHE_META = b"narratives"
+#: Where it keeps what is known of each file: an Arrow table (:data:`_FILE_COLUMNS`).
+_FILES_META = b"narratives.files"
+_FILE_COLUMNS = ("name", "size", "mtime_ns", "ctime_ns", "inode", "digest")
 
 
 @dataclass
@@ -128,18 +131,21 @@ class _ParseCache:
 def _read_cache(path: Path) -> _ParseCache:
     """The cache in ``path``: empty when it is missing, damaged, or of another version.
 
-    An Arrow file, mapped rather than read: the texts become Python strings in
-    a tenth of the time unpickling them took, and nothing else is decoded.
+    An Arrow file, mapped rather than read: its columns become the articles
+    table's without decoding (the texts stay in the file's pages until read).
     """
     try:
         table = ipc.open_file(pa.memory_map(str(path))).read_all()
-        meta = json.loads((table.schema.metadata or {})[_CACHE_META])
+        metadata = table.schema.metadata or {}
+        meta = json.loads(metadata[_CACHE_META])
         if meta["version"] != _CACHE_VERSION or table.column_names != [*_PARSED_COLUMNS, "key"]:
             return _ParseCache()
-        known = {
-            name: ((int(a), int(b), int(c), int(d)), str(digest))
-            for name, ((a, b, c, d), digest) in meta["files"].items()
-        }
+        files = ipc.open_stream(pa.py_buffer(metadata[_FILES_META])).read_all()
+        if tuple(files.column_names) != _FILE_COLUMNS:
+            return _ParseCache()
+        name, size, mtime, ctime, inode, digest = (c.to_pylist() for c in files.columns)
+        identities = zip(size, mtime, ctime, inode, strict=True)
+        known = dict(zip(name, zip(identities, digest, strict=True), strict=True))
         problems = {
             key: [Problem(*fields) for fields in listed] for key, listed in meta["problems"].items()
         }
@@ -153,17 +159,27 @@ def _write_cache(
     path: Path, parsed: pd.DataFrame, problems: dict[str, list[Problem]], known: dict[str, _Known]
 ) -> None:
     """Keep ``parsed`` (the articles that parsed, with their ``key``) and what is known of files."""
+    names = list(known)
+    files = pa.table(
+        [
+            pa.array(names, type=pa.string()),
+            *(pa.array([known[name][0][k] for name in names], type=pa.int64()) for k in range(4)),
+            pa.array([known[name][1] for name in names], type=pa.string()),
+        ],
+        names=list(_FILE_COLUMNS),
+    )
+    sink = pa.BufferOutputStream()
+    with ipc.new_stream(sink, files.schema) as stream:
+        stream.write_table(files)
     meta = {
         "version": _CACHE_VERSION,
-        "files": known,
         "problems": {
             key: [[p.file, p.field, p.message, p.line, p.severity] for p in listed]
             for key, listed in problems.items()
         },
     }
     table = pa.Table.from_pandas(parsed[_PLAIN_COLUMNS], preserve_index=False)
-    texts = pa.array(parsed["text"].to_numpy(), type=pa.large_string(), from_pandas=True)
-    table = table.append_column("text", texts)
+    table = table.append_column("text", pa.array(parsed["text"].array, type=pa.large_string()))
     for column in LIST_COLUMNS:
         table = table.append_column(
             column, pa.array([list(items) for items in parsed[column]], type=_LIST_TYPE)
@@ -172,7 +188,11 @@ def _write_cache(
         "key", pa.array(parsed["key"].tolist(), type=pa.string())
     )
     table = table.replace_schema_metadata(
-        {**(table.schema.metadata or {}), _CACHE_META: json.dumps(meta).encode()}
+        {
+            **(table.schema.metadata or {}),
+            _CACHE_META: json.dumps(meta).encode(),
+            _FILES_META: sink.getvalue().to_pybytes(),
+        }
     )
     try:
         with replacing(path) as handle, ipc.new_file(handle, table.schema) as writer:
@@ -185,31 +205,34 @@ def _write_cache(
 
 
 def _cached_frame(cache: _ParseCache, rows: list[int]) -> pd.DataFrame:
-    """The parsed articles of the cache's ``rows``, as :func:`_parsed_frame` makes them."""
+    """The parsed articles of the cache's ``rows``, as :func:`_parsed_frame` makes them.
+
+    The cache is in id order, so the rows are taken in that order; the texts stay
+    in the mapped file (an Arrow string column, no copy) until something reads them.
+    """
     assert cache.table is not None
     table = cache.table
+    rows = sorted(rows)
     if rows != list(range(table.num_rows)):
         table = table.take(pa.array(rows, type=pa.int64()))
-    frame = table.select(_PLAIN_COLUMNS).to_pandas()
-    frame["text"] = _objects(table.column("text").to_pylist(), frame.index)
+    frame = table.select([*_PLAIN_COLUMNS, "text"]).to_pandas()
     for column in LIST_COLUMNS:
-        frame[column] = _objects(
-            (tuple(items) for items in table.column(column).to_pylist()), frame.index
-        )
+        frame[column] = _tuples(table.column(column).to_pylist(), frame.index)
     return frame[list(_PARSED_COLUMNS)]
 
 
-def _objects(values: Iterable[Any], index: pd.Index) -> pd.Series:
-    """An object column of ``values`` as they are.
+def _strings(values: list[str], index: pd.Index) -> pd.Series:
+    """An object column of the Python strings ``values`` (pandas would infer a string column)."""
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    return pd.Series(array, dtype=object, index=index)
 
-    Tuples stay tuples (not rows of a 2-D array), and texts stay the Python
-    strings they are: every analysis reads them as such, and a string column
-    would hold a second copy (pandas would otherwise infer one).
-    """
-    values = list(values)
+
+def _tuples(values: list[Any], index: pd.Index) -> pd.Series:
+    """An object column of ``values`` (lists) as tuples, not rows of a 2-D array."""
     array = np.empty(len(values), dtype=object)
     for position, value in enumerate(values):
-        array[position] = value
+        array[position] = tuple(value)
     return pd.Series(array, dtype=object, index=index)
 
 
@@ -243,7 +266,9 @@ def _article_row(article: Article, path: str) -> dict[str, Any]:
     }
 
 
-def load_corpus(corpus_dir: Path | str, *, use_cache: bool = True) -> Corpus:
+def load_corpus(
+    corpus_dir: Path | str, *, use_cache: bool = True, mapped_texts: bool = False
+) -> Corpus:
     """Load and validate the corpus in ``corpus_dir``.
 
     Every problem is reported at once; a bad file is left out and the others
@@ -267,6 +292,13 @@ def load_corpus(corpus_dir: Path | str, *, use_cache: bool = True) -> Corpus:
     use_cache
         Keep parsed articles in the user's cache folder (``NARRATIVES_CACHE_DIR``
         or ``~/.cache/narratives``) between runs.
+    mapped_texts
+        Leave the texts where the cache has them: the ``text`` column is then an
+        Arrow string column over the mapped cache file, and a text costs nothing
+        until it is read (for readers of the metadata, such as the dashboard's
+        Overview: 50,000 texts are 400 MB). By default ``text`` holds Python
+        strings, made once here, which is what an analysis reading every text
+        wants: it reads them once, and holds them once.
     """
     root = Path(corpus_dir)
     if not root.is_dir():
@@ -356,6 +388,9 @@ def load_corpus(corpus_dir: Path | str, *, use_cache: bool = True) -> Corpus:
     del cache, new_rows
     articles = _articles_frame(_check_references(parsed, outlets, meetings, problems), outlets)
     del parsed
+    if not mapped_texts:
+        # Once the column is replaced nothing holds the mapped file: its pages go too.
+        articles["text"] = _strings(articles["text"].tolist(), articles.index)
     release_freed_memory()
     return Corpus(
         root=root,
@@ -392,20 +427,21 @@ def _parse(data: bytes, rel: str, size: int, name: str) -> Article | list[Proble
 def _parsed_articles(
     cache: _ParseCache, cached_rows: list[int], cached_keys: list[str], new_rows: list[dict]
 ) -> pd.DataFrame:
-    """Every article that parsed, in the order of their files, with its cache ``key``."""
+    """Every article that parsed, in id order, with its cache ``key``."""
     parts = []
     if cached_rows:
         part = _cached_frame(cache, cached_rows)
-        part["key"] = pd.Series(cached_keys, dtype=part["id"].dtype)
+        keys = dict(zip(cached_rows, cached_keys, strict=True))
+        part["key"] = pd.Series([keys[row] for row in sorted(cached_rows)], dtype="str")
         parts.append(part)
     if new_rows or not parts:
         part = _parsed_frame(new_rows)
-        part["key"] = pd.Series([row["key"] for row in new_rows], dtype=part["id"].dtype)
+        part["key"] = pd.Series([row["key"] for row in new_rows], dtype="str")
         parts.append(part)
-    if len(parts) == 1:
-        return parts[0]
-    frame = pd.concat(parts, ignore_index=True)
-    return frame.sort_values("path", kind="stable", ignore_index=True)
+    frame = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+    if not frame["id"].is_monotonic_increasing:
+        frame = frame.sort_values("id", kind="stable", ignore_index=True)
+    return frame
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -421,14 +457,12 @@ def _check_references(
     """``parsed`` without the articles whose id is taken twice or whose keys are not registered."""
     counts = Counter(parsed["id"].tolist())
     keep = np.ones(len(parsed), dtype=bool)
-    columns = zip(
-        parsed["id"].tolist(),
-        parsed["path"].tolist(),
-        parsed["outlet"].tolist(),
-        parsed["meetings"].tolist(),
-        strict=True,
-    )
-    for position, (article_id, path, outlet, listed) in enumerate(columns):
+    ids, paths = parsed["id"].tolist(), parsed["path"].tolist()
+    outlet_keys, listed_meetings = parsed["outlet"].tolist(), parsed["meetings"].tolist()
+    # Reported in the order of the files, as the problems of each file were.
+    for position in sorted(range(len(paths)), key=paths.__getitem__):
+        article_id, path = ids[position], paths[position]
+        outlet, listed = outlet_keys[position], listed_meetings[position]
         if counts[article_id] > 1:
             problems.append(Problem(path, "id", f"{article_id!r} is used by another file"))
             keep[position] = False
@@ -469,21 +503,22 @@ def _parsed_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     frame["year"] = frame["year"].astype("Int64")
     string_columns = [c for c in _PLAIN_COLUMNS if c not in ("published", "year")]
     frame[string_columns] = frame[string_columns].fillna("").astype(str)
-    frame["text"] = _objects((row["text"] for row in rows), frame.index)
+    # A string column (Arrow), as a load from the cache gives.
+    frame["text"] = pd.Series([row["text"] for row in rows], dtype="str", index=frame.index)
     for column in LIST_COLUMNS:
-        frame[column] = _objects((tuple(row[column]) for row in rows), frame.index)
+        frame[column] = _tuples([row[column] for row in rows], frame.index)
     return frame[list(_PARSED_COLUMNS)]
 
 
 def _articles_frame(parsed: pd.DataFrame, outlets: Mapping[str, Outlet]) -> pd.DataFrame:
-    """The articles table (:data:`ARTICLE_COLUMNS`) of the ``parsed`` articles, sorted by id."""
+    """The articles table (:data:`ARTICLE_COLUMNS`) of the ``parsed`` articles (in id order)."""
     frame = parsed.drop(columns="key")
     frame["outlet_name"] = frame["outlet"].map({k: o.name for k, o in outlets.items()})
     frame["outlet_group"] = frame["outlet"].map({k: o.group for k, o in outlets.items()})
     frame[["outlet_name", "outlet_group"]] = (
         frame[["outlet_name", "outlet_group"]].fillna("").astype(str)
     )
-    return frame.sort_values("id", kind="stable").reset_index(drop=True)[list(ARTICLE_COLUMNS)]
+    return frame[list(ARTICLE_COLUMNS)]
 
 
 def corpus_fingerprint(root: Path, article_digests: Iterable[str]) -> str:

@@ -278,8 +278,11 @@ def test_a_load_from_the_cache_equals_a_load_from_the_files(registry_corpus, mon
     read = _reads(monkeypatch)
     from_cache = load_corpus(registry_corpus)
     assert read == []
-    for loaded in (filling, from_cache):
-        pd.testing.assert_frame_equal(loaded.articles, from_files.articles)
+    mapped = load_corpus(registry_corpus, mapped_texts=True)
+    for loaded in (filling, from_cache, mapped):
+        pd.testing.assert_frame_equal(
+            loaded.articles, from_files.articles, check_dtype=loaded is not mapped
+        )
         assert loaded.problems == from_files.problems
         assert loaded.fingerprint == from_files.fingerprint
     assert from_cache.articles.set_index("id").loc["good", "authors"] == ("Vitaliy Portnikov",)
@@ -328,8 +331,13 @@ def test_loaded_frame_types():
     articles = load_corpus(SHIPPED_CORPUS).articles
     assert pd.api.types.is_datetime64_any_dtype(articles["published"])
     assert str(articles["year"].dtype) == "Int64"
-    # The texts are the Python strings read (no second copy in an Arrow string column).
+    # The texts are Python strings (an object column), from the files as from the cache,
+    # or, asked for, an Arrow string column over the cache file.
     assert articles["text"].dtype == object
+    assert load_corpus(SHIPPED_CORPUS, use_cache=False).articles["text"].dtype == object
+    mapped = load_corpus(SHIPPED_CORPUS, mapped_texts=True).articles
+    assert mapped["text"].dtype == "str"
+    assert mapped["text"].tolist() == articles["text"].tolist()
 
 
 def test_authors_and_meetings_are_tuples_from_file_to_table() -> None:
