@@ -4,7 +4,8 @@ Every cache, its key, and what makes it read or compute again:
 
 * ``_signatures`` (:func:`_signature`, folder fingerprints) — key: corpus folder.
   Computed again when a folder's modification time changes, when
-  :data:`SIGNATURE_MAX_AGE_S` has passed, or on :func:`corpus_changed`.
+  :data:`SIGNATURE_MAX_AGE_S` (or :data:`SCAN_SHARE` times the scan) has
+  passed, or on :func:`corpus_changed`.
   Read once per script run (:func:`begin_run`): every part of one page
   shows the same version of the corpus.
 * ``_load`` (``st.cache_resource``, 2 kept) — key: folder and fingerprint;
@@ -38,7 +39,8 @@ version or a new overrides file makes new tables, hence new keys.
 So the whole-corpus work (:func:`get_corpus`, :func:`get_prepared`) is shared
 by every session and done once per corpus version and options, a filter change
 never redoes it, and an edited file is read again (at most
-:data:`SIGNATURE_MAX_AGE_S` seconds late, see :func:`_signature`). Results that
+:data:`SIGNATURE_MAX_AGE_S` seconds late, or :data:`SCAN_SHARE` times a scan of
+a large folder, see :func:`_signature`). Results that
 depend on the filters (:func:`contrasts`, :func:`keyword_in_context`) are
 computed by the library's own functions and kept per filter, so going back to a
 view is instant. Values derived from one table (the selected articles'
@@ -116,12 +118,18 @@ def corpus_dir() -> Path:
 
 
 #: How long a computed signature is trusted while the folders' own modification times
-#: are unchanged. An article edited in place (same file name, no rename) shows up at
-#: most this many seconds late; a file added, removed or renamed shows up at once.
+#: are unchanged, at least. An article edited in place (same file name, no rename)
+#: shows up at most this many seconds late (or :data:`SCAN_SHARE` times the scan, on a
+#: large corpus); a file added, removed or renamed shows up at once.
 SIGNATURE_MAX_AGE_S = 2.0
+#: A signature is also trusted for this many times as long as its scan took, so
+#: stating every file takes at most a twentieth of the time however large the
+#: corpus (0.3-0.5 s at 50,000 articles: a 6-10 s window).
+SCAN_SHARE = 20
 
 #: The time source of the signature cache (tests replace it).
 _clock = time.monotonic
+#: Per folder and skipped names: the folders' times, when the signature expires, itself.
 _signatures: dict[tuple[str, tuple[str, ...]], tuple[tuple[int, ...], float, int]] = {}
 _signatures_lock = threading.Lock()
 #: Bumped by :func:`corpus_changed`: a run's pinned fingerprint of an older generation is stale.
@@ -162,12 +170,13 @@ def _signature(root: Path, *, skip: tuple[str, ...] = (OVERRIDES_FILE.name,)) ->
 
     Stating every article file takes a tenth of a second at 10,000 articles, so
     the fingerprint is reused while both folders keep their modification times
-    and it is younger than :data:`SIGNATURE_MAX_AGE_S`:
+    and it is younger than :data:`SIGNATURE_MAX_AGE_S`, or :data:`SCAN_SHARE`
+    times what its scan took when that is longer:
 
     * a file added, removed or renamed (which is how the importer and most
       editors write) changes a folder's time and is picked up on the next rerun;
-    * a file rewritten in place under the same name is picked up at most
-      :data:`SIGNATURE_MAX_AGE_S` seconds late;
+    * a file rewritten in place under the same name is picked up at most that
+      many seconds late;
     * changes made through the dashboard call :func:`corpus_changed` and are
       picked up at once.
 
@@ -179,13 +188,14 @@ def _signature(root: Path, *, skip: tuple[str, ...] = (OVERRIDES_FILE.name,)) ->
     now = _clock()
     times = _folder_times(root)
     cached = _signatures.get(key)
-    if cached is not None and cached[0] == times and now - cached[1] < SIGNATURE_MAX_AGE_S:
+    if cached is not None and cached[0] == times and now < cached[1]:
         return cached[2]
     # The folder times are read before the files, so a change made during the scan
     # leaves them different from the stored ones and is seen on the next call.
     signature = _scan(root, skip)
+    took = _clock() - now
     with _signatures_lock:
-        _signatures[key] = (times, now, signature)
+        _signatures[key] = (times, now + max(SIGNATURE_MAX_AGE_S, SCAN_SHARE * took), signature)
     return signature
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import textwrap
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -102,41 +103,55 @@ def article_list(articles: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def list_texts(cells: pd.Series) -> pd.Series:
-    """:func:`list_text` of each list cell, made once per distinct cell.
+_T = TypeVar("_T")
 
-    Articles share a few combinations of authors and meetings, and the article
-    list joins every row's (a cell that is a list, not a tuple, is joined as it is).
+
+def _per_distinct(cells: pd.Series, make: Callable[[object], _T]) -> list[_T]:
+    """``make`` of each distinct cell, the distinct cells in order of first appearance.
+
+    Articles share a few combinations of authors and meetings: each is made once,
+    not once per article (a cell that cannot be hashed, a list, counts as its own).
     """
+    try:
+        _codes, distinct = pd.factorize(cells, use_na_sentinel=False)
+    except TypeError:
+        return [make(cell) for cell in cells]
+    return [make(cell) for cell in distinct]
+
+
+def _per_row(cells: pd.Series, make: Callable[[object], object], dtype: str) -> pd.Series:
+    """``make`` of each cell, made once per distinct cell (see :func:`_per_distinct`)."""
     try:
         codes, distinct = pd.factorize(cells, use_na_sentinel=False)
     except TypeError:
-        return cells.map(list_text).astype("str")
-    texts = np.array([list_text(cell) for cell in distinct], dtype=object)
-    return pd.Series(texts[codes], index=cells.index, dtype="str")
+        made, codes = [make(cell) for cell in cells], np.arange(len(cells))
+    else:
+        made = [make(cell) for cell in distinct]
+    values = np.empty(len(made), dtype=object)
+    for position, value in enumerate(made):
+        # One by one: a slice assignment would read equal-length lists as a 2-D array.
+        values[position] = value
+    return pd.Series(values[codes], index=cells.index, dtype=dtype)
 
 
-def _meeting_lists(articles: pd.DataFrame) -> tuple[pd.Series, dict[str, list[str]]]:
-    """Each article's ``meetings`` value, and the meetings each distinct value lists.
+def list_texts(cells: pd.Series) -> pd.Series:
+    """:func:`list_text` of each list cell (the article list's authors and meetings)."""
+    return _per_row(cells, list_text, "str")
 
-    A corpus has few distinct combinations of meetings, so each is split once.
-    """
-    values = articles["meetings"].map(list_items)
-    lists = {v: list(v) or ["none"] for v in values.unique().tolist()}
-    return values, lists
+
+def _meetings_or_none(cell: object) -> list[str]:
+    return list(list_items(cell)) or ["none"]
 
 
 def per_meeting(articles: pd.DataFrame) -> pd.DataFrame:
     """One row per article and meeting it covers (``none`` for no meeting)."""
-    values, lists = _meeting_lists(articles)
-    return articles.assign(meeting=values.map(lists.__getitem__)).explode(
-        "meeting", ignore_index=True
-    )
+    meetings = _per_row(articles["meetings"], _meetings_or_none, "object")
+    return articles.assign(meeting=meetings).explode("meeting", ignore_index=True)
 
 
 def meetings_covered(articles: pd.DataFrame) -> set[str]:
     """The meetings the articles cover (``none`` if one covers no meeting)."""
-    return {key for keys in _meeting_lists(articles)[1].values() for key in keys}
+    return {key for keys in _per_distinct(articles["meetings"], _meetings_or_none) for key in keys}
 
 
 def meeting_labels(meetings: pd.DataFrame) -> dict[str, str]:

@@ -30,7 +30,10 @@ registry and one script cache, as the sessions of a server do. With
 Renders in quick succession reuse the corpus folder's fingerprint (see
 ``dashboard.data.SIGNATURE_MAX_AGE_S``); with ``--human-pace`` the benchmark
 waits past that window before each warm render, so each one also checks
-every article file, as when an analyst changes filters at leisure.
+every article file, as when an analyst changes filters at leisure (on a
+corpus whose scan takes over a tenth of a second the window is
+``dashboard.data.SCAN_SHARE`` times the scan, and a render that follows
+within it does not check again).
 """
 
 from __future__ import annotations

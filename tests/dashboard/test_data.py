@@ -122,6 +122,7 @@ def test_one_run_states_the_article_files_once(open_page, corpus_copy, monkeypat
         return now[0]
 
     monkeypatch.setattr(data, "_clock", clock)
+    monkeypatch.setattr(data, "SCAN_SHARE", 0)
     scans: list[Path] = []
     original = data._scan
 
@@ -137,3 +138,28 @@ def test_one_run_states_the_article_files_once(open_page, corpus_copy, monkeypat
     app.run()
     assert scans == [corpus_copy, corpus_copy]
     assert "Edited between runs" in _titles(app)
+
+
+def test_a_slow_scan_is_trusted_for_twenty_times_as_long(open_page, corpus_copy, monkeypatch):
+    # Each scan takes 1 s on this clock: the signature is trusted for 20 s, not 2.
+    now = [1000.0]
+    monkeypatch.setattr(data, "_clock", lambda: now[0])
+    scans: list[Path] = []
+    original = data._scan
+
+    def slow_scan(root: Path, skip: tuple[str, ...]) -> int:
+        scans.append(root)
+        now[0] += 1.0
+        return original(root, skip)
+
+    monkeypatch.setattr(data, "_scan", slow_scan)
+    app = open_page("overview", corpus=corpus_copy)
+    _retitle(corpus_copy, "Edited in place")
+    now[0] += 18.5
+    app.run()
+    assert len(scans) == 1
+    assert "Edited in place" not in _titles(app)
+    now[0] += 1.0
+    app.run()
+    assert len(scans) == 2
+    assert "Edited in place" in _titles(app)

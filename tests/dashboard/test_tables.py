@@ -381,3 +381,33 @@ def test_timeline_picks_tell_articles_from_periods():
     # A link from before the outlet was kept names the article id alone.
     assert ids == {"a1", "b1"}
     assert periods == {("week:2015-05-11", "Outlet B")}
+
+
+# Cells as the table holds them (tuples), as a hand-made frame may (a list, a string),
+# and none; each distinct cell is split once, every row gets its own.
+_CELLS = pd.DataFrame(
+    {
+        "id": ["a", "b", "c", "d", "e", "f"],
+        "meetings": [("m1", "m2"), (), ["m2"], "m3", None, ("m1", "m2")],
+        "authors": [("X", "Y"), (), ["Z"], "W", None, ("X", "Y")],
+    }
+)
+
+
+def test_per_meeting_gives_each_article_a_row_per_meeting_or_none():
+    rows = tables.per_meeting(_CELLS)[["id", "meeting"]]
+    assert rows.values.tolist() == [
+        ["a", "m1"], ["a", "m2"], ["b", "none"], ["c", "m2"], ["d", "m3"], ["e", "none"],
+        ["f", "m1"], ["f", "m2"],
+    ]  # fmt: skip
+    assert tables.meetings_covered(_CELLS) == {"m1", "m2", "m3", "none"}
+    assert tables.meetings_covered(_CELLS.iloc[[0, 5]]) == {"m1", "m2"}
+
+
+def test_list_texts_joins_each_cell():
+    texts = tables.list_texts(_CELLS["authors"])
+    assert texts.tolist() == ["X; Y", "", "Z", "W", "", "X; Y"]
+    assert str(texts.dtype) == "str"
+    tuples_only = _CELLS.iloc[[0, 1, 5]]["authors"]
+    assert tables.list_texts(tuples_only).tolist() == ["X; Y", "", "X; Y"]
+    assert tables.list_texts(tuples_only).index.tolist() == [0, 1, 5]
