@@ -30,7 +30,9 @@ Stages and what is measured
   (cache off), when that module exists; ``load_fill_cache`` the same with the
   parse cache on and empty (it is filled), ``load_cached`` again with the cache
   filled: none is parsed, and a file whose size, times and inode are those the
-  cache saw (more than two seconds before it was written) is not even read.
+  cache saw (more than two seconds before it was written) is not even read;
+  ``load_cached_mapped`` the same with the texts left in the cache's file
+  (``mapped_texts=True``, as the dashboard loads the corpus).
 * ``clean``: ``analysis.text.cleaning.clean_articles`` on the loaded frame, when that
   module exists (run last: the frame is loaded in the parent just before).
 * ``analyze``: the command ``narratives analyze --top 100`` on the corpus
@@ -414,6 +416,7 @@ STAGES = (
     "load",
     "load_fill_cache",
     "load_cached",
+    "load_cached_mapped",
     "analyze",
     "clean",
     "analyze_unchanged",
@@ -459,6 +462,7 @@ def run(
             # The first cached load parses and fills the cache; the second reads it.
             stages["load_fill_cache"] = lambda: load_corpus(folder)
             stages["load_cached"] = lambda: load_corpus(folder)
+            stages["load_cached_mapped"] = lambda: load_corpus(folder, mapped_texts=True)
             if _has("analysis.cli"):
                 for workers in analyze_workers:
                     name = "analyze" if workers is None else f"analyze_{workers}_process"
