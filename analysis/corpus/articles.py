@@ -179,7 +179,13 @@ def _write_cache(
         },
     }
     table = pa.Table.from_pandas(parsed[_PLAIN_COLUMNS], preserve_index=False)
-    table = table.append_column("text", pa.array(parsed["text"].array, type=pa.large_string()))
+    texts = parsed["text"]
+    table = table.append_column(
+        "text",
+        pa.array(
+            texts.to_numpy() if texts.dtype == object else texts.array, type=pa.large_string()
+        ),
+    )
     for column in LIST_COLUMNS:
         table = table.append_column(
             column, pa.array([list(items) for items in parsed[column]], type=_LIST_TYPE)
@@ -377,7 +383,7 @@ def load_corpus(
         row["key"] = key
         new_rows.append(row)
 
-    parsed = _parsed_articles(cache, cached_rows, cached_keys, new_rows)
+    parsed = _parsed_articles(cache, cached_rows, cached_keys, new_rows, strings=not mapped_texts)
     if use_cache and (
         new_rows
         or len(cached_rows) != len(cache.rows)
@@ -388,7 +394,7 @@ def load_corpus(
     del cache, new_rows
     articles = _articles_frame(_check_references(parsed, outlets, meetings, problems), outlets)
     del parsed
-    if not mapped_texts:
+    if not mapped_texts and articles["text"].dtype != object:
         # Once the column is replaced nothing holds the mapped file: its pages go too.
         articles["text"] = _strings(articles["text"].tolist(), articles.index)
     release_freed_memory()
@@ -425,9 +431,19 @@ def _parse(data: bytes, rel: str, size: int, name: str) -> Article | list[Proble
 
 
 def _parsed_articles(
-    cache: _ParseCache, cached_rows: list[int], cached_keys: list[str], new_rows: list[dict]
+    cache: _ParseCache,
+    cached_rows: list[int],
+    cached_keys: list[str],
+    new_rows: list[dict],
+    *,
+    strings: bool,
 ) -> pd.DataFrame:
-    """Every article that parsed, in id order, with its cache ``key``."""
+    """Every article that parsed, in id order, with its cache ``key``.
+
+    The texts of the cache's rows are a string column over its file; those of
+    ``new_rows`` are the Python strings parsed when ``strings`` is set (the
+    load hands out Python strings), else a string column as well.
+    """
     parts = []
     if cached_rows:
         part = _cached_frame(cache, cached_rows)
@@ -435,7 +451,7 @@ def _parsed_articles(
         part["key"] = pd.Series([keys[row] for row in sorted(cached_rows)], dtype="str")
         parts.append(part)
     if new_rows or not parts:
-        part = _parsed_frame(new_rows)
+        part = _parsed_frame(new_rows, strings=strings)
         part["key"] = pd.Series([row["key"] for row in new_rows], dtype="str")
         parts.append(part)
     frame = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
@@ -492,7 +508,7 @@ def _check_references(
 LIST_COLUMNS = ("authors", "meetings")
 
 
-def _parsed_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+def _parsed_frame(rows: list[dict[str, Any]], *, strings: bool) -> pd.DataFrame:
     """The :data:`_PARSED_COLUMNS` of ``rows`` (from :func:`_article_row`), in their order."""
     frame = pd.DataFrame(
         [{c: row.get(c) for c in _PLAIN_COLUMNS} for row in rows],
@@ -503,8 +519,13 @@ def _parsed_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     frame["year"] = frame["year"].astype("Int64")
     string_columns = [c for c in _PLAIN_COLUMNS if c not in ("published", "year")]
     frame[string_columns] = frame[string_columns].fillna("").astype(str)
-    # A string column (Arrow), as a load from the cache gives.
-    frame["text"] = pd.Series([row["text"] for row in rows], dtype="str", index=frame.index)
+    texts = [row["text"] for row in rows]
+    # The strings themselves, or a string column (Arrow) as a load from the cache gives.
+    frame["text"] = (
+        _strings(texts, frame.index)
+        if strings
+        else pd.Series(texts, dtype="str", index=frame.index)
+    )
     for column in LIST_COLUMNS:
         frame[column] = _tuples([row[column] for row in rows], frame.index)
     return frame[list(_PARSED_COLUMNS)]

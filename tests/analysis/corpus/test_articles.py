@@ -286,6 +286,14 @@ def test_a_load_from_the_cache_equals_a_load_from_the_files(registry_corpus, mon
         assert loaded.problems == from_files.problems
         assert loaded.fingerprint == from_files.fingerprint
     assert from_cache.articles.set_index("id").loc["good", "authors"] == ("Vitaliy Portnikov",)
+    # One file new beside the cached ones: the rows come from both, in id order.
+    _write(registry_corpus, "another.md", GOOD.format(id="another").replace("Sochi", "Minsk"))
+    expected = load_corpus(registry_corpus, use_cache=False).articles
+    read.clear()
+    for mapped_texts in (False, True):
+        mixed = load_corpus(registry_corpus, mapped_texts=mapped_texts).articles
+        pd.testing.assert_frame_equal(mixed, expected, check_dtype=not mapped_texts)
+    assert read == ["another.md"]
     # The outlet's name comes from the registry as it is now, not as it was cached.
     outlets = registry_corpus / "outlets.yaml"
     outlets.write_text(
@@ -295,7 +303,7 @@ def test_a_load_from_the_cache_equals_a_load_from_the_files(registry_corpus, mon
         encoding="utf-8",
     )
     renamed = load_corpus(registry_corpus)
-    assert read == []
+    assert read == ["another.md"]
     assert set(renamed.articles["outlet_name"]) == {"Euromaidan Press (EN)"}
 
 
