@@ -178,6 +178,37 @@ def _write_cache(
             for key, listed in problems.items()
         },
     }
+    metadata = {
+        _CACHE_META: json.dumps(meta).encode(),
+        _FILES_META: sink.getvalue().to_pybytes(),
+    }
+    # A record batch per slice of rows: the texts' copy for the file is made a
+    # slice at a time, not for the whole corpus at once.
+    slices = [
+        parsed.iloc[start : start + _ROWS_PER_BATCH]
+        for start in range(0, len(parsed), _ROWS_PER_BATCH)
+    ]
+    batches = (_cache_table(part, metadata) for part in slices or [parsed])
+    try:
+        with replacing(path) as handle:
+            first = next(batches)
+            with ipc.new_file(handle, first.schema) as writer:
+                writer.write_table(first)
+                for batch in batches:
+                    writer.write_table(batch)
+        # The cache of earlier versions, one pickle of every parsed article.
+        path.with_suffix(".pickle").unlink(missing_ok=True)
+    except OSError:
+        # The cache only saves time; a read-only home must not stop the corpus from loading.
+        return
+
+
+#: Rows of the parse cache written at a time (see :func:`_write_cache`).
+_ROWS_PER_BATCH = 5_000
+
+
+def _cache_table(parsed: pd.DataFrame, metadata: dict[bytes, bytes]) -> pa.Table:
+    """The parse cache's columns for the rows of ``parsed``, with the file's ``metadata``."""
     table = pa.Table.from_pandas(parsed[_PLAIN_COLUMNS], preserve_index=False)
     texts = parsed["text"]
     table = table.append_column(
@@ -193,21 +224,7 @@ def _write_cache(
     table = table.select(list(_PARSED_COLUMNS)).append_column(
         "key", pa.array(parsed["key"].tolist(), type=pa.string())
     )
-    table = table.replace_schema_metadata(
-        {
-            **(table.schema.metadata or {}),
-            _CACHE_META: json.dumps(meta).encode(),
-            _FILES_META: sink.getvalue().to_pybytes(),
-        }
-    )
-    try:
-        with replacing(path) as handle, ipc.new_file(handle, table.schema) as writer:
-            writer.write_table(table)
-        # The cache of earlier versions, one pickle of every parsed article.
-        path.with_suffix(".pickle").unlink(missing_ok=True)
-    except OSError:
-        # The cache only saves time; a read-only home must not stop the corpus from loading.
-        return
+    return table.replace_schema_metadata({**(table.schema.metadata or {}), **metadata})
 
 
 def _cached_frame(cache: _ParseCache, rows: list[int]) -> pd.DataFrame:

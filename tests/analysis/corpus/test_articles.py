@@ -269,8 +269,13 @@ def test_files_unchanged_since_the_cache_was_written_are_not_read_again(
     assert edited.fingerprint != first.fingerprint
 
 
-def test_a_load_from_the_cache_equals_a_load_from_the_files(registry_corpus, monkeypatch):
+@pytest.mark.parametrize("rows_per_batch", [5_000, 1])
+def test_a_load_from_the_cache_equals_a_load_from_the_files(
+    registry_corpus, monkeypatch, rows_per_batch
+):
     monkeypatch.setattr("analysis.corpus.articles._SETTLED_NS", 0)
+    # The cache file is written in record batches; one row each, it has many.
+    monkeypatch.setattr("analysis.corpus.articles._ROWS_PER_BATCH", rows_per_batch)
     _plant_defects(registry_corpus)
     _write(registry_corpus, "other.md", GOOD.format(id="other").replace("Sochi", "Moscow"))
     from_files = load_corpus(registry_corpus, use_cache=False)
