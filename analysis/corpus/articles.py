@@ -191,9 +191,10 @@ def _write_cache(
     batches = (_cache_table(part, metadata) for part in slices or [parsed])
     try:
         with replacing(path) as handle:
-            first = next(batches)
-            with ipc.new_file(handle, first.schema) as writer:
-                writer.write_table(first)
+            batch = next(batches)
+            with ipc.new_file(handle, batch.schema) as writer:
+                writer.write_table(batch)
+                del batch
                 for batch in batches:
                     writer.write_table(batch)
         # The cache of earlier versions, one pickle of every parsed article.
@@ -204,7 +205,7 @@ def _write_cache(
 
 
 #: Rows of the parse cache written at a time (see :func:`_write_cache`).
-_ROWS_PER_BATCH = 5_000
+_ROWS_PER_BATCH = 1_000
 
 
 def _cache_table(parsed: pd.DataFrame, metadata: dict[bytes, bytes]) -> pa.Table:
