@@ -106,27 +106,22 @@ def article_list(articles: pd.DataFrame) -> pd.DataFrame:
 _T = TypeVar("_T")
 
 
-def _per_distinct(cells: pd.Series, make: Callable[[object], _T]) -> list[_T]:
-    """``make`` of each distinct cell, the distinct cells in order of first appearance.
+def _per_distinct(cells: pd.Series, make: Callable[[object], _T]) -> tuple[np.ndarray, list[_T]]:
+    """``make`` of each distinct cell, and each cell's position among them.
 
     Articles share a few combinations of authors and meetings: each is made once,
     not once per article (a cell that cannot be hashed, a list, counts as its own).
     """
     try:
-        _codes, distinct = pd.factorize(cells, use_na_sentinel=False)
+        codes, distinct = pd.factorize(cells, use_na_sentinel=False)
     except TypeError:
-        return [make(cell) for cell in cells]
-    return [make(cell) for cell in distinct]
+        return np.arange(len(cells)), [make(cell) for cell in cells]
+    return codes, [make(cell) for cell in distinct]
 
 
 def _per_row(cells: pd.Series, make: Callable[[object], object], dtype: str) -> pd.Series:
     """``make`` of each cell, made once per distinct cell (see :func:`_per_distinct`)."""
-    try:
-        codes, distinct = pd.factorize(cells, use_na_sentinel=False)
-    except TypeError:
-        made, codes = [make(cell) for cell in cells], np.arange(len(cells))
-    else:
-        made = [make(cell) for cell in distinct]
+    codes, made = _per_distinct(cells, make)
     values = np.empty(len(made), dtype=object)
     for position, value in enumerate(made):
         # One by one: a slice assignment would read equal-length lists as a 2-D array.
@@ -151,7 +146,8 @@ def per_meeting(articles: pd.DataFrame) -> pd.DataFrame:
 
 def meetings_covered(articles: pd.DataFrame) -> set[str]:
     """The meetings the articles cover (``none`` if one covers no meeting)."""
-    return {key for keys in _per_distinct(articles["meetings"], _meetings_or_none) for key in keys}
+    _codes, lists = _per_distinct(articles["meetings"], _meetings_or_none)
+    return {key for keys in lists for key in keys}
 
 
 def meeting_labels(meetings: pd.DataFrame) -> dict[str, str]:
