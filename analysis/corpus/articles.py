@@ -229,7 +229,7 @@ def _cache_table(parsed: pd.DataFrame, metadata: dict[bytes, bytes]) -> pa.Table
 
 
 def _cached_frame(cache: _ParseCache, rows: list[int]) -> pd.DataFrame:
-    """The parsed articles of the cache's ``rows``, as :func:`_parsed_frame` makes them.
+    """The cache's ``rows`` as :func:`_parsed_frame` makes parsed articles, with their ``key``.
 
     The cache is in id order, so the rows are taken in that order; the texts stay
     in the mapped file (an Arrow string column, no copy) until something reads them.
@@ -239,10 +239,10 @@ def _cached_frame(cache: _ParseCache, rows: list[int]) -> pd.DataFrame:
     rows = sorted(rows)
     if rows != list(range(table.num_rows)):
         table = table.take(pa.array(rows, type=pa.int64()))
-    frame = table.select([*_PLAIN_COLUMNS, "text"]).to_pandas()
+    frame = table.select([*_PLAIN_COLUMNS, "text", "key"]).to_pandas()
     for column in LIST_COLUMNS:
         frame[column] = _tuples(table.column(column).to_pylist(), frame.index)
-    return frame[list(_PARSED_COLUMNS)]
+    return frame[[*_PARSED_COLUMNS, "key"]]
 
 
 def _strings(values: list[str], index: pd.Index) -> pd.Series:
@@ -340,7 +340,6 @@ def load_corpus(
     fresh_known: dict[str, _Known] = {}
     fresh_problems: dict[str, list[Problem]] = {}
     cached_rows: list[int] = []
-    cached_keys: list[str] = []
     new_rows: list[dict[str, Any]] = []
     digests: list[str] = []
     entries = (
@@ -386,7 +385,6 @@ def load_corpus(
             fresh_known[entry.name] = (identity, digest)
         if key in cache.rows:
             cached_rows.append(cache.rows[key])
-            cached_keys.append(key)
             continue
         outcome: Article | list[Problem] | None = cache.problems.get(key)
         if outcome is None:
@@ -401,7 +399,7 @@ def load_corpus(
         row["key"] = key
         new_rows.append(row)
 
-    parsed = _parsed_articles(cache, cached_rows, cached_keys, new_rows, strings=not mapped_texts)
+    parsed = _parsed_articles(cache, cached_rows, new_rows, strings=not mapped_texts)
     if use_cache and (
         new_rows
         or len(cached_rows) != len(cache.rows)
@@ -451,7 +449,6 @@ def _parse(data: bytes, rel: str, size: int, name: str) -> Article | list[Proble
 def _parsed_articles(
     cache: _ParseCache,
     cached_rows: list[int],
-    cached_keys: list[str],
     new_rows: list[dict],
     *,
     strings: bool,
@@ -464,10 +461,7 @@ def _parsed_articles(
     """
     parts = []
     if cached_rows:
-        part = _cached_frame(cache, cached_rows)
-        keys = dict(zip(cached_rows, cached_keys, strict=True))
-        part["key"] = pd.Series([keys[row] for row in sorted(cached_rows)], dtype="str")
-        parts.append(part)
+        parts.append(_cached_frame(cache, cached_rows))
     if new_rows or not parts:
         part = _parsed_frame(new_rows, strings=strings)
         part["key"] = pd.Series([row["key"] for row in new_rows], dtype="str")
