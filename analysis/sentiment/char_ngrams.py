@@ -12,7 +12,7 @@ norm), several times faster on the sentences the sentiment model reads.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -22,6 +22,17 @@ from sklearn.preprocessing import normalize
 __all__ = ["WordCachedCharTfidf", "char_tfidf"]
 
 _EMPTY = np.zeros(0, dtype=np.int64)
+
+
+class _WordIndices(dict[str, np.ndarray]):
+    """The n-gram indices of the words met so far; a new word's are worked out when asked for."""
+
+    def __init__(self, make: Callable[[str], np.ndarray]) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, word: str) -> np.ndarray:
+        return self._make(word)
 
 
 class WordCachedCharTfidf:
@@ -49,24 +60,21 @@ class WordCachedCharTfidf:
         self._sublinear = bool(vectorizer.sublinear_tf)
         self._norm = vectorizer.norm
         self._low, self._high = vectorizer.ngram_range
-        self._words: dict[str, np.ndarray] = {}
+        self._words = _WordIndices(self._word)
         self._max_words = max_words
 
     def _word(self, word: str) -> np.ndarray:
         """Vocabulary indices of the n-grams of one word, as ``char_wb`` cuts it."""
         padded = f" {word} "
         length = len(padded)
-        found: list[int] = []
-        vocabulary = self._vocabulary
+        grams: list[str] = []
         for n in range(self._low, self._high + 1):
             # scikit-learn counts a word shorter than n once, as the whole padded word.
             last = max(length - n, 0)
-            for offset in range(last + 1):
-                index = vocabulary.get(padded[offset : offset + n])
-                if index is not None:
-                    found.append(index)
+            grams += [padded[offset : offset + n] for offset in range(last + 1)]
             if last == 0:
                 break
+        found = [index for index in map(self._vocabulary.get, grams) if index is not None]
         indices = np.asarray(found, dtype=np.int64) if found else _EMPTY
         if len(self._words) >= self._max_words:
             self._words.clear()
@@ -75,27 +83,22 @@ class WordCachedCharTfidf:
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         """The TF-IDF matrix of ``texts``, one row each (as ``vectorizer.transform``)."""
-        words = self._words
         parts: list[np.ndarray] = []
         lengths = np.zeros(len(texts), dtype=np.int64)
+        indices_of = self._words.__getitem__
         for row, text in enumerate(texts):
-            total = 0
-            for word in text.lower().split():
-                indices = words.get(word)
-                if indices is None:
-                    indices = self._word(word)
-                if len(indices):
-                    parts.append(indices)
-                    total += len(indices)
-            lengths[row] = total
+            found = list(map(indices_of, text.lower().split()))
+            parts += found
+            lengths[row] = sum(map(len, found))
         columns = np.concatenate(parts) if parts else _EMPTY
         rows = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
+        # Each (row, column) cell once, in row then column order, with how often it came.
+        width = len(self._idf)
+        cells, times = np.unique(rows * width + columns, return_counts=True)
         counts = sp.csr_matrix(
-            (np.ones(len(columns), dtype=np.float64), (rows, columns)),
-            shape=(len(texts), len(self._idf)),
+            (times.astype(np.float64), (cells // max(width, 1), cells % max(width, 1))),
+            shape=(len(texts), width),
         )
-        counts.sum_duplicates()
-        counts.sort_indices()
         if self._sublinear:
             np.log(counts.data, counts.data)
             counts.data += 1.0

@@ -20,18 +20,20 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import cache, lru_cache
-from itertools import pairwise
-from typing import Any
+from itertools import pairwise, repeat
+from typing import Any, NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
 
 __all__ = [
     "VIEWS",
+    "FeatureRows",
     "FeatureVocabulary",
     "masked_text",
     "split_pair",
     "view_features",
+    "view_rows",
     "window_text",
 ]
 
@@ -60,6 +62,9 @@ Feature = tuple[str, float]
 
 
 def _words(text: str) -> list[str]:
+    if text.isascii():
+        # Lower-casing ASCII maps letter to letter: the same words, and at once.
+        return _TOKEN.findall(text.lower())
     return [t.lower().replace("ё", "е") for t in _TOKEN.findall(text)]
 
 
@@ -81,6 +86,8 @@ def _stemmer(language: str) -> Any:
 def _mark_negation(tokens: list[str], language: str) -> list[str]:
     """Prefix ``NOT_`` to the words after a negator, up to the next punctuation."""
     negators = _NEGATORS[language]
+    if negators.isdisjoint(tokens) and "n't" not in " ".join(tokens):
+        return list(tokens)
     marked: list[str] = []
     inside = False
     for token in tokens:
@@ -117,36 +124,96 @@ def split_pair(
 
 def _ngrams(tokens: Sequence[str], longest: int, prefix: str = "") -> list[str]:
     grams = [prefix + t for t in tokens]
+    if longest == 2:
+        return grams + [f"{prefix}{a} {b}" for a, b in pairwise(tokens)]
     for n in range(2, longest + 1):
         grams += [prefix + " ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
     return grams
+
+
+class FeatureRows(NamedTuple):
+    """The features of many pairs in one view, flat: each pair's features follow the last's.
+
+    ``names[i]`` weighs ``weights[i]``; pair ``k`` has ``lengths[k]`` features.
+    """
+
+    names: list[str]
+    weights: np.ndarray
+    lengths: np.ndarray
+
+
+Split = tuple[list[str], list[str], list[str]]
+
+
+def _window_features(left: list[str], right: list[str], window: int) -> list[Feature]:
+    near_left, near_right = left[-window:] if window else [], right[:window]
+    features: list[Feature] = []
+    for distance, word in enumerate(reversed(near_left), 1):
+        weight = 1.0 / math.sqrt(distance)
+        features += [("l|" + word, weight), ("*|" + word, weight)]
+    for distance, word in enumerate(near_right, 1):
+        weight = 1.0 / math.sqrt(distance)
+        features += [("r|" + word, weight), ("*|" + word, weight)]
+    around = [*near_left, PLACEHOLDER, *near_right]
+    features += [(f"b|{a} {b}", 1.0) for a, b in pairwise(around)]
+    features += [(f"p-{d}|{w}", 1.0) for d, w in enumerate(reversed(left[-2:]), 1)]
+    features += [(f"p{d}|{w}", 1.0) for d, w in enumerate(right[:2], 1)]
+    return features
+
+
+def view_rows(view: str, splits: Sequence[Split], *, window: int) -> FeatureRows:
+    """The weighted features of one view (see the module docstring) of many split pairs.
+
+    The features of the word views ``sent`` and ``lr`` all weigh 1 and are made
+    as plain lists of names, without a pair per feature: the sentence model
+    reads tens of features of every mention in the corpus.
+    """
+    names: list[str] = []
+    lengths = np.zeros(len(splits), dtype=np.int64)
+    if view in ("sent", "lr"):
+        for row, (left, _, right) in enumerate(splits):
+            before = len(names)
+            if view == "sent":
+                names += _ngrams([*left, PLACEHOLDER, *right], 2)
+            else:
+                names += _ngrams(left, 2, "L|")
+                names += _ngrams(right, 2, "R|")
+            lengths[row] = len(names) - before
+        return FeatureRows(names, np.ones(len(names)), lengths)
+    weights: list[float] = []
+    for row, (left, mention, right) in enumerate(splits):
+        if view == "win":
+            features = _window_features(left, right, window)
+        elif view == "mention":
+            features = [("m|" + w, 1.0) for w in mention]
+            features.append((f"m|len{min(len(mention), 4)}", 1.0))
+        else:
+            raise ValueError(f"unknown view {view!r}; the views are {', '.join(VIEWS)}")
+        names += [name for name, _ in features]
+        weights += [weight for _, weight in features]
+        lengths[row] = len(features)
+    return FeatureRows(names, np.asarray(weights, dtype=np.float64), lengths)
 
 
 def view_features(
     view: str, left: list[str], mention: list[str], right: list[str], *, window: int
 ) -> list[Feature]:
     """The weighted features of one view (see the module docstring) of a split pair."""
-    if view == "sent":
-        return [(f, 1.0) for f in _ngrams([*left, PLACEHOLDER, *right], 2)]
-    if view == "lr":
-        return [(f, 1.0) for f in _ngrams(left, 2, "L|") + _ngrams(right, 2, "R|")]
-    if view == "win":
-        near_left, near_right = left[-window:] if window else [], right[:window]
-        features: list[Feature] = []
-        for distance, word in enumerate(reversed(near_left), 1):
-            weight = 1.0 / math.sqrt(distance)
-            features += [("l|" + word, weight), ("*|" + word, weight)]
-        for distance, word in enumerate(near_right, 1):
-            weight = 1.0 / math.sqrt(distance)
-            features += [("r|" + word, weight), ("*|" + word, weight)]
-        around = [*near_left, PLACEHOLDER, *near_right]
-        features += [(f"b|{a} {b}", 1.0) for a, b in pairwise(around)]
-        features += [(f"p-{d}|{w}", 1.0) for d, w in enumerate(reversed(left[-2:]), 1)]
-        features += [(f"p{d}|{w}", 1.0) for d, w in enumerate(right[:2], 1)]
-        return features
-    if view == "mention":
-        return [("m|" + w, 1.0) for w in mention] + [(f"m|len{min(len(mention), 4)}", 1.0)]
-    raise ValueError(f"unknown view {view!r}; the views are {', '.join(VIEWS)}")
+    rows = view_rows(view, [(left, mention, right)], window=window)
+    return list(zip(rows.names, rows.weights.tolist(), strict=True))
+
+
+def _flat(documents: Sequence[Iterable[Feature]]) -> FeatureRows:
+    names: list[str] = []
+    weights: list[float] = []
+    lengths = np.zeros(len(documents), dtype=np.int64)
+    for row, document in enumerate(documents):
+        before = len(names)
+        for name, weight in document:
+            names.append(name)
+            weights.append(weight)
+        lengths[row] = len(names) - before
+    return FeatureRows(names, np.asarray(weights, dtype=np.float64), lengths)
 
 
 def masked_text(sentence: str, start: int, end: int) -> str:
@@ -197,23 +264,29 @@ class FeatureVocabulary:
 
     def transform(self, documents: Sequence[Iterable[Feature]]) -> sp.csr_matrix:
         """One L2-normalised row per document; unknown features are left out."""
-        rows: list[int] = []
-        columns: list[int] = []
-        values: list[float] = []
-        for row, document in enumerate(documents):
-            weights: dict[int, float] = {}
-            for feature, weight in document:
-                column = self._index.get(feature)
-                if column is not None:
-                    weights[column] = weights.get(column, 0.0) + weight
-            rows += [row] * len(weights)
-            columns += weights.keys()
-            values += weights.values()
-        data = np.asarray(values, dtype=np.float64)
+        return self.transform_rows(_flat(documents))
+
+    def transform_rows(self, rows: FeatureRows) -> sp.csr_matrix:
+        """:meth:`transform` of documents given as :class:`FeatureRows`.
+
+        A feature's weights within a document are added in the order they come
+        (as a running sum would), so the matrix does not depend on how the
+        documents are given.
+        """
+        n_terms = len(self.terms)
+        columns = np.fromiter(
+            map(self._index.get, rows.names, repeat(-1)), dtype=np.int64, count=len(rows.names)
+        )
+        known = columns >= 0
+        document = np.repeat(np.arange(len(rows.lengths), dtype=np.int64), rows.lengths)
+        cells, first = np.unique(document[known] * n_terms + columns[known], return_inverse=True)
+        # Summed in the order the weights come: np.bincount adds them one by one.
+        data = np.bincount(first, weights=rows.weights[known], minlength=len(cells))
         data = np.where(data > 1, 1 + np.log(np.maximum(data, 1.0)), data)
+        cell_columns = cells % max(n_terms, 1)
         matrix = sp.csr_matrix(
-            (data * self.idf[np.asarray(columns, dtype=np.int64)], (rows, columns)),
-            shape=(len(documents), len(self.terms)),
+            (data * self.idf[cell_columns], (cells // max(n_terms, 1), cell_columns)),
+            shape=(len(rows.lengths), n_terms),
         )
         norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
         norms[norms == 0] = 1.0

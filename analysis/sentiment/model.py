@@ -32,9 +32,11 @@ from analysis.sentiment.char_ngrams import char_tfidf
 from analysis.sentiment.datasets import CLASSES, TargetedSentence, labels_of
 from analysis.sentiment.features import (
     FeatureVocabulary,
+    Split,
     masked_text,
     split_pair,
     view_features,
+    view_rows,
     window_text,
 )
 
@@ -170,13 +172,19 @@ def _check_pairs(sentences: Sequence[str], spans: Sequence[Span]) -> None:
             )
 
 
-def _word_documents(
+def _splits(
     params: SentimentParams, language: str, sentences: Sequence[str], spans: Sequence[Span]
-) -> dict[str, list[list[tuple[str, float]]]]:
-    parts = [
+) -> list[Split]:
+    return [
         split_pair(s, a, b, language=language, stem=params.stem, negation=params.negation)
         for s, (a, b) in zip(sentences, spans, strict=True)
     ]
+
+
+def _word_documents(
+    params: SentimentParams, language: str, sentences: Sequence[str], spans: Sequence[Span]
+) -> dict[str, list[list[tuple[str, float]]]]:
+    parts = _splits(params, language, sentences, spans)
     return {
         view: [view_features(view, *p, window=params.window) for p in parts]
         for view in params.views
@@ -208,8 +216,11 @@ def _char_vectorizer(min_df: int) -> TfidfVectorizer:
 def _target_features(
     model: SentimentModel, sentences: Sequence[str], spans: Sequence[Span]
 ) -> sp.csr_matrix:
-    documents = _word_documents(model.params, model.language, sentences, spans)
-    blocks = [model.vocabularies[view].transform(documents[view]) for view in model.params.views]
+    splits = _splits(model.params, model.language, sentences, spans)
+    blocks = [
+        model.vocabularies[view].transform_rows(view_rows(view, splits, window=model.params.window))
+        for view in model.params.views
+    ]
     for name, texts in _char_texts(model.params, sentences, spans).items():
         blocks.append(char_tfidf(model.char_vectorizers[name], texts))
     return sp.csr_matrix(sp.hstack(blocks))
