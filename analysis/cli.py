@@ -15,7 +15,7 @@ from analysis.corpus.articles import Corpus, load_corpus
 from analysis.corpus.remote import RemoteError, is_url, local_copy, location, pull, push
 from analysis.corpus.selection import Selection
 from analysis.corpus.types import Problem
-from analysis.measures.contrasts import PRIORS
+from analysis.measures.contrast_schema import PRIORS
 from analysis.pipeline.manifest import (
     MANIFEST_FILE,
     ManifestInputs,

@@ -73,7 +73,6 @@ from analysis.corpus.selection import Selection, filter_articles
 from analysis.corpus.types import Problem
 from analysis.labels.targets import DEFAULT_TARGETS_FILE, load_targets
 from analysis.pipeline.options import AnalysisOptions
-from analysis.pipeline.store import ResultsStore, default_store_root
 from analysis.review.overrides import OVERRIDES_FILE, read_overrides
 
 if TYPE_CHECKING:
@@ -266,7 +265,9 @@ def _prepare(
     options = AnalysisOptions(
         prior_total=prior_total, max_words=max_words, min_phrase_count=min_phrase_count
     )
+    # Imported here: the Overview, the first page, shows the corpus without SciPy.
     from analysis.pipeline.prepare import prepare_corpus
+    from analysis.pipeline.store import ResultsStore, default_store_root
 
     corpus = _load(root, signature_key)
     # Per-article results kept by an earlier run (the CLI's or a previous

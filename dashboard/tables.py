@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.corpus.types import list_items, list_text
-from analysis.measures.contrasts import CONTRAST_COLUMNS
+from analysis.measures.contrast_schema import CONTRAST_COLUMNS
 
 __all__ = [
     "ARTICLE_LIST_COLUMNS",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from analysis.measures.contrasts import DEFAULT_PRIOR_TOTAL
+from analysis.measures.contrast_schema import DEFAULT_PRIOR_TOTAL
 
 __all__ = ["GROUPING_COLUMNS", "AnalysisOptions"]
 

@@ -11,7 +11,7 @@ from analysis.corpus.types import list_text
 from analysis.labels.agenda import omissions
 from analysis.labels.stance import stance_by_group
 from analysis.labels.summaries import group_profiles, outcome_counts
-from analysis.measures.contrasts import MIN_GROUP_ARTICLES
+from analysis.measures.contrast_schema import MIN_GROUP_ARTICLES
 from analysis.measures.coverage import blind_spots, coverage_spread
 from analysis.review.hand_labels import OUTCOME_LABELS, STANCE_LABELS
 from analysis.wording import counted

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analysis.measures.contrasts import MIN_GROUP_ARTICLES
+from analysis.measures.contrast_schema import MIN_GROUP_ARTICLES
 from analysis.wording import counted
 from dashboard import data, figures, layout, tables
 from dashboard.navigation import open_in_reader

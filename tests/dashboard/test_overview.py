@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 from analysis.ingest.importer import import_articles
 from analysis.pipeline import prepare as prepare_module
@@ -181,3 +185,34 @@ def test_meetings_covered_counts_meetings_not_articles(open_page, sochi_corpus):
         ("Outlets", "6"),
         ("Meetings covered", "4"),
     ]
+
+
+_OVERVIEW_ALONE = """
+import sys
+from streamlit.testing.v1 import AppTest
+from dashboard import data
+data.prepare_in_background = lambda: None
+app = AppTest.from_file("dashboard/app.py", default_timeout=120).run()
+assert not app.exception, app.exception
+assert app.title[0].value == "Overview"
+print(sorted(name for name in ("scipy", "sklearn") if name in sys.modules))
+"""
+
+
+def test_the_overview_is_drawn_without_loading_scipy_or_scikit_learn(tmp_path):
+    # The first page after a restart waits for every import it makes: the
+    # analysis libraries are loaded by the preparation that follows it.
+    repo = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "NARRATIVES_CACHE_DIR": str(tmp_path), "PYTHONPATH": str(repo)}
+    env.pop("NARRATIVES_CORPUS", None)
+    done = subprocess.run(
+        [sys.executable, "-c", _OVERVIEW_ALONE],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.strip().splitlines()[-1] == "[]"
