@@ -131,6 +131,12 @@ _clock = time.monotonic
 #: Per folder and skipped names: the folders' times, when the signature expires, itself.
 _signatures: dict[tuple[str, tuple[str, ...]], tuple[tuple[int, ...], float, int]] = {}
 _signatures_lock = threading.Lock()
+#: Per folder: the article files' stats of the scan that found a new fingerprint, kept
+#: until the corpus of that fingerprint is loaded (see :func:`_scanned_stats`).
+_stats: dict[str, tuple[int, dict[str, os.stat_result]]] = {}
+#: Per folder and skipped names: the fingerprint the last scan found (kept through
+#: :func:`corpus_changed`, which makes the next scan happen, not its result new).
+_last_signature: dict[tuple[str, tuple[str, ...]], int] = {}
 #: Bumped by :func:`corpus_changed`: a run's pinned fingerprint of an older generation is stale.
 _generation = 0
 #: Where a script run keeps the corpus key it read first (see :func:`begin_run`).
@@ -152,8 +158,10 @@ def _folder_times(root: Path) -> tuple[int, ...]:
     return tuple(times)
 
 
-def _scan(root: Path, skip: tuple[str, ...]) -> int:
+def _scan(root: Path, skip: tuple[str, ...]) -> tuple[int, dict[str, os.stat_result]]:
+    """The folder's fingerprint, and what stating each article file gave (by name)."""
     entries: list[tuple[str, int, int]] = []
+    articles: dict[str, os.stat_result] = {}
     for folder in (root, root / ARTICLES_DIR):
         if not folder.is_dir():
             continue
@@ -161,7 +169,16 @@ def _scan(root: Path, skip: tuple[str, ...]) -> int:
             if entry.is_file() and entry.name not in skip:
                 stat = entry.stat()
                 entries.append((entry.name, stat.st_size, stat.st_mtime_ns))
-    return hash(tuple(sorted(entries)))
+                if folder != root:
+                    articles[entry.name] = stat
+    return hash(tuple(sorted(entries))), articles
+
+
+def _scanned_stats(root: str, signature: int) -> dict[str, os.stat_result] | None:
+    """The article files' stats of the scan that gave ``signature``, once, for loading it."""
+    with _signatures_lock:
+        kept = _stats.pop(root, None)
+    return kept[1] if kept is not None and kept[0] == signature else None
 
 
 def _signature(root: Path, *, skip: tuple[str, ...] = (OVERRIDES_FILE.name,)) -> int:
@@ -191,10 +208,16 @@ def _signature(root: Path, *, skip: tuple[str, ...] = (OVERRIDES_FILE.name,)) ->
         return cached[2]
     # The folder times are read before the files, so a change made during the scan
     # leaves them different from the stored ones and is seen on the next call.
-    signature = _scan(root, skip)
+    signature, stats = _scan(root, skip)
     took = _clock() - now
     with _signatures_lock:
         _signatures[key] = (times, now + max(SIGNATURE_MAX_AGE_S, SCAN_SHARE * took), signature)
+        if _last_signature.get(key) != signature:
+            # A new fingerprint: the corpus is loaded next, and need not state the files again.
+            _stats[str(root)] = (signature, stats)
+        else:
+            _stats.pop(str(root), None)
+        _last_signature[key] = signature
     return signature
 
 
@@ -203,6 +226,7 @@ def corpus_changed() -> None:
     global _generation
     with _signatures_lock:
         _signatures.clear()
+        _stats.clear()
         _generation += 1
 
 
@@ -254,7 +278,7 @@ def overrides_problem() -> Problem | None:
 def _load(root: str, signature_key: int) -> Corpus:
     # The texts stay in the parse cache's file until a page or the analysis reads
     # them: the Overview, the first page, shows metadata only.
-    return load_corpus(Path(root), mapped_texts=True)
+    return load_corpus(Path(root), mapped_texts=True, stats=_scanned_stats(root, signature_key))
 
 
 @st.cache_resource(max_entries=3, show_spinner=False)

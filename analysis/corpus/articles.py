@@ -291,7 +291,11 @@ def _article_row(article: Article, path: str) -> dict[str, Any]:
 
 
 def load_corpus(
-    corpus_dir: Path | str, *, use_cache: bool = True, mapped_texts: bool = False
+    corpus_dir: Path | str,
+    *,
+    use_cache: bool = True,
+    mapped_texts: bool = False,
+    stats: Mapping[str, os.stat_result] | None = None,
 ) -> Corpus:
     """Load and validate the corpus in ``corpus_dir``.
 
@@ -323,6 +327,11 @@ def load_corpus(
         Overview: 50,000 texts are 400 MB). By default ``text`` holds Python
         strings, made once here, which is what an analysis reading every text
         wants: it reads them once, and holds them once.
+    stats
+        What ``os.stat`` gave for files of ``articles/``, by file name, just
+        before (the dashboard states them for the folder's fingerprint): those
+        files are not stated again. A file written since has a newer change
+        time than its stat says, so it is hashed again on the next load.
     """
     root = Path(corpus_dir)
     if not root.is_dir():
@@ -370,7 +379,9 @@ def load_corpus(
                 )
             )
             continue
-        stat = entry.stat()
+        stat = stats.get(entry.name) if stats else None
+        if stat is None:
+            stat = entry.stat()
         identity = _identity(stat)
         seen = cache.known.get(entry.name)
         data = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -147,7 +148,7 @@ def test_a_slow_scan_is_trusted_for_twenty_times_as_long(open_page, corpus_copy,
     scans: list[Path] = []
     original = data._scan
 
-    def slow_scan(root: Path, skip: tuple[str, ...]) -> int:
+    def slow_scan(root: Path, skip: tuple[str, ...]) -> tuple[int, dict[str, os.stat_result]]:
         scans.append(root)
         now[0] += 1.0
         return original(root, skip)
@@ -163,3 +164,31 @@ def test_a_slow_scan_is_trusted_for_twenty_times_as_long(open_page, corpus_copy,
     app.run()
     assert len(scans) == 2
     assert "Edited in place" in _titles(app)
+
+
+def test_a_load_reuses_the_stats_of_the_scan_that_found_the_change(
+    open_page, corpus_copy, monkeypatch
+):
+    given: list[set[str] | None] = []
+    original = data.load_corpus
+
+    def load_corpus(root, **options):  # type: ignore[no-untyped-def]
+        stats = options.get("stats")
+        given.append(None if stats is None else set(stats))
+        return original(root, **options)
+
+    monkeypatch.setattr(data, "load_corpus", load_corpus)
+    app = open_page("overview", corpus=corpus_copy)
+    files = {path.name for path in (corpus_copy / "articles").iterdir()}
+    assert given == [files]
+    # Nothing is kept once the load has them, nor after a scan that finds no change.
+    assert data._stats == {}
+    data.corpus_changed()
+    app.run()
+    assert given == [files]
+    assert data._stats == {}
+    _retitle(corpus_copy, "Edited between runs")
+    data.corpus_changed()
+    app.run()
+    assert given == [files, files]
+    assert "Edited between runs" in _titles(app)

@@ -269,6 +269,24 @@ def test_files_unchanged_since_the_cache_was_written_are_not_read_again(
     assert edited.fingerprint != first.fingerprint
 
 
+def test_stats_the_caller_took_are_used_instead_of_stating_the_files(registry_corpus, monkeypatch):
+    monkeypatch.setattr("analysis.corpus.articles._SETTLED_NS", 0)
+    _write(registry_corpus, "good.md", GOOD.format(id="good"))
+    path = registry_corpus / "articles" / "good.md"
+    before = path.stat()
+    load_corpus(registry_corpus)
+    _write(registry_corpus, "good.md", GOOD.format(id="good").replace("Sochi", "Minsk"))
+    read = _reads(monkeypatch)
+    # The stat taken before the edit is the one the cache knows: the file is not read.
+    given = load_corpus(registry_corpus, stats={"good.md": before})
+    assert read == []
+    assert given.articles.set_index("id").loc["good", "title"] == "Kerry and Putin meet in Sochi"
+    # The next load states the file itself: the edit has changed its change time.
+    stated = load_corpus(registry_corpus, stats={})
+    assert read == ["good.md"]
+    assert stated.articles.set_index("id").loc["good", "title"] == "Kerry and Putin meet in Minsk"
+
+
 @pytest.mark.parametrize("rows_per_batch", [5_000, 1])
 def test_a_load_from_the_cache_equals_a_load_from_the_files(
     registry_corpus, monkeypatch, rows_per_batch
