@@ -24,8 +24,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GroupKFold
 
 from analysis import DATA_DIR
 
@@ -147,6 +145,9 @@ def _fit_raw(
         return LabelModel(
             task, tuple(names), tuple(classes), mean, scale, coef, intercept, 1.0, 0.0
         )
+    # Imported here: labelling with a fitted model needs neither scikit-learn nor SciPy's stats.
+    from sklearn.linear_model import LogisticRegression
+
     regression = LogisticRegression(C=c, class_weight="balanced", max_iter=5000)
     regression.fit((features - mean) / scale, list(labels))
     fitted = [str(k) for k in regression.classes_]
@@ -169,6 +170,8 @@ def grouped_folds(groups: Sequence[str], *, folds: int = 5) -> list[tuple[np.nda
     if splits < 2:
         raise ValueError("cross-validation needs articles from at least two outlets")
     positions = np.arange(len(group_array))
+    from sklearn.model_selection import GroupKFold
+
     return list(GroupKFold(n_splits=splits).split(positions, groups=group_array))
 
 

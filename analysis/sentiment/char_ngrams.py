@@ -13,13 +13,16 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.preprocessing import normalize
 
-__all__ = ["WordCachedCharTfidf", "char_tfidf"]
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+__all__ = ["CharNgrams", "WordCachedCharTfidf", "char_tfidf"]
 
 _EMPTY = np.zeros(0, dtype=np.int64)
 
@@ -52,14 +55,17 @@ class WordCachedCharTfidf:
         If ``vectorizer`` is set up in a way this class does not reproduce.
     """
 
-    def __init__(self, vectorizer: TfidfVectorizer, *, max_words: int = 100_000) -> None:
+    def __init__(
+        self, vectorizer: TfidfVectorizer | CharNgrams, *, max_words: int = 100_000
+    ) -> None:
         if not reproducible(vectorizer):
             raise ValueError("only a lower-casing char_wb vectorizer with idf can be reproduced")
         self._vocabulary: dict[str, int] = vectorizer.vocabulary_
         self._idf = np.asarray(vectorizer.idf_, dtype=np.float64)
         self._sublinear = bool(vectorizer.sublinear_tf)
         self._norm = vectorizer.norm
-        self._low, self._high = vectorizer.ngram_range
+        low, high = vectorizer.ngram_range
+        self._low, self._high = int(low), int(high)
         self._words = _WordIndices(self._word)
         self._max_words = max_words
 
@@ -104,11 +110,46 @@ class WordCachedCharTfidf:
             counts.data += 1.0
         weighted = sp.csr_matrix(counts.multiply(self._idf[None, :]))
         if self._norm is not None:
-            weighted = sp.csr_matrix(normalize(weighted, norm=self._norm, copy=False))
+            _normalize_rows(weighted)
         return weighted
 
 
-def reproducible(vectorizer: TfidfVectorizer) -> bool:
+def _normalize_rows(matrix: sp.csr_matrix) -> None:
+    """Divide each row of ``matrix`` by its L2 norm in place (rows of zeros are left).
+
+    As scikit-learn's ``normalize(norm="l2")`` does, to the bit: each row's
+    squares are added in the order they are stored (``np.bincount`` adds one
+    after the other), then the row is divided by the square root.
+    """
+    rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+    norms = np.sqrt(np.bincount(rows, weights=matrix.data * matrix.data, minlength=matrix.shape[0]))
+    norms[norms == 0.0] = 1.0
+    matrix.data /= norms[rows]
+
+
+@dataclass(eq=False)
+class CharNgrams:
+    """What :func:`char_tfidf` reads of a fitted ``char_wb`` ``TfidfVectorizer``.
+
+    A model file keeps only this (n-grams, idf), so a loaded model labels
+    sentences without loading scikit-learn, whose import (with SciPy's
+    statistics) takes 1.5 s.
+    """
+
+    ngram_range: tuple[int, int]
+    vocabulary_: dict[str, int]
+    idf_: np.ndarray
+    analyzer: str = "char_wb"
+    sublinear_tf: bool = True
+    norm: str | None = "l2"
+    lowercase: bool = True
+    preprocessor: Any = None
+    strip_accents: Any = None
+    use_idf: bool = True
+    input: str = field(default="content")
+
+
+def reproducible(vectorizer: TfidfVectorizer | CharNgrams) -> bool:
     """Whether :class:`WordCachedCharTfidf` gives exactly ``vectorizer.transform``."""
     return (
         vectorizer.analyzer == "char_wb"
@@ -121,14 +162,16 @@ def reproducible(vectorizer: TfidfVectorizer) -> bool:
     )
 
 
-_CACHED: weakref.WeakKeyDictionary[TfidfVectorizer, WordCachedCharTfidf] = (
+_CACHED: weakref.WeakKeyDictionary[TfidfVectorizer | CharNgrams, WordCachedCharTfidf] = (
     weakref.WeakKeyDictionary()
 )
 
 
-def char_tfidf(vectorizer: TfidfVectorizer, texts: Sequence[str]) -> sp.csr_matrix:
+def char_tfidf(vectorizer: TfidfVectorizer | CharNgrams, texts: Sequence[str]) -> sp.csr_matrix:
     """``vectorizer.transform(texts)``, word by word where that gives the same matrix."""
     if not reproducible(vectorizer):
+        if isinstance(vectorizer, CharNgrams):
+            raise ValueError(f"cannot cut {vectorizer.analyzer!r} n-grams without scikit-learn")
         return sp.csr_matrix(vectorizer.transform(texts))
     transformer = _CACHED.get(vectorizer)
     if transformer is None:

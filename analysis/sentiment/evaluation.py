@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from sklearn.metrics import f1_score
 
 from analysis.sentiment.datasets import (
     BENCHMARKS,
@@ -58,6 +57,9 @@ def score(model: SentimentModel, examples: Sequence[TargetedSentence]) -> Scores
     predicted = model.predict(
         [e.sentence for e in examples], [(e.start, e.end) for e in examples]
     ).argmax(axis=1)
+    # Imported here: loading a model to label sentences does not load scikit-learn.
+    from sklearn.metrics import f1_score
+
     per_class = f1_score(truth, predicted, labels=[0, 1, 2], average=None, zero_division=0)
     return Scores(
         f1=(float(per_class[0]), float(per_class[1]), float(per_class[2])),

@@ -21,14 +21,12 @@ import zipfile
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
 
-from analysis.sentiment.char_ngrams import char_tfidf
+from analysis.sentiment.char_ngrams import CharNgrams, char_tfidf
 from analysis.sentiment.datasets import CLASSES, TargetedSentence, labels_of
 from analysis.sentiment.features import (
     FeatureVocabulary,
@@ -39,6 +37,10 @@ from analysis.sentiment.features import (
     view_rows,
     window_text,
 )
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
 
 __all__ = [
     "FORMAT_VERSION",
@@ -123,7 +125,8 @@ class SentimentModel:
     kind: str
     params: SentimentParams
     vocabularies: dict[str, FeatureVocabulary]
-    char_vectorizers: dict[str, TfidfVectorizer]
+    #: Fitted scikit-learn vectorizers after training; what they count, once loaded.
+    char_vectorizers: dict[str, TfidfVectorizer | CharNgrams]
     coef: np.ndarray
     intercept: np.ndarray
     classes: tuple[str, ...] = field(default=CLASSES)
@@ -204,6 +207,9 @@ def _char_texts(
 
 
 def _char_vectorizer(min_df: int) -> TfidfVectorizer:
+    # scikit-learn is imported where a model is trained: labelling needs none of it.
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     return TfidfVectorizer(
         analyzer="char_wb",
         ngram_range=(2, 5),
@@ -227,6 +233,8 @@ def _target_features(
 
 
 def _fit(features: sp.spmatrix, labels: list[str], c: float, seed: int) -> LogisticRegression:
+    from sklearn.linear_model import LogisticRegression
+
     classifier = LogisticRegression(C=c, max_iter=3000, class_weight="balanced", random_state=seed)
     classifier.fit(features, np.array([CLASSES.index(label) for label in labels]))
     if list(classifier.classes_) != [0, 1, 2]:
@@ -251,10 +259,10 @@ def train_model(
         view: FeatureVocabulary.fit(documents[view], min_df=params.min_df) for view in params.views
     }
     blocks = [vocabularies[view].transform(documents[view]) for view in params.views]
-    char_vectorizers: dict[str, TfidfVectorizer] = {}
+    char_vectorizers: dict[str, TfidfVectorizer | CharNgrams] = {}
     for name, texts in _char_texts(params, sentences, spans).items():
-        char_vectorizers[name] = _char_vectorizer(params.min_df)
-        blocks.append(char_vectorizers[name].fit_transform(texts))
+        fitted = char_vectorizers[name] = _char_vectorizer(params.min_df)
+        blocks.append(fitted.fit_transform(texts))
     classifier = _fit(sp.hstack(blocks).tocsr(), labels, params.C, seed)
     # The file keeps idf as float32: round now so a saved model predicts what this one does.
     for vocabulary in vocabularies.values():
@@ -278,6 +286,8 @@ def train_baseline(
 ) -> SentimentModel:
     """Fit the plain baseline: TF-IDF word 1-2-grams of the masked sentence, LR (C=1)."""
     labels = labels_of(examples)
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)
     features = vectorizer.fit_transform([masked_text(e.sentence, e.start, e.end) for e in examples])
     classifier = _fit(features, labels, 1.0, seed)
@@ -366,13 +376,22 @@ def _model_from(meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> Sentimen
         name: FeatureVocabulary(terms, arrays[f"idf_{name}"])
         for name, terms in meta["vocabularies"].items()
     }
-    char_vectorizers = {}
+    char_vectorizers: dict[str, TfidfVectorizer | CharNgrams] = {}
     for name, spec in meta["char_vectorizers"].items():
+        low, high = (int(n) for n in spec["ngram_range"])
+        vocabulary = {term: i for i, term in enumerate(spec["terms"])}
+        idf = arrays[f"idf_{name}"].astype(np.float64)
+        if spec["analyzer"] == "char_wb":
+            char_vectorizers[name] = CharNgrams((low, high), vocabulary, idf)
+            continue
+        # The baseline's word n-grams are cut by scikit-learn itself.
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         vectorizer = TfidfVectorizer(
-            analyzer=spec["analyzer"], ngram_range=tuple(spec["ngram_range"]), sublinear_tf=True
+            analyzer=spec["analyzer"], ngram_range=(low, high), sublinear_tf=True
         )
-        vectorizer.vocabulary_ = {term: i for i, term in enumerate(spec["terms"])}
-        vectorizer.idf_ = arrays[f"idf_{name}"].astype(np.float64)
+        vectorizer.vocabulary_ = vocabulary
+        vectorizer.idf_ = idf
         char_vectorizers[name] = vectorizer
     coef, intercept = arrays["coef"].astype(np.float64), arrays["intercept"]
     width = sum(len(v.terms) for v in vocabularies.values()) + sum(
