@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from analysis.sentiment.char_ngrams import WordCachedCharTfidf, char_tfidf
+from analysis.sentiment.char_ngrams import CharNgrams, WordCachedCharTfidf, char_tfidf
 
 TRAIN = [
     "Putin praised the talks in Sochi.",
@@ -59,3 +59,37 @@ def test_a_vectorizer_it_cannot_reproduce_is_left_to_scikit_learn():
     assert np.allclose(
         char_tfidf(vectorizer, TEXTS).toarray(), vectorizer.transform(TEXTS).toarray()
     )
+
+
+def test_the_row_norm_is_scikit_learns_to_the_bit():
+    from scipy import sparse
+    from sklearn.preprocessing import normalize
+
+    from analysis.sentiment.char_ngrams import _normalize_rows
+
+    # Values whose squares round differently when added in another order.
+    matrix = sparse.csr_matrix(
+        np.array([[0.1, 0.0, 0.7, 1e-8], [0.0, 0.0, 0.0, 0.0], [3.0, 4.0, 0.0, 0.0]])
+    )
+    expected = normalize(matrix, norm="l2")
+    _normalize_rows(matrix)
+    assert matrix.data.tobytes() == expected.data.tobytes()
+    assert matrix.toarray()[2].tolist() == [0.6, 0.8, 0.0, 0.0]
+
+
+def test_n_grams_kept_as_data_give_the_vectorizers_matrix_to_the_bit():
+    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)
+    vectorizer.fit(TRAIN)
+    kept = CharNgrams((2, 5), dict(vectorizer.vocabulary_), vectorizer.idf_.copy())
+    expected = vectorizer.transform(TEXTS)
+    expected.sort_indices()
+    got = char_tfidf(kept, TEXTS)
+    got.sort_indices()
+    assert got.indices.tolist() == expected.indices.tolist()
+    assert got.data.tobytes() == expected.data.tobytes()
+
+
+def test_word_n_grams_kept_as_data_are_refused_with_the_reason():
+    kept = CharNgrams((1, 2), {"a": 0}, np.ones(1), analyzer="word")
+    with pytest.raises(ValueError, match="cannot cut 'word' n-grams without scikit-learn"):
+        char_tfidf(kept, ["a"])
