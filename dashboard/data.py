@@ -391,9 +391,16 @@ def _with_overrides(
     return prepared.with_overrides(*_overrides(root, overrides_key))
 
 
-#: Preparations started by :func:`prepare_in_background`, by corpus folder and fingerprint.
-_background: dict[tuple[str, int], threading.Thread] = {}
+#: Preparations started by :func:`prepare_in_background`, by corpus folder and fingerprint:
+#: each thread, and what tells it to start before its delay is up.
+_background: dict[tuple[str, int], tuple[threading.Thread, threading.Event]] = {}
 _background_lock = threading.Lock()
+#: Seconds between a page asking for the preparation and its start. The browser is still
+#: drawing that page: reading a kept analysis back (a 300 MB prepared corpus at 10,000
+#: articles, unpickled in one call) took the interpreter from the messages still to be
+#: sent and the CPU from the drawing, and a restart's Overview showed 2-3 s later. A page
+#: that needs the analysis before then prepares it itself (the preparation is shared).
+BACKGROUND_DELAY_S = 3.0
 
 
 def prepare_in_background() -> None:
@@ -412,7 +419,10 @@ def prepare_in_background() -> None:
     overrides_key = _overrides_signature(Path(root))
     base = AnalysisOptions()
 
+    now = threading.Event()
+
     def prepare() -> None:
+        now.wait(BACKGROUND_DELAY_S)
         # At the server's own priority: a page that needs the analysis waits for
         # this thread, and must not wait behind everything else the machine runs.
         # The page that needs the analysis computes it again and shows the reason.
@@ -420,21 +430,22 @@ def prepare_in_background() -> None:
             _with_overrides(root, signature, overrides_key, base.max_words, base.min_phrase_count)
 
     with _background_lock:
-        for key, thread in list(_background.items()):
+        for key, (thread, _) in list(_background.items()):
             if not thread.is_alive() and key != (root, signature):
                 del _background[key]
         if (root, signature) in _background:
             return
         thread = threading.Thread(target=prepare, name="narratives-prepare", daemon=True)
-        _background[(root, signature)] = thread
+        _background[(root, signature)] = (thread, now)
         thread.start()
 
 
 def wait_for_background(timeout: float | None = None) -> None:
-    """Wait until every preparation :func:`prepare_in_background` started has finished."""
+    """Start every preparation :func:`prepare_in_background` started, now, and wait for it."""
     with _background_lock:
-        threads = list(_background.values())
-    for thread in threads:
+        started = list(_background.values())
+    for thread, now in started:
+        now.set()
         thread.join(timeout)
 
 

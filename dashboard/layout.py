@@ -522,8 +522,9 @@ def start_page(title: str, intro: str, *, needs: Needs = "analysis") -> PageCont
     * ``"analysis"``: the prepared corpus (cleaned texts, term counts, labels);
     * ``"articles"``: only the selected articles' metadata. Such a page shows
       without waiting for the analysis, which the app starts on a server thread
-      once the page is drawn (:func:`dashboard.data.prepare_in_background`), so
-      the next page finds it ready;
+      a few seconds after the page is drawn
+      (:func:`dashboard.data.prepare_in_background`), so the next page finds
+      it ready;
     * ``"corpus"``: the corpus itself, even one with no valid article.
 
     A broken overrides file is reported at the top of every page (its

@@ -122,6 +122,42 @@ def test_the_overview_is_drawn_before_the_analysis_which_starts_once_it_is(
     assert calls == ["narratives-prepare"]
 
 
+def test_the_analysis_starts_a_delay_after_the_overview_or_when_a_page_needs_it(
+    open_page, corpus_copy, monkeypatch
+):
+    real = prepare_module.prepare_corpus
+    calls: list[str] = []
+
+    def prepare(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(threading.current_thread().name)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(prepare_module, "prepare_corpus", prepare)
+    monkeypatch.setattr(data, "BACKGROUND_DELAY_S", 0.2)
+    app = open_page("overview", corpus=corpus_copy)
+    assert not app.exception
+    # Not while the browser draws the Overview; by itself once the delay is up.
+    assert calls == []
+    threading.Event().wait(0.5)
+    data.wait_for_background(timeout=60)
+    assert calls == ["narratives-prepare"]
+    # With a long delay, the page that needs the analysis prepares it without waiting.
+    monkeypatch.setattr(data, "BACKGROUND_DELAY_S", 600.0)
+    calls.clear()
+    data.corpus_changed()
+    _retitle_first_article(corpus_copy)
+    assert not open_page("overview", corpus=corpus_copy).exception
+    stance = open_page("stance", corpus=corpus_copy)
+    assert not stance.exception
+    assert calls == ["ScriptRunner.scriptThread"]
+
+
+def _retitle_first_article(root: Path) -> None:
+    path = sorted((root / "articles").iterdir())[0]
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("title: ", "title: Retitled ", 1), encoding="utf-8")
+
+
 def test_a_long_article_list_is_shown_a_page_at_a_time(open_page, monkeypatch, downloads):
     monkeypatch.setattr("dashboard.layout.PAGE_ROWS", 2)
     app = open_page("overview", ov_articles_page="3–4 of 5")
