@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +15,28 @@ from analysis.corpus.types import Article
 
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED_CORPUS = REPO / "corpus"
+
+
+def last_line_of_python(code: str, *args: str, cache: Path) -> str:
+    """Run ``code`` in a fresh Python process in the repository; the last line it printed.
+
+    For what only a new process shows, such as which modules a command loads.
+    The process reads the shipped corpus unless told otherwise, and keeps its
+    parse cache in ``cache``.
+    """
+    env = {**os.environ, "NARRATIVES_CACHE_DIR": str(cache), "PYTHONPATH": str(REPO)}
+    env.pop("NARRATIVES_CORPUS", None)
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout.strip().splitlines()[-1]
 
 
 @pytest.fixture(autouse=True)

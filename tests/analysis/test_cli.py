@@ -1,9 +1,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -11,7 +8,7 @@ import pytest
 
 from analysis.cli import main
 from tests.analysis.sentiment.handmade import write_datasets, write_rusentne
-from tests.conftest import REPO, SHIPPED_CORPUS
+from tests.conftest import SHIPPED_CORPUS, last_line_of_python
 from tests.scale_corpus import write_scale_corpus
 
 
@@ -390,16 +387,8 @@ print(code, sorted(name for name in ("sklearn", "scipy.stats") if name in sys.mo
 def test_analyze_labels_with_the_committed_models_without_loading_scikit_learn(tmp_path):
     # Importing scikit-learn (and SciPy's statistics with it) takes longer than
     # analysing one added article; only training and evaluation need it.
-    env = {**os.environ, "NARRATIVES_CACHE_DIR": str(tmp_path / "cache"), "PYTHONPATH": str(REPO)}
-    done = subprocess.run(
-        [sys.executable, "-c", _ANALYZE_ALONE, str(SHIPPED_CORPUS), str(tmp_path / "out")],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
+    last = last_line_of_python(
+        _ANALYZE_ALONE, str(SHIPPED_CORPUS), str(tmp_path / "out"), cache=tmp_path / "cache"
     )
-    assert done.returncode == 0, done.stderr[-3000:]
-    assert done.stdout.strip().splitlines()[-1] == "0 []"
+    assert last == "0 []"
     assert (tmp_path / "out" / "stance.csv").is_file()

@@ -234,24 +234,11 @@ def main() -> None:
                 executable_path=executable, headless=True, args=CHROMIUM_ARGS
             )
             _progress("bare page")
-            floor, _, _ = _measure(
-                browser,
-                corpus,
-                root / "bare-cache",
-                log,
-                app=bare,
-                runs=args.runs,
-                restart_runs=args.restarts,
-            )
+            counts = {"runs": args.runs, "restart_runs": args.restarts}
+            floor, _, _ = _measure(browser, corpus, root / "bare-cache", log, app=bare, **counts)
             _progress(f"dashboard, {args.articles} articles")
             times, changes, restarts = _measure(
-                browser,
-                corpus,
-                root / "cache",
-                log,
-                app=None,
-                runs=args.runs,
-                restart_runs=args.restarts,
+                browser, corpus, root / "cache", log, app=None, **counts
             )
             browser.close()
     print(f"{args.articles} articles, browser wall-clock seconds; the bare page's floor beside:")

@@ -1,8 +1,5 @@
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
@@ -10,6 +7,7 @@ from analysis.ingest.importer import import_articles
 from analysis.pipeline import prepare as prepare_module
 from dashboard import data
 from dashboard.layout import NOTHING_SELECTED
+from tests.conftest import last_line_of_python
 from tests.dashboard.conftest import download_button, downloaded_rows, texts, write_article
 
 
@@ -238,17 +236,4 @@ print(sorted(name for name in ("scipy", "sklearn") if name in sys.modules))
 def test_the_overview_is_drawn_without_loading_scipy_or_scikit_learn(tmp_path):
     # The first page after a restart waits for every import it makes: the
     # analysis libraries are loaded by the preparation that follows it.
-    repo = Path(__file__).resolve().parents[2]
-    env = {**os.environ, "NARRATIVES_CACHE_DIR": str(tmp_path), "PYTHONPATH": str(repo)}
-    env.pop("NARRATIVES_CORPUS", None)
-    done = subprocess.run(
-        [sys.executable, "-c", _OVERVIEW_ALONE],
-        cwd=repo,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    assert done.stdout.strip().splitlines()[-1] == "[]"
+    assert last_line_of_python(_OVERVIEW_ALONE, cache=tmp_path) == "[]"
