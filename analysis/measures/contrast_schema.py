@@ -15,7 +15,7 @@ __all__ = [
     "PRIORS",
 ]
 
-#: Default α₀, the total prior pseudo-count (see the module docstring).
+#: Default α₀, the total prior pseudo-count (see :mod:`analysis.measures.contrasts`).
 DEFAULT_PRIOR_TOTAL = 1000.0
 #: Groups with fewer articles than this are marked too small to trust.
 MIN_GROUP_ARTICLES = 5
@@ -24,7 +24,8 @@ MIN_GROUP_TOKENS = 2000
 #: Where an A vs B contrast's prior comes from: all selected articles, or A's and B's only.
 PRIORS = ("selection", "pair")
 
-#: Columns of the frames returned by :func:`contrast_one_vs_rest` and :func:`contrast_pair`.
+#: Columns of the frames returned by :func:`analysis.measures.contrasts.contrast_one_vs_rest`
+#: and :func:`~analysis.measures.contrasts.contrast_pair`.
 CONTRAST_COLUMNS: dict[str, str] = {
     "group": "the group's value in the grouping column, as text",
     "comparison": "'rest' (all other selected articles) or the other group's value",

@@ -52,7 +52,7 @@ both sides, that is, never outside the longer one.
 
 Output columns
 --------------
-See :data:`CONTRAST_COLUMNS`.
+See :data:`analysis.measures.contrast_schema.CONTRAST_COLUMNS`.
 """
 
 from __future__ import annotations
@@ -75,11 +75,6 @@ from analysis.measures.terms import TermCounts, count_terms
 from analysis.text.tokens import DEFAULT_LANGUAGES
 
 __all__ = [
-    "CONTRAST_COLUMNS",
-    "DEFAULT_PRIOR_TOTAL",
-    "MIN_GROUP_ARTICLES",
-    "MIN_GROUP_TOKENS",
-    "PRIORS",
     "collapse_nested_terms",
     "contrast_one_vs_rest",
     "contrast_pair",

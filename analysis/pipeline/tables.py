@@ -17,7 +17,8 @@ from analysis.labels.sources import group_sources
 from analysis.labels.stance import stance_by_group
 from analysis.measures import coverage
 from analysis.measures.collocates import collocates
-from analysis.measures.contrasts import CONTRAST_COLUMNS, contrast_one_vs_rest, contrast_pair
+from analysis.measures.contrast_schema import CONTRAST_COLUMNS
+from analysis.measures.contrasts import contrast_one_vs_rest, contrast_pair
 from analysis.measures.kwic import keyword_in_context
 from analysis.measures.search import search_articles
 from analysis.measures.terms import TermCounts

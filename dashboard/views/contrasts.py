@@ -7,7 +7,8 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
-from analysis.measures.contrasts import MIN_GROUP_ARTICLES, collapse_nested_terms
+from analysis.measures.contrast_schema import MIN_GROUP_ARTICLES
+from analysis.measures.contrasts import collapse_nested_terms
 from analysis.measures.kwic import sort_by_context
 from analysis.pipeline.prepare import AnalysisOptions
 from analysis.wording import counted

@@ -7,7 +7,8 @@ import pytest
 
 from analysis.corpus.articles import load_corpus
 from analysis.corpus.selection import Selection
-from analysis.measures.contrasts import CONTRAST_COLUMNS, contrast_one_vs_rest
+from analysis.measures.contrast_schema import CONTRAST_COLUMNS
+from analysis.measures.contrasts import contrast_one_vs_rest
 from analysis.pipeline.prepare import AnalysisOptions, prepare_corpus, terms_text
 from analysis.pipeline.tables import analysis_tables, select, term_contrasts
 from tests.conftest import SHIPPED_CORPUS
