@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import scipy.sparse as sp
+
+from analysis.sentiment.features import summed_cells
 
 if TYPE_CHECKING:
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -98,12 +100,9 @@ class WordCachedCharTfidf:
             lengths[row] = sum(map(len, found))
         columns = np.concatenate(parts) if parts else _EMPTY
         rows = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
-        # Each (row, column) cell once, in row then column order, with how often it came.
-        width = len(self._idf)
-        cells, times = np.unique(rows * width + columns, return_counts=True)
+        cell_rows, cell_columns, times = summed_cells(rows, columns, len(self._idf))
         counts = sp.csr_matrix(
-            (times.astype(np.float64), (cells // max(width, 1), cells % max(width, 1))),
-            shape=(len(texts), width),
+            (times, (cell_rows, cell_columns)), shape=(len(texts), len(self._idf))
         )
         if self._sublinear:
             np.log(counts.data, counts.data)
@@ -146,7 +145,7 @@ class CharNgrams:
     preprocessor: Any = None
     strip_accents: Any = None
     use_idf: bool = True
-    input: str = field(default="content")
+    input: str = "content"
 
 
 def reproducible(vectorizer: TfidfVectorizer | CharNgrams) -> bool:

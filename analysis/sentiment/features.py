@@ -32,6 +32,7 @@ __all__ = [
     "FeatureVocabulary",
     "masked_text",
     "split_pair",
+    "summed_cells",
     "view_features",
     "view_rows",
     "window_text",
@@ -203,6 +204,27 @@ def view_features(
     return list(zip(rows.names, rows.weights.tolist(), strict=True))
 
 
+def summed_cells(
+    rows: np.ndarray, columns: np.ndarray, width: int, weights: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each (row, column) cell of a ``width``-column matrix once, in row then column order.
+
+    Returns the cells' rows, columns and the sum of their ``weights``, added in
+    the order they come (``np.bincount`` adds them one by one, as a running sum
+    would), or how often each cell came when ``weights`` is None.
+    """
+    step = max(width, 1)
+    keys = rows * step + columns
+    sums: np.ndarray
+    if weights is None:
+        cells, times = np.unique(keys, return_counts=True)
+        sums = times.astype(np.float64)
+    else:
+        cells, inverse = np.unique(keys, return_inverse=True)
+        sums = np.bincount(inverse, weights=weights, minlength=len(cells))
+    return cells // step, cells % step, sums
+
+
 def _flat(documents: Sequence[Iterable[Feature]]) -> FeatureRows:
     names: list[str] = []
     weights: list[float] = []
@@ -279,13 +301,12 @@ class FeatureVocabulary:
         )
         known = columns >= 0
         document = np.repeat(np.arange(len(rows.lengths), dtype=np.int64), rows.lengths)
-        cells, first = np.unique(document[known] * n_terms + columns[known], return_inverse=True)
-        # Summed in the order the weights come: np.bincount adds them one by one.
-        data = np.bincount(first, weights=rows.weights[known], minlength=len(cells))
+        cell_rows, cell_columns, data = summed_cells(
+            document[known], columns[known], n_terms, rows.weights[known]
+        )
         data = np.where(data > 1, 1 + np.log(np.maximum(data, 1.0)), data)
-        cell_columns = cells % max(n_terms, 1)
         matrix = sp.csr_matrix(
-            (data * self.idf[cell_columns], (cells // max(n_terms, 1), cell_columns)),
+            (data * self.idf[cell_columns], (cell_rows, cell_columns)),
             shape=(len(rows.lengths), n_terms),
         )
         norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
