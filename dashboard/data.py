@@ -52,6 +52,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import math
 import os
 import threading
 import time
@@ -134,9 +135,6 @@ _signatures_lock = threading.Lock()
 #: Per folder: the article files' stats of the scan that found a new fingerprint, kept
 #: until the corpus of that fingerprint is loaded (see :func:`_scanned_stats`).
 _stats: dict[str, tuple[int, dict[str, os.stat_result]]] = {}
-#: Per folder and skipped names: the fingerprint the last scan found (kept through
-#: :func:`corpus_changed`, which makes the next scan happen, not its result new).
-_last_signature: dict[tuple[str, tuple[str, ...]], int] = {}
 #: Bumped by :func:`corpus_changed`: a run's pinned fingerprint of an older generation is stale.
 _generation = 0
 #: Where a script run keeps the corpus key it read first (see :func:`begin_run`).
@@ -212,20 +210,23 @@ def _signature(root: Path, *, skip: tuple[str, ...] = (OVERRIDES_FILE.name,)) ->
     took = _clock() - now
     with _signatures_lock:
         _signatures[key] = (times, now + max(SIGNATURE_MAX_AGE_S, SCAN_SHARE * took), signature)
-        if _last_signature.get(key) != signature:
+        if cached is None or cached[2] != signature:
             # A new fingerprint: the corpus is loaded next, and need not state the files again.
             _stats[str(root)] = (signature, stats)
         else:
             _stats.pop(str(root), None)
-        _last_signature[key] = signature
     return signature
 
 
 def corpus_changed() -> None:
-    """Forget the folder fingerprints, so the next read sees files the dashboard just wrote."""
+    """Expire the folder fingerprints, so the next read sees files the dashboard just wrote.
+
+    Each is kept, expired, so that the next scan knows whether it found a new one.
+    """
     global _generation
     with _signatures_lock:
-        _signatures.clear()
+        for key, (times, _, signature) in list(_signatures.items()):
+            _signatures[key] = (times, -math.inf, signature)
         _stats.clear()
         _generation += 1
 
