@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import TypeVar
 
@@ -169,21 +170,36 @@ def meeting_labels(meetings: pd.DataFrame) -> dict[str, str]:
 
 
 def coverage_cells(
-    articles: pd.DataFrame, outlets: pd.DataFrame, meetings: pd.DataFrame
+    articles: pd.DataFrame,
+    outlets: pd.DataFrame,
+    meetings: pd.DataFrame,
+    *,
+    compared: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Articles per outlet and meeting, every pair of a selected outlet and a meeting.
 
     Columns: ``outlet``, ``outlet_name``, ``meeting``, ``meeting_label``
     (:func:`meeting_labels`), ``meeting_title``, ``articles``. Pairs without an
-    article are kept with 0, so an omission shows.
+    article are kept with 0, so an omission shows. The meetings are those that
+    ``articles`` or ``compared`` cover (``compared`` defaults to ``articles``):
+    with an outlet filter in force, ``compared`` is what every outlet published
+    under the other filters, so a meeting the chosen outlets left out still
+    gets its column of zeros.
     """
-    exploded = per_meeting(articles[["outlet", "meetings"]])
-    counts = exploded.groupby(["outlet", "meeting"]).size()
+    # Counted per outlet and distinct list of meetings, then spread over each list's meetings.
+    codes, lists = _per_distinct(articles["meetings"], _meetings_or_none)
+    pairs = Counter(zip(articles["outlet"].tolist(), codes.tolist(), strict=True))
+    counts: Counter[tuple[str, str]] = Counter()
+    for (outlet, code), n in pairs.items():
+        for meeting in lists[code]:
+            counts[(outlet, meeting)] += n
     names = dict(zip(outlets["outlet"], outlets["name"], strict=True))
     titles = dict(zip(meetings["meeting"], meetings["title"], strict=True))
     labels = meeting_labels(meetings)
     selected = set(articles["outlet"])
-    covered = set(exploded["meeting"])
+    covered = {meeting for _outlet, meeting in counts}
+    if compared is not None:
+        covered |= meetings_covered(compared)
     present = [key for key in outlets["outlet"] if key in selected]
     meeting_keys = [key for key in meetings["meeting"] if key in covered]
     if "none" in covered:
@@ -195,7 +211,7 @@ def coverage_cells(
             "meeting": meeting,
             "meeting_label": labels.get(meeting, meeting),
             "meeting_title": titles.get(meeting, "covers no meeting of the catalogue"),
-            "articles": int(counts.get((outlet, meeting), 0)),
+            "articles": counts[(outlet, meeting)],
         }
         for outlet in present
         for meeting in meeting_keys

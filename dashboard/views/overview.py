@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import streamlit as st
 
 from analysis.measures.contrast_schema import MIN_GROUP_ARTICLES
@@ -33,7 +35,12 @@ layout.small_group_warning(
 )
 
 st.subheader("Coverage: articles per outlet and meeting")
-cells = tables.coverage_cells(articles, corpus.outlets, corpus.meetings)
+# The meetings any outlet covered under the other filters: an outlet filter keeps the
+# meetings the chosen outlets left out, as hollow squares.
+compared = data.selected_articles(
+    corpus.articles, dataclasses.replace(selection, outlets=(), groups=())
+)
+cells = tables.coverage_cells(articles, corpus.outlets, corpus.meetings, compared=compared)
 coverage = layout.chart(
     figures.matrix_chart(
         cells,

@@ -76,6 +76,21 @@ def test_coverage_counts_every_outlet_and_meeting(open_page, downloads):
     assert sum(covered.values()) == 5
 
 
+def test_an_outlet_filter_keeps_the_meetings_the_outlet_left_out(open_page, downloads):
+    app = open_page("overview", f_outlet="Euromaidan Press")
+    cells = downloaded_rows(app, downloads, "ov_coverage_csv")
+    covered = {c["meeting"]: int(c["articles"]) for c in cells}
+    # Other outlets covered Moscow 2013 and 2016 and published one article on no meeting.
+    assert covered == {
+        "2013-05-moscow": 0,
+        "2015-05-sochi": 1,
+        "2015-12-moscow": 1,
+        "2016-07-moscow": 0,
+        "none": 0,
+    }
+    assert {c["outlet"] for c in cells} == {"euromaidan-press"}
+
+
 def test_outlets_an_import_added_are_in_a_visible_group(open_page, corpus_copy, downloads):
     rows = (
         "title,media_name,url,date,text\n"

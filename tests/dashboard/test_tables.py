@@ -411,3 +411,28 @@ def test_list_texts_joins_each_cell():
     tuples_only = _CELLS.iloc[[0, 1, 5]]["authors"]
     assert tables.list_texts(tuples_only).tolist() == ["X; Y", "", "X; Y"]
     assert tables.list_texts(tuples_only).index.tolist() == [0, 1, 5]
+
+
+def test_coverage_keeps_a_meeting_the_chosen_outlet_left_out_as_zero():
+    outlets = pd.DataFrame({"outlet": ["a", "b"], "name": ["Outlet A", "Outlet B"]})
+    meetings = pd.DataFrame(
+        {
+            "meeting": ["m1", "m2", "m3"],
+            "title": ["First", "Second", "Third"],
+            "place": ["Moscow, Russia", "Sochi", "Paris"],
+            "start": ["2013-05-07", "2015-05-12", "2015-12-15"],
+        }
+    )
+    everyone = pd.DataFrame(
+        {"outlet": ["a", "a", "b"], "meetings": [("m1",), ("m1",), ("m1", "m2")]}
+    )
+    chosen = everyone[everyone["outlet"] == "a"]
+    alone = tables.coverage_cells(chosen, outlets, meetings)
+    assert alone[["outlet_name", "meeting", "articles"]].values.tolist() == [["Outlet A", "m1", 2]]
+    # Outlet B covered m2 under the same filters: Outlet A's omission of it shows as 0.
+    # No article covers m3, so it gets no column.
+    compared = tables.coverage_cells(chosen, outlets, meetings, compared=everyone)
+    assert compared[["outlet_name", "meeting", "meeting_label", "articles"]].values.tolist() == [
+        ["Outlet A", "m1", "Moscow, May 2013", 2],
+        ["Outlet A", "m2", "Sochi, May 2015", 0],
+    ]
