@@ -26,6 +26,17 @@ Stages and what is measured
   counting included (tokenize + count + score), keeping each outlet's top 100
   terms in each direction (the full frame at 50k articles would have tens of
   millions of rows, which nobody reads).
+* ``scattertext``: the same contrasts with scattertext 0.2.2, on the same
+  texts in the same run (``scattertext_contrasts.py`` says what it does: its
+  own tokenizer, words and two-word phrases, the log-odds ratio with the
+  corpus's counts as an informative Dirichlet prior of total 1,000, each
+  outlet's top 100 in each direction). It runs under the Python given by
+  ``--scattertext-python`` (default: ``$SCATTERTEXT_PYTHON``, else
+  ``.venv-scattertext/bin/python`` in the checkout; the module says how to
+  make it), and its time and memory are what that process measured of its
+  own work. The table's ``vs_scattertext`` column is scattertext's time over
+  each stage's at the same size. Left out, with a note, when that Python is
+  missing and ``--stages`` was not given.
 * ``load``: :func:`analysis.corpus.articles.load_corpus` on the corpus written as files
   (cache off), when that module exists; ``load_fill_cache`` the same with the
   parse cache on and empty (it is filled), ``load_cached`` again with the cache
@@ -250,11 +261,20 @@ def _resident_gib() -> float:
 def _child(stage: Callable[[], Any], queue: Any) -> None:
     before = _resident_gib()
     start = time.perf_counter()
-    result = stage()
+    try:
+        result = stage()
+    except Exception as error:
+        # Sent to the parent, which raises it, rather than leaving it waiting.
+        queue.put(error)
+        return
     seconds = time.perf_counter() - start
     if isinstance(result, float):
         # The stage ran in a process of its own and reports that process's peak.
         queue.put((seconds, result, result))
+        return
+    if isinstance(result, tuple):
+        # The stage ran in another Python that timed its own work: seconds, peak, rise.
+        queue.put(result)
         return
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
     queue.put((seconds, peak, peak - before))
@@ -272,6 +292,8 @@ def measure(stage: Callable[[], Any]) -> tuple[float, float, float]:
         if process.is_alive():  # stopped: the child's own exit stops what it started
             process.terminate()
         process.join()
+    if isinstance(result, Exception):
+        raise result
     return result
 
 
@@ -405,6 +427,38 @@ def _import_one_and_analyze(folder: str, cache: str, out: str) -> float:
     return max(imported, _analyze(folder, None, cache, out))
 
 
+#: The script the ``scattertext`` stage runs, and the Python it runs under by default.
+SCATTERTEXT_SCRIPT = Path(__file__).with_name("scattertext_contrasts.py")
+DEFAULT_SCATTERTEXT_PYTHON = Path(
+    os.environ.get(
+        "SCATTERTEXT_PYTHON",
+        Path(__file__).resolve().parents[2] / ".venv-scattertext" / "bin" / "python",
+    )
+)
+
+
+def _scattertext(frame: pd.DataFrame, python: Path) -> tuple[float, float, float]:
+    """:data:`SCATTERTEXT_SCRIPT` on the frame's texts under ``python``: its seconds, peak, rise."""
+    with tempfile.TemporaryDirectory() as scratch:
+        texts = Path(scratch) / "texts.jsonl"
+        with texts.open("w", encoding="utf-8") as out:
+            for outlet, text in zip(frame["outlet"], frame["text_clean"], strict=True):
+                out.write(json.dumps({"outlet": outlet, "text": text}) + "\n")
+        done = subprocess.run(
+            [str(python), str(SCATTERTEXT_SCRIPT), str(texts), "--top", "100"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    if done.returncode != 0:
+        raise RuntimeError(
+            f"the scattertext stage failed under {python} (exit {done.returncode}):\n"
+            f"{done.stderr[-3000:]}"
+        )
+    measured = json.loads(done.stdout.strip().splitlines()[-1])
+    return measured["seconds"], measured["peak_gib"], measured["stage_gib"]
+
+
 def _has(module: str) -> bool:
     return importlib.util.find_spec(module) is not None
 
@@ -413,6 +467,7 @@ def _has(module: str) -> bool:
 STAGES = (
     "baseline",
     "contrasts",
+    "scattertext",
     "load",
     "load_fill_cache",
     "load_cached",
@@ -429,6 +484,7 @@ def run(
     rows: list[dict[str, Any]],
     analyze_workers: list[int | None],
     only: Collection[str] = STAGES,
+    scattertext_python: Path = DEFAULT_SCATTERTEXT_PYTHON,
 ) -> None:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -448,6 +504,7 @@ def run(
     stages: dict[str, Callable[[], Any]] = {
         "baseline": lambda: TfidfVectorizer(ngram_range=(1, 2)).fit_transform(texts),
         "contrasts": lambda: contrast_one_vs_rest(frame, "outlet", top=100),
+        "scattertext": lambda: _scattertext(frame, scattertext_python),
     }
     with (
         tempfile.TemporaryDirectory() as folder,
@@ -526,18 +583,40 @@ def main(argv: list[str] | None = None) -> int:
         "--stages",
         nargs="+",
         choices=STAGES,
-        default=list(STAGES),
+        default=None,
         help="only these stages (e.g. `--sizes 200000 --stages analyze`: the baseline "
         "needs about 40 GiB there); the reuse stages need analyze",
     )
+    parser.add_argument(
+        "--scattertext-python",
+        type=Path,
+        default=DEFAULT_SCATTERTEXT_PYTHON,
+        help="a Python with scattertext 0.2.2, for the scattertext stage "
+        "(default: $SCATTERTEXT_PYTHON, else .venv-scattertext/bin/python)",
+    )
     args = parser.parse_args(argv)
+    stages = list(STAGES) if args.stages is None else args.stages
+    if "scattertext" in stages and not args.scattertext_python.exists():
+        how = (
+            f"no Python for the scattertext stage at {args.scattertext_python}; make one with "
+            "`python3 -m venv .venv-scattertext && .venv-scattertext/bin/pip install "
+            "scattertext==0.2.2 six`, or pass --scattertext-python"
+        )
+        if args.stages is not None:
+            parser.error(how)
+        print(f"scattertext stage left out: {how}", file=sys.stderr)
+        stages.remove("scattertext")
     # A SIGTERM (`kill`, `pkill`) exits through the `finally` blocks that stop the
     # commands a stage started; forked stage processes inherit the handler.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     rows: list[dict[str, Any]] = []
     for size in args.sizes:
-        run(size, rows, [None, *args.analyze_workers], args.stages)
+        run(size, rows, [None, *args.analyze_workers], stages, args.scattertext_python)
     table = pd.DataFrame(rows)
+    scattertext = table[table["stage"] == "scattertext"].set_index("size")["seconds"]
+    if len(scattertext):
+        # How many times faster than scattertext's contrasts on the same texts each stage is.
+        table["vs_scattertext"] = (table["size"].map(scattertext) / table["seconds"]).round(2)
     print()
     print(table.to_string(index=False))
     for stage in ("contrasts", "analyze", *(f"analyze_{n}_process" for n in args.analyze_workers)):
