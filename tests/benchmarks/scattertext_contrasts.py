@@ -63,10 +63,11 @@ def main() -> None:
     counts = corpus.get_term_freq_df()
     totals = counts.sum(axis=1)
     scorer = st.LogOddsRatioInformativeDirichletPrior(totals, sigma=1000, scale_type="word")
+    everywhere = totals.to_numpy()
     tops = {}
     for column in counts.columns:
         in_group = counts[column].to_numpy()
-        z = scorer.get_zeta_i_j_given_separate_counts(in_group, totals.to_numpy() - in_group)
+        z = scorer.get_zeta_i_j_given_separate_counts(in_group, everywhere - in_group)
         order = np.argsort(-z, kind="stable")
         tops[column] = (counts.index[order[: args.top]], counts.index[order[-args.top :]])
     seconds = time.perf_counter() - started
