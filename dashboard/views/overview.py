@@ -35,8 +35,8 @@ layout.small_group_warning(
 )
 
 st.subheader("Coverage: articles per outlet and meeting")
-# The meetings any outlet covered under the other filters: an outlet filter keeps the
-# meetings the chosen outlets left out, as hollow squares.
+# The meetings any outlet covered under the other filters: an outlet or group filter keeps
+# the meetings the chosen outlets left out, as hollow squares.
 compared = data.selected_articles(
     corpus.articles, dataclasses.replace(selection, outlets=(), groups=())
 )
