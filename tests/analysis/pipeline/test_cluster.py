@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
+import dask
 import pandas as pd
 import pytest
-from distributed import Client, LocalCluster
+from distributed import Client, LocalCluster, WorkerPlugin
 
 from analysis.cli import main
 from analysis.corpus.articles import load_corpus
 from analysis.pipeline import workers
 from analysis.pipeline.prepare import prepare_corpus
-from analysis.pipeline.workers import SCHEDULER_ENV, SchedulerUnavailableError, map_on_cluster
+from analysis.pipeline.workers import (
+    SCHEDULER_ENV,
+    SchedulerUnavailableError,
+    map_on_cluster,
+)
 from tests.analysis.pipeline.test_prepare import _TABLES, _planted
 from tests.analysis.pipeline.test_workers import _ARTICLES, _square
 
@@ -86,3 +94,81 @@ def test_analyze_names_an_unreachable_scheduler_and_writes_nothing(
     assert main(["analyze", "--corpus", str(registry_corpus), "--out", str(out)]) == 2
     assert f"narratives: cannot reach the Dask scheduler at {_NOBODY}" in capsys.readouterr().err
     assert not out.exists()
+
+
+class _KillWorkerOnTask(WorkerPlugin):
+    """Kills the worker it runs in as a task starts: once per cluster when ``marker`` is
+    given (the file records that it happened), else every time.
+
+    A worker lost mid-run, as when a machine goes down or runs out of memory:
+    the process ends with no goodbye to the scheduler.
+    """
+
+    idempotent = True
+
+    def __init__(self, marker: str | None = None) -> None:
+        self.marker = marker
+
+    def transition(self, key, start, finish, **kwargs) -> None:
+        if finish != "executing":
+            return
+        if self.marker is None:
+            os._exit(1)
+        if not os.path.exists(self.marker):
+            Path(self.marker).touch()
+            os._exit(1)
+
+
+def test_a_worker_lost_mid_run_has_its_task_run_again_and_the_tables_are_whole(
+    registry_corpus, cluster, tmp_path
+):
+    for article_id, (title, text) in _ARTICLES.items():
+        _planted(registry_corpus, article_id, title, text)
+    corpus = load_corpus(registry_corpus)
+    here = prepare_corpus(corpus, workers=1)
+    marker = tmp_path / "a worker died"
+    with Client(cluster.scheduler_address, set_as_default=False) as client:
+        client.register_plugin(_KillWorkerOnTask(str(marker)), name="die-on-first-task")
+        try:
+            there = prepare_corpus(corpus, scheduler=cluster.scheduler_address, chunk_articles=2)
+        finally:
+            client.unregister_worker_plugin("die-on-first-task")
+    assert marker.exists()
+    for name in _TABLES:
+        pd.testing.assert_frame_equal(getattr(there, name), getattr(here, name))
+
+
+def test_analyze_whose_workers_keep_dying_says_so_and_writes_nothing(
+    registry_corpus, tmp_path, capsys
+):
+    _planted(registry_corpus, "w1", *_ARTICLES["w1"])
+    out = tmp_path / "out"
+    # No second chance: the first worker lost on a task fails the task.
+    with (
+        dask.config.set({"distributed.scheduler.allowed-failures": 0}),
+        LocalCluster(
+            n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0"
+        ) as local,
+        Client(local.scheduler_address, set_as_default=False) as client,
+    ):
+        client.register_plugin(_KillWorkerOnTask(), name="always-die")
+        command = ["analyze", "--corpus", str(registry_corpus), "--out", str(out), "--no-store"]
+        assert main([*command, "--scheduler", local.scheduler_address]) == 2
+    err = capsys.readouterr().err
+    assert (
+        "narratives: the Dask workers running a task of the per-article analysis kept dying" in err
+    )
+    assert "nothing was written" in err
+    assert not out.exists()
+
+
+def test_a_task_whose_worker_died_once_is_run_again(cluster, tmp_path):
+    died = tmp_path / "a worker died"
+    with Client(cluster.scheduler_address, set_as_default=False) as client:
+        client.register_plugin(_KillWorkerOnTask(str(died)), name="die-on-first-task")
+        try:
+            results = list(map_on_cluster(_square, [2, 5, 3], scheduler=cluster.scheduler_address))
+        finally:
+            client.unregister_worker_plugin("die-on-first-task")
+    assert died.exists()
+    assert results == [4, 25, 9]
