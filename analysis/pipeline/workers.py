@@ -50,7 +50,9 @@ WORKERS_ENV = "NARRATIVES_WORKERS"
 SCHEDULER_ENV = "NARRATIVES_SCHEDULER"
 #: Seconds to wait for a Dask scheduler to answer.
 CONNECT_TIMEOUT_S = 20
-#: Times a task whose worker was lost is run again elsewhere before the run gives up.
+#: Times a task that raised (a fault of its worker, such as running out of memory) is run
+#: again before the run gives up. A task whose worker is lost altogether is run again by
+#: the scheduler, as often as its ``distributed.scheduler.allowed-failures`` (3 by default).
 TASK_RETRIES = 2
 #: Tasks per cluster worker submitted ahead of the results gathered.
 TASKS_PER_WORKER = 2
@@ -149,8 +151,9 @@ def map_on_cluster(
     worker must be able to import this package (the same version: results
     are checked by nothing else). Items are sent as they are needed, at most
     :data:`TASKS_PER_WORKER` tasks per worker in flight, each task carrying
-    its item (so a task whose worker dies can be run again on another, up to
-    :data:`TASK_RETRIES` times, and no task graph holds every item).
+    its item (so a task whose worker dies can be run again on another, as often
+    as the scheduler's ``distributed.scheduler.allowed-failures``, and no task
+    graph holds every item).
 
     Raises
     ------
