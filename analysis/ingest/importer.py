@@ -91,7 +91,7 @@ from analysis.corpus.registry import (
     load_outlets,
 )
 from analysis.corpus.types import Article, Inference, Problem
-from analysis.ingest.duplicate_index import DuplicateIndex
+from analysis.ingest.duplicate_index import DuplicateIndex, text_key
 from analysis.ingest.duplicates import find_near_duplicates, shingles, text_fingerprint
 from analysis.ingest.formats import read_records
 from analysis.ingest.pages import fetched_record
@@ -293,7 +293,10 @@ def _import_locked(
     existing_ids = corpus.articles["id"].tolist()
     existing_texts = corpus.articles["text"].tolist()
     index = DuplicateIndex.load(root)
-    existing_fingerprints, existing_shingles = _existing_signatures(index, existing_texts, progress)
+    existing_keys, existing_fingerprints, existing_shingles = _existing_signatures(
+        index, existing_texts, progress
+    )
+    del existing_texts
 
     report = ImportReport(corpus=root, dry_run=dry_run)
     with _staging_folder(articles_dir, dry_run=dry_run) as staging:
@@ -322,9 +325,10 @@ def _import_locked(
             _commit(pending, root, staging, registry)
     # The articles written are the corpus's too now: the next import need not index them.
     written = [p for p in pending if p.staged is not None]
-    for item in written:
-        index.put(item.article.text, item.fingerprint, item.shingles)
-    index.save([*existing_texts, *(p.article.text for p in written)])
+    written_keys = [text_key(item.article.text) for item in written]
+    for key, item in zip(written_keys, written, strict=True):
+        index.put_key(key, item.fingerprint, item.shingles)
+    index.save_keys([*existing_keys, *written_keys])
     report.added = [_added(p) for p in pending]
     report.outlets = added_outlets
     return report
@@ -332,12 +336,14 @@ def _import_locked(
 
 def _existing_signatures(
     index: DuplicateIndex, texts: Sequence[str], progress: bool
-) -> tuple[list[str], list[np.ndarray]]:
-    """The fingerprint and shingles of each text, worked out only where the index lacks them."""
+) -> tuple[list[bytes], list[str], list[np.ndarray]]:
+    """The index key, fingerprint and shingles of each text, the last two worked out only
+    where the index lacks them (each text is hashed once: see :meth:`DuplicateIndex.save_keys`)."""
+    keys = [text_key(text) for text in texts]
     found: list[tuple[str, np.ndarray]] = []
     missing: list[int] = []
-    for position, text in enumerate(texts):
-        entry = index.get(text)
+    for position, key in enumerate(keys):
+        entry = index.get_key(key)
         if entry is None:
             missing.append(position)
             entry = ("", np.empty(0, dtype=np.int32))  # filled in below
@@ -347,8 +353,8 @@ def _existing_signatures(
     ):
         text = texts[position]
         found[position] = (text_fingerprint(text), shingles(text))
-        index.put(text, *found[position])
-    return [f for f, _ in found], [s for _, s in found]
+        index.put_key(keys[position], *found[position])
+    return keys, [f for f, _ in found], [s for _, s in found]
 
 
 def _registry_change(root: Path, outlets: Sequence[Outlet]) -> RegistryChange | None:

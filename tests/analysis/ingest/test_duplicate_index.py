@@ -109,6 +109,21 @@ def test_second_import_shingles_only_the_texts_it_has_not_seen(registry_corpus, 
     assert "day 3" in shingled[-1]
 
 
+def test_an_import_hashes_each_corpus_text_once(registry_corpus, monkeypatch):
+    import_articles([_story(1), _story(2), _story(3)], registry_corpus, metadata=OSW)
+    hashed: list[str] = []
+
+    def counting(text: str) -> bytes:
+        hashed.append(text)
+        return text_key(text)
+
+    monkeypatch.setattr(analysis.ingest.importer, "text_key", counting)
+    import_articles([_story(4)], registry_corpus, metadata=OSW)
+    # The three texts of the corpus to look them up and keep them, the new one to add it.
+    assert sorted(text.split("day ")[1][0] for text in hashed) == ["1", "2", "3", "4"]
+    assert len(DuplicateIndex.load(registry_corpus)) == 4
+
+
 def test_corpus_without_an_index_is_shingled_once(registry_corpus, shingled, tmp_path, monkeypatch):
     import_articles([_story(1), _story(2), _story(3)], registry_corpus, metadata=OSW)
     monkeypatch.setenv("NARRATIVES_CACHE_DIR", str(tmp_path / "empty-cache"))
