@@ -184,3 +184,21 @@ def test_few_new_texts_are_matched_as_when_every_shingle_is_counted(monkeypatch)
     monkeypatch.setattr(duplicates, "_CHUNK_ROWS", 1)
     assert len(few) >= 10
     assert few == find_near_duplicates(new, existing)
+
+
+@pytest.mark.parametrize("chunk_rows", [2000, 2])
+def test_only_the_existing_texts_holding_a_new_sampled_shingle_are_sampled(monkeypatch, chunk_rows):
+    import analysis.ingest.duplicates as duplicates
+
+    monkeypatch.setattr(duplicates, "_CHUNK_ROWS", chunk_rows)
+    sets = [
+        np.array([1, 5, 9], dtype=np.int32),
+        np.array([2, 3], dtype=np.int32),
+        np.array([], dtype=np.int32),
+        np.array([9, 10, 16_000_000], dtype=np.int32),
+        np.array([4], dtype=np.int32),
+    ]
+    buckets = np.array([9, 16_000_000, 12], dtype=np.int32)
+    assert duplicates._sharing(sets, buckets).tolist() == [0, 3]
+    assert duplicates._sharing(sets, np.array([12], dtype=np.int32)).tolist() == []
+    assert duplicates._sharing([], buckets).tolist() == []
