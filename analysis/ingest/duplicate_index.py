@@ -23,21 +23,31 @@ The file is one NumPy ``.npz`` archive (no pickle): ``version``, ``keys``
 of each :func:`~analysis.ingest.duplicates.text_fingerprint`, likewise), and
 the shingle sets in
 compressed sparse row form, ``indptr`` (int64, one more than there are
-entries) and ``indices`` (int32). It is written to a temporary file in the
-same folder and renamed over the old one, so a reader never sees half a file.
+entries) and ``indices`` (int32). It also keeps in how many of its texts each
+shingle bucket is (the document frequency the near-duplicate search needs to
+leave out common shingles), so an import counts only the texts added or removed
+since, not every set: as ``frequency`` (int32, one per bucket) or, when fewer
+buckets are used than that would take, as ``frequency_buckets`` (int32,
+increasing) and ``frequency_counts`` (int32). A file without them, or with
+counts that do not add up to its shingles, is still used; the counts are then
+made again. It is written to a temporary file in the same folder and renamed
+over the old one, so a reader never sees half a file.
 """
 
 from __future__ import annotations
 
 import hashlib
 import zipfile
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from analysis.corpus.articles import corpus_cache_path
 from analysis.corpus.atomic import replacing
+from analysis.ingest.duplicates import document_frequency
 
 __all__ = ["INDEX_VERSION", "DuplicateIndex", "index_path", "text_key"]
 
@@ -50,6 +60,9 @@ INDEX_VERSION = 1
 _KEY_BYTES = 16
 # Shingles are hashed into 2**24 buckets (analysis.ingest.duplicates._BUCKETS).
 _SHINGLE_LIMIT = 1 << 24
+#: Most buckets in use for which the frequency is kept as buckets and counts (8 bytes
+#: each) rather than as a count for every bucket (4 bytes each).
+_SPARSE_AT_MOST = _SHINGLE_LIMIT // 2
 
 
 def text_key(text: str) -> bytes:
@@ -72,17 +85,27 @@ class DuplicateIndex:
     missing, then :meth:`save` with the texts the corpus now holds.
     """
 
-    def __init__(self, path: Path, entries: dict[bytes, tuple[str, np.ndarray]]) -> None:
+    def __init__(
+        self,
+        path: Path,
+        entries: dict[bytes, tuple[str, np.ndarray]],
+        frequency: np.ndarray | None = None,
+    ) -> None:
         self.path = path
         self._entries = entries
         self._saved = set(entries)
         self._changed = False
+        # The last document frequency worked out, and of which texts (each key as
+        # many times as it was counted): the next one starts from it.
+        self._counted: tuple[Counter[bytes], np.ndarray] | None = (
+            None if frequency is None else (Counter(iter(entries)), frequency)
+        )
 
     @classmethod
     def load(cls, root: Path) -> DuplicateIndex:
         """The index of the corpus folder ``root``; empty if there is none that can be read."""
         path = index_path(root)
-        return cls(path, _read(path))
+        return cls(path, *_read(path))
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -105,6 +128,33 @@ class DuplicateIndex:
             self._changed = True
         self._entries[key] = (fingerprint, shingle_set)
 
+    def frequency(self, keys: Sequence[bytes]) -> np.ndarray:
+        """In how many of the texts of ``keys`` each shingle bucket is.
+
+        The same as :func:`~analysis.ingest.duplicates.document_frequency` of
+        their sets (a key given twice counts twice), worked out from the last
+        one (kept in the file) by the texts added and removed since; counted
+        afresh when there is none, or when most texts changed. Every key
+        must have an entry (:meth:`put_key`).
+        """
+        wanted = Counter(keys)
+        if self._counted is not None:
+            counted, base = self._counted
+            changes = {k: wanted[k] - counted[k] for k in wanted.keys() | counted.keys()}
+            changes = {k: change for k, change in changes.items() if change}
+            if len(changes) <= max(len(wanted), len(counted)) // 2:
+                frequency = base.copy()
+                for key, change in changes.items():
+                    # A set's buckets are distinct: each is added to once.
+                    frequency[self._entries[key][1]] += np.int32(change)
+                self._counted = (wanted, frequency)
+                return frequency
+        frequency = document_frequency(
+            [self._entries[key][1] for key, times in wanted.items() for _ in range(times)]
+        )
+        self._counted = (wanted, frequency)
+        return frequency
+
     def save(self, texts: Iterable[str]) -> bool:
         """Keep the entries of ``texts`` only and write the file if that changed anything.
 
@@ -125,46 +175,84 @@ class DuplicateIndex:
             entry = self._entries.get(key)
             if entry is not None:
                 kept[key] = entry
-        self._entries = kept
         if kept.keys() == self._saved and not self._changed:
+            self._entries = kept
             return False
-        if not _write(self.path, kept):
+        # Counted before the entries of removed texts are let go (they are subtracted).
+        frequency = self.frequency(list(kept))
+        self._entries = kept
+        if not _write(self.path, kept, frequency):
             return False
         self._saved = set(kept)
         self._changed = False
         return True
 
 
-def _read(path: Path) -> dict[bytes, tuple[str, np.ndarray]]:
-    """The entries of the index file at ``path``; none if it cannot be read or checked."""
+def _read(
+    path: Path,
+) -> tuple[dict[bytes, tuple[str, np.ndarray]], np.ndarray | None]:
+    """The entries of the index file at ``path`` (none if it cannot be read or checked),
+    and the document frequency of their sets if the file has it whole."""
     try:
         loaded = np.load(path, allow_pickle=False)
         if not isinstance(loaded, np.lib.npyio.NpzFile):
             # A lone .npy array rather than an archive.
-            return {}
+            return {}, None
         with loaded as data:
             version = data["version"]
             keys = data["keys"]
             fingerprints = data["fingerprints"]
             indptr = data["indptr"]
             indices = data["indices"]
+            frequency = _read_frequency(data, len(indices))
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
         # Missing, unreadable, not an archive, cut short, a member missing or damaged.
-        return {}
+        return {}, None
     if not _well_formed(version, keys, fingerprints, indptr, indices):
-        return {}
+        return {}, None
     # Rows of uint8 rather than NumPy's bytes type, which drops trailing zero bytes.
     key_bytes = keys.tobytes()
     fingerprint_hex = fingerprints.tobytes().hex()
     bounds = indptr.tolist()
     size = _KEY_BYTES
-    return {
+    entries = {
         key_bytes[i * size : (i + 1) * size]: (
             fingerprint_hex[2 * i * size : 2 * (i + 1) * size],
             indices[bounds[i] : bounds[i + 1]],
         )
         for i in range(len(keys))
     }
+    # Two entries with one key cannot both be kept: their counts would not be the file's.
+    return entries, frequency if len(entries) == len(keys) else None
+
+
+def _read_frequency(data: np.lib.npyio.NpzFile, shingles: int) -> np.ndarray | None:
+    """The file's document frequency, dense; ``None`` if it has none or one that does not
+    add up (every shingle of every set counted once, none below zero)."""
+    if "frequency" in data.files:
+        frequency = data["frequency"]
+        if frequency.dtype != np.int32 or frequency.shape != (_SHINGLE_LIMIT,):
+            return None
+    elif "frequency_buckets" in data.files and "frequency_counts" in data.files:
+        buckets, counts = data["frequency_buckets"], data["frequency_counts"]
+        if (
+            buckets.dtype != np.int32
+            or counts.dtype != np.int32
+            or buckets.ndim != 1
+            or buckets.shape != counts.shape
+        ):
+            return None
+        if len(buckets) and (
+            buckets[0] < 0 or buckets[-1] >= _SHINGLE_LIMIT or np.any(np.diff(buckets) <= 0)
+        ):
+            return None
+        frequency = np.zeros(_SHINGLE_LIMIT, dtype=np.int32)
+        frequency[buckets] = counts
+    else:
+        return None
+    if frequency.min() < 0 or int(frequency.sum(dtype=np.int64)) != shingles:
+        return None
+    return frequency
 
 
 def _well_formed(
@@ -202,8 +290,9 @@ def _well_formed(
     return bool(rising.all())
 
 
-def _write(path: Path, entries: dict[bytes, tuple[str, np.ndarray]]) -> bool:
-    """Write ``entries`` to ``path`` through a temporary file; ``False`` if it cannot be."""
+def _write(path: Path, entries: dict[bytes, tuple[str, np.ndarray]], frequency: np.ndarray) -> bool:
+    """Write ``entries`` and their sets' ``frequency`` to ``path`` through a temporary file;
+    ``False`` if it cannot be."""
     sets = [s for _, s in entries.values()]
     lengths = np.fromiter((len(s) for s in sets), dtype=np.int64, count=len(sets))
     keys = np.frombuffer(b"".join(entries), dtype=np.uint8).reshape(-1, _KEY_BYTES)
@@ -212,16 +301,24 @@ def _write(path: Path, entries: dict[bytes, tuple[str, np.ndarray]]) -> bool:
     ).reshape(-1, _KEY_BYTES)
     indptr = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
     indices = (np.concatenate(sets) if sets else np.empty(0)).astype(np.int32)
+    used = np.flatnonzero(frequency).astype(np.int32)
+    # Whichever takes less room: the count of every bucket, or the buckets used and theirs.
+    counts: dict[str, np.ndarray] = (
+        {"frequency": frequency}
+        if len(used) > _SPARSE_AT_MOST
+        else {"frequency_buckets": used, "frequency_counts": frequency[used]}
+    )
     try:
         with replacing(path) as handle:
-            np.savez(
-                handle,
-                version=np.array(INDEX_VERSION, dtype=np.int64),
-                keys=keys,
-                fingerprints=fingerprints,
-                indptr=indptr,
-                indices=indices,
-            )
+            arrays: dict[str, Any] = {
+                "version": np.array(INDEX_VERSION, dtype=np.int64),
+                "keys": keys,
+                "fingerprints": fingerprints,
+                "indptr": indptr,
+                "indices": indices,
+                **counts,
+            }
+            np.savez(handle, **arrays)
     except OSError:
         # The index only saves time; a cache folder that cannot be written must not stop an import.
         return False

@@ -45,6 +45,7 @@ __all__ = [
     "MIN_SHINGLES",
     "NEAR_DUPLICATE_THRESHOLD",
     "NearDuplicate",
+    "document_frequency",
     "find_near_duplicates",
     "normalize_text",
     "shingles",
@@ -128,7 +129,7 @@ def shingles(text: str) -> np.ndarray:
 _COUNT_ENTRIES = 1 << 22
 
 
-def _document_frequency(*groups: Sequence[np.ndarray]) -> np.ndarray:
+def document_frequency(*groups: Sequence[np.ndarray]) -> np.ndarray:
     """In how many of the sets each bucket is (every set holds distinct shingles).
 
     Counted a few million shingles at a time, each block's distinct buckets
@@ -308,6 +309,7 @@ def find_near_duplicates(
     existing: Sequence[np.ndarray] = (),
     *,
     threshold: float = NEAR_DUPLICATE_THRESHOLD,
+    existing_frequency: np.ndarray | None = None,
 ) -> list[NearDuplicate]:
     """Find, for each new text, its closest existing or earlier new text.
 
@@ -321,6 +323,9 @@ def find_near_duplicates(
     threshold
         Smallest overlap coefficient (shared shingles over the smaller set)
         that makes two texts near duplicates; between 0 and 1.
+    existing_frequency
+        :func:`document_frequency` of ``existing`` when it is known (the
+        duplicate index keeps it), so that only the new sets are counted.
 
     Returns
     -------
@@ -339,7 +344,13 @@ def find_near_duplicates(
     if not new:
         return []
     limit = max(COMMON_SHINGLE_MIN, COMMON_SHINGLE_SHARE * (len(new) + len(existing)))
-    bits = np.packbits(_document_frequency(new, existing) > limit, bitorder="little")
+    if existing_frequency is None:
+        frequency = document_frequency(new, existing)
+    else:
+        frequency = document_frequency(new)
+        frequency += existing_frequency
+    bits = np.packbits(frequency > limit, bitorder="little")
+    del frequency
     new_kept, new_sample = _distinctive(new, bits)
     new_sample_sizes = np.diff(new_sample.indptr)
     new_columns = new_sample.T.tocsr()

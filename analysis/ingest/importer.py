@@ -316,7 +316,13 @@ def _import_locked(
         for source in sources:
             pending.extend(_read_source(source, context, report, skip_bad_rows, progress))
         pending = _mark_near_duplicates(
-            pending, existing_ids, existing_shingles, report, near_duplicates=near_duplicates
+            pending,
+            existing_ids,
+            existing_shingles,
+            report,
+            near_duplicates=near_duplicates,
+            # Kept in the index: only the texts added or removed since are counted.
+            existing_frequency=index.frequency(existing_keys) if pending else None,
         )
         used = {p.article.outlet for p in pending}
         added_outlets = [o for k, o in context.added_outlets.items() if k in used]
@@ -523,8 +529,11 @@ def _mark_near_duplicates(
     report: ImportReport,
     *,
     near_duplicates: Literal["add", "skip"],
+    existing_frequency: np.ndarray | None = None,
 ) -> list[_Pending]:
-    found = find_near_duplicates([p.shingles for p in pending], existing_shingles)
+    found = find_near_duplicates(
+        [p.shingles for p in pending], existing_shingles, existing_frequency=existing_frequency
+    )
     original_of: dict[int, str] = {}
     skipped: set[int] = set()
     for match in found:

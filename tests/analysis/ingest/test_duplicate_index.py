@@ -7,9 +7,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import analysis.ingest.duplicate_index
+import analysis.ingest.duplicates
 import analysis.ingest.importer
 from analysis.ingest.duplicate_index import INDEX_VERSION, DuplicateIndex, index_path, text_key
-from analysis.ingest.duplicates import shingles, text_fingerprint
+from analysis.ingest.duplicates import document_frequency, shingles, text_fingerprint
 from analysis.ingest.importer import import_articles
 from analysis.ingest.records import ImportMetadata
 from analysis.ingest.report import ImportReport
@@ -238,3 +240,89 @@ def test_near_duplicates_found_with_the_index_equal_those_found_without(
         ("again.txt", "near", indexed.added[0].id, 1.0),
     ]
     assert _without_corpus(indexed) == _without_corpus(unindexed)
+
+
+def _indexed(root: Path, texts: list[str]) -> DuplicateIndex:
+    index = DuplicateIndex.load(root)
+    for text in texts:
+        index.put(text, text_fingerprint(text), shingles(text))
+    return index
+
+
+_TEXTS = [ORIGINAL, REWORDED, SAME_MEETING_OTHER_STORY]
+
+
+@pytest.fixture
+def counted(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many shingle sets each count of a document frequency went through."""
+    sizes: list[int] = []
+
+    def counting(*groups):
+        sizes.append(sum(len(group) for group in groups))
+        return document_frequency(*groups)
+
+    monkeypatch.setattr(analysis.ingest.duplicates, "document_frequency", counting)
+    monkeypatch.setattr(analysis.ingest.duplicate_index, "document_frequency", counting)
+    return sizes
+
+
+_STORIES = [_story(n)[1].decode() for n in range(12)]
+
+
+@pytest.mark.parametrize("sparse_at_most", [1 << 23, 0])
+def test_the_kept_frequency_follows_texts_added_removed_and_repeated(
+    tmp_path, monkeypatch, counted, sparse_at_most
+):
+    # Kept as buckets and counts (few buckets used), or as a count for every bucket.
+    monkeypatch.setattr(analysis.ingest.duplicate_index, "_SPARSE_AT_MOST", sparse_at_most)
+    stories = _STORIES[:11]
+    assert _indexed(tmp_path, stories).save(stories)
+    assert counted == [11]
+
+    # The second story taken away, the third counted twice, a twelfth added.
+    texts = [stories[0], *stories[2:], stories[2], _STORIES[11]]
+    index = _indexed(tmp_path, [_STORIES[11]])
+    frequency = index.frequency([text_key(t) for t in texts])
+    assert np.array_equal(frequency, document_frequency([shingles(t) for t in texts]))
+    # Worked out from the file's counts and the three changes, not counted again.
+    assert counted == [11]
+
+    assert index.save(texts)
+    reloaded = DuplicateIndex.load(tmp_path)
+    kept = list(dict.fromkeys(texts))
+    frequency = reloaded.frequency([text_key(t) for t in kept])
+    assert np.array_equal(frequency, document_frequency([shingles(t) for t in kept]))
+    assert counted == [11]
+
+
+def test_most_texts_changed_are_counted_afresh(tmp_path, counted):
+    assert _indexed(tmp_path, _STORIES[:4]).save(_STORIES[:4])
+    index = _indexed(tmp_path, _STORIES[4:8])
+    frequency = index.frequency([text_key(t) for t in _STORIES[4:8]])
+    assert np.array_equal(frequency, document_frequency([shingles(t) for t in _STORIES[4:8]]))
+    assert counted == [4, 4]
+
+
+def test_a_kept_frequency_that_does_not_add_up_is_counted_again(tmp_path, counted):
+    first, second, third = _TEXTS[:3]
+    assert _indexed(tmp_path, [first, second, third]).save([first, second, third])
+    with np.load(index_path(tmp_path)) as data:
+        arrays = {name: data[name] for name in data.files}
+    arrays["frequency_counts"][0] += 1
+    np.savez(index_path(tmp_path), **arrays)
+    counted.clear()
+
+    index = DuplicateIndex.load(tmp_path)
+    assert len(index) == 3
+    keys = [text_key(t) for t in (first, second, third)]
+    expected = document_frequency([shingles(t) for t in (first, second, third)])
+    assert np.array_equal(index.frequency(keys), expected)
+    assert counted == [3]
+
+
+def test_an_import_into_an_indexed_corpus_counts_only_its_own_shingles(registry_corpus, counted):
+    import_articles([_story(1), _story(2), _story(3)], registry_corpus, metadata=OSW)
+    counted.clear()
+    import_articles([_story(4)], registry_corpus, metadata=OSW)
+    # The new text in the search; nothing to count for the file (the three kept, one added).
+    assert counted == [1]

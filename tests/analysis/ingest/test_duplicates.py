@@ -127,7 +127,7 @@ def test_distinctive_shingles_drop_the_common_ones_and_sets_left_too_small(monke
     assert set(kept.data.tolist()) == set(sample.data.tolist()) == {1.0}
     # Summed a few sets at a time: the same as counting them all at once.
     monkeypatch.setattr(duplicates, "_COUNT_ENTRIES", 25)
-    frequency = duplicates._document_frequency(sets[:2], sets[2:])
+    frequency = duplicates.document_frequency(sets[:2], sets[2:])
     assert frequency[[8, 12, 400, 4, 2000, 3000, 5]].tolist() == [2, 2, 1, 1, 1, 1, 0]
     assert frequency.sum() == sum(len(s) for s in sets)
 
