@@ -71,7 +71,8 @@ Stages and what is measured
   leave it: the first import into a corpus written by other means indexes
   every text.
   Column ``of_analyze`` is these two stages' time over ``analyze``'s (the
-  issue's "≤ 5% of a full rebuild").
+  issue's "≤ 5% of a full rebuild"); each command's seconds and peak are
+  printed to standard error.
 
 Each stage runs in its own forked child process, so timings are not disturbed
 by memory tracing, and its peak memory is the child's peak resident set size
@@ -421,10 +422,20 @@ def _import_one_and_analyze(folder: str, cache: str, out: str) -> float:
     """``narratives import`` of one new article, then ``analyze`` with the store of earlier runs.
 
     The corpus's duplicate index is kept, as any import but the first leaves
-    it (see :func:`_index_duplicates`). Returns the larger peak of the two commands.
+    it (see :func:`_index_duplicates`). Returns the larger peak of the two commands;
+    each one's seconds and peak are printed to standard error.
     """
+    started = time.perf_counter()
     imported = _import_one(folder, cache)
-    return max(imported, _analyze(folder, None, cache, out))
+    middle = time.perf_counter()
+    analysed = _analyze(folder, None, cache, out)
+    print(
+        f"import_1_and_analyze: import {middle - started:.2f} s (peak {imported:.2f} GiB), "
+        f"analyze {time.perf_counter() - middle:.2f} s (peak {analysed:.2f} GiB)",
+        file=sys.stderr,
+        flush=True,
+    )
+    return max(imported, analysed)
 
 
 #: The script the ``scattertext`` stage runs, and the Python it runs under by default.
