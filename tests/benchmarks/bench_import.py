@@ -69,6 +69,7 @@ def _sized(size: int, runs: int) -> list[float]:
     """The import times of ``runs`` articles, one after another, into a corpus of ``size``."""
     with tempfile.TemporaryDirectory(prefix="narratives-bench-import-") as scratch:
         root, cache = Path(scratch) / "corpus", Path(scratch) / "cache"
+        root.mkdir()
         write_corpus(make_corpus(size), root)
         _progress(f"{size} articles written; indexing them (untimed)")
         _import(root, cache, 1_000_000, "--dry-run")
