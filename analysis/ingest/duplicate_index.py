@@ -26,9 +26,9 @@ compressed sparse row form, ``indptr`` (int64, one more than there are
 entries) and ``indices`` (int32). It also keeps in how many of its texts each
 shingle bucket is (the document frequency the near-duplicate search needs to
 leave out common shingles), so an import counts only the texts added or removed
-since, not every set: as ``frequency`` (int32, one per bucket) or, when fewer
-buckets are used than that would take, as ``frequency_buckets`` (int32,
-increasing) and ``frequency_counts`` (int32). A file without them, or with
+since, not every set: as ``frequency`` (int32, one per bucket) or, while the
+sets hold fewer shingles than half the buckets, as ``frequency_buckets``
+(int32, increasing) and ``frequency_counts`` (int32). A file without them, or with
 counts that do not add up to its shingles, is still used; the counts are then
 made again. It is written to a temporary file in the same folder and renamed
 over the old one, so a reader never sees half a file.
@@ -60,8 +60,9 @@ INDEX_VERSION = 1
 _KEY_BYTES = 16
 # Shingles are hashed into 2**24 buckets (analysis.ingest.duplicates._BUCKETS).
 _SHINGLE_LIMIT = 1 << 24
-#: Most buckets in use for which the frequency is kept as buckets and counts (8 bytes
-#: each) rather than as a count for every bucket (4 bytes each).
+#: Most shingles in the sets for which the frequency is kept as the buckets used and
+#: their counts (8 bytes each, and no more buckets than shingles) rather than as a
+#: count for every bucket (4 bytes each).
 _SPARSE_AT_MOST = _SHINGLE_LIMIT // 2
 
 
@@ -135,15 +136,17 @@ class DuplicateIndex:
         their sets (a key given twice counts twice), worked out from the last
         one (kept in the file) by the texts added and removed since; counted
         afresh when there is none, or when most texts changed. Every key
-        must have an entry (:meth:`put_key`).
+        must have an entry (:meth:`put_key`). The array is the index's own,
+        changed in place by the next call (a copy of every bucket's count, for
+        a five-article corpus, took longer than the import): read it before
+        then, and do not change it.
         """
         wanted = Counter(keys)
         if self._counted is not None:
-            counted, base = self._counted
+            counted, frequency = self._counted
             changes = {k: wanted[k] - counted[k] for k in wanted.keys() | counted.keys()}
             changes = {k: change for k, change in changes.items() if change}
             if len(changes) <= max(len(wanted), len(counted)) // 2:
-                frequency = base.copy()
                 for key, change in changes.items():
                     # A set's buckets are distinct: each is added to once.
                     frequency[self._entries[key][1]] += np.int32(change)
@@ -243,11 +246,18 @@ def _read_frequency(data: np.lib.npyio.NpzFile, shingles: int) -> np.ndarray | N
         ):
             return None
         if len(buckets) and (
-            buckets[0] < 0 or buckets[-1] >= _SHINGLE_LIMIT or np.any(np.diff(buckets) <= 0)
+            buckets[0] < 0
+            or buckets[-1] >= _SHINGLE_LIMIT
+            or np.any(np.diff(buckets) <= 0)
+            or counts.min() <= 0
         ):
             return None
+        if int(counts.sum(dtype=np.int64)) != shingles:
+            return None
+        # Only the pages of the buckets used are written (a small corpus's file stays quick).
         frequency = np.zeros(_SHINGLE_LIMIT, dtype=np.int32)
         frequency[buckets] = counts
+        return frequency
     else:
         return None
     if frequency.min() < 0 or int(frequency.sum(dtype=np.int64)) != shingles:
@@ -301,13 +311,12 @@ def _write(path: Path, entries: dict[bytes, tuple[str, np.ndarray]], frequency: 
     ).reshape(-1, _KEY_BYTES)
     indptr = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
     indices = (np.concatenate(sets) if sets else np.empty(0)).astype(np.int32)
-    used = np.flatnonzero(frequency).astype(np.int32)
-    # Whichever takes less room: the count of every bucket, or the buckets used and theirs.
-    counts: dict[str, np.ndarray] = (
-        {"frequency": frequency}
-        if len(used) > _SPARSE_AT_MOST
-        else {"frequency_buckets": used, "frequency_counts": frequency[used]}
-    )
+    # The buckets used and their counts while the sets hold few shingles (found from the
+    # sets, without reading every bucket's count), else the count of every bucket.
+    counts: dict[str, np.ndarray] = {"frequency": frequency}
+    if len(indices) <= _SPARSE_AT_MOST:
+        used = np.unique(indices)
+        counts = {"frequency_buckets": used, "frequency_counts": frequency[used]}
     try:
         with replacing(path) as handle:
             arrays: dict[str, Any] = {

@@ -236,9 +236,9 @@ def _sharing(sets: Sequence[np.ndarray], buckets: np.ndarray) -> np.ndarray:
     One look-up per shingle in a packed table of ``buckets`` (2 MB, which stays
     in the processor's caches), :data:`_CHUNK_ROWS` sets at a time.
     """
-    member = np.zeros(_BUCKETS, dtype=bool)
-    member[buckets] = True
-    bits = np.packbits(member, bitorder="little")
+    # Packed as np.packbits(member, bitorder="little") packs, without a bool per bucket.
+    bits = np.zeros(_BUCKETS // 8, dtype=np.uint8)
+    np.bitwise_or.at(bits, buckets >> 3, np.left_shift(1, buckets & 7).astype(np.uint8))
     found: list[np.ndarray] = []
     for first in range(0, len(sets), _CHUNK_ROWS):
         block = sets[first : first + _CHUNK_ROWS]
@@ -345,12 +345,14 @@ def find_near_duplicates(
         return []
     limit = max(COMMON_SHINGLE_MIN, COMMON_SHINGLE_SHARE * (len(new) + len(existing)))
     if existing_frequency is None:
-        frequency = document_frequency(new, existing)
+        common = document_frequency(new, existing) > limit
     else:
-        frequency = document_frequency(new)
-        frequency += existing_frequency
-    bits = np.packbits(frequency > limit, bitorder="little")
-    del frequency
+        # The new texts' counts added where they have shingles, not to a table of every bucket.
+        common = existing_frequency > limit
+        buckets, counts = np.unique(np.concatenate(new), return_counts=True)
+        common[buckets] = existing_frequency[buckets] + counts > limit
+    bits = np.packbits(common, bitorder="little")
+    del common
     new_kept, new_sample = _distinctive(new, bits)
     new_sample_sizes = np.diff(new_sample.indptr)
     new_columns = new_sample.T.tocsr()

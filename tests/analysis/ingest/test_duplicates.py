@@ -181,6 +181,9 @@ def test_few_new_texts_are_matched_as_when_every_shingle_is_counted(monkeypatch)
     existing[11] = existing[10].copy()
 
     few = find_near_duplicates(new, existing)
+    # The existing texts' counts given (as the duplicate index keeps them): the same matches.
+    counted = duplicates.document_frequency(existing)
+    assert find_near_duplicates(new, existing, existing_frequency=counted) == few
     monkeypatch.setattr(duplicates, "_CHUNK_ROWS", 1)
     assert len(few) >= 10
     assert few == find_near_duplicates(new, existing)
