@@ -100,26 +100,28 @@ def analysis_version() -> str:
     return digest.hexdigest()
 
 
+def _cell_bytes(value: object) -> bytes:
+    """A cell as :func:`article_keys` hashes it: its length, then a text's own bytes (its
+    repr would escape every character first) or anything else's repr."""
+    if type(value) is str:
+        data = b"s" + value.encode("utf-8", "surrogatepass")
+    else:
+        data = b"r" + repr(value).encode()
+    return len(data).to_bytes(8, "little") + data
+
+
 def article_keys(articles: pd.DataFrame) -> list[str]:
     """One key per article: a hash of every column the per-article analyses may read.
 
-    ``articles`` is the table they are given (cleaned text, no raw text).
+    ``articles`` is the table they are given (cleaned text, no raw text). Each
+    column is turned into Python values at once (``tolist``: plain ints and
+    strings, not NumPy scalars read cell by cell), and each row hashed in one
+    call; with its length before each cell, no two rows run together.
     """
     columns = sorted(articles.columns)
-    keys = []
-    for row in articles[columns].itertuples(index=False, name=None):
-        digest = hashlib.blake2b(digest_size=16)
-        for value in row:
-            # A text's own bytes (its repr would escape every character first),
-            # anything else its repr; each with its length, so no two rows run together.
-            if type(value) is str:
-                data = b"s" + value.encode("utf-8", "surrogatepass")
-            else:
-                data = b"r" + repr(value).encode()
-            digest.update(len(data).to_bytes(8, "little"))
-            digest.update(data)
-        keys.append(digest.hexdigest())
-    return keys
+    cells = [list(map(_cell_bytes, articles[column].tolist())) for column in columns]
+    blake2b = hashlib.blake2b
+    return [blake2b(b"".join(row), digest_size=16).hexdigest() for row in zip(*cells, strict=True)]
 
 
 def default_store_root(corpus_root: Path) -> Path:

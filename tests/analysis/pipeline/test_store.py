@@ -15,7 +15,7 @@ from analysis.cli import main
 from analysis.corpus.articles import load_corpus
 from analysis.pipeline import prepare, store
 from analysis.pipeline.prepare import AnalysisOptions, prepare_corpus
-from analysis.pipeline.store import ResultsStore, default_store_root
+from analysis.pipeline.store import ResultsStore, article_keys, default_store_root
 from tests.analysis.pipeline.test_prepare import _TABLES, _planted
 from tests.benchmarks.check_outputs import _digest
 
@@ -304,3 +304,26 @@ def test_a_damaged_token_file_is_tokenized_again_with_a_note(registry_corpus, tm
     assert (again.counts.counts != rebuilt.counts.counts).nnz == 0
     assert again.counts.terms.tolist() == rebuilt.counts.terms.tolist()
     assert len(whole.counts.terms) < len(again.counts.terms)
+
+
+def test_an_article_key_changes_with_any_cell_and_not_with_the_column_order():
+    sochi = ("2015-05-sochi",)
+    # One article, then the same with one cell changed: its year, no year, a space, no meeting.
+    frame = pd.DataFrame(
+        {
+            "id": ["a"] * 5,
+            "text_clean": ["Kerry met Putin."] * 3 + ["Kerry met Putin. ", "Kerry met Putin."],
+            "year": pd.array([2015, 2016, None, 2015, 2015], dtype="Int64"),
+            "meetings": [sochi, sochi, sochi, sochi, ()],
+        }
+    )
+    keys = article_keys(frame)
+    assert len(set(keys)) == 5
+    assert article_keys(frame[["meetings", "year", "text_clean", "id"]]) == keys
+    # The same cells, the same key; nothing but the row's cells goes in.
+    twins = frame.iloc[[0, 0]].reset_index(drop=True)
+    assert article_keys(twins) == [keys[0], keys[0]]
+    # Each cell's length goes in first: "ab" then "c" is not "a" then "bc".
+    split = pd.DataFrame({"x": ["ab", "a"], "y": ["c", "bc"]})
+    first, second = article_keys(split)
+    assert first != second
