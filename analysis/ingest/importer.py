@@ -289,7 +289,16 @@ def _import_locked(
     metadata = checked_metadata(metadata or ImportMetadata(), outlets, meetings)
     corpus = load_corpus(root)
     articles_dir = root / ARTICLES_DIR
-    taken = {p.stem for p in articles_dir.glob("*.md")} if articles_dir.is_dir() else set()
+    # Read from the folder's names (not a Path each: half a second at 50,000 files).
+    taken = (
+        {
+            os.path.splitext(entry.name)[0]
+            for entry in os.scandir(articles_dir)
+            if entry.name.endswith(".md")
+        }
+        if articles_dir.is_dir()
+        else set()
+    )
     existing_ids = corpus.articles["id"].tolist()
     existing_texts = corpus.articles["text"].tolist()
     index = DuplicateIndex.load(root)
