@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -356,6 +357,46 @@ def test_files_written_just_before_the_cache_are_read_again(registry_corpus, mon
     read = _reads(monkeypatch)
     load_corpus(registry_corpus)
     assert read == ["good.md"]
+
+
+def _cache_file_identity() -> tuple[int, int]:
+    cache = next(Path(os.environ["NARRATIVES_CACHE_DIR"]).glob("articles-*.arrow"))
+    stat = cache.stat()
+    return stat.st_ino, stat.st_mtime_ns
+
+
+@pytest.mark.parametrize("read_again", [16, 0])
+def test_a_file_settled_since_the_cache_was_written_is_read_again_or_recorded(
+    registry_corpus, monkeypatch, read_again
+):
+    monkeypatch.setattr("analysis.corpus.articles._UNRECORDED_READ_AGAIN", read_again)
+    _write(registry_corpus, "good.md", GOOD.format(id="good"))
+    _write(registry_corpus, "other.md", GOOD.format(id="other").replace("Sochi", "Moscow"))
+    time.sleep(0.05)  # file times tick in milliseconds: "another.md" is written after
+    _write(registry_corpus, "another.md", GOOD.format(id="another").replace("Sochi", "Minsk"))
+    written_at = (registry_corpus / "articles" / "another.md").stat().st_ctime_ns
+    # The cache is written as if at the instant "another.md" was: its size and times are
+    # not recorded (the same tick could hold another write), the two before are.
+    monkeypatch.setattr("analysis.corpus.articles._SETTLED_NS", 1)
+    with monkeypatch.context() as instant:
+        instant.setattr("analysis.corpus.articles.time.time_ns", lambda: written_at)
+        first = load_corpus(registry_corpus)
+    written = _cache_file_identity()
+    read = _reads(monkeypatch)
+    settled = load_corpus(registry_corpus)
+    pd.testing.assert_frame_equal(settled.articles, first.articles)
+    assert settled.fingerprint == first.fingerprint
+    assert read == ["another.md"]
+    if read_again:
+        # One file of three, at most 16: read again each time, the cache left as it is.
+        assert _cache_file_identity() == written
+        load_corpus(registry_corpus)
+        assert read == ["another.md", "another.md"]
+    else:
+        # None allowed: the cache is written again with the file's size and times.
+        assert _cache_file_identity() != written
+        load_corpus(registry_corpus)
+        assert read == ["another.md"]
 
 
 def test_loaded_frame_types():
