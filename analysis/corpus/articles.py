@@ -312,7 +312,8 @@ def load_corpus(
     had when the cache was written is not even read (its hash then is used):
     any write changes its change time, which no tool can set back. As git does,
     a file written in the last :data:`_SETTLED_NS` before the cache was saved
-    is read again the next time.
+    is read again the next time; a few such files are read on each load rather
+    than the cache being written again for them (see :func:`_known_changed`).
 
     An import that was killed before it finished is rolled back first (see
     :mod:`analysis.corpus.journal`), and a warning in ``problems`` says what
