@@ -234,9 +234,15 @@ def _read_frequency(data: np.lib.npyio.NpzFile, shingles: int) -> np.ndarray | N
     add up (every shingle of every set counted once, none below zero)."""
     if "frequency" in data.files:
         frequency = data["frequency"]
-        if frequency.dtype != np.int32 or frequency.shape != (_SHINGLE_LIMIT,):
+        if (
+            frequency.dtype != np.int32
+            or frequency.shape != (_SHINGLE_LIMIT,)
+            or frequency.min() < 0
+            or int(frequency.sum(dtype=np.int64)) != shingles
+        ):
             return None
-    elif "frequency_buckets" in data.files and "frequency_counts" in data.files:
+        return frequency
+    if "frequency_buckets" in data.files and "frequency_counts" in data.files:
         buckets, counts = data["frequency_buckets"], data["frequency_counts"]
         if (
             buckets.dtype != np.int32
@@ -258,11 +264,7 @@ def _read_frequency(data: np.lib.npyio.NpzFile, shingles: int) -> np.ndarray | N
         frequency = np.zeros(_SHINGLE_LIMIT, dtype=np.int32)
         frequency[buckets] = counts
         return frequency
-    else:
-        return None
-    if frequency.min() < 0 or int(frequency.sum(dtype=np.int64)) != shingles:
-        return None
-    return frequency
+    return None
 
 
 def _well_formed(

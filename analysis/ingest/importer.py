@@ -305,7 +305,6 @@ def _import_locked(
     existing_keys, existing_fingerprints, existing_shingles = _existing_signatures(
         index, existing_texts, progress
     )
-    del existing_texts
 
     report = ImportReport(corpus=root, dry_run=dry_run)
     with _staging_folder(articles_dir, dry_run=dry_run) as staging:

@@ -22,7 +22,6 @@ proportion to the corpus. Part of every run is Python loading the modules.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import subprocess
@@ -34,7 +33,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from tests.benchmarks.bench_pipeline import ONE_MORE_ARTICLE, make_corpus, write_corpus  # noqa: E402
+from tests.benchmarks.bench_pipeline import (  # noqa: E402
+    ONE_MORE_ARTICLE,
+    make_corpus,
+    write_corpus,
+    write_one_article,
+)
 
 
 def _progress(line: str) -> None:
@@ -43,16 +47,14 @@ def _progress(line: str) -> None:
 
 def _import(root: Path, cache: Path, seed: int, *options: str) -> float:
     """Seconds of ``narratives import`` of one article made from ``seed``, in a new process."""
-    text = str(make_corpus(1, seed=seed)["text_clean"].iloc[0])
-    record = {
-        **ONE_MORE_ARTICLE,
-        "title": f"{ONE_MORE_ARTICLE['title']} ({seed})",
-        "url": f"{ONE_MORE_ARTICLE['url']}-{seed}",
-        "text": text,
-    }
     with tempfile.TemporaryDirectory() as scratch:
         source = Path(scratch) / "one.jsonl"
-        source.write_text(json.dumps(record) + "\n", "utf-8")
+        write_one_article(
+            source,
+            seed=seed,
+            title=f"{ONE_MORE_ARTICLE['title']} ({seed})",
+            url=f"{ONE_MORE_ARTICLE['url']}-{seed}",
+        )
         command = [sys.executable, "-m", "analysis.cli", "import", str(source)]
         started = time.perf_counter()
         subprocess.run(

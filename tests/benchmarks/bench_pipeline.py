@@ -400,12 +400,18 @@ ONE_MORE_ARTICLE = {
 }
 
 
+def write_one_article(source: Path, *, seed: int = 1, **fields: str) -> None:
+    """A JSONL file of one new article made like the corpus's own (another ``seed``):
+    :data:`ONE_MORE_ARTICLE` with ``fields`` over it."""
+    text = str(make_corpus(1, seed=seed)["text_clean"].iloc[0])
+    source.write_text(json.dumps({**ONE_MORE_ARTICLE, **fields, "text": text}) + "\n", "utf-8")
+
+
 def _import_one(folder: str, cache: str, *options: str) -> float:
     """``narratives import`` of one new article made like the corpus's own (another seed)."""
-    text = str(make_corpus(1, seed=1)["text_clean"].iloc[0])
     with tempfile.TemporaryDirectory() as scratch:
         source = Path(scratch) / "one.jsonl"
-        source.write_text(json.dumps({**ONE_MORE_ARTICLE, "text": text}) + "\n", "utf-8")
+        write_one_article(source)
         command = [sys.executable, "-m", "analysis.cli", "import", str(source)]
         return _command_peak([*command, "--corpus", folder, "--quiet", *options], cache)
 
