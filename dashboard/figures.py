@@ -8,6 +8,7 @@ come from :mod:`dashboard.colours`.
 
 from __future__ import annotations
 
+import os
 import re
 import textwrap
 from collections.abc import Callable, Mapping, Sequence
@@ -51,6 +52,20 @@ TITLE_LINE = 64
 #: Characters of an axis title line.
 AXIS_LINE = 36
 _SUBTITLE = re.compile(r"<sup>([^<]*)</sup>")
+
+
+#: Whether each figure is checked against Plotly's schema as it is built. Plotly checks
+#: every property and copies every array it is given: 20-40 ms a chart on every rerun,
+#: a tenth of a filter change on the Overview. The figures here set a fixed set of
+#: properties, so the tests check them (``NARRATIVES_CHECK_FIGURES=1``, set by
+#: ``tests/conftest.py``) and the dashboard sends what they build as it is; a test
+#: checks that both give the browser the same figure.
+CHECK_FIGURES = os.environ.get("NARRATIVES_CHECK_FIGURES") == "1"
+
+
+def _figure(data: Sequence[Mapping[str, Any]], layout: Mapping[str, Any]) -> go.Figure:
+    """The figure of ``data`` and ``layout``, checked only if :data:`CHECK_FIGURES`."""
+    return go.Figure(data=list(data), layout=dict(layout), _validate=CHECK_FIGURES)
 
 
 def wrapped_title(title: str, *, width: int = TITLE_LINE) -> str:
@@ -287,7 +302,7 @@ def matrix_chart(
         )
         if column in columns and row in rows
     ]  # fmt: skip
-    return go.Figure(data=traces, layout=layout)
+    return _figure(traces, layout)
 
 
 def heat_colour(fraction: float) -> str:
@@ -487,7 +502,7 @@ def articles_timeline(
         # The key runs under the whole width of the axis, not in a narrow column.
         layout["xaxis"]["title"]["text"] = wrapped_title(x_title, width=TITLE_LINE)
         layout.update(shapes=shapes, annotations=annotations)
-    return go.Figure(data=traces, layout=layout)
+    return _figure(traces, layout)
 
 
 def term_bars(
@@ -554,7 +569,7 @@ def term_bars(
         tickvals=list(ordered["term"]),
         ticktext=labels,
     )
-    return go.Figure(data=[bars], layout=layout)
+    return _figure([bars], layout)
 
 
 def term_scatter(
@@ -618,7 +633,7 @@ def term_scatter(
                 }
             ]
     layout["xaxis"].update(type="log", dtick=1)
-    return go.Figure(data=[points], layout=layout)
+    return _figure([points], layout)
 
 
 def stance_bars(
@@ -726,7 +741,7 @@ def share_bars(
         layout["yaxis"].update(
             categoryorder="array", categoryarray=list(reversed(order)), type="category"
         )
-    return go.Figure(data=traces, layout=layout)
+    return _figure(traces, layout)
 
 
 def values_over_time(
@@ -791,7 +806,7 @@ def values_over_time(
     # Under the plot: at the side, a legend of long outlet names leaves no room for the points.
     layout["legend"].update({"orientation": "h", "y": -0.2, "yanchor": "top", "x": 0})
     layout["margin"]["b"] = 80
-    return go.Figure(data=traces, layout=layout)
+    return _figure(traces, layout)
 
 
 def _hover_lines(hover: Mapping[str, str], *, after: int) -> list[str]:
@@ -903,7 +918,7 @@ def counts_over_time(
         layout["yaxis"].update(rangemode="tozero", range=[0, top * 1.8])
         if top <= 10:
             layout["yaxis"]["dtick"] = 1
-    return go.Figure(data=traces, layout=layout)
+    return _figure(traces, layout)
 
 
 def counts_per_group(
@@ -945,7 +960,7 @@ def counts_per_group(
     top = float(counts[value].max()) if len(counts) else 0.0
     if top and top <= 10:
         layout["xaxis"]["dtick"] = 1
-    return go.Figure(data=[bars], layout=layout)
+    return _figure([bars], layout)
 
 
 def coverage_bar(
@@ -1007,7 +1022,7 @@ def coverage_bar(
         }
     )
     layout["margin"]["b"] = 60
-    return go.Figure(data=traces, layout=layout)
+    return _figure(traces, layout)
 
 
 #: z from the other side's colour through grey (no difference) to the group's: the middle
@@ -1133,7 +1148,7 @@ def characteristic_terms(
         {"type": "line", "x0": 0, "x1": 1, "y0": floors[1], "y1": floors[1], "xref": "x domain",
          "yref": "y", "line": line},
     ]  # fmt: skip
-    return go.Figure(data=[points], layout=layout)
+    return _figure([points], layout)
 
 
 def with_caption(figure: go.Figure, caption: str, *, width: int = 1200) -> go.Figure:

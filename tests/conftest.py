@@ -14,6 +14,11 @@ from analysis.corpus.article_file import parse_article
 from analysis.corpus.types import Article
 
 REPO = Path(__file__).resolve().parents[1]
+
+# Every figure the tests build, and every figure a browser test's server draws, is
+# checked against Plotly's schema; the dashboard skips that check (see
+# dashboard.figures.CHECK_FIGURES). Set before any dashboard module is imported.
+os.environ["NARRATIVES_CHECK_FIGURES"] = "1"
 SHIPPED_CORPUS = REPO / "corpus"
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pandas as pd
+import plotly.io as pio
+import pytest
 
 from dashboard import colours, figures, tables
 from tests.dashboard.samples import ARTICLES, CROWDED
@@ -398,3 +401,59 @@ def test_coverage_bar_writes_each_groups_count_and_share_in_its_colour():
         "Outlets: %{customdata[2]}<extra></extra>"
     )
     assert figure.layout.legend.title.text == "Outlet group:"
+
+
+CELLS = pd.DataFrame(
+    {
+        "outlet_name": ["Outlet A", "Outlet B"],
+        "meeting_label": ["Sochi, May 2015", "Sochi, May 2015"],
+        "articles": [2, 0],
+        "first": pd.to_datetime(["2015-12-19", None]),
+    }
+)
+
+
+def test_the_tests_check_every_figure_against_plotlys_schema():
+    assert figures.CHECK_FIGURES
+    with pytest.raises(ValueError, match="colour"):
+        figures._figure([{"type": "bar", "x": [1], "marker": {"colour": "red"}}], {})
+
+
+def test_a_figure_built_unchecked_reaches_the_browser_as_the_checked_one(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    crowded = CROWDED.assign(
+        title=CROWDED["id"], date_precision="day", meetings=[()] * len(CROWDED)
+    )
+    builders = {
+        "stance bars": lambda: _stance_bars(SHARES),
+        "timeline": lambda: _timeline(ARTICLES),
+        "crowded timeline": lambda: _timeline(crowded, max_points=4),
+        "term bars": lambda: figures.term_bars(
+            TERMS, title="Terms", colour="#0072B2", group_label="A", other_label="B"
+        ),
+        "term scatter": lambda: figures.term_scatter(
+            TERMS, title="Terms", colour="#0072B2", group_label="A", other_label="B"
+        ),
+        "characteristic terms": lambda: _characteristic(PILED),
+        "matrix": lambda: figures.matrix_chart(
+            CELLS,
+            x="meeting_label",
+            y="outlet_name",
+            value="articles",
+            title="t",
+            x_title="Meeting",
+            y_title="Outlet",
+            value_title="Articles",
+            hover={"first": "First published"},
+        ),
+    }
+    for name, build in builders.items():
+        monkeypatch.setattr(figures, "CHECK_FIGURES", True)
+        checked = build()
+        monkeypatch.setattr(figures, "CHECK_FIGURES", False)
+        unchecked = build()
+        # What st.plotly_chart sends: the figure's dict as JSON.
+        sent = json.loads(pio.to_json(unchecked.to_dict(), validate=False))
+        assert sent == json.loads(pio.to_json(checked.to_dict(), validate=False)), name
+        assert unchecked._validate is False
