@@ -27,18 +27,28 @@ cache folder, and headless Chromium opens the Overview. Reported, in seconds:
 * ``restart_analysis_page``: after the first restart, the sidebar link to
   Stance and framing.
 
-The same is timed, in the same run, for a bare Streamlit page (a heading, a
-multiselect of outlets in the sidebar, a line counting them and a button,
-nothing loaded): the floor of starting a server, loading Streamlit's scripts in the
-browser, running a script and rerunning it on a click, which no corpus work
-can go under. Each figure is printed with that floor's and the
-difference.
+The Overview counts as shown once its two charts are drawn (their titles
+showing the articles counted) as well; a filter change, once they show the
+new count.
+
+The same is timed, in the same run, for two pages with nothing to load:
+
+* a bare Streamlit page (a heading, a multiselect of outlets in the sidebar, a
+  line counting them and a button): the floor of starting a server, loading
+  Streamlit's scripts in the browser, running a script and rerunning it on a
+  click, which no corpus work can go under;
+* the same page with one small Plotly chart of the chosen outlets, clickable
+  as the dashboard's are: what any page with a Plotly chart costs on top
+  (Streamlit loads Plotly's 4.7 MB script in each tab, on the first chart).
+
+Each figure is printed beside both floors, with its difference from the second.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -68,23 +78,52 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 #: The last thing the Overview draws: the download under its article list.
 _OVERVIEW_END = ".st-key-ov_articles_csv"
+#: The Overview's charts, by key: coverage and timeline.
+OVERVIEW_CHARTS = ("ov_coverage", "ov_timeline")
 
 
-def _overview_shown(page) -> None:
-    """The Overview is on screen to its end and the script run has finished."""
+def _charts_drawn(page, charts: tuple[str, ...]) -> None:
+    """Each chart of ``charts`` (keys) is drawn, its title counting the articles selected."""
+    if charts:
+        count = _selected(page)
+        page.wait_for_function(
+            """([keys, count]) => keys.every(key => {
+                const title = document.querySelector(`.st-key-${key} .main-svg .gtitle`);
+                return title !== null && title.textContent.includes(count);
+            })""",
+            arg=[list(charts), count],
+            timeout=_TIMEOUT_MS,
+        )
+
+
+def _selected(page) -> str:
+    """How many articles the filters keep, as a chart title writes it ("n = 1,234 ").
+
+    The timeline counts the dated articles: every article of :func:`write_corpus` is dated.
+    """
+    shown = page.get_by_text("Filters in force").first.inner_text(timeout=_TIMEOUT_MS)
+    found = re.search(r"(\d+) of \d+ articles", shown)
+    if found is None:
+        raise ValueError(f"no article count in {shown!r}")
+    return f"n = {int(found.group(1)):,} "
+
+
+def _overview_shown(page, charts: tuple[str, ...] = OVERVIEW_CHARTS) -> None:
+    """The Overview is on screen to its end, its ``charts`` drawn, and the run has finished."""
     page.get_by_role("heading", name="Overview", exact=True).first.wait_for(timeout=_TIMEOUT_MS)
     page.wait_for_selector("text=Filters in force", timeout=_TIMEOUT_MS)
     page.wait_for_selector(_OVERVIEW_END, timeout=_TIMEOUT_MS)
     page.wait_for_selector("[data-testid='stStatusWidget']", state="detached", timeout=_TIMEOUT_MS)
+    _charts_drawn(page, charts)
 
 
-def _open(browser, url: str) -> tuple[object, object, float]:
+def _open(browser, url: str, charts: tuple[str, ...]) -> tuple[object, object, float]:
     """A new tab on ``url``; returns its context, page and the seconds to the Overview."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     started = time.perf_counter()
     page.goto(url, timeout=_TIMEOUT_MS)
-    _overview_shown(page)
+    _overview_shown(page, charts)
     return context, page, time.perf_counter() - started
 
 
@@ -92,8 +131,9 @@ def _article_count(page) -> str:
     return page.get_by_text(" articles.").first.inner_text(timeout=_TIMEOUT_MS)
 
 
-def _filter_change(page, outlet: str) -> float:
-    """Pick ``outlet`` in the sidebar's outlet filter; seconds to the new count, run finished."""
+def _filter_change(page, outlet: str, charts: tuple[str, ...] = OVERVIEW_CHARTS) -> float:
+    """Pick ``outlet`` in the sidebar's outlet filter; seconds to the new count, run finished,
+    and ``charts`` redrawn with it."""
     box = page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").first
     before = _article_count(page)
     # Its text field: the middle of the box may be a chosen outlet's chip, or its remove button.
@@ -107,6 +147,7 @@ def _filter_change(page, outlet: str) -> float:
             page.locator("[data-testid='stStatusWidget']").count() == 0
             and _article_count(page) != before
         ):
+            _charts_drawn(page, charts)
             elapsed = time.perf_counter() - started
             break
         if time.perf_counter() - started > _TIMEOUT_MS / 1000:
@@ -130,6 +171,25 @@ st.write(f"{len(chosen)} of 8 outlets: {len(chosen)} articles.")
 st.button("Download CSV", key="ov_articles_csv")
 """
 
+#: The bare page with one small Plotly chart of the chosen outlets, clickable as the
+#: dashboard's are: what a page with a Plotly chart costs (see the module docstring).
+CHART_PAGE = """\
+import plotly.graph_objects as go
+import streamlit as st
+
+st.title("Overview")
+chosen = st.sidebar.multiselect("Outlets", [f"Outlet {k}" for k in range(8)])
+st.caption(f"Filters in force: outlets — {len(chosen)} of 8 articles.")
+figure = go.Figure(
+    go.Scatter(x=list(range(len(chosen))), y=chosen, mode="markers"),
+    layout={"title": {"text": f"Outlets (n = {len(chosen):,} articles)"}},
+)
+st.plotly_chart(figure, key="ov_coverage", on_select="rerun", selection_mode="points")
+st.button("Download CSV", key="ov_articles_csv")
+"""
+#: The charts each page served draws on its Overview, by key.
+CHARTS = {"bare": (), "chart": ("ov_coverage",), "dashboard": OVERVIEW_CHARTS}
+
 
 def _page_link(page, title: str) -> float:
     """Follow the sidebar link to page ``title``; seconds to its first chart, the run finished.
@@ -146,23 +206,32 @@ def _page_link(page, title: str) -> float:
     return time.perf_counter() - started
 
 
-def _tabs(browser, context, url: str) -> dict[str, float]:
+def _tabs(browser, context, url: str, charts: tuple[str, ...]) -> dict[str, float]:
     """A second tab of ``context`` and a new visitor's tab on ``url``, to the Overview."""
     second = context.new_page()
     started = time.perf_counter()
     second.goto(url, timeout=_TIMEOUT_MS)
-    _overview_shown(second)
+    _overview_shown(second, charts)
     times = {"second_tab": time.perf_counter() - started}
     second.close()
-    visitor, _, times["new_visitor"] = _open(browser, url)
+    visitor, _, times["new_visitor"] = _open(browser, url, charts)
     visitor.close()
     return times
 
 
 def _measure(
-    browser, corpus: Path, cache: Path, log: Path, *, app: Path | None, runs: int, restart_runs: int
+    browser,
+    corpus: Path,
+    cache: Path,
+    log: Path,
+    *,
+    app: Path | None,
+    charts: tuple[str, ...],
+    runs: int,
+    restart_runs: int,
 ):
-    """Every figure of the module docstring for the server of ``app`` (the dashboard if None)."""
+    """Every figure of the module docstring for the server of ``app`` (the dashboard if None),
+    whose Overview draws ``charts``."""
     served = {} if app is None else {"app": app}
     times: dict[str, float] = {}
     analysis = app is None
@@ -171,7 +240,7 @@ def _measure(
         began = time.perf_counter()
         process, url = start_server(corpus, cache, log.open("ab"), **served)
         _wait_until_up(url, process, timeout=_TIMEOUT_MS / 1000)
-        context, page, _ = _open(browser, url)
+        context, page, _ = _open(browser, url, charts)
         return process, url, context, page, time.perf_counter() - began
 
     process, url, context, page, times["first_start"] = start()
@@ -180,12 +249,12 @@ def _measure(
         times["first_analysis_page"] = _page_link(page, "Stance and framing")
         _progress(f"first analysis page {times['first_analysis_page']:.2f} s")
         page.get_by_role("link", name="Overview").first.click()
-        _overview_shown(page)
-    times.update(_tabs(browser, context, url))
+        _overview_shown(page, charts)
+    times.update(_tabs(browser, context, url, charts))
     _progress(f"second tab {times['second_tab']:.2f} s, new visitor {times['new_visitor']:.2f} s")
     changes = []
     for k in range(runs):
-        changes.append(_filter_change(page, f"Outlet {k}"))
+        changes.append(_filter_change(page, f"Outlet {k}", charts))
         _progress(f"filter change {k + 1}: {changes[-1]:.2f} s")
     times["filter_change_median"] = statistics.median(changes)
     times["filter_change_max"] = max(changes)
@@ -227,28 +296,39 @@ def main() -> None:
         corpus, log = root / "corpus", root / "log"
         corpus.mkdir()
         write_corpus(args.articles, corpus)
-        bare = root / "bare.py"
-        bare.write_text(BARE_PAGE, encoding="utf-8")
+        pages = {"bare": root / "bare.py", "chart": root / "chart.py"}
+        pages["bare"].write_text(BARE_PAGE, encoding="utf-8")
+        pages["chart"].write_text(CHART_PAGE, encoding="utf-8")
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
                 executable_path=executable, headless=True, args=CHROMIUM_ARGS
             )
-            _progress("bare page")
             counts = {"runs": args.runs, "restart_runs": args.restarts}
-            floor, _, _ = _measure(browser, corpus, root / "bare-cache", log, app=bare, **counts)
+            floors = {}
+            for name, app in pages.items():
+                _progress(f"{name} page")
+                floors[name], _, _ = _measure(
+                    browser, corpus, root / f"{name}-cache", log, app=app,
+                    charts=CHARTS[name], **counts,
+                )  # fmt: skip
             _progress(f"dashboard, {args.articles} articles")
             times, changes, restarts = _measure(
-                browser, corpus, root / "cache", log, app=None, **counts
+                browser, corpus, root / "cache", log, app=None, charts=CHARTS["dashboard"], **counts
             )
             browser.close()
-    print(f"{args.articles} articles, browser wall-clock seconds; the bare page's floor beside:")
-    print(f"  {'':22s} {'dashboard':>10s} {'bare page':>10s} {'difference':>10s}")
+    print(
+        f"{args.articles} articles, browser wall-clock seconds; beside, the floors: the bare "
+        "page, and the bare page with one Plotly chart (and the dashboard's time over it):"
+    )
+    print(f"  {'':22s} {'dashboard':>10s} {'bare page':>10s} {'one chart':>10s} {'over it':>10s}")
     for name, seconds in times.items():
-        base = floor.get(name)
-        if base is None:
+        bare, chart = floors["bare"].get(name), floors["chart"].get(name)
+        if bare is None or chart is None:
             print(f"  {name:22s} {seconds:10.2f}")
         else:
-            print(f"  {name:22s} {seconds:10.2f} {base:10.2f} {seconds - base:10.2f}")
+            print(
+                f"  {name:22s} {seconds:10.2f} {bare:10.2f} {chart:10.2f} {seconds - chart:10.2f}"
+            )
     print("  filter changes:", [round(s, 2) for s in changes])
     print("  restarts:", [round(s, 2) for s in restarts])
 
