@@ -228,7 +228,14 @@ def matrix_chart(
         if text
         else np.array([value_format.format(v) for v in values], dtype=object)
     )
-    shade = values[filled] / top
+    # The colour scale spans the filled cells' values, so its palest end is the lowest
+    # value drawn: a scale from 0 would show a colour for 0, which is drawn hollow.
+    low = float(values[filled].min()) if filled.any() else 0.0
+
+    def fraction(value: float) -> float:
+        return (value - low) / (top - low) if top > low else 1.0
+
+    shade = np.array([fraction(v) for v in values[filled]], dtype=float)
 
     def cells_trace(
         chosen: np.ndarray, textfont: dict[str, Any], marker: dict[str, Any]
@@ -259,16 +266,21 @@ def matrix_chart(
             {"size": 12, "color": np.where(shade > _DARK_CELLS, "#FFFFFF", "#000000")},
             {
                 "color": values[filled],
-                "cmin": 0,
+                "cmin": low if top > low else 0,
                 "cmax": top,
                 "colorscale": [
                     [k / (len(HEAT_COLOURS) - 1), colour] for k, colour in enumerate(HEAT_COLOURS)
                 ],
-                "showscale": True,
+                # One value has no scale: every cell prints it.
+                "showscale": bool(top > low),
                 "colorbar": {
                     "title": {"text": value_title},
                     "thickness": 12,
-                    **({"dtick": max(1, round(top / 5))} if value_format == "{:.0f}" else {}),
+                    **(
+                        {"tickvals": _scale_ticks(low, top)}
+                        if value_format == "{:.0f}" and top > low
+                        else {}
+                    ),
                 },
             },
         ),
@@ -294,7 +306,7 @@ def matrix_chart(
             "type": "rect", "xref": "x", "yref": "y", "layer": "below",
             "x0": columns[column] - 0.46, "x1": columns[column] + 0.46,
             "y0": rows[row] - 0.44, "y1": rows[row] + 0.44,
-            "fillcolor": heat_colour(amount / top) if amount > 0 else "rgba(0,0,0,0)",
+            "fillcolor": heat_colour(fraction(amount)) if amount > 0 else "rgba(0,0,0,0)",
             "line": {"width": 1, "color": NEUTRAL_COLOUR},
         }
         for column, row, amount in zip(
@@ -303,6 +315,20 @@ def matrix_chart(
         if column in columns and row in rows
     ]  # fmt: skip
     return _figure(traces, layout)
+
+
+def _scale_ticks(low: float, top: float) -> list[float]:
+    """Whole-number ticks of a colour scale from ``low`` to ``top``: both ends, and about
+    four round steps between them (none closer to an end than half a step)."""
+    step = max(1, round((top - low) / 5))
+    if step >= 5:
+        step = round(step, -len(str(step)) + 1)
+    inner = [
+        float(tick)
+        for tick in range(int(low // step + 1) * step, int(top), step)
+        if tick - low >= step / 2 and top - tick >= step / 2
+    ]
+    return [low, *inner, top]
 
 
 def heat_colour(fraction: float) -> str:

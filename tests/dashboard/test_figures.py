@@ -327,15 +327,16 @@ def test_heatmap_cells_keep_contrast_with_both_themes_and_their_numbers_are_read
         for background in BACKGROUNDS:
             assert contrast(colour, background) >= 2.0, (colour, background)
     # The cells are drawn as rectangles in axis units (they shrink on a narrow page).
+    # The scale runs from the lowest filled value (10) to the highest.
     fills = [shape.fillcolor for shape in figure.layout.shapes]
     assert fills == ["rgba(0,0,0,0)"] + [
-        figures.heat_colour(v / 100) for v in (10, 40, 60, 90, 100)
+        figures.heat_colour((v - 10) / 90) for v in (10, 40, 60, 90, 100)
     ]
     assert figures.heat_colour(0) == scale[0]
     assert figures.heat_colour(1) == scale[-1]
     # Each number against its cell's colour.
     for value, text_colour in zip(filled.marker.color, filled.textfont.color, strict=True):
-        fill = figures.heat_colour(value / 100)
+        fill = figures.heat_colour((value - 10) / 90)
         assert contrast(text_colour, fill) >= 4.5, (value, fill, text_colour)
 
 
@@ -457,3 +458,35 @@ def test_a_figure_built_unchecked_reaches_the_browser_as_the_checked_one(
         sent = json.loads(pio.to_json(unchecked.to_dict(), validate=False))
         assert sent == json.loads(pio.to_json(checked.to_dict(), validate=False)), name
         assert unchecked._validate is False
+
+
+def test_the_colour_bar_starts_at_the_lowest_count_drawn_not_at_the_hollow_zero():
+    cells = pd.DataFrame(
+        {
+            "outlet_name": ["A", "A", "B", "B"],
+            "meeting_label": ["x", "y", "x", "y"],
+            "articles": [0, 1, 3, 5],
+        }
+    )
+    figure = figures.matrix_chart(
+        cells, x="meeting_label", y="outlet_name", value="articles", title="t",
+        x_title="Meeting", y_title="Outlet", value_title="Articles",
+    )  # fmt: skip
+    marker = figure.data[1].marker
+    assert (marker.cmin, marker.cmax) == (1, 5)
+    assert list(marker.colorbar.tickvals) == [1, 2, 3, 4, 5]
+    # The palest colour of the bar is the one-article cell's; the empty cell is hollow.
+    fills = [shape.fillcolor for shape in figure.layout.shapes]
+    assert fills == [
+        "rgba(0,0,0,0)",
+        figures.heat_colour(0),
+        figures.heat_colour(0.5),
+        figures.heat_colour(1),
+    ]
+    # One value drawn needs no scale: each cell prints it.
+    single = figures.matrix_chart(
+        cells.assign(articles=[0, 2, 2, 0]), x="meeting_label", y="outlet_name",
+        value="articles", title="t", x_title="Meeting", y_title="Outlet", value_title="Articles",
+    )  # fmt: skip
+    assert single.data[1].marker.showscale is False
+    assert [shape.fillcolor for shape in single.layout.shapes][1] == figures.heat_colour(1)
