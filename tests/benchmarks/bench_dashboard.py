@@ -27,11 +27,14 @@ machine with a few hundred packages), so the runs share one component
 registry and one script cache, as the sessions of a server do. With
 ``--apptest-startup`` every render pays that start-up again.
 
-Renders in quick succession reuse the corpus folder's fingerprint (see
-``dashboard.data.SIGNATURE_MAX_AGE_S``); with ``--human-pace`` the benchmark
-waits past that window before each warm render, so each one also checks
-every article file, as when an analyst changes filters at leisure (on a
-corpus whose scan takes over a tenth of a second the window is
+Renders in quick succession reuse the corpus folder's fingerprint. With
+``--human-pace`` the benchmark waits past the window in which an unwatched
+folder's fingerprint is trusted (``dashboard.data.SIGNATURE_MAX_AGE_S``)
+before each warm render, as when an analyst changes filters at leisure.
+Where the system reports changes to the folders (inotify on Linux; see
+``dashboard.data._FolderWatch``), such a render checks no article file;
+where it does not, each one checks every article file again (on a corpus
+whose scan takes over a tenth of a second the window is
 ``dashboard.data.SCAN_SHARE`` times the scan, and a render that follows
 within it does not check again).
 """

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -21,6 +22,31 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     now = [1000.0]
     monkeypatch.setattr(data, "_clock", lambda: now[0])
     return now
+
+
+@pytest.fixture
+def unwatched(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A system that reports no changes to folders: the fingerprints follow the time rules."""
+
+    class NoReports:
+        def __init__(self, root: Path) -> None:
+            raise OSError("this system does not report changes to folders")
+
+    monkeypatch.setattr(data, "_FolderWatch", NoReports)
+
+
+@pytest.fixture
+def scans(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The folders whose article files were stated, one entry per scan."""
+    done: list[Path] = []
+    original = data._scan
+
+    def scan(root: Path, skip: tuple[str, ...]) -> tuple[int, dict[str, os.stat_result]]:
+        done.append(root)
+        return original(root, skip)
+
+    monkeypatch.setattr(data, "_scan", scan)
+    return done
 
 
 def _titles(app) -> list[str]:  # type: ignore[no-untyped-def]
@@ -59,8 +85,8 @@ def _retitle(root: Path, title: str) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace(old, f"title: {title}\n"), "utf-8")
 
 
-def test_an_article_edited_in_place_is_read_after_the_freshness_window(
-    open_page, corpus_copy, clock
+def test_unwatched_an_article_edited_in_place_is_read_after_the_freshness_window(
+    open_page, corpus_copy, clock, unwatched
 ):
     app = open_page("overview", corpus=corpus_copy)
     _retitle(corpus_copy, "Edited in place")
@@ -69,6 +95,42 @@ def test_an_article_edited_in_place_is_read_after_the_freshness_window(
     assert not app.exception
     assert "Edited in place" in _titles(app)
     assert "Why is Putin meeting with Kerry?" not in _titles(app)
+
+
+def test_an_article_edited_in_place_is_read_once_the_system_reports_it(
+    open_page, corpus_copy, clock, scans
+):
+    app = open_page("overview", corpus=corpus_copy)
+    assert scans == [corpus_copy]
+    # Long past the unwatched freshness window: nothing was reported, nothing is stated.
+    clock[0] += data.SIGNATURE_MAX_AGE_S * 5
+    app.run()
+    assert scans == [corpus_copy]
+    _retitle(corpus_copy, "Edited in place")
+    # The clock stands still: only the report of the edit can make a run read it.
+    for _ in range(100):
+        app.run()
+        if "Edited in place" in _titles(app):
+            break
+        time.sleep(0.05)
+    assert not app.exception
+    assert "Edited in place" in _titles(app)
+    assert "Why is Putin meeting with Kerry?" not in _titles(app)
+    assert scans[-1] == corpus_copy
+    assert len(scans) >= 2
+
+
+def test_a_watched_corpus_is_stated_again_after_the_longest_wait(
+    open_page, corpus_copy, clock, scans
+):
+    app = open_page("overview", corpus=corpus_copy)
+    clock[0] += data.WATCHED_MAX_AGE_S - 1
+    app.run()
+    assert scans == [corpus_copy]
+    # A change no report covers (an edit from another machine on a network drive).
+    clock[0] += 2
+    app.run()
+    assert scans == [corpus_copy, corpus_copy]
 
 
 def test_a_change_made_through_the_dashboard_is_read_at_once(open_page, corpus_copy, clock):
@@ -113,7 +175,9 @@ def test_target_names_are_the_names_in_the_targets_file():
     assert names["ukraine"] == "Ukraine"
 
 
-def test_one_run_states_the_article_files_once(open_page, corpus_copy, monkeypatch):
+def test_one_run_states_the_article_files_once(
+    open_page, corpus_copy, monkeypatch, unwatched, scans
+):
     # Every read of the clock is past the freshness window: without the run's own
     # key, each of the page's many asks for the corpus would state every file again.
     now = [1000.0]
@@ -124,14 +188,6 @@ def test_one_run_states_the_article_files_once(open_page, corpus_copy, monkeypat
 
     monkeypatch.setattr(data, "_clock", clock)
     monkeypatch.setattr(data, "SCAN_SHARE", 0)
-    scans: list[Path] = []
-    original = data._scan
-
-    def scan(root: Path, skip: tuple[str, ...]) -> int:
-        scans.append(root)
-        return original(root, skip)
-
-    monkeypatch.setattr(data, "_scan", scan)
     app = open_page("overview", corpus=corpus_copy)
     assert not app.exception
     assert scans == [corpus_copy]
@@ -141,7 +197,9 @@ def test_one_run_states_the_article_files_once(open_page, corpus_copy, monkeypat
     assert "Edited between runs" in _titles(app)
 
 
-def test_a_slow_scan_is_trusted_for_twenty_times_as_long(open_page, corpus_copy, monkeypatch):
+def test_a_slow_scan_is_trusted_for_twenty_times_as_long(
+    open_page, corpus_copy, monkeypatch, unwatched
+):
     # Each scan takes 1 s on this clock: the signature is trusted for 20 s, not 2.
     now = [1000.0]
     monkeypatch.setattr(data, "_clock", lambda: now[0])
