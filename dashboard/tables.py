@@ -19,6 +19,7 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 
+from analysis.corpus.selection import per_meeting
 from analysis.corpus.types import list_items, list_text
 from analysis.measures.contrast_schema import CONTRAST_COLUMNS
 
@@ -61,7 +62,6 @@ __all__ = [
     "occurrences_per_outlet",
     "outlet_articles",
     "outlet_registry",
-    "per_meeting",
     "period_key",
     "spread_rows",
     "stance_over_time",
@@ -137,12 +137,6 @@ def list_texts(cells: pd.Series) -> pd.Series:
 
 def _meetings_or_none(cell: object) -> list[str]:
     return list(list_items(cell)) or ["none"]
-
-
-def per_meeting(articles: pd.DataFrame) -> pd.DataFrame:
-    """One row per article and meeting it covers (``none`` for no meeting)."""
-    meetings = _per_row(articles["meetings"], _meetings_or_none, "object")
-    return articles.assign(meeting=meetings).explode("meeting", ignore_index=True)
 
 
 def meetings_covered(articles: pd.DataFrame) -> set[str]:
@@ -373,7 +367,7 @@ def articles_behind(
 ) -> pd.DataFrame:
     """The article list of the articles in these (outlet, meeting) cells, with these ids,
     and in these timeline points (``(key, outlet_name)``, see :func:`timeline_points`)."""
-    exploded = per_meeting(articles)
+    exploded = per_meeting(articles, keep_none=True)
     in_cells = [
         (outlet, meeting) in cells
         for outlet, meeting in zip(exploded["outlet"], exploded["meeting"], strict=True)

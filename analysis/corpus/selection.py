@@ -9,7 +9,7 @@ import pandas as pd
 
 from analysis.corpus.types import list_items
 
-__all__ = ["Selection", "filter_articles"]
+__all__ = ["NO_MEETING", "Selection", "filter_articles", "per_meeting"]
 
 
 @dataclass(frozen=True)
@@ -85,3 +85,30 @@ def filter_articles(articles: pd.DataFrame, selection: Selection) -> pd.DataFram
     if selection.languages:
         mask &= articles["language"].isin(selection.languages)
     return articles.loc[mask.astype(bool)].copy()
+
+
+#: The meeting an article on no meeting is counted under, where such articles are kept.
+NO_MEETING = "none"
+
+
+def per_meeting(articles: pd.DataFrame, *, keep_none: bool = False) -> pd.DataFrame:
+    """One row per article and meeting of its ``meetings`` list, the meeting in ``meeting``.
+
+    An article on no meeting has one row with meeting :data:`NO_MEETING` when
+    ``keep_none``, else none. The index runs from 0; ``articles`` is not modified.
+    """
+    made: dict[tuple[str, ...], list[str]] = {}
+
+    def meetings_of(cell: object) -> list[str]:
+        # Articles share a few lists of meetings: each is made once.
+        items = list_items(cell)
+        if items not in made:
+            made[items] = list(items) or ([NO_MEETING] if keep_none else [])
+        return made[items]
+
+    exploded = articles.assign(meeting=articles["meetings"].map(meetings_of)).explode(
+        "meeting", ignore_index=True
+    )
+    if keep_none:
+        return exploded
+    return exploded[exploded["meeting"].notna() & (exploded["meeting"] != NO_MEETING)]

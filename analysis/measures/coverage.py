@@ -19,7 +19,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from analysis.corpus.types import list_items
+from analysis.corpus.selection import per_meeting
 from analysis.labels.agenda import omissions
 
 __all__ = [
@@ -102,13 +102,6 @@ def coverage_spread(
     return spread.reset_index(drop=True)
 
 
-def _per_meeting(articles: pd.DataFrame) -> pd.DataFrame:
-    """One row per article and meeting of its ``meetings`` list (articles with none left out)."""
-    meetings = articles["meetings"].map(lambda value: list(list_items(value)))
-    exploded = articles.assign(meeting=meetings).explode("meeting", ignore_index=True)
-    return exploded[exploded["meeting"].notna() & (exploded["meeting"] != "none")]
-
-
 def blind_spots(
     articles: pd.DataFrame,
     agenda: pd.DataFrame,
@@ -158,7 +151,7 @@ def blind_spots(
         raise ValueError("by must name a group column, not 'meeting'")
     _check_columns(articles, ["id", "language", "meetings", by])
     groups = sorted(articles[by].dropna().astype(str).unique())
-    exploded = _per_meeting(articles)
+    exploded = per_meeting(articles)
     exploded = exploded.assign(**{by: exploded[by].astype(str)})
     if meetings is not None:
         exploded = exploded[exploded["meeting"].isin(list(meetings))]

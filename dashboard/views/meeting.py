@@ -7,6 +7,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
+from analysis.corpus.selection import per_meeting
 from analysis.corpus.types import list_text
 from analysis.labels.agenda import omissions
 from analysis.labels.stance import stance_by_group
@@ -512,8 +513,7 @@ else:
         if kind == "outlet"
         else replace(selection, groups=(value,))
     )
-    per = tables.per_meeting(mine)
-    per = per[per["meeting"] != "none"]
+    per = per_meeting(mine)
     if per.empty:
         st.info("This outlet or group covered no meeting in the selection.", icon=":material/info:")
         links.stop()

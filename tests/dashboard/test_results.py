@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import tables
+from analysis.corpus.selection import per_meeting
 from dashboard.results import (
     EVIDENCE_SHOWN_COLUMNS,
     LABEL_TABLES,
@@ -93,7 +93,7 @@ def test_summary_table_has_stance_per_target_and_the_outcome():
 
 
 def test_across_meetings_adds_each_articles_labels():
-    per = tables.per_meeting(ARTICLES[ARTICLES["outlet"] == "b"])
+    per = per_meeting(ARTICLES[ARTICLES["outlet"] == "b"], keep_none=True)
     shown = across_meetings(_results(), per)
     assert shown[["meeting", "id", "stance_russia", "outcome"]].to_dict("records") == [
         {"meeting": "2015-05-sochi", "id": "b1", "stance_russia": "favorable", "outcome": "russia"},

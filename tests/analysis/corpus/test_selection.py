@@ -3,7 +3,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.corpus.selection import Selection, filter_articles
+from analysis.corpus.selection import Selection, filter_articles, per_meeting
 
 ARTICLES = pd.DataFrame(
     {
@@ -69,3 +69,26 @@ def test_describe_writes_names_and_a_single_year_as_one_year():
         "outlets: Centre for Eastern Studies (OSW), unknown-key; year: 2015; "
         "meetings: Moscow, Dec 2015"
     )
+
+
+# Cells as the table holds them (tuples), as a hand-made frame may (a list, a string),
+# and none.
+_MEETINGS = pd.DataFrame(
+    {
+        "id": ["a", "b", "c", "d", "e", "f"],
+        "meetings": [("m1", "m2"), (), ["m2"], "m3", None, ("m1", "m2")],
+    }
+)
+
+
+def test_per_meeting_gives_each_article_a_row_per_meeting_and_none_only_if_asked():
+    kept = per_meeting(_MEETINGS, keep_none=True)
+    assert kept[["id", "meeting"]].values.tolist() == [
+        ["a", "m1"], ["a", "m2"], ["b", "none"], ["c", "m2"], ["d", "m3"], ["e", "none"],
+        ["f", "m1"], ["f", "m2"],
+    ]  # fmt: skip
+    left_out = per_meeting(_MEETINGS)
+    assert left_out[["id", "meeting"]].values.tolist() == [
+        ["a", "m1"], ["a", "m2"], ["c", "m2"], ["d", "m3"], ["f", "m1"], ["f", "m2"],
+    ]  # fmt: skip
+    assert "meeting" not in _MEETINGS.columns
