@@ -83,16 +83,19 @@ def test_a_single_label_still_has_its_legend():
     assert figure.layout.showlegend is True
 
 
-def test_matrix_hover_shows_dates_as_dates():
-    cells = pd.DataFrame(
-        {
-            "outlet_name": ["Outlet A", "Outlet B"],
-            "meeting_label": ["Sochi, May 2015", "Sochi, May 2015"],
-            "articles": [1, 0],
-            "first": pd.to_datetime(["2015-12-19", None]),
-        }
-    )
-    figure = figures.matrix_chart(
+CELLS = pd.DataFrame(
+    {
+        "outlet_name": ["Outlet A", "Outlet B"],
+        "meeting_label": ["Sochi, May 2015", "Sochi, May 2015"],
+        "articles": [1, 0],
+        "first": pd.to_datetime(["2015-12-19", None]),
+    }
+)
+
+
+def _matrix(cells: pd.DataFrame):  # type: ignore[no-untyped-def]
+    """The Overview's coverage matrix of ``cells``, with the first date on hover."""
+    return figures.matrix_chart(
         cells,
         x="meeting_label",
         y="outlet_name",
@@ -103,6 +106,10 @@ def test_matrix_hover_shows_dates_as_dates():
         value_title="Articles",
         hover={"first": "First published"},
     )
+
+
+def test_matrix_hover_shows_dates_as_dates():
+    figure = _matrix(CELLS)
     hollow, filled = figure.data
     assert filled.customdata.tolist() == [["2015-12-19"]]
     assert hollow.customdata.tolist() == [["undated"]]
@@ -404,16 +411,6 @@ def test_coverage_bar_writes_each_groups_count_and_share_in_its_colour():
     assert figure.layout.legend.title.text == "Outlet group:"
 
 
-CELLS = pd.DataFrame(
-    {
-        "outlet_name": ["Outlet A", "Outlet B"],
-        "meeting_label": ["Sochi, May 2015", "Sochi, May 2015"],
-        "articles": [2, 0],
-        "first": pd.to_datetime(["2015-12-19", None]),
-    }
-)
-
-
 def test_the_tests_check_every_figure_against_plotlys_schema():
     assert figures.CHECK_FIGURES
     with pytest.raises(ValueError, match="colour"):
@@ -437,17 +434,7 @@ def test_a_figure_built_unchecked_reaches_the_browser_as_the_checked_one(
             TERMS, title="Terms", colour="#0072B2", group_label="A", other_label="B"
         ),
         "characteristic terms": lambda: _characteristic(PILED),
-        "matrix": lambda: figures.matrix_chart(
-            CELLS,
-            x="meeting_label",
-            y="outlet_name",
-            value="articles",
-            title="t",
-            x_title="Meeting",
-            y_title="Outlet",
-            value_title="Articles",
-            hover={"first": "First published"},
-        ),
+        "matrix": lambda: _matrix(CELLS),
     }
     for name, build in builders.items():
         monkeypatch.setattr(figures, "CHECK_FIGURES", True)
