@@ -323,7 +323,7 @@ def caption(selection: Selection) -> str:
     selected = len(selected_articles(corpus.articles, selection))
     return (
         f"Filters: {filters_in_words(selection, corpus)} · "
-        f"n = {selected} of {len(corpus.articles)} articles\n"
+        f"n = {selected:,} of {len(corpus.articles):,} articles\n"
         f"Corpus {corpus.fingerprint[:12]} · {datetime.date.today():%Y-%m-%d} · "
         "made with Narratives"
     )

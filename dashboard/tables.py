@@ -517,7 +517,7 @@ def agenda_cells(agenda: pd.DataFrame, names: Mapping[str, str]) -> tuple[pd.Dat
     rows = rows.assign(
         outlet_name=rows["outlet"].map(names),
         outlet_label=[
-            f"{names.get(o, o)} (n = {n})"
+            f"{names.get(o, o)} (n = {n:,})"
             for o, n in zip(rows["outlet"], rows["n_articles"], strict=True)
         ],
         subject_label=rows["subject_name"].map(lambda name: _wrapped(str(name), 24)),
@@ -541,7 +541,7 @@ def matrix_labels(
     return cells.assign(
         outlet_name=outlet_names,
         outlet_label=[
-            f"{name} (n = {n})" for name, n in zip(outlet_names, cells["n_articles"], strict=True)
+            f"{name} (n = {n:,})" for name, n in zip(outlet_names, cells["n_articles"], strict=True)
         ],
         category_label=cells[category].map(lambda value: _wrapped(str(value), width)),
     )
@@ -760,7 +760,7 @@ def counts_with_names(
         series=counts[by].map(lambda key: names.get(key, key) if by == "outlet" else key)
     )
     totals = named.groupby("series", sort=False)[count].sum()
-    return named, {str(name): f"{name} (n = {int(n)})" for name, n in totals.items()}
+    return named, {str(name): f"{name} (n = {int(n):,})" for name, n in totals.items()}
 
 
 def spread_rows(spread: pd.DataFrame, outlets_of: Mapping[str, Sequence[str]]) -> pd.DataFrame:

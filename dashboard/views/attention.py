@@ -46,7 +46,7 @@ layout.chart(
         page.corpus.meetings,
         series="series",
         value="articles",
-        title=f"Articles per {period} by {GROUPINGS[by].lower()} (n = {dated} dated articles)",
+        title=f"Articles per {period} by {GROUPINGS[by].lower()} (n = {dated:,} dated articles)",
         y_title="Articles",
         period=period,
         colours=colours,

@@ -79,7 +79,7 @@ timeline = layout.chart(
         corpus.meetings,
         labels=tables.meeting_labels(corpus.meetings),
         colours=page.colours,
-        title=f"When each outlet published (n = {len(dated)} dated articles)",
+        title=f"When each outlet published (n = {len(dated):,} dated articles)",
         drawn=(points, period),
     ),
     drawn,

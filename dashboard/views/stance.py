@@ -322,7 +322,7 @@ with tabs[5]:
                     series="outlet_name",
                     segment="meeting",
                     title=f"Stance toward {targets[str(time_target)]} over time "
-                    f"(n = {len(over_time)} dated articles that mention it)",
+                    f"(n = {len(over_time):,} dated articles that mention it)",
                     x_title="Publication date",
                     y_title="Stance score",
                     y_range=(-1.0, 1.0),
