@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import asdict, dataclass
 
+import numpy as np
 import pandas as pd
 
 from analysis.corpus.types import list_items
@@ -57,9 +58,27 @@ class Selection:
         return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
 
 
+#: The meeting an article on no meeting is counted under, where such articles are kept.
+NO_MEETING = "none"
+
+
 def _meeting_mask(meetings: pd.Series, wanted: Collection[str]) -> pd.Series:
+    """Whether each cell's meetings (:data:`NO_MEETING` for none) include one of ``wanted``.
+
+    Articles share a few lists of meetings: each distinct cell is looked at once.
+    """
     wanted_set = set(wanted)
-    return meetings.map(lambda value: bool(wanted_set.intersection(list_items(value) or ("none",))))
+
+    def covers(value: object) -> bool:
+        return bool(wanted_set.intersection(list_items(value) or (NO_MEETING,)))
+
+    try:
+        codes, distinct = pd.factorize(meetings, use_na_sentinel=False)
+    except TypeError:
+        # A cell that cannot be hashed (a list, in a hand-made frame): one by one.
+        return meetings.map(covers).astype(bool)
+    kept = np.array([covers(value) for value in distinct], dtype=bool)
+    return pd.Series(kept[codes], index=meetings.index)
 
 
 def filter_articles(articles: pd.DataFrame, selection: Selection) -> pd.DataFrame:
@@ -85,10 +104,6 @@ def filter_articles(articles: pd.DataFrame, selection: Selection) -> pd.DataFram
     if selection.languages:
         mask &= articles["language"].isin(selection.languages)
     return articles.loc[mask.astype(bool)].copy()
-
-
-#: The meeting an article on no meeting is counted under, where such articles are kept.
-NO_MEETING = "none"
 
 
 def per_meeting(articles: pd.DataFrame, *, keep_none: bool = False) -> pd.DataFrame:

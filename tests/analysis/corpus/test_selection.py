@@ -92,3 +92,13 @@ def test_per_meeting_gives_each_article_a_row_per_meeting_and_none_only_if_asked
         ["a", "m1"], ["a", "m2"], ["c", "m2"], ["d", "m3"], ["f", "m1"], ["f", "m2"],
     ]  # fmt: skip
     assert "meeting" not in _MEETINGS.columns
+
+
+def test_a_meeting_filter_reads_every_shape_of_cell_and_none_for_no_meeting():
+    # _MEETINGS has a list cell (no hashing: each cell read on its own); without it every
+    # cell is a tuple, a string or missing (each distinct cell read once).
+    for frame in (_MEETINGS, _MEETINGS[_MEETINGS["id"] != "c"]):
+        kept = filter_articles(frame, Selection(meetings=("m2",)))
+        assert kept["id"].tolist() == [i for i in ("a", "c", "f") if i in set(frame["id"])]
+        none = filter_articles(frame, Selection(meetings=("none", "m3")))
+        assert none["id"].tolist() == ["b", "d", "e"]
