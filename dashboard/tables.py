@@ -14,12 +14,10 @@ import re
 import textwrap
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from typing import TypeVar
 
-import numpy as np
 import pandas as pd
 
-from analysis.corpus.selection import per_meeting
+from analysis.corpus.selection import NO_MEETING, per_distinct, per_meeting, per_row
 from analysis.corpus.types import list_items, list_text
 from analysis.measures.contrast_schema import CONTRAST_COLUMNS
 
@@ -104,44 +102,18 @@ def article_list(articles: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-_T = TypeVar("_T")
-
-
-def _per_distinct(cells: pd.Series, make: Callable[[object], _T]) -> tuple[np.ndarray, list[_T]]:
-    """``make`` of each distinct cell, and each cell's position among them.
-
-    Articles share a few combinations of authors and meetings: each is made once,
-    not once per article (a cell that cannot be hashed, a list, counts as its own).
-    """
-    try:
-        codes, distinct = pd.factorize(cells, use_na_sentinel=False)
-    except TypeError:
-        return np.arange(len(cells)), [make(cell) for cell in cells]
-    return codes, [make(cell) for cell in distinct]
-
-
-def _per_row(cells: pd.Series, make: Callable[[object], object], dtype: str) -> pd.Series:
-    """``make`` of each cell, made once per distinct cell (see :func:`_per_distinct`)."""
-    codes, made = _per_distinct(cells, make)
-    values = np.empty(len(made), dtype=object)
-    for position, value in enumerate(made):
-        # One by one: a slice assignment would read equal-length lists as a 2-D array.
-        values[position] = value
-    return pd.Series(values[codes], index=cells.index, dtype=dtype)
-
-
 def list_texts(cells: pd.Series) -> pd.Series:
     """:func:`list_text` of each list cell (the article list's authors and meetings)."""
-    return _per_row(cells, list_text, "str")
+    return per_row(cells, list_text, "str")
 
 
 def _meetings_or_none(cell: object) -> list[str]:
-    return list(list_items(cell)) or ["none"]
+    return list(list_items(cell)) or [NO_MEETING]
 
 
 def meetings_covered(articles: pd.DataFrame) -> set[str]:
     """The meetings the articles cover (``none`` if one covers no meeting)."""
-    _codes, lists = _per_distinct(articles["meetings"], _meetings_or_none)
+    _codes, lists = per_distinct(articles["meetings"], _meetings_or_none)
     return {key for keys in lists for key in keys}
 
 
@@ -181,7 +153,7 @@ def coverage_cells(
     gets its column of zeros.
     """
     # Counted per outlet and distinct list of meetings, then spread over each list's meetings.
-    codes, lists = _per_distinct(articles["meetings"], _meetings_or_none)
+    codes, lists = per_distinct(articles["meetings"], _meetings_or_none)
     pairs = Counter(zip(articles["outlet"].tolist(), codes.tolist(), strict=True))
     counts: Counter[tuple[str, str]] = Counter()
     for (outlet, code), n in pairs.items():

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import asdict, dataclass
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
 
 from analysis.corpus.types import list_items
 
-__all__ = ["NO_MEETING", "Selection", "filter_articles", "per_meeting"]
+__all__ = [
+    "NO_MEETING",
+    "Selection",
+    "filter_articles",
+    "per_distinct",
+    "per_meeting",
+    "per_row",
+]
 
 
 @dataclass(frozen=True)
@@ -61,24 +69,42 @@ class Selection:
 #: The meeting an article on no meeting is counted under, where such articles are kept.
 NO_MEETING = "none"
 
+_T = TypeVar("_T")
+
+
+def per_distinct(cells: pd.Series, make: Callable[[object], _T]) -> tuple[np.ndarray, list[_T]]:
+    """``make`` of each distinct cell, and each cell's position among them.
+
+    Articles share a few combinations of authors and meetings: each is made once,
+    not once per article (a cell that cannot be hashed, a list, counts as its own).
+    """
+    try:
+        codes, distinct = pd.factorize(cells, use_na_sentinel=False)
+    except TypeError:
+        return np.arange(len(cells)), [make(cell) for cell in cells]
+    return codes, [make(cell) for cell in distinct]
+
+
+def per_row(cells: pd.Series, make: Callable[[object], object], dtype: str) -> pd.Series:
+    """``make`` of each cell, made once per distinct cell (see :func:`per_distinct`)."""
+    codes, made = per_distinct(cells, make)
+    values = np.empty(len(made), dtype=object)
+    for position, value in enumerate(made):
+        # One by one: a slice assignment would read equal-length lists as a 2-D array.
+        values[position] = value
+    return pd.Series(values[codes], index=cells.index, dtype=dtype)
+
 
 def _meeting_mask(meetings: pd.Series, wanted: Collection[str]) -> pd.Series:
-    """Whether each cell's meetings (:data:`NO_MEETING` for none) include one of ``wanted``.
-
-    Articles share a few lists of meetings: each distinct cell is looked at once.
-    """
+    """Whether each cell's meetings (:data:`NO_MEETING` for none) include one of ``wanted``,
+    each distinct cell looked at once (:func:`per_distinct`)."""
     wanted_set = set(wanted)
 
     def covers(value: object) -> bool:
         return bool(wanted_set.intersection(list_items(value) or (NO_MEETING,)))
 
-    try:
-        codes, distinct = pd.factorize(meetings, use_na_sentinel=False)
-    except TypeError:
-        # A cell that cannot be hashed (a list, in a hand-made frame): one by one.
-        return meetings.map(covers).astype(bool)
-    kept = np.array([covers(value) for value in distinct], dtype=bool)
-    return pd.Series(kept[codes], index=meetings.index)
+    codes, kept = per_distinct(meetings, covers)
+    return pd.Series(np.array(kept, dtype=bool)[codes], index=meetings.index)
 
 
 def filter_articles(articles: pd.DataFrame, selection: Selection) -> pd.DataFrame:
@@ -112,18 +138,12 @@ def per_meeting(articles: pd.DataFrame, *, keep_none: bool = False) -> pd.DataFr
     An article on no meeting has one row with meeting :data:`NO_MEETING` when
     ``keep_none``, else none. The index runs from 0; ``articles`` is not modified.
     """
-    made: dict[tuple[str, ...], list[str]] = {}
 
     def meetings_of(cell: object) -> list[str]:
-        # Articles share a few lists of meetings: each is made once.
-        items = list_items(cell)
-        if items not in made:
-            made[items] = list(items) or ([NO_MEETING] if keep_none else [])
-        return made[items]
+        return list(list_items(cell)) or ([NO_MEETING] if keep_none else [])
 
-    exploded = articles.assign(meeting=articles["meetings"].map(meetings_of)).explode(
-        "meeting", ignore_index=True
-    )
+    meetings = per_row(articles["meetings"], meetings_of, "object")
+    exploded = articles.assign(meeting=meetings).explode("meeting", ignore_index=True)
     if keep_none:
         return exploded
     return exploded[exploded["meeting"].notna() & (exploded["meeting"] != NO_MEETING)]
