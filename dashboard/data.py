@@ -62,6 +62,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import replace
 from pathlib import Path
+from stat import S_ISDIR
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
@@ -153,19 +154,30 @@ _generation = 0
 _RUN_KEY = "_narratives_corpus_key"
 
 
-def _folder_times(root: Path) -> tuple[int, ...]:
-    """Modification times of the corpus folder and its articles folder (-1 when missing).
+def _folders(root: Path) -> tuple[tuple[int, ...], tuple[tuple[int, int], ...] | None]:
+    """The corpus folder and its articles folder: their modification times (-1 when
+    missing), and which folders they are (device and inode; ``None`` unless both are).
 
     A folder's time changes whenever a file in it is added, removed or renamed
-    (editors and the importer that replace a file by renaming change it too).
+    (editors and the importer that replace a file by renaming change it too); a
+    folder removed and made again is another folder, which a watch of the old
+    one does not see (:class:`_FolderWatch`).
     """
-    times = []
+    times: list[int] = []
+    ids: list[tuple[int, int]] | None = []
     for folder in (root, root / ARTICLES_DIR):
         try:
-            times.append(folder.stat().st_mtime_ns)
+            found = folder.stat()
         except OSError:
             times.append(-1)
-    return tuple(times)
+            ids = None
+            continue
+        times.append(found.st_mtime_ns)
+        if ids is not None and S_ISDIR(found.st_mode):
+            ids.append((found.st_dev, found.st_ino))
+        else:
+            ids = None
+    return tuple(times), (tuple(ids) if ids is not None else None)
 
 
 class _FolderWatch(FileSystemEventHandler):
@@ -179,10 +191,10 @@ class _FolderWatch(FileSystemEventHandler):
     #: Reports of reading, not changing, a file.
     _READS = frozenset({"opened", "closed_no_write"})
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, folders: tuple[tuple[int, int], ...]) -> None:
         self.changes = 0
-        #: The folders watched, as files: a folder removed and made again is not them.
-        self.folders = _folder_ids(root)
+        #: The folders watched, as :func:`_folders` gives them.
+        self.folders = folders
         self._observer = Observer()
         if isinstance(self._observer, PollingObserver):
             # Polling would state every file each second: worse than stating them on a rerun.
@@ -205,38 +217,27 @@ class _FolderWatch(FileSystemEventHandler):
             self._observer.stop()
 
 
-def _folder_ids(root: Path) -> tuple[tuple[int, int], ...]:
-    """The corpus folder and its articles folder as files (device and inode)."""
-    ids = []
-    for folder in (root, root / ARTICLES_DIR):
-        stat = folder.stat()
-        ids.append((stat.st_dev, stat.st_ino))
-    return tuple(ids)
-
-
 #: The folder watches, by corpus folder, least recently used first (``None``: cannot watch).
 _watches: OrderedDict[str, _FolderWatch | None] = OrderedDict()
 
 
-def _watch(root: Path) -> _FolderWatch | None:
-    """The watch of ``root``'s two folders, started on first use; ``None`` if they cannot be
-    watched (a folder missing, no reports on this system, the system's limit of watches)."""
+def _watch(root: Path, folders: tuple[tuple[int, int], ...]) -> _FolderWatch | None:
+    """The watch of ``root``'s two folders (``folders``, see :func:`_folders`), started on
+    first use; ``None`` if they cannot be watched (no reports on this system, the system's
+    limit of watches)."""
     key = str(root)
     with _signatures_lock:
         known = _watches.get(key)
-        try:
-            if known is not None and known.folders == _folder_ids(root):
-                _watches.move_to_end(key)
-                return known
-        except OSError:
-            return None
+        if known is not None and known.folders == folders:
+            _watches.move_to_end(key)
+            return known
         if known is not None:
             known.stop()
         elif key in _watches:
             _watches.move_to_end(key)
             return None
         try:
-            watch: _FolderWatch | None = _FolderWatch(root)
+            watch: _FolderWatch | None = _FolderWatch(root, folders)
         except Exception:
             watch = None
         _watches[key] = watch
@@ -295,11 +296,11 @@ def _signature(root: Path, *, skip: tuple[str, ...] = (OVERRIDES_FILE.name,)) ->
     """
     key = (str(root), skip)
     now = _clock()
-    watch = _watch(root) if root.is_dir() and (root / ARTICLES_DIR).is_dir() else None
-    # Read before the folder times and the files: a change reported during the scan
-    # leaves the count different from the stored one, and is seen on the next call.
+    times, folders = _folders(root)
+    watch = _watch(root, folders) if folders is not None else None
+    # Read before the files: a change reported during the scan leaves the count
+    # different from the stored one, and is seen on the next call.
     changes = watch.changes if watch is not None else -1
-    times = _folder_times(root)
     cached = _signatures.get(key)
     if (
         cached is not None
