@@ -7,11 +7,16 @@ Nothing is downloaded at run time: MathJax (fetched from a CDN by default) is
 turned off and plotly.js comes from the installed plotly package. One browser
 is started on the first export and kept for the next ones (the first takes a
 few seconds, later ones half a second); exports are made one at a time.
+
+A Vega-Lite chart (a spec with its data written in) is drawn by vl-convert,
+which carries Vega and its fonts' layout in the package: no browser, nothing
+downloaded.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from typing import Any
 
 import plotly.graph_objects as go
@@ -41,8 +46,11 @@ def _kaleido() -> Any:
     return kaleido
 
 
-def figure_bytes(figure: go.Figure, file_format: str, *, scale: float = 2.0) -> bytes:
-    """``figure`` as a PNG (``scale`` times its pixel size) or SVG file.
+def figure_bytes(
+    figure: go.Figure | Mapping[str, Any], file_format: str, *, scale: float = 2.0
+) -> bytes:
+    """``figure`` (a Plotly figure or a Vega-Lite spec) as a PNG (``scale`` times its pixel
+    size) or SVG file.
 
     Raises
     ------
@@ -53,6 +61,8 @@ def figure_bytes(figure: go.Figure, file_format: str, *, scale: float = 2.0) -> 
     """
     if file_format not in FORMATS:
         raise ValueError(f"file_format must be one of {tuple(FORMATS)}, got {file_format!r}")
+    if not isinstance(figure, go.Figure):
+        return _vega_bytes(figure, file_format, scale=scale)
     layout = figure.layout
     options = {
         "format": file_format,
@@ -72,3 +82,16 @@ def figure_bytes(figure: go.Figure, file_format: str, *, scale: float = 2.0) -> 
                 ) from err
             raise
     return bytes(found)
+
+
+def _vega_bytes(spec: Mapping[str, Any], file_format: str, *, scale: float) -> bytes:
+    """The Vega-Lite ``spec`` drawn by vl-convert as PNG or SVG."""
+    try:
+        import vl_convert
+    except ImportError as err:
+        raise ExportUnavailableError(
+            "vl-convert is not installed (pip install 'vl-convert-python>=1.7')"
+        ) from err
+    if file_format == "svg":
+        return str(vl_convert.vegalite_to_svg(dict(spec))).encode("utf-8")
+    return bytes(vl_convert.vegalite_to_png(dict(spec), scale=scale))

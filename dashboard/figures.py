@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 import textwrap
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -19,8 +19,10 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analysis.corpus.types import list_items
+from dashboard import vega
 from dashboard.colours import LABEL_PATTERNS, NEUTRAL_COLOUR, STANCE_COLOURS
 from dashboard.tables import timeline_points
+from dashboard.vega import VegaChart
 
 __all__ = [
     "AXIS_LINE",
@@ -198,123 +200,166 @@ def matrix_chart(
     value_format: str = "{:.0f}",
     text: tuple[str, str] | None = None,
     side: int | None = None,
-) -> go.Figure:
-    """A heatmap drawn as square markers, so that a click selects one cell.
+) -> VegaChart:
+    """A heatmap of square cells (Vega-Lite), each selectable by a click.
 
     ``cells`` has one row per cell with the ``x`` and ``y`` categories and a
     numeric ``value``; ``hover`` maps columns shown on hover to their names
-    there, ``customdata`` columns are returned by a selection. Empty cells (value 0 or missing) are
-    drawn hollow so an omission is visible, not just pale. Each cell shows its
-    value, or with ``text=(column, name)`` that column (named so on hover).
-    ``side`` is a cell's size in pixels (by default from the number of rows
-    and columns).
+    there, ``customdata`` columns are returned by a selection. Empty cells
+    (value 0 or missing) are drawn hollow so an omission is visible, not just
+    pale. Each cell shows its value, or with ``text=(column, name)`` that column
+    (named so on hover). ``side`` is a cell's height in pixels (by default from
+    the number of rows and columns). Labels may hold ``<br>`` line breaks.
     """
     x_order = list(x_order) if x_order is not None else sorted(cells[x].astype(str).unique())
     y_order = list(y_order) if y_order is not None else sorted(cells[y].astype(str).unique())
-    values = pd.to_numeric(cells[value], errors="coerce").fillna(0.0)
+    values = pd.to_numeric(cells[value], errors="coerce").fillna(0.0).to_numpy(dtype=float)
     filled = values > 0
     top = float(values.max()) if len(values) and values.max() > 0 else 1.0
     hover = dict(hover or {})
-    shown_as = _plain(text[1]) if text else value_title
-    hover_lines = [f"{y_title}: %{{y}}", f"{x_title}: %{{x}}", f"{shown_as}: %{{text}}"]
-    hover_lines += _hover_lines(hover, after=len(customdata))
-    data = np.column_stack(
-        [_plain_column(cells[c]) for c in (*customdata, *hover)] or [np.empty((len(cells), 0))]
-    )
-    side = side or max(18, min(48, int(420 / max(len(x_order), len(y_order), 1))))
-    template = "<br>".join(hover_lines) + "<extra></extra>"
-    texts = (
-        _plain_column(cells[text[0]])
-        if text
-        else np.array([value_format.format(v) for v in values], dtype=object)
-    )
     # The colour scale spans the filled cells' values, so its palest end is the lowest
     # value drawn: a scale from 0 would show a colour for 0, which is drawn hollow.
     low = float(values[filled].min()) if filled.any() else 0.0
-
-    def fraction(value: float) -> float:
-        return (value - low) / (top - low) if top > low else 1.0
-
-    shade = np.array([fraction(v) for v in values[filled]], dtype=float)
-
-    def cells_trace(
-        chosen: np.ndarray, textfont: dict[str, Any], marker: dict[str, Any]
-    ) -> dict[str, Any]:
-        """The ``chosen`` cells' values, at their centres; the cells themselves are shapes.
-
-        The markers are invisible: they catch hovers and clicks, and carry the colour bar.
-        """
-        return _trace(
-            "scatter",
-            x=cells[x].astype(str)[chosen],
-            y=cells[y].astype(str)[chosen],
-            mode="markers+text",
-            text=texts[chosen],
-            textfont=textfont,
-            customdata=data[chosen],
-            hovertemplate=template,
-            marker={"symbol": "square", "size": side, "opacity": 0, **marker},
-            showlegend=False,
-        )
-
-    traces = [
-        cells_trace(~filled.to_numpy(), {"size": 11, "color": NEUTRAL_COLOUR}, {}),
-        cells_trace(
-            filled.to_numpy(),
+    shade = (values - low) / (top - low) if top > low else np.ones(len(values))
+    texts = (
+        _text_column(cells[text[0]])
+        if text
+        else np.array([value_format.format(v) for v in values], dtype=object)
+    )
+    shown_as = text[1] if text else value_title
+    frame = pd.DataFrame(
+        {
+            "x": cells[x].astype(str).to_numpy(dtype=object),
+            "y": cells[y].astype(str).to_numpy(dtype=object),
+            "value": values,
+            "shown": texts,
+            "fill": np.where(filled, [heat_colour(f) for f in shade], "transparent"),
             # The cell colour runs from pale yellow to dark blue: dark text on the pale
             # half, white on the dark half, whatever the page theme.
-            {"size": 12, "color": np.where(shade > _DARK_CELLS, "#FFFFFF", "#000000")},
-            {
-                "color": values[filled],
-                "cmin": low if top > low else 0,
-                "cmax": top,
-                "colorscale": [
-                    [k / (len(HEAT_COLOURS) - 1), colour] for k, colour in enumerate(HEAT_COLOURS)
-                ],
-                # One value has no scale: every cell prints it.
-                "showscale": bool(top > low),
-                "colorbar": {
-                    "title": {"text": value_title},
-                    "thickness": 12,
-                    **(
-                        {"tickvals": _scale_ticks(low, top)}
-                        if value_format == "{:.0f}" and top > low
-                        else {}
-                    ),
-                },
-            },
-        ),
+            "ink": np.where(
+                filled, np.where(shade > _DARK_CELLS, "#FFFFFF", "#000000"), NEUTRAL_COLOUR
+            ),
+            "filled": filled,
+        }
+    )
+    for k, column in enumerate(customdata):
+        frame[f"f{k}"] = cells[column].astype(str).to_numpy(dtype=object)
+    for k, column in enumerate(hover):
+        frame[f"h{k}"] = _text_column(cells[column])
+    frame["x_plain"] = frame["x"].str.replace("<br>", " ", regex=False)
+    frame["y_plain"] = frame["y"].str.replace("<br>", " ", regex=False)
+    tooltip = [
+        {"field": "y_plain", "title": _one_line(y_title)},
+        {"field": "x_plain", "title": _one_line(x_title)},
+        {"field": "shown", "title": _one_line(shown_as)},
+        *({"field": f"h{k}", "title": _one_line(name)} for k, name in enumerate(hover.values())),
     ]
     longest = max((len(line) for v in x_order for line in str(v).split("<br>")), default=0)
-    height = 160 + side * len(y_order) + 12 * longest
-    layout = _layout(title=title, x=x_title, y=y_title, height=min(max(height, 300), 1200))
-    layout["xaxis"].update(
-        categoryorder="array", categoryarray=x_order, type="category", showgrid=False
-    )
-    if longest > 6:
-        # Upright labels would run into each other over narrow cells; slanted ones off the page.
-        layout["xaxis"]["tickangle"] = -90
-    layout["yaxis"].update(
-        categoryorder="array", categoryarray=list(reversed(y_order)), type="category",
-        showgrid=False,
-    )  # fmt: skip
-    # Cells as rectangles in axis units: they shrink with a narrow page instead of overlapping.
-    columns = {name: k for k, name in enumerate(x_order)}
-    rows = {name: k for k, name in enumerate(reversed(y_order))}
-    layout["shapes"] = [
-        {
-            "type": "rect", "xref": "x", "yref": "y", "layer": "below",
-            "x0": columns[column] - 0.46, "x1": columns[column] + 0.46,
-            "y0": rows[row] - 0.44, "y1": rows[row] + 0.44,
-            "fillcolor": heat_colour(fraction(amount)) if amount > 0 else "rgba(0,0,0,0)",
-            "line": {"width": 1, "color": NEUTRAL_COLOUR},
-        }
-        for column, row, amount in zip(
-            cells[x].astype(str), cells[y].astype(str), values, strict=True
+    side = side or max(18, min(48, int(420 / max(len(x_order), len(y_order), 1))))
+    # A row label of several lines needs the height of its lines.
+    tallest = max((str(v).count("<br>") + 1 for v in y_order), default=1)
+    side = max(side, 13 * tallest + 4)
+    band = {"paddingInner": 0.08}
+    position = {
+        "x": {"field": "x", "type": "nominal", "sort": x_order, "scale": band,
+              "title": vega.lines(wrapped_title(x_title, width=AXIS_LINE)),
+              "axis": {**_category_axis(x_order), "labelAngle": -90 if longest > 6 else 0}},
+        "y": {"field": "y", "type": "nominal", "sort": y_order, "scale": band,
+              "title": vega.lines(wrapped_title(y_title, width=AXIS_LINE)),
+              "axis": _category_axis(y_order)},
+    }  # fmt: skip
+    fields = [f"f{k}" for k in range(len(customdata))]
+    layers: list[dict[str, Any]] = []
+    if top > low:
+        # Under the cells, unseen: the colour scale's legend (one value has no scale:
+        # every cell prints it).
+        scale_legend: dict[str, Any] = {"title": vega.lines(wrapped_title(value_title, width=16)),
+                                        "gradientThickness": 12}  # fmt: skip
+        if value_format == "{:.0f}":
+            scale_legend["values"] = _scale_ticks(low, top)
+        layers.append(
+            {
+                "transform": [{"filter": "datum.filled"}],
+                "mark": {"type": "rect", "opacity": 0},
+                "encoding": {
+                    **position,
+                    "color": {
+                        "field": "value",
+                        "type": "quantitative",
+                        "legend": scale_legend,
+                        "scale": {"domain": [low, top], "range": HEAT_COLOURS},
+                    },
+                },
+            }
         )
-        if column in columns and row in rows
-    ]  # fmt: skip
-    return _figure(traces, layout)
+    layers.append(
+        {
+            "mark": {"type": "rect", "stroke": NEUTRAL_COLOUR, "cursor": "pointer"},
+            "params": [{"name": vega.PICK, "select": {"type": "point", "fields": fields}}],
+            "encoding": {
+                **position,
+                "fill": {"field": "fill", "type": "nominal", "scale": None, "legend": None},
+                # A clicked cell gets a thick outline.
+                "strokeWidth": {
+                    "condition": {"param": vega.PICK, "empty": False, "value": 3},
+                    "value": 1,
+                },
+                "tooltip": tooltip,
+            },
+        }
+    )
+    layers.append(
+        {
+            "mark": {"type": "text", "fontSize": 12, "cursor": "pointer"},
+            "encoding": {
+                **position,
+                "text": {"field": "shown", "type": "nominal"},
+                "color": {"field": "ink", "type": "nominal", "scale": None, "legend": None},
+                "tooltip": tooltip,
+            },
+        }
+    )
+    spec = {
+        "$schema": vega.SCHEMA,
+        # Room for the edges of the titles' letters, which Vega measures inside its frame.
+        "padding": vega.PADDING,
+        "title": {"text": vega.lines(wrapped_title(title)), "anchor": "start"},
+        "data": {"name": "cells"},
+        "height": {"step": side},
+        "layer": layers,
+        # The unseen layer's colour scale and the cells' own fills are apart: Vega-Lite
+        # would merge the two legends, and fail on the one that has no scale.
+        "resolve": {
+            "scale": {"fill": "independent", "color": "independent"},
+            "legend": {"fill": "independent", "color": "independent"},
+        },
+    }
+    return VegaChart(
+        spec, {"cells": frame}, fields=tuple(fields), width=max(600, 60 * len(x_order))
+    )
+
+
+def _category_axis(labels: Sequence[str]) -> dict[str, Any]:
+    """An axis of category ``labels``, each ``<br>`` in them a new line."""
+    axis: dict[str, Any] = {"labelLimit": 200, "grid": False}
+    if any("<br>" in str(label) for label in labels):
+        axis["labelExpr"] = "split(datum.label, '<br>')"
+    return axis
+
+
+def _one_line(text: str) -> str:
+    """A title or label on one line: line breaks and ``<sup>`` tags taken out."""
+    plain = text.replace("<sup>", "").replace("</sup>", "")
+    return re.sub(r"\s*<br>\s*", " ", plain)
+
+
+def _text_column(values: pd.Series) -> np.ndarray:
+    """The values as Vega-Lite text: dates as ``YYYY-MM-DD``, others as strings."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return np.array(
+            ["undated" if pd.isna(v) else f"{v:%Y-%m-%d}" for v in values.tolist()], dtype=object
+        )
+    return np.array([str(value) for value in values.tolist()], dtype=object)
 
 
 def _scale_ticks(low: float, top: float) -> list[float]:
@@ -346,100 +391,54 @@ def heat_colour(fraction: float) -> str:
 _CLOSE = 0.04
 
 
-def _per_outlet(
-    frame: pd.DataFrame,
-    colours: Mapping[str, str],
-    *,
-    x: str,
-    size: Callable[[pd.DataFrame], Any],
-    customdata: Callable[[pd.DataFrame], np.ndarray],
-    hovertemplate: str,
-) -> list[dict[str, Any]]:
-    """One marker trace per outlet of ``frame`` (its ``outlet_name``), in its outlet colour."""
-    traces = []
-    for name in dict.fromkeys(frame["outlet_name"]):
-        rows = frame[frame["outlet_name"] == name]
-        traces.append(
-            _trace(
-                "scatter",
-                x=rows[x],
-                y=rows["outlet_name"],
-                mode="markers",
-                name=str(name),
-                marker={"size": size(rows), "color": colours.get(str(name), NEUTRAL_COLOUR)},
-                customdata=customdata(rows),
-                hovertemplate=hovertemplate,
-            )
-        )
-    return traces
+#: How a timeline point's period is named on hover, from its first day.
+_PERIOD_HOVER = {"day": "on %Y-%m-%d", "week": "week of %Y-%m-%d", "month": "%B %Y"}
 
 
-def _article_points(
-    dated: pd.DataFrame, meetings: pd.DataFrame, colours: Mapping[str, str]
-) -> list[dict[str, Any]]:
-    """One marker per article; ``customdata`` id, outlet, title, date precision, meetings.
-
-    The outlet is as written (a selection finds its articles by it; hover shows ``%{y}``).
-    """
+def _article_points(dated: pd.DataFrame, meetings: pd.DataFrame) -> pd.DataFrame:
+    """One point per article: ``f0`` its id, ``f1`` its outlet, and its hover lines."""
     titles = dict(zip(meetings["meeting"], meetings["title"], strict=True))
 
     def meeting_titles(keys: object) -> str:
         return "; ".join(titles.get(key, key) for key in list_items(keys)) or "none"
 
-    def customdata(rows: pd.DataFrame) -> np.ndarray:
-        return np.column_stack(
-            [
-                rows["id"].to_numpy(dtype=object),
-                rows["outlet_name"].to_numpy(dtype=object),
-                _plain_column(rows["title"]),
-                _plain_column(rows["date_precision"]),
-                _plain_column(rows["meetings"].map(meeting_titles)),
-            ]
-        )
-
-    return _per_outlet(
-        dated,
-        colours,
-        x="published",
-        size=lambda rows: 12,
-        customdata=customdata,
-        hovertemplate=(
-            "<b>%{customdata[2]}</b><br>%{y}<br>published %{x|%Y-%m-%d} "
-            "(known to the %{customdata[3]})<br>meetings: %{customdata[4]}<extra></extra>"
-        ),
+    published = pd.to_datetime(dated["published"], errors="coerce")
+    return pd.DataFrame(
+        {
+            "date": published.dt.strftime("%Y-%m-%d").to_numpy(dtype=object),
+            "outlet": dated["outlet_name"].astype(str).to_numpy(dtype=object),
+            "area": np.full(len(dated), 144.0),
+            "f0": dated["id"].astype(str).to_numpy(dtype=object),
+            "f1": dated["outlet_name"].astype(str).to_numpy(dtype=object),
+            "headline": _text_column(dated["title"]),
+            "when": [
+                f"{day} (known to the {precision})"
+                for day, precision in zip(
+                    published.dt.strftime("%Y-%m-%d"), dated["date_precision"], strict=True
+                )
+            ],
+            "about": dated["meetings"].map(meeting_titles).to_numpy(dtype=object),
+        }
     )
 
 
-#: How a timeline point's period is named on hover, from its first day (``%{x}``).
-_PERIOD_HOVER = {
-    "day": "on %{x|%Y-%m-%d}",
-    "week": "week of %{x|%Y-%m-%d}",
-    "month": "%{x|%B %Y}",
-}
-
-
-def _period_points(
-    points: pd.DataFrame, period: str, colours: Mapping[str, str]
-) -> list[dict[str, Any]]:
-    """One marker per outlet and period, its area proportional to the articles in it;
-    ``customdata`` the point's key, the outlet, the number of articles."""
+def _period_points(points: pd.DataFrame, period: str) -> pd.DataFrame:
+    """One point per outlet and period, its area proportional to the articles in it;
+    ``f0`` the point's key, ``f1`` the outlet, ``f2`` the number of articles."""
     largest = max(int(points["articles"].max()), 1)
-    return _per_outlet(
-        points,
-        colours,
-        x="start",
-        size=lambda rows: (6 + 18 * np.sqrt(rows["articles"].to_numpy() / largest)).round(1),
-        customdata=lambda rows: np.column_stack(
-            [
-                rows["key"].to_numpy(dtype=object),
-                rows["outlet_name"].to_numpy(dtype=object),
-                rows["articles"].to_numpy(dtype=object),
-            ]
-        ),
-        hovertemplate=(
-            "<b>%{customdata[2]} articles</b><br>%{y}<br>"
-            f"{_PERIOD_HOVER[period]}<extra></extra>"
-        ),
+    counts = points["articles"].to_numpy()
+    starts = pd.to_datetime(points["start"])
+    return pd.DataFrame(
+        {
+            "date": starts.dt.strftime("%Y-%m-%d").to_numpy(dtype=object),
+            "outlet": points["outlet_name"].astype(str).to_numpy(dtype=object),
+            "area": ((6 + 18 * np.sqrt(counts / largest)) ** 2).round(1),
+            "f0": points["key"].astype(str).to_numpy(dtype=object),
+            "f1": points["outlet_name"].astype(str).to_numpy(dtype=object),
+            "f2": counts.astype(int),
+            "headline": [f"{int(n):,} articles" for n in counts],
+            "when": starts.dt.strftime(_PERIOD_HOVER[period]).to_numpy(dtype=object),
+        }
     )
 
 
@@ -452,8 +451,8 @@ def articles_timeline(
     title: str,
     max_points: int | None = None,
     drawn: tuple[pd.DataFrame, str | None] | None = None,
-) -> go.Figure:
-    """Publication dates per outlet against the meeting dates.
+) -> VegaChart:
+    """Publication dates per outlet against the meeting dates (Vega-Lite).
 
     ``articles`` needs ``id``, ``title``, ``outlet_name``, ``published``,
     ``date_precision`` and ``meetings``; undated articles are left out (the
@@ -461,33 +460,47 @@ def articles_timeline(
     ``start``; each meeting line is numbered in date order above the plot
     (its ``labels`` entry on hover, and after its number in the axis title)
     and an article's meetings are named by their titles on hover. A selection returns
-    the article id as ``customdata[0]`` and its outlet as ``customdata[1]``.
+    the article id and its outlet.
 
     Past ``max_points`` dated articles each point is an outlet's articles of a
     day, week or month (:func:`dashboard.tables.timeline_points`), sized by
-    their number; its ``customdata[0]`` is then the point's key
-    (:func:`dashboard.tables.period_key`), and the title says what a point is.
-    ``drawn`` is :func:`dashboard.tables.timeline_points` of the dated
-    articles when the caller has worked it out already (its CSV holds them).
+    their number; a selection then returns the point's key
+    (:func:`dashboard.tables.period_key`), its outlet and its number of
+    articles, and the title says what a point is. ``drawn`` is
+    :func:`dashboard.tables.timeline_points` of the dated articles when the
+    caller has worked it out already (its CSV holds them).
     """
     dated = articles[articles["published"].notna()]
     points, period = drawn or timeline_points(dated, max_points=max_points)
     if period is None:
-        traces = _article_points(dated, meetings, colours)
+        frame = _article_points(dated, meetings)
+        fields: tuple[str, ...] = ("f0", "f1")
+        hover = [
+            {"field": "headline", "title": "Title"},
+            {"field": "outlet", "title": "Outlet"},
+            {"field": "when", "title": "Published"},
+            {"field": "about", "title": "Meetings"},
+        ]
     else:
-        traces = _period_points(points, period, colours)
+        frame = _period_points(points, period)
+        fields = ("f0", "f1", "f2")
+        hover = [
+            {"field": "headline", "title": "Articles"},
+            {"field": "outlet", "title": "Outlet"},
+            {"field": "when", "title": "Period"},
+        ]
         title = f"{title}; each point: an outlet's articles of one {period}"
     shown = (
         pd.DataFrame(
             {
                 "start": pd.to_datetime(meetings["start"], errors="coerce").to_numpy(),
-                "label": [_plain(labels.get(str(k), str(k))) for k in meetings["meeting"]],
+                "label": [_one_line(labels.get(str(k), str(k))) for k in meetings["meeting"]],
             }
         )
         .dropna(subset=["start"])
         .sort_values("start", kind="stable")
+        .reset_index(drop=True)
     )
-    marked = list(zip(shown["start"], shown["label"], strict=True))
     # Meetings months apart on an axis of years would print their names over each
     # other: each line gets a number above the plot, and the axis title says which
     # meeting each number is. Numbers closer than _CLOSE of the axis take turns
@@ -495,40 +508,97 @@ def articles_timeline(
     dates = pd.concat([pd.to_datetime(dated["published"], errors="coerce"), shown["start"]])
     dates = dates.dropna()
     span = (dates.max() - dates.min()) if len(dates) else pd.Timedelta(0)
-    shapes, annotations = [], []
-    row, previous = 0, None
-    for number, (start, label) in enumerate(marked, start=1):
-        shapes.append(_dotted(start, vertical=True))
+    rows, row, previous = [], 0, None
+    for start in shown["start"]:
         close = previous is not None and (start - previous) < span * _CLOSE
         row = 1 - row if close else 0
         previous = start
-        annotations.append(
-            {
-                "x": start,
-                "y": 1.0,
-                "yref": "paper",
-                "yanchor": "bottom",
-                "yshift": 2 + 14 * row,
-                "text": str(number),
-                "hovertext": label,
-                "showarrow": False,
-                "font": {"size": 11},
-            }
-        )
-    key = "; ".join(f"{number} {label}" for number, (_, label) in enumerate(marked, start=1))
-    x_title = f"Publication date. Dotted lines: the meetings ({key})" if key else "Publication date"
-    layout = _layout(
-        title=title,
-        x=x_title,
-        y="Outlet",
-        height=max(320, 140 + 45 * dated["outlet_name"].nunique()),
+        rows.append(row)
+    lines_at = pd.DataFrame(
+        {
+            "start": shown["start"].dt.strftime("%Y-%m-%d").to_numpy(dtype=object),
+            "number": [str(k) for k in range(1, len(shown) + 1)],
+            "label": shown["label"].to_numpy(dtype=object),
+            "row": np.array(rows, dtype=int),
+        }
     )
-    if shapes:
-        layout["margin"]["t"] += 30
-        # The key runs under the whole width of the axis, not in a narrow column.
-        layout["xaxis"]["title"]["text"] = wrapped_title(x_title, width=TITLE_LINE)
-        layout.update(shapes=shapes, annotations=annotations)
-    return _figure(traces, layout)
+    key = "; ".join(
+        f"{n} {label}" for n, label in zip(lines_at["number"], lines_at["label"], strict=True)
+    )
+    # The key goes under the title, which spans the whole chart: an axis title spans the
+    # plot only, a narrow strip on a narrow page.
+    meetings_key = f"Dotted lines: the meetings ({key})" if key else ""
+    outlets = list(dict.fromkeys(frame["outlet"]))
+    x = {"field": "date", "type": "temporal", "title": "Publication date",
+         "axis": {"grid": False}}  # fmt: skip
+    layers: list[dict[str, Any]] = [
+        {
+            "data": {"name": "points"},
+            "mark": {"type": "point", "filled": True, "opacity": 0.85, "cursor": "pointer"},
+            "params": [{"name": vega.PICK, "select": {"type": "point", "fields": list(fields)}}],
+            "encoding": {
+                "x": x,
+                "y": {
+                    "field": "outlet",
+                    "type": "nominal",
+                    "sort": outlets,
+                    "title": "Outlet",
+                    "axis": {"labelLimit": 260},
+                },
+                "color": {
+                    "field": "outlet",
+                    "type": "nominal",
+                    "legend": None,
+                    "scale": {
+                        "domain": outlets,
+                        "range": [colours.get(o, NEUTRAL_COLOUR) for o in outlets],
+                    },
+                },
+                "size": {"field": "area", "type": "quantitative", "scale": None, "legend": None},
+                "stroke": {
+                    "condition": {"param": vega.PICK, "empty": False, "value": "#000000"},
+                    "value": None,
+                },
+                "tooltip": hover,
+            },
+        }
+    ]
+    if len(lines_at):
+        layers[:0] = [
+            {
+                "data": {"name": "meetings"},
+                "mark": {"type": "rule", "strokeDash": [2, 3], "color": NEUTRAL_COLOUR},
+                "encoding": {
+                    "x": {**x, "field": "start"},
+                    "tooltip": [{"field": "label", "title": "Meeting"}],
+                },
+            },
+        ]
+        for level in (0, 1):
+            layers.append(
+                {
+                    "data": {"name": "meetings"},
+                    "transform": [{"filter": f"datum.row == {level}"}],
+                    "mark": {"type": "text", "baseline": "bottom", "fontSize": 11},
+                    "encoding": {
+                        "x": {**x, "field": "start"},
+                        "y": {"value": -4 - 14 * level},
+                        "text": {"field": "number", "type": "nominal"},
+                        "tooltip": [{"field": "label", "title": "Meeting"}],
+                    },
+                }
+            )
+    spec = {
+        "$schema": vega.SCHEMA,
+        # Room for the edges of the titles' letters, which Vega measures inside its frame.
+        "padding": vega.PADDING,
+        "title": {"text": vega.lines(wrapped_title(title)), "anchor": "start",
+                  "subtitle": vega.lines(wrapped_title(meetings_key)),
+                  "offset": 34 if len(lines_at) else 10},
+        "height": {"step": 45},
+        "layer": layers,
+    }  # fmt: skip
+    return VegaChart(spec, {"points": frame, "meetings": lines_at}, fields=fields, width=1000)
 
 
 def term_bars(
@@ -1177,12 +1247,27 @@ def characteristic_terms(
     return _figure([points], layout)
 
 
-def with_caption(figure: go.Figure, caption: str, *, width: int = 1200) -> go.Figure:
+def with_caption(
+    figure: go.Figure | VegaChart, caption: str, *, width: int = 1200
+) -> go.Figure | dict[str, Any]:
     """A copy of ``figure`` for publication: ``caption`` written under the plot, a fixed width.
 
     The caption's lines (``\\n``) go below the axes in small grey type; the
-    figure is made taller by as much, so the plot keeps its size.
+    figure is made taller by as much, so the plot keeps its size. A Vega-Lite
+    chart comes back as its spec with the data written in, the caption a view
+    under it.
     """
+    if isinstance(figure, VegaChart):
+        spec = figure.inline(width=min(width, figure.width))
+        datasets = spec.pop("datasets")
+        spec.pop("$schema")
+        return {
+            "$schema": vega.SCHEMA,
+            "datasets": datasets,
+            "vconcat": [spec, vega.caption_block(caption, width=min(width, figure.width))],
+            "config": {"background": "white"},
+        }
+
     lines = [_plain(line) for line in caption.splitlines() if line.strip()]
     extra = 24 + 16 * len(lines)
     published = go.Figure(figure)

@@ -24,7 +24,7 @@ from analysis.corpus.articles import Corpus
 from analysis.corpus.selection import Selection
 from analysis.pipeline.safe_csv import to_csv_bytes
 from analysis.review.overrides import overrides_warning
-from dashboard import exports, figures, links
+from dashboard import exports, figures, links, vega
 from dashboard.colours import outlet_colours
 from dashboard.data import (
     CorpusUnavailableError,
@@ -36,6 +36,7 @@ from dashboard.data import (
     store_notes,
 )
 from dashboard.filters import filters_in_words, show_filters_in_force
+from dashboard.vega import VegaChart
 
 if TYPE_CHECKING:
     from analysis.pipeline.prepare import PreparedCorpus
@@ -287,7 +288,7 @@ def date_columns(frame: pd.DataFrame) -> dict[str, Any]:
 
 
 def chart(
-    figure: go.Figure,
+    figure: go.Figure | VegaChart,
     data: pd.DataFrame,
     *,
     what: str,
@@ -296,24 +297,37 @@ def chart(
     alt: str,
     link_fields: int = 2,
 ) -> dict[str, Any]:
-    """A Plotly chart that reports clicks, with a CSV of the numbers drawn in it.
+    """A Plotly or Vega-Lite chart that reports clicks, with a CSV of the numbers drawn in it.
 
     The clicked points are kept in the URL (their first ``link_fields`` values
-    of ``customdata``), so a link opens the same drill-down; the returned state
-    holds them as ``selection.points`` whether they come from a click or the link.
+    of ``customdata``, or of a Vega-Lite chart's ``fields``), so a link opens
+    the same drill-down; the returned state holds them as ``selection.points``
+    whether they come from a click or the link.
     """
-    state = st.plotly_chart(
-        figure,
-        key=key,
-        on_select="rerun",
-        selection_mode="points",
-        alt=alt,
-        config={"displaylogo": False},
-    )
+    if isinstance(figure, VegaChart):
+        drawn = st.vega_lite_chart(
+            spec=figure.for_streamlit(),
+            key=key,
+            on_select="rerun",
+            selection_mode=[vega.PICK],
+            alt=alt,
+            width="stretch",
+        )
+        clicks = vega.picked(drawn, figure.fields)
+    else:
+        state = st.plotly_chart(
+            figure,
+            key=key,
+            on_select="rerun",
+            selection_mode="points",
+            alt=alt,
+            config={"displaylogo": False},
+        )
+        clicks = selected_points(state)
     with st.container(horizontal=True, gap="small"):
         download_csv(data, what=what, selection=selection, key=f"{key}_csv")
         download_figure(figure, what=what, selection=selection, key=key)
-    points = links.clicked(key, selected_points(state), fields=link_fields)
+    points = links.clicked(key, clicks, fields=link_fields)
     return {"selection": {"points": [{"customdata": point} for point in points]}}
 
 
@@ -329,7 +343,9 @@ def caption(selection: Selection) -> str:
     )
 
 
-def download_figure(figure: go.Figure, *, what: str, selection: Selection, key: str) -> None:
+def download_figure(
+    figure: go.Figure | VegaChart, *, what: str, selection: Selection, key: str
+) -> None:
     """Buttons that download ``figure`` as PNG and SVG, with :func:`caption` written under it.
 
     The captioned copy is made, and the file drawn, only when its button is

@@ -521,15 +521,16 @@ else:
     per = per.assign(meeting_start=per["meeting"].map(starts)).sort_values(
         ["meeting_start", "published"], kind="mergesort"
     )
-    st.plotly_chart(
-        figures.articles_timeline(
+    st.vega_lite_chart(
+        spec=figures.articles_timeline(
             mine,
             corpus.meetings[corpus.meetings["meeting"].isin(per["meeting"])],
             labels=tables.meeting_labels(corpus.meetings),
             colours=page.colours,
             title=f"Its articles against the meetings (n = {counted(len(mine), 'article')})",
-        ),
+        ).for_streamlit(),
         key="mt_who_timeline",
+        width="stretch",
     )
     shown = across_meetings(results, per)
     layout.table(

@@ -64,8 +64,10 @@ def test_every_page_renders(page, dashboard_url, path, title):
 def test_a_filter_changes_the_chart_and_the_url_and_survives_a_page_switch(page, dashboard_url):
     page.goto(dashboard_url)
     _wait_for_app(page, "Overview")
-    ticks = page.locator("[data-testid='stPlotlyChart']").first.locator(".ytick text")
-    # Plotly draws after the script run has finished: wait for the axis, not a fixed time.
+    ticks = page.locator(
+        ".st-key-ov_coverage g.role-axis[aria-label^='Y-axis'] g.role-axis-label text"
+    )
+    # The chart draws after the script run has finished: wait for the axis, not a fixed time.
     ticks.first.wait_for(timeout=60_000)
     assert ticks.count() == 4
     sidebar = page.locator("[data-testid='stSidebar']")
@@ -116,9 +118,9 @@ def test_downloaded_csv_has_the_rows_shown(page, dashboard_url):
 def test_clicking_a_point_drills_down_to_its_articles(page, dashboard_url):
     page.goto(f"{dashboard_url}/?f_outlet=Euromaidan+Press")
     _wait_for_app(page, "Overview")
-    timeline = page.locator("[data-testid='stPlotlyChart']").nth(1)
+    timeline = page.locator(".st-key-ov_timeline [data-testid='stVegaLiteChart']")
     timeline.scroll_into_view_if_needed()
-    timeline.locator(".scatterlayer .point").first.click(force=True)
+    timeline.locator("g.mark-symbol.role-mark path").first.click(force=True)
     page.get_by_role("heading", name="Articles behind your selection").wait_for(timeout=30_000)
     screenshot(page, "overview-drilldown")
 
@@ -189,9 +191,14 @@ THEME_COLOURS = """() => {
         app: colours("[data-testid=stApp]"),
         sidebar: colours("[data-testid=stSidebar]"),
         heading: colours("[data-testid=stMain] h1"),
-        charts: [...document.querySelectorAll("[data-testid=stPlotlyChart]")].map(
-            chart => getComputedStyle(chart.querySelector(".main-svg")).backgroundColor
-        ),
+        charts: [
+            ...[...document.querySelectorAll("[data-testid=stPlotlyChart]")].map(
+                chart => getComputedStyle(chart.querySelector(".main-svg")).backgroundColor
+            ),
+            ...[...document.querySelectorAll("[data-testid=stVegaLiteChart] svg.marks")].map(
+                svg => getComputedStyle(svg).backgroundColor
+            ),
+        ],
     };
 }"""
 

@@ -72,11 +72,16 @@ _PROBLEMS = """() => {
                     `${Math.round(box.left)}..${Math.round(box.right)} of ` +
                     `${Math.round(area.left)}..${Math.round(area.right)}`);
   }
-  for (const chart of main.querySelectorAll("[data-testid='stPlotlyChart']")) {
-    const svg = chart.querySelector(".main-svg");
+  const titles = {
+    "stPlotlyChart": [".main-svg", ".gtitle, .xtitle, .ytitle"],
+    "stVegaLiteChart": ["svg.marks", ".role-title-text text, .role-axis-title text"],
+  };
+  for (const [kind, [frameOf, titlesOf]] of Object.entries(titles))
+  for (const chart of main.querySelectorAll(`[data-testid='${kind}']`)) {
+    const svg = chart.querySelector(frameOf);
     if (!svg || !shown(chart)) continue;
     const frame = svg.getBoundingClientRect();
-    for (const text of chart.querySelectorAll(".gtitle, .xtitle, .ytitle")) {
+    for (const text of chart.querySelectorAll(titlesOf)) {
       const box = text.getBoundingClientRect();
       if (box.width === 0) continue;
       if (box.left < frame.left - 1 || box.right > frame.right + 1 ||
@@ -127,6 +132,8 @@ def test_every_page_is_usable_at_800_px_in_the_dark_theme(
     assert background != "rgb(255, 255, 255)"
     if page.locator("[data-testid='stPlotlyChart']").count():
         page.locator("[data-testid='stPlotlyChart'] .main-svg").first.wait_for(timeout=60_000)
+    if page.locator("[data-testid='stVegaLiteChart']").count():
+        page.locator("[data-testid='stVegaLiteChart'] svg.marks").first.wait_for(timeout=60_000)
     name = re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "overview"
     screenshot(page, f"narrow-dark-{name}")
     assert page.evaluate(_PROBLEMS) == []

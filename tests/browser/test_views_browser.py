@@ -148,11 +148,11 @@ def test_keyword_in_context_keeps_the_keyword_centred_and_whole_at_1440_px(page,
 def test_clicking_a_heatmap_cell_lists_the_articles_behind_it(page, dashboard_url):
     page.goto(f"{dashboard_url}/?f_outlet=Euromaidan+Press")
     _wait_for_app(page, "Overview")
-    coverage = page.locator(".st-key-ov_coverage [data-testid='stPlotlyChart']")
+    coverage = page.locator(".st-key-ov_coverage [data-testid='stVegaLiteChart']")
     coverage.scroll_into_view_if_needed()
-    # Euromaidan Press covered each meeting in the matrix: every cell holds articles. The
-    # markers are invisible (the cells are shapes) but take the click.
-    cell = coverage.locator(".scatterlayer .point").first
+    # The cells drawn (Vega-Lite's SVG): Euromaidan Press's row, its second cell the
+    # Sochi meeting, which it covered.
+    cell = coverage.locator("g.mark-rect.role-mark path").nth(1)
     cell.wait_for(state="attached", timeout=60_000)
     box = cell.bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)

@@ -8,7 +8,10 @@ import json
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
+import pandas as pd
+import pyarrow as pa
 import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
@@ -146,6 +149,16 @@ def downloaded_rows(app: AppTest, offered: dict[str, bytes], key: str) -> list[d
     else:
         content = offered[proto.url.rsplit("/", 1)[-1].split(".", 1)[0]].decode("utf-8")
     return list(csv.DictReader(io.StringIO(content)))
+
+
+def vega_chart(app: AppTest, index: int = 0) -> tuple[dict[str, Any], dict[str, pd.DataFrame]]:
+    """The spec and the named datasets of the page's ``index``-th Vega-Lite chart."""
+    proto = app.get("vega_lite_chart")[index].proto
+    datasets = {
+        dataset.name: pa.ipc.open_stream(dataset.data.data).read_pandas()
+        for dataset in proto.datasets
+    }
+    return json.loads(proto.spec), datasets
 
 
 def texts(app: AppTest, kind: str) -> list[str]:

@@ -42,3 +42,42 @@ def test_png_and_svg_files_are_drawn_offline():
     assert "made with Narratives" in svg
     with pytest.raises(ValueError, match="file_format must be one of"):
         exports.figure_bytes(published, "gif")
+
+
+CELLS = pd.DataFrame(
+    {
+        "outlet_name": ["A", "A", "B", "B"],
+        "frame": ["Legality,<br>constitutionality &<br>jurisprudence", "Economic"] * 2,
+        "share": [0, 12, 40, 3],
+    }
+)
+
+
+def _matrix():
+    return figures.matrix_chart(
+        CELLS, x="outlet_name", y="frame", value="share", title="Frames per outlet",
+        x_title="Outlet", y_title="Frame", value_title="% of frame cues",
+    )  # fmt: skip
+
+
+def test_a_vega_lite_chart_is_drawn_offline_with_its_caption_under_it():
+    # A matrix with a colour scale (its legend on an unseen layer) and three-line row labels.
+    published = figures.with_caption(_matrix(), CAPTION)
+    assert published["vconcat"][1]["data"]["values"] == [
+        {"line": "Filters: all articles · n = 4 of 4 articles", "row": 0},
+        {"line": "Corpus abc · 2015-05-12 · made with Narratives", "row": 1},
+    ]
+    svg = exports.figure_bytes(published, "svg").decode("utf-8")
+    assert svg.startswith("<svg")
+    for text in ("Frames per outlet", "made with Narratives", "constitutionality &amp;", "40"):
+        assert text in svg, text
+    png = exports.figure_bytes(published, "png", scale=1)
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_the_shown_chart_is_not_changed_by_its_published_copy():
+    shown = _matrix()
+    before = shown.inline()
+    figures.with_caption(shown, CAPTION)
+    assert shown.inline() == before
+    assert "vconcat" not in shown.spec

@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import jsonschema
 import pandas as pd
 import plotly.io as pio
 import pytest
 
-from dashboard import colours, figures, tables
+from dashboard import colours, exports, figures, tables, vega
+from dashboard.vega import VegaChart
 from tests.dashboard.samples import ARTICLES, CROWDED
 
 MEETINGS = pd.DataFrame(
@@ -108,12 +110,25 @@ def _matrix(cells: pd.DataFrame):  # type: ignore[no-untyped-def]
     )
 
 
+def _layer(chart: VegaChart, mark: str, *, data: str | None = None) -> dict[str, Any]:
+    """The one layer of ``chart`` drawing ``mark`` marks (from dataset ``data``, if given)."""
+    found = [
+        layer
+        for layer in chart.spec["layer"]
+        if layer["mark"]["type"] == mark
+        and (data is None or layer.get("data", {}).get("name") == data)
+        and layer["mark"].get("opacity") != 0
+    ]
+    assert len(found) == 1, (mark, data, len(found))
+    return found[0]
+
+
 def test_matrix_hover_shows_dates_as_dates():
     figure = _matrix(CELLS)
-    hollow, filled = figure.data
-    assert filled.customdata.tolist() == [["2015-12-19"]]
-    assert hollow.customdata.tolist() == [["undated"]]
-    assert filled.hovertemplate.endswith("First published: %{customdata[0]}<extra></extra>")
+    cells = figure.datasets["cells"]
+    assert cells["h0"].tolist() == ["2015-12-19", "undated"]
+    tooltip = _layer(figure, "rect")["encoding"]["tooltip"]
+    assert tooltip[-1] == {"field": "h0", "title": "First published"}
 
 
 def _timeline(articles: pd.DataFrame, **options: Any):  # type: ignore[no-untyped-def]
@@ -129,19 +144,27 @@ def _timeline(articles: pd.DataFrame, **options: Any):  # type: ignore[no-untype
 
 def test_timeline_names_meetings_by_their_titles_and_labels():
     figure = _timeline(ARTICLES)
-    outlet_b = figure.data[1]
-    assert outlet_b.customdata.tolist() == [
-        ["b1", "Outlet B", "Third", "day", "Kerry meets Putin in Sochi; Kerry in Moscow"]
-    ]
+    points = figure.datasets["points"]
+    outlet_b = points[points["outlet"] == "Outlet B"]
+    assert outlet_b[["f0", "f1", "headline", "when", "about"]].values.tolist() == [
+        ["b1", "Outlet B", "Third", "2015-05-13 (known to the day)",
+         "Kerry meets Putin in Sochi; Kerry in Moscow"]
+    ]  # fmt: skip
+    # A click returns the article's id and outlet.
+    assert figure.fields == ("f0", "f1")
     # Each meeting line is numbered above the plot, with its name on hover and in the axis title.
-    assert [a.text for a in figure.layout.annotations] == ["1", "2", "3"]
-    assert [a.hovertext for a in figure.layout.annotations] == [
+    lines = figure.datasets["meetings"]
+    assert lines["number"].tolist() == ["1", "2", "3"]
+    assert lines["label"].tolist() == [
         "Sochi, May 2015",
         "Moscow, 15 Dec 2015",
         "Moscow, 29 Dec 2015",
     ]
-    assert figure.layout.xaxis.title.text.replace("<br>", " ") == (
-        "Publication date. Dotted lines: the meetings (1 Sochi, May 2015; "
+    assert _layer(figure, "rule")["encoding"]["tooltip"] == [{"field": "label", "title": "Meeting"}]
+    assert _layer(figure, "point")["encoding"]["x"]["title"] == "Publication date"
+    key = figure.spec["title"]["subtitle"]
+    assert " ".join(key if isinstance(key, list) else [key]) == (
+        "Dotted lines: the meetings (1 Sochi, May 2015; "
         "2 Moscow, 15 Dec 2015; 3 Moscow, 29 Dec 2015)"
     )
 
@@ -151,18 +174,28 @@ def test_a_crowded_timeline_draws_one_point_per_outlet_and_period_sized_by_its_a
         title=CROWDED["id"], date_precision="day", meetings=[()] * len(CROWDED)
     )
     figure = _timeline(crowded, title="When", max_points=4)
-    outlet_a, outlet_b = figure.data
-    assert outlet_a.customdata.tolist() == [
+    points = figure.datasets["points"]
+    outlet_a, outlet_b = (
+        points[points["outlet"] == "Outlet A"],
+        points[points["outlet"] == "Outlet B"],
+    )
+    assert outlet_a[["f0", "f1", "f2"]].values.tolist() == [
         ["week:2015-05-11", "Outlet A", 3],
         ["week:2015-06-01", "Outlet A", 1],
     ]
-    assert outlet_b.customdata[:, 0].tolist() == ["week:2015-05-11", "week:2015-11-30"]
-    # The largest point is the week of three articles; area grows with the count.
-    assert outlet_a.marker.size.tolist() == [24.0, round(6 + 18 * (1 / 3) ** 0.5, 1)]
-    assert outlet_a.marker.color == colours.OKABE_ITO[0]
-    assert outlet_a.hovertemplate.startswith("<b>%{customdata[2]} articles</b>")
-    assert "week of %{x|%Y-%m-%d}" in outlet_a.hovertemplate
-    assert figure.layout.title.text.startswith("When; each point: an outlet's articles of one week")
+    assert outlet_b["f0"].tolist() == ["week:2015-05-11", "week:2015-11-30"]
+    assert figure.fields == ("f0", "f1", "f2")
+    # The largest point is the week of three articles (24 px across); area grows with the count.
+    assert outlet_a["area"].tolist() == [24.0**2, round((6 + 18 * (1 / 3) ** 0.5) ** 2, 1)]
+    colour = _layer(figure, "point")["encoding"]["color"]["scale"]
+    assert (
+        dict(zip(colour["domain"], colour["range"], strict=True))["Outlet A"]
+        == (colours.OKABE_ITO[0])
+    )
+    assert outlet_a[["headline", "when"]].values.tolist()[0] == ["3 articles", "week of 2015-05-11"]
+    assert figure.spec["title"]["text"].startswith(
+        "When; each point: an outlet's articles of one week"
+    )
 
 
 def test_timeline_numbers_of_meetings_days_apart_take_turns_between_two_rows():
@@ -182,18 +215,20 @@ def test_timeline_numbers_of_meetings_days_apart_take_turns_between_two_rows():
         colours={"Outlet A": colours.OKABE_ITO[0]},
         title="t",
     )
-    numbers = figure.layout.annotations
-    assert [(a.text, a.hovertext) for a in numbers] == [
-        ("1", "Early"),
-        ("2", "Late"),
-        ("3", "Later"),
+    numbers = figure.datasets["meetings"]
+    assert numbers[["number", "label", "row"]].values.tolist() == [
+        ["1", "Early", 0],
+        ["2", "Late", 0],
+        ["3", "Later", 1],
     ]
-    assert [a.yshift for a in numbers] == [2, 2, 16]
-    assert [str(shape.x0)[:10] for shape in figure.layout.shapes] == [
-        "2015-05-12",
-        "2016-05-10",
-        "2016-05-15",
+    assert numbers["start"].tolist() == ["2015-05-12", "2016-05-10", "2016-05-15"]
+    # Row 1 is drawn a line above row 0.
+    heights = [
+        (layer["transform"][0]["filter"], layer["encoding"]["y"]["value"])
+        for layer in figure.spec["layer"]
+        if layer["mark"]["type"] == "text"
     ]
+    assert heights == [("datum.row == 0", -4), ("datum.row == 1", -18)]
 
 
 TERMS = pd.DataFrame(
@@ -328,23 +363,20 @@ def test_heatmap_cells_keep_contrast_with_both_themes_and_their_numbers_are_read
         cells, x="subject", y="outlet_name", value="percent", title="t", x_title="Subject",
         y_title="Outlet", value_title="% of its articles",
     )  # fmt: skip
-    filled = figure.data[1]
-    scale = [colour for _, colour in filled.marker.colorscale]
+    scale = figures.HEAT_COLOURS
     for colour in scale:
         for background in BACKGROUNDS:
             assert contrast(colour, background) >= 2.0, (colour, background)
-    # The cells are drawn as rectangles in axis units (they shrink on a narrow page).
-    # The scale runs from the lowest filled value (10) to the highest.
-    fills = [shape.fillcolor for shape in figure.layout.shapes]
-    assert fills == ["rgba(0,0,0,0)"] + [
+    # The scale runs from the lowest filled value (10) to the highest; 0 is hollow.
+    drawn = figure.datasets["cells"]
+    assert drawn["fill"].tolist() == ["transparent"] + [
         figures.heat_colour((v - 10) / 90) for v in (10, 40, 60, 90, 100)
     ]
     assert figures.heat_colour(0) == scale[0]
     assert figures.heat_colour(1) == scale[-1]
     # Each number against its cell's colour.
-    for value, text_colour in zip(filled.marker.color, filled.textfont.color, strict=True):
-        fill = figures.heat_colour((value - 10) / 90)
-        assert contrast(text_colour, fill) >= 4.5, (value, fill, text_colour)
+    for fill, text_colour in zip(drawn["fill"][1:], drawn["ink"][1:], strict=True):
+        assert contrast(text_colour, fill) >= 4.5, (fill, text_colour)
 
 
 def test_stance_over_time_joins_points_of_one_meeting_only_and_spans_the_whole_scale():
@@ -420,13 +452,8 @@ def test_the_tests_check_every_figure_against_plotlys_schema():
 def test_a_figure_built_unchecked_reaches_the_browser_as_the_checked_one(
     monkeypatch: pytest.MonkeyPatch,
 ):
-    crowded = CROWDED.assign(
-        title=CROWDED["id"], date_precision="day", meetings=[()] * len(CROWDED)
-    )
     builders = {
         "stance bars": lambda: _stance_bars(SHARES),
-        "timeline": lambda: _timeline(ARTICLES),
-        "crowded timeline": lambda: _timeline(crowded, max_points=4),
         "term bars": lambda: figures.term_bars(
             TERMS, title="Terms", colour="#0072B2", group_label="A", other_label="B"
         ),
@@ -434,7 +461,6 @@ def test_a_figure_built_unchecked_reaches_the_browser_as_the_checked_one(
             TERMS, title="Terms", colour="#0072B2", group_label="A", other_label="B"
         ),
         "characteristic terms": lambda: _characteristic(PILED),
-        "matrix": lambda: _matrix(CELLS),
     }
     for name, build in builders.items():
         monkeypatch.setattr(figures, "CHECK_FIGURES", True)
@@ -459,13 +485,13 @@ def test_the_colour_bar_starts_at_the_lowest_count_drawn_not_at_the_hollow_zero(
         cells, x="meeting_label", y="outlet_name", value="articles", title="t",
         x_title="Meeting", y_title="Outlet", value_title="Articles",
     )  # fmt: skip
-    marker = figure.data[1].marker
-    assert (marker.cmin, marker.cmax) == (1, 5)
-    assert list(marker.colorbar.tickvals) == [1, 2, 3, 4, 5]
+    colour = _legend_layer(figure)["encoding"]["color"]
+    assert colour["scale"]["domain"] == [1, 5]
+    assert colour["legend"]["values"] == [1, 2, 3, 4, 5]
     # The palest colour of the bar is the one-article cell's; the empty cell is hollow.
-    fills = [shape.fillcolor for shape in figure.layout.shapes]
+    fills = figure.datasets["cells"]["fill"].tolist()
     assert fills == [
-        "rgba(0,0,0,0)",
+        "transparent",
         figures.heat_colour(0),
         figures.heat_colour(0.5),
         figures.heat_colour(1),
@@ -475,5 +501,34 @@ def test_the_colour_bar_starts_at_the_lowest_count_drawn_not_at_the_hollow_zero(
         cells.assign(articles=[0, 2, 2, 0]), x="meeting_label", y="outlet_name",
         value="articles", title="t", x_title="Meeting", y_title="Outlet", value_title="Articles",
     )  # fmt: skip
-    assert single.data[1].marker.showscale is False
-    assert [shape.fillcolor for shape in single.layout.shapes][1] == figures.heat_colour(1)
+    assert not any("color" in layer["encoding"] for layer in single.spec["layer"][:-1])
+    assert single.datasets["cells"]["fill"].tolist()[1] == figures.heat_colour(1)
+
+
+def _legend_layer(chart: VegaChart) -> dict[str, Any]:
+    """The unseen layer of a matrix chart that carries its colour scale's legend."""
+    (found,) = [layer for layer in chart.spec["layer"] if layer["mark"].get("opacity") == 0]
+    return found
+
+
+def test_every_vega_lite_chart_compiles_and_draws(monkeypatch: pytest.MonkeyPatch):
+    crowded = CROWDED.assign(
+        title=CROWDED["id"], date_precision="day", meetings=[()] * len(CROWDED)
+    )
+    charts = {
+        "matrix": _matrix(CELLS),
+        "timeline": _timeline(ARTICLES),
+        "crowded timeline": _timeline(crowded, max_points=4),
+        "timeline without meetings": figures.articles_timeline(
+            ARTICLES, MEETINGS.iloc[:0], labels={}, colours={}, title="t"
+        ),
+    }
+    for name, chart in charts.items():
+        # The schema first (the tests build every chart checked), then Vega draws it.
+        vega.check(chart.inline())
+        svg = exports.figure_bytes(chart.inline(), "svg").decode("utf-8")
+        assert svg.startswith("<svg"), name
+    # A misspelt property is caught when the chart is built.
+    monkeypatch.setattr(vega, "CHECK_SPECS", True)
+    with pytest.raises(jsonschema.ValidationError):
+        VegaChart({**_matrix(CELLS).spec, "hieght": 3}, {"cells": CELLS})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from analysis.corpus.selection import Selection
-from dashboard import layout
+from dashboard import layout, vega
 
 
 def test_csv_name_says_what_and_which_filters():
@@ -37,3 +37,11 @@ def test_selected_points_and_rows_read_the_widget_state():
     assert layout.selected_points(None) == []
     assert layout.selected_rows({"selection": {"rows": [2]}}) == [2]
     assert layout.selected_rows({}) == []
+
+
+def test_a_vega_lite_click_reads_as_the_chart_fields_in_order():
+    state = {"selection": {"pick": [{"f1": "2015", "f0": "cnn"}, {"f0": "half a point"}]}}
+    # A point without every field (a click on a meeting line) is not a cell.
+    assert vega.picked(state, ("f0", "f1")) == [["cnn", "2015"]]
+    assert vega.picked({"selection": {"pick": {}}}, ("f0",)) == []
+    assert vega.picked(None, ("f0",)) == []

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 import pytest
 
@@ -11,7 +12,7 @@ from analysis.labels.stance import stance_by_group
 from analysis.pipeline.prepare import prepare_corpus
 from dashboard import colours
 from tests.conftest import SHIPPED_CORPUS
-from tests.dashboard.conftest import downloaded_rows, texts
+from tests.dashboard.conftest import downloaded_rows, texts, vega_chart
 
 OSW = "osw-2013-05-15-moscow-intransigent-towards-washington-on-the-syria-crisis"
 OSW_LABEL = (
@@ -93,19 +94,26 @@ def test_stance_chart_names_its_hover_fields_and_has_a_legend(open_page):
 def test_agenda_lists_subjects_on_the_side_most_mentioned_first_with_counts(open_page):
     app = open_page("stance", sf_tab="Agenda")
     assert not app.exception
-    figure = json.loads(app.get("plotly_chart")[0].proto.spec)
-    assert "left out" not in figure["layout"]["title"]["text"]
-    subjects = figure["layout"]["yaxis"]["categoryarray"][::-1]
-    cells = [c for trace in figure["data"] for c in zip(trace["y"], trace["text"], strict=True)]
+    spec, datasets = vega_chart(app)
+    assert "left out" not in str(spec["title"]["text"])
+    position = _cells_layer(spec)["encoding"]
+    subjects = position["y"]["sort"]
+    cells = datasets["cells"]
     mentioned: dict[str, int] = {}
-    for subject, text in cells:
+    for subject, text in zip(cells["y"], cells["shown"], strict=True):
         mentioned[subject] = mentioned.get(subject, 0) + int(text.split("/")[0])
     # Every subject drawn is mentioned somewhere, and they come most mentioned first.
     assert subjects == sorted(mentioned, key=lambda s: (-mentioned[s], s))
     assert all(mentioned[s] > 0 for s in subjects)
     assert len(subjects) < 26
-    assert figure["layout"]["xaxis"]["categoryarray"][0].endswith(")")
+    assert position["x"]["sort"][0].endswith(")")
     assert any("hollow: none of them mentions it" in c for c in texts(app, "caption"))
+
+
+def _cells_layer(spec: dict[str, Any]) -> dict[str, Any]:
+    """The layer of a matrix chart's spec that draws its cells (and is clicked)."""
+    (cells,) = [layer for layer in spec["layer"] if "params" in layer]
+    return cells
 
 
 def test_stance_over_time_spans_the_whole_scale_and_names_each_points_meeting(open_page, downloads):
@@ -132,10 +140,11 @@ def test_frames_and_sources_list_their_rows_across_and_the_outlets_as_columns(
 ):
     app = open_page("stance", sf_tab=tab)
     assert not app.exception
-    figure = json.loads(app.get("plotly_chart")[0].proto.spec)
-    columns = figure["layout"]["xaxis"]["categoryarray"]
+    spec, _ = vega_chart(app)
+    position = _cells_layer(spec)["encoding"]
+    columns = position["x"]["sort"]
     assert all(re.fullmatch(r".+ \(n = \d+\)", c) for c in columns)
-    rows = figure["layout"]["yaxis"]["categoryarray"][::-1]
+    rows = position["y"]["sort"]
     assert all(len(line) <= 24 for row in rows for line in row.split("<br>"))
     if first_row:
         assert rows[0] == first_row
