@@ -1,9 +1,11 @@
-"""Plotly figure builders: tidy frames in, figures out. No Streamlit calls here.
+"""Chart builders: tidy frames in, Plotly figures or Vega-Lite specs out. No Streamlit calls.
 
 Every builder titles its chart in the analyst's words with the number of
 articles behind it, labels both axes, and puts what a selection needs to
-drill down (an article id, an outlet, a term) into ``customdata``. Colours
-come from :mod:`dashboard.colours`.
+drill down (an article id, an outlet, a term) into ``customdata`` (Plotly) or
+the chart's selection fields (Vega-Lite, :mod:`dashboard.vega`). The matrices
+and timelines are Vega-Lite: the Overview draws only those, so a tab that
+opens it loads no Plotly script. Colours come from :mod:`dashboard.colours`.
 """
 
 from __future__ import annotations
@@ -341,7 +343,7 @@ def matrix_chart(
 
 def _category_axis(labels: Sequence[str]) -> dict[str, Any]:
     """An axis of category ``labels``, each ``<br>`` in them a new line."""
-    axis: dict[str, Any] = {"labelLimit": 200, "grid": False}
+    axis: dict[str, Any] = {"labelLimit": 260, "grid": False}
     if any("<br>" in str(label) for label in labels):
         axis["labelExpr"] = "split(datum.label, '<br>')"
     return axis

@@ -8,7 +8,13 @@ from analysis.pipeline import prepare as prepare_module
 from dashboard import data
 from dashboard.layout import NOTHING_SELECTED
 from tests.conftest import last_line_of_python
-from tests.dashboard.conftest import download_button, downloaded_rows, texts, write_article
+from tests.dashboard.conftest import (
+    download_button,
+    downloaded_rows,
+    texts,
+    vega_chart,
+    write_article,
+)
 
 
 def _table(app, key):
@@ -23,6 +29,32 @@ def test_default_load_shows_the_whole_corpus(open_page):
     assert len(_table(app, "ov_articles")) == 5
     assert app.metric[0].value == "5"
     assert any("Small samples" in w for w in texts(app, "warning"))
+
+
+def test_the_overview_draws_its_charts_without_plotly_and_they_keep_their_identity(open_page):
+    # A Plotly chart would make every tab load Plotly's 4.7 MB script.
+    app = open_page("overview", f_outlet="Euromaidan Press")
+    assert not app.exception
+    assert not app.get("plotly_chart")
+    coverage, coverage_data = vega_chart(app, 0)
+    timeline, timeline_data = vega_chart(app, 1)
+    assert coverage["title"]["text"] == "Articles per outlet and meeting (n = 2 articles)"
+    assert timeline["title"]["text"] == "When each outlet published (n = 2 dated articles)"
+    filled = coverage_data["cells"].query("filled")
+    assert sorted(zip(filled["f0"], filled["f1"], strict=True)) == [
+        ("euromaidan-press", "2015-05-sochi"),
+        ("euromaidan-press", "2015-12-moscow"),
+    ]
+    assert timeline_data["points"]["f1"].tolist() == ["Euromaidan Press"] * 2
+    # Keyed by the page, a chart is the same element after a filter change: it is
+    # updated in place, not drawn again from scratch.
+    ids = [chart.proto.id for chart in app.get("vega_lite_chart")]
+    app.multiselect(key="f_outlet").set_value(["euromaidan-press", "osw"]).run()
+    assert not app.exception
+    assert [chart.proto.id for chart in app.get("vega_lite_chart")] == ids
+    assert vega_chart(app, 0)[0]["title"]["text"] == (
+        "Articles per outlet and meeting (n = 3 articles)"
+    )
 
 
 def test_filters_are_seeded_from_the_url(open_page):
