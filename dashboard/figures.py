@@ -531,8 +531,11 @@ def articles_timeline(
     # plot only, a narrow strip on a narrow page.
     meetings_key = f"Dotted lines: the meetings ({key})" if key else ""
     outlets = list(dict.fromkeys(frame["outlet"]))
-    x = {"field": "date", "type": "temporal", "title": "Publication date",
-         "axis": {"grid": False}}  # fmt: skip
+    date_axis: dict[str, Any] = {"grid": False}
+    if span > pd.Timedelta(days=2 * 365):
+        # Years apart: a tick a year, not month names between them.
+        date_axis.update(tickCount={"interval": "year", "step": 1}, format="%Y")
+    x = {"field": "date", "type": "temporal", "title": "Publication date", "axis": date_axis}
     layers: list[dict[str, Any]] = [
         {
             "data": {"name": "points"},

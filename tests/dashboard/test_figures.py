@@ -161,12 +161,24 @@ def test_timeline_names_meetings_by_their_titles_and_labels():
         "Moscow, 29 Dec 2015",
     ]
     assert _layer(figure, "rule")["encoding"]["tooltip"] == [{"field": "label", "title": "Meeting"}]
-    assert _layer(figure, "point")["encoding"]["x"]["title"] == "Publication date"
+    x = _layer(figure, "point")["encoding"]["x"]
+    assert x["title"] == "Publication date"
+    # Months apart: Vega-Lite picks the ticks (years apart, a tick a year).
+    assert "format" not in x["axis"]
     key = figure.spec["title"]["subtitle"]
     assert " ".join(key if isinstance(key, list) else [key]) == (
         "Dotted lines: the meetings (1 Sochi, May 2015; "
         "2 Moscow, 15 Dec 2015; 3 Moscow, 29 Dec 2015)"
     )
+
+
+def test_a_timeline_of_years_has_a_tick_a_year():
+    years_apart = ARTICLES.assign(
+        published=pd.to_datetime(["2013-05-07", "2015-05-12", "2022-01-01"])
+    )
+    x = _layer(_timeline(years_apart), "point")["encoding"]["x"]
+    assert x["axis"]["format"] == "%Y"
+    assert x["axis"]["tickCount"] == {"interval": "year", "step": 1}
 
 
 def test_a_crowded_timeline_draws_one_point_per_outlet_and_period_sized_by_its_articles():
