@@ -268,7 +268,7 @@ def matrix_chart(
               "axis": {**_category_axis(x_order), "labelAngle": -90 if longest > 6 else 0}},
         "y": {"field": "y", "type": "nominal", "sort": y_order, "scale": band,
               "title": vega.lines(wrapped_title(y_title, width=AXIS_LINE)),
-              "axis": _category_axis(y_order)},
+              "axis": {**_category_axis(y_order), **_TITLE_ABOVE}},
     }  # fmt: skip
     fields = [f"f{k}" for k in range(len(customdata))]
     layers: list[dict[str, Any]] = []
@@ -278,7 +278,7 @@ def matrix_chart(
         scale_legend: dict[str, Any] = {"title": vega.lines(wrapped_title(value_title, width=16)),
                                         "gradientThickness": 12}  # fmt: skip
         if value_format == "{:.0f}":
-            scale_legend["values"] = _scale_ticks(low, top)
+            scale_legend.update(values=_scale_ticks(low, top), format="d")
         layers.append(
             {
                 "transform": [{"filter": "datum.filled"}],
@@ -339,6 +339,12 @@ def matrix_chart(
     return VegaChart(
         spec, {"cells": frame}, fields=tuple(fields), width=max(600, 60 * len(x_order))
     )
+
+
+#: A left axis's title written across, above its labels: Vega places a title beside the
+#: labels by their measured width, which in the browser can be less than the drawn one.
+_TITLE_ABOVE = {"titleAngle": 0, "titleAlign": "right", "titleBaseline": "bottom",
+                "titleX": 0, "titleY": -6}  # fmt: skip
 
 
 def _category_axis(labels: Sequence[str]) -> dict[str, Any]:
@@ -548,7 +554,7 @@ def articles_timeline(
                     "type": "nominal",
                     "sort": outlets,
                     "title": "Outlet",
-                    "axis": {"labelLimit": 260},
+                    "axis": {"labelLimit": 260, **_TITLE_ABOVE},
                 },
                 "color": {
                     "field": "outlet",
