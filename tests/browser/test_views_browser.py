@@ -159,3 +159,9 @@ def test_clicking_a_heatmap_cell_lists_the_articles_behind_it(page, dashboard_ur
     page.get_by_role("heading", name="Articles behind your selection").wait_for(timeout=30_000)
     page.wait_for_function("() => location.search.includes('ov_coverage=')", timeout=30_000)
     _no_error_on(page)
+    # The matrix as a file for publication, drawn by vl-convert with the filters under it.
+    svg = _download(page, "ov_coverage", "svg").decode("utf-8")
+    assert svg.lstrip().startswith("<svg")
+    assert "Articles per outlet and meeting (n = 2 articles)" in svg
+    assert "Filters: outlets: Euromaidan Press" in svg
+    assert "made with Narratives" in svg
