@@ -1,7 +1,7 @@
 """Charts drawn by Vega-Lite: a spec, its data as frames, and what a click selects.
 
 The Overview's charts are Vega-Lite, not Plotly: Streamlit loads Plotly's
-4.7 MB script in every tab that shows a Plotly chart (about two seconds of a
+4.7 MB script in every tab that shows a Plotly chart (1–2.5 s of a
 second tab on this project's machine), and Vega's in a fraction of that. A
 :class:`VegaChart` keeps its data as frames until it is drawn: Streamlit sends
 them as Arrow, a file export inlines them (:meth:`VegaChart.inline`), and a
