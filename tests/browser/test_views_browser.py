@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlparse
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
 from tests.browser.conftest import screenshot
 from tests.browser.test_dashboard_browser import _no_error_on, _reader_shows, _wait_for_app
 
@@ -112,8 +114,19 @@ def test_choosing_the_pairs_own_prior_changes_the_url_and_says_so(page, dashboar
     _wait_for_app(page, "Term contrasts")
     page.get_by_text("No term reaches |z| > 1.96").first.wait_for(timeout=60_000)
     page.get_by_text("Phrase length, prior and number of terms").click()
-    page.get_by_text("A's and B's articles only").click()
-    page.wait_for_function("() => location.search.includes('tc_prior_from=pair')", timeout=30_000)
+    choice = page.get_by_text("A's and B's articles only")
+    choice.wait_for(state="visible", timeout=30_000)
+    # A click while the opening expander still moves can miss its label: click again then.
+    for attempt in range(3):
+        choice.click()
+        try:
+            page.wait_for_function(
+                "() => location.search.includes('tc_prior_from=pair')", timeout=10_000
+            )
+            break
+        except PlaywrightTimeoutError:
+            if attempt == 2:
+                raise
     page.get_by_text("a's and b's articles only (3 articles)").first.wait_for(timeout=30_000)
     _no_error_on(page)
 
