@@ -1,4 +1,4 @@
-"""Charts as PNG and SVG files for publication, drawn by Kaleido in the machine's own Chromium.
+"""Charts as PNG and SVG files: Plotly's drawn by Kaleido in Chromium, Vega-Lite's by vl-convert.
 
 Kaleido (≥ 1) renders a figure in a headless Chrome or Chromium found by
 choreographer: the path in ``$BROWSER_PATH`` if set, else ``chromium``,
