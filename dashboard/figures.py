@@ -349,7 +349,9 @@ _TITLE_ABOVE = {"titleAngle": 0, "titleAlign": "right", "titleBaseline": "bottom
 
 def _category_axis(labels: Sequence[str]) -> dict[str, Any]:
     """An axis of category ``labels``, each ``<br>`` in them a new line."""
-    axis: dict[str, Any] = {"labelLimit": 260, "grid": False}
+    # Every label drawn: Vega would otherwise hide every other one once any two touch,
+    # and a row or column without its name cannot be read.
+    axis: dict[str, Any] = {"labelLimit": 260, "grid": False, "labelOverlap": False}
     if any("<br>" in str(label) for label in labels):
         axis["labelExpr"] = "split(datum.label, '<br>')"
     return axis
@@ -554,7 +556,7 @@ def articles_timeline(
                     "type": "nominal",
                     "sort": outlets,
                     "title": "Outlet",
-                    "axis": {"labelLimit": 260, **_TITLE_ABOVE},
+                    "axis": {"labelLimit": 260, "labelOverlap": False, **_TITLE_ABOVE},
                 },
                 "color": {
                     "field": "outlet",

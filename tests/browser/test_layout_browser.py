@@ -91,6 +91,18 @@ _PROBLEMS = """() => {
                       `${Math.round(frame.left)}..${Math.round(frame.right)})`);
     }
   }
+  // Names of rows or columns a Vega-Lite chart hid because they ran into each other (a
+  // time axis thins its ticks instead, and loses nothing).
+  for (const chart of main.querySelectorAll("[data-testid='stVegaLiteChart']")) {
+    if (!shown(chart)) continue;
+    for (const axis of chart.querySelectorAll("g.role-axis")) {
+      if (!(axis.getAttribute("aria-label") || "").includes("discrete scale")) continue;
+      for (const label of axis.querySelectorAll(".role-axis-label text")) {
+        if (getComputedStyle(label).opacity === "0" || label.getAttribute("opacity") === "0")
+          problems.push(`axis label '${label.textContent.slice(0, 60)}' is hidden`);
+      }
+    }
+  }
   // Figures and button labels cut short with an ellipsis.
   const labels = "[data-testid='stMetricValue'], [data-testid='stMetricValue'] *, button, button *";
   for (const el of main.querySelectorAll(labels)) {
