@@ -260,12 +260,12 @@ def matrix_chart(
     side = side or max(18, min(48, int(420 / max(len(x_order), len(y_order), 1))))
     # A row label of several lines needs the height of its lines.
     tallest = max((str(v).count("<br>") + 1 for v in y_order), default=1)
-    side = max(side, 13 * tallest + 4)
+    side = max(side, 15 * tallest + 6)
     band = {"paddingInner": 0.08}
     position = {
         "x": {"field": "x", "type": "nominal", "sort": x_order, "scale": band,
               "title": vega.lines(wrapped_title(x_title, width=AXIS_LINE)),
-              "axis": {**_category_axis(x_order), "labelAngle": -90 if longest > 6 else 0}},
+              "axis": {**_category_axis(x_order), **_x_labels(longest)}},
         "y": {"field": "y", "type": "nominal", "sort": y_order, "scale": band,
               "title": vega.lines(wrapped_title(y_title, width=AXIS_LINE)),
               "axis": {**_category_axis(y_order), **_TITLE_ABOVE}},
@@ -345,6 +345,15 @@ def matrix_chart(
 #: labels by their measured width, which in the browser can be less than the drawn one.
 _TITLE_ABOVE = {"titleAngle": 0, "titleAlign": "right", "titleBaseline": "bottom",
                 "titleX": 0, "titleY": -6}  # fmt: skip
+
+
+def _x_labels(longest: int) -> dict[str, Any]:
+    """Column labels of up to ``longest`` characters: upright when short, else turned and cut
+    at 180 px, with room before the axis title (Vega measures turned labels up to a fifth
+    shorter than the browser draws them, and would put the title over the longest)."""
+    if longest <= 6:
+        return {"labelAngle": 0}
+    return {"labelAngle": -90, "labelLimit": 180, "titlePadding": 44}
 
 
 def _category_axis(labels: Sequence[str]) -> dict[str, Any]:
