@@ -373,11 +373,13 @@ def _one_line(text: str) -> str:
 
 
 def _text_column(values: pd.Series) -> np.ndarray:
-    """The values as Vega-Lite text: dates as ``YYYY-MM-DD``, others as strings."""
+    """The values as text (Vega-Lite's as they are): dates as ``YYYY-MM-DD``, others as
+    strings."""
     if pd.api.types.is_datetime64_any_dtype(values):
         return np.array(
             ["undated" if pd.isna(v) else f"{v:%Y-%m-%d}" for v in values.tolist()], dtype=object
         )
+    # A plain list: iterating a pandas string column yields one value at a time, slowly.
     return np.array([str(value) for value in values.tolist()], dtype=object)
 
 
@@ -421,10 +423,10 @@ def _article_points(dated: pd.DataFrame, meetings: pd.DataFrame) -> pd.DataFrame
     def meeting_titles(keys: object) -> str:
         return "; ".join(titles.get(key, key) for key in list_items(keys)) or "none"
 
-    published = pd.to_datetime(dated["published"], errors="coerce")
+    days = pd.to_datetime(dated["published"], errors="coerce").dt.strftime("%Y-%m-%d")
     return pd.DataFrame(
         {
-            "date": published.dt.strftime("%Y-%m-%d").to_numpy(dtype=object),
+            "date": days.to_numpy(dtype=object),
             "outlet": dated["outlet_name"].astype(str).to_numpy(dtype=object),
             "area": np.full(len(dated), 144.0),
             "f0": dated["id"].astype(str).to_numpy(dtype=object),
@@ -432,9 +434,7 @@ def _article_points(dated: pd.DataFrame, meetings: pd.DataFrame) -> pd.DataFrame
             "headline": _text_column(dated["title"]),
             "when": [
                 f"{day} (known to the {precision})"
-                for day, precision in zip(
-                    published.dt.strftime("%Y-%m-%d"), dated["date_precision"], strict=True
-                )
+                for day, precision in zip(days, dated["date_precision"], strict=True)
             ],
             "about": dated["meetings"].map(meeting_titles).to_numpy(dtype=object),
         }
@@ -565,7 +565,7 @@ def articles_timeline(
                     "type": "nominal",
                     "sort": outlets,
                     "title": "Outlet",
-                    "axis": {"labelLimit": 260, "labelOverlap": False, **_TITLE_ABOVE},
+                    "axis": {**_category_axis(outlets), **_TITLE_ABOVE},
                 },
                 "color": {
                     "field": "outlet",
@@ -935,13 +935,8 @@ def _hover_lines(hover: Mapping[str, str], *, after: int) -> list[str]:
 
 
 def _plain_column(values: pd.Series) -> np.ndarray:
-    """The values as hover text: dates as ``YYYY-MM-DD``, markup escaped."""
-    if pd.api.types.is_datetime64_any_dtype(values):
-        return np.array(
-            ["undated" if pd.isna(v) else f"{v:%Y-%m-%d}" for v in values.tolist()], dtype=object
-        )
-    # A plain list: iterating a pandas string column yields one value at a time, slowly.
-    return np.array([_plain(str(value)) for value in values.tolist()], dtype=object)
+    """The values as Plotly hover text: :func:`_text_column` with markup escaped."""
+    return np.array([_plain(text) for text in _text_column(values)], dtype=object)
 
 
 def _plain(text: str) -> str:
