@@ -342,9 +342,10 @@ def matrix_chart(
 
 
 #: A left axis's title written across, above its labels: Vega places a title beside the
-#: labels by their measured width, which in the browser can be less than the drawn one.
+#: labels by their measured width, which in the browser can be less than the drawn one. It
+#: ends where the labels end, clear of the timeline's meeting numbers over the plot.
 _TITLE_ABOVE = {"titleAngle": 0, "titleAlign": "right", "titleBaseline": "bottom",
-                "titleX": 0, "titleY": -6}  # fmt: skip
+                "titleX": -8, "titleY": -6}  # fmt: skip
 
 
 def _x_labels(longest: int) -> dict[str, Any]:
