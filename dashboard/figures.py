@@ -602,7 +602,14 @@ def articles_timeline(
                 {
                     "data": {"name": "meetings"},
                     "transform": [{"filter": f"datum.row == {level}"}],
-                    "mark": {"type": "text", "baseline": "bottom", "fontSize": 11},
+                    # Grey, as the key: the theme colours titles and axes, not these, which
+                    # would be black on a dark page.
+                    "mark": {
+                        "type": "text",
+                        "baseline": "bottom",
+                        "fontSize": 11,
+                        "color": NEUTRAL_COLOUR,
+                    },
                     "encoding": {
                         "x": {**x, "field": "start"},
                         "y": {"value": -4 - 14 * level},
@@ -617,6 +624,7 @@ def articles_timeline(
         "padding": vega.PADDING,
         "title": {"text": vega.lines(wrapped_title(title)), "anchor": "start",
                   "subtitle": vega.lines(wrapped_title(meetings_key)),
+                  "subtitleColor": NEUTRAL_COLOUR,
                   "offset": 34 if len(lines_at) else 10},
         "height": {"step": 45},
         "layer": layers,

@@ -241,6 +241,11 @@ def test_timeline_numbers_of_meetings_days_apart_take_turns_between_two_rows():
         if layer["mark"]["type"] == "text"
     ]
     assert heights == [("datum.row == 0", -4), ("datum.row == 1", -18)]
+    # The numbers and their key in grey, readable on a light and a dark page alike.
+    assert {
+        layer["mark"]["color"] for layer in figure.spec["layer"] if layer["mark"]["type"] == "text"
+    } == {colours.NEUTRAL_COLOUR}
+    assert figure.spec["title"]["subtitleColor"] == colours.NEUTRAL_COLOUR
 
 
 TERMS = pd.DataFrame(
