@@ -66,6 +66,10 @@ sys.path.insert(0, str(REPO))
 from tests.benchmarks.bench_dashboard import write_corpus  # noqa: E402
 from tests.browser.conftest import CHROMIUM_ARGS, _wait_until_up, start_server  # noqa: E402
 
+# The test suite's conftest turns on checking every figure against its schema, and the
+# servers started here would inherit it: they serve the dashboard as an analyst runs it.
+os.environ.pop("NARRATIVES_CHECK_FIGURES", None)
+
 _TIMEOUT_MS = int(os.environ.get("BENCH_TIMEOUT_MS", "600000"))
 
 
