@@ -19,7 +19,7 @@ import pandas as pd
 from analysis.corpus.atomic import write_text_atomically
 from analysis.corpus.selection import Selection
 from analysis.labels.evidence import EVIDENCE_COLUMNS, article_positions, evidence_text
-from analysis.pipeline.csv_cache import CsvCache, article_parts, row_hashes
+from analysis.pipeline.csv_cache import CsvCache, KeptPart, article_parts, row_hashes
 from analysis.pipeline.manifest import (
     MANIFEST_FILE,
     ManifestInputs,
@@ -109,7 +109,7 @@ def csv_parts(
     *,
     rows_per_part: int = CSV_PART_ROWS,
     cache: CsvCache | None = None,
-) -> Iterator[str]:
+) -> Iterator[str | KeptPart]:
     """The formula-safe CSV text of an analysis table, in parts to write one after another.
 
     Evidence rows (:data:`analysis.labels.evidence.EVIDENCE_COLUMNS`) get their
@@ -117,7 +117,9 @@ def csv_parts(
     rows at a time; the text is the same as the CSV of the whole table with
     its sentences. With a ``cache`` (:class:`analysis.pipeline.csv_cache.CsvCache`),
     a table keyed by article is written in parts of consecutive articles, and a
-    part whose text was made before is not made again; the text is the same.
+    part whose text was made before is not made again but given as kept on disk
+    (:class:`analysis.pipeline.csv_cache.KeptPart`, for
+    :func:`analysis.pipeline.csv_cache.write_part`); the text is the same.
     """
     evidence = list(table.columns) == list(EVIDENCE_COLUMNS)
     quote_all = _evidence_quoted(prepared, table) if evidence else has_carriage_return(table)
@@ -221,7 +223,7 @@ def write_analysis(
             size = 0
             with out.open(f"{name}.csv", "w") as member:
                 for part in csv_parts(prepared, table, cache=cache):
-                    encoded = part.encode("utf-8")
+                    encoded = part.encode("utf-8") if isinstance(part, str) else part.data()
                     member.write(encoded)
                     size += len(encoded)
             files[f"{name}.csv"] = size

@@ -11,8 +11,9 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from analysis.corpus.atomic import write_text_atomically
+from analysis.corpus.atomic import replacing, write_text_atomically
 from analysis.corpus.types import list_text
+from analysis.pipeline.csv_cache import KeptPart, write_part
 
 __all__ = [
     "FORMULA_PREFIXES",
@@ -159,11 +160,16 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     return to_csv_text(frame).encode("utf-8")
 
 
-def write_csv(frame: pd.DataFrame | Iterable[str], path: Path) -> Path:
+def write_csv(frame: pd.DataFrame | Iterable[str | KeptPart], path: Path) -> Path:
     """Write :func:`to_csv_text` of ``frame`` to ``path`` atomically.
 
-    ``frame`` may also be the CSV text in parts (a large table written part by part).
+    ``frame`` may also be the CSV text in parts (a large table written part by
+    part), some of them kept on disk (:class:`analysis.pipeline.csv_cache.KeptPart`).
     """
-    text = to_csv_text(frame) if isinstance(frame, pd.DataFrame) else frame
-    write_text_atomically(Path(path), text)
+    if isinstance(frame, pd.DataFrame):
+        write_text_atomically(Path(path), to_csv_text(frame))
+    else:
+        with replacing(Path(path), durable=True) as handle:
+            for part in frame:
+                write_part(handle, part)
     return Path(path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import zipfile
 
 import numpy as np
 import pandas as pd
@@ -12,7 +13,7 @@ import pytest
 from analysis.corpus.articles import load_corpus
 from analysis.corpus.selection import Selection
 from analysis.pipeline import csv_cache
-from analysis.pipeline.csv_cache import CsvCache, article_parts
+from analysis.pipeline.csv_cache import CsvCache, KeptPart, article_parts, write_part
 from analysis.pipeline.export import write_analysis
 from analysis.pipeline.prepare import prepare_corpus
 from tests.conftest import SHIPPED_CORPUS
@@ -117,3 +118,63 @@ def test_texts_are_hashed_a_slice_at_a_time_with_the_same_hashes(monkeypatch):
     assert export._text_hashes(texts).tolist() == whole.tolist()
     assert whole[0] == whole[2]
     assert len({whole[i] for i in (0, 1, 3, 4, 5)}) == 5
+
+
+def test_a_kept_part_is_given_open_and_copied_as_it_was_written(tmp_path):
+    row_keys = np.zeros(1, dtype=np.uint64)
+    made = ("naïve,1\n".encode(), np.array([9]))
+    assert list(
+        CsvCache(tmp_path / "kept").parts([(0, 1)], b"t", row_keys, lambda lo, hi: made)
+    ) == ["naïve,1\n"]
+    cache = CsvCache(tmp_path / "kept")
+    with (tmp_path / "table.csv").open("wb") as target:
+        target.write(b"name,n\n")
+        for part in cache.parts([(0, 1)], b"t", row_keys, lambda lo, hi: None):
+            assert isinstance(part, KeptPart)
+            assert part.data() == "naïve,1\n".encode()
+            assert write_part(target, part) == 9
+        write_part(target, "end,2\n")
+    assert (tmp_path / "table.csv").read_text("utf-8") == "name,n\nnaïve,1\nend,2\n"
+    assert (cache.made, cache.reused) == (0, 1)
+    # Closed once the next part was asked for.
+    assert part.source.closed
+
+
+@pytest.mark.parametrize("copied", ["refused", "stops halfway", "unavailable"])
+def test_a_kept_part_the_kernel_will_not_copy_is_read_and_written(
+    prepared, tmp_path, monkeypatch, copied
+):
+    whole = _written(prepared, tmp_path / "whole")
+    _written(prepared, tmp_path / "first", CsvCache(tmp_path / "kept"))
+    if copied == "unavailable":
+        monkeypatch.delattr(os, "copy_file_range")
+    else:
+        real = os.copy_file_range
+        calls = []
+
+        def copy(source, destination, count, offset_src=None, offset_dst=None):
+            calls.append(count)
+            if copied == "refused":
+                raise OSError(18, "Invalid cross-device link")
+            # Half of the first part, then nothing more (as at the end of a file).
+            return real(source, destination, count // 2, offset_src) if len(calls) == 1 else 0
+
+        monkeypatch.setattr(os, "copy_file_range", copy)
+    kept = CsvCache(tmp_path / "kept")
+    assert _written(prepared, tmp_path / "again", kept) == whole
+    assert kept.made == 0
+
+
+def test_a_zip_written_from_kept_parts_holds_the_same_tables(prepared, tmp_path):
+    whole = _written(prepared, tmp_path / "whole")
+    _written(prepared, tmp_path / "first", CsvCache(tmp_path / "kept"))
+    kept = CsvCache(tmp_path / "kept")
+    with zipfile.ZipFile(tmp_path / "tables.zip", "w") as archive:
+        write_analysis(prepared, Selection(), archive, top=5, cache=kept)
+    with zipfile.ZipFile(tmp_path / "tables.zip") as archive:
+        zipped = {
+            name: archive.read(name) for name in archive.namelist() if name != "manifest.json"
+        }
+    assert zipped == whole
+    assert kept.made == 0
+    assert kept.reused > 0
