@@ -157,6 +157,45 @@ def test_a_damaged_kept_corpus_is_prepared_again(registry_corpus, tmp_path, clea
     pd.testing.assert_frame_equal(again.stance, whole.stance)
 
 
+@pytest.mark.parametrize("mapped", [False, True])
+def test_a_kept_corpus_is_kept_without_its_texts_and_read_back_whole(
+    registry_corpus, tmp_path, cleaned, mapped
+):
+    for article_id in ("s1", "s2"):
+        _planted(registry_corpus, article_id, *_ARTICLES[article_id])
+    root = tmp_path / "store"
+    whole = prepare_corpus(
+        load_corpus(registry_corpus, mapped_texts=mapped), store=ResultsStore(root)
+    )
+    (snapshot,) = (root / "prepared").iterdir()
+    kept = pd.read_pickle(snapshot)
+    assert "text" not in kept.articles.columns
+    assert "text_clean" in kept.articles.columns
+
+    again = prepare_corpus(
+        load_corpus(registry_corpus, mapped_texts=mapped), store=ResultsStore(root)
+    )
+    assert cleaned == [2]
+    pd.testing.assert_frame_equal(again.articles, whole.articles)
+    assert again.articles["text"].str.startswith("John Kerry met").tolist() == [True, False]
+
+
+def test_a_kept_corpus_of_other_articles_is_not_used(
+    registry_corpus, tmp_path, cleaned, monkeypatch
+):
+    _planted(registry_corpus, "s1", *_ARTICLES["s1"])
+    root = tmp_path / "store"
+    one = prepare_corpus(load_corpus(registry_corpus), store=ResultsStore(root))
+    _planted(registry_corpus, "s2", *_ARTICLES["s2"])
+    # As if the fingerprint of the two articles had found the kept corpus of the one.
+    monkeypatch.setattr(
+        ResultsStore, "load_snapshot", lambda self, key: prepare._without_texts(one)
+    )
+    two = prepare_corpus(load_corpus(registry_corpus), store=ResultsStore(root))
+    assert two.articles["id"].tolist() == ["s1", "s2"]
+    assert cleaned == [1, 2]
+
+
 def _filled_store(registry_corpus: Path, root: Path) -> None:
     """A store of the four articles, without the whole prepared corpus (so segments are read)."""
     for article_id, (title, text) in _ARTICLES.items():
