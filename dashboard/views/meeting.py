@@ -521,17 +521,35 @@ else:
     per = per.assign(meeting_start=per["meeting"].map(starts)).sort_values(
         ["meeting_start", "published"], kind="mergesort"
     )
-    st.vega_lite_chart(
-        spec=figures.articles_timeline(
+    dated = mine[mine["published"].notna()]
+    points, period = tables.timeline_points(dated)
+    timeline = layout.chart(
+        figures.articles_timeline(
             mine,
             corpus.meetings[corpus.meetings["meeting"].isin(per["meeting"])],
             labels=tables.meeting_labels(corpus.meetings),
             colours=page.colours,
-            title=f"Its articles against the meetings (n = {counted(len(mine), 'article')})",
-        ).for_streamlit(),
+            title=f"Its articles against the meetings (n = {counted(len(dated), 'dated article')})",
+            drawn=(points, period),
+        ),
+        # The CSV holds what is drawn, as the Overview's timeline's does.
+        points[["outlet_name", "start", "articles"]] if period else tables.article_list(dated),
+        what=f"{value}'s dated articles per {period}" if period else f"{value}'s dated articles",
+        selection=mine_selection,
         key="mt_who_timeline",
-        width="stretch",
+        link_fields=2,
+        alt="Publication date of each of its articles, with the meeting dates as dotted lines",
     )
+    if len(dated) < len(mine):
+        st.caption(f"{len(mine) - len(dated)} undated articles are not on the timeline.")
+    picked_ids, picked_periods = tables.timeline_picks(layout.selected_points(timeline))
+    if picked_ids or picked_periods:
+        layout.table(
+            tables.articles_behind(mine, cells=(), ids=picked_ids, periods=picked_periods),
+            what="articles behind the selected points",
+            selection=mine_selection,
+            key="mt_who_drill",
+        )
     shown = across_meetings(results, per)
     layout.table(
         shown,

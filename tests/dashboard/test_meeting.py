@@ -8,7 +8,7 @@ from analysis.corpus.articles import load_corpus
 from analysis.pipeline.prepare import prepare_corpus
 from dashboard import tables
 from dashboard.results import KEY_SENTENCES, SelectionResults, key_sentences
-from tests.dashboard.conftest import downloaded_rows, texts
+from tests.dashboard.conftest import downloaded_rows, texts, vega_chart
 from tests.scale_corpus import write_scale_corpus
 
 SOCHI = "Kerry meets Putin in Sochi (Ukraine, Minsk, Syria, Iran) — 2015-05-12"
@@ -72,6 +72,29 @@ def test_across_meetings_lists_an_outlets_meetings(open_page, downloads):
     assert not app.exception
     rows = downloaded_rows(app, downloads, "mt_across_csv")
     assert [row["meeting"] for row in rows] == ["2015-05-sochi", "2015-12-moscow"]
+
+
+def test_an_outlets_timeline_has_its_csv_images_and_lists_a_clicked_article(open_page, downloads):
+    later = "euromaidan-press-2015-12-19-putin-got-what-he-really-wanted-from-kerry-meeting"
+    app = open_page(
+        "meeting",
+        mt_view="Across meetings",
+        mt_who="Outlet: Euromaidan Press",
+        mt_who_timeline=f"{later}|Euromaidan Press",
+    )
+    assert not app.exception
+    spec, _ = vega_chart(app)
+    assert spec["title"]["text"].startswith("Its articles against the meetings (n = 2 dated")
+    drawn = downloaded_rows(app, downloads, "mt_who_timeline_csv")
+    # Newest first, as every article list.
+    assert [(row["outlet_name"], row["published"]) for row in drawn] == [
+        ("Euromaidan Press", "2015-12-19"),
+        ("Euromaidan Press", "2015-05-12"),
+    ]
+    labels = [button.proto.label for button in app.get("download_button")]
+    assert {"PNG", "SVG"} <= set(labels)
+    behind = downloaded_rows(app, downloads, "mt_who_drill_csv")
+    assert [row["id"] for row in behind] == [later]
 
 
 def test_no_meeting_in_the_selection_says_so(open_page):
