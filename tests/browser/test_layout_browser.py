@@ -1,5 +1,6 @@
 """Every page at 800 px wide in the dark theme, in a real headless Chromium: nothing overlaps,
-nothing sticks out of the page, and every chart's title and axis titles lie inside its figure."""
+nothing sticks out of the page, every chart's title and axis titles lie inside its figure, and
+its text can be read against what it is drawn on."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ VIEWS = {
 }
 
 #: What is wrong with the page as laid out, one line per problem (empty when nothing is).
-_PROBLEMS = """() => {
+_PROBLEMS = r"""() => {
   const problems = [];
   const main = document.querySelector("[data-testid='stMain']");
   const width = document.documentElement.clientWidth;
@@ -102,6 +103,59 @@ _PROBLEMS = """() => {
           problems.push(`axis label '${label.textContent.slice(0, 60)}' is hidden`);
       }
     }
+  }
+  // Chart text too faint to read on what it is drawn on: under 3:1, the least WCAG allows
+  // for large text and the parts of a chart. A Vega-Lite text mark inside a filled cell is
+  // read against the cell, any other chart text against the page.
+  const rgb = (colour) => {
+    const found = (colour || "").match(/rgba?\(([^)]+)\)/);
+    if (!found) return null;
+    const [r, g, b, a = 1] = found[1].split(",").map(Number);
+    return { r, g, b, a };
+  };
+  const over = (top, under) => ({
+    r: top.r * top.a + under.r * (1 - top.a),
+    g: top.g * top.a + under.g * (1 - top.a),
+    b: top.b * top.a + under.b * (1 - top.a), a: 1,
+  });
+  const luminance = ({ r, g, b }) => [r, g, b]
+    .map((c) => c / 255)
+    .map((c) => (c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4))
+    .reduce((sum, c, k) => sum + c * [0.2126, 0.7152, 0.0722][k], 0);
+  const contrast = (x, y) => {
+    const [light, dark] = [luminance(x), luminance(y)].sort((p, q) => q - p);
+    return (light + 0.05) / (dark + 0.05);
+  };
+  const page = rgb(getComputedStyle(document.querySelector("[data-testid='stApp']"))
+    .backgroundColor);
+  // The filled, visible cell of the chart whose box holds the middle of ``text``.
+  const cellUnder = (text) => {
+    const box = text.getBoundingClientRect();
+    const x = box.left + box.width / 2, y = box.top + box.height / 2;
+    const chart = text.closest("svg.marks");
+    for (const cell of chart.querySelectorAll(".mark-rect path")) {
+      const style = getComputedStyle(cell);
+      const fill = rgb(style.fill);
+      if (!fill || fill.a === 0 || style.opacity === "0" || style.fillOpacity === "0") continue;
+      const hit = cell.getBoundingClientRect();
+      if (x >= hit.left && x <= hit.right && y >= hit.top && y <= hit.bottom) return fill;
+    }
+    return null;
+  };
+  const chartTexts = "[data-testid='stVegaLiteChart'] svg.marks text, " +
+    "[data-testid='stPlotlyChart'] :is(.gtitle, .xtitle, .ytitle, .legendtext), " +
+    "[data-testid='stPlotlyChart'] :is(.xtick, .ytick) text";
+  for (const text of main.querySelectorAll(chartTexts)) {
+    if (!page || !shown(text) || !text.textContent.trim()) continue;
+    const style = getComputedStyle(text);
+    const ink = rgb(style.fill);
+    if (!ink || style.opacity === "0") continue;
+    ink.a *= Number(style.fillOpacity || 1);
+    const ground = (text.closest(".mark-text") && cellUnder(text)) || page;
+    const ratio = contrast(over(ink, ground), ground);
+    if (ratio < 3)
+      problems.push(`'${text.textContent.slice(0, 40)}' is faint: ${style.fill} on ` +
+                    `rgb(${ground.r}, ${ground.g}, ${ground.b}), ${ratio.toFixed(2)}:1`);
   }
   // Figures and button labels cut short with an ellipsis.
   const labels = "[data-testid='stMetricValue'], [data-testid='stMetricValue'] *, button, button *";
