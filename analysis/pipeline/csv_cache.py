@@ -19,9 +19,9 @@ whose text does not match the checksum kept with it, is made again.
 
 A kept part is not read into Python to be written out again: its checksum is
 worked out over the file mapped in memory, and :func:`write_part` has the
-kernel copy it into the table's file (``copy_file_range``), which at 10,000
-articles takes a tenth of the time of reading, decoding, encoding and
-writing the 200 MB of evidence text.
+kernel copy it into the table's file (``copy_file_range``) instead of it being
+read, decoded, encoded and written (after one article added to 10,000, writing
+the tables took 1.49 s under cProfile instead of 1.70 s).
 """
 
 from __future__ import annotations
