@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analysis.measures.attention import PERIODS, per_period
+from analysis.wording import counted_are
 from dashboard import data, figures, layout, links, tables
 
 GROUPINGS = {"outlet": "Outlet", "outlet_group": "Outlet group"}
@@ -62,7 +63,7 @@ layout.chart(
 sizes = " · ".join(legend.values())
 st.caption(
     f"Sample sizes: {layout.escape_markdown(sizes)}."
-    + (f" {undated} undated articles are not on the chart." if undated else "")
+    + (f" {counted_are(undated, 'undated article')} not on the chart." if undated else "")
 )
 
 # Drawn: the analysis the other pages show is prepared while the analyst reads this one.

@@ -15,7 +15,7 @@ from analysis.labels.summaries import group_profiles, outcome_counts
 from analysis.measures.contrast_schema import MIN_GROUP_ARTICLES
 from analysis.measures.coverage import blind_spots, coverage_spread
 from analysis.review.hand_labels import OUTCOME_LABELS, STANCE_LABELS
-from analysis.wording import counted
+from analysis.wording import counted, counted_are
 from dashboard import colours, data, figures, layout, links, tables, widgets
 from dashboard.navigation import open_in_reader
 from dashboard.results import (
@@ -541,7 +541,7 @@ else:
         alt="Publication date of each of its articles, with the meeting dates as dotted lines",
     )
     if len(dated) < len(mine):
-        st.caption(f"{len(mine) - len(dated)} undated articles are not on the timeline.")
+        st.caption(f"{counted_are(len(mine) - len(dated), 'undated article')} not on the timeline.")
     picked_ids, picked_periods = tables.timeline_picks(layout.selected_points(timeline))
     if picked_ids or picked_periods:
         layout.table(

@@ -7,7 +7,7 @@ import dataclasses
 import streamlit as st
 
 from analysis.measures.contrast_schema import MIN_GROUP_ARTICLES
-from analysis.wording import counted
+from analysis.wording import counted, counted_are
 from dashboard import data, figures, layout, tables
 from dashboard.navigation import open_in_reader
 
@@ -90,7 +90,7 @@ timeline = layout.chart(
     alt="Publication date of each article by outlet, with the meeting dates as dotted lines",
 )
 if undated:
-    st.caption(f"{undated} undated articles are not on the timeline.")
+    st.caption(f"{counted_are(undated, 'undated article')} not on the timeline.")
 
 picked = {(row[0], row[1]) for row in layout.selected_points(coverage)}
 # A timeline point is an article or, on a crowded timeline, an outlet's articles of a period.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analysis.measures.attention import PERIODS, per_period
+from analysis.wording import counted_are
 from dashboard import data, figures, layout, links, tables
 from dashboard.navigation import open_in_reader
 
@@ -97,7 +98,7 @@ with right:
         alt=f"Bars of the number of hits per {period} and outlet, with the meetings as bands",
     )
     if undated:
-        st.caption(f"{undated} hits in undated articles are not on this chart.")
+        st.caption(f"{counted_are(undated, 'hit', ' in undated articles')} not on this chart.")
 
 st.subheader("Hits in context")
 st.caption("Select a row, then open its article in the Reader with the hit highlighted.")

@@ -284,3 +284,18 @@ def test_the_overview_is_drawn_without_loading_scipy_or_scikit_learn(tmp_path):
     # The first page after a restart waits for every import it makes: the
     # analysis libraries are loaded by the preparation that follows it.
     assert last_line_of_python(_OVERVIEW_ALONE, cache=tmp_path) == "[]"
+
+
+def test_the_timeline_says_how_many_undated_articles_it_leaves_off(open_page, corpus_copy):
+    header = (
+        "---\nid: cnn-undated-sochi\ntitle: Undated\noutlet: cnn\nauthors: []\n"
+        "language: en\nmeetings:\n- 2015-05-sochi\n---\n"
+    )
+    (corpus_copy / "articles" / "cnn-undated-sochi.md").write_text(
+        header + "Kerry flew to Sochi to meet Putin.\n", encoding="utf-8"
+    )
+    app = open_page("overview", corpus=corpus_copy)
+    assert not app.exception
+    assert "1 undated article is not on the timeline." in texts(app, "caption")
+    _, datasets = vega_chart(app, 1)
+    assert len(datasets["points"]) == 5
