@@ -24,7 +24,8 @@ from analysis.corpus.articles import Corpus
 from analysis.corpus.selection import Selection
 from analysis.pipeline.safe_csv import to_csv_bytes
 from analysis.review.overrides import overrides_warning
-from dashboard import exports, figures, links, vega
+from analysis.wording import counted, counted_are
+from dashboard import exports, figures, links, tables, vega
 from dashboard.colours import outlet_colours
 from dashboard.data import (
     CorpusUnavailableError,
@@ -329,6 +330,51 @@ def chart(
         download_figure(figure, what=what, selection=selection, key=key)
     points = links.clicked(key, clicks, fields=link_fields)
     return {"selection": {"points": [{"customdata": point} for point in points]}}
+
+
+def timeline(
+    articles: pd.DataFrame,
+    meetings: pd.DataFrame,
+    *,
+    catalogue: pd.DataFrame,
+    colours: Mapping[str, str],
+    title: str,
+    what: str,
+    selection: Selection,
+    key: str,
+    alt: str,
+) -> tuple[set[str], set[tuple[str, str]]]:
+    """The timeline of ``articles`` against ``meetings`` (:func:`figures.articles_timeline`),
+    as :func:`chart` draws it, then a caption counting the undated articles left off it.
+
+    ``title`` is followed by the count of dated articles; the CSV holds what is
+    drawn: the dated articles (``what``), or on a crowded timeline each point's
+    outlet, period and count (``what`` per outlet and period). Meetings are
+    numbered as in the ``catalogue``. Returns the ids and the periods of the
+    clicked points (:func:`dashboard.tables.timeline_picks`).
+    """
+    dated = articles[articles["published"].notna()]
+    points, period = tables.timeline_points(dated)
+    state = chart(
+        figures.articles_timeline(
+            articles,
+            meetings,
+            labels=tables.meeting_labels(catalogue),
+            colours=colours,
+            title=f"{title} (n = {counted(len(dated), 'dated article')})",
+            drawn=(points, period),
+        ),
+        points[["outlet_name", "start", "articles"]] if period else tables.article_list(dated),
+        what=f"{what} per outlet and {period}" if period else what,
+        selection=selection,
+        key=key,
+        link_fields=2,
+        alt=alt,
+    )
+    undated = len(articles) - len(dated)
+    if undated:
+        st.caption(f"{counted_are(undated, 'undated article')} not on the timeline.")
+    return tables.timeline_picks(selected_points(state))
 
 
 def caption(selection: Selection) -> str:

@@ -15,7 +15,7 @@ from analysis.labels.summaries import group_profiles, outcome_counts
 from analysis.measures.contrast_schema import MIN_GROUP_ARTICLES
 from analysis.measures.coverage import blind_spots, coverage_spread
 from analysis.review.hand_labels import OUTCOME_LABELS, STANCE_LABELS
-from analysis.wording import counted, counted_are
+from analysis.wording import counted
 from dashboard import colours, data, figures, layout, links, tables, widgets
 from dashboard.navigation import open_in_reader
 from dashboard.results import (
@@ -521,28 +521,17 @@ else:
     per = per.assign(meeting_start=per["meeting"].map(starts)).sort_values(
         ["meeting_start", "published"], kind="mergesort"
     )
-    dated = mine[mine["published"].notna()]
-    points, period = tables.timeline_points(dated)
-    timeline = layout.chart(
-        figures.articles_timeline(
-            mine,
-            corpus.meetings[corpus.meetings["meeting"].isin(per["meeting"])],
-            labels=tables.meeting_labels(corpus.meetings),
-            colours=page.colours,
-            title=f"Its articles against the meetings (n = {counted(len(dated), 'dated article')})",
-            drawn=(points, period),
-        ),
-        # The CSV holds what is drawn, as the Overview's timeline's does.
-        points[["outlet_name", "start", "articles"]] if period else tables.article_list(dated),
-        what=f"{value}'s dated articles per {period}" if period else f"{value}'s dated articles",
+    picked_ids, picked_periods = layout.timeline(
+        mine,
+        corpus.meetings[corpus.meetings["meeting"].isin(per["meeting"])],
+        catalogue=corpus.meetings,
+        colours=page.colours,
+        title="Its articles against the meetings",
+        what=f"{value}'s dated articles",
         selection=mine_selection,
         key="mt_who_timeline",
-        link_fields=2,
         alt="Publication date of each of its articles, with the meeting dates as dotted lines",
     )
-    if len(dated) < len(mine):
-        st.caption(f"{counted_are(len(mine) - len(dated), 'undated article')} not on the timeline.")
-    picked_ids, picked_periods = tables.timeline_picks(layout.selected_points(timeline))
     if picked_ids or picked_periods:
         layout.table(
             tables.articles_behind(mine, cells=(), ids=picked_ids, periods=picked_periods),

@@ -7,7 +7,7 @@ import dataclasses
 import streamlit as st
 
 from analysis.measures.contrast_schema import MIN_GROUP_ARTICLES
-from analysis.wording import counted, counted_are
+from analysis.wording import counted
 from dashboard import data, figures, layout, tables
 from dashboard.navigation import open_in_reader
 
@@ -68,33 +68,20 @@ st.caption(
 )
 
 st.subheader("Timeline: publication against the meeting dates")
-undated = int(articles["published"].isna().sum())
-dated = articles[articles["published"].notna()]
-points, period = tables.timeline_points(dated)
-# The CSV holds what is drawn: the articles, or each point's outlet, period and count.
-drawn = points[["outlet_name", "start", "articles"]] if period else tables.article_list(dated)
-timeline = layout.chart(
-    figures.articles_timeline(
-        articles,
-        corpus.meetings,
-        labels=tables.meeting_labels(corpus.meetings),
-        colours=page.colours,
-        title=f"When each outlet published (n = {len(dated):,} dated articles)",
-        drawn=(points, period),
-    ),
-    drawn,
-    what=f"dated articles per outlet and {period}" if period else "dated articles",
+# A timeline point is an article or, on a crowded timeline, an outlet's articles of a period.
+picked_ids, picked_periods = layout.timeline(
+    articles,
+    corpus.meetings,
+    catalogue=corpus.meetings,
+    colours=page.colours,
+    title="When each outlet published",
+    what="dated articles",
     selection=selection,
     key="ov_timeline",
-    link_fields=2,
     alt="Publication date of each article by outlet, with the meeting dates as dotted lines",
 )
-if undated:
-    st.caption(f"{counted_are(undated, 'undated article')} not on the timeline.")
 
 picked = {(row[0], row[1]) for row in layout.selected_points(coverage)}
-# A timeline point is an article or, on a crowded timeline, an outlet's articles of a period.
-picked_ids, picked_periods = tables.timeline_picks(layout.selected_points(timeline))
 if picked or picked_ids or picked_periods:
     st.subheader("Articles behind your selection")
     layout.table(
