@@ -115,13 +115,14 @@ def write_part(target: IO[bytes], part: str | KeptPart) -> int:
     """Append ``part`` (text, or a :class:`KeptPart`) to the binary file ``target``; its bytes.
 
     A kept part is copied by the kernel from its file (``copy_file_range``),
-    or read and written where that cannot be done (another operating system, or
-    a file system that refuses it).
+    or read and written where that cannot be done (another operating system, a
+    file system that refuses it, or a ``target`` that is no file of its own,
+    such as a member of a zip file).
     """
     if isinstance(part, str):
         return target.write(part.encode("utf-8"))
     copy = getattr(os, "copy_file_range", None)
-    if copy is not None and part.length:
+    if copy is not None and part.length and _has_descriptor(target):
         # What Python has buffered goes first: the kernel writes at the file's own offset.
         target.flush()
         source, destination = part.source.fileno(), target.fileno()
@@ -134,12 +135,20 @@ def write_part(target: IO[bytes], part: str | KeptPart) -> int:
                 done += copied
         if done == part.length:
             return done
-        # Nothing more copied (or refused): the rest is read and written here.
-        os.lseek(destination, 0, os.SEEK_END)
+        # Nothing more copied (or refused): the rest is read and written here, after what
+        # the kernel wrote (it moved the file's offset past it).
         rest = os.pread(source, part.length - done, part.offset + done)
         target.write(rest)
         return done + len(rest)
     return target.write(part.data())
+
+
+def _has_descriptor(target: IO[bytes]) -> bool:
+    try:
+        target.fileno()
+    except (OSError, ValueError):
+        return False
+    return True
 
 
 class CsvCache:

@@ -19,7 +19,7 @@ import pandas as pd
 from analysis.corpus.atomic import write_text_atomically
 from analysis.corpus.selection import Selection
 from analysis.labels.evidence import EVIDENCE_COLUMNS, article_positions, evidence_text
-from analysis.pipeline.csv_cache import CsvCache, KeptPart, article_parts, row_hashes
+from analysis.pipeline.csv_cache import CsvCache, KeptPart, article_parts, row_hashes, write_part
 from analysis.pipeline.manifest import (
     MANIFEST_FILE,
     ManifestInputs,
@@ -220,13 +220,10 @@ def write_analysis(
     files: dict[str, int] = {}
     if isinstance(out, zipfile.ZipFile):
         for name, table in tables.items():
-            size = 0
             with out.open(f"{name}.csv", "w") as member:
-                for part in csv_parts(prepared, table, cache=cache):
-                    encoded = part.encode("utf-8") if isinstance(part, str) else part.data()
-                    member.write(encoded)
-                    size += len(encoded)
-            files[f"{name}.csv"] = size
+                files[f"{name}.csv"] = sum(
+                    write_part(member, part) for part in csv_parts(prepared, table, cache=cache)
+                )
     else:
         out.mkdir(parents=True, exist_ok=True)
         for name, table in tables.items():
