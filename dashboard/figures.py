@@ -21,6 +21,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analysis.corpus.types import list_items
+from analysis.wording import counted
 from dashboard import vega
 from dashboard.colours import LABEL_PATTERNS, NEUTRAL_COLOUR, STANCE_COLOURS
 from dashboard.tables import timeline_points
@@ -456,7 +457,7 @@ def _period_points(points: pd.DataFrame, period: str) -> pd.DataFrame:
             "f0": points["key"].astype(str).to_numpy(dtype=object),
             "f1": points["outlet_name"].astype(str).to_numpy(dtype=object),
             "f2": counts.astype(int),
-            "headline": [f"{int(n):,} articles" for n in counts],
+            "headline": [counted(int(n), "article") for n in counts],
             "when": starts.dt.strftime(_PERIOD_HOVER[period]).to_numpy(dtype=object),
         }
     )

@@ -105,7 +105,7 @@ def download_csv(
 ) -> None:
     """A button that downloads ``frame`` as formula-safe CSV, named after what it is.
 
-    The label is short ("Download CSV (12 rows)") so a narrow page never cuts
+    The label is short ("Download CSV (12 rows)", "(1 row)") so a narrow page never cuts
     it; what the table is goes into its tooltip and the file name.
 
     The CSV is written only when the button is clicked: written on every
@@ -125,14 +125,14 @@ def download_csv(
         data = lambda: to_csv_bytes(table)  # noqa: E731
     name = csv_name(what, selection)
     st.download_button(
-        f"Download CSV ({rows} rows)",
+        f"Download CSV ({counted(rows, 'row')})",
         data,
         file_name=name,
         mime="text/csv",
         key=key,
         icon=":material/download:",
         on_click="ignore",
-        help=f"{what[:1].upper()}{what[1:]}: {rows} rows as {name}",
+        help=f"{what[:1].upper()}{what[1:]}: {counted(rows, 'row')} as {name}",
     )
 
 

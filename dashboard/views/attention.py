@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analysis.measures.attention import PERIODS, per_period
-from analysis.wording import counted_are
+from analysis.wording import counted, counted_are
 from dashboard import data, figures, layout, links, tables
 
 GROUPINGS = {"outlet": "Outlet", "outlet_group": "Outlet group"}
@@ -47,7 +47,8 @@ layout.chart(
         page.corpus.meetings,
         series="series",
         value="articles",
-        title=f"Articles per {period} by {GROUPINGS[by].lower()} (n = {dated:,} dated articles)",
+        title=f"Articles per {period} by {GROUPINGS[by].lower()} "
+        f"(n = {counted(dated, 'dated article')})",
         y_title="Articles",
         period=period,
         colours=colours,

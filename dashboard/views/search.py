@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analysis.measures.attention import PERIODS, per_period
-from analysis.wording import counted_are
+from analysis.wording import counted, counted_are
 from dashboard import data, figures, layout, links, tables
 from dashboard.navigation import open_in_reader
 
@@ -58,8 +58,8 @@ with left:
             per_outlet,
             group="outlet_name",
             value="hits",
-            title=f"Hits of {query} per outlet<br><sup>{matched} matching articles of "
-            f"{len(articles)} selected</sup>",
+            title=f"Hits of {query} per outlet<br><sup>{counted(matched, 'matching article')} "
+            f"of {len(articles):,} selected</sup>",
             x_title="Hits",
             y_title="Outlet",
             colours=page.colours,

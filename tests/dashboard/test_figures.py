@@ -204,7 +204,10 @@ def test_a_crowded_timeline_draws_one_point_per_outlet_and_period_sized_by_its_a
         dict(zip(colour["domain"], colour["range"], strict=True))["Outlet A"]
         == (colours.OKABE_ITO[0])
     )
-    assert outlet_a[["headline", "when"]].values.tolist()[0] == ["3 articles", "week of 2015-05-11"]
+    assert outlet_a[["headline", "when"]].values.tolist() == [
+        ["3 articles", "week of 2015-05-11"],
+        ["1 article", "week of 2015-06-01"],
+    ]
     assert figure.spec["title"]["text"].startswith(
         "When; each point: an outlet's articles of one week"
     )

@@ -94,8 +94,8 @@ def test_downloads_hold_the_rows_shown(open_page, downloads):
         }
     ]
     button = next(b for b in app.get("download_button") if b.proto.id.endswith("-ov_articles_csv"))
-    assert button.proto.label == "Download CSV (1 rows)"
-    assert button.proto.help == "Articles: 1 rows as narratives_articles_meeting-none.csv"
+    assert button.proto.label == "Download CSV (1 row)"
+    assert button.proto.help == "Articles: 1 row as narratives_articles_meeting-none.csv"
 
 
 def test_coverage_counts_every_outlet_and_meeting(open_page, downloads):
