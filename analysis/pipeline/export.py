@@ -44,7 +44,7 @@ __all__ = [
     "write_analysis",
 ]
 
-#: Evidence rows given their sentences and written at once by :func:`csv_parts`.
+#: Rows made into CSV text at once by :func:`csv_parts` (evidence rows given their sentences).
 CSV_PART_ROWS = 50_000
 
 
@@ -112,11 +112,14 @@ def csv_parts(
 ) -> Iterator[str | KeptPart]:
     """The formula-safe CSV text of an analysis table, in parts to write one after another.
 
-    Evidence rows (:data:`analysis.labels.evidence.EVIDENCE_COLUMNS`) get their
-    sentences (:func:`analysis.labels.evidence.evidence_text`) ``rows_per_part``
-    rows at a time; the text is the same as the CSV of the whole table with
-    its sentences. With a ``cache`` (:class:`analysis.pipeline.csv_cache.CsvCache`),
-    a table keyed by article is written in parts of consecutive articles, and a
+    The text is made ``rows_per_part`` rows at a time, so a table of millions
+    of rows is never held as text whole; evidence rows
+    (:data:`analysis.labels.evidence.EVIDENCE_COLUMNS`) get their sentences
+    (:func:`analysis.labels.evidence.evidence_text`) a part at a time. The text
+    is the same as the CSV of the whole table (with its sentences).
+
+    With a ``cache`` (:class:`analysis.pipeline.csv_cache.CsvCache`), a table
+    keyed by article is written in parts of consecutive articles instead, and a
     part whose text was made before is not made again but given as kept on disk
     (:class:`analysis.pipeline.csv_cache.KeptPart`, for
     :func:`analysis.pipeline.csv_cache.write_part`); the text is the same.
@@ -134,9 +137,6 @@ def csv_parts(
     column = _article_column(table)
     ranges = None if cache is None or column is None else article_parts(table[column])
     if cache is None or ranges is None:
-        if not evidence:
-            yield text(0, len(table), header=True)
-            return
         for first in range(0, max(len(table), 1), rows_per_part):
             yield text(first, first + rows_per_part, header=first == 0)
         return

@@ -10,6 +10,8 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from analysis.corpus.atomic import replacing, write_text_atomically
 from analysis.corpus.types import list_text
@@ -104,20 +106,138 @@ def to_csv_text(frame: pd.DataFrame, *, header: bool = True, quote_all: bool | N
     return _csv_text(neutralize_formulas(frame), header=header, quote_all=quote_all)
 
 
+#: How a float is written: to 10 significant digits (a missing one as an empty cell).
+FLOAT_FORMAT = "%.10g"
+
+
 def _csv_text(safe: pd.DataFrame, *, header: bool, quote_all: bool) -> str:
     """The CSV text of a frame already made formula-safe."""
+    body = None if quote_all else _fast_rows(safe)
+    if body is None:
+        return _pandas_csv(_floats_as_text(safe), header=header, quote_all=quote_all)
+    return (_pandas_csv(safe.iloc[:0], header=True, quote_all=False) if header else "") + body
+
+
+def _pandas_csv(frame: pd.DataFrame, *, header: bool, quote_all: bool) -> str:
+    """``frame`` as pandas writes it: the text :func:`_fast_rows` gives in less time."""
     buffer = io.StringIO()
     quoting: Literal[0, 2] = csv.QUOTE_NONNUMERIC if quote_all else csv.QUOTE_MINIMAL
-    safe.to_csv(
+    frame.to_csv(
         buffer,
         index=False,
         header=header,
         quoting=quoting,
         lineterminator="\n",
-        float_format="%.10g",
+        float_format=FLOAT_FORMAT,
         date_format="%Y-%m-%d",
     )
     return buffer.getvalue()
+
+
+def _floats_as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its float columns as the text ``to_csv`` writes for them with
+    ``float_format=FLOAT_FORMAT``, each distinct value formatted once (pandas
+    formats every cell in Python, one call each)."""
+    out = None
+    for position, dtype in enumerate(frame.dtypes):
+        if isinstance(dtype, np.dtype) and dtype.kind == "f":
+            if out is None:
+                out = frame.copy(deep=False)
+            texts = _float_texts(frame.iloc[:, position].to_numpy())
+            # Kept as objects: as a column of text, pandas would convert every cell.
+            formatted = pd.Series(texts, index=frame.index, dtype=object)
+            out.isetitem(position, formatted)  # type: ignore[arg-type]
+    return frame if out is None else out
+
+
+def _float_texts(values: np.ndarray) -> np.ndarray:
+    """Each float as :data:`FLOAT_FORMAT` writes it, a missing one as an empty string.
+
+    Values are told apart by their bits, so ``-0.0`` stays ``-0``.
+    """
+    bits = values.view(np.uint64 if values.itemsize == 8 else np.uint32)
+    codes, distinct = pd.factorize(bits)
+    texts = np.array(
+        [FLOAT_FORMAT % value for value in distinct.view(values.dtype).tolist()] + [""],
+        dtype=object,
+    )
+    codes[np.isnan(values)] = -1
+    return texts[codes]
+
+
+#: What makes a text cell quoted with ``csv.QUOTE_MINIMAL`` and ``\n`` line ends.
+_QUOTED = '[,"\n]'
+
+
+def _fast_rows(frame: pd.DataFrame) -> str | None:
+    """The rows of ``frame`` as ``to_csv`` writes them with minimal quoting, built column by
+    column in Arrow; ``None`` where that text is not sure to be the same (pandas writes it).
+
+    Writing a table of millions of rows through pandas passes every cell to the
+    ``csv`` module one at a time: 12 s of the term contrasts' 2.6 million rows
+    at 10,000 articles. Here each column becomes its cells' text at once:
+    whole numbers as Python writes them, booleans as ``True`` and ``False``,
+    floats to :data:`FLOAT_FORMAT`, texts quoted where they hold a comma, a
+    quote or a line feed (a quote doubled), a missing cell empty. Tables of
+    one column (an empty row would be ``""``), and columns of other kinds
+    (dates, lists, categories of numbers), or texts with a carriage return (the
+    ``csv`` module leaves one unquoted), are left to pandas.
+    """
+    if len(frame.columns) < 2 or frame.empty:
+        return None
+    columns = []
+    for position in range(len(frame.columns)):
+        texts = _cell_texts(frame.iloc[:, position])
+        if texts is None:
+            return None
+        columns.append(texts)
+    lines = pc.binary_join_element_wise(*columns, _text(","))
+    lines = pc.binary_join_element_wise(lines, _text(""), _text("\n"))
+    # One text of every line, one after another.
+    whole = pc.binary_join(
+        pa.LargeListArray.from_arrays(pa.array([0, len(lines)]), lines), _text("")
+    )
+    return str(whole[0].as_py())
+
+
+def _text(value: str) -> pa.Scalar:
+    return pa.scalar(value, pa.large_string())
+
+
+def _cell_texts(values: pd.Series) -> pa.Array | None:
+    """A column's cells as :func:`_fast_rows` writes them, or ``None`` if it cannot."""
+    dtype = values.dtype
+    if isinstance(dtype, np.dtype) and dtype.kind != "O":
+        array = values.to_numpy()
+        if dtype.kind in "iu":
+            return pc.cast(pa.array(array), pa.large_string())
+        if dtype.kind == "b":
+            return pc.cast(pc.if_else(pa.array(array), "True", "False"), pa.large_string())
+        if dtype.kind == "f":
+            return pa.array(_float_texts(array), pa.large_string())
+        return None
+    try:
+        texts = pa.array(values, from_pandas=True)
+    except (pa.ArrowException, UnicodeError, TypeError, ValueError):
+        return None
+    if isinstance(texts, pa.ChunkedArray):
+        texts = texts.combine_chunks()
+    if pa.types.is_dictionary(texts.type):
+        texts = texts.dictionary_decode()
+    if pa.types.is_null(texts.type):
+        return pa.array([""] * len(values), pa.large_string())
+    if not (pa.types.is_string(texts.type) or pa.types.is_large_string(texts.type)):
+        return None
+    texts = pc.fill_null(texts.cast(pa.large_string()), "")
+    if pc.any(pc.match_substring(texts, "\r")).as_py():
+        return None
+    quoted = pc.match_substring_regex(texts, _QUOTED)
+    if pc.any(quoted).as_py():
+        doubled = pc.replace_substring(texts, '"', '""')
+        texts = pc.if_else(
+            quoted, pc.binary_join_element_wise(_text('"'), doubled, _text('"'), _text("")), texts
+        )
+    return texts
 
 
 def _line_feeds(values: pd.Series) -> np.ndarray:

@@ -30,6 +30,17 @@ def test_evidence_written_in_parts_is_the_csv_of_the_whole_table():
     assert "".join(csv_parts(prepared, evidence.iloc[0:0])) == to_csv_text(whole.iloc[0:0])
 
 
+def test_every_table_is_written_in_parts_of_rows_the_same_as_whole():
+    prepared = prepare_corpus(load_corpus(SHIPPED_CORPUS))
+    contrasts = analysis_tables(prepared, Selection())["contrasts"]
+    assert len(contrasts) > 7
+    parts = list(csv_parts(prepared, contrasts, rows_per_part=7))
+    assert len(parts) == -(-len(contrasts) // 7)
+    assert parts[0].startswith("group,comparison,term,")
+    assert not any(part.startswith("group,") for part in parts[1:])
+    assert "".join(parts) == to_csv_text(contrasts)
+
+
 def test_a_folder_and_a_zip_get_the_same_files(tmp_path):
     prepared = prepare_corpus(load_corpus(SHIPPED_CORPUS))
     selection = Selection(years=(2015, 2016))
