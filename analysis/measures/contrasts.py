@@ -57,11 +57,14 @@ See :data:`analysis.measures.contrast_schema.CONTRAST_COLUMNS`.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import scipy.sparse as sp
 
 from analysis.measures.contrast_schema import (
@@ -230,6 +233,15 @@ class _Groups:
         ).astype(np.int64)
         self.term_total = np.asarray(self.counts.sum(axis=0)).ravel()
 
+    @functools.cached_property
+    def term_ranks(self) -> np.ndarray:
+        """Each term's place among the terms in code-point order, as a sort by the term puts it
+        (Arrow sorts the UTF-8 bytes, which is the same order)."""
+        ranks = np.empty(len(self.terms), dtype=np.int64)
+        order = pc.array_sort_indices(pa.array(self.terms, type=pa.large_string()))
+        ranks[order.to_numpy()] = np.arange(len(self.terms))
+        return ranks
+
     def counts_of(self, group: int) -> np.ndarray:
         """The count of every term in one group."""
         return self.counts.getrow(group).toarray().ravel()
@@ -329,6 +341,11 @@ def _frame(
         del z_kept
     with np.errstate(invalid="ignore", divide="ignore"):
         delta, z_keep = _log_odds(y_i[keep], y_j[keep], alpha[keep], prior_total, n_i, n_j)
+    # The table's order, z down and then the term, taken before the table is made: a
+    # sort of the table by its text column took half the time of the contrasts. Stable,
+    # as that sort was; a missing z last, as there.
+    order = np.lexsort((groups.term_ranks[keep], -z_keep))
+    keep, delta, z_keep = keep[order], delta[order], z_keep[order]
     count_i, count_j = y_i[keep], y_j[keep]
     del y_i, y_j, alpha, prior_counts, z
     d_i, s_i, a_i, t_i = groups.side(group, keep)
@@ -371,7 +388,6 @@ def _frame(
             "small_reason": reason,
         }
     )
-    frame = frame.sort_values(["z", "term"], ascending=[False, True], kind="mergesort")
     if top is not None and len(frame) > 2 * top:
         frame = pd.concat([frame.head(top), frame.tail(top)])
     return frame

@@ -66,6 +66,21 @@ def test_order_is_group_then_z_descending_then_term():
         assert keys == sorted(keys)
 
 
+def test_terms_of_equal_z_come_in_code_point_order():
+    # Each planted word once in one article of a: equal counts, so equal z.
+    articles = pd.DataFrame(
+        {
+            "id": ["x0", "x1", "x2"],
+            "outlet": ["a", "b", "b"],
+            "text_clean": ["zebra école apple", "kerry", "putin"],
+        }
+    )
+    result = contrast_one_vs_rest(articles, "outlet")
+    a = result[result["group"] == "a"]
+    assert a["term"].head(3).tolist() == ["apple", "zebra", "école"]
+    assert a["z"].head(3).nunique() == 1
+
+
 def test_a_term_from_one_article_is_flagged():
     result = contrast_one_vs_rest(_articles(), "outlet")
     a = result[result["group"] == "a"].set_index("term")
