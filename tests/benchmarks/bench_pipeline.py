@@ -60,6 +60,9 @@ Stages and what is measured
   summed proportional set size (shared pages counted once), sampled five
   times a second. Its parse cache, results store and output folder are kept
   for the next two.
+  With ``--all-terms`` the ``analyze`` stages leave out ``--top 100``, as an
+  analyst running the command with its defaults does: every term's contrasts
+  are written (millions of rows at 10,000 articles).
 * ``analyze_unchanged``: the same command again on the same, unchanged corpus,
   into the same output folder, with the results store the first run filled:
   what an analyst waits for when nothing changed (the folder is up to date,
@@ -370,10 +373,15 @@ def _command_peak(command: list[str], cache: str) -> float:
     return peak
 
 
+#: The ``--top`` the ``analyze`` stages give (``--all-terms``: none, as the command's default).
+ANALYZE_TOP: int | None = 100
+
+
 def _analyze(
     folder: str, workers: int | None, cache: str | None = None, out: str | None = None
 ) -> float:
-    """``narratives analyze --top 100`` on the corpus in a new process.
+    """``narratives analyze --top 100`` on the corpus in a new process (every term's
+    contrasts, the command's default, with ``--all-terms``: see :data:`ANALYZE_TOP`).
 
     The command runs as an analyst runs it, so nothing is inherited from the
     benchmark. ``workers`` is its ``--workers`` (every core when ``None``).
@@ -386,7 +394,9 @@ def _analyze(
     if workers is not None:
         command += ["--workers", str(workers)]
     with tempfile.TemporaryDirectory() as scratch, tempfile.TemporaryDirectory() as tables:
-        command += ["--out", out or tables, "--top", "100"]
+        command += ["--out", out or tables]
+        if ANALYZE_TOP is not None:
+            command += ["--top", str(ANALYZE_TOP)]
         return _command_peak(command, cache or scratch)
 
 
@@ -579,6 +589,7 @@ def run(
                 "of_analyze": round(seconds / analyze, 3) if reuse and analyze else float("nan"),
                 "peak_rss_gib": round(peak, 2),
                 "stage_gib": round(rise, 2),
+                "analyze_top": ANALYZE_TOP if name.startswith(("analyze", "import")) else None,
             }
             rows.append(row)
             print(row, flush=True)
@@ -611,7 +622,15 @@ def main(argv: list[str] | None = None) -> int:
         help="a Python with scattertext 0.2.2, for the scattertext stage "
         "(default: $SCATTERTEXT_PYTHON, else .venv-scattertext/bin/python)",
     )
+    parser.add_argument(
+        "--all-terms",
+        action="store_true",
+        help="the analyze stages without `--top 100`: every term's contrasts written, "
+        "as the command does by default",
+    )
     args = parser.parse_args(argv)
+    global ANALYZE_TOP
+    ANALYZE_TOP = None if args.all_terms else 100
     stages = list(STAGES) if args.stages is None else args.stages
     if "scattertext" in stages and not args.scattertext_python.exists():
         how = (
