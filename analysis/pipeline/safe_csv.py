@@ -155,7 +155,7 @@ def _float_texts(values: np.ndarray) -> np.ndarray:
 
     Values are told apart by their bits, so ``-0.0`` stays ``-0``.
     """
-    bits = values.view(np.uint64 if values.itemsize == 8 else np.uint32)
+    bits = values.view(np.dtype(f"u{values.itemsize}"))
     codes, distinct = pd.factorize(bits)
     texts = np.array(
         [FLOAT_FORMAT % value for value in distinct.view(values.dtype).tolist()] + [""],

@@ -192,6 +192,7 @@ _EVERY_KIND = pd.DataFrame(
         "small": [True, False, True, True, False, False],
         "z": [-0.0, float("nan"), float("inf"), -float("inf"), 1e-7, 0.1 + 0.2],
         "share": pd.Series([1.5, 3.0, 123456789012.5, 2 / 3, float("nan"), 0.0], dtype="float32"),
+        "half": pd.Series([0.5, -0.0, 1 / 3, 65504.0, float("nan"), 2.0], dtype="float16"),
         "none": [None] * 6,
     }
 )
@@ -202,8 +203,8 @@ def test_the_column_by_column_writer_writes_what_pandas_writes():
     text = to_csv_text(_EVERY_KIND)
     assert text == _pandas_text(_EVERY_KIND)
     assert text.splitlines()[1:3] == [
-        '"a,b",x,k,0,0,True,-0,1.5,',
-        '"say ""x""",,"k,l",-3,1,False,,3,',
+        '"a,b",x,k,0,0,True,-0,1.5,0.5,',
+        '"say ""x""",,"k,l",-3,1,False,,3,-0,',
     ]
     data, ends = to_csv_rows(_EVERY_KIND, quote_all=False)
     assert data.decode() == to_csv_text(_EVERY_KIND, header=False)
