@@ -249,3 +249,16 @@ _CELL = st.text(alphabet=st.sampled_from(list("=+-@\n\",;'ab1 é")), max_size=6)
 def test_any_table_of_text_numbers_and_flags_is_written_as_pandas_writes_it(rows):
     frame = pd.DataFrame(rows, columns=["text", "count", "value", "flag"])
     assert to_csv_text(frame) == _pandas_text(frame)
+
+
+@pytest.mark.parametrize("dtype", ["str", "string[pyarrow]", "string[python]", object, "category"])
+def test_text_columns_of_every_kind_are_written_alike_beside_numbers(dtype):
+    frame = pd.DataFrame(
+        {
+            "cell": pd.Series(["=SUM(A1)", "a,b", None, 'q"', "two\nlines", ""], dtype=dtype),
+            "n": range(6),
+        }
+    )
+    assert safe_csv._fast_rows(neutralize_formulas(frame)) is not None
+    assert to_csv_text(frame) == _pandas_text(frame)
+    assert to_csv_text(frame).splitlines()[1:4] == ["'=SUM(A1),0", '"a,b",1', ",2"]
