@@ -341,11 +341,11 @@ def _frame(
         del z_kept
     with np.errstate(invalid="ignore", divide="ignore"):
         delta, z_keep = _log_odds(y_i[keep], y_j[keep], alpha[keep], prior_total, n_i, n_j)
-    # The table's order, z down and then the term, taken before the table is made: a
+    # The table's order, z down and then the term, worked out before the table is made: a
     # sort of the table by its text column took half the time of the contrasts. Stable,
-    # as that sort was; a missing z last, as there.
+    # as that sort was; a missing z last, as there. The terms are looked up in the
+    # group sums in their own order (ascending), and the columns put in this one after.
     order = np.lexsort((groups.term_ranks[keep], -z_keep))
-    keep, delta, z_keep = keep[order], delta[order], z_keep[order]
     count_i, count_j = y_i[keep], y_j[keep]
     del y_i, y_j, alpha, prior_counts, z
     d_i, s_i, a_i, t_i = groups.side(group, keep)
@@ -366,19 +366,19 @@ def _frame(
         {
             "group": groups.names[group],
             "comparison": "rest" if other is None else groups.names[other],
-            "term": groups.terms[keep],
-            "n_words": groups.n_words[keep].astype(np.int64),
-            "count_group": count_i.astype(np.int64),
-            "count_other": count_j.astype(np.int64),
-            "docs_group": d_i.astype(np.int64),
-            "docs_other": d_j.astype(np.int64),
-            "log_odds": delta,
-            "z": z_keep,
-            "tfidf_group": tfidf_i,
-            "tfidf_other": tfidf_j,
-            "tfidf_diff": tfidf_i - tfidf_j,
-            "single_article": d_i == 1,
-            "single_article_other": d_j == 1,
+            "term": groups.terms[keep[order]],
+            "n_words": groups.n_words[keep[order]].astype(np.int64),
+            "count_group": count_i[order].astype(np.int64),
+            "count_other": count_j[order].astype(np.int64),
+            "docs_group": d_i[order].astype(np.int64),
+            "docs_other": d_j[order].astype(np.int64),
+            "log_odds": delta[order],
+            "z": z_keep[order],
+            "tfidf_group": tfidf_i[order],
+            "tfidf_other": tfidf_j[order],
+            "tfidf_diff": (tfidf_i - tfidf_j)[order],
+            "single_article": d_i[order] == 1,
+            "single_article_other": d_j[order] == 1,
             "group_articles": a_i,
             "group_tokens": t_i,
             "other_articles": a_j,
