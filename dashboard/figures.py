@@ -932,9 +932,16 @@ def values_over_time(
         )
     layout["showlegend"] = True
     # Under the plot: at the side, a legend of long outlet names leaves no room for the points.
-    layout["legend"].update({"orientation": "h", "y": -0.2, "yanchor": "top", "x": 0})
-    layout["margin"]["b"] = 80
+    layout["legend"].update(_LEGEND_UNDER)
+    layout["margin"]["b"] = 120
     return _figure(traces, layout)
+
+
+#: A legend across the bottom of the figure, under the x axis's title: placed against the
+#: plot's bottom, it sat a fixed fraction of the plot's height below it, and the title of
+#: an axis with two lines of dates under its ticks ran into it. Against the figure's
+#: bottom, Plotly makes room for its rows.
+_LEGEND_UNDER = {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0}
 
 
 def _hover_lines(hover: Mapping[str, str], *, after: int) -> list[str]:
@@ -1030,8 +1037,8 @@ def counts_over_time(
     )
     layout["barmode"] = "stack"
     layout["showlegend"] = True
-    layout["legend"].update({"orientation": "h", "y": -0.2, "yanchor": "top", "x": 0})
-    layout["margin"]["b"] = 80
+    layout["legend"].update(_LEGEND_UNDER)
+    layout["margin"]["b"] = 120
     if len(counts):
         first = counts["period_start"].min() - pd.Timedelta(days=width_days)
         last = counts["period_start"].max() + pd.Timedelta(days=2 * width_days)

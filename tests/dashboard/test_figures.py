@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import jsonschema
@@ -552,3 +553,32 @@ def test_every_vega_lite_chart_compiles_and_draws(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(vega, "CHECK_SPECS", True)
     with pytest.raises(jsonschema.ValidationError):
         VegaChart({**_matrix(CELLS).spec, "hieght": 3}, {"cells": CELLS})
+
+
+def test_the_legend_under_a_chart_of_days_apart_clears_the_axis_title():
+    # Weeks days apart: Plotly writes each tick on two lines (time, then date), and a legend
+    # placed a fixed fraction of the plot's height under it ran into the axis title.
+    counts = pd.DataFrame(
+        {
+            "series": ["a", "a", "b"],
+            "period_start": pd.to_datetime(["2015-05-11", "2015-05-18", "2015-05-11"]),
+            "hits": [13, 2, 4],
+        }
+    )
+    meetings = pd.DataFrame(
+        {
+            "meeting": ["m"],
+            "title": ["Kerry meets Putin in Sochi"],
+            "start": pd.to_datetime(["2015-05-12"]),
+            "end": pd.to_datetime(["2015-05-12"]),
+        }
+    )
+    figure = figures.counts_over_time(
+        counts, meetings, series="series", value="hits", title="Hits per week",
+        y_title="Hits", period="week", colours={}, names={"a": "Outlet A (n = 15)"},
+    )  # fmt: skip
+    svg = exports.figure_bytes(figure, "svg").decode("utf-8")
+    (title_baseline,) = re.findall(r'class="xtitle"[^>]* y="([\d.]+)"', svg)
+    (legend_top,) = re.findall(r'class="legend"[^>]* transform="translate\([\d.]+,([\d.]+)\)"', svg)
+    # Below the title's baseline and its letters' tails.
+    assert float(legend_top) > float(title_baseline) + 4
