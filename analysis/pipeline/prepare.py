@@ -9,6 +9,7 @@ filter change never redoes it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -159,13 +160,19 @@ def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
 
 
 def _per_article_tables(
-    articles: pd.DataFrame, chunk_articles: int, workers: int, scheduler: str | None = None
+    articles: pd.DataFrame,
+    chunk_articles: int,
+    workers: int,
+    scheduler: str | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
     """The evidence and the other per-article tables of all articles, worked out in chunks.
 
     Every per-article analysis reads one article at a time: in chunks, only
     one chunk's scans and intermediate rows are held at once by each process.
     With a ``scheduler``, each chunk is a task on that Dask cluster.
+    ``meanwhile`` is called once, in this process, while the chunks are worked
+    on (see :func:`analysis.pipeline.workers.map_in_order`).
     """
     if workers > 1 and scheduler is None:
         # Each process gets a few chunks, so the last ones leave no core idle
@@ -182,9 +189,9 @@ def _per_article_tables(
     chunks: dict[str, list[pd.DataFrame]] = {}
     release_freed_memory()
     results = (
-        map_in_order(_per_article, parts, workers=workers)
+        map_in_order(_per_article, parts, workers=workers, meanwhile=meanwhile)
         if scheduler is None
-        else map_on_cluster(_per_article, parts, scheduler=scheduler)
+        else map_on_cluster(_per_article, parts, scheduler=scheduler, meanwhile=meanwhile)
     )
     for tables in results:
         for name, table in tables.items():
@@ -214,6 +221,7 @@ def _stored_per_article_tables(
     chunk_articles: int,
     workers: int,
     scheduler: str | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
     """:func:`_per_article_tables`, working out only the articles the store does not hold.
 
@@ -227,7 +235,9 @@ def _stored_per_article_tables(
     # Reading Parquet leaves Arrow's pool holding freed blocks.
     release_freed_memory()
     missing = np.flatnonzero(~found)
-    evidence, tables = _per_article_tables(needed.iloc[missing], chunk_articles, workers, scheduler)
+    evidence, tables = _per_article_tables(
+        needed.iloc[missing], chunk_articles, workers, scheduler, meanwhile
+    )
     store.save(
         [ids[i] for i in missing],
         [keys[i] for i in missing],
@@ -349,30 +359,40 @@ def prepare_corpus(
     articles = articles.assign(text_clean=cleaned["text_clean"])
     del cleaned
     release_freed_memory()
+    counted: list[TermCounts] = []
+
+    def count() -> None:
+        # Phrases are always counted up to the longest length; a shorter
+        # ``max_words`` only hides columns (see :func:`analysis.pipeline.tables.select`),
+        # so changing it never counts again.
+        # With a store, texts counted last time are not tokenized again.
+        counted.append(
+            count_terms(
+                (
+                    terms_text(title, body)
+                    for title, body in zip(articles["title"], articles["text_clean"], strict=True)
+                ),
+                languages=sorted({*articles["language"], "en"}),
+                max_words=MAX_PHRASE_WORDS,
+                min_phrase_count=options.min_phrase_count,
+                reuse=None if store is None else store.load_tokens(),
+                keep=None if store is None else store.save_tokens,
+            )
+        )
+        release_freed_memory()
+
+    # The terms are counted here while worker processes (or a cluster) work on
+    # the per-article analyses, which do not depend on them.
     if store is None:
-        evidence, tables = _per_article_tables(articles, chunk_articles, workers, scheduler)
+        evidence, tables = _per_article_tables(
+            articles, chunk_articles, workers, scheduler, meanwhile=count
+        )
     else:
         evidence, tables = _stored_per_article_tables(
-            articles, store, chunk_articles, workers, scheduler
+            articles, store, chunk_articles, workers, scheduler, meanwhile=count
         )
     release_freed_memory()
-    languages = sorted({*articles["language"], "en"})
-    # Phrases are always counted up to the longest length; a shorter
-    # ``max_words`` only hides columns (see :func:`analysis.pipeline.tables.select`),
-    # so changing it never counts again.
-    # With a store, texts counted last time are not tokenized again.
-    counts = count_terms(
-        (
-            terms_text(title, body)
-            for title, body in zip(articles["title"], articles["text_clean"], strict=True)
-        ),
-        languages=languages,
-        max_words=MAX_PHRASE_WORDS,
-        min_phrase_count=options.min_phrase_count,
-        reuse=None if store is None else store.load_tokens(),
-        keep=None if store is None else store.save_tokens,
-    )
-    release_freed_memory()
+    counts = counted[0]
     overrides, problem = read_overrides(corpus.root)
     prepared = PreparedCorpus(
         articles=articles,

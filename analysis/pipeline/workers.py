@@ -27,7 +27,7 @@ import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
@@ -104,12 +104,21 @@ def can_fork_workers() -> bool:
 
 
 def map_in_order(
-    function: Callable[[_Item], _Result], items: Sequence[_Item], *, workers: int
+    function: Callable[[_Item], _Result],
+    items: Sequence[_Item],
+    *,
+    workers: int,
+    meanwhile: Callable[[], object] | None = None,
 ) -> Iterator[_Result]:
     """``function`` of each item, in the items' order, on up to ``workers`` processes.
 
     With one worker, one item, or where :func:`can_fork_workers` says no, it
     runs here, in this process. Results must pickle.
+
+    ``meanwhile``, when given, is called once here, before the first result is
+    given: on worker processes, once they have every item, so this process
+    works on it while they work (otherwise it would wait for them, one core
+    idle); in this process, before the first item.
 
     Raises
     ------
@@ -117,6 +126,8 @@ def map_in_order(
         If a worker process dies; nothing of the run is returned after it.
     """
     if workers <= 1 or len(items) <= 1 or not can_fork_workers():
+        if meanwhile is not None:
+            meanwhile()
         yield from map(function, items)
         return
     context = multiprocessing.get_context("fork")
@@ -126,7 +137,16 @@ def map_in_order(
     gc.freeze()
     try:
         with ProcessPoolExecutor(max_workers=min(workers, len(items)), mp_context=context) as pool:
-            yield from pool.map(function, items)
+            # Every item is handed out now; the results are waited for one by one.
+            results = pool.map(function, items)
+            if meanwhile is not None:
+                try:
+                    meanwhile()
+                except BaseException:
+                    # Not left to finish the items whose results nobody will read.
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    raise
+            yield from results
     except BrokenProcessPool as err:
         raise WorkerLostError(
             "a worker process of the per-article analysis died (killed, or out of "
@@ -143,7 +163,11 @@ def default_scheduler() -> str | None:
 
 
 def map_on_cluster(
-    function: Callable[[_Item], _Result], items: Sequence[_Item], *, scheduler: str
+    function: Callable[[_Item], _Result],
+    items: Sequence[_Item],
+    *,
+    scheduler: str,
+    meanwhile: Callable[[], object] | None = None,
 ) -> Iterator[_Result]:
     """``function`` of each item, in the items' order, as tasks on a Dask distributed cluster.
 
@@ -154,6 +178,10 @@ def map_on_cluster(
     its item (so a task whose worker dies can be run again on another, as often
     as the scheduler's ``distributed.scheduler.allowed-failures``, and no task
     graph holds every item).
+
+    ``meanwhile``, when given, is called once here, on a thread of its own,
+    while the results are gathered (which keeps the cluster fed); its error, if
+    any, is raised once they are.
 
     Raises
     ------
@@ -187,8 +215,10 @@ def map_on_cluster(
                     return
                 pending.append(client.submit(function, item, pure=False, retries=TASK_RETRIES))
 
+        side = ThreadPoolExecutor(max_workers=1) if meanwhile is not None else None
         try:
             submit_while_room()
+            side_done = side.submit(meanwhile) if side is not None and meanwhile else None
             while pending:
                 future = pending.popleft()
                 result = future.result()
@@ -196,8 +226,13 @@ def map_on_cluster(
                 future.release()
                 submit_while_room()
                 yield result
+            if side_done is not None:
+                side_done.result()
         except KilledWorker as err:
             raise WorkerLostError(
                 f"the Dask workers running a task of the per-article analysis kept dying "
                 f"({err}); nothing was written. Check the workers' memory and logs"
             ) from err
+        finally:
+            if side is not None:
+                side.shutdown(wait=True)

@@ -57,6 +57,26 @@ def test_cluster_results_come_back_in_the_order_of_the_items(cluster):
     ]
 
 
+def test_meanwhile_runs_once_on_the_client_while_results_are_gathered(cluster):
+    called: list[int] = []
+    results = map_on_cluster(
+        _square,
+        [3, 1, 2],
+        scheduler=cluster.scheduler_address,
+        meanwhile=lambda: called.append(os.getpid()),
+    )
+    assert list(results) == [9, 1, 4]
+    assert called == [os.getpid()]
+
+
+def test_an_error_meanwhile_on_the_client_is_raised_once_gathered(cluster):
+    def fail() -> None:
+        raise ValueError("planted: counting failed")
+
+    with pytest.raises(ValueError, match="planted: counting failed"):
+        list(map_on_cluster(_square, [1, 2], scheduler=cluster.scheduler_address, meanwhile=fail))
+
+
 def test_items_are_sent_a_few_at_a_time_and_still_come_back_in_order(cluster, monkeypatch):
     # One task per worker in flight: eleven items go out in at least six rounds.
     monkeypatch.setattr(workers, "TASKS_PER_WORKER", 1)
