@@ -104,21 +104,12 @@ def can_fork_workers() -> bool:
 
 
 def map_in_order(
-    function: Callable[[_Item], _Result],
-    items: Sequence[_Item],
-    *,
-    workers: int,
-    meanwhile: Callable[[], object] | None = None,
+    function: Callable[[_Item], _Result], items: Sequence[_Item], *, workers: int
 ) -> Iterator[_Result]:
     """``function`` of each item, in the items' order, on up to ``workers`` processes.
 
     With one worker, one item, or where :func:`can_fork_workers` says no, it
     runs here, in this process. Results must pickle.
-
-    ``meanwhile``, when given, is called once here, before the first result is
-    given: on worker processes, once they have every item, so this process
-    works on it while they work (otherwise it would wait for them, one core
-    idle); in this process, before the first item.
 
     Raises
     ------
@@ -126,8 +117,6 @@ def map_in_order(
         If a worker process dies; nothing of the run is returned after it.
     """
     if workers <= 1 or len(items) <= 1 or not can_fork_workers():
-        if meanwhile is not None:
-            meanwhile()
         yield from map(function, items)
         return
     context = multiprocessing.get_context("fork")
@@ -137,16 +126,7 @@ def map_in_order(
     gc.freeze()
     try:
         with ProcessPoolExecutor(max_workers=min(workers, len(items)), mp_context=context) as pool:
-            # Every item is handed out now; the results are waited for one by one.
-            results = pool.map(function, items)
-            if meanwhile is not None:
-                try:
-                    meanwhile()
-                except BaseException:
-                    # Not left to finish the items whose results nobody will read.
-                    pool.shutdown(wait=False, cancel_futures=True)
-                    raise
-            yield from results
+            yield from pool.map(function, items)
     except BrokenProcessPool as err:
         raise WorkerLostError(
             "a worker process of the per-article analysis died (killed, or out of "

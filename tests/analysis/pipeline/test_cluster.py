@@ -44,6 +44,10 @@ def test_a_two_worker_cluster_gives_the_tables_of_one_process(registry_corpus, c
     assert not here.quotations.empty
     for name in _TABLES:
         pd.testing.assert_frame_equal(getattr(there, name), getattr(here, name))
+    # The terms, counted on the client while the cluster worked, are those of one process.
+    assert (there.counts.counts != here.counts.counts).nnz == 0
+    assert there.counts.terms.tolist() == here.counts.terms.tolist()
+    assert "kerry" in here.counts.terms.tolist()
 
 
 def test_cluster_results_come_back_in_the_order_of_the_items(cluster):

@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 import signal
 import threading
-import time
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -133,48 +131,3 @@ def test_with_another_thread_running_the_work_stays_in_this_process():
     finally:
         stop.set()
         other.join()
-
-
-def _saw_flag(flag: str) -> bool:
-    """Whether ``flag`` (a file) appears within a minute of the item's start."""
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if Path(flag).exists():
-            return True
-        time.sleep(0.01)
-    return False
-
-
-def test_meanwhile_runs_here_while_the_workers_work(forking, tmp_path):
-    flag = tmp_path / "counted"
-    called: list[int] = []
-
-    def meanwhile() -> None:
-        called.append(os.getpid())
-        flag.touch()
-
-    # Each worker waits for the flag this process sets: only met if it is set
-    # while they work, not once they are done.
-    items = [str(flag), str(flag)]
-    assert list(map_in_order(_saw_flag, items, workers=2, meanwhile=meanwhile)) == [True, True]
-    assert called == [os.getpid()]
-
-
-def test_in_this_process_meanwhile_comes_before_the_first_item():
-    calls: list[object] = []
-
-    def record(item: int) -> int:
-        calls.append(item)
-        return item
-
-    results = map_in_order(record, [1, 2], workers=1, meanwhile=lambda: calls.append("meanwhile"))
-    assert list(results) == [1, 2]
-    assert calls == ["meanwhile", 1, 2]
-
-
-def test_an_error_meanwhile_is_raised_not_lost(forking):
-    def fail() -> None:
-        raise ValueError("planted: counting failed")
-
-    with pytest.raises(ValueError, match="planted: counting failed"):
-        list(map_in_order(_square, [1, 2, 3, 4], workers=2, meanwhile=fail))
