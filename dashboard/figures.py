@@ -91,6 +91,17 @@ def wrapped_title(title: str, *, width: int = TITLE_LINE) -> str:
     return "<br>".join(lines)
 
 
+#: The longest line of a category's name on an axis (names break between words).
+_TICK_LINE = 22
+
+
+def _tick_lines(name: str, *, width: int = _TICK_LINE) -> str:
+    """``name`` for an axis tick: markup escaped, broken between words into lines of at most
+    ``width`` characters where it can be (a longer word keeps a line of its own)."""
+    lines = textwrap.wrap(name, width, break_long_words=False, break_on_hyphens=False)
+    return "<br>".join(_plain(line) for line in lines) or _plain(name)
+
+
 def _layout(*, title: str, x: str, y: str, height: int | None = None) -> dict[str, Any]:
     """The layout every chart shares, as a dict to complete and pass to ``go.Figure`` once.
 
@@ -1084,8 +1095,15 @@ def counts_per_group(
         showlegend=False,
     )
     layout = _layout(title=title, x=x_title, y=y_title, height=max(260, 140 + 40 * len(counts)))
+    names = list(counts[group].astype(str))
     layout["yaxis"].update(
-        type="category", categoryorder="array", categoryarray=list(counts[group].astype(str))[::-1]
+        type="category",
+        categoryorder="array",
+        categoryarray=names[::-1],
+        # A long name on two lines: in a narrow column its one line was cut at the left edge.
+        tickmode="array",
+        tickvals=names,
+        ticktext=[_tick_lines(name) for name in names],
     )
     top = float(counts[value].max()) if len(counts) else 0.0
     if top and top <= 10:

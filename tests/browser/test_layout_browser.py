@@ -1,6 +1,6 @@
 """Every page at 800 px wide in the dark theme, in a real headless Chromium: nothing overlaps,
-nothing sticks out of the page, every chart's title and axis titles lie inside its figure, and
-its text can be read against what it is drawn on."""
+nothing sticks out of the page, every chart's title, axis titles and (Plotly's) tick labels lie
+inside its figure, and its text can be read against what it is drawn on."""
 
 from __future__ import annotations
 
@@ -74,7 +74,7 @@ _PROBLEMS = r"""() => {
                     `${Math.round(area.left)}..${Math.round(area.right)}`);
   }
   const titles = {
-    "stPlotlyChart": [".main-svg", ".gtitle, .xtitle, .ytitle"],
+    "stPlotlyChart": [".main-svg", ".gtitle, .xtitle, .ytitle, .xtick text, .ytick text"],
     "stVegaLiteChart": ["svg.marks", ".role-title-text text, .role-axis-title text"],
   };
   for (const [kind, [frameOf, titlesOf]] of Object.entries(titles))

@@ -348,6 +348,29 @@ PILED = pd.DataFrame(
 )
 
 
+def test_long_outlet_names_are_broken_between_words_on_the_axis_and_whole_on_hover():
+    counts = pd.DataFrame(
+        {
+            "outlet_name": ["robinwestenra.blogspot.com (repost blog)", "TASS", "A <b> & C"],
+            "hits": [4, 2, 1],
+        }
+    )
+    figure = figures.counts_per_group(
+        counts, group="outlet_name", value="hits", title="Hits per outlet", x_title="Hits",
+        y_title="Outlet", colours={},
+    )  # fmt: skip
+    axis = figure.layout.yaxis
+    assert list(axis.tickvals) == list(counts["outlet_name"])
+    assert list(axis.ticktext) == [
+        "robinwestenra.blogspot.com<br>(repost blog)",
+        "TASS",
+        "A &lt;b&gt; &amp; C",
+    ]
+    # The bars and what a click or hover gives keep the whole name.
+    assert list(figure.data[0].y) == list(counts["outlet_name"])
+    assert list(axis.categoryarray) == list(counts["outlet_name"])[::-1]
+
+
 def test_characteristic_terms_label_the_top_terms_without_piling_them_up():
     figure = _characteristic(PILED)
     labels = dict(zip(PILED["term"], figure.data[0].text, strict=True))
