@@ -24,7 +24,7 @@ from analysis.corpus.types import list_items
 from analysis.wording import counted
 from dashboard import vega
 from dashboard.colours import LABEL_PATTERNS, NEUTRAL_COLOUR, STANCE_COLOURS
-from dashboard.tables import timeline_points
+from dashboard.tables import meeting_labels, timeline_points
 from dashboard.vega import VegaChart
 
 __all__ = [
@@ -976,25 +976,42 @@ def _meeting_bands(
     meetings: pd.DataFrame, *, first: pd.Timestamp, last: pd.Timestamp
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """A shaded band from each meeting's start to its end (inclusive) between ``first`` and
-    ``last``, labelled with its title, as layout shapes and annotations."""
+    ``last``, as layout shapes and annotations.
+
+    Each band is labelled with the meeting's city and month ("Sochi, May 2015",
+    :func:`dashboard.tables.meeting_labels`; its title where the catalogue gives
+    no place), its title on hover. A label runs from its band into the chart:
+    rightwards in the chart's left half, leftwards in its right half, so a
+    chart in a narrow column does not cut it at its right edge.
+    """
     shapes: list[dict[str, Any]] = []
     annotations: list[dict[str, Any]] = []
     starts = pd.to_datetime(meetings["start"], errors="coerce")
     ends = pd.to_datetime(meetings.get("end", meetings["start"]), errors="coerce").fillna(starts)
+    titles = meetings["title"].astype(str).tolist()
+    if {"meeting", "place"} <= set(meetings.columns):
+        short = meeting_labels(meetings)
+        labels = [short[str(key)] for key in meetings["meeting"]]
+    else:
+        labels = titles
+    middle = first + (last - first) / 2
     shown = 0
-    for start, end, title in zip(starts, ends, meetings["title"], strict=True):
+    for start, end, label, title in zip(starts, ends, labels, titles, strict=True):
         if pd.isna(start) or start > last or end < first:
             continue
+        after = end + pd.Timedelta(days=1)
         shapes.append(
-            {"type": "rect", "x0": start, "x1": end + pd.Timedelta(days=1), "xref": "x",
+            {"type": "rect", "x0": start, "x1": after, "xref": "x",
              "y0": 0, "y1": 1, "yref": "y domain", "fillcolor": NEUTRAL_COLOUR,
              "opacity": 0.25, "line": {"width": 1, "color": NEUTRAL_COLOUR}, "layer": "below"}
         )  # fmt: skip
+        left_half = start <= middle
         # Meetings close together would print over each other: stagger the labels.
         annotations.append(
-            {"x": start, "y": 1.0 - 0.08 * (shown % 5), "yref": "paper",
-             "text": _plain(str(title)), "showarrow": False, "xanchor": "left",
-             "yanchor": "top", "font": {"size": 10}, "bgcolor": "rgba(255,255,255,0.6)"}
+            {"x": start if left_half else after, "y": 1.0 - 0.08 * (shown % 5), "yref": "paper",
+             "text": _plain(label), "hovertext": _plain(title), "showarrow": False,
+             "xanchor": "left" if left_half else "right", "yanchor": "top",
+             "font": {"size": 10}, "bgcolor": "rgba(255,255,255,0.6)"}
         )  # fmt: skip
         shown += 1
     return shapes, annotations
@@ -1017,7 +1034,8 @@ def counts_over_time(
     ``counts`` is what :func:`analysis.measures.attention.per_period` returns;
     ``names`` maps a series value to its legend entry (with its sample size).
     Each meeting in the span of the bars is a grey band from its first to its
-    last day, labelled with its title. A selection returns the series value and
+    last day, labelled with its city and month (its title on hover). A
+    selection returns the series value and
     the period's first day as ``customdata``.
     """
     names = dict(names or {})

@@ -605,3 +605,34 @@ def test_the_legend_under_a_chart_of_days_apart_clears_the_axis_title():
     (legend_top,) = re.findall(r'class="legend"[^>]* transform="translate\([\d.]+,([\d.]+)\)"', svg)
     # Below the title's baseline and its letters' tails.
     assert float(legend_top) > float(title_baseline) + 4
+
+
+def test_meeting_bands_are_labelled_by_city_and_month_into_the_chart_with_the_title_on_hover():
+    counts = pd.DataFrame(
+        {
+            "period_start": pd.to_datetime(["2015-05-04", "2015-12-14"]),
+            "series": ["a", "a"],
+            "hits": [3, 2],
+        }
+    )
+    meetings = pd.DataFrame(
+        {
+            "meeting": ["2015-05-sochi", "2015-12-moscow"],
+            "title": ["Kerry meets Putin in Sochi (Ukraine)", "Kerry in Moscow <Syria>"],
+            "place": ["Sochi, Bocharov Ruchey residence", "Moscow, Kremlin"],
+            "start": pd.to_datetime(["2015-05-12", "2015-12-15"]),
+            "end": pd.to_datetime(["2015-05-12", "2015-12-15"]),
+        }
+    )
+    figure = figures.counts_over_time(
+        counts, meetings, series="series", value="hits", title="Hits per week",
+        y_title="Hits", period="week", colours={},
+    )  # fmt: skip
+    sochi, moscow = figure.layout.annotations
+    assert sochi.text == "Sochi, May 2015"
+    assert sochi.hovertext == "Kerry meets Putin in Sochi (Ukraine)"
+    assert (moscow.text, moscow.hovertext) == ("Moscow, Dec 2015", "Kerry in Moscow &lt;Syria&gt;")
+    # The first meeting's label runs right from its band's start; the last one's, in the
+    # chart's right half, runs left from its band's end, so the chart's edge cannot cut it.
+    assert (sochi.xanchor, pd.Timestamp(sochi.x)) == ("left", pd.Timestamp("2015-05-12"))
+    assert (moscow.xanchor, pd.Timestamp(moscow.x)) == ("right", pd.Timestamp("2015-12-16"))
