@@ -74,7 +74,8 @@ _PROBLEMS = r"""() => {
                     `${Math.round(area.left)}..${Math.round(area.right)}`);
   }
   const titles = {
-    "stPlotlyChart": [".main-svg", ".gtitle, .xtitle, .ytitle, .xtick text, .ytick text, .annotation-text"],
+    "stPlotlyChart": [".main-svg",
+                      ".gtitle, .xtitle, .ytitle, .xtick text, .ytick text, .annotation-text"],
     "stVegaLiteChart": ["svg.marks", ".role-title-text text, .role-axis-title text"],
   };
   for (const [kind, [frameOf, titlesOf]] of Object.entries(titles))
