@@ -1017,6 +1017,11 @@ def _meeting_bands(
     return shapes, annotations
 
 
+#: Bars spanning at most this many days are each ticked with their date (see
+#: :func:`counts_over_time`).
+_FEW_DAYS = 7
+
+
 def counts_over_time(
     counts: pd.DataFrame,
     meetings: pd.DataFrame,
@@ -1073,6 +1078,18 @@ def counts_over_time(
         last = counts["period_start"].max() + pd.Timedelta(days=2 * width_days)
         shapes, annotations = _meeting_bands(meetings, first=first, last=last)
         layout.update(shapes=shapes, annotations=annotations)
+        periods = sorted(pd.to_datetime(counts["period_start"].unique()))
+        if (periods[-1] - periods[0]).days + width_days <= _FEW_DAYS:
+            # On a span of a few days Plotly ticks hours ("12:00" over each date), though no
+            # period is shorter than a day: each bar is ticked with its period's first day.
+            layout["xaxis"].update(
+                tickmode="array",
+                tickvals=[start + pd.Timedelta(days=width_days / 2) for start in periods],
+                ticktext=[
+                    f"{start:%b} {start.day}" + (f"<br>{start:%Y}" if k == 0 else "")
+                    for k, start in enumerate(periods)
+                ],
+            )
         top = float(counts.groupby("period_start")[value].sum().max())
         layout["yaxis"].update(rangemode="tozero", range=[0, top * 1.8])
         if top <= 10:

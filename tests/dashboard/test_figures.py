@@ -636,3 +636,33 @@ def test_meeting_bands_are_labelled_by_city_and_month_into_the_chart_with_the_ti
     # chart's right half, runs left from its band's end, so the chart's edge cannot cut it.
     assert (sochi.xanchor, pd.Timestamp(sochi.x)) == ("left", pd.Timestamp("2015-05-12"))
     assert (moscow.xanchor, pd.Timestamp(moscow.x)) == ("right", pd.Timestamp("2015-12-16"))
+
+
+def test_bars_of_a_few_days_are_ticked_by_date_never_by_hour():
+    meetings = pd.DataFrame(columns=["meeting", "title", "place", "start", "end"])
+    counts = pd.DataFrame(
+        {
+            "period_start": pd.to_datetime(["2015-05-11", "2015-05-12", "2015-05-14"]),
+            "series": ["a", "a", "a"],
+            "hits": [3, 1, 2],
+        }
+    )
+    figure = figures.counts_over_time(
+        counts, meetings, series="series", value="hits", title="Hits per day",
+        y_title="Hits", period="day", colours={},
+    )  # fmt: skip
+    axis = figure.layout.xaxis
+    assert list(axis.ticktext) == ["May 11<br>2015", "May 12", "May 14"]
+    # Under each bar's middle.
+    assert [pd.Timestamp(t) for t in axis.tickvals] == list(
+        pd.to_datetime(["2015-05-11 12:00", "2015-05-12 12:00", "2015-05-14 12:00"])
+    )
+    svg = exports.figure_bytes(figure, "svg").decode("utf-8")
+    assert ":00" not in " ".join(re.findall(r'class="xtick">(.*?)</g>', svg))
+    # Weeks far apart keep Plotly's own ticks.
+    weekly = figures.counts_over_time(
+        counts.assign(period_start=pd.to_datetime(["2015-05-11", "2015-06-15", "2015-12-14"])),
+        meetings, series="series", value="hits", title="Hits per week",
+        y_title="Hits", period="week", colours={},
+    )  # fmt: skip
+    assert weekly.layout.xaxis.tickmode is None
