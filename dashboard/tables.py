@@ -19,6 +19,7 @@ import pandas as pd
 
 from analysis.corpus.selection import NO_MEETING, per_distinct, per_meeting, per_row
 from analysis.corpus.types import list_items, list_text
+from analysis.measures.attention import period_starts
 from analysis.measures.contrast_schema import CONTRAST_COLUMNS
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "article_list",
     "article_metadata",
     "articles_behind",
+    "articles_in_periods",
     "articles_per_outlet",
     "at_a_glance",
     "blind_spot_articles",
@@ -354,6 +356,19 @@ def articles_behind(
         hit = (articles["outlet_name"] == outlet_name) & (starts == pd.Timestamp(start))
         chosen |= set(articles.loc[hit, "id"])
     return article_list(articles[articles["id"].isin(chosen)])
+
+
+def articles_in_periods(
+    articles: pd.DataFrame, *, by: str, period: str, bars: Collection[tuple[str, str]]
+) -> pd.DataFrame:
+    """The article list of the articles in these bars of articles per period: ``(value of by,
+    first day of the period as YYYY-MM-DD)`` pairs, as
+    :func:`analysis.measures.attention.per_period` counts them."""
+    starts = period_starts(articles["published"], period)
+    days = [None if pd.isna(start) else f"{start:%Y-%m-%d}" for start in starts]
+    chosen = set(bars)
+    inside = [(str(value), day) in chosen for value, day in zip(articles[by], days, strict=True)]
+    return article_list(articles[inside])
 
 
 def article_metadata(article_id: str, article: pd.Series, *, when: str) -> pd.DataFrame:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["PERIODS", "per_period"]
+__all__ = ["PERIODS", "per_period", "period_starts"]
 
 #: Periods rows can be counted by, and the pandas period that makes each.
 #: A week runs Monday to Sunday and is named by its Monday.
@@ -53,14 +53,25 @@ def per_period(
     for column in (by, date_column):
         if column not in rows.columns:
             raise ValueError(f"rows has no {column!r} column")
-    dates = pd.to_datetime(rows[date_column], errors="coerce")
-    dated = rows.loc[dates.notna(), [by]].astype(str)
-    starts = dates[dates.notna()].dt.tz_localize(None).dt.to_period(PERIODS[period]).dt.start_time
+    starts = period_starts(rows[date_column], period)
+    dated = rows.loc[starts.notna(), [by]].astype(str)
     counted = (
-        dated.assign(period_start=starts.dt.normalize())
+        dated.assign(period_start=starts[starts.notna()])
         .groupby(["period_start", by])
         .size()
         .rename(count)
         .reset_index()
     )
     return counted.sort_values(["period_start", by], kind="mergesort").reset_index(drop=True)
+
+
+def period_starts(dates: pd.Series, period: str) -> pd.Series:
+    """The first day of the ``period`` (see :data:`PERIODS`) each date falls in, at midnight;
+    missing (``NaT``) where a date is missing or cannot be read. Same index as ``dates``."""
+    if period not in PERIODS:
+        raise ValueError(f"period={period!r} is not one of {tuple(PERIODS)}")
+    read = pd.to_datetime(dates, errors="coerce").dt.tz_localize(None)
+    starts = pd.Series(pd.NaT, index=read.index, dtype="datetime64[ns]")
+    known = read.notna()
+    starts[known] = read[known].dt.to_period(PERIODS[period]).dt.start_time.dt.normalize()
+    return starts

@@ -3,6 +3,8 @@ with the meetings marked."""
 
 from __future__ import annotations
 
+import html
+
 import streamlit as st
 
 from analysis.measures.attention import PERIODS, per_period
@@ -14,7 +16,7 @@ GROUPINGS = {"outlet": "Outlet", "outlet_group": "Outlet group"}
 page = layout.start_page(
     "Attention over time",
     "How many articles each outlet or group published per day, week or month; the grey bands "
-    "are the meetings, from their first to their last day.",
+    "are the meetings, from their first to their last day. Click a bar to list its articles.",
     needs="articles",
 )
 articles, selection = page.articles, page.selection
@@ -41,7 +43,7 @@ if counts.empty:
     st.info("None of the selected articles is dated.", icon=":material/info:")
     links.stop()
 colours = page.colours if by == "outlet" else {}
-layout.chart(
+drawn = layout.chart(
     figures.counts_over_time(
         counts,
         page.corpus.meetings,
@@ -66,6 +68,17 @@ st.caption(
     f"Sample sizes: {layout.escape_markdown(sizes)}."
     + (f" {counted_are(undated, 'undated article')} not on the chart." if undated else "")
 )
+
+# A bar's customdata is its series (markup escaped for Plotly) and its period's first day.
+bars = {(html.unescape(str(p[0])), str(p[1])) for p in layout.selected_points(drawn) if len(p) > 1}
+if bars:
+    st.subheader("Articles behind your selection")
+    layout.table(
+        tables.articles_in_periods(articles, by=by, period=period, bars=bars),
+        what="articles behind the selected bars",
+        selection=selection,
+        key="at_drill",
+    )
 
 # Drawn: the analysis the other pages show is prepared while the analyst reads this one.
 data.prepare_in_background()

@@ -51,13 +51,25 @@ def test_attention_over_time_marks_the_meetings_and_downloads_as_svg(page, dashb
     chart = page.locator("[data-testid='stPlotlyChart']").first
     chart.locator(".annotation-text").first.wait_for(timeout=60_000)
     labels = [t.text_content() for t in chart.locator(".annotation-text").all()]
-    assert "Kerry meets Putin in Sochi (Ukraine, Minsk, Syria, Iran)" in labels
+    assert "Sochi, May 2015" in labels
     page.get_by_text("Sample sizes:").wait_for()
     _no_error_on(page)
     screenshot(page, "attention")
     svg = _download(page, "at_chart", "svg")
     assert svg.lstrip().startswith(b"<svg")
     assert b"made with Narratives" in svg
+    # A click on a bar lists the articles behind it, and the link keeps the bar. The
+    # download's rerun redraws the chart: the click waits for it to finish.
+    page.wait_for_selector("[data-testid='stStatusWidget']", state="detached", timeout=60_000)
+    bar = chart.locator(".barlayer .point path").first
+    bar.scroll_into_view_if_needed()
+    box = bar.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.get_by_role("heading", name="Articles behind your selection").wait_for(timeout=60_000)
+    page.wait_for_function("() => location.search.includes('at_chart=')", timeout=60_000)
+    _no_error_on(page)
+    behind = page.locator("[data-testid='stDataFrame']").last
+    behind.wait_for(timeout=30_000)
 
 
 def test_kwic_sort_collocates_and_a_click_on_the_terms_scatter(page, dashboard_url):

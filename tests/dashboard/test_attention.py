@@ -40,3 +40,29 @@ def test_per_month_and_group_from_the_url(open_page, downloads, sochi_corpus):
         ("2015-05-01", "pro-Kremlin", "1"),
         ("2015-12-01", "Ukrainian", "1"),
     ]
+
+
+def test_a_bar_lists_the_articles_behind_it(open_page, sochi_corpus):
+    # Euromaidan Press's bar of the week of Monday 11 May 2015 (its article of 12 May).
+    app = open_page("attention", corpus=sochi_corpus, at_chart="euromaidan-press|2015-05-11")
+    assert not app.exception
+    assert "Articles behind your selection" in texts(app, "subheader")
+    (behind,) = app.dataframe
+    assert list(behind.value["title"]) == ["Why is Putin meeting with Kerry?"]
+
+
+def test_a_groups_bar_of_a_month_lists_that_groups_articles_of_the_month(open_page, sochi_corpus):
+    app = open_page(
+        "attention", corpus=sochi_corpus, at_by="outlet_group", at_period="month",
+        at_chart="pro-Kremlin|2015-05-01",
+    )  # fmt: skip
+    assert not app.exception
+    (behind,) = app.dataframe
+    assert list(behind.value["title"]) == ["Washington blinks in Sochi"]
+
+
+def test_without_a_click_no_articles_are_listed(open_page, sochi_corpus):
+    app = open_page("attention", corpus=sochi_corpus)
+    assert not app.exception
+    assert "Articles behind your selection" not in texts(app, "subheader")
+    assert not app.dataframe

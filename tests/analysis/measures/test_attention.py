@@ -3,7 +3,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.measures.attention import per_period
+from analysis.measures.attention import per_period, period_starts
 
 ROWS = pd.DataFrame(
     {
@@ -31,3 +31,19 @@ def test_days_and_a_named_count():
 def test_unknown_period_is_refused():
     with pytest.raises(ValueError, match="period='year' is not one of"):
         per_period(ROWS, by="outlet", period="year")
+
+
+def test_period_starts_keep_their_rows_and_leave_missing_dates_missing():
+    dates = pd.Series(
+        pd.to_datetime(["2015-05-17 23:30", None, "2015-05-18 00:00"]), index=[7, 3, 1]
+    )
+    starts = period_starts(dates, "week")
+    assert list(starts.index) == [7, 3, 1]
+    # Late on Sunday 17 May is still the week of Monday 11 May.
+    assert starts[7] == pd.Timestamp("2015-05-11")
+    assert starts[1] == pd.Timestamp("2015-05-18")
+    assert pd.isna(starts[3])
+    assert period_starts(dates, "month")[7] == pd.Timestamp("2015-05-01")
+    # A date with a zone counts on its own clock, not on UTC's (Monday 18 May in UTC).
+    moscow = pd.Series(pd.to_datetime(["2015-05-18 01:30"]).tz_localize("Europe/Moscow"))
+    assert period_starts(moscow, "week")[0] == pd.Timestamp("2015-05-18")
