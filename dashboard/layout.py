@@ -324,7 +324,7 @@ def chart(
             alt=alt,
             config={"displaylogo": False},
         )
-        clicks = selected_points(state)
+        clicks = plotly_points(state)
     with st.container(horizontal=True, gap="small"):
         download_csv(data, what=what, selection=selection, key=f"{key}_csv")
         download_figure(figure, what=what, selection=selection, key=key)
@@ -431,6 +431,20 @@ def selected_points(state: Any) -> list[list[Any]]:
             continue
         chosen.append(list(data) if isinstance(data, list | tuple) else [data])
     return chosen
+
+
+def plotly_points(state: Any) -> list[list[Any]]:
+    """:func:`selected_points` of a Plotly chart, its texts as the data names them.
+
+    The figures escape the markup characters of texts they put in ``customdata``
+    (``&`` as ``&amp;``, so a hover shows them as written), and a click gives
+    back the escaped text: a group named "Think tanks & NGOs" came back as
+    "Think tanks &amp; NGOs" and matched no article.
+    """
+    return [
+        [html.unescape(value) if isinstance(value, str) else value for value in point]
+        for point in selected_points(state)
+    ]
 
 
 def selected_rows(state: Any) -> list[int]:

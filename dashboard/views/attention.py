@@ -3,8 +3,6 @@ with the meetings marked."""
 
 from __future__ import annotations
 
-import html
-
 import streamlit as st
 
 from analysis.measures.attention import PERIODS, per_period
@@ -69,8 +67,8 @@ st.caption(
     + (f" {counted_are(undated, 'undated article')} not on the chart." if undated else "")
 )
 
-# A bar's customdata is its series (markup escaped for Plotly) and its period's first day.
-bars = {(html.unescape(str(p[0])), str(p[1])) for p in layout.selected_points(drawn) if len(p) > 1}
+# A bar's customdata is its series and its period's first day.
+bars = {(str(p[0]), str(p[1])) for p in layout.selected_points(drawn) if len(p) > 1}
 if bars:
     st.subheader("Articles behind your selection")
     layout.table(

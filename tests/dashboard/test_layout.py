@@ -45,3 +45,10 @@ def test_a_vega_lite_click_reads_as_the_chart_fields_in_order():
     assert vega.picked(state, ("f0", "f1")) == [["cnn", "2015"]]
     assert vega.picked({"selection": {"pick": {}}}, ("f0",)) == []
     assert vega.picked(None, ("f0",)) == []
+
+
+def test_a_plotly_click_gives_back_the_texts_the_figure_escaped_for_its_hover():
+    # What Streamlit reports for a click on a bar of the group "Think tanks & NGOs".
+    state = {"selection": {"points": [{"customdata": ["Think tanks &amp; NGOs", "against", 3]}]}}
+    assert layout.plotly_points(state) == [["Think tanks & NGOs", "against", 3]]
+    assert layout.plotly_points({"selection": {"points": []}}) == []
