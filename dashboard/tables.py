@@ -359,16 +359,26 @@ def articles_behind(
 
 
 def articles_in_periods(
-    articles: pd.DataFrame, *, by: str, period: str, bars: Collection[tuple[str, str]]
+    articles: pd.DataFrame,
+    *,
+    by: str,
+    period: str,
+    bars: Collection[tuple[str, str]],
+    names: Mapping[str, str],
 ) -> pd.DataFrame:
-    """The article list of the articles in these bars of articles per period: ``(value of by,
-    first day of the period as YYYY-MM-DD)`` pairs, as
-    :func:`analysis.measures.attention.per_period` counts them."""
+    """The articles (rows of ``articles``) in these bars of articles per period.
+
+    A bar is ``(series, first day of its period as YYYY-MM-DD)``: the series as
+    :func:`counts_with_names` names it (an outlet by its name in ``names``, a
+    group as is), the period as :func:`analysis.measures.attention.per_period`
+    counts it.
+    """
     starts = period_starts(articles["published"], period)
     days = [None if pd.isna(start) else f"{start:%Y-%m-%d}" for start in starts]
+    series = [names.get(str(key), str(key)) if by == "outlet" else str(key) for key in articles[by]]
     chosen = set(bars)
-    inside = [(str(value), day) in chosen for value, day in zip(articles[by], days, strict=True)]
-    return article_list(articles[inside])
+    inside = [(name, day) in chosen for name, day in zip(series, days, strict=True)]
+    return articles[inside]
 
 
 def article_metadata(article_id: str, article: pd.Series, *, when: str) -> pd.DataFrame:

@@ -7,7 +7,7 @@ import streamlit as st
 
 from analysis.measures.attention import PERIODS, per_period
 from analysis.wording import counted, counted_are
-from dashboard import data, figures, layout, links, tables
+from dashboard import data, figures, layout, links, tables, widgets
 
 GROUPINGS = {"outlet": "Outlet", "outlet_group": "Outlet group"}
 
@@ -67,12 +67,11 @@ st.caption(
     + (f" {counted_are(undated, 'undated article')} not on the chart." if undated else "")
 )
 
-# A bar's customdata is its series and its period's first day.
+# A bar's customdata is its series (an outlet's name, a group) and its period's first day.
 bars = {(str(p[0]), str(p[1])) for p in layout.selected_points(drawn) if len(p) > 1}
 if bars:
-    st.subheader("Articles behind your selection")
-    layout.table(
-        tables.articles_in_periods(articles, by=by, period=period, bars=bars),
+    widgets.article_drill(
+        tables.articles_in_periods(articles, by=by, period=period, bars=bars, names=names),
         what="articles behind the selected bars",
         selection=selection,
         key="at_drill",

@@ -43,10 +43,11 @@ def test_per_month_and_group_from_the_url(open_page, downloads, sochi_corpus):
 
 
 def test_a_bar_lists_the_articles_behind_it(open_page, sochi_corpus):
-    # Euromaidan Press's bar of the week of Monday 11 May 2015 (its article of 12 May).
-    app = open_page("attention", corpus=sochi_corpus, at_chart="euromaidan-press|2015-05-11")
+    # Euromaidan Press's bar of the week of Monday 11 May 2015 (its article of 12 May), as a
+    # click names it: the outlet by its name, as the chart and its legend do.
+    app = open_page("attention", corpus=sochi_corpus, at_chart="Euromaidan Press|2015-05-11")
     assert not app.exception
-    assert "Articles behind your selection" in texts(app, "subheader")
+    assert "**Articles behind your selection** (1)" in texts(app, "markdown")
     (behind,) = app.dataframe
     assert list(behind.value["title"]) == ["Why is Putin meeting with Kerry?"]
 
@@ -64,5 +65,5 @@ def test_a_groups_bar_of_a_month_lists_that_groups_articles_of_the_month(open_pa
 def test_without_a_click_no_articles_are_listed(open_page, sochi_corpus):
     app = open_page("attention", corpus=sochi_corpus)
     assert not app.exception
-    assert "Articles behind your selection" not in texts(app, "subheader")
+    assert not [t for t in texts(app, "markdown") if "Articles behind your selection" in t]
     assert not app.dataframe

@@ -431,3 +431,27 @@ def test_coverage_keeps_a_meeting_the_chosen_outlet_left_out_as_zero():
         ["Outlet A", "m1", "Moscow, May 2013", 2],
         ["Outlet A", "m2", "Sochi, May 2015", 0],
     ]
+
+
+def test_the_articles_of_a_bar_are_those_its_series_and_period_count():
+    articles = pd.DataFrame(
+        {
+            "id": ["a", "b", "c", "d", "e"],
+            "outlet": ["tass", "tass", "rt", "tass", "tass"],
+            "outlet_group": ["Russian state"] * 4 + [""],
+            "published": pd.to_datetime(
+                ["2015-05-11", "2015-05-17", "2015-05-12", "2015-05-18", None]
+            ),
+        }
+    )
+    names = {"tass": "TASS", "rt": "RT"}
+    week = tables.articles_in_periods(
+        articles, by="outlet", period="week", bars={("TASS", "2015-05-11")}, names=names
+    )
+    # Monday 11 and Sunday 17 May; not Monday 18, RT's article, or the undated one.
+    assert list(week["id"]) == ["a", "b"]
+    month = tables.articles_in_periods(
+        articles, by="outlet_group", period="month", bars={("Russian state", "2015-05-01")},
+        names=names,
+    )  # fmt: skip
+    assert list(month["id"]) == ["a", "b", "c", "d"]
