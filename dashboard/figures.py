@@ -1040,8 +1040,8 @@ def counts_over_time(
     ``names`` maps a series value to its legend entry (with its sample size).
     Each meeting in the span of the bars is a grey band from its first to its
     last day, labelled with its city and month (its title on hover). A
-    selection returns the series value and
-    the period's first day as ``customdata``.
+    selection returns the series value and the period's first day as
+    ``customdata``.
     """
     names = dict(names or {})
     width_days = {"day": 1, "week": 7, "month": 30}[period]
