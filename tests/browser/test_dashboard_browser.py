@@ -246,6 +246,17 @@ def _reader_shows(page, title: str) -> None:
     _no_error_on(page)
 
 
+def _open_first_row_in_reader(page, title: str) -> None:
+    """Select the first row of the page's last table (by its selection box at the grid's left
+    edge) and open it in the Reader, which shows the article ``title``."""
+    grid = page.locator("[data-testid='stDataFrame']").last
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 12, box["y"] + 35 + 17)
+    page.get_by_role("button", name="Open in the Reader").click(timeout=30_000)
+    _reader_shows(page, title)
+
+
 def test_read_on_the_meeting_page_with_filters_opens_the_reader(page, dashboard_url):
     page.goto(
         f"{dashboard_url}/meeting?f_group=Ukrainian&f_years=2015-2015&mt_meeting=2015-12-moscow"
@@ -266,13 +277,8 @@ def test_open_in_the_reader_from_the_overview_with_filters_opens_that_article(pa
     page.goto(f"{dashboard_url}/?f_outlet=euromaidan-press&f_years=2015-2015")
     _wait_for_app(page, "Overview")
     page.get_by_text("— 2 of ").first.wait_for()
-    grid = page.locator("[data-testid='stDataFrame']").last
-    grid.scroll_into_view_if_needed()
-    box = grid.bounding_box()
-    # The first row (newest first) by its selection box at the left edge of the grid.
-    page.mouse.click(box["x"] + 12, box["y"] + 35 + 17)
-    page.get_by_role("button", name="Open in the Reader").click(timeout=30_000)
-    _reader_shows(page, EP_MOSCOW_TITLE)
+    # The first row: the articles are listed newest first.
+    _open_first_row_in_reader(page, EP_MOSCOW_TITLE)
     assert _query(page)["rd_article"] == [EP_MOSCOW]
     assert _query(page)["f_outlet"] == ["euromaidan-press"]
 

@@ -8,7 +8,11 @@ from urllib.parse import parse_qs, urlparse
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.browser.conftest import screenshot
-from tests.browser.test_dashboard_browser import _no_error_on, _reader_shows, _wait_for_app
+from tests.browser.test_dashboard_browser import (
+    _no_error_on,
+    _open_first_row_in_reader,
+    _wait_for_app,
+)
 
 
 def _query(page) -> dict[str, list[str]]:
@@ -32,13 +36,8 @@ def test_search_hits_open_the_reader_and_a_chart_downloads_as_png(page, dashboar
     png = _download(page, "se_outlets", "png")
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
 
-    grid = page.locator("[data-testid='stDataFrame']").last
-    grid.scroll_into_view_if_needed()
-    box = grid.bounding_box()
-    page.mouse.click(box["x"] + 12, box["y"] + 35 + 17)
-    page.get_by_role("button", name="Open in the Reader").click(timeout=30_000)
     # The one article about Putin that never mentions Syria.
-    _reader_shows(page, "Why is Putin meeting with Kerry?")
+    _open_first_row_in_reader(page, "Why is Putin meeting with Kerry?")
     query = _query(page)
     assert query["rd_article"] == ["euromaidan-press-2015-05-12-why-is-putin-meeting-with-kerry"]
     # Every form the search found in it, highlighted there.
@@ -69,12 +68,7 @@ def test_attention_over_time_marks_the_meetings_and_downloads_as_svg(page, dashb
     page.wait_for_function("() => location.search.includes('at_chart=')", timeout=60_000)
     _no_error_on(page)
     # The first bar: OSW's month of May 2013, its one article; a row opens in the Reader.
-    grid = page.locator("[data-testid='stDataFrame']").last
-    grid.scroll_into_view_if_needed()
-    box = grid.bounding_box()
-    page.mouse.click(box["x"] + 12, box["y"] + 35 + 17)
-    page.get_by_role("button", name="Open in the Reader").click(timeout=30_000)
-    _reader_shows(page, "Moscow intransigent towards Washington on the Syria crisis")
+    _open_first_row_in_reader(page, "Moscow intransigent towards Washington on the Syria crisis")
 
 
 def test_kwic_sort_collocates_and_a_click_on_the_terms_scatter(page, dashboard_url):
