@@ -15,6 +15,7 @@ import textwrap
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 
 from analysis.corpus.selection import NO_MEETING, per_distinct, per_meeting, per_row
@@ -33,7 +34,6 @@ __all__ = [
     "article_list",
     "article_metadata",
     "articles_behind",
-    "articles_in_periods",
     "articles_per_outlet",
     "at_a_glance",
     "blind_spot_articles",
@@ -51,6 +51,7 @@ __all__ = [
     "ignored_meetings",
     "in_order",
     "in_percent",
+    "in_period_bars",
     "insufficient_outlets",
     "labelled_articles",
     "matrix_labels",
@@ -358,27 +359,29 @@ def articles_behind(
     return article_list(articles[articles["id"].isin(chosen)])
 
 
-def articles_in_periods(
-    articles: pd.DataFrame,
+def in_period_bars(
+    rows: pd.DataFrame,
     *,
     by: str,
     period: str,
     bars: Collection[tuple[str, str]],
     names: Mapping[str, str],
-) -> pd.DataFrame:
-    """The articles (rows of ``articles``) in these bars of articles per period.
+) -> np.ndarray:
+    """Whether each row (an article, a search hit) is counted in one of these bars of counts
+    per period.
 
     A bar is ``(series, first day of its period as YYYY-MM-DD)``: the series as
     :func:`counts_with_names` names it (an outlet by its name in ``names``, a
     group as is), the period as :func:`analysis.measures.attention.per_period`
-    counts it.
+    counts it from ``published``.
     """
-    starts = period_starts(articles["published"], period)
+    starts = period_starts(rows["published"], period)
     days = [None if pd.isna(start) else f"{start:%Y-%m-%d}" for start in starts]
-    series = [names.get(str(key), str(key)) if by == "outlet" else str(key) for key in articles[by]]
+    series = [names.get(str(key), str(key)) if by == "outlet" else str(key) for key in rows[by]]
     chosen = set(bars)
-    inside = [(name, day) in chosen for name, day in zip(series, days, strict=True)]
-    return articles[inside]
+    return np.array(
+        [(name, day) in chosen for name, day in zip(series, days, strict=True)], dtype=bool
+    )
 
 
 def article_metadata(article_id: str, article: pd.Series, *, when: str) -> pd.DataFrame:

@@ -71,7 +71,7 @@ st.caption(
 bars = {(str(p[0]), str(p[1])) for p in layout.selected_points(drawn) if len(p) > 1}
 if bars:
     widgets.article_drill(
-        tables.articles_in_periods(articles, by=by, period=period, bars=bars, names=names),
+        articles[tables.in_period_bars(articles, by=by, period=period, bars=bars, names=names)],
         what="articles behind the selected bars",
         selection=selection,
         key="at_drill",

@@ -12,7 +12,8 @@ from dashboard.navigation import open_in_reader
 page = layout.start_page(
     "Search",
     'Words, "quoted phrases", AND, OR, NOT and parentheses, in any language; case and accents '
-    "are ignored (geneve finds Genève, елка finds ёлка). Select a hit to open its article.",
+    "are ignored (geneve finds Genève, елка finds ёлка). Click a bar to list its hits; select "
+    "a hit to open its article.",
 )
 prepared, selection, articles = page.prepared, page.selection, page.articles
 names = dict(zip(page.corpus.outlets["outlet"], page.corpus.outlets["name"], strict=True))
@@ -53,7 +54,7 @@ columns[2].metric("Outlets", hits["outlet"].nunique())
 per_outlet = tables.hits_per_outlet(hits, articles, page.corpus.outlets)
 left, right = st.columns(2)
 with left:
-    layout.chart(
+    outlet_state = layout.chart(
         figures.counts_per_group(
             per_outlet,
             group="outlet_name",
@@ -78,7 +79,7 @@ over_time, legend = tables.counts_with_names(
     per_period(hits, by="outlet", period=period, count="hits"), "outlet", names, count="hits"
 )
 with right:
-    layout.chart(
+    time_state = layout.chart(
         figures.counts_over_time(
             over_time,
             page.corpus.meetings,
@@ -101,8 +102,19 @@ with right:
         st.caption(f"{counted_are(undated, 'hit', ' in undated articles')} not on this chart.")
 
 st.subheader("Hits in context")
+# A click on a bar keeps that outlet's hits, or those of that outlet and period.
+clicked_outlets = {str(p[0]) for p in layout.selected_points(outlet_state) if p}
+bars = {(str(p[0]), str(p[1])) for p in layout.selected_points(time_state) if len(p) > 1}
+listed_hits = hits
+if clicked_outlets or bars:
+    in_bars = tables.in_period_bars(hits, by="outlet", period=period, bars=bars, names=names)
+    listed_hits = hits[hits["outlet"].astype(str).isin(clicked_outlets).to_numpy() | in_bars]
+    st.caption(
+        f"The {counted(len(listed_hits), 'hit')} of the bars you clicked, of {len(hits):,}; "
+        "double-click the chart to list them all again."
+    )
 st.caption("Select a row, then open its article in the Reader with the hit highlighted.")
-listed = tables.hit_list(hits, names)
+listed = tables.hit_list(listed_hits, names)
 state = layout.table(
     listed,
     what=f"search hits {query}",

@@ -35,6 +35,14 @@ def test_search_hits_open_the_reader_and_a_chart_downloads_as_png(page, dashboar
     screenshot(page, "search")
     png = _download(page, "se_outlets", "png")
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    # A click on an outlet's bar (Euromaidan Press, the only one with hits) lists its hits.
+    page.wait_for_selector("[data-testid='stStatusWidget']", state="detached", timeout=60_000)
+    bar = page.locator(".st-key-se_outlets .barlayer .point path").first
+    bar.scroll_into_view_if_needed()
+    box = bar.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.get_by_text("of the bars you clicked").wait_for(timeout=60_000)
+    page.wait_for_function("() => location.search.includes('se_outlets=')", timeout=60_000)
 
     # The one article about Putin that never mentions Syria.
     _open_first_row_in_reader(page, "Why is Putin meeting with Kerry?")

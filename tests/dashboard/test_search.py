@@ -104,3 +104,27 @@ def test_no_query_and_no_hit(open_page, planted):
     app = open_page("search", corpus=planted, se_query="zebra")
     assert texts(app, "info") == ["No selected article matches zebra."]
     assert app.text_input(key="se_query").value == "zebra"
+
+
+def test_a_click_on_an_outlets_bar_lists_that_outlets_hits(open_page, downloads, planted):
+    app = open_page("search", corpus=planted, se_query="geneve", se_outlets="the-duran")
+    assert not app.exception
+    rows = downloaded_rows(app, downloads, "se_hits_csv")
+    assert [(r["outlet_name"], r["match"]) for r in rows] == [("The Duran", "GENEVE")]
+    assert (
+        "The 1 hit of the bars you clicked, of 3; double-click the chart to list them all again."
+        in texts(app, "caption")
+    )
+
+
+def test_a_click_on_a_weeks_bar_lists_the_hits_of_that_outlet_and_week(
+    open_page, downloads, planted
+):
+    # CNN's bar of the week of Monday 11 May 2015, named as the chart names it.
+    app = open_page("search", corpus=planted, se_query="geneve", se_time="CNN|2015-05-11")
+    assert not app.exception
+    rows = downloaded_rows(app, downloads, "se_hits_csv")
+    assert [(r["outlet_name"], r["match"]) for r in rows] == [("CNN", "Genève"), ("CNN", "Genève")]
+    # The Duran's week (from 18 May) lists nothing of CNN's.
+    app = open_page("search", corpus=planted, se_query="geneve", se_time="The Duran|2015-05-11")
+    assert downloaded_rows(app, downloads, "se_hits_csv") == []

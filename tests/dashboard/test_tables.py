@@ -445,13 +445,17 @@ def test_the_articles_of_a_bar_are_those_its_series_and_period_count():
         }
     )
     names = {"tass": "TASS", "rt": "RT"}
-    week = tables.articles_in_periods(
-        articles, by="outlet", period="week", bars={("TASS", "2015-05-11")}, names=names
-    )
+    week = articles[
+        tables.in_period_bars(
+            articles, by="outlet", period="week", bars={("TASS", "2015-05-11")}, names=names
+        )
+    ]
     # Monday 11 and Sunday 17 May; not Monday 18, RT's article, or the undated one.
     assert list(week["id"]) == ["a", "b"]
-    month = tables.articles_in_periods(
-        articles, by="outlet_group", period="month", bars={("Russian state", "2015-05-01")},
-        names=names,
-    )  # fmt: skip
+    month = articles[
+        tables.in_period_bars(
+            articles, by="outlet_group", period="month", bars={("Russian state", "2015-05-01")},
+            names=names,
+        )
+    ]  # fmt: skip
     assert list(month["id"]) == ["a", "b", "c", "d"]
