@@ -27,6 +27,18 @@ def _download(page, chart_key: str, file_format: str) -> bytes:
     return download_info.value.path().read_bytes()
 
 
+def _click_first_bar(page, key: str, *, then: str) -> None:
+    """Click the first bar of Plotly chart ``key``; wait for the text ``then`` and for the
+    click in the address. A download's rerun redraws the chart: the click waits for it."""
+    page.wait_for_selector("[data-testid='stStatusWidget']", state="detached", timeout=60_000)
+    bar = page.locator(f".st-key-{key} .barlayer .point path").first
+    bar.scroll_into_view_if_needed()
+    box = bar.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.get_by_text(then).first.wait_for(timeout=60_000)
+    page.wait_for_function(f"() => location.search.includes('{key}=')", timeout=60_000)
+
+
 def test_search_hits_open_the_reader_and_a_chart_downloads_as_png(page, dashboard_url):
     page.goto(f"{dashboard_url}/search?se_query=putin+AND+NOT+syria")
     _wait_for_app(page, "Search")
@@ -36,13 +48,7 @@ def test_search_hits_open_the_reader_and_a_chart_downloads_as_png(page, dashboar
     png = _download(page, "se_outlets", "png")
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     # A click on an outlet's bar (Euromaidan Press, the only one with hits) lists its hits.
-    page.wait_for_selector("[data-testid='stStatusWidget']", state="detached", timeout=60_000)
-    bar = page.locator(".st-key-se_outlets .barlayer .point path").first
-    bar.scroll_into_view_if_needed()
-    box = bar.bounding_box()
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.get_by_text("of the bars you clicked").wait_for(timeout=60_000)
-    page.wait_for_function("() => location.search.includes('se_outlets=')", timeout=60_000)
+    _click_first_bar(page, "se_outlets", then="of the bars you clicked")
 
     # The one article about Putin that never mentions Syria.
     _open_first_row_in_reader(page, "Why is Putin meeting with Kerry?")
@@ -65,15 +71,8 @@ def test_attention_over_time_marks_the_meetings_and_downloads_as_svg(page, dashb
     svg = _download(page, "at_chart", "svg")
     assert svg.lstrip().startswith(b"<svg")
     assert b"made with Narratives" in svg
-    # A click on a bar lists the articles behind it, and the link keeps the bar. The
-    # download's rerun redraws the chart: the click waits for it to finish.
-    page.wait_for_selector("[data-testid='stStatusWidget']", state="detached", timeout=60_000)
-    bar = chart.locator(".barlayer .point path").first
-    bar.scroll_into_view_if_needed()
-    box = bar.bounding_box()
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.get_by_text("Articles behind your selection").wait_for(timeout=60_000)
-    page.wait_for_function("() => location.search.includes('at_chart=')", timeout=60_000)
+    # A click on a bar lists the articles behind it, and the link keeps the bar.
+    _click_first_bar(page, "at_chart", then="Articles behind your selection")
     _no_error_on(page)
     # The first bar: OSW's month of May 2013, its one article; a row opens in the Reader.
     _open_first_row_in_reader(page, "Moscow intransigent towards Washington on the Syria crisis")
