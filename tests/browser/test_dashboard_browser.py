@@ -246,15 +246,18 @@ def _reader_shows(page, title: str) -> None:
     _no_error_on(page)
 
 
-def _open_first_row_in_reader(page, title: str) -> None:
+def _open_first_row_in_reader(page, article: str) -> None:
     """Select the first row of the page's last table (by its selection box at the grid's left
-    edge) and open it in the Reader, which shows the article ``title``."""
+    edge) and open it in the Reader, which shows the article whose id is ``article``."""
     grid = page.locator("[data-testid='stDataFrame']").last
     grid.scroll_into_view_if_needed()
     box = grid.bounding_box()
     page.mouse.click(box["x"] + 12, box["y"] + 35 + 17)
     page.get_by_role("button", name="Open in the Reader").click(timeout=30_000)
-    _reader_shows(page, title)
+    page.get_by_role("heading", name="Reader", exact=True).wait_for(timeout=60_000)
+    page.locator("[data-testid='narratives-reader-text']").wait_for()
+    assert _query(page)["rd_article"] == [article]
+    _no_error_on(page)
 
 
 def test_read_on_the_meeting_page_with_filters_opens_the_reader(page, dashboard_url):
@@ -278,8 +281,8 @@ def test_open_in_the_reader_from_the_overview_with_filters_opens_that_article(pa
     _wait_for_app(page, "Overview")
     page.get_by_text("— 2 of ").first.wait_for()
     # The first row: the articles are listed newest first.
-    _open_first_row_in_reader(page, EP_MOSCOW_TITLE)
-    assert _query(page)["rd_article"] == [EP_MOSCOW]
+    _open_first_row_in_reader(page, EP_MOSCOW)
+    _reader_shows(page, EP_MOSCOW_TITLE)
     assert _query(page)["f_outlet"] == ["euromaidan-press"]
 
 
