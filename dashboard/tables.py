@@ -377,7 +377,7 @@ def in_period_bars(
     """
     starts = period_starts(rows["published"], period)
     days = [None if pd.isna(start) else f"{start:%Y-%m-%d}" for start in starts]
-    series = [names.get(str(key), str(key)) if by == "outlet" else str(key) for key in rows[by]]
+    series = [_series_name(key, by, names) for key in rows[by]]
     chosen = set(bars)
     return np.array(
         [(name, day) in chosen for name, day in zip(series, days, strict=True)], dtype=bool
@@ -756,11 +756,15 @@ def counts_with_names(
     Returns the counts with a ``series`` column (an outlet's name, a group as
     is) and, per series, ``"Name (n = total)"``.
     """
-    named = counts.assign(
-        series=counts[by].map(lambda key: names.get(key, key) if by == "outlet" else key)
-    )
+    named = counts.assign(series=counts[by].map(lambda key: _series_name(key, by, names)))
     totals = named.groupby("series", sort=False)[count].sum()
     return named, {str(name): f"{name} (n = {int(n):,})" for name, n in totals.items()}
+
+
+def _series_name(key: object, by: str, names: Mapping[str, str]) -> str:
+    """A series of counts per period as charts and links name it: an outlet by its name, a
+    group as it is."""
+    return names.get(str(key), str(key)) if by == "outlet" else str(key)
 
 
 def spread_rows(spread: pd.DataFrame, outlets_of: Mapping[str, Sequence[str]]) -> pd.DataFrame:
