@@ -362,23 +362,24 @@ def _frame(
     reason = "; ".join(
         f"{side}: {text}" for side, text in (("group", small_i), ("other", small_j)) if text
     )
+    ranked, docs_i, docs_j = keep[order], d_i[order], d_j[order]
     frame = pd.DataFrame(
         {
             "group": groups.names[group],
             "comparison": "rest" if other is None else groups.names[other],
-            "term": groups.terms[keep[order]],
-            "n_words": groups.n_words[keep[order]].astype(np.int64),
+            "term": groups.terms[ranked],
+            "n_words": groups.n_words[ranked].astype(np.int64),
             "count_group": count_i[order].astype(np.int64),
             "count_other": count_j[order].astype(np.int64),
-            "docs_group": d_i[order].astype(np.int64),
-            "docs_other": d_j[order].astype(np.int64),
+            "docs_group": docs_i.astype(np.int64),
+            "docs_other": docs_j.astype(np.int64),
             "log_odds": delta[order],
             "z": z_keep[order],
             "tfidf_group": tfidf_i[order],
             "tfidf_other": tfidf_j[order],
             "tfidf_diff": (tfidf_i - tfidf_j)[order],
-            "single_article": d_i[order] == 1,
-            "single_article_other": d_j[order] == 1,
+            "single_article": docs_i == 1,
+            "single_article_other": docs_j == 1,
             "group_articles": a_i,
             "group_tokens": t_i,
             "other_articles": a_j,
