@@ -943,16 +943,22 @@ def values_over_time(
         )
     layout["showlegend"] = True
     # Under the plot: at the side, a legend of long outlet names leaves no room for the points.
-    layout["legend"].update(_LEGEND_UNDER)
-    layout["margin"]["b"] = 120
+    _legend_under(layout)
     return _figure(traces, layout)
 
 
-#: A legend across the bottom of the figure, under the x axis's title: placed against the
-#: plot's bottom, it sat a fixed fraction of the plot's height below it, and the title of
-#: an axis with two lines of dates under its ticks ran into it. Against the figure's
-#: bottom, Plotly makes room for its rows.
-_LEGEND_UNDER = {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0}
+def _legend_under(layout: dict[str, Any]) -> None:
+    """Put the legend across the bottom of the figure, under the x axis's title.
+
+    Placed against the plot's bottom, it sat a fixed fraction of the plot's
+    height below it, and the title of an axis with two lines of dates under its
+    ticks ran into it. Against the figure's bottom, Plotly makes room for its
+    rows.
+    """
+    layout["legend"].update(
+        {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0}
+    )
+    layout["margin"]["b"] = 120
 
 
 def _hover_lines(hover: Mapping[str, str], *, after: int) -> list[str]:
@@ -1071,8 +1077,7 @@ def counts_over_time(
     )
     layout["barmode"] = "stack"
     layout["showlegend"] = True
-    layout["legend"].update(_LEGEND_UNDER)
-    layout["margin"]["b"] = 120
+    _legend_under(layout)
     if len(counts):
         first = counts["period_start"].min() - pd.Timedelta(days=width_days)
         last = counts["period_start"].max() + pd.Timedelta(days=2 * width_days)
