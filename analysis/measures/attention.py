@@ -71,7 +71,4 @@ def period_starts(dates: pd.Series, period: str) -> pd.Series:
     if period not in PERIODS:
         raise ValueError(f"period={period!r} is not one of {tuple(PERIODS)}")
     read = pd.to_datetime(dates, errors="coerce").dt.tz_localize(None)
-    starts = pd.Series(pd.NaT, index=read.index, dtype="datetime64[ns]")
-    known = read.notna()
-    starts[known] = read[known].dt.to_period(PERIODS[period]).dt.start_time.dt.normalize()
-    return starts
+    return read.dt.to_period(PERIODS[period]).dt.start_time.dt.normalize()
