@@ -54,10 +54,10 @@ _CACHE_VERSION = 5
 #: times are not trusted the next time, it is read and hashed again.
 _SETTLED_NS = 2_000_000_000
 #: Files whose size and times alone the cache has not recorded (written just before
-#: it, or touched since with the same bytes) that are read and hashed again on each
-#: load rather than rewriting the whole cache for them: at least this many, or one in
-#: a hundred. Reading one takes a fraction of a millisecond; rewriting the cache of
-#: 50,000 articles takes over a second, and an import was followed by two of them.
+#: it, or touched since with the same bytes), and files added since it was written,
+#: that are read again on each load rather than rewriting the whole cache for them:
+#: at least this many, or one in a hundred. Reading one takes a fraction of a
+#: millisecond; rewriting the cache of 50,000 articles takes over a second.
 _UNRECORDED_READ_AGAIN = 16
 
 
@@ -418,8 +418,12 @@ def load_corpus(
         new_rows.append(row)
 
     parsed = _parsed_articles(cache, cached_rows, new_rows, strings=not mapped_texts)
+    # A few new files (an import's) are parsed again on each load, as files touched since
+    # the cache was written are read again (see _known_changed), rather than writing the
+    # cache of every article again for them.
     if use_cache and (
-        new_rows
+        cache.table is None
+        or len(new_rows) > _read_again_at_most(len(digests))
         or len(cached_rows) != len(cache.rows)
         or fresh_problems != cache.problems
         or _known_changed(cache.known, fresh_known)
@@ -462,7 +466,12 @@ def _known_changed(recorded: dict[str, _Known], fresh: dict[str, _Known]) -> boo
         if seen is not None and seen[1] != known[1]:
             return True
         unrecorded += 1
-    return unrecorded > max(_UNRECORDED_READ_AGAIN, len(fresh) // 100)
+    return unrecorded > _read_again_at_most(len(fresh))
+
+
+def _read_again_at_most(files: int) -> int:
+    """How many of ``files`` may be read again on each load rather than the cache written."""
+    return max(_UNRECORDED_READ_AGAIN, files // 100)
 
 
 def _read(path: str, size: int) -> bytes:

@@ -317,7 +317,8 @@ def test_a_load_from_the_cache_equals_a_load_from_the_files(
     for mapped_texts in (False, True):
         mixed = load_corpus(registry_corpus, mapped_texts=mapped_texts).articles
         pd.testing.assert_frame_equal(mixed, expected, check_dtype=not mapped_texts)
-    assert read == ["another.md"]
+    # One new file of two is read again by each load, not written into the cache.
+    assert read == ["another.md", "another.md"]
     # The outlet's name comes from the registry as it is now, not as it was cached.
     outlets = registry_corpus / "outlets.yaml"
     outlets.write_text(
@@ -327,7 +328,7 @@ def test_a_load_from_the_cache_equals_a_load_from_the_files(
         encoding="utf-8",
     )
     renamed = load_corpus(registry_corpus)
-    assert read == ["another.md"]
+    assert read == ["another.md"] * 3
     assert set(renamed.articles["outlet_name"]) == {"Euromaidan Press (EN)"}
 
 
@@ -397,6 +398,34 @@ def test_a_file_settled_since_the_cache_was_written_is_read_again_or_recorded(
         assert _cache_file_identity() != written
         load_corpus(registry_corpus)
         assert read == ["another.md"]
+
+
+@pytest.mark.parametrize("read_again", [16, 1])
+def test_files_added_since_the_cache_was_written_are_parsed_again_or_written_into_it(
+    registry_corpus, monkeypatch, read_again
+):
+    monkeypatch.setattr("analysis.corpus.articles._SETTLED_NS", 0)
+    monkeypatch.setattr("analysis.corpus.articles._UNRECORDED_READ_AGAIN", read_again)
+    _write(registry_corpus, "good.md", GOOD.format(id="good"))
+    load_corpus(registry_corpus)
+    written = _cache_file_identity()
+    # Two articles imported since: as many as one allowed to be read again, or more.
+    _write(registry_corpus, "another.md", GOOD.format(id="another").replace("Sochi", "Minsk"))
+    _write(registry_corpus, "other.md", GOOD.format(id="other").replace("Sochi", "Moscow"))
+    expected = load_corpus(registry_corpus, use_cache=False)
+    read = _reads(monkeypatch)
+    for _ in range(2):
+        loaded = load_corpus(registry_corpus)
+        pd.testing.assert_frame_equal(loaded.articles, expected.articles)
+        assert loaded.fingerprint == expected.fingerprint
+    if read_again > 1:
+        # Two of three files, at most 16: parsed on each load, the cache left as it is.
+        assert read == ["another.md", "other.md"] * 2
+        assert _cache_file_identity() == written
+    else:
+        # More than one: the first load writes them into the cache, the second reads none.
+        assert read == ["another.md", "other.md"]
+        assert _cache_file_identity() != written
 
 
 def test_loaded_frame_types():
