@@ -16,13 +16,14 @@ from __future__ import annotations
 import hashlib
 from array import array
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 
 import numpy as np
 import scipy.sparse as sp
 
+from analysis.pipeline.workers import map_streamed
 from analysis.text.tokens import DEFAULT_LANGUAGES, PHRASE_BREAKS, stopwords_of, tokens_and_breaks
 
 __all__ = ["TermCounts", "TokenStreams", "count_terms", "text_key"]
@@ -118,6 +119,31 @@ class _Vocabulary:
 
 #: Reused texts mapped at once when they follow each other in the kept streams too.
 _REUSED_RUN = 32
+#: Texts given to a worker process at once, when texts are tokenized on several.
+_TOKENIZE_BATCH = 256
+
+
+def _local_ids(texts: list[str]) -> list[tuple[str, bytes]]:
+    """Each text's tokens and breaks (:func:`tokens_and_breaks`) as ids of its own words.
+
+    For each text: its distinct words in order of first use, one per line (no
+    token or break holds a line break), and the id of each token in that list
+    (``int32`` bytes). Far less crosses between processes than a list of
+    every token, and giving the words corpus ids is then one lookup per
+    distinct word of a text, in the order the corpus-wide ids need.
+    """
+    encoded = []
+    for text in texts:
+        own: dict[str, int] = {}
+        number = own.setdefault
+        ids = array("i", [number(token, len(own)) for token in tokens_and_breaks(text)])
+        encoded.append(("\n".join(own), ids.tobytes()))
+    return encoded
+
+
+def _token_lists(texts: list[str]) -> list[list[str]]:
+    """Each text's tokens and breaks (:func:`tokens_and_breaks`)."""
+    return [tokens_and_breaks(text) for text in texts]
 
 
 def _encode(
@@ -125,12 +151,16 @@ def _encode(
     reserved: Sequence[str],
     reuse: TokenStreams | None = None,
     keep: bool = False,
+    workers: int = 1,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[bytes]]:
     """Token ids of the whole corpus as one stream, an article break after each article.
 
     ``reserved`` strings get the first ids, so "is a stopword or a break" is a
     single comparison on the ids. A text whose key is in ``reuse`` is not
     tokenized again. With ``keep`` or ``reuse``, each text's key is returned too.
+    With several ``workers`` and nothing to reuse, texts are tokenized in
+    worker processes while this one gives ids to the tokens of the texts
+    before; the ids are the same.
     """
     vocabulary = _Vocabulary(reserved)
     lookup = vocabulary.lookup
@@ -152,26 +182,58 @@ def _encode(
     if reuse is not None:
         known = {key: i for i, key in enumerate(reuse.keys.tolist())}
         reused = vocabulary.reused(reuse)
-    for text in texts:
-        if not isinstance(text, str):
-            raise ValueError(f"texts must be strings, got {type(text).__name__}")
-        if keep or reused is not None:
-            key = text_key(text)
-            keys.append(key)
-            found = known.get(key)
-            if found is not None and reused is not None:
+    hashed = keep or reused is not None
+
+    def batches() -> Iterator[tuple[list[int], list[str]]]:
+        # Each text's place in the kept streams (-1: to tokenize), and the texts to tokenize.
+        places: list[int] = []
+        to_tokenize: list[str] = []
+        for text in texts:
+            if not isinstance(text, str):
+                raise ValueError(f"texts must be strings, got {type(text).__name__}")
+            place = -1
+            if hashed:
+                key = text_key(text)
+                keys.append(key)
+                place = known.get(key, -1)
+            places.append(place)
+            if place < 0:
+                to_tokenize.append(text)
+            if len(places) == _TOKENIZE_BATCH:
+                yield places, to_tokenize
+                places, to_tokenize = [], []
+        if places:
+            yield places, to_tokenize
+
+    # Reusing streams, few texts are new (an import's): not worth starting processes for.
+    workers = workers if reuse is None else 1
+    tokenize: Callable[[list[str]], Sequence[tuple[str, bytes] | list[str]]] = (
+        _local_ids if workers > 1 else _token_lists
+    )
+    for places, tokenized in map_streamed(tokenize, batches(), workers=workers):
+        next_tokens = iter(tokenized).__next__
+        for found in places:
+            if found >= 0:
                 # Ids are given in order of use either way: texts are mapped in order.
                 if found != run_last or run_last - run_first >= _REUSED_RUN:
                     flush()
                     run_first = found
                 run_last = found + 1
                 continue
-        flush()
-        run_first = run_last = 0
-        before = len(stream)
-        stream.extend(map(lookup, tokens_and_breaks(text)))
-        stream.append(0)
-        lengths.append(len(stream) - before)
+            flush()
+            run_first = run_last = 0
+            tokens = next_tokens()
+            before = len(stream)
+            if isinstance(tokens, tuple):
+                own_words, own_ids = tokens
+                if own_ids:
+                    listed = own_words.split("\n")
+                    ids = np.fromiter(map(lookup, listed), dtype=np.int32, count=len(listed))
+                    stream.frombytes(ids[np.frombuffer(own_ids, dtype=np.int32)].tobytes())
+            else:
+                stream.extend(map(lookup, tokens))
+            stream.append(0)
+            lengths.append(len(stream) - before)
     flush()
     words = np.array(list(vocabulary.ids), dtype=object)
     return (
@@ -392,6 +454,7 @@ def count_terms(
     min_phrase_count: int = 2,
     reuse: TokenStreams | None = None,
     keep: Callable[[TokenStreams], None] | None = None,
+    workers: int = 1,
 ) -> TermCounts:
     """Count the terms of every text: the document-term matrix of a corpus.
 
@@ -418,6 +481,9 @@ def count_terms(
     keep : callable, optional
         Called once with this count's :class:`TokenStreams`, to be passed
         as ``reuse`` to a later count (for example, kept on disk).
+    workers : int, default 1
+        Processes that tokenize texts (see
+        :func:`analysis.pipeline.workers.map_streamed`); the result is the same.
 
     Returns
     -------
@@ -436,7 +502,7 @@ def count_terms(
         raise ValueError(f"min_phrase_count must be at least 1, got {min_phrase_count}")
     breaks = [_DOCUMENT_BREAK, *sorted(set(PHRASE_BREAKS) - {_DOCUMENT_BREAK})]
     reserved = breaks + sorted(stopwords_of(languages) - set(breaks))
-    stream, lengths, words, keys = _encode(texts, reserved, reuse, keep is not None)
+    stream, lengths, words, keys = _encode(texts, reserved, reuse, keep is not None, workers)
     vocabulary_size = len(words)
     doc_ends = np.cumsum(lengths)
     if keep is not None:

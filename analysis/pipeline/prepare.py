@@ -378,6 +378,7 @@ def prepare_corpus(
                 min_phrase_count=options.min_phrase_count,
                 reuse=None if store is None else store.load_tokens(),
                 keep=None if store is None else store.save_tokens,
+                workers=workers,
             )
         )
         release_freed_memory()

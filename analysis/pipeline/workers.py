@@ -26,7 +26,7 @@ import os
 import sys
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
@@ -42,6 +42,7 @@ __all__ = [
     "default_workers",
     "map_in_order",
     "map_on_cluster",
+    "map_streamed",
 ]
 
 #: Environment variable that sets how many processes the per-article work uses.
@@ -62,6 +63,7 @@ _END = object()
 
 _Item = TypeVar("_Item")
 _Result = TypeVar("_Result")
+_Meta = TypeVar("_Meta")
 
 
 class WorkerLostError(RuntimeError):
@@ -132,6 +134,56 @@ def map_in_order(
             "a worker process of the per-article analysis died (killed, or out of "
             f"memory); nothing was written. Run again with fewer processes "
             f"({WORKERS_ENV}=1 or --workers 1 uses this process only)"
+        ) from err
+    finally:
+        gc.unfreeze()
+
+
+def map_streamed(
+    function: Callable[[_Item], _Result],
+    items: Iterable[tuple[_Meta, _Item]],
+    *,
+    workers: int,
+    ahead: int = TASKS_PER_WORKER,
+) -> Iterator[tuple[_Meta, _Result]]:
+    """``(meta, function(item))`` of each ``(meta, item)``, in order, on up to ``workers``
+    processes, the items taken from ``items`` only as they are needed.
+
+    Unlike :func:`map_in_order`, ``items`` may be a generator over more than
+    fits in memory: at most ``ahead`` items per worker are sent and not yet
+    given back, and ``meta`` stays in this process. With one worker, or where
+    :func:`can_fork_workers` says no, it runs here.
+
+    Raises
+    ------
+    WorkerLostError
+        If a worker process dies; nothing of the run is returned after it.
+    """
+    if workers <= 1 or not can_fork_workers():
+        for meta, item in items:
+            yield meta, function(item)
+        return
+    context = multiprocessing.get_context("fork")
+    gc.freeze()  # as in map_in_order: the workers share this process's pages
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            pending: deque[tuple[_Meta, Any]] = deque()
+            remaining = iter(items)
+            while True:
+                while len(pending) < ahead * workers:
+                    entry = next(remaining, _END)
+                    if entry is _END:
+                        break
+                    meta, item = entry  # type: ignore[misc]
+                    pending.append((meta, pool.submit(function, item)))
+                if not pending:
+                    return
+                meta, future = pending.popleft()
+                yield meta, future.result()
+    except BrokenProcessPool as err:
+        raise WorkerLostError(
+            "a worker process died (killed, or out of memory); nothing was written. Run "
+            f"again with fewer processes ({WORKERS_ENV}=1 or --workers 1 uses this process only)"
         ) from err
     finally:
         gc.unfreeze()

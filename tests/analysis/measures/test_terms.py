@@ -8,6 +8,7 @@ import scipy.sparse as sp
 
 from analysis.measures import terms as terms
 from analysis.measures.terms import TermCounts, count_terms
+from analysis.pipeline import workers
 from analysis.text.tokens import load_stopwords
 
 
@@ -275,3 +276,27 @@ def test_token_streams_of_a_count_that_reused_others_are_reusable_again():
     count_terms(["Lavrov met Kerry.", "Kerry met Putin."], reuse=first[0], keep=second.append)
     texts = ["Kerry met Putin.", "Lavrov met Kerry.", "Putin met Lavrov."]
     _same_counts(count_terms(texts, reuse=second[0]), count_terms(texts))
+
+
+def test_tokenizing_on_two_processes_gives_the_ids_columns_and_streams_of_one(monkeypatch):
+    # Words first used in each text in an order the columns follow; a text with no
+    # words, one of breaks only, one repeating words, a paragraph break; batches of two.
+    texts = [
+        "Kerry met envoy1 in Sochi. Talks went on.",
+        "",
+        "...!?",
+        "Envoy2 met envoy1, envoy2 and Kerry; envoy2 again.",
+        "Новые санкции: Путин и Керри в Сочи.\n\nPutin met envoy3 in Sochi.",
+    ]
+    monkeypatch.setattr(terms, "_TOKENIZE_BATCH", 2)
+    monkeypatch.setattr(workers, "can_fork_workers", lambda: True)
+    kept: dict[int, list[terms.TokenStreams]] = {1: [], 2: []}
+    one, two = (
+        count_terms(texts, languages=("en", "ru"), keep=kept[n].append, workers=n) for n in (1, 2)
+    )
+    _same_counts(two, one)
+    assert one.terms.tolist()[:4] == ["kerry", "met", "envoy1", "sochi"]
+    assert one.doc_tokens.tolist() == [8, 0, 0, 8, 12]
+    assert _as_dict(two)["envoy2"] == [0, 0, 0, 3, 0]
+    for part in ("words", "keys", "offsets", "stream"):
+        np.testing.assert_array_equal(getattr(kept[2][0], part), getattr(kept[1][0], part))

@@ -19,6 +19,7 @@ from analysis.pipeline.workers import (
     available_cores,
     default_workers,
     map_in_order,
+    map_streamed,
 )
 from tests.analysis.pipeline.test_prepare import _TABLES, _planted
 
@@ -131,3 +132,34 @@ def test_with_another_thread_running_the_work_stays_in_this_process():
     finally:
         stop.set()
         other.join()
+
+
+def test_streamed_items_come_back_in_order_with_their_meta_taken_as_needed(forking):
+    taken: list[int] = []
+
+    def items():
+        for value in range(10):
+            taken.append(value)
+            yield f"item {value}", value
+
+    results = map_streamed(_square, items(), workers=2, ahead=1)
+    assert next(results) == ("item 0", 0)
+    # One item per worker in flight: the third is taken when the second is asked for.
+    assert taken == [0, 1]
+    assert next(results) == ("item 1", 1)
+    assert taken == [0, 1, 2]
+    assert list(results) == [(f"item {v}", v * v) for v in range(2, 10)]
+
+
+def test_streamed_items_run_in_other_processes(forking):
+    pids = {pid for _, pid in map_streamed(_pid, ((k, k) for k in range(4)), workers=2)}
+    assert os.getpid() not in pids
+
+
+def test_streamed_items_on_one_worker_run_in_this_process():
+    assert {pid for _, pid in map_streamed(_pid, [(0, 0), (1, 1)], workers=1)} == {os.getpid()}
+
+
+def test_a_streamed_worker_that_dies_is_reported_not_ignored(forking):
+    with pytest.raises(WorkerLostError, match="--workers 1"):
+        list(map_streamed(_die_on_three, ((k, k) for k in [1, 2, 3, 4]), workers=2))
