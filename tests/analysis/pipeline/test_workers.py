@@ -160,6 +160,25 @@ def test_streamed_items_on_one_worker_run_in_this_process():
     assert {pid for _, pid in map_streamed(_pid, [(0, 0), (1, 1)], workers=1)} == {os.getpid()}
 
 
+def _die_on_three_unless_in(item: tuple[int, int]) -> int:
+    # The process not to kill comes with the item: a worker that is not forked from
+    # this one imports this module afresh, with its own _TEST_PROCESS.
+    value, keep = item
+    if value == 3 and os.getpid() != keep:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return value
+
+
 def test_a_streamed_worker_that_dies_is_reported_not_ignored(forking):
+    items = ((k, (k, os.getpid())) for k in [1, 2, 3, 4])
     with pytest.raises(WorkerLostError, match="--workers 1"):
-        list(map_streamed(_die_on_three, ((k, k) for k in [1, 2, 3, 4]), workers=2))
+        list(map_streamed(_die_on_three_unless_in, items, workers=2))
+
+
+def test_streamed_workers_are_replaced_after_their_share_of_items(forking):
+    # A pool of two workers for every two items: three pools over six items.
+    items = ((k, k) for k in range(6))
+    pids = [pid for _, pid in map_streamed(_pid, items, workers=2, items_per_process=1)]
+    assert len(pids) == 6
+    assert len(set(pids)) >= 3
+    assert os.getpid() not in pids
