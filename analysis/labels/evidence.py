@@ -158,7 +158,9 @@ def article_positions(articles: pd.DataFrame, ids: pd.Series) -> np.ndarray:
     return lookup.get_indexer(ids)
 
 
-def evidence_text(articles: pd.DataFrame, evidence: pd.DataFrame) -> pd.DataFrame:
+def evidence_text(
+    articles: pd.DataFrame, evidence: pd.DataFrame, *, positions: np.ndarray | None = None
+) -> pd.DataFrame:
     """Evidence rows with their sentences: columns :data:`EVIDENCE_TEXT_COLUMNS`.
 
     The one place sentences are cut: where evidence is shown or written.
@@ -171,6 +173,9 @@ def evidence_text(articles: pd.DataFrame, evidence: pd.DataFrame) -> pd.DataFram
     evidence
         Any rows of an evidence table (:data:`EVIDENCE_COLUMNS`, such as
         :attr:`analysis.pipeline.prepare.PreparedCorpus.evidence`), in any order.
+    positions
+        :func:`article_positions` of the rows' article ids, when the caller has
+        them (a table written in parts looks them up once, not for each part).
 
     Returns
     -------
@@ -185,13 +190,18 @@ def evidence_text(articles: pd.DataFrame, evidence: pd.DataFrame) -> pd.DataFram
         If a row names an article that is not in ``articles``.
     """
     ids = evidence["article_id"]
-    positions = article_positions(articles, ids)
+    if positions is None:
+        positions = article_positions(articles, ids)
     if len(positions) and positions.min() < 0:
         missing = ids.iloc[int(np.argmin(positions))]
         raise ValueError(f"evidence names article {missing!r}, which is not among the articles")
     texts = articles["text_clean"].to_numpy(dtype=object)
-    titles = articles["title"].to_numpy(dtype=object)
     starts = evidence["sentence_start"].to_numpy()
+    # Only the headlines of rows quoting one: not every title of the corpus, for each part.
+    in_headline = positions[starts < 0]
+    titles = dict(
+        zip(in_headline.tolist(), articles["title"].iloc[in_headline].tolist(), strict=True)
+    )
     sentences: list[str] = []
     marked: list[str] = []
     for position, start, end, lo, hi in zip(

@@ -111,8 +111,9 @@ class KeptPart:
         return os.pread(self.source.fileno(), self.length, self.offset)
 
 
-def write_part(target: IO[bytes], part: str | KeptPart) -> int:
-    """Append ``part`` (text, or a :class:`KeptPart`) to the binary file ``target``; its bytes.
+def write_part(target: IO[bytes], part: str | bytes | KeptPart) -> int:
+    """Append ``part`` (text, its UTF-8, or a :class:`KeptPart`) to the binary file
+    ``target``; its bytes.
 
     A kept part is copied by the kernel from its file (``copy_file_range``),
     or read and written where that cannot be done (another operating system, a
@@ -121,6 +122,8 @@ def write_part(target: IO[bytes], part: str | KeptPart) -> int:
     """
     if isinstance(part, str):
         return target.write(part.encode("utf-8"))
+    if isinstance(part, bytes):
+        return target.write(part)
     copy = getattr(os, "copy_file_range", None)
     if copy is not None and part.length and _has_descriptor(target):
         # What Python has buffered goes first: the kernel writes at the file's own offset.
@@ -174,8 +177,8 @@ class CsvCache:
         make: Callable[[int, int], tuple[bytes, np.ndarray] | None],
         *,
         batch_rows: int = 50_000,
-    ) -> Iterator[str | KeptPart]:
-        """The text of each row range of a table, kept (:class:`KeptPart`) or made (text).
+    ) -> Iterator[bytes | KeptPart]:
+        """The text of each row range of a table, kept (:class:`KeptPart`) or made (UTF-8).
 
         ``describe`` holds what the text depends on beyond the rows (columns,
         types, quoting); ``row_keys`` one 64-bit hash per row of everything
@@ -215,7 +218,7 @@ class CsvCache:
         ranges: list[tuple[int, int]],
         keys: list[str],
         make: Callable[[int, int], tuple[bytes, np.ndarray] | None],
-    ) -> Iterator[str]:
+    ) -> Iterator[bytes]:
         lo = ranges[0][0]
         made = make(lo, ranges[-1][1]) if len(ranges) > 1 else None
         for (start, stop), key in zip(ranges, keys, strict=True):
@@ -231,7 +234,8 @@ class CsvCache:
             self._write(key, body)
             self.made += 1
             self._use(key, len(body))
-            yield body.decode("utf-8")
+            # As UTF-8: decoded here, it would only be encoded again to be written.
+            yield body
 
     def _use(self, key: str, size: int) -> None:
         self.used.add(key)

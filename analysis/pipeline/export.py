@@ -109,7 +109,7 @@ def csv_parts(
     *,
     rows_per_part: int = CSV_PART_ROWS,
     cache: CsvCache | None = None,
-) -> Iterator[str | KeptPart]:
+) -> Iterator[str | bytes | KeptPart]:
     """The formula-safe CSV text of an analysis table, in parts to write one after another.
 
     The text is made ``rows_per_part`` rows at a time, so a table of millions
@@ -122,14 +122,20 @@ def csv_parts(
     keyed by article is written in parts of consecutive articles instead, and a
     part whose text was made before is not made again but given as kept on disk
     (:class:`analysis.pipeline.csv_cache.KeptPart`, for
-    :func:`analysis.pipeline.csv_cache.write_part`); the text is the same.
+    :func:`analysis.pipeline.csv_cache.write_part`), and a part made now as its
+    UTF-8; the text is the same.
     """
     evidence = list(table.columns) == list(EVIDENCE_COLUMNS)
     quote_all = _evidence_quoted(prepared, table) if evidence else has_carriage_return(table)
 
+    # Each row's article, looked up once for the table rather than for each part.
+    positions = article_positions(prepared.articles, table["article_id"]) if evidence else None
+
     def rows(lo: int, hi: int) -> pd.DataFrame:
         part = table.iloc[lo:hi]
-        return evidence_text(prepared.articles, part) if evidence else part
+        if positions is None:
+            return part
+        return evidence_text(prepared.articles, part, positions=positions[lo:hi])
 
     def text(lo: int, hi: int, *, header: bool = False) -> str:
         return to_csv_text(rows(lo, hi), header=header, quote_all=quote_all)

@@ -4,7 +4,12 @@ import pandas as pd
 
 from analysis.corpus.articles import load_corpus
 from analysis.labels.agenda import scan_subjects
-from analysis.labels.evidence import EVIDENCE_COLUMNS, EVIDENCE_TEXT_COLUMNS, evidence_text
+from analysis.labels.evidence import (
+    EVIDENCE_COLUMNS,
+    EVIDENCE_TEXT_COLUMNS,
+    article_positions,
+    evidence_text,
+)
 from analysis.labels.frames import scan_frames
 from analysis.labels.learned import learned_stance_and_outcome
 from analysis.labels.outcome import outcome_per_article
@@ -29,6 +34,14 @@ def test_evidence_text_cuts_sentences_and_marks_the_cue(registry_corpus):
     assert headline["sentence"] == "Putin conceded"
     assert headline["marked"] == "Putin **conceded**"
     assert pd.isna(headline["sentence_end"])
+    # Rows given with their articles' positions, as a table written in parts gives them.
+    positions = article_positions(prepared.articles, prepared.evidence["article_id"])
+    for lo in range(len(prepared.evidence)):
+        part = prepared.evidence.iloc[lo : lo + 1]
+        pd.testing.assert_frame_equal(
+            evidence_text(prepared.articles, part, positions=positions[lo : lo + 1]),
+            evidence_text(prepared.articles, part),
+        )
 
 
 def test_every_analysis_gives_its_evidence_in_the_one_schema():

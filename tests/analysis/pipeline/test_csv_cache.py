@@ -99,7 +99,7 @@ def test_parts_no_write_used_are_removed_past_twice_what_one_used(tmp_path):
     cache = CsvCache(tmp_path)
     row_keys = np.zeros(1, dtype=np.uint64)
     made = (b"y" * 100, np.array([100]))
-    assert list(cache.parts([(0, 1)], b"t", row_keys, lambda lo, hi: made)) == ["y" * 100]
+    assert list(cache.parts([(0, 1)], b"t", row_keys, lambda lo, hi: made)) == [b"y" * 100]
     # Kept: 150 bytes unused and this write's 100 (and its checksum line); the
     # oldest unused go until what is left is at most twice 100.
     cache.prune()
@@ -125,7 +125,7 @@ def test_a_kept_part_is_given_open_and_copied_as_it_was_written(tmp_path):
     made = ("naïve,1\n".encode(), np.array([9]))
     assert list(
         CsvCache(tmp_path / "kept").parts([(0, 1)], b"t", row_keys, lambda lo, hi: made)
-    ) == ["naïve,1\n"]
+    ) == ["naïve,1\n".encode()]
     cache = CsvCache(tmp_path / "kept")
     with (tmp_path / "table.csv").open("wb") as target:
         target.write(b"name,n\n")

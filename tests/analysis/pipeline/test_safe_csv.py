@@ -49,6 +49,20 @@ def test_categorical_cells_are_neutralized_too():
     assert to_csv_text(frame) == f"voice\n'{danger}\nKerry\n'{danger}\n"
 
 
+def test_parts_of_a_categorical_column_are_neutralized_as_the_whole_is():
+    danger = "=cmd|' /C calc'!A0"
+    # A table written in parts: every part shares the column's categories.
+    risky = pd.DataFrame({"voice": pd.Categorical(["Kerry", danger, "Lavrov", danger])})
+    safe = pd.DataFrame({"voice": pd.Categorical(["Kerry", "Lavrov", "Kerry"])})
+    for frame in (risky, safe):
+        whole = to_csv_text(frame)
+        parts = [to_csv_text(frame.iloc[lo : lo + 2], header=lo == 0) for lo in (0, 2)]
+        assert "".join(parts) == whole
+    assert to_csv_text(risky) == f"voice\nKerry\n'{danger}\nLavrov\n'{danger}\n"
+    # Categories that need no change are left as they are, not renamed for each part.
+    assert neutralize_formulas(safe.iloc[1:])["voice"].dtype is safe["voice"].dtype
+
+
 def test_a_categorical_whose_safe_form_is_already_a_category_still_exports():
     frame = pd.DataFrame({"label": pd.Categorical(["=x", "'=x"])})
     assert to_csv_text(frame) == "label\n'=x\n'=x\n"
