@@ -123,22 +123,24 @@ _REUSED_RUN = 32
 _TOKENIZE_BATCH = 256
 
 
-def _local_ids(texts: list[str]) -> list[tuple[str, bytes]]:
-    """Each text's tokens and breaks (:func:`tokens_and_breaks`) as ids of its own words.
+def _batch_ids(texts: list[str]) -> tuple[str, list[bytes]]:
+    """The tokens and breaks (:func:`tokens_and_breaks`) of a batch of texts, as ids of its
+    own words.
 
-    For each text: its distinct words in order of first use, one per line (no
-    token or break holds a line break), and the id of each token in that list
-    (``int32`` bytes). Far less crosses between processes than a list of
-    every token, and giving the words corpus ids is then one lookup per
-    distinct word of a text, in the order the corpus-wide ids need.
+    The batch's distinct words in order of first use, one per line (no token or
+    break holds a line break), and for each text the id of each of its tokens
+    in that list (``int32`` bytes). Far less crosses between processes than a
+    list of every token, and giving the words corpus ids is then one lookup per
+    distinct word of the batch, in the order the corpus-wide ids need (texts in
+    order, each text's tokens in order).
     """
-    encoded = []
-    for text in texts:
-        own: dict[str, int] = {}
-        number = own.setdefault
-        ids = array("i", [number(token, len(own)) for token in tokens_and_breaks(text)])
-        encoded.append(("\n".join(own), ids.tobytes()))
-    return encoded
+    own: dict[str, int] = {}
+    number = own.setdefault
+    encoded = [
+        array("i", [number(token, len(own)) for token in tokens_and_breaks(text)]).tobytes()
+        for text in texts
+    ]
+    return "\n".join(own), encoded
 
 
 def _token_lists(texts: list[str]) -> list[list[str]]:
@@ -206,12 +208,21 @@ def _encode(
             yield places, to_tokenize
 
     # Reusing streams, few texts are new (an import's): not worth starting processes for.
+    # (Reused texts are given ids as they come, between the others: a batch's words are
+    # given theirs at once only when no text is reused.)
     workers = workers if reuse is None else 1
-    tokenize: Callable[[list[str]], Sequence[tuple[str, bytes] | list[str]]] = (
-        _local_ids if workers > 1 else _token_lists
+    tokenize: Callable[[list[str]], tuple[str, list[bytes]] | list[list[str]]] = (
+        _batch_ids if workers > 1 else _token_lists
     )
+    batch_ids = np.zeros(0, dtype=np.int32)
     for places, tokenized in map_streamed(tokenize, batches(), workers=workers):
-        next_tokens = iter(tokenized).__next__
+        if isinstance(tokenized, tuple):
+            batch_words, per_text = tokenized
+            listed = batch_words.split("\n") if batch_words else []
+            batch_ids = np.fromiter(map(lookup, listed), dtype=np.int32, count=len(listed))
+            next_tokens: Callable[[], bytes | list[str]] = iter(per_text).__next__
+        else:
+            next_tokens = iter(tokenized).__next__
         for found in places:
             if found >= 0:
                 # Ids are given in order of use either way: texts are mapped in order.
@@ -224,12 +235,9 @@ def _encode(
             run_first = run_last = 0
             tokens = next_tokens()
             before = len(stream)
-            if isinstance(tokens, tuple):
-                own_words, own_ids = tokens
-                if own_ids:
-                    listed = own_words.split("\n")
-                    ids = np.fromiter(map(lookup, listed), dtype=np.int32, count=len(listed))
-                    stream.frombytes(ids[np.frombuffer(own_ids, dtype=np.int32)].tobytes())
+            if isinstance(tokens, bytes):
+                if tokens:
+                    stream.frombytes(batch_ids[np.frombuffer(tokens, dtype=np.int32)].tobytes())
             else:
                 stream.extend(map(lookup, tokens))
             stream.append(0)
