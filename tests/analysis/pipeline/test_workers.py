@@ -11,6 +11,7 @@ import pytest
 
 from analysis.cli import main
 from analysis.corpus.articles import load_corpus
+from analysis.measures import terms
 from analysis.pipeline import workers
 from analysis.pipeline.prepare import prepare_corpus
 from analysis.pipeline.workers import (
@@ -36,16 +37,22 @@ _ARTICLES = {
 }
 
 
-def test_two_processes_give_the_tables_of_one(registry_corpus, forking):
+def test_two_processes_give_the_tables_of_one(registry_corpus, forking, monkeypatch):
     for article_id, (title, text) in _ARTICLES.items():
         _planted(registry_corpus, article_id, title, text)
     corpus = load_corpus(registry_corpus)
     one = prepare_corpus(corpus, workers=1)
+    # Texts tokenized for the term counts two at a time, on the two processes too.
+    monkeypatch.setattr(terms, "_TOKENIZE_BATCH", 2)
     two = prepare_corpus(corpus, workers=2, chunk_articles=2)
     assert set(one.evidence["article_id"]) >= {"w1", "w2", "w4", "w6"}
     assert not one.quotations.empty
     for name in _TABLES:
         pd.testing.assert_frame_equal(getattr(two, name), getattr(one, name))
+    assert two.counts.terms.tolist() == one.counts.terms.tolist()
+    assert two.counts.doc_tokens.tolist() == one.counts.doc_tokens.tolist()
+    assert (two.counts.counts != one.counts.counts).nnz == 0
+    assert "sochi" in one.counts.terms.tolist()
 
 
 def _square(value: int) -> int:
