@@ -499,8 +499,8 @@ def _number(kind: type[float] | type[int], *, zero: bool) -> Callable[[str], flo
 
 
 def _add_fetch(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from analysis.ingest.fetch_settings import ARCHIVE_API, FetchSettings
     from analysis.ingest.formats import MAX_PAGE_BYTES
-    from analysis.ingest.web import ARCHIVE_API, FetchSettings
 
     defaults = FetchSettings()
     fetch = commands.add_parser(

@@ -24,7 +24,6 @@ charset is refused rather than decoded by a guess that would garble it.
 
 from __future__ import annotations
 
-import importlib.metadata
 import json
 import re
 import time
@@ -34,13 +33,11 @@ from urllib.robotparser import RobotFileParser
 
 import requests
 
-from analysis.ingest.formats import MAX_PAGE_BYTES
+from analysis.ingest.fetch_settings import ARCHIVE_API, FetchSettings
 from analysis.ingest.inference import host_of
 
 __all__ = ["ARCHIVE_API", "FetchError", "FetchSettings", "FetchedHtml", "PageFetcher"]
 
-#: The Internet Archive's availability API (https://archive.org/help/wayback_api.php).
-ARCHIVE_API = "https://archive.org/wayback/available"
 #: The name robots.txt rules for this tool are written under (``User-agent: narratives``).
 ROBOTS_AGENT = "narratives"
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -49,50 +46,6 @@ _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _MAX_REDIRECTS = 10
 _MAX_WAIT = 60.0
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""", re.I)
-
-
-def _user_agent() -> str:
-    try:
-        version = importlib.metadata.version("narratives")
-    except importlib.metadata.PackageNotFoundError:
-        version = "unknown"
-    return (
-        f"narratives/{version} (news coverage research; `narratives fetch`; "
-        f"python-requests/{requests.__version__})"
-    )
-
-
-@dataclass(frozen=True)
-class FetchSettings:
-    """How politely and how far to fetch.
-
-    ``delay``: the least time between two requests to one host, in seconds.
-    ``timeout``: how long to wait for a server to connect or to send anything.
-    ``retries``: how many times to try again after a connection error, a
-    timeout, 429 or 5xx, waiting ``backoff``, then twice, four times as long.
-    ``max_bytes``: the largest answer read. ``archive_api``: the availability
-    API asked for a gone page's copy (``None``: never). ``user_agent``: how
-    the tool names itself.
-    """
-
-    delay: float = 1.0
-    timeout: float = 20.0
-    retries: int = 3
-    backoff: float = 1.0
-    max_bytes: int = MAX_PAGE_BYTES
-    archive_api: str | None = ARCHIVE_API
-    user_agent: str = _user_agent()
-
-    def __post_init__(self) -> None:
-        for name in ("delay", "backoff"):
-            if getattr(self, name) < 0:
-                raise ValueError(f"{name} must be 0 or more, not {getattr(self, name)}")
-        if self.timeout <= 0:
-            raise ValueError(f"timeout must be more than 0 seconds, not {self.timeout}")
-        if self.retries < 0:
-            raise ValueError(f"retries must be 0 or more, not {self.retries}")
-        if self.max_bytes < 1:
-            raise ValueError(f"max_bytes must be at least 1, not {self.max_bytes}")
 
 
 class FetchError(Exception):
