@@ -290,8 +290,10 @@ _CSV_FIELD_LIMIT = 2 * MAX_ARTICLE_BYTES
 
 
 def _csv_records(name: str, stream: IO[bytes], *, progress: bool) -> Iterator[SourceRecord]:
-    if csv.field_size_limit() < _CSV_FIELD_LIMIT:
-        csv.field_size_limit(_CSV_FIELD_LIMIT)
+    # Set, not only raised: the limit is the csv module's, for the whole process, and a
+    # reader of larger cells run before (the sentiment datasets') must not change what an
+    # import accepts.
+    csv.field_size_limit(_CSV_FIELD_LIMIT)
     lines = _Lines(name, stream)
     reader = csv.reader(lines)
     try:

@@ -144,6 +144,17 @@ def test_a_header_the_csv_module_cannot_read_is_a_format_error():
         list(read_records("a.csv", io.BytesIO(b"title," + b"x" * (5 * 1024 * 1024) + b"\n")))
 
 
+def test_a_larger_cell_limit_set_before_does_not_change_what_an_import_reads():
+    # The sentiment datasets' reader sets the csv module's limit, for the whole process,
+    # to 16 MiB; an import run after it refuses the same header as one run alone.
+    before = csv.field_size_limit(1 << 24)
+    try:
+        with pytest.raises(FormatError, match=r"^a\.csv:1: \(header\): cannot be read as CSV"):
+            list(read_records("a.csv", io.BytesIO(b"title," + b"x" * (5 * 1024 * 1024) + b"\n")))
+    finally:
+        csv.field_size_limit(before)
+
+
 def test_a_cell_as_long_as_an_article_is_read():
     text = "Kerry met Putin. " * 10_000
     data = f"title,text\nTalks,{text}\n".encode()
