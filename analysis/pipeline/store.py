@@ -43,14 +43,19 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from analysis.corpus.articles import corpus_cache_path
 from analysis.corpus.atomic import TEMP_SUFFIX, write_bytes_atomically, write_pickle_atomically
-from analysis.measures.terms import TokenStreams
-from analysis.text.cleaning import CleaningState
+
+if TYPE_CHECKING:
+    # Imported where a kept count or cleaning is read: a command that reads none (an
+    # import, an up-to-date check) does not import SciPy for them.
+    from analysis.measures.terms import TokenStreams
+    from analysis.text.cleaning import CleaningState
 
 __all__ = [
     "INDEX_FILE",
@@ -320,6 +325,8 @@ class ResultsStore:
 
     def load_tokens(self) -> TokenStreams | None:
         """The token streams the last term count kept; ``None`` if none, or another version's."""
+        from analysis.measures.terms import TokenStreams
+
         kept = self._load_kept(_TOKENS, "tokenizing again")
         return kept if isinstance(kept, TokenStreams) else None
 
@@ -329,6 +336,8 @@ class ResultsStore:
 
     def load_cleaning(self) -> CleaningState | None:
         """What the last cleaning kept, or ``None`` (none, another version, damaged)."""
+        from analysis.text.cleaning import CleaningState
+
         kept = self._load_kept(_CLEANING, "cleaning every article again")
         return kept if isinstance(kept, CleaningState) else None
 
