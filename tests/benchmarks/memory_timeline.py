@@ -11,7 +11,9 @@ instead: run it twice, with a ``narratives import`` in between (its
 ``NARRATIVES_CACHE_DIR`` set to the same folder), to see what a run that
 reuses the store holds. Five times a second the proportional set size of the
 command and of each of its worker processes is read and summed (shared pages
-counted once), as ``bench_pipeline._analyze`` does, and written to the CSV.
+counted once; :func:`bench_pipeline.tree_pss`: a sample taken while a worker
+started or ended is left out), as ``bench_pipeline._analyze`` does, and written
+to the CSV.
 Whenever the sum reaches a new maximum above ``--dump-above`` GiB, the
 command is asked (SIGUSR1, through :mod:`faulthandler`) to write its Python
 stack to ``--stacks``, after a line ``=== t=… main=… kids=…``: the stack
@@ -32,6 +34,10 @@ from pathlib import Path
 
 import psutil
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from tests.benchmarks.bench_pipeline import tree_pss
+
 _COMMAND = (
     "import faulthandler, signal, sys\n"
     "faulthandler.register(signal.SIGUSR1, file=open(sys.argv[1], 'a'), all_threads=False)\n"
@@ -39,13 +45,6 @@ _COMMAND = (
     "raise SystemExit(main(['analyze', '--corpus', sys.argv[2], '--out', sys.argv[3],"
     " '--top', '100']))\n"
 )
-
-
-def _pss_gib(process: psutil.Process) -> float:
-    try:
-        return float(process.memory_full_info().pss) / 1024**3
-    except psutil.Error:
-        return 0.0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -81,12 +80,12 @@ def main(argv: list[str] | None = None) -> int:
             timeline.write("t,command_gib,workers_gib,workers\n")
             while child.poll() is None:
                 now = time.monotonic() - start
-                command_gib = _pss_gib(watched)
-                try:
-                    workers = watched.children(recursive=True)
-                except psutil.Error:
-                    workers = []
-                workers_gib = sum(_pss_gib(worker) for worker in workers)
+                sample = tree_pss(watched)
+                if sample is None:
+                    # A worker started or ended while the tree was read: not a true sum.
+                    time.sleep(0.05)
+                    continue
+                command_gib, workers_gib, workers = sample
                 total = command_gib + workers_gib
                 if total > peak:
                     peak = total
@@ -98,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
                         with contextlib.suppress(OSError):
                             os.kill(child.pid, signal.SIGUSR1)
                         last_dump = now
-                timeline.write(f"{now:.2f},{command_gib:.3f},{workers_gib:.3f},{len(workers)}\n")
+                timeline.write(f"{now:.2f},{command_gib:.3f},{workers_gib:.3f},{workers}\n")
                 time.sleep(0.2)
     print(f"exit status {child.returncode}; peak {peak:.3f} GiB (command and workers)")
     return child.returncode
