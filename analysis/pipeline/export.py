@@ -94,12 +94,14 @@ def _text_hashes(values: Iterable[object]) -> np.ndarray:
     return hashes
 
 
-def _evidence_row_keys(prepared: PreparedCorpus, table: pd.DataFrame) -> np.ndarray:
-    """A hash of each evidence row and of the cleaned text and headline of its article."""
+def _evidence_row_keys(
+    prepared: PreparedCorpus, table: pd.DataFrame, positions: np.ndarray
+) -> np.ndarray:
+    """A hash of each evidence row and of the cleaned text and headline of its article
+    (``positions``: :func:`analysis.labels.evidence.article_positions` of its rows)."""
     articles = prepared.articles
     with np.errstate(over="ignore"):
         per_article = _text_hashes(articles["title"]) * _MIX ^ _text_hashes(articles["text_clean"])
-        positions = article_positions(articles, table["article_id"])
         return row_hashes(table) * _MIX ^ per_article[positions]
 
 
@@ -150,7 +152,9 @@ def csv_parts(
     describe = repr(
         (list(table.columns), [str(dtype) for dtype in table.dtypes], quote_all, evidence)
     ).encode()
-    keys = _evidence_row_keys(prepared, table) if evidence else row_hashes(table)
+    keys = (
+        row_hashes(table) if positions is None else _evidence_row_keys(prepared, table, positions)
+    )
     yield from cache.parts(
         ranges, describe, keys, lambda lo, hi: to_csv_rows(rows(lo, hi), quote_all=quote_all)
     )
