@@ -105,6 +105,14 @@ def can_fork_workers() -> bool:
     return sys.platform.startswith("linux") and threading.active_count() == 1
 
 
+def _lost(worker: str) -> WorkerLostError:
+    """What to tell the analyst when ``worker`` (a process of a pool here) has died."""
+    return WorkerLostError(
+        f"{worker} died (killed, or out of memory); nothing was written. Run again with "
+        f"fewer processes ({WORKERS_ENV}=1 or --workers 1 uses this process only)"
+    )
+
+
 def map_in_order(
     function: Callable[[_Item], _Result], items: Sequence[_Item], *, workers: int
 ) -> Iterator[_Result]:
@@ -130,11 +138,7 @@ def map_in_order(
         with ProcessPoolExecutor(max_workers=min(workers, len(items)), mp_context=context) as pool:
             yield from pool.map(function, items)
     except BrokenProcessPool as err:
-        raise WorkerLostError(
-            "a worker process of the per-article analysis died (killed, or out of "
-            f"memory); nothing was written. Run again with fewer processes "
-            f"({WORKERS_ENV}=1 or --workers 1 uses this process only)"
-        ) from err
+        raise _lost("a worker process of the per-article analysis") from err
     finally:
         gc.unfreeze()
 
@@ -177,15 +181,15 @@ def map_streamed(
         remaining = iter(items)
         while True:
             while len(pending) < ahead * workers:
-                entry = next(remaining, _END)
-                if entry is _END:
+                entry = next(remaining, None)
+                if entry is None:
                     break
                 if submitted % (items_per_process * workers) == 0:
                     # The last pool ends once its items are done; new workers take the next.
                     if pools:
                         pools[-1].shutdown(wait=False)
                     pools.append(ProcessPoolExecutor(max_workers=workers, mp_context=context))
-                meta, item = entry  # type: ignore[misc]
+                meta, item = entry
                 pending.append((meta, pools[-1].submit(function, item), pools[-1]))
                 submitted += 1
             if not pending:
@@ -196,10 +200,7 @@ def map_streamed(
                 pools.popleft().shutdown(wait=True)
             yield meta, result
     except BrokenProcessPool as err:
-        raise WorkerLostError(
-            "a worker process died (killed, or out of memory); nothing was written. Run "
-            f"again with fewer processes ({WORKERS_ENV}=1 or --workers 1 uses this process only)"
-        ) from err
+        raise _lost("a worker process") from err
     finally:
         for pool in pools:
             pool.shutdown(wait=True, cancel_futures=True)
