@@ -106,3 +106,17 @@ def test_export_all_is_offered_in_the_sidebar(open_page):
     app = open_page("overview", f_outlet="MCU Times")
     button = next(b for b in app.get("download_button") if b.proto.id.endswith("-f_export_all"))
     assert button.proto.disabled
+
+
+def test_streamlit_reads_the_dashboards_own_config_which_skips_the_collection_after_each_run():
+    """Streamlit's full garbage collection after every run held the server for 0.1-0.6 s
+    with 10,000 articles loaded (README, speed section); the dashboard's config turns it off
+    wherever `streamlit run dashboard/app.py` is started from."""
+    import tomllib
+
+    from streamlit import file_util
+
+    app = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
+    config = Path(file_util.get_main_script_streamlit_file_path(str(app), "config.toml"))
+    assert config == app.parent / ".streamlit" / "config.toml"
+    assert tomllib.loads(config.read_text(encoding="utf-8"))["runner"] == {"postScriptGC": False}
