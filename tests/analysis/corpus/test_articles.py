@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import os
 import time
@@ -330,6 +331,38 @@ def test_a_load_from_the_cache_equals_a_load_from_the_files(
     renamed = load_corpus(registry_corpus)
     assert read == ["another.md"] * 3
     assert set(renamed.articles["outlet_name"]) == {"Euromaidan Press (EN)"}
+
+
+def _mapped_caches() -> list[str]:
+    """The parse-cache files this process has mapped (Linux: /proc/self/maps)."""
+    maps = Path("/proc/self/maps").read_text(encoding="utf-8").splitlines()
+    return sorted({line.split()[-1] for line in maps if line.endswith(".arrow")})
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="reads Linux's /proc")
+@pytest.mark.parametrize("removed", [False, True])
+def test_a_load_of_python_strings_leaves_nothing_over_the_caches_file(
+    registry_corpus, monkeypatch, removed
+):
+    # Its pages, made resident by reading the texts, counted as the process's memory for
+    # as long as any column pointed into the mapped file.
+    monkeypatch.setattr("analysis.corpus.articles._SETTLED_NS", 0)
+    for name in ("good", "other", "third"):
+        _write(registry_corpus, f"{name}.md", GOOD.format(id=name).replace("Sochi", name))
+    load_corpus(registry_corpus)
+    if removed:
+        # The cache's rows are then taken, not the whole file.
+        (registry_corpus / "articles" / "other.md").unlink()
+    expected = load_corpus(registry_corpus, use_cache=False).articles
+    mapped = load_corpus(registry_corpus, mapped_texts=True)
+    assert len(_mapped_caches()) == 1 - removed
+    del mapped
+    gc.collect()
+    assert _mapped_caches() == []
+    loaded = load_corpus(registry_corpus).articles
+    assert _mapped_caches() == []
+    pd.testing.assert_frame_equal(loaded, expected)
+    assert list(loaded["id"]) == (["good", "third"] if removed else ["good", "other", "third"])
 
 
 def test_a_damaged_or_old_cache_is_read_as_none_and_written_again(registry_corpus, monkeypatch):
