@@ -258,7 +258,9 @@ def _cached_frame(cache: _ParseCache, rows: list[int], *, strings: bool) -> pd.D
         # A copy in memory (take always copies), as the texts are not.
         table = table.take(pa.array(range(len(rows)), type=pa.int64()) if taken is None else taken)
         frame = table.select([*_PLAIN_COLUMNS, "key"]).to_pandas()
-        frame["text"] = _strings(texts.to_pylist(), frame.index)
+        frame["text"] = pd.Series(
+            texts.to_numpy(zero_copy_only=False), dtype=object, index=frame.index
+        )
         del texts
     else:
         if taken is not None:
