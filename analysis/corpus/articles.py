@@ -255,7 +255,7 @@ def _cached_frame(cache: _ParseCache, rows: list[int], *, strings: bool) -> pd.D
         if taken is not None:
             texts = texts.take(taken)
         table = table.select([*_PLAIN_COLUMNS, "key", *LIST_COLUMNS])
-        # A copy in memory (take always copies), as the texts are not.
+        # Copied into memory (take always copies); the texts are read out above.
         table = table.take(pa.array(range(len(rows)), type=pa.int64()) if taken is None else taken)
         frame = table.select([*_PLAIN_COLUMNS, "key"]).to_pandas()
         frame["text"] = pd.Series(

@@ -512,7 +512,8 @@ def count_terms(
     reserved = breaks + sorted(stopwords_of(languages) - set(breaks))
     stream, lengths, words, keys = _encode(texts, reserved, reuse, keep is not None, workers)
     # The kept streams are mapped into this count's: not held through the phrase work,
-    # where the count peaks (0.5 GiB at 50,000 articles, with the new stream beside them).
+    # where the count peaks (the count after one added article to 50,000 peaked at 2.43
+    # GiB holding them, 2.20 GiB without).
     del reuse
     vocabulary_size = len(words)
     doc_ends = np.cumsum(lengths)
