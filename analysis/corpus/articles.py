@@ -249,21 +249,18 @@ def _cached_frame(cache: _ParseCache, rows: list[int], *, strings: bool) -> pd.D
     table = cache.table
     rows = sorted(rows)
     whole = rows == list(range(table.num_rows))
-    taken = None if whole else pa.array(rows, type=pa.int64())
+    taken = pa.array(rows, type=pa.int64())
     if strings:
-        texts = table.column("text")
-        if taken is not None:
-            texts = texts.take(taken)
-        table = table.select([*_PLAIN_COLUMNS, "key", *LIST_COLUMNS])
-        # Copied into memory (take always copies); the texts are read out above.
-        table = table.take(pa.array(range(len(rows)), type=pa.int64()) if taken is None else taken)
+        texts = table.column("text") if whole else table.column("text").take(taken)
+        # Copied into memory (take always copies); the texts are read out below.
+        table = table.select([*_PLAIN_COLUMNS, "key", *LIST_COLUMNS]).take(taken)
         frame = table.select([*_PLAIN_COLUMNS, "key"]).to_pandas()
         frame["text"] = pd.Series(
             texts.to_numpy(zero_copy_only=False), dtype=object, index=frame.index
         )
         del texts
     else:
-        if taken is not None:
+        if not whole:
             table = table.take(taken)
         frame = table.select([*_PLAIN_COLUMNS, "text", "key"]).to_pandas()
     for column in LIST_COLUMNS:
@@ -452,9 +449,6 @@ def load_corpus(
     del cache, new_rows
     articles = _articles_frame(_check_references(parsed, outlets, meetings, problems), outlets)
     del parsed
-    if not mapped_texts and articles["text"].dtype != object:
-        # Once the column is replaced nothing holds the mapped file: its pages go too.
-        articles["text"] = _strings(articles["text"].tolist(), articles.index)
     release_freed_memory()
     return Corpus(
         root=root,

@@ -69,8 +69,8 @@ Stages and what is measured
   the parse cache's file, not from the article files. Its memory is what
   differs: when that load left the cache's file mapped (until the load copied
   the cache's other columns out, README's speed section), the whole run at
-  50,000 articles peaked 0.38 GiB higher than the first. It fills the store
-  again for the next two.
+  50,000 articles peaked 0.36 GiB higher than the first (2.20 against 1.84
+  GiB). It fills the store again for the next two.
 * ``analyze_unchanged``: the same command again on the same, unchanged corpus,
   into the same output folder, with the results store the first run filled:
   what an analyst waits for when nothing changed (the folder is up to date,
