@@ -31,6 +31,7 @@ __all__ = [
     "choices",
     "clicked",
     "open_page",
+    "section",
     "show_notes",
     "stop",
     "tab",
@@ -251,6 +252,34 @@ def tab(labels: Sequence[str], *, key: str) -> Sequence[Any]:
             _note(key, f"The link opens the tab '{raw}', which this page does not have.")
     found = st.tabs(list(labels), key=key, on_change="rerun")
     _keep(key, str(st.session_state.get(key, labels[0])))
+    return found
+
+
+#: How the URL says that a :func:`section` is open (``ov_list=open``).
+OPEN = "open"
+
+
+def section(label: str, *, key: str, opened_by: Sequence[str] = ()) -> Any:
+    """A section that starts closed and is drawn only while open: in the URL as ``key=open``.
+
+    An expander whose ``.open`` the page checks before drawing what is in it, so a
+    page with a long table under its charts sends and draws that table only for an
+    analyst who opens it. A link that names one of ``opened_by`` (a choice made
+    inside the section, such as the page of a list) opens it too. ``label`` must
+    not change between runs: Streamlit would take it for another expander, closed.
+    """
+    if _url_decides(key):
+        raw = _url_text(key)
+        if raw == OPEN or (raw is None and any(_url_text(k) is not None for k in opened_by)):
+            _seed(key, True)
+        elif raw is None:
+            if st.session_state.get(_FROM_URL):
+                _seed(key, False)
+        else:
+            _seed(key, False)
+            _note(key, f"The link's '{raw}' for the section '{label}' is not valid here; closed.")
+    found = st.expander(label, key=key, on_change="rerun")
+    _keep(key, OPEN if found.open else "")
     return found
 
 

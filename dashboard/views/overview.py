@@ -8,7 +8,7 @@ import streamlit as st
 
 from analysis.measures.contrast_schema import MIN_GROUP_ARTICLES
 from analysis.wording import counted
-from dashboard import data, figures, layout, tables
+from dashboard import data, figures, layout, links, tables
 from dashboard.navigation import open_in_reader
 
 page = layout.start_page(
@@ -91,39 +91,51 @@ if picked or picked_ids or picked_periods:
         key="ov_drill",
     )
 
-st.subheader("Outlets and their groups")
-st.caption(
-    "Groups are the analyst's (outlets.yaml): each with the reason and its source. "
-    f"Outlets with fewer than {MIN_GROUP_ARTICLES} selected articles are small samples."
-)
-layout.table(
-    tables.outlet_registry(corpus.outlets, articles),
-    what="outlet registry",
-    selection=selection,
-    key="ov_registry",
-)
+# The registry and the article list are drawn only when opened: two data grids and
+# their script, which a tab that shows only the charts never loads.
+outlets = links.section("Outlets and their groups", key="ov_outlets")
+with outlets:
+    if outlets.open:
+        st.caption(
+            "Groups are the analyst's (outlets.yaml): each with the reason and its source. "
+            f"Outlets with fewer than {MIN_GROUP_ARTICLES} selected articles are small samples."
+        )
+        layout.table(
+            tables.outlet_registry(corpus.outlets, articles),
+            what="outlet registry",
+            selection=selection,
+            key="ov_registry",
+        )
 
-st.subheader("Articles")
-st.caption("Select a row and open it in the Reader.")
-listed, state = layout.paged_table(
-    tables.article_list(articles),
-    what="articles",
-    selection=selection,
-    key="ov_articles",
-    select_rows=True,
-    column_config={
-        "outlet_name": "outlet",
-        "outlet_group": "group",
-        "published": st.column_config.DateColumn("published", format="YYYY-MM-DD"),
-        "date_precision": "date known to",
-        "url": st.column_config.TextColumn("url"),
-    },
+listed_section = links.section(
+    "Articles: the list, to open one in the Reader",
+    key="ov_list",
+    opened_by=("ov_articles_page",),
 )
-rows = layout.selected_rows(state)
-if rows:
-    chosen = listed.iloc[rows[0]]
-    if st.button("Open in the Reader", key="ov_open", icon=":material/article:", type="primary"):
-        open_in_reader(str(chosen["id"]))
+with listed_section:
+    if listed_section.open:
+        st.caption(f"{counted(len(articles), 'article')}. Select a row and open it in the Reader.")
+        listed, state = layout.paged_table(
+            tables.article_list(articles),
+            what="articles",
+            selection=selection,
+            key="ov_articles",
+            select_rows=True,
+            column_config={
+                "outlet_name": "outlet",
+                "outlet_group": "group",
+                "published": st.column_config.DateColumn("published", format="YYYY-MM-DD"),
+                "date_precision": "date known to",
+                "url": st.column_config.TextColumn("url"),
+            },
+        )
+        rows = layout.selected_rows(state)
+        if rows:
+            chosen = listed.iloc[rows[0]]
+            if st.button(
+                "Open in the Reader", key="ov_open", icon=":material/article:", type="primary"
+            ):
+                open_in_reader(str(chosen["id"]))
 
 # Drawn: the analysis the other pages show is prepared while the analyst reads this one.
 data.prepare_in_background()

@@ -82,8 +82,8 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
     process.wait(timeout=60)
 
 
-#: The last thing the Overview draws: the download under its article list.
-_OVERVIEW_END = ".st-key-ov_articles_csv"
+#: The last thing the Overview draws: the (closed) section of its article list.
+_OVERVIEW_END = ".st-key-ov_list"
 #: The Overview's charts, by key: coverage and timeline.
 OVERVIEW_CHARTS = ("ov_coverage", "ov_timeline")
 
@@ -176,7 +176,7 @@ st.title("Overview")
 chosen = st.sidebar.multiselect("Outlets", [f"Outlet {k}" for k in range(8)])
 st.caption("Filters in force: outlets")
 st.write(f"{len(chosen)} of 8 outlets: {len(chosen)} articles.")
-st.button("Download CSV", key="ov_articles_csv")
+st.expander("Articles", key="ov_list", on_change="rerun")
 """
 
 #: The bare page with one small Vega-Lite chart of the chosen outlets, clickable as the
@@ -201,7 +201,7 @@ spec = {
     },
 }
 st.vega_lite_chart(spec=spec, key="ov_coverage", on_select="rerun", selection_mode=["pick"])
-st.button("Download CSV", key="ov_articles_csv")
+st.expander("Articles", key="ov_list", on_change="rerun")
 """
 
 #: The bare page with one small Plotly chart of the chosen outlets, clickable as the
@@ -218,7 +218,7 @@ figure = go.Figure(
     layout={"title": {"text": f"Outlets (n = {len(chosen):,} articles)"}},
 )
 st.plotly_chart(figure, key="ov_coverage", on_select="rerun", selection_mode="points")
-st.button("Download CSV", key="ov_articles_csv")
+st.expander("Articles", key="ov_list", on_change="rerun")
 """
 #: The charts each page served draws on its Overview, by key.
 CHARTS = {

@@ -105,6 +105,7 @@ def test_downloaded_csv_has_the_rows_shown(page, dashboard_url):
     page.goto(f"{dashboard_url}/?f_meeting=none")
     _wait_for_app(page, "Overview")
     page.get_by_text("— 1 of 5 articles.").first.wait_for()
+    open_section(page, "ov_list")
     with page.expect_download() as download_info:
         page.locator(".st-key-ov_articles_csv button").first.click()
     download = download_info.value
@@ -246,6 +247,14 @@ def _reader_shows(page, title: str) -> None:
     _no_error_on(page)
 
 
+def open_section(page, key: str) -> None:
+    """Open the closed section ``key`` of the page (drawn only when open), as an analyst does:
+    a click on its title; the URL then says it is open."""
+    page.locator(f".st-key-{key} summary").first.click()
+    page.wait_for_function(f"() => location.search.includes('{key}=open')", timeout=30_000)
+    page.locator(f".st-key-{key} [data-testid='stDataFrame']").first.wait_for(timeout=60_000)
+
+
 def _open_first_row_in_reader(page, article: str) -> None:
     """Select the first row of the page's last table (by its selection box at the grid's left
     edge) and open it in the Reader, which shows the article whose id is ``article``."""
@@ -280,6 +289,7 @@ def test_open_in_the_reader_from_the_overview_with_filters_opens_that_article(pa
     page.goto(f"{dashboard_url}/?f_outlet=euromaidan-press&f_years=2015-2015")
     _wait_for_app(page, "Overview")
     page.get_by_text("— 2 of ").first.wait_for()
+    open_section(page, "ov_list")
     # The first row: the articles are listed newest first.
     _open_first_row_in_reader(page, EP_MOSCOW)
     _reader_shows(page, EP_MOSCOW_TITLE)

@@ -59,7 +59,7 @@ def _count(app) -> str:  # type: ignore[no-untyped-def]
 
 
 def test_an_added_article_is_read_on_the_next_rerun(open_page, corpus_copy, clock):
-    app = open_page("overview", corpus=corpus_copy)
+    app = open_page("overview", corpus=corpus_copy, ov_list="open")
     assert _count(app).endswith("5 of 5 articles.")
     article_id, (outlet, title, text) = next(iter(SOCHI_ARTICLES.items()))
     write_article(corpus_copy, article_id, outlet, title, text)
@@ -70,7 +70,7 @@ def test_an_added_article_is_read_on_the_next_rerun(open_page, corpus_copy, cloc
 
 
 def test_a_removed_article_is_gone_on_the_next_rerun(open_page, corpus_copy, clock):
-    app = open_page("overview", corpus=corpus_copy)
+    app = open_page("overview", corpus=corpus_copy, ov_list="open")
     (corpus_copy / "articles" / f"{EUROMAIDAN}.md").unlink()
     app.run()
     assert not app.exception
@@ -88,7 +88,7 @@ def _retitle(root: Path, title: str) -> None:
 def test_unwatched_an_article_edited_in_place_is_read_after_the_freshness_window(
     open_page, corpus_copy, clock, unwatched
 ):
-    app = open_page("overview", corpus=corpus_copy)
+    app = open_page("overview", corpus=corpus_copy, ov_list="open")
     _retitle(corpus_copy, "Edited in place")
     clock[0] += data.SIGNATURE_MAX_AGE_S + 0.1
     app.run()
@@ -100,7 +100,7 @@ def test_unwatched_an_article_edited_in_place_is_read_after_the_freshness_window
 def test_an_article_edited_in_place_is_read_once_the_system_reports_it(
     open_page, corpus_copy, clock, scans
 ):
-    app = open_page("overview", corpus=corpus_copy)
+    app = open_page("overview", corpus=corpus_copy, ov_list="open")
     assert scans == [corpus_copy]
     # Long past the unwatched freshness window: nothing was reported, nothing is stated.
     clock[0] += data.SIGNATURE_MAX_AGE_S * 5
@@ -123,7 +123,7 @@ def test_an_article_edited_in_place_is_read_once_the_system_reports_it(
 def test_a_watched_corpus_is_stated_again_after_the_longest_wait(
     open_page, corpus_copy, clock, scans
 ):
-    app = open_page("overview", corpus=corpus_copy)
+    app = open_page("overview", corpus=corpus_copy, ov_list="open")
     clock[0] += data.WATCHED_MAX_AGE_S - 1
     app.run()
     assert scans == [corpus_copy]
@@ -134,7 +134,7 @@ def test_a_watched_corpus_is_stated_again_after_the_longest_wait(
 
 
 def test_a_change_made_through_the_dashboard_is_read_at_once(open_page, corpus_copy, clock):
-    app = open_page("overview", corpus=corpus_copy)
+    app = open_page("overview", corpus=corpus_copy, ov_list="open")
     _retitle(corpus_copy, "Edited by the importer")
     data.corpus_changed()
     app.run()
@@ -188,7 +188,7 @@ def test_one_run_states_the_article_files_once(
 
     monkeypatch.setattr(data, "_clock", clock)
     monkeypatch.setattr(data, "SCAN_SHARE", 0)
-    app = open_page("overview", corpus=corpus_copy)
+    app = open_page("overview", corpus=corpus_copy, ov_list="open")
     assert not app.exception
     assert scans == [corpus_copy]
     _retitle(corpus_copy, "Edited between runs")
@@ -212,7 +212,7 @@ def test_a_slow_scan_is_trusted_for_twenty_times_as_long(
         return original(root, skip)
 
     monkeypatch.setattr(data, "_scan", slow_scan)
-    app = open_page("overview", corpus=corpus_copy)
+    app = open_page("overview", corpus=corpus_copy, ov_list="open")
     _retitle(corpus_copy, "Edited in place")
     now[0] += 18.5
     app.run()
@@ -236,7 +236,7 @@ def test_a_load_reuses_the_stats_of_the_scan_that_found_the_change(
         return original(root, **options)
 
     monkeypatch.setattr(data, "load_corpus", load_corpus)
-    app = open_page("overview", corpus=corpus_copy)
+    app = open_page("overview", corpus=corpus_copy, ov_list="open")
     files = {path.name for path in (corpus_copy / "articles").iterdir()}
     assert given == [files]
     # Nothing is kept once the load has them, nor after a scan that finds no change.

@@ -22,13 +22,53 @@ def _table(app, key):
 
 
 def test_default_load_shows_the_whole_corpus(open_page):
-    app = open_page("overview")
+    app = open_page("overview", ov_list="open")
     assert not app.exception
     assert app.title[0].value == "Overview"
     assert "Filters in force: all articles — 5 of 5 articles." in texts(app, "caption")
     assert len(_table(app, "ov_articles")) == 5
+    assert "5 articles. Select a row and open it in the Reader." in texts(app, "caption")
     assert app.metric[0].value == "5"
     assert any("Small samples" in w for w in texts(app, "warning"))
+
+
+SECTIONS = ["Outlets and their groups", "Articles: the list, to open one in the Reader"]
+
+
+def _tables_shown(app) -> list[str]:  # type: ignore[no-untyped-def]
+    """The Overview's tables drawn, by their downloads' keys; each has a data grid."""
+    keys = [b.proto.id.rsplit("-", 1)[-1] for b in app.get("download_button")]
+    shown = [key[: -len("_csv")] for key in keys if key in ("ov_registry_csv", "ov_articles_csv")]
+    assert len(app.dataframe) == len(shown)
+    return shown
+
+
+def test_the_registry_and_the_article_list_are_drawn_only_when_opened(open_page):
+    # Closed, the Overview is its charts: no data grid is sent, nor its script loaded.
+    app = open_page("overview")
+    assert not app.exception
+    assert [section.label for section in app.expander] == SECTIONS
+    assert _tables_shown(app) == []
+    assert "ov_list" not in app.query_params
+    assert len(vega_chart(app, 1)[1]["points"]) == 5
+    # Each opens by itself, and the URL says which is open.
+    app = open_page("overview", ov_outlets="open")
+    assert _tables_shown(app) == ["ov_registry"]
+    assert app.query_params["ov_outlets"] == "open"
+    assert "ov_list" not in app.query_params
+    app = open_page("overview", ov_list="open", ov_outlets="open")
+    assert _tables_shown(app) == ["ov_registry", "ov_articles"]
+    assert app.query_params["ov_list"] == "open"
+
+
+def test_a_link_with_a_section_state_it_does_not_know_says_so_and_leaves_it_closed(open_page):
+    app = open_page("overview", ov_list="wide")
+    assert not app.exception
+    assert _tables_shown(app) == []
+    assert any(
+        "'wide' for the section 'Articles: the list, to open one in the Reader' is not valid" in w
+        for w in texts(app, "warning")
+    )
 
 
 def test_the_overview_draws_its_charts_without_plotly_and_they_keep_their_identity(open_page):
@@ -58,7 +98,7 @@ def test_the_overview_draws_its_charts_without_plotly_and_they_keep_their_identi
 
 
 def test_filters_are_seeded_from_the_url(open_page):
-    app = open_page("overview", f_outlet="Euromaidan Press")
+    app = open_page("overview", f_outlet="Euromaidan Press", ov_list="open")
     assert not app.exception
     assert app.multiselect(key="f_outlet").value == ["euromaidan-press"]
     assert sorted(_table(app, "ov_articles")["outlet_name"]) == ["Euromaidan Press"] * 2
@@ -76,7 +116,7 @@ def test_a_filter_that_selects_nothing_says_so(open_page):
 
 
 def test_downloads_hold_the_rows_shown(open_page, downloads):
-    app = open_page("overview", f_meeting="none")
+    app = open_page("overview", f_meeting="none", ov_list="open")
     assert not app.exception
     rows = downloaded_rows(app, downloads, "ov_articles_csv")
     assert [row["title"] for row in rows] == [
@@ -130,7 +170,9 @@ def test_outlets_an_import_added_are_in_a_visible_group(open_page, corpus_copy, 
         '"Kerry met Putin in Sochi on Tuesday. They talked about Ukraine and Syria."\n'
     )
     import_articles([("rows.csv", rows.encode())], corpus_copy)
-    app = open_page("overview", corpus=corpus_copy, f_group="unassigned")
+    app = open_page(
+        "overview", corpus=corpus_copy, f_group="unassigned", ov_list="open", ov_outlets="open"
+    )
     assert not app.exception
     assert "unassigned" in app.multiselect(key="f_group").options
     assert app.multiselect(key="f_group").value == ["unassigned"]
@@ -154,7 +196,7 @@ def test_the_overview_is_drawn_before_the_analysis_which_starts_once_it_is(
         return real(*args, **kwargs)
 
     monkeypatch.setattr(prepare_module, "prepare_corpus", prepare)
-    app = open_page("overview", corpus=corpus_copy)
+    app = open_page("overview", corpus=corpus_copy, ov_list="open")
     # Drawn in full while the preparation it started waits.
     assert not app.exception
     assert len(_table(app, "ov_articles")) == 5
@@ -205,8 +247,10 @@ def _retitle_first_article(root: Path) -> None:
 
 def test_a_long_article_list_is_shown_a_page_at_a_time(open_page, monkeypatch, downloads):
     monkeypatch.setattr("dashboard.layout.PAGE_ROWS", 2)
+    # A link to a page of the list opens it.
     app = open_page("overview", ov_articles_page="3–4 of 5")
     assert not app.exception
+    assert app.query_params["ov_list"] == "open"
     assert app.selectbox(key="ov_articles_page").options == ["1–2 of 5", "3–4 of 5", "5 of 5"]
     # Newest first: the third and fourth newest articles.
     shown = ["2015-12-19", "2015-05-12"]
