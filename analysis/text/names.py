@@ -37,8 +37,6 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
-import snowballstemmer
-
 __all__ = [
     "MORPHOLOGY_LANGUAGES",
     "SNOWBALL_LANGUAGES",
@@ -86,6 +84,10 @@ _CYRILLIC = re.compile("[\u0400-\u04ff]")
 
 @cache
 def _stemmer(language: str) -> Any:
+    # Imported here: the package loads every language's stemmer, which the
+    # dashboard's first page (it finds no names) would wait for after a restart.
+    import snowballstemmer
+
     return snowballstemmer.stemmer(SNOWBALL_LANGUAGES[language])
 
 

@@ -320,11 +320,11 @@ data.prepare_in_background = lambda: None
 app = AppTest.from_file("dashboard/app.py", default_timeout=120).run()
 assert not app.exception, app.exception
 assert app.title[0].value == "Overview"
-print(sorted(name for name in ("scipy", "sklearn") if name in sys.modules))
+print(sorted(name for name in ("scipy", "sklearn", "snowballstemmer") if name in sys.modules))
 """
 
 
-def test_the_overview_is_drawn_without_loading_scipy_or_scikit_learn(tmp_path):
+def test_the_overview_is_drawn_without_loading_scipy_scikit_learn_or_the_stemmers(tmp_path):
     # The first page after a restart waits for every import it makes: the
     # analysis libraries are loaded by the preparation that follows it.
     assert last_line_of_python(_OVERVIEW_ALONE, cache=tmp_path) == "[]"
