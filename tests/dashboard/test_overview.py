@@ -59,6 +59,12 @@ def test_the_registry_and_the_article_list_are_drawn_only_when_opened(open_page)
     app = open_page("overview", ov_list="open", ov_outlets="open")
     assert _tables_shown(app) == ["ov_registry", "ov_articles"]
     assert app.query_params["ov_list"] == "open"
+    # An open section stays open when the filters change.
+    app.multiselect(key="f_outlet").set_value(["euromaidan-press"]).run()
+    assert not app.exception
+    assert _tables_shown(app) == ["ov_registry", "ov_articles"]
+    assert len(_table(app, "ov_articles")) == 2
+    assert app.query_params["ov_list"] == "open"
 
 
 def test_a_link_with_a_section_state_it_does_not_know_says_so_and_leaves_it_closed(open_page):
