@@ -15,7 +15,10 @@ cache folder, and headless Chromium opens the Overview. Reported, in seconds:
 * ``first_analysis_page``: from the Overview of the first start, the sidebar
   link to Stance and framing, to its content: the rest of that analysis;
 * ``second_tab``: another tab of the same browser on the running server, to
-  the Overview's content (the browser has Streamlit's scripts cached);
+  the Overview's content (the browser has Streamlit's scripts cached): the
+  server's first new tab, then ``second_tab_median`` and ``second_tab_max``
+  over ``--tabs`` new tabs opened one after the other (each closed before
+  the next; the server's first new tab is often the slowest);
 * ``new_visitor``: a new browser context (nothing cached, as another
   analyst's browser on first visit), to the same point;
 * ``filter_change``: picking one more outlet in the sidebar to the new
@@ -244,14 +247,22 @@ def _page_link(page, title: str) -> float:
     return time.perf_counter() - started
 
 
-def _tabs(browser, context, url: str, charts: tuple[str, ...]) -> dict[str, float]:
-    """A second tab of ``context`` and a new visitor's tab on ``url``, to the Overview."""
-    second = context.new_page()
-    started = time.perf_counter()
-    second.goto(url, timeout=_TIMEOUT_MS)
-    _overview_shown(second, charts)
-    times = {"second_tab": time.perf_counter() - started}
-    second.close()
+def _tabs(browser, context, url: str, charts: tuple[str, ...], tabs: int) -> dict[str, float]:
+    """``tabs`` new tabs of ``context``, one after the other, and a new visitor's tab on
+    ``url``, to the Overview."""
+    seconds = []
+    for _ in range(tabs):
+        second = context.new_page()
+        started = time.perf_counter()
+        second.goto(url, timeout=_TIMEOUT_MS)
+        _overview_shown(second, charts)
+        seconds.append(time.perf_counter() - started)
+        second.close()
+    times = {
+        "second_tab": seconds[0],
+        "second_tab_median": statistics.median(seconds),
+        "second_tab_max": max(seconds),
+    }
     visitor, _, times["new_visitor"] = _open(browser, url, charts)
     visitor.close()
     return times
@@ -267,6 +278,7 @@ def _measure(
     charts: tuple[str, ...],
     runs: int,
     restart_runs: int,
+    tabs: int,
 ):
     """Every figure of the module docstring for the server of ``app`` (the dashboard if None),
     whose Overview draws ``charts``."""
@@ -288,8 +300,11 @@ def _measure(
         _progress(f"first analysis page {times['first_analysis_page']:.2f} s")
         page.get_by_role("link", name="Overview").first.click()
         _overview_shown(page, charts)
-    times.update(_tabs(browser, context, url, charts))
-    _progress(f"second tab {times['second_tab']:.2f} s, new visitor {times['new_visitor']:.2f} s")
+    times.update(_tabs(browser, context, url, charts, tabs))
+    _progress(
+        f"second tab {times['second_tab']:.2f} s (median of {tabs} "
+        f"{times['second_tab_median']:.2f} s), new visitor {times['new_visitor']:.2f} s"
+    )
     changes = []
     for k in range(runs):
         changes.append(_filter_change(page, f"Outlet {k}", charts))
@@ -317,6 +332,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=5, help="filter changes timed")
+    parser.add_argument("--tabs", type=int, default=5, help="new tabs timed, one after the other")
     parser.add_argument(
         "--restarts",
         type=int,
@@ -324,6 +340,8 @@ def main() -> None:
         help="restarts timed (median and slowest; the analysis page after the first)",
     )
     args = parser.parse_args()
+    if min(args.runs, args.restarts, args.tabs) < 1:
+        parser.error("--runs, --restarts and --tabs must each be at least 1")
     from playwright.sync_api import sync_playwright
 
     executable = shutil.which("chromium")
@@ -342,7 +360,7 @@ def main() -> None:
             browser = playwright.chromium.launch(
                 executable_path=executable, headless=True, args=CHROMIUM_ARGS
             )
-            counts = {"runs": args.runs, "restart_runs": args.restarts}
+            counts = {"runs": args.runs, "restart_runs": args.restarts, "tabs": args.tabs}
             floors = {}
             for name, app in pages.items():
                 _progress(f"{name} page")
