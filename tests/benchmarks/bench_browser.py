@@ -47,6 +47,13 @@ The same is timed, in the same run, for two pages with nothing to load:
   Streamlit loads Plotly's 4.7 MB script in each tab, on the first chart.
 
 Each figure is printed beside the floors, with its difference from the Vega-Lite one.
+
+With ``--against CHECKOUT`` (another checkout of this project, say one at the
+commit before a change) only restarts and new tabs are timed, of this
+dashboard and that one in turn, ``--rounds`` servers each (see
+:func:`compare`): the machine's speed moves by a fifth from one hour to the
+next, and two runs of the benchmark an hour apart do not say what a change
+did. Both run in this Python environment, each with its own code on the path.
 """
 
 from __future__ import annotations
@@ -119,22 +126,28 @@ def _selected(page) -> str:
     return f"n = {int(found.group(1)):,} "
 
 
-def _overview_shown(page, charts: tuple[str, ...] = OVERVIEW_CHARTS) -> None:
-    """The Overview is on screen to its end, its ``charts`` drawn, and the run has finished."""
+def _overview_shown(
+    page, charts: tuple[str, ...] = OVERVIEW_CHARTS, end: str | None = _OVERVIEW_END
+) -> None:
+    """The Overview is on screen to ``end`` (a selector; ``None``: its charts are the last
+    thing waited for), its ``charts`` drawn, and the run has finished."""
     page.get_by_role("heading", name="Overview", exact=True).first.wait_for(timeout=_TIMEOUT_MS)
     page.wait_for_selector("text=Filters in force", timeout=_TIMEOUT_MS)
-    page.wait_for_selector(_OVERVIEW_END, timeout=_TIMEOUT_MS)
+    if end is not None:
+        page.wait_for_selector(end, timeout=_TIMEOUT_MS)
     page.wait_for_selector("[data-testid='stStatusWidget']", state="detached", timeout=_TIMEOUT_MS)
     _charts_drawn(page, charts)
 
 
-def _open(browser, url: str, charts: tuple[str, ...]) -> tuple[object, object, float]:
+def _open(
+    browser, url: str, charts: tuple[str, ...], end: str | None = _OVERVIEW_END
+) -> tuple[Any, Any, float]:
     """A new tab on ``url``; returns its context, page and the seconds to the Overview."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     started = time.perf_counter()
     page.goto(url, timeout=_TIMEOUT_MS)
-    _overview_shown(page, charts)
+    _overview_shown(page, charts, end)
     return context, page, time.perf_counter() - started
 
 
@@ -247,17 +260,25 @@ def _page_link(page, title: str) -> float:
     return time.perf_counter() - started
 
 
-def _tabs(browser, context, url: str, charts: tuple[str, ...], tabs: int) -> dict[str, float]:
-    """``tabs`` new tabs of ``context``, one after the other, and a new visitor's tab on
-    ``url``, to the Overview."""
+def _new_tabs(
+    context, url: str, charts: tuple[str, ...], tabs: int, end: str | None = _OVERVIEW_END
+) -> list[float]:
+    """Seconds to the Overview of ``tabs`` new tabs of ``context``, one after the other."""
     seconds = []
     for _ in range(tabs):
         second = context.new_page()
         started = time.perf_counter()
         second.goto(url, timeout=_TIMEOUT_MS)
-        _overview_shown(second, charts)
+        _overview_shown(second, charts, end)
         seconds.append(time.perf_counter() - started)
         second.close()
+    return seconds
+
+
+def _tabs(browser, context, url: str, charts: tuple[str, ...], tabs: int) -> dict[str, float]:
+    """``tabs`` new tabs of ``context``, one after the other, and a new visitor's tab on
+    ``url``, to the Overview."""
+    seconds = _new_tabs(context, url, charts, tabs)
     times = {
         "second_tab": seconds[0],
         "second_tab_median": statistics.median(seconds),
@@ -328,6 +349,92 @@ def _measure(
     return times, changes, restarts
 
 
+#: After a restart, how long the comparison waits before opening new tabs: the
+#: Overview starts reading the prepared corpus back 3 s after it is drawn.
+_SETTLE_S = 10.0
+
+
+def _fill(browser, corpus: Path, cache: Path, log: Path, repo: Path) -> None:
+    """Start ``repo``'s dashboard with the empty ``cache`` and wait for its first analysis
+    page: the results store then holds the prepared corpus that a restart reads back."""
+    process, url = start_server(corpus, cache, log.open("ab"), repo=repo)
+    try:
+        _wait_until_up(url, process, timeout=_TIMEOUT_MS / 1000)
+        context, page, _ = _open(browser, url, OVERVIEW_CHARTS, end=None)
+        _page_link(page, "Stance and framing")
+        context.close()
+    finally:
+        _stop(process)
+
+
+def compare(
+    browser, corpus: Path, root: Path, log: Path, repos: dict[str, Path], *, rounds: int, tabs: int
+) -> dict[str, dict[str, list[float]]]:
+    """Restarts and new tabs of the dashboards of ``repos`` (checkouts by name), alternating.
+
+    Each checkout gets a cache folder of its own under ``root``, filled first
+    (:func:`_fill`). Then, ``rounds`` times and in turn (which one goes first
+    alternates too), its server is started, timed to the Overview, left
+    :data:`_SETTLE_S` seconds, and ``tabs`` new tabs are timed. The Overview
+    counts as shown without an end marker, so checkouts whose Overviews end
+    differently are timed alike. Returns each checkout's ``restart``,
+    ``first_tab`` (a server's first new tab) and ``tabs`` (all of them) seconds.
+    """
+    for name, repo in repos.items():
+        _progress(f"{name} ({repo}): filling its results store")
+        _fill(browser, corpus, root / f"{name}-cache", log, repo)
+    times: dict[str, dict[str, list[float]]] = {
+        name: {"restart": [], "first_tab": [], "tabs": []} for name in repos
+    }
+    names = list(repos)
+    for turn in range(rounds):
+        for name in names if turn % 2 == 0 else names[::-1]:
+            began = time.perf_counter()
+            process, url = start_server(
+                corpus, root / f"{name}-cache", log.open("ab"), repo=repos[name]
+            )
+            try:
+                _wait_until_up(url, process, timeout=_TIMEOUT_MS / 1000)
+                context, _, _ = _open(browser, url, OVERVIEW_CHARTS, end=None)
+                times[name]["restart"].append(time.perf_counter() - began)
+                time.sleep(_SETTLE_S)
+                seconds = _new_tabs(context, url, OVERVIEW_CHARTS, tabs, end=None)
+                context.close()
+            finally:
+                _stop(process)
+            times[name]["first_tab"].append(seconds[0])
+            times[name]["tabs"].extend(seconds)
+            _progress(
+                f"round {turn + 1}, {name}: restart {times[name]['restart'][-1]:.2f} s, "
+                f"new tabs {', '.join(f'{t:.2f}' for t in seconds)} s"
+            )
+    return times
+
+
+def _print_comparison(
+    times: dict[str, dict[str, list[float]]], repos: dict[str, Path], articles: int
+) -> None:
+    this, other = list(repos)
+    print(
+        f"{articles} articles, browser wall-clock seconds, medians (and ranges) over "
+        f"{len(times[this]['restart'])} servers of each dashboard, alternating: "
+        f"{this} = {repos[this]}, {other} = {repos[other]}"
+    )
+    print(f"  {'':30s} {this:>20s} {other:>20s} {'ratio':>7s}")
+    labels = {
+        "restart": "restart to the Overview",
+        "first_tab": "a server's first new tab",
+        "tabs": "every new tab",
+    }
+    for key, label in labels.items():
+        cells = []
+        for name in (this, other):
+            values = times[name][key]
+            cells.append(f"{statistics.median(values):.2f} ({min(values):.2f}-{max(values):.2f})")
+        ratio = statistics.median(times[this][key]) / statistics.median(times[other][key])
+        print(f"  {label:30s} {cells[0]:>20s} {cells[1]:>20s} {ratio:7.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=int, default=10_000)
@@ -339,9 +446,21 @@ def main() -> None:
         default=3,
         help="restarts timed (median and slowest; the analysis page after the first)",
     )
+    parser.add_argument(
+        "--against",
+        type=Path,
+        metavar="CHECKOUT",
+        help="another checkout of this project: time only restarts and new tabs, of this "
+        "dashboard and that one alternately (see compare), and print their ratio",
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=5, help="with --against: servers started for each"
+    )
     args = parser.parse_args()
-    if min(args.runs, args.restarts, args.tabs) < 1:
-        parser.error("--runs, --restarts and --tabs must each be at least 1")
+    if min(args.runs, args.restarts, args.tabs, args.rounds) < 1:
+        parser.error("--runs, --restarts, --tabs and --rounds must each be at least 1")
+    if args.against is not None and not (args.against / "dashboard" / "app.py").is_file():
+        parser.error(f"--against {args.against}: no dashboard/app.py there; give a checkout")
     from playwright.sync_api import sync_playwright
 
     executable = shutil.which("chromium")
@@ -352,6 +471,18 @@ def main() -> None:
         corpus, log = root / "corpus", root / "log"
         corpus.mkdir()
         write_corpus(args.articles, corpus)
+        if args.against is not None:
+            repos = {"this": REPO, "against": args.against.resolve()}
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(
+                    executable_path=executable, headless=True, args=CHROMIUM_ARGS
+                )
+                compared = compare(
+                    browser, corpus, root, log, repos, rounds=args.rounds, tabs=args.tabs
+                )
+                browser.close()
+            _print_comparison(compared, repos, args.articles)
+            return
         pages = {"bare": root / "bare.py", "vega": root / "vega.py", "chart": root / "chart.py"}
         pages["bare"].write_text(BARE_PAGE, encoding="utf-8")
         pages["vega"].write_text(VEGA_PAGE, encoding="utf-8")

@@ -59,18 +59,26 @@ def browser_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def start_server(
-    corpus: Path, cache: Path, log: BinaryIO, *, app: Path = REPO / "dashboard" / "app.py"
+    corpus: Path,
+    cache: Path,
+    log: BinaryIO,
+    *,
+    app: Path | None = None,
+    repo: Path = REPO,
 ) -> tuple[subprocess.Popen[bytes], str]:
     """Start ``streamlit run`` of this checkout's dashboard on ``corpus``; returns it and its URL.
 
     ``cache`` is its ``NARRATIVES_CACHE_DIR``; its output goes to ``log``. ``app``
-    is the script served (the benchmarks serve a bare page beside the dashboard).
+    is the script served (the benchmarks serve a bare page beside the dashboard),
+    by default the dashboard of ``repo``: this checkout, or another one the
+    browser benchmark compares it with.
     """
+    app = repo / "dashboard" / "app.py" if app is None else app
     port = _free_port()
     env = {
         **os.environ,
         # The dashboard of this checkout, not whichever one the environment has installed.
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(repo), os.environ.get("PYTHONPATH")])),
         "NARRATIVES_CORPUS": str(corpus),
         "NARRATIVES_CACHE_DIR": str(cache),
     }
