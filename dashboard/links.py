@@ -277,7 +277,11 @@ def section(label: str, *, key: str, opened_by: Sequence[str] = ()) -> Any:
                 _seed(key, False)
         else:
             _seed(key, False)
-            _note(key, f"The link's '{raw}' for the section '{label}' is not valid here; closed.")
+            _note(
+                key,
+                f"The link's '{raw}' for the section '{label}' is not valid here (only "
+                f"'{OPEN}' is); the section is left closed.",
+            )
     found = st.expander(label, key=key, on_change="rerun")
     _keep(key, OPEN if found.open else "")
     return found
