@@ -59,6 +59,7 @@ did. Both run in this Python environment, each with its own code on the path.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import shutil
@@ -67,6 +68,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -354,17 +356,26 @@ def _measure(
 _SETTLE_S = 10.0
 
 
+@contextlib.contextmanager
+def _dashboard(corpus: Path, cache: Path, log: Path, repo: Path) -> Iterator[str]:
+    """``repo``'s dashboard served on ``corpus`` with ``cache``, up; yields its URL, then
+    stops it (its output appended to ``log``)."""
+    with log.open("ab") as output:
+        process, url = start_server(corpus, cache, output, repo=repo)
+        try:
+            _wait_until_up(url, process, timeout=_TIMEOUT_MS / 1000)
+            yield url
+        finally:
+            _stop(process)
+
+
 def _fill(browser, corpus: Path, cache: Path, log: Path, repo: Path) -> None:
     """Start ``repo``'s dashboard with the empty ``cache`` and wait for its first analysis
     page: the results store then holds the prepared corpus that a restart reads back."""
-    process, url = start_server(corpus, cache, log.open("ab"), repo=repo)
-    try:
-        _wait_until_up(url, process, timeout=_TIMEOUT_MS / 1000)
+    with _dashboard(corpus, cache, log, repo) as url:
         context, page, _ = _open(browser, url, OVERVIEW_CHARTS, end=None)
         _page_link(page, "Stance and framing")
         context.close()
-    finally:
-        _stop(process)
 
 
 def compare(
@@ -390,18 +401,12 @@ def compare(
     for turn in range(rounds):
         for name in names if turn % 2 == 0 else names[::-1]:
             began = time.perf_counter()
-            process, url = start_server(
-                corpus, root / f"{name}-cache", log.open("ab"), repo=repos[name]
-            )
-            try:
-                _wait_until_up(url, process, timeout=_TIMEOUT_MS / 1000)
+            with _dashboard(corpus, root / f"{name}-cache", log, repos[name]) as url:
                 context, _, _ = _open(browser, url, OVERVIEW_CHARTS, end=None)
                 times[name]["restart"].append(time.perf_counter() - began)
                 time.sleep(_SETTLE_S)
                 seconds = _new_tabs(context, url, OVERVIEW_CHARTS, tabs, end=None)
                 context.close()
-            finally:
-                _stop(process)
             times[name]["first_tab"].append(seconds[0])
             times[name]["tabs"].extend(seconds)
             _progress(
