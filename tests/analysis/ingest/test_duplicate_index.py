@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import shutil
+import zipfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -183,7 +184,27 @@ def _other_version(path: Path) -> None:
         np.savez(handle, **arrays)
 
 
-@pytest.mark.parametrize("damage", [_garbage, _cut_short, _other_version])
+def _flipped_byte(path: Path) -> None:
+    """One byte of the stored keys changed, the archive's CRC-32 of them left as it was."""
+    with zipfile.ZipFile(path) as archive:
+        member = archive.getinfo("keys.npy")
+    data = bytearray(path.read_bytes())
+    # Past the local header (30 bytes, the name, no extra field), the .npy header, into the rows.
+    at = member.header_offset + 30 + len(member.filename) + member.file_size - 5
+    data[at] ^= 0x40
+    path.write_bytes(bytes(data))
+
+
+def _compressed(path: Path) -> None:
+    with np.load(path) as data:
+        arrays = {name: data[name] for name in data.files}
+    with path.open("wb") as handle:
+        np.savez_compressed(handle, **arrays)
+
+
+@pytest.mark.parametrize(
+    "damage", [_garbage, _cut_short, _other_version, _flipped_byte, _compressed]
+)
 def test_damaged_index_is_rebuilt_and_the_import_reports_the_same(
     registry_corpus, tmp_path, shingled, damage
 ):
@@ -293,6 +314,23 @@ def test_the_kept_frequency_follows_texts_added_removed_and_repeated(
     frequency = reloaded.frequency([text_key(t) for t in kept])
     assert np.array_equal(frequency, document_frequency([shingles(t) for t in kept]))
     assert counted == [11]
+
+
+def test_counts_changed_in_memory_leave_the_file_as_it_was(tmp_path, monkeypatch):
+    # The file is read mapped; the kept frequency (every bucket's count) changes in place.
+    monkeypatch.setattr(analysis.ingest.duplicate_index, "_SPARSE_AT_MOST", 0)
+    assert _indexed(tmp_path, _STORIES[:3]).save(_STORIES[:3])
+    before = index_path(tmp_path).read_bytes()
+
+    index = _indexed(tmp_path, _STORIES[3:4])
+    texts = _STORIES[:4]
+    frequency = index.frequency([text_key(t) for t in texts])
+    assert np.array_equal(frequency, document_frequency([shingles(t) for t in texts]))
+    assert index_path(tmp_path).read_bytes() == before
+    assert np.array_equal(
+        DuplicateIndex.load(tmp_path).frequency([text_key(t) for t in _STORIES[:3]]),
+        document_frequency([shingles(t) for t in _STORIES[:3]]),
+    )
 
 
 def test_most_texts_changed_are_counted_afresh(tmp_path, counted):
