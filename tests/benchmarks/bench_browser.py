@@ -554,16 +554,16 @@ def main() -> None:
         "time over it), and with one Plotly chart (as the other pages'):"
     )
     print(
-        f"  {'':22s} {'dashboard':>10s} {'bare page':>10s} {'one Vega':>10s} {'over it':>10s} "
+        f"  {'':26s} {'dashboard':>10s} {'bare page':>10s} {'one Vega':>10s} {'over it':>10s} "
         f"{'one Plotly':>10s}"
     )
     for name, seconds in times.items():
         bare, vega, chart = (floors.get(k, {}).get(name) for k in ("bare", "vega", "chart"))
         if bare is None or vega is None or chart is None:
-            print(f"  {name:22s} {seconds:10.2f}")
+            print(f"  {name:26s} {seconds:10.2f}")
         else:
             print(
-                f"  {name:22s} {seconds:10.2f} {bare:10.2f} {vega:10.2f} {seconds - vega:10.2f} "
+                f"  {name:26s} {seconds:10.2f} {bare:10.2f} {vega:10.2f} {seconds - vega:10.2f} "
                 f"{chart:10.2f}"
             )
     print("  filter changes:", [round(s, 2) for s in changes])
