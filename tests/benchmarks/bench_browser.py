@@ -548,15 +548,18 @@ def main() -> None:
                 browser, corpus, root / "cache", log, app=None, charts=CHARTS["dashboard"], **counts
             )
             browser.close()
-    print(
-        f"{args.articles} articles, browser wall-clock seconds; beside, the floors: the bare "
-        "page, the bare page with one Vega-Lite chart (as the Overview's; and the dashboard's "
-        "time over it), and with one Plotly chart (as the other pages'):"
-    )
-    print(
-        f"  {'':26s} {'dashboard':>10s} {'bare page':>10s} {'one Vega':>10s} {'over it':>10s} "
-        f"{'one Plotly':>10s}"
-    )
+    if floors:
+        print(
+            f"{args.articles} articles, browser wall-clock seconds; beside, the floors: the "
+            "bare page, the bare page with one Vega-Lite chart (as the Overview's; and the "
+            "dashboard's time over it), and with one Plotly chart (as the other pages'):"
+        )
+        print(
+            f"  {'':26s} {'dashboard':>10s} {'bare page':>10s} {'one Vega':>10s} "
+            f"{'over it':>10s} {'one Plotly':>10s}"
+        )
+    else:
+        print(f"{args.articles} articles, browser wall-clock seconds (no floors timed):")
     for name, seconds in times.items():
         bare, vega, chart = (floors.get(k, {}).get(name) for k in ("bare", "vega", "chart"))
         if bare is None or vega is None or chart is None:

@@ -27,6 +27,7 @@ def test_restarts_are_timed_for_a_returning_browser_and_a_new_visitor_in_turn(br
     assert re.search(r"^restart, analysis page [\d.]+ s$", done.stderr, re.M)
     # No floor was timed, so each figure stands alone.
     assert "bare page\n" not in done.stderr
+    assert "30 articles, browser wall-clock seconds (no floors timed):" in done.stdout
     for name in ("second_tab", "new_visitor", "filter_change_median", "restart_median",
                  "restart_new_visitor_median", "restart_analysis_page"):  # fmt: skip
         assert re.search(rf"^  {name} +\d+\.\d\d$", done.stdout, re.M), (name, done.stdout)
