@@ -483,7 +483,8 @@ def main() -> None:
         "--restarts",
         type=int,
         default=3,
-        help="restarts timed (median and slowest; the analysis page after the first)",
+        help="restarts timed of each kind, the analyst's browser and a new visitor's, in "
+        "turn (median and slowest; the analysis page after the first)",
     )
     parser.add_argument(
         "--no-floors",
