@@ -39,7 +39,9 @@ archive's CRC-32 of it, instead of copying it out through :mod:`zipfile`: at
 10,000 articles the file is about 110 MB, and reading it through
 :func:`numpy.load` took most of a second of each import. The mapping is
 private (copy on write): the document frequency, changed in place by the next
-import, is copied a page at a time where it changes, never written back.
+import, is copied a page at a time where it changes, never written back. The
+mapping stays whole while the index is used because the file is only ever
+replaced by a rename (see above), never written or cut short in place.
 """
 
 from __future__ import annotations
