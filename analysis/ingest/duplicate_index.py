@@ -42,10 +42,23 @@ private (copy on write): the document frequency, changed in place by the next
 import, is copied a page at a time where it changes, never written back. The
 mapping stays whole while the index is used because the file is only ever
 replaced by a rename (see above), never written or cut short in place.
+
+An import that changes few entries does not write the whole file again (at
+50,000 articles it is about 300 MB): it writes what changed since the file was
+written, beside it, as a second archive of the same kind (the *delta*,
+``….delta.npz``): the keys removed and the entries added, and which file they
+apply to (a hash of its members' names, CRC-32s and sizes, as its archive
+lists them). A reader applies a delta only to that file, and only whole (every
+key it removes must be there); any other is ignored. The delta is written
+afresh at each import until it holds more than a tenth of the file's entries
+(or 256, whichever is more), when the whole file is written again and the delta
+removed. The file is written first: a reader in between sees the new file and
+a delta that names the old one.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import mmap
@@ -63,7 +76,7 @@ from analysis.corpus.articles import corpus_cache_path
 from analysis.corpus.atomic import replacing
 from analysis.ingest.duplicates import document_frequency
 
-__all__ = ["INDEX_VERSION", "DuplicateIndex", "index_path", "text_key"]
+__all__ = ["INDEX_VERSION", "DuplicateIndex", "delta_path", "index_path", "text_key"]
 
 #: Format of the index file. Raise it whenever the file's layout changes or
 #: :func:`~analysis.ingest.duplicates.text_fingerprint` or
@@ -93,6 +106,17 @@ def index_path(root: Path) -> Path:
     return corpus_cache_path(root, "duplicates", ".npz")
 
 
+def delta_path(path: Path) -> Path:
+    """Where the changes since the index file at ``path`` was written are kept."""
+    return path.with_name(path.name.removesuffix(".npz") + ".delta.npz")
+
+
+#: A delta is written instead of the whole file while it holds at most this many changed
+#: entries, or a :data:`_DELTA_SHARE` of the file's, whichever is more.
+_DELTA_AT_MOST = 256
+_DELTA_SHARE = 10
+
+
 class DuplicateIndex:
     """Fingerprint and shingles per text, loaded from and saved to the user's cache.
 
@@ -105,11 +129,14 @@ class DuplicateIndex:
         path: Path,
         entries: dict[bytes, tuple[str, np.ndarray]],
         frequency: np.ndarray | None = None,
+        base: tuple[bytes, frozenset[bytes]] | None = None,
     ) -> None:
         self.path = path
         self._entries = entries
         self._saved = set(entries)
         self._changed = False
+        # The file on disk a delta may be written against: its identity and keys.
+        self._base = base
         # The last document frequency worked out, and of which texts (each key as
         # many times as it was counted): the next one starts from it.
         self._counted: tuple[Counter[bytes], np.ndarray] | None = (
@@ -120,7 +147,12 @@ class DuplicateIndex:
     def load(cls, root: Path) -> DuplicateIndex:
         """The index of the corpus folder ``root``; empty if there is none that can be read."""
         path = index_path(root)
-        return cls(path, *_read(path))
+        entries, frequency, identity = _read(path)
+        if identity is None:
+            return cls(path, entries, frequency)
+        base = identity, frozenset(entries)
+        _apply_delta(delta_path(path), identity, entries, frequency)
+        return cls(path, entries, frequency, base)
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -198,8 +230,22 @@ class DuplicateIndex:
         # Counted before the entries of removed texts are let go (they are subtracted).
         frequency = self.frequency(list(kept))
         self._entries = kept
+        if self._base is not None:
+            identity, base_keys = self._base
+            added = [key for key in kept if key not in base_keys]
+            removed = [key for key in base_keys if key not in kept]
+            if len(added) + len(removed) <= max(_DELTA_AT_MOST, len(base_keys) // _DELTA_SHARE):
+                if not _write_delta(delta_path(self.path), identity, kept, added, removed):
+                    return False
+                self._saved = set(kept)
+                self._changed = False
+                return True
         if not _write(self.path, kept, frequency):
             return False
+        written = _identity(self.path)
+        self._base = None if written is None else (written, frozenset(kept))
+        with contextlib.suppress(OSError):
+            delta_path(self.path).unlink(missing_ok=True)
         self._saved = set(kept)
         self._changed = False
         return True
@@ -207,22 +253,38 @@ class DuplicateIndex:
 
 def _read(
     path: Path,
-) -> tuple[dict[bytes, tuple[str, np.ndarray]], np.ndarray | None]:
+) -> tuple[dict[bytes, tuple[str, np.ndarray]], np.ndarray | None, bytes | None]:
     """The entries of the index file at ``path`` (none if it cannot be read or checked),
-    and the document frequency of their sets if the file has it whole."""
+    the document frequency of their sets if the file has it whole, and the file's identity
+    (:func:`_identity`; ``None`` when it was not read)."""
     try:
-        data = _mapped_arrays(path)
+        data, identity = _mapped_arrays(path)
         version = data["version"]
         keys = data["keys"]
         fingerprints = data["fingerprints"]
         indptr = data["indptr"]
         indices = data["indices"]
         frequency = _read_frequency(data, len(indices))
-    except (OSError, ValueError, KeyError, EOFError, struct.error, zipfile.BadZipFile):
+    except _UNREADABLE:
         # Missing, unreadable, not an archive, cut short, a member missing or damaged.
-        return {}, None
+        return {}, None, None
     if not _well_formed(version, keys, fingerprints, indptr, indices):
-        return {}, None
+        return {}, None, None
+    entries = _entries(keys, fingerprints, indptr, indices)
+    # Two entries with one key cannot both be kept: their counts would not be the file's.
+    if len(entries) != len(keys):
+        return entries, None, None
+    return entries, frequency, identity
+
+
+#: What reading an archive that is missing, unreadable, cut short or damaged raises.
+_UNREADABLE = (OSError, ValueError, KeyError, EOFError, struct.error, zipfile.BadZipFile)
+
+
+def _entries(
+    keys: np.ndarray, fingerprints: np.ndarray, indptr: np.ndarray, indices: np.ndarray
+) -> dict[bytes, tuple[str, np.ndarray]]:
+    """Entries by key from an archive's well-formed arrays (see :func:`_well_formed`)."""
     # Rows of uint8 rather than NumPy's bytes type, which drops trailing zero bytes.
     key_bytes = keys.tobytes()
     fingerprint_hex = fingerprints.tobytes().hex()
@@ -235,8 +297,67 @@ def _read(
         )
         for i in range(len(keys))
     }
-    # Two entries with one key cannot both be kept: their counts would not be the file's.
-    return entries, frequency if len(entries) == len(keys) else None
+    return entries
+
+
+def _apply_delta(
+    path: Path,
+    identity: bytes,
+    entries: dict[bytes, tuple[str, np.ndarray]],
+    frequency: np.ndarray | None,
+) -> None:
+    """Apply the delta at ``path`` to ``entries`` and ``frequency`` (in place) if it is one
+    of the file whose identity is ``identity`` and every key it removes is there; else
+    leave both as they are."""
+    try:
+        data, _ = _mapped_arrays(path)
+        version, base, removed = data["version"], data["base"], data["removed"]
+        keys, fingerprints = data["keys"], data["fingerprints"]
+        indptr, indices = data["indptr"], data["indices"]
+    except _UNREADABLE:
+        return
+    if (
+        base.dtype != np.uint8
+        or base.tobytes() != identity
+        or removed.dtype != np.uint8
+        or removed.ndim != 2
+        or removed.shape[1] != _KEY_BYTES
+        or not _well_formed(version, keys, fingerprints, indptr, indices)
+    ):
+        return
+    gone = removed.tobytes()
+    removed_keys = [gone[i : i + _KEY_BYTES] for i in range(0, len(gone), _KEY_BYTES)]
+    added = _entries(keys, fingerprints, indptr, indices)
+    if (
+        len(set(removed_keys)) != len(removed_keys)
+        or len(added) != len(keys)
+        or any(key not in entries for key in removed_keys)
+        or any(key in entries and key not in removed_keys for key in added)
+    ):
+        return
+    for key in removed_keys:
+        _, shingle_set = entries.pop(key)
+        if frequency is not None:
+            frequency[shingle_set] -= np.int32(1)
+    for key, entry in added.items():
+        entries[key] = entry
+        if frequency is not None:
+            frequency[entry[1]] += np.int32(1)
+
+
+def _identity(path: Path) -> bytes | None:
+    """What a delta names the index file at ``path`` by: a hash of its members' names,
+    CRC-32s and sizes as its archive lists them; ``None`` if it cannot be read."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return _members_identity(archive.infolist())
+    except _UNREADABLE:
+        return None
+
+
+def _members_identity(members: list[zipfile.ZipInfo]) -> bytes:
+    listed = "".join(f"{m.filename}:{m.CRC}:{m.file_size};" for m in members)
+    return hashlib.blake2b(listed.encode(), digest_size=_KEY_BYTES).digest()
 
 
 #: A zip archive's local file header: its signature, then fixed fields up to the lengths
@@ -245,9 +366,10 @@ _LOCAL_HEADER = struct.Struct("<4s5H3L2H")
 _NPY_MAGIC = b"\x93NUMPY"
 
 
-def _mapped_arrays(path: Path) -> dict[str, np.ndarray]:
+def _mapped_arrays(path: Path) -> tuple[dict[str, np.ndarray], bytes]:
     """The arrays of the ``.npz`` archive at ``path``, each a view of the file mapped
-    copy-on-write, by member name without ``.npy``.
+    copy-on-write, by member name without ``.npy``; and the archive's identity
+    (:func:`_identity`).
 
     Raises ``ValueError`` (or what :mod:`zipfile` raises) for a file that is not such an
     archive of uncompressed members, is cut short, or has a member whose CRC-32 does not
@@ -261,12 +383,13 @@ def _mapped_arrays(path: Path) -> dict[str, np.ndarray]:
         mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_COPY)
     view = memoryview(mapped)
     try:
-        return {
+        arrays = {
             member.filename.removesuffix(".npy"): _member_array(mapped, view, member)
             for member in members
         }
     finally:
         view.release()
+    return arrays, _members_identity(members)
 
 
 def _member_array(mapped: mmap.mmap, view: memoryview, member: zipfile.ZipInfo) -> np.ndarray:
@@ -415,5 +538,37 @@ def _write(path: Path, entries: dict[bytes, tuple[str, np.ndarray]], frequency: 
             np.savez(handle, **arrays)
     except OSError:
         # The index only saves time; a cache folder that cannot be written must not stop an import.
+        return False
+    return True
+
+
+def _write_delta(
+    path: Path,
+    identity: bytes,
+    entries: dict[bytes, tuple[str, np.ndarray]],
+    added: list[bytes],
+    removed: list[bytes],
+) -> bool:
+    """Write the delta at ``path``: the entries of ``added`` (keys of ``entries``) and the
+    keys ``removed`` since the file whose identity is ``identity``; ``False`` if it cannot be."""
+    sets = [entries[key][1] for key in added]
+    lengths = np.fromiter((len(s) for s in sets), dtype=np.int64, count=len(sets))
+    try:
+        with replacing(path) as handle:
+            np.savez(
+                handle,
+                version=np.array(INDEX_VERSION, dtype=np.int64),
+                base=np.frombuffer(identity, dtype=np.uint8),
+                removed=np.frombuffer(b"".join(removed), dtype=np.uint8).reshape(-1, _KEY_BYTES),
+                keys=np.frombuffer(b"".join(added), dtype=np.uint8).reshape(-1, _KEY_BYTES),
+                fingerprints=np.frombuffer(
+                    bytes.fromhex("".join(entries[key][0] for key in added)), dtype=np.uint8
+                ).reshape(-1, _KEY_BYTES),
+                indptr=np.concatenate(([0], np.cumsum(lengths))).astype(np.int64),
+                indices=(np.concatenate(sets) if sets else np.empty(0)).astype(
+                    np.int32, copy=False
+                ),
+            )
+    except OSError:
         return False
     return True

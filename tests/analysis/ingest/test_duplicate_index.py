@@ -11,7 +11,13 @@ import pytest
 import analysis.ingest.duplicate_index
 import analysis.ingest.duplicates
 import analysis.ingest.importer
-from analysis.ingest.duplicate_index import INDEX_VERSION, DuplicateIndex, index_path, text_key
+from analysis.ingest.duplicate_index import (
+    INDEX_VERSION,
+    DuplicateIndex,
+    delta_path,
+    index_path,
+    text_key,
+)
 from analysis.ingest.duplicates import document_frequency, shingles, text_fingerprint
 from analysis.ingest.importer import import_articles
 from analysis.ingest.records import ImportMetadata
@@ -364,3 +370,89 @@ def test_an_import_into_an_indexed_corpus_counts_only_its_own_shingles(registry_
     import_articles([_story(4)], registry_corpus, metadata=OSW)
     # The kept counts, the new text's shingles added where it has them: no set counted again.
     assert counted == []
+
+
+def _expect_index(root: Path, texts: list[str]) -> None:
+    """The index loaded from ``root`` holds exactly ``texts``, with their counts."""
+    index = DuplicateIndex.load(root)
+    assert len(index) == len(texts)
+    for text in texts:
+        entry = index.get(text)
+        assert entry is not None
+        assert entry[0] == text_fingerprint(text)
+        assert np.array_equal(entry[1], shingles(text))
+    frequency = index.frequency([text_key(t) for t in texts])
+    assert np.array_equal(frequency, document_frequency([shingles(t) for t in texts]))
+
+
+def test_a_small_change_is_written_beside_the_file_and_read_back_with_it(tmp_path):
+    assert _indexed(tmp_path, _STORIES[:3]).save(_STORIES[:3])
+    before = index_path(tmp_path).read_bytes()
+
+    # One story added and one removed: the file stays, the changes go into the delta.
+    texts = [_STORIES[0], _STORIES[2], _STORIES[3]]
+    assert _indexed(tmp_path, [_STORIES[3]]).save(texts)
+    assert index_path(tmp_path).read_bytes() == before
+    assert delta_path(index_path(tmp_path)).is_file()
+    _expect_index(tmp_path, texts)
+
+    # The next change is written as a delta from the same file, holding both changes.
+    texts = [*texts, _STORIES[4]]
+    assert _indexed(tmp_path, [_STORIES[4]]).save(texts)
+    assert index_path(tmp_path).read_bytes() == before
+    _expect_index(tmp_path, texts)
+    assert not DuplicateIndex.load(tmp_path).save(texts)
+
+
+def test_a_delta_grown_past_its_share_is_folded_into_the_file(tmp_path, monkeypatch):
+    monkeypatch.setattr(analysis.ingest.duplicate_index, "_DELTA_AT_MOST", 2)
+    assert _indexed(tmp_path, _STORIES[:3]).save(_STORIES[:3])
+    before = index_path(tmp_path).read_bytes()
+    assert _indexed(tmp_path, _STORIES[3:5]).save(_STORIES[:5])
+    assert index_path(tmp_path).read_bytes() == before
+
+    # Three changes since the file (two added, one removed): the whole file is written.
+    texts = _STORIES[1:6]
+    assert _indexed(tmp_path, _STORIES[5:6]).save(texts)
+    assert index_path(tmp_path).read_bytes() != before
+    assert not delta_path(index_path(tmp_path)).exists()
+    _expect_index(tmp_path, texts)
+
+
+def test_a_delta_of_another_file_or_damaged_is_not_applied(tmp_path):
+    assert _indexed(tmp_path, _STORIES[:3]).save(_STORIES[:3])
+    assert _indexed(tmp_path, [_STORIES[3]]).save(_STORIES[:4])
+    delta = delta_path(index_path(tmp_path)).read_bytes()
+
+    # Another file in place of the one the delta was written against (as another process
+    # leaves it): its own entries only.
+    other = tmp_path / "other"
+    assert _indexed(other, _STORIES[6:8]).save(_STORIES[6:8])
+    shutil.copyfile(index_path(other), index_path(tmp_path))
+    _expect_index(tmp_path, _STORIES[6:8])
+    assert delta_path(index_path(tmp_path)).read_bytes() == delta
+
+    # The delta damaged beside its own file: the file's entries only.
+    damaged = tmp_path / "damaged"
+    assert _indexed(damaged, _STORIES[:3]).save(_STORIES[:3])
+    assert _indexed(damaged, [_STORIES[3]]).save(_STORIES[:4])
+    _garbage(delta_path(index_path(damaged)))
+    _expect_index(damaged, _STORIES[:3])
+
+
+def test_an_import_into_an_indexed_corpus_leaves_the_index_file_and_finds_its_match(
+    registry_corpus, shingled
+):
+    import_articles([("other.txt", SAME_MEETING_OTHER_STORY.encode())], registry_corpus,
+                    metadata=OSW)  # fmt: skip
+    before = index_path(registry_corpus).read_bytes()
+    import_articles([("cnn.txt", ORIGINAL.encode())], registry_corpus, metadata=CNN)
+    assert index_path(registry_corpus).read_bytes() == before
+    shingled.clear()
+
+    # ORIGINAL is only in the delta: it is matched without being shingled again.
+    report = import_articles([("mcu.txt", REWORDED.encode())], registry_corpus, metadata=FARM)
+    assert len(shingled) == 1
+    assert [(d.kind, d.of_id, d.similarity) for d in report.duplicates] == [
+        ("near", ORIGINAL_ID, 0.71)
+    ]
