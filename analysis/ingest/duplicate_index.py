@@ -327,12 +327,13 @@ def _apply_delta(
         return
     gone = removed.tobytes()
     removed_keys = [gone[i : i + _KEY_BYTES] for i in range(0, len(gone), _KEY_BYTES)]
+    removed_set = set(removed_keys)
     added = _entries(keys, fingerprints, indptr, indices)
     if (
-        len(set(removed_keys)) != len(removed_keys)
+        len(removed_set) != len(removed_keys)
         or len(added) != len(keys)
         or any(key not in entries for key in removed_keys)
-        or any(key in entries and key not in removed_keys for key in added)
+        or any(key in entries and key not in removed_set for key in added)
     ):
         return
     for key in removed_keys:
@@ -506,40 +507,48 @@ def _well_formed(
     return bool(rising.all())
 
 
-def _write(path: Path, entries: dict[bytes, tuple[str, np.ndarray]], frequency: np.ndarray) -> bool:
-    """Write ``entries`` and their sets' ``frequency`` to ``path`` through a temporary file;
-    ``False`` if it cannot be."""
+def _entry_arrays(entries: dict[bytes, tuple[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    """The archive members that hold ``entries``: ``keys``, ``fingerprints``, and the shingle
+    sets as ``indptr`` and ``indices``, with the format ``version``."""
     sets = [s for _, s in entries.values()]
     lengths = np.fromiter((len(s) for s in sets), dtype=np.int64, count=len(sets))
-    keys = np.frombuffer(b"".join(entries), dtype=np.uint8).reshape(-1, _KEY_BYTES)
-    fingerprints = np.frombuffer(
-        bytes.fromhex("".join(f for f, _ in entries.values())), dtype=np.uint8
-    ).reshape(-1, _KEY_BYTES)
-    indptr = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
-    # The sets are int32 already: no second copy of every shingle (200 MB at 50,000
-    # articles; 0.02-1.5 s here, slowest on memory the system had not handed out lately).
-    indices = (np.concatenate(sets) if sets else np.empty(0)).astype(np.int32, copy=False)
-    # The buckets used and their counts while the sets hold few shingles (found from the
-    # sets, without reading every bucket's count), else the count of every bucket.
-    counts: dict[str, np.ndarray] = {"frequency": frequency}
-    if len(indices) <= _SPARSE_AT_MOST:
-        used = np.unique(indices)
-        counts = {"frequency_buckets": used, "frequency_counts": frequency[used]}
+    return {
+        "version": np.array(INDEX_VERSION, dtype=np.int64),
+        "keys": np.frombuffer(b"".join(entries), dtype=np.uint8).reshape(-1, _KEY_BYTES),
+        "fingerprints": np.frombuffer(
+            bytes.fromhex("".join(f for f, _ in entries.values())), dtype=np.uint8
+        ).reshape(-1, _KEY_BYTES),
+        "indptr": np.concatenate(([0], np.cumsum(lengths))).astype(np.int64),
+        # The sets are int32 already: no second copy of every shingle (200 MB at 50,000
+        # articles; 0.02-1.5 s here, slowest on memory the system had not handed out lately).
+        "indices": (np.concatenate(sets) if sets else np.empty(0)).astype(np.int32, copy=False),
+    }
+
+
+def _save_archive(path: Path, arrays: dict[str, Any]) -> bool:
+    """Write ``arrays`` as an ``.npz`` archive to ``path`` through a temporary file;
+    ``False`` if it cannot be."""
     try:
         with replacing(path) as handle:
-            arrays: dict[str, Any] = {
-                "version": np.array(INDEX_VERSION, dtype=np.int64),
-                "keys": keys,
-                "fingerprints": fingerprints,
-                "indptr": indptr,
-                "indices": indices,
-                **counts,
-            }
             np.savez(handle, **arrays)
     except OSError:
         # The index only saves time; a cache folder that cannot be written must not stop an import.
         return False
     return True
+
+
+def _write(path: Path, entries: dict[bytes, tuple[str, np.ndarray]], frequency: np.ndarray) -> bool:
+    """Write ``entries`` and their sets' ``frequency`` to ``path``; ``False`` if it cannot be."""
+    arrays = _entry_arrays(entries)
+    indices = arrays["indices"]
+    # The buckets used and their counts while the sets hold few shingles (found from the
+    # sets, without reading every bucket's count), else the count of every bucket.
+    if len(indices) <= _SPARSE_AT_MOST:
+        used = np.unique(indices)
+        arrays |= {"frequency_buckets": used, "frequency_counts": frequency[used]}
+    else:
+        arrays["frequency"] = frequency
+    return _save_archive(path, arrays)
 
 
 def _write_delta(
@@ -551,24 +560,7 @@ def _write_delta(
 ) -> bool:
     """Write the delta at ``path``: the entries of ``added`` (keys of ``entries``) and the
     keys ``removed`` since the file whose identity is ``identity``; ``False`` if it cannot be."""
-    sets = [entries[key][1] for key in added]
-    lengths = np.fromiter((len(s) for s in sets), dtype=np.int64, count=len(sets))
-    try:
-        with replacing(path) as handle:
-            np.savez(
-                handle,
-                version=np.array(INDEX_VERSION, dtype=np.int64),
-                base=np.frombuffer(identity, dtype=np.uint8),
-                removed=np.frombuffer(b"".join(removed), dtype=np.uint8).reshape(-1, _KEY_BYTES),
-                keys=np.frombuffer(b"".join(added), dtype=np.uint8).reshape(-1, _KEY_BYTES),
-                fingerprints=np.frombuffer(
-                    bytes.fromhex("".join(entries[key][0] for key in added)), dtype=np.uint8
-                ).reshape(-1, _KEY_BYTES),
-                indptr=np.concatenate(([0], np.cumsum(lengths))).astype(np.int64),
-                indices=(np.concatenate(sets) if sets else np.empty(0)).astype(
-                    np.int32, copy=False
-                ),
-            )
-    except OSError:
-        return False
-    return True
+    arrays: dict[str, Any] = _entry_arrays({key: entries[key] for key in added})
+    arrays["base"] = np.frombuffer(identity, dtype=np.uint8)
+    arrays["removed"] = np.frombuffer(b"".join(removed), dtype=np.uint8).reshape(-1, _KEY_BYTES)
+    return _save_archive(path, arrays)
