@@ -156,16 +156,25 @@ def _overview_shown(
     _charts_drawn(page, charts)
 
 
-def _open(
-    browser, url: str, charts: tuple[str, ...], end: str | None = _OVERVIEW_END
-) -> tuple[Any, Any, float]:
-    """A new tab on ``url``; returns its context, page and the seconds to the Overview."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+def _tab(
+    context, url: str, charts: tuple[str, ...], end: str | None = _OVERVIEW_END
+) -> tuple[Any, float]:
+    """A new tab of ``context`` on ``url``; returns it and the seconds to the Overview."""
     page = context.new_page()
     started = time.perf_counter()
     page.goto(url, timeout=_TIMEOUT_MS)
     _overview_shown(page, charts, end)
-    return context, page, time.perf_counter() - started
+    return page, time.perf_counter() - started
+
+
+def _open(
+    browser, url: str, charts: tuple[str, ...], end: str | None = _OVERVIEW_END
+) -> tuple[Any, Any, float]:
+    """A new tab on ``url`` in a new context; returns it, the tab and the seconds to the
+    Overview."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page, seconds = _tab(context, url, charts, end)
+    return context, page, seconds
 
 
 def _article_count(page) -> str:
@@ -283,11 +292,8 @@ def _new_tabs(
     """Seconds to the Overview of ``tabs`` new tabs of ``context``, one after the other."""
     seconds = []
     for _ in range(tabs):
-        second = context.new_page()
-        started = time.perf_counter()
-        second.goto(url, timeout=_TIMEOUT_MS)
-        _overview_shown(second, charts, end)
-        seconds.append(time.perf_counter() - started)
+        second, took = _tab(context, url, charts, end)
+        seconds.append(took)
         second.close()
     return seconds
 
@@ -334,9 +340,7 @@ def _measure(
         if returning is None:
             context, page, _ = _open(browser, url, charts)
         else:
-            context, page = returning, returning.new_page()
-            page.goto(url, timeout=_TIMEOUT_MS)
-            _overview_shown(page, charts)
+            context, (page, _) = returning, _tab(returning, url, charts)
         return process, url, context, page, time.perf_counter() - began
 
     process, url, context, page, times["first_start"] = start()
