@@ -92,11 +92,14 @@ def start_server(
     }
     command = [
         sys.executable, "-m", "streamlit", "run", str(app),
-        "--server.address", "127.0.0.1", "--server.port", str(port),
-        "--server.headless", "true", "--browser.gatherUsageStats", "false",
+        "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
         # As ./dev dashboard serves it: no threads polling the source files for edits.
         "--server.fileWatcherType", "none",
     ]  # fmt: skip
+    if app.parent != repo / "dashboard":
+        # A page of the benchmarks', outside the dashboard's folder, does not read its
+        # config (.streamlit/config.toml there); the dashboard is served by its own.
+        command += ["--browser.gatherUsageStats", "false"]
     process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
     return process, f"http://127.0.0.1:{port}"
 

@@ -3,6 +3,7 @@ drill-down, and an upload full of markup that must run nothing."""
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import re
@@ -15,7 +16,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from analysis.ingest.importer import import_articles
 from analysis.ingest.records import ImportMetadata
 from tests.browser.conftest import screenshot, serve
-from tests.conftest import SHIPPED_CORPUS
+from tests.conftest import REPO, SHIPPED_CORPUS
 
 PAGES = {
     "": "Overview",
@@ -59,6 +60,30 @@ def test_every_page_renders(page, dashboard_url, path, title):
     _no_error_on(page)
     assert page.get_by_text("Filters in force: all articles").first.is_visible()
     screenshot(page, f"page-{path or 'overview'}")
+
+
+def test_no_page_asks_another_server_for_anything(page, dashboard_url):
+    """Every page, opened in turn, loads only from the dashboard: no usage statistics posted,
+    no icon fetched from a font server (an offline machine cannot reach one, and an analyst
+    of sensitive coverage may not want anyone told what they open)."""
+    elsewhere: list[str] = []
+    origin = urlparse(dashboard_url).netloc
+
+    def note(request) -> None:
+        address = urlparse(request.url)
+        if address.scheme not in ("data", "blob") and address.netloc != origin:
+            elsewhere.append(request.url)
+
+    page.context.on("request", note)
+    for path, title in [*PAGES.items(), ("attention", "Attention over time"), ("search", "Search")]:
+        page.goto(f"{dashboard_url}/{path}")
+        _wait_for_app(page, title)
+    assert elsewhere == []
+    # The tab's icon is the dashboard's own, written into the page.
+    icon = page.locator("link[rel='shortcut icon']").get_attribute("href") or ""
+    kind, _, encoded = icon.partition(",")
+    assert kind == "data:image/svg+xml;base64"
+    assert base64.b64decode(encoded) == (REPO / "dashboard" / "icon.svg").read_bytes()
 
 
 def test_a_filter_changes_the_chart_and_the_url_and_survives_a_page_switch(page, dashboard_url):
