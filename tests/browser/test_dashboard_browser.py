@@ -65,7 +65,7 @@ def test_every_page_renders(page, dashboard_url, path, title):
 def test_no_page_asks_another_server_for_anything(page, dashboard_url):
     """Every page, opened in turn, loads only from the dashboard: no usage statistics posted,
     no icon fetched from a font server (an offline machine cannot reach one, and an analyst
-    of sensitive coverage may not want anyone told what they open)."""
+    of sensitive coverage may not want anyone told what they open), no Deploy button."""
     elsewhere: list[str] = []
     origin = urlparse(dashboard_url).netloc
 
@@ -79,6 +79,8 @@ def test_no_page_asks_another_server_for_anything(page, dashboard_url):
         page.goto(f"{dashboard_url}/{path}")
         _wait_for_app(page, title)
     assert elsewhere == []
+    # No button offers to publish the dashboard on Streamlit's cloud.
+    assert page.locator("[data-testid='stAppDeployButton']").count() == 0
     # The tab's icon is the dashboard's own, written into the page.
     icon = page.locator("link[rel='shortcut icon']").get_attribute("href") or ""
     kind, _, encoded = icon.partition(",")
