@@ -68,7 +68,7 @@ Stages and what is measured
   analysis (or once the dashboard has loaded the corpus): the texts come from
   the parse cache's file, not from the article files. Its memory is what
   differs: when that load left the cache's file mapped (until the load copied
-  the cache's other columns out, README's speed section), the whole run at
+  the cache's other columns out, docs/speed.md), the whole run at
   50,000 articles peaked 0.36 GiB higher than the first (2.20 against 1.84
   GiB). It fills the store again for the next two.
 * ``analyze_unchanged``: the same command again on the same, unchanged corpus,

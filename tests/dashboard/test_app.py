@@ -110,7 +110,7 @@ def test_export_all_is_offered_in_the_sidebar(open_page):
 
 def test_streamlit_reads_the_dashboards_own_config_which_skips_the_collection_after_each_run():
     """Streamlit's full garbage collection after every run held the server for 0.1-0.6 s
-    with 10,000 articles loaded (README, speed section); the dashboard's config turns it off
+    with 10,000 articles loaded (docs/speed.md); the dashboard's config turns it off
     wherever `streamlit run dashboard/app.py` is started from."""
     import tomllib
 
