@@ -100,7 +100,9 @@ def start_server(
         # A page of the benchmarks', outside the dashboard's folder, does not read its
         # config (.streamlit/config.toml there); the dashboard is served by its own.
         command += ["--browser.gatherUsageStats", "false"]
-    process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    # Run from the checkout: `python -m` puts the working folder first on the path, so a
+    # server started from another checkout would import that one's packages.
+    process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=repo)
     return process, f"http://127.0.0.1:{port}"
 
 

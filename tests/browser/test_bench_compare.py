@@ -6,6 +6,7 @@ import re
 import subprocess
 import sys
 
+from tests.browser.conftest import _wait_until_up, start_server
 from tests.conftest import REPO
 
 BENCH = REPO / "tests" / "benchmarks" / "bench_browser.py"
@@ -34,3 +35,29 @@ def test_two_dashboards_are_timed_in_turn_and_their_ratio_printed(browser, tmp_p
             done.stdout,
         )
     assert "over 2 servers of each dashboard, alternating" in done.stdout
+
+
+def test_a_server_of_another_checkout_runs_that_checkouts_code(browser, tmp_path):
+    """The comparison serves each checkout's own packages, whatever folder it is run from
+    (`python -m streamlit` puts the working folder first on the path)."""
+    other = tmp_path / "checkout"
+    (other / "dashboard").mkdir(parents=True)
+    (other / "analysis").mkdir()
+    (other / "analysis" / "__init__.py").write_text("", encoding="utf-8")
+    (other / "dashboard" / "app.py").write_text(
+        "import analysis\nimport streamlit as st\n\nst.text('analysis from ' + analysis.__file__)\n",
+        encoding="utf-8",
+    )
+    with (tmp_path / "log").open("wb") as log:
+        process, url = start_server(REPO / "corpus", tmp_path / "cache", log, repo=other)
+        try:
+            _wait_until_up(url, process)
+            page = browser.new_page()
+            page.goto(url)
+            shown = page.get_by_text("analysis from").first
+            shown.wait_for(timeout=60_000)
+            assert str(other / "analysis" / "__init__.py") in shown.inner_text()
+            page.close()
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
