@@ -45,7 +45,8 @@ def test_a_server_of_another_checkout_runs_that_checkouts_code(browser, tmp_path
     (other / "analysis").mkdir()
     (other / "analysis" / "__init__.py").write_text("", encoding="utf-8")
     (other / "dashboard" / "app.py").write_text(
-        "import analysis\nimport streamlit as st\n\nst.text('analysis from ' + analysis.__file__)\n",
+        "import analysis\nimport streamlit as st\n\n"
+        "st.text('analysis from ' + analysis.__file__)\n",
         encoding="utf-8",
     )
     with (tmp_path / "log").open("wb") as log:
