@@ -9,9 +9,11 @@ Workers are forked from the calling process: they start in milliseconds,
 share its memory until they write to it, and do not import the caller's
 script again (which the "spawn" and "forkserver" start methods do, running a
 dashboard page or a notebook cell's script a second time). Forking is safe
-only from a process with one thread, so a caller with several (a Streamlit
-server) or a system without ``fork`` gets the work done in its own process,
-with the same result.
+only from a process with one thread. A caller with several (a Streamlit
+server) starts a new Python process instead (:mod:`analysis.pipeline.host`),
+which has one thread and forks the workers, and sends it the items through a
+pipe; a system without ``fork`` gets the work done in the caller's process.
+The result is the same either way.
 
 Beyond one machine, the same work runs on a Dask distributed cluster
 (:func:`map_on_cluster`): each chunk is a task, results come back in chunk
@@ -21,8 +23,10 @@ order, and a task whose worker is lost is run again on another.
 from __future__ import annotations
 
 import gc
+import itertools
 import multiprocessing
 import os
+import pickle
 import sys
 import threading
 from collections import deque
@@ -38,8 +42,10 @@ __all__ = [
     "WorkerLostError",
     "available_cores",
     "can_fork_workers",
+    "can_host",
     "default_scheduler",
     "default_workers",
+    "map_hosted",
     "map_in_order",
     "map_on_cluster",
     "map_streamed",
@@ -49,6 +55,8 @@ __all__ = [
 WORKERS_ENV = "NARRATIVES_WORKERS"
 #: Environment variable with the address of a Dask scheduler to run the per-article work on.
 SCHEDULER_ENV = "NARRATIVES_SCHEDULER"
+#: Set in a process that forks the workers for another (:mod:`analysis.pipeline.host`).
+HOSTED_ENV = "NARRATIVES_WORKERS_HOST"
 #: Seconds to wait for a Dask scheduler to answer.
 CONNECT_TIMEOUT_S = 20
 #: Times a task that raised (a fault of its worker, such as running out of memory) is run
@@ -57,6 +65,10 @@ CONNECT_TIMEOUT_S = 20
 TASK_RETRIES = 2
 #: Tasks per cluster worker submitted ahead of the results gathered.
 TASKS_PER_WORKER = 2
+
+#: Items per worker :func:`map_streamed` takes before it starts a process to fork the
+#: workers for a caller with other threads; with fewer it works in the caller's process.
+_HOSTED_AFTER = 2
 
 #: No item left.
 _END = object()
@@ -105,6 +117,112 @@ def can_fork_workers() -> bool:
     return sys.platform.startswith("linux") and threading.active_count() == 1
 
 
+def can_host() -> bool:
+    """Whether a new process can fork the workers for this one (Linux: it forks them).
+
+    Not in such a process itself (:mod:`analysis.pipeline.host` marks it).
+    """
+    return sys.platform.startswith("linux") and not os.environ.get(HOSTED_ENV)
+
+
+def map_hosted(
+    function: Callable[[_Item], _Result], items: Iterable[_Item], *, workers: int
+) -> Iterator[_Result]:
+    """``function`` of each item, in order, on ``workers`` processes forked by a new process.
+
+    For a caller that must not fork (it has other threads): a new Python
+    process (:mod:`analysis.pipeline.host`) gets ``function`` and the items
+    through a pipe, one at a time as its workers need them, and sends back the
+    results. ``function`` must be importable by name (defined at the top of a
+    module); items and results must pickle. An error ``function`` raises is
+    raised here.
+
+    Raises
+    ------
+    WorkerLostError
+        If a worker, or the process running them, dies; nothing of the run is
+        returned after it.
+    """
+    for _, result in _hosted(function, ((None, item) for item in items), workers):
+        yield result
+
+
+def _hosted(
+    function: Callable[[_Item], _Result],
+    items: Iterable[tuple[_Meta, _Item]],
+    workers: int,
+    ahead: int = TASKS_PER_WORKER,
+    items_per_process: int = 8,
+) -> Iterator[tuple[_Meta, _Result]]:
+    """:func:`map_hosted` of ``(meta, item)`` pairs: ``(meta, result)``, ``meta`` kept here.
+
+    The process runs them through :func:`map_streamed` with ``ahead`` and
+    ``items_per_process``.
+    """
+    from analysis.pipeline import host
+
+    process = host.start()
+    sink, source = process.stdin, process.stdout
+    if sink is None or source is None:  # both are pipes (host.start)
+        raise RuntimeError("the workers' process has no pipes")
+    unsent: list[BaseException] = []
+    metas: deque[_Meta] = deque()
+
+    def write(message: object) -> None:
+        try:
+            pickle.dump(message, sink, protocol=pickle.HIGHEST_PROTOCOL)
+            sink.flush()
+        except (BrokenPipeError, ValueError) as err:  # ValueError: the pipe is closed
+            raise _PipeClosedError from err
+
+    def send() -> None:
+        # On a thread of its own: the process reads items while it writes results.
+        try:
+            write((function, workers, ahead, items_per_process))
+            for meta, item in items:
+                # Before the item is sent, so before its result can come back.
+                metas.append(meta)
+                write((host.ITEM, item))
+            write((host.END, None))
+            sink.close()
+        except _PipeClosedError:
+            pass  # the process has ended (or been stopped): its output says why
+        except BaseException as err:  # the items' own error, or an item that does not pickle
+            unsent.append(err)
+            host.stop(process)
+
+    sender = threading.Thread(target=send, name="narratives-workers-feed", daemon=True)
+    sender.start()
+    finished = False
+    try:
+        while True:
+            try:
+                kind, value = pickle.load(source)
+            except (EOFError, pickle.UnpicklingError) as err:
+                sender.join()
+                if unsent:
+                    raise unsent[0] from None
+                raise _lost("the process running the workers") from err
+            if kind == host.RESULT:
+                yield metas.popleft(), value
+            elif kind == host.ERROR:
+                raise value
+            else:
+                finished = True
+                return
+    finally:
+        if not finished:
+            # Stopped early, or failed: the process and every worker it forked.
+            host.stop(process)
+        sender.join()
+        source.close()
+        process.wait()
+
+
+class _PipeClosedError(Exception):
+    """The process forking the workers no longer reads what is sent to it."""
+
+
 def _lost(worker: str) -> WorkerLostError:
     """What to tell the analyst when ``worker`` (a process of a pool here) has died."""
     return WorkerLostError(
@@ -118,16 +236,23 @@ def map_in_order(
 ) -> Iterator[_Result]:
     """``function`` of each item, in the items' order, on up to ``workers`` processes.
 
-    With one worker, one item, or where :func:`can_fork_workers` says no, it
-    runs here, in this process. Results must pickle.
+    With one worker or one item it runs here, in this process. Where
+    :func:`can_fork_workers` says no because this process has other threads,
+    the workers are forked by a process of their own (:func:`map_hosted`); on
+    a system without ``fork``, it runs here. Items and results must pickle.
 
     Raises
     ------
     WorkerLostError
         If a worker process dies; nothing of the run is returned after it.
     """
-    if workers <= 1 or len(items) <= 1 or not can_fork_workers():
+    if workers <= 1 or len(items) <= 1:
         yield from map(function, items)
+        return
+    if not can_fork_workers():
+        yield from (
+            map_hosted(function, items, workers=workers) if can_host() else map(function, items)
+        )
         return
     context = multiprocessing.get_context("fork")
     # Objects the workers inherit are left out of their garbage collection,
@@ -161,13 +286,28 @@ def map_streamed(
     forked: what a forked worker allocates lands in pages it shares with this
     process and copies them, so a worker's memory grows with each item (two
     workers that tokenized 50,000 articles held 0.8 GiB at the end). With one
-    worker, or where :func:`can_fork_workers` says no, it runs here.
+    worker it runs here. Where :func:`can_fork_workers` says no because this
+    process has other threads, a process of their own forks the workers
+    (:func:`map_hosted`; ``items`` are then taken on a thread of this process),
+    once there are more than a few items (``_HOSTED_AFTER`` per worker; fewer
+    run here); on a system without ``fork``, it runs here.
 
     Raises
     ------
     WorkerLostError
         If a worker process dies; nothing of the run is returned after it.
     """
+    if workers > 1 and not can_fork_workers() and can_host():
+        # Starting a process (about a second) pays only for more than a few items.
+        remaining = iter(items)
+        first = list(itertools.islice(remaining, _HOSTED_AFTER * workers))
+        if len(first) < _HOSTED_AFTER * workers:
+            for meta, item in first:
+                yield meta, function(item)
+            return
+        pairs = itertools.chain(first, remaining)
+        yield from _hosted(function, pairs, workers, ahead, items_per_process)
+        return
     if workers <= 1 or not can_fork_workers():
         for meta, item in items:
             yield meta, function(item)

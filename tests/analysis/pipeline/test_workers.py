@@ -129,16 +129,119 @@ def test_several_workers_run_in_other_processes(forking):
     assert os.getpid() not in set(map_in_order(_pid, [1, 2, 3, 4], workers=2))
 
 
-def test_with_another_thread_running_the_work_stays_in_this_process():
-    # A Streamlit server has several threads; forking one is unsafe.
+@pytest.fixture
+def another_thread():
+    """A thread beside the test's, as a Streamlit server has: this process must not fork."""
     stop = threading.Event()
     other = threading.Thread(target=stop.wait)
     other.start()
+    yield
+    stop.set()
+    other.join()
+
+
+def _pid_and_parent(_: int) -> tuple[int, int, str | None]:
+    return os.getpid(), os.getppid(), os.environ.get(workers.HOSTED_ENV)
+
+
+def _fail_on_two(value: int) -> int:
+    if value == 2:
+        raise ValueError(f"cannot take {value}")
+    return value
+
+
+def _running(pid: int) -> bool:
+    """Whether process ``pid`` exists and is not a zombie waiting to be reaped."""
     try:
-        assert set(map_in_order(_pid, [1, 2, 3, 4], workers=2)) == {os.getpid()}
-    finally:
-        stop.set()
-        other.join()
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            state = stat.read().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state not in ("Z", "X")
+
+
+def test_with_another_thread_running_a_process_of_their_own_forks_the_workers(another_thread):
+    # A Streamlit server has several threads: forking it is unsafe, so a new process,
+    # with one thread, forks the workers and sends the results back.
+    assert not workers.can_fork_workers()
+    found = list(map_in_order(_pid_and_parent, [1, 2, 3, 4], workers=2))
+    pids = {pid for pid, _, _ in found}
+    parents = {parent for _, parent, _ in found}
+    # Forked by one process, neither this one nor themselves (how many depends on timing).
+    assert len(parents) == 1
+    assert os.getpid() not in pids | parents
+    assert not pids & parents
+    # That process does not start another for its own workers.
+    assert {hosted for _, _, hosted in found} == {"1"}
+
+
+def test_through_that_process_results_come_back_in_order(another_thread):
+    assert list(map_in_order(_square, [5, 1, 4, 2, 3], workers=2)) == [25, 1, 16, 4, 9]
+    items = ((f"item {k}", k) for k in range(7))
+    assert list(map_streamed(_square, items, workers=2)) == [(f"item {k}", k * k) for k in range(7)]
+
+
+def test_through_that_process_an_error_is_raised_here_as_it_was(another_thread):
+    with pytest.raises(ValueError, match="cannot take 2"):
+        list(map_in_order(_fail_on_two, [1, 2, 3], workers=2))
+
+    def items():
+        yield "first", 1
+        raise ValueError("texts must be strings")
+
+    with pytest.raises(ValueError, match="texts must be strings"):
+        list(map_streamed(_square, items(), workers=2))
+
+
+def test_through_that_process_a_worker_that_dies_is_reported(another_thread):
+    items = [(k, os.getpid()) for k in [1, 2, 3, 4]]
+    with pytest.raises(WorkerLostError, match="--workers 1"):
+        list(map_in_order(_die_on_three_unless_in, items, workers=2))
+
+
+def test_stopping_early_ends_that_process_and_its_workers(another_thread):
+    results = map_in_order(_pid_and_parent, list(range(50)), workers=2)
+    worker, host, _ = next(results)
+    results.close()
+    # Ended at once (killed); a worker, no longer anyone's child, may take a moment to go.
+    for _ in range(500):
+        if not _running(worker) and not _running(host):
+            break
+        threading.Event().wait(0.01)
+    assert not _running(host)
+    assert not _running(worker)
+
+
+def test_a_few_streamed_items_stay_in_this_process(another_thread):
+    # Three items for two workers: not worth starting a process for.
+    assert {pid for _, pid in map_streamed(_pid, [(k, k) for k in range(3)], workers=2)} == {
+        os.getpid()
+    }
+    many = {pid for _, pid in map_streamed(_pid, [(k, k) for k in range(4)], workers=2)}
+    assert os.getpid() not in many
+
+
+def test_without_fork_the_work_stays_in_this_process(another_thread, monkeypatch):
+    monkeypatch.setattr(workers, "can_host", lambda: False)
+    assert set(map_in_order(_pid, [1, 2, 3, 4], workers=2)) == {os.getpid()}
+    assert {pid for _, pid in map_streamed(_pid, [(0, 0), (1, 1)], workers=2)} == {os.getpid()}
+
+
+def test_with_another_thread_the_tables_are_those_of_one_process(
+    registry_corpus, another_thread, monkeypatch
+):
+    for article_id, (title, text) in _ARTICLES.items():
+        _planted(registry_corpus, article_id, title, text)
+    corpus = load_corpus(registry_corpus)
+    monkeypatch.setattr(workers, "can_host", lambda: False)
+    one = prepare_corpus(corpus, workers=1)
+    monkeypatch.undo()
+    monkeypatch.setattr(terms, "_TOKENIZE_BATCH", 2)
+    hosted = prepare_corpus(corpus, workers=2, chunk_articles=2)
+    for name in _TABLES:
+        pd.testing.assert_frame_equal(getattr(hosted, name), getattr(one, name))
+    assert hosted.counts.terms.tolist() == one.counts.terms.tolist()
+    assert (hosted.counts.counts != one.counts.counts).nnz == 0
 
 
 def test_streamed_items_come_back_in_order_with_their_meta_taken_as_needed(forking):
