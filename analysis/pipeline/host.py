@@ -75,8 +75,11 @@ def main() -> None:
     """Read the function and the items from standard input; write the results, in order."""
     from analysis.pipeline.workers import map_streamed
 
-    source, sink = sys.stdin.buffer, sys.stdout.buffer
-    # Nothing else may write to the results' stream.
+    source = sys.stdin.buffer
+    # Nothing else may write to the results' stream: it gets a descriptor of its own, and
+    # what this process and its workers print, from Python or not, goes to standard error.
+    sink = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     sys.stdout = sys.stderr
     try:
         function, workers, ahead, items_per_process = pickle.load(source)

@@ -181,6 +181,16 @@ def test_through_that_process_results_come_back_in_order(another_thread):
     assert list(map_streamed(_square, items, workers=2)) == [(f"item {k}", k * k) for k in range(7)]
 
 
+def _noisy_square(value: int) -> int:
+    print("printed by a worker")
+    os.write(1, b"written to standard output by a worker\n")
+    return value * value
+
+
+def test_through_that_process_what_workers_print_leaves_the_results_whole(another_thread):
+    assert list(map_in_order(_noisy_square, [5, 1, 4, 2, 3], workers=2)) == [25, 1, 16, 4, 9]
+
+
 def test_through_that_process_an_error_is_raised_here_as_it_was(another_thread):
     with pytest.raises(ValueError, match="cannot take 2"):
         list(map_in_order(_fail_on_two, [1, 2, 3], workers=2))
