@@ -28,6 +28,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from analysis.pipeline.workers import HOSTED_ENV, map_streamed
+
 __all__ = ["DONE", "END", "ERROR", "ITEM", "RESULT", "main", "start", "stop"]
 
 ITEM, END, RESULT, DONE, ERROR = "item", "end", "result", "done", "error"
@@ -38,8 +40,6 @@ _PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 
 def start() -> subprocess.Popen[bytes]:
     """A new Python process running :func:`main`, its input and output piped here."""
-    from analysis.pipeline.workers import HOSTED_ENV
-
     path = os.pathsep.join(filter(None, [str(_PACKAGE_ROOT), os.environ.get("PYTHONPATH")]))
     return subprocess.Popen(
         [sys.executable, "-m", "analysis.pipeline.host"],
@@ -73,8 +73,6 @@ def _send(sink: IO[bytes], kind: str, value: Any) -> None:
 
 def main() -> None:
     """Read the function and the items from standard input; write the results, in order."""
-    from analysis.pipeline.workers import map_streamed
-
     source = sys.stdin.buffer
     # Nothing else may write to the results' stream: it gets a descriptor of its own, and
     # what this process and its workers print, from Python or not, goes to standard error.

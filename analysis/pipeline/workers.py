@@ -65,6 +65,8 @@ CONNECT_TIMEOUT_S = 20
 TASK_RETRIES = 2
 #: Tasks per cluster worker submitted ahead of the results gathered.
 TASKS_PER_WORKER = 2
+#: Items a forked worker of :func:`map_streamed` does before a new one takes over.
+ITEMS_PER_PROCESS = 8
 
 #: Items per worker :func:`map_streamed` takes before it starts a process to fork the
 #: workers for a caller with other threads; with fewer it works in the caller's process.
@@ -126,15 +128,23 @@ def can_host() -> bool:
 
 
 def map_hosted(
-    function: Callable[[_Item], _Result], items: Iterable[_Item], *, workers: int
-) -> Iterator[_Result]:
-    """``function`` of each item, in order, on ``workers`` processes forked by a new process.
+    function: Callable[[_Item], _Result],
+    items: Iterable[tuple[_Meta, _Item]],
+    *,
+    workers: int,
+    ahead: int = TASKS_PER_WORKER,
+    items_per_process: int = ITEMS_PER_PROCESS,
+) -> Iterator[tuple[_Meta, _Result]]:
+    """:func:`map_streamed` for a caller that must not fork (it has other threads): a new
+    Python process forks the workers.
 
-    For a caller that must not fork (it has other threads): a new Python
-    process (:mod:`analysis.pipeline.host`) gets ``function`` and the items
-    through a pipe, one at a time as its workers need them, and sends back the
-    results. ``function`` must be importable by name (defined at the top of a
-    module); items and results must pickle. An error ``function`` raises is
+    That process (:mod:`analysis.pipeline.host`) gets ``function`` and the items
+    of the ``(meta, item)`` pairs through a pipe, taken from ``items`` on a
+    thread of this process as its workers need them, runs them through
+    :func:`map_streamed` with ``ahead`` and ``items_per_process``, and sends
+    back the results: ``(meta, result)`` in order, ``meta`` kept here.
+    ``function`` must be importable by name (defined at the top of a module);
+    items and results must pickle. An error ``function`` or ``items`` raises is
     raised here.
 
     Raises
@@ -142,22 +152,6 @@ def map_hosted(
     WorkerLostError
         If a worker, or the process running them, dies; nothing of the run is
         returned after it.
-    """
-    for _, result in _hosted(function, ((None, item) for item in items), workers):
-        yield result
-
-
-def _hosted(
-    function: Callable[[_Item], _Result],
-    items: Iterable[tuple[_Meta, _Item]],
-    workers: int,
-    ahead: int = TASKS_PER_WORKER,
-    items_per_process: int = 8,
-) -> Iterator[tuple[_Meta, _Result]]:
-    """:func:`map_hosted` of ``(meta, item)`` pairs: ``(meta, result)``, ``meta`` kept here.
-
-    The process runs them through :func:`map_streamed` with ``ahead`` and
-    ``items_per_process``.
     """
     from analysis.pipeline import host
 
@@ -246,13 +240,13 @@ def map_in_order(
     WorkerLostError
         If a worker process dies; nothing of the run is returned after it.
     """
-    if workers <= 1 or len(items) <= 1:
+    forking = can_fork_workers()
+    if workers <= 1 or len(items) <= 1 or not (forking or can_host()):
         yield from map(function, items)
         return
-    if not can_fork_workers():
-        yield from (
-            map_hosted(function, items, workers=workers) if can_host() else map(function, items)
-        )
+    if not forking:
+        for _, result in map_hosted(function, ((None, item) for item in items), workers=workers):
+            yield result
         return
     context = multiprocessing.get_context("fork")
     # Objects the workers inherit are left out of their garbage collection,
@@ -274,7 +268,7 @@ def map_streamed(
     *,
     workers: int,
     ahead: int = TASKS_PER_WORKER,
-    items_per_process: int = 8,
+    items_per_process: int = ITEMS_PER_PROCESS,
 ) -> Iterator[tuple[_Meta, _Result]]:
     """``(meta, function(item))`` of each ``(meta, item)``, in order, on up to ``workers``
     processes, the items taken from ``items`` only as they are needed.
@@ -306,7 +300,9 @@ def map_streamed(
                 yield meta, function(item)
             return
         pairs = itertools.chain(first, remaining)
-        yield from _hosted(function, pairs, workers, ahead, items_per_process)
+        yield from map_hosted(
+            function, pairs, workers=workers, ahead=ahead, items_per_process=items_per_process
+        )
         return
     if workers <= 1 or not can_fork_workers():
         for meta, item in items:
